@@ -1,0 +1,387 @@
+// Package boottest boots a real Linux kernel under QEMU with an initramfs
+// built in Go, loads kernel modules in it, and reports what the running
+// kernel did with them — above all, whether each module's init memory was
+// freed once its init function returned.
+//
+// # Contract
+//
+// Run takes a kernel image (an x86_64 bzImage such as Debian's
+// /boot/vmlinuz-<release>) and a list of .ko files built for that kernel's
+// release. Before booting it checks, and reports as errors naming the
+// Debian package to install: a missing image (linux-image-<release>, or
+// linux-image-<release>-unsigned), a missing qemu-system-x86_64
+// (qemu-system-x86), and a module whose .modinfo vermagic names another
+// release than the image's.
+//
+// It then builds the guest program (package boottest/guest) as a static
+// /init, writes a gzip-compressed newc initramfs holding /init, the modules
+// and a JSON configuration, and boots once, for all modules:
+//
+//	qemu-system-x86_64 -accel tcg -nodefaults -display none -serial stdio
+//	  -no-reboot -m 512 -kernel K -initrd I
+//	  -append "console=ttyS0 panic=-1 quiet loglevel=4"
+//
+// In the guest, for each module in order, /init calls finit_module, reads
+// /sys/module/NAME/{initstate,coresize,initsize,taint} and lists
+// /sys/module/NAME/sections/ (the dot-named entries such as .init.text
+// included), keeps the /dev/kmsg records logged during the load, calls
+// delete_module and keeps the records logged during the unload. Each step
+// has a timeout (Config.StepTimeout). The guest prints one JSON result
+// between marker lines carrying a per-run nonce and the JSON's SHA-256, and
+// powers off.
+//
+// A module that fails to load or unload is a result, not an error: Run's
+// error is non-nil only when no result could be obtained (bad input,
+// missing tools, QEMU failing, or QEMU still running after Config.Timeout,
+// in which case QEMU is killed and the error quotes the last console lines).
+// Report.Check turns the per-module expectations of Config into errors:
+// loaded, init state live, init message seen, initsize 0 after init,
+// coresize recorded, every .init*/.exit* section of the .ko listed in sysfs,
+// exit message seen and the module gone after unload; or, for a module
+// expected to fail, the expected errno and no /sys/module entry left.
+//
+// The guest is built with `go build` in the current directory, which must
+// be inside a module that has github.com/initsec/initsec in its build list;
+// Config.GuestInit names a prebuilt one instead.
+package boottest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/initsec/initsec/boottest/internal/wire"
+)
+
+// Default bounds.
+const (
+	DefaultTimeout     = 120 * time.Second
+	DefaultStepTimeout = 20 * time.Second
+	DefaultMemoryMB    = 512
+	DefaultAppend      = "console=ttyS0 panic=-1 quiet loglevel=4"
+)
+
+// Config says what to boot and what to load.
+type Config struct {
+	// Kernel is the bzImage to boot, e.g. /boot/vmlinuz-6.1.0-56-amd64
+	// (see FindKernel). Empty: FindKernel of the first module's release.
+	Kernel string
+	// Modules are loaded and unloaded in this order, in one boot.
+	Modules []Module
+	// Timeout bounds the whole QEMU run (default DefaultTimeout).
+	Timeout time.Duration
+	// StepTimeout bounds each load and unload in the guest (default
+	// DefaultStepTimeout).
+	StepTimeout time.Duration
+	// QEMU is the qemu-system-x86_64 binary (default: found in $PATH).
+	QEMU string
+	// MemoryMB is the guest's memory (default DefaultMemoryMB).
+	MemoryMB int
+	// Append is the kernel command line (default DefaultAppend).
+	Append string
+	// GuestInit is a prebuilt guest /init (default: built with BuildGuest).
+	GuestInit string
+	// Log receives the raw serial console as it arrives (nil: discarded).
+	Log io.Writer
+}
+
+// Module is one .ko to load, with what its load and unload should show.
+type Module struct {
+	// Name is the module's kernel name; empty means .modinfo name=. When
+	// set it must agree with .modinfo.
+	Name string
+	// Path is the .ko file on the host.
+	Path string
+	// ExpectInitFail says finit_module must fail; ExpectErrno, when
+	// non-zero, is the errno it must fail with (e.g. syscall.ENODEV).
+	ExpectInitFail bool
+	ExpectErrno    syscall.Errno
+	// InitMessage, when set, must occur in a kmsg record logged during the
+	// load (proof that init ran); ExitMessage likewise during the unload.
+	InitMessage string
+	ExitMessage string
+	// ExpectUnloadFail says delete_module must fail (a module with an init
+	// function but no exit function cannot be unloaded: EBUSY).
+	ExpectUnloadFail bool
+}
+
+// Report is the outcome of one boot. It is JSON-serialisable.
+type Report struct {
+	// Kernel is the image booted; Release its release (from its header,
+	// confirmed by uname in the guest).
+	Kernel  string `json:"kernel"`
+	Release string `json:"release"`
+	// QEMU is the command line run.
+	QEMU []string `json:"qemu"`
+	// Duration is the wall time of Run, including building the guest and
+	// the initramfs; BootDuration from starting QEMU to reading the
+	// result; KernelBoot the guest's uptime when /init started; Guest the
+	// time /init spent on the modules.
+	Duration     time.Duration `json:"duration_ns"`
+	BootDuration time.Duration `json:"boot_duration_ns"`
+	KernelBoot   time.Duration `json:"kernel_boot_ns"`
+	Guest        time.Duration `json:"guest_ns"`
+	// InitramfsBytes is the size of the compressed initramfs.
+	InitramfsBytes int64          `json:"initramfs_bytes"`
+	Modules        []ModuleResult `json:"modules"`
+	// GuestErrors are guest failures not tied to a module.
+	GuestErrors []string `json:"guest_errors,omitempty"`
+	// PowerOff notes how QEMU ended after the result was read.
+	PowerOff string `json:"power_off,omitempty"`
+}
+
+// ModuleResult is what happened to one module.
+type ModuleResult struct {
+	Name string `json:"name"`
+	Path string `json:"path"`
+	// Vermagic is the module's .modinfo vermagic=.
+	Vermagic string `json:"vermagic"`
+	// ELFInitSections and ELFExitSections are the non-empty SHF_ALLOC
+	// .init* / .exit* sections of the .ko; ELFInitBytes the size of the
+	// former (what the loader places in the init region, unrounded).
+	ELFInitSections []string `json:"elf_init_sections,omitempty"`
+	ELFExitSections []string `json:"elf_exit_sections,omitempty"`
+	ELFInitBytes    uint64   `json:"elf_init_bytes"`
+
+	ExpectInitFail   bool   `json:"expect_init_fail,omitempty"`
+	ExpectErrno      string `json:"expect_errno,omitempty"`
+	ExpectUnloadFail bool   `json:"expect_unload_fail,omitempty"`
+	// InitMessage and ExitMessage are the expected kmsg substrings.
+	InitMessage string `json:"init_message,omitempty"`
+	ExitMessage string `json:"exit_message,omitempty"`
+
+	// Loaded: finit_module returned 0. LoadErrno is the errno's name
+	// ("ENODEV"), LoadError its text.
+	Loaded    bool          `json:"loaded"`
+	LoadErrno string        `json:"load_errno,omitempty"`
+	LoadError string        `json:"load_error,omitempty"`
+	Load      time.Duration `json:"load_ns"`
+	// Read from /sys/module/NAME after init returned.
+	InitState string   `json:"initstate,omitempty"`
+	CoreSize  int64    `json:"coresize"`
+	InitSize  int64    `json:"initsize"`
+	Taint     string   `json:"taint,omitempty"`
+	Sections  []string `json:"sections,omitempty"`
+	// Kmsg: the kernel log records written during the load.
+	Kmsg []string `json:"kmsg,omitempty"`
+	// SysfsAfterLoad: /sys/module/NAME existed after the load attempt.
+	SysfsAfterLoad bool `json:"sysfs_after_load"`
+
+	Unloaded    bool   `json:"unloaded"`
+	UnloadErrno string `json:"unload_errno,omitempty"`
+	UnloadError string `json:"unload_error,omitempty"`
+	// UnloadKmsg: the kernel log records written during the unload.
+	UnloadKmsg []string `json:"unload_kmsg,omitempty"`
+	// SysfsAfterUnload: /sys/module/NAME still existed after unloading.
+	SysfsAfterUnload bool `json:"sysfs_after_unload"`
+
+	// Errors are guest failures to observe this module.
+	Errors []string `json:"errors,omitempty"`
+}
+
+// Run boots cfg.Kernel once and loads and unloads every module of cfg in
+// it. See the package documentation for what is an error and what is a
+// result. A partial Report may accompany an error.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	start := time.Now()
+	if len(cfg.Modules) == 0 {
+		return nil, errors.New("boottest: no modules")
+	}
+	cfg = withDefaults(cfg)
+
+	// Read the modules first: the kernel to boot may follow from them.
+	infos := make([]*ModInfo, len(cfg.Modules))
+	for i, m := range cfg.Modules {
+		mi, err := ReadModInfo(m.Path)
+		if err != nil {
+			return nil, fmt.Errorf("boottest: %w", err)
+		}
+		if m.Name != "" && m.Name != mi.Name {
+			return nil, fmt.Errorf("boottest: %s: Name %q, but .modinfo says name=%s", m.Path, m.Name, mi.Name)
+		}
+		if mi.Name == "" {
+			return nil, fmt.Errorf("boottest: %s: .modinfo has no name=", m.Path)
+		}
+		infos[i] = mi
+	}
+	kernel := cfg.Kernel
+	if kernel == "" {
+		k, err := FindKernel(infos[0].Release)
+		if err != nil {
+			return nil, fmt.Errorf("boottest: %w", err)
+		}
+		kernel = k
+	} else if _, err := os.Stat(kernel); err != nil {
+		return nil, fmt.Errorf("boottest: kernel image: %w (Debian installs /boot/vmlinuz-<release> with linux-image-<release>)", err)
+	}
+	release, err := ImageRelease(kernel)
+	if err != nil {
+		return nil, fmt.Errorf("boottest: %w", err)
+	}
+	for i, m := range cfg.Modules {
+		if err := infos[i].checkRelease(m.Path, release); err != nil {
+			return nil, fmt.Errorf("boottest: %w", err)
+		}
+	}
+	qemu, err := findQEMU(cfg.QEMU)
+	if err != nil {
+		return nil, err
+	}
+
+	dir, err := os.MkdirTemp("", "boottest-")
+	if err != nil {
+		return nil, fmt.Errorf("boottest: %w", err)
+	}
+	defer os.RemoveAll(dir)
+
+	guest := cfg.GuestInit
+	if guest == "" {
+		if guest, err = BuildGuest(ctx, dir); err != nil {
+			return nil, fmt.Errorf("boottest: %w", err)
+		}
+	}
+	nonce, gcfg, files, err := guestFiles(cfg, infos, guest)
+	if err != nil {
+		return nil, fmt.Errorf("boottest: %w", err)
+	}
+	initrd := filepath.Join(dir, "initramfs.cpio.gz")
+	var buf bytes.Buffer
+	if err := writeInitramfs(&buf, files); err != nil {
+		return nil, fmt.Errorf("boottest: %w", err)
+	}
+	if err := os.WriteFile(initrd, buf.Bytes(), 0o644); err != nil {
+		return nil, fmt.Errorf("boottest: %w", err)
+	}
+
+	rep := &Report{Kernel: kernel, Release: release, InitramfsBytes: int64(buf.Len())}
+	args := []string{
+		"-accel", "tcg", "-nodefaults", "-no-user-config", "-display", "none",
+		"-serial", "stdio", "-no-reboot", "-m", fmt.Sprint(cfg.MemoryMB),
+		"-kernel", kernel, "-initrd", initrd, "-append", cfg.Append,
+	}
+	rep.QEMU = append([]string{qemu}, args...)
+	bootStart := time.Now()
+	out, err := runQEMU(ctx, qemu, args, nonce, cfg.Timeout, cfg.Log)
+	rep.BootDuration = time.Since(bootStart)
+	rep.PowerOff = out.powerOff
+	defer func() { rep.Duration = time.Since(start) }()
+	if err != nil {
+		return rep, fmt.Errorf("boottest: %w", err)
+	}
+
+	var res wire.Result
+	if err := json.Unmarshal(out.result, &res); err != nil {
+		return rep, fmt.Errorf("boottest: guest result: %w", err)
+	}
+	rep.KernelBoot = time.Duration(res.UptimeAtInitMS) * time.Millisecond
+	rep.Guest = time.Duration(res.DurationMS) * time.Millisecond
+	rep.GuestErrors = res.Errors
+	if res.Release != release {
+		rep.GuestErrors = append(rep.GuestErrors, fmt.Sprintf("guest runs kernel %q, image header says %q", res.Release, release))
+	}
+	if len(res.Modules) != len(gcfg.Modules) {
+		rep.GuestErrors = append(rep.GuestErrors, fmt.Sprintf("guest reported %d modules, %d were configured", len(res.Modules), len(gcfg.Modules)))
+	}
+	for i, m := range cfg.Modules {
+		mr := ModuleResult{
+			Name: infos[i].Name, Path: m.Path, Vermagic: infos[i].Vermagic,
+			ELFInitSections: infos[i].InitSections, ELFExitSections: infos[i].ExitSections,
+			ELFInitBytes:   infos[i].InitBytes,
+			ExpectInitFail: m.ExpectInitFail, ExpectUnloadFail: m.ExpectUnloadFail,
+			InitMessage: m.InitMessage, ExitMessage: m.ExitMessage,
+		}
+		if m.ExpectErrno != 0 {
+			mr.ExpectErrno = errnoName(m.ExpectErrno)
+		}
+		if i < len(res.Modules) {
+			g := res.Modules[i]
+			mr.Loaded, mr.LoadErrno, mr.LoadError = g.Loaded, g.LoadErrno, g.LoadError
+			mr.Load = time.Duration(g.LoadMS) * time.Millisecond
+			mr.InitState, mr.CoreSize, mr.InitSize, mr.Taint = g.InitState, g.CoreSize, g.InitSize, g.Taint
+			mr.Sections, mr.Kmsg, mr.SysfsAfterLoad = g.Sections, g.Kmsg, g.SysfsAfterLoad
+			mr.Unloaded, mr.UnloadErrno, mr.UnloadError = g.Unloaded, g.UnloadErrno, g.UnloadError
+			mr.UnloadKmsg, mr.SysfsAfterUnload, mr.Errors = g.UnloadKmsg, g.SysfsAfterUnload, g.Errors
+		} else {
+			mr.Errors = append(mr.Errors, "no result from the guest")
+		}
+		rep.Modules = append(rep.Modules, mr)
+	}
+	return rep, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.StepTimeout <= 0 {
+		cfg.StepTimeout = DefaultStepTimeout
+	}
+	if cfg.MemoryMB <= 0 {
+		cfg.MemoryMB = DefaultMemoryMB
+	}
+	if cfg.Append == "" {
+		cfg.Append = DefaultAppend
+	}
+	if cfg.Log == nil {
+		cfg.Log = io.Discard
+	}
+	return cfg
+}
+
+func findQEMU(q string) (string, error) {
+	if q == "" {
+		q = "qemu-system-x86_64"
+	}
+	p, err := exec.LookPath(q)
+	if err != nil {
+		return "", fmt.Errorf("boottest: %s not found: install the Debian package qemu-system-x86: %w", q, err)
+	}
+	return p, nil
+}
+
+// guestFiles lays out the initramfs: /init, /modules/NN-name.ko and the
+// guest configuration.
+func guestFiles(cfg Config, infos []*ModInfo, guest string) (string, wire.Config, []initramfsFile, error) {
+	var nb [8]byte
+	rand.Read(nb[:])
+	gcfg := wire.Config{Nonce: hex.EncodeToString(nb[:]), StepTimeoutMS: cfg.StepTimeout.Milliseconds()}
+	init, err := os.ReadFile(guest)
+	if err != nil {
+		return "", gcfg, nil, fmt.Errorf("guest init: %w", err)
+	}
+	files := []initramfsFile{{name: "/init", mode: 0o755, data: init}}
+	for i, m := range cfg.Modules {
+		ko, err := os.ReadFile(m.Path)
+		if err != nil {
+			return "", gcfg, nil, err
+		}
+		name := fmt.Sprintf("%s/%02d-%s.ko", wire.ModuleDir, i, infos[i].Name)
+		files = append(files, initramfsFile{name: name, mode: 0o644, data: ko})
+		gcfg.Modules = append(gcfg.Modules, wire.Module{Name: infos[i].Name, File: name})
+	}
+	b, err := json.Marshal(gcfg)
+	if err != nil {
+		return "", gcfg, nil, err
+	}
+	files = append(files, initramfsFile{name: wire.ConfigPath, mode: 0o644, data: b})
+	return gcfg.Nonce, gcfg, files, nil
+}
+
+func errnoName(e syscall.Errno) string {
+	if n := unix.ErrnoName(e); n != "" {
+		return n
+	}
+	return fmt.Sprintf("errno %d", int(e))
+}

@@ -1,0 +1,303 @@
+// Command guest is the /init of a boottest initramfs. It is built by the
+// boottest host library (CGO_ENABLED=0 GOOS=linux GOARCH=amd64) and runs as
+// PID 1 in a QEMU guest booting a real kernel.
+//
+// It mounts proc, sysfs and devtmpfs, reads wire.ConfigPath, and for each
+// module in order: loads it with finit_module, records
+// /sys/module/NAME/{initstate,coresize,initsize,taint,sections/} and the
+// /dev/kmsg records logged during the load, unloads it with delete_module
+// and records the records logged during the unload. Every syscall step runs
+// under the configured timeout, so a hung init or exit becomes an error in
+// the result rather than a hang. It then prints one JSON wire.Result between
+// marker lines on the console and powers the machine off.
+//
+// It never exits normally: if power-off fails the kernel panics on PID 1's
+// exit, which with panic=-1 and QEMU's -no-reboot also ends the run.
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/initsec/initsec/boottest/internal/wire"
+)
+
+func main() {
+	start := time.Now()
+	var res wire.Result
+	console := setup(&res)
+	res.UptimeAtInitMS = uptimeMS()
+	var uts unix.Utsname
+	if err := unix.Uname(&uts); err == nil {
+		res.Release = unix.ByteSliceToString(uts.Release[:])
+	}
+
+	cfg, err := readConfig()
+	if err != nil {
+		res.Errors = append(res.Errors, err.Error())
+	} else {
+		kmsg, err := openKmsg()
+		if err != nil {
+			res.Errors = append(res.Errors, err.Error())
+		}
+		step := time.Duration(cfg.StepTimeoutMS) * time.Millisecond
+		if step <= 0 {
+			step = 20 * time.Second
+		}
+		for _, m := range cfg.Modules {
+			fmt.Fprintf(console, "%s loading %s\n", wire.ProgressPrefix, m.Name)
+			res.Modules = append(res.Modules, runModule(m, kmsg, step))
+		}
+	}
+	res.DurationMS = time.Since(start).Milliseconds()
+	emit(console, cfg.Nonce, &res)
+	unix.Sync()
+	unix.Reboot(unix.LINUX_REBOOT_CMD_POWER_OFF)
+	// Power-off failed: exiting PID 1 makes the kernel panic, which ends
+	// the run under panic=-1 and -no-reboot.
+	os.Exit(1)
+}
+
+// setup mounts the pseudo file systems and returns the console to write to.
+func setup(res *wire.Result) *os.File {
+	mounts := []struct{ src, dir, fstype string }{
+		{"proc", "/proc", "proc"},
+		{"sysfs", "/sys", "sysfs"},
+		{"devtmpfs", "/dev", "devtmpfs"},
+	}
+	for _, m := range mounts {
+		if err := os.MkdirAll(m.dir, 0o755); err != nil {
+			res.Errors = append(res.Errors, fmt.Sprintf("mkdir %s: %v", m.dir, err))
+			continue
+		}
+		if err := unix.Mount(m.src, m.dir, m.fstype, 0, ""); err != nil && !errors.Is(err, unix.EBUSY) {
+			res.Errors = append(res.Errors, fmt.Sprintf("mount %s on %s: %v", m.fstype, m.dir, err))
+		}
+	}
+	// The kernel gives PID 1 /dev/console as fds 0-2 when the initramfs
+	// has it; open it again from devtmpfs so output works either way.
+	c, err := os.OpenFile("/dev/console", os.O_WRONLY, 0)
+	if err != nil {
+		res.Errors = append(res.Errors, fmt.Sprintf("open /dev/console: %v", err))
+		return os.Stdout
+	}
+	unix.Dup3(int(c.Fd()), 1, 0)
+	unix.Dup3(int(c.Fd()), 2, 0)
+	return c
+}
+
+func readConfig() (wire.Config, error) {
+	var cfg wire.Config
+	b, err := os.ReadFile(wire.ConfigPath)
+	if err != nil {
+		return cfg, fmt.Errorf("read config: %w", err)
+	}
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		return cfg, fmt.Errorf("parse config %s: %w", wire.ConfigPath, err)
+	}
+	return cfg, nil
+}
+
+func uptimeMS() int64 {
+	b, err := os.ReadFile("/proc/uptime")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return -1
+	}
+	s, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return -1
+	}
+	return int64(s * 1000)
+}
+
+// runModule loads, inspects and unloads one module.
+func runModule(m wire.Module, kmsg *kmsgReader, step time.Duration) wire.ModuleResult {
+	r := wire.ModuleResult{Name: m.Name}
+	note := func(err error) {
+		if err != nil {
+			r.Errors = append(r.Errors, err.Error())
+		}
+	}
+	sysdir := filepath.Join("/sys/module", m.Name)
+
+	kmsg.skip()
+	t0 := time.Now()
+	err := withTimeout(step, func() error {
+		f, err := os.Open(m.File)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return unix.FinitModule(int(f.Fd()), "", 0)
+	})
+	r.LoadMS = time.Since(t0).Milliseconds()
+	r.Kmsg = kmsg.drain()
+	if err != nil {
+		r.LoadErrno, r.LoadError = errnoOf(err)
+		r.SysfsAfterLoad = exists(sysdir)
+		return r
+	}
+	r.Loaded = true
+	r.SysfsAfterLoad = exists(sysdir)
+
+	var e error
+	r.InitState, e = readString(filepath.Join(sysdir, "initstate"))
+	note(e)
+	r.CoreSize, e = readInt(filepath.Join(sysdir, "coresize"))
+	note(e)
+	r.InitSize, e = readInt(filepath.Join(sysdir, "initsize"))
+	note(e)
+	r.Taint, e = readString(filepath.Join(sysdir, "taint"))
+	note(e)
+	ents, e := os.ReadDir(filepath.Join(sysdir, "sections"))
+	note(e)
+	for _, d := range ents {
+		r.Sections = append(r.Sections, d.Name())
+	}
+	sort.Strings(r.Sections)
+
+	kmsg.skip()
+	err = withTimeout(step, func() error {
+		return unix.DeleteModule(m.Name, unix.O_NONBLOCK)
+	})
+	r.UnloadKmsg = kmsg.drain()
+	if err != nil {
+		r.UnloadErrno, r.UnloadError = errnoOf(err)
+	} else {
+		r.Unloaded = true
+	}
+	r.SysfsAfterUnload = exists(sysdir)
+	return r
+}
+
+var errStepTimeout = errors.New("step did not finish within the guest step timeout")
+
+// withTimeout runs f on its own goroutine. A syscall stuck in the kernel
+// (an init function that never returns) leaves that goroutine blocked; the
+// guest reports the timeout and moves on.
+func withTimeout(d time.Duration, f func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(d):
+		return fmt.Errorf("%w (%v)", errStepTimeout, d)
+	}
+}
+
+func errnoOf(err error) (name, msg string) {
+	var en unix.Errno
+	if errors.As(err, &en) {
+		return unix.ErrnoName(en), en.Error()
+	}
+	if errors.Is(err, errStepTimeout) {
+		return "ETIMEDOUT-GUEST", err.Error()
+	}
+	return "", err.Error()
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+func readString(p string) (string, error) {
+	b, err := os.ReadFile(p)
+	return strings.TrimSpace(string(b)), err
+}
+
+func readInt(p string) (int64, error) {
+	s, err := readString(p)
+	if err != nil {
+		return -1, err
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return -1, fmt.Errorf("%s: %w", p, err)
+	}
+	return n, nil
+}
+
+// kmsgReader reads /dev/kmsg without blocking. Each read returns one
+// record, "prio,seq,usec,flags;text\n" followed by " KEY=value" lines.
+type kmsgReader struct {
+	fd  int
+	buf []byte
+}
+
+func openKmsg() (*kmsgReader, error) {
+	fd, err := unix.Open("/dev/kmsg", unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return &kmsgReader{fd: -1}, fmt.Errorf("open /dev/kmsg: %w", err)
+	}
+	return &kmsgReader{fd: fd, buf: make([]byte, 16<<10)}, nil
+}
+
+// skip moves past every record logged so far.
+func (k *kmsgReader) skip() {
+	if k.fd >= 0 {
+		unix.Seek(k.fd, 0, unix.SEEK_END)
+	}
+}
+
+// drain returns the text of the records logged since the last skip or
+// drain, reading until EAGAIN.
+func (k *kmsgReader) drain() []string {
+	if k.fd < 0 {
+		return nil
+	}
+	var out []string
+	for range 10000 {
+		n, err := unix.Read(k.fd, k.buf)
+		if err == unix.EPIPE { // records overwritten: the read moved on
+			out = append(out, "[boottest: kmsg records lost]")
+			continue
+		}
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || n <= 0 {
+			break
+		}
+		rec := k.buf[:n]
+		if i := bytes.IndexByte(rec, '\n'); i >= 0 {
+			rec = rec[:i]
+		}
+		if i := bytes.IndexByte(rec, ';'); i >= 0 {
+			rec = rec[i+1:]
+		}
+		out = append(out, string(rec))
+	}
+	return out
+}
+
+// emit prints the result framed by the markers. Only emergency messages
+// reach the console from here on, so kernel output does not interleave.
+func emit(console *os.File, nonce string, res *wire.Result) {
+	os.WriteFile("/proc/sys/kernel/printk", []byte("1"), 0)
+	b, err := json.Marshal(res)
+	if err != nil {
+		b = []byte(fmt.Sprintf(`{"errors":[%q]}`, err.Error()))
+	}
+	sum := sha256.Sum256(b)
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "\n%s %s\n%s\n%s %s sha256=%s\n", wire.BeginMarker, nonce, b, wire.EndMarker, nonce, hex.EncodeToString(sum[:]))
+	console.Write(out.Bytes())
+}

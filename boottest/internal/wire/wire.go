@@ -1,0 +1,90 @@
+// Package wire holds the messages exchanged between the boottest host
+// library and the guest /init program: the guest's configuration, written
+// into the initramfs as JSON, and its result, printed on the console as JSON
+// between two marker lines.
+package wire
+
+// ConfigPath is where the host puts the guest configuration in the
+// initramfs.
+const ConfigPath = "/boottest.json"
+
+// ModuleDir is the initramfs directory holding the .ko files.
+const ModuleDir = "/modules"
+
+// BeginMarker and EndMarker frame the result on the console. Each is
+// followed by a space and the run's nonce; EndMarker also carries
+// " sha256=<hex>" of the JSON line between them, so that a console line
+// mangled by interleaved kernel output is detected rather than misread.
+const (
+	BeginMarker = "@@initsec-boottest-result-begin"
+	EndMarker   = "@@initsec-boottest-result-end"
+	// ProgressPrefix starts the guest's progress lines on the console.
+	ProgressPrefix = "initsec-boottest:"
+)
+
+// Config is the guest's configuration.
+type Config struct {
+	Nonce string `json:"nonce"`
+	// StepTimeoutMS bounds each syscall step (load, unload) in the guest.
+	StepTimeoutMS int64    `json:"step_timeout_ms"`
+	Modules       []Module `json:"modules"`
+}
+
+// Module is one module to load, in order.
+type Module struct {
+	// Name is the name the kernel gives the module (its .modinfo name=),
+	// i.e. the directory under /sys/module.
+	Name string `json:"name"`
+	// File is the path of the .ko in the initramfs.
+	File string `json:"file"`
+}
+
+// Result is what the guest prints.
+type Result struct {
+	// Release is uname -r of the running kernel.
+	Release string `json:"release"`
+	// UptimeAtInitMS is /proc/uptime when /init started: the kernel's boot
+	// time under emulation.
+	UptimeAtInitMS int64          `json:"uptime_at_init_ms"`
+	Modules        []ModuleResult `json:"modules"`
+	// Errors are guest-level failures (mounts, config) not tied to a module.
+	Errors []string `json:"errors,omitempty"`
+	// DurationMS is the time the guest spent on all modules.
+	DurationMS int64 `json:"duration_ms"`
+}
+
+// ModuleResult is the record of loading and unloading one module.
+type ModuleResult struct {
+	Name string `json:"name"`
+	// Loaded reports whether finit_module returned 0.
+	Loaded bool `json:"loaded"`
+	// LoadErrno is the errno name (ENODEV) when finit_module failed, or
+	// "ETIMEDOUT-GUEST" when it did not return within the step timeout.
+	LoadErrno string `json:"load_errno,omitempty"`
+	LoadError string `json:"load_error,omitempty"`
+	LoadMS    int64  `json:"load_ms"`
+	// InitState, CoreSize, InitSize, Taint and Sections are read from
+	// /sys/module/NAME right after a successful load (init has returned).
+	InitState string   `json:"initstate,omitempty"`
+	CoreSize  int64    `json:"coresize"`
+	InitSize  int64    `json:"initsize"`
+	Taint     string   `json:"taint,omitempty"`
+	Sections  []string `json:"sections,omitempty"`
+	// Kmsg holds the /dev/kmsg records logged while the module loaded.
+	Kmsg []string `json:"kmsg,omitempty"`
+	// SysfsAfterLoad reports whether /sys/module/NAME existed after the
+	// load attempt (it must not after a failed init).
+	SysfsAfterLoad bool `json:"sysfs_after_load"`
+
+	Unloaded    bool   `json:"unloaded"`
+	UnloadErrno string `json:"unload_errno,omitempty"`
+	UnloadError string `json:"unload_error,omitempty"`
+	// UnloadKmsg holds the /dev/kmsg records logged while it unloaded.
+	UnloadKmsg []string `json:"unload_kmsg,omitempty"`
+	// SysfsAfterUnload reports whether /sys/module/NAME still existed after
+	// delete_module.
+	SysfsAfterUnload bool `json:"sysfs_after_unload"`
+
+	// Errors are failures to observe (a sysfs file that could not be read).
+	Errors []string `json:"errors,omitempty"`
+}

@@ -1,0 +1,120 @@
+package boottest
+
+import (
+	"bytes"
+	"debug/elf"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// ModInfo is what boottest reads from a .ko before booting.
+type ModInfo struct {
+	// Name is the module's name= from .modinfo: the directory the kernel
+	// creates under /sys/module.
+	Name string `json:"name"`
+	// Vermagic is the full vermagic= string, e.g.
+	// "6.1.0-56-amd64 SMP preempt mod_unload modversions ".
+	Vermagic string `json:"vermagic"`
+	// Release is the first word of Vermagic: the kernel release the module
+	// was built for.
+	Release string `json:"release"`
+	// InitSections and ExitSections are the loaded (SHF_ALLOC, non-empty)
+	// sections whose names start with ".init" and ".exit", sorted; the
+	// kernel's module_init_section/module_exit_section use the same test.
+	InitSections []string `json:"init_sections,omitempty"`
+	ExitSections []string `json:"exit_sections,omitempty"`
+	// InitBytes is the sum of the sizes of InitSections: the bytes the
+	// loader puts in the module's init region (before page rounding).
+	InitBytes uint64 `json:"init_bytes"`
+}
+
+// ReadModInfo reads the .modinfo section and the section table of the .ko at
+// path. Malformed ELF input yields an error, never a panic.
+func ReadModInfo(path string) (mi *ModInfo, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			mi, err = nil, fmt.Errorf("read %s: malformed ELF: %v", path, r)
+		}
+	}()
+	f, err := elf.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	if f.Type != elf.ET_REL {
+		return nil, fmt.Errorf("read %s: ELF type %v, want a relocatable kernel module (ET_REL)", path, f.Type)
+	}
+	if f.Machine != elf.EM_X86_64 {
+		return nil, fmt.Errorf("read %s: machine %v: boottest boots x86_64 kernels only", path, f.Machine)
+	}
+	sec := f.Section(".modinfo")
+	if sec == nil {
+		return nil, fmt.Errorf("read %s: no .modinfo section: not a kernel module", path)
+	}
+	data, err := sec.Data()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: .modinfo: %w", path, err)
+	}
+	mi = &ModInfo{}
+	for _, kv := range bytes.Split(data, []byte{0}) {
+		k, v, ok := strings.Cut(string(kv), "=")
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			mi.Name = v
+		case "vermagic":
+			mi.Vermagic = v
+		}
+	}
+	if mi.Vermagic == "" {
+		return nil, fmt.Errorf("read %s: .modinfo has no vermagic=", path)
+	}
+	mi.Release, _, _ = strings.Cut(mi.Vermagic, " ")
+	for _, s := range f.Sections {
+		if s.Flags&elf.SHF_ALLOC == 0 || s.Size == 0 {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(s.Name, ".init"):
+			mi.InitSections = append(mi.InitSections, s.Name)
+			mi.InitBytes += s.Size
+		case strings.HasPrefix(s.Name, ".exit"):
+			mi.ExitSections = append(mi.ExitSections, s.Name)
+		}
+	}
+	sort.Strings(mi.InitSections)
+	sort.Strings(mi.ExitSections)
+	return mi, nil
+}
+
+// Vermagic returns the vermagic= string of the .ko at path.
+func Vermagic(path string) (string, error) {
+	mi, err := ReadModInfo(path)
+	if err != nil {
+		return "", err
+	}
+	return mi.Vermagic, nil
+}
+
+// CheckVermagic reports an error when the module at path was built for a
+// kernel release other than release. The kernel would refuse it with
+// "disagrees about version of symbol" or "version magic" and ENOEXEC.
+func CheckVermagic(path, release string) error {
+	mi, err := ReadModInfo(path)
+	if err != nil {
+		return err
+	}
+	return mi.checkRelease(path, release)
+}
+
+func (mi *ModInfo) checkRelease(path, release string) error {
+	if mi.Release != release {
+		return fmt.Errorf("%s: vermagic %q is for kernel %s, but the kernel image is %s: "+
+			"build the module against linux-headers-%s, or boot the image from the Debian package linux-image-%s (or linux-image-%s-unsigned)",
+			path, mi.Vermagic, mi.Release, release, release, mi.Release, mi.Release)
+	}
+	return nil
+}
