@@ -7,4 +7,29 @@
 // symbol that is absent reported as such (inlined or removed by the compiler),
 // and the module_init/module_exit aliases init_module/cleanup_module pointing
 // at the annotated entry functions.
+//
+// # Reading objects
+//
+// Open and NewObject read the ELF header, section headers, symbol table and
+// .modinfo up front, through debug/elf with its panics turned into errors,
+// and check first what debug/elf would trust: that the section header table
+// and every section's data lie inside the file (so no allocation is larger
+// than the file), that symbol section indices are in range, and that no
+// section it would decompress is compressed. SHN_XINDEX (objects with more
+// than 0xff00 sections) is resolved through .symtab_shndx. Errors are
+// *FormatError, whose message starts with the file name; Open's own
+// failures are *fs.PathError.
+//
+// Any ELF type opens; only the checks that need a relocatable object refuse
+// others: placement needs ET_REL, since a linked image has merged or dropped
+// the init and exit sections. Compressed modules (.ko.xz, .ko.zst) must be
+// decompressed by the caller; the error says so.
+//
+// # Placement
+//
+// CheckPlacement reports Findings with stable rule ids (placement/...):
+// Error for a symbol or clone in the wrong section, a wrong size, or a
+// missing or misdirected init_module/cleanup_module alias; Note for a symbol
+// that is absent. Finding.String is gcc's diagnostic format, with the
+// annotation position first.
 package sectionrt

@@ -1,0 +1,646 @@
+package sectionrt
+
+import (
+	"bytes"
+	"debug/elf"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Object is an ELF object opened for checking: a relocatable .o or .ko, or
+// any other ELF file (vmlinux, a shared object) for the checks that do not
+// need a relocatable one. Opening reads and validates the ELF header, the
+// section headers, the symbol table (with SHN_XINDEX resolved) and .modinfo;
+// anything malformed is a *FormatError naming the file, never a panic.
+//
+// An Object is not modified after it is opened and may be read from several
+// goroutines.
+type Object struct {
+	name   string
+	r      io.ReaderAt
+	size   int64 // file size, -1 when the reader does not tell
+	closer io.Closer
+
+	// f is kept for the later stages (relocation decoding); every call into
+	// it must go through safely.
+	f         *elf.File
+	sections  []Section // indexed by ELF section index; [0] is the null section
+	symtabIdx int       // section index of .symtab, 0 when there is none
+	// syms is indexed by ELF symbol table index, so that a relocation's
+	// symbol index N is syms[N]; syms[0] is the null symbol. Empty when the
+	// object has no symbol table.
+	syms    []Symbol
+	byBase  map[string][]int // symbol name up to its first '.' → indices into syms
+	modinfo []modinfoEntry
+}
+
+// Section is one ELF section header.
+type Section struct {
+	Index     int
+	Name      string
+	Type      elf.SectionType
+	Flags     elf.SectionFlag
+	Offset    uint64 // sh_offset
+	Size      uint64 // sh_size (bytes in the file, except for SHT_NOBITS)
+	Addralign uint64
+	Entsize   uint64
+	Link      uint32
+	Info      uint32
+}
+
+// Symbol is one entry of the object's symbol table (.symtab).
+type Symbol struct {
+	Name string
+	// Section is the name of the section the symbol is defined in, "" for
+	// SHN_UNDEF, SHN_ABS, SHN_COMMON and other reserved indices.
+	Section string
+	// SectionIndex is the section header index; for the reserved indices it
+	// is the raw st_shndx (0 for undefined, 0xfff1 for ABS, 0xfff2 for
+	// COMMON). SHN_XINDEX is resolved through .symtab_shndx, so it never
+	// appears here. With more than 0xff00 sections a real index can equal a
+	// reserved one: use Defined or Shndx to tell them apart.
+	SectionIndex int
+	// Shndx is st_shndx as stored in the table: the section index, a
+	// reserved index, or SHN_XINDEX when the index is in .symtab_shndx.
+	Shndx       elf.SectionIndex
+	Value, Size uint64
+	Type        elf.SymType
+	Bind        elf.SymBind
+	// Index is the symbol's index in .symtab (what relocations refer to).
+	Index int
+	// File is, for a local symbol, the name of the STT_FILE symbol that
+	// precedes it (the translation unit it comes from, e.g. "hello.c");
+	// "" for global and weak symbols and when no file symbol precedes it.
+	File string
+}
+
+// Defined reports whether the symbol is defined in a section of this object.
+func (s Symbol) Defined() bool {
+	return s.Shndx == elf.SHN_XINDEX || (s.Shndx != elf.SHN_UNDEF && s.Shndx < elf.SHN_LORESERVE)
+}
+
+// sectionLabel names the symbol's section for messages: the section name,
+// or *UND*, *ABS*, *COM* as objdump does.
+func (s Symbol) sectionLabel() string {
+	switch {
+	case s.Section != "":
+		return s.Section
+	case s.Defined():
+		return fmt.Sprintf("section#%d", s.SectionIndex) // a section without a name
+	case s.Shndx == elf.SHN_UNDEF:
+		return "*UND*"
+	case s.Shndx == elf.SHN_ABS:
+		return "*ABS*"
+	case s.Shndx == elf.SHN_COMMON:
+		return "*COM*"
+	default:
+		return fmt.Sprintf("section#%#x", s.SectionIndex)
+	}
+}
+
+type modinfoEntry struct{ key, value string }
+
+// Open opens the ELF object at path. The returned Object holds the file
+// open until Close.
+func Open(path string) (*Object, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err // *PathError: names the file
+	}
+	size := int64(-1)
+	if fi, err := fh.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	o, err := newObject(fh, size, path)
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	o.closer = fh
+	return o, nil
+}
+
+// NewObject reads an ELF object from r; name is used in errors and findings.
+// If r has a Size() int64 method (bytes.Reader, io.SectionReader) the file
+// size is known up front and extents are checked against it; otherwise each
+// section's extent is checked by reading its last byte. Close does not
+// close r.
+func NewObject(r io.ReaderAt, name string) (*Object, error) {
+	size := int64(-1)
+	switch v := r.(type) {
+	case interface{ Size() int64 }:
+		size = v.Size()
+	case *os.File:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+	}
+	return newObject(r, size, name)
+}
+
+// Close releases the file opened by Open. It is safe to call more than once
+// and on an Object from NewObject (it does nothing then).
+func (o *Object) Close() error {
+	if o == nil || o.closer == nil {
+		return nil
+	}
+	c := o.closer
+	o.closer = nil
+	return c.Close()
+}
+
+// Name returns the name the object was opened with.
+func (o *Object) Name() string { return o.name }
+
+// Machine returns the ELF e_machine (elf.EM_X86_64, elf.EM_AARCH64, ...).
+func (o *Object) Machine() elf.Machine { return o.f.Machine }
+
+// Type returns the ELF e_type; .o and .ko files are elf.ET_REL.
+func (o *Object) Type() elf.Type { return o.f.Type }
+
+// HasSymbols reports whether the object has a non-empty symbol table.
+func (o *Object) HasSymbols() bool { return len(o.syms) > 1 }
+
+// Sections returns a copy of the section headers, in index order; element
+// 0 is the null section.
+func (o *Object) Sections() []Section { return append([]Section(nil), o.sections...) }
+
+// Symbols returns a copy of the symbol table without the null symbol 0, in
+// table order: Symbols()[i].Index == i+1.
+func (o *Object) Symbols() []Symbol {
+	if len(o.syms) <= 1 {
+		return nil
+	}
+	return append([]Symbol(nil), o.syms[1:]...)
+}
+
+// Lookup returns the symbols named name and the compiler's clones and parts
+// of it: every symbol whose name is name followed by '.' and anything
+// (foo.constprop.0, foo.isra.0, foo.part.0, foo.cold, foo.localalias, and
+// also gcc's function-local statics foo.0). File and section symbols are
+// left out. The result is in symbol table order and includes undefined
+// symbols; see Symbol.Defined.
+func (o *Object) Lookup(name string) []Symbol {
+	if name == "" {
+		return nil
+	}
+	var out []Symbol
+	for _, i := range o.byBase[baseName(name)] {
+		s := o.syms[i]
+		if s.Name == name || (len(s.Name) > len(name) && s.Name[len(name)] == '.' && strings.HasPrefix(s.Name, name)) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// baseName is a symbol name up to its first '.': a name and all its
+// clones share it, which is what Lookup's index is keyed on.
+func baseName(name string) string {
+	if i := strings.IndexByte(name, '.'); i >= 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// ModInfo returns the key=value entries of .modinfo (license, description,
+// alias, depends, vermagic, parm, ...), values in file order since keys such
+// as alias and parm repeat. Nil when the object has no .modinfo.
+func (o *Object) ModInfo() map[string][]string {
+	if o.modinfo == nil {
+		return nil
+	}
+	m := make(map[string][]string)
+	for _, e := range o.modinfo {
+		m[e.key] = append(m[e.key], e.value)
+	}
+	return m
+}
+
+// Vermagic returns the module's vermagic string without trailing blanks,
+// e.g. "6.1.0-56-amd64 SMP preempt mod_unload modversions", or "" when the
+// object has none (a .o before modpost, or not a module).
+func (o *Object) Vermagic() string {
+	for _, e := range o.modinfo {
+		if e.key == "vermagic" {
+			return strings.TrimSpace(e.value)
+		}
+	}
+	return ""
+}
+
+// KernelRelease returns the kernel release the module was built for: the
+// first word of its vermagic, e.g. "6.1.0-56-amd64"; "" when there is none.
+func (o *Object) KernelRelease() string {
+	if f := strings.Fields(o.Vermagic()); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// section returns the section with the given index, or nil.
+func (o *Object) section(i int) *Section {
+	if i <= 0 || i >= len(o.sections) {
+		return nil
+	}
+	return &o.sections[i]
+}
+
+// newObject is the load pipeline: header → section headers → section
+// extents → symbols → .modinfo. Each stage returns a *FormatError.
+func newObject(r io.ReaderAt, size int64, name string) (*Object, error) {
+	o := &Object{name: name, r: r, size: size}
+	if err := o.checkHeader(); err != nil {
+		return nil, err
+	}
+	if err := o.loadELF(); err != nil {
+		return nil, err
+	}
+	if err := o.loadSections(); err != nil {
+		return nil, err
+	}
+	if err := o.loadSymbols(); err != nil {
+		return nil, err
+	}
+	if err := o.loadModInfo(); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// readable reports whether the file holds bytes up to end (exclusive).
+func (o *Object) readable(end uint64) bool {
+	if end == 0 {
+		return true
+	}
+	if o.size >= 0 {
+		return end <= uint64(o.size)
+	}
+	if end > 1<<62 {
+		return false
+	}
+	var b [1]byte
+	n, _ := o.r.ReadAt(b[:], int64(end-1))
+	return n == 1
+}
+
+// sizeNote describes the file size for messages.
+func (o *Object) sizeNote() string {
+	if o.size >= 0 {
+		return fmt.Sprintf("past the end of the file (%#x bytes)", o.size)
+	}
+	return "past the end of the file"
+}
+
+var compressedMagic = []struct {
+	magic []byte
+	name  string
+}{
+	{[]byte{0xfd, '7', 'z', 'X', 'Z', 0}, "xz"},
+	{[]byte{0x28, 0xb5, 0x2f, 0xfd}, "zstd"},
+	{[]byte{0x1f, 0x8b}, "gzip"},
+}
+
+// checkHeader validates what debug/elf trusts without checking well: the
+// identification, the header size, and that the section header table lies
+// inside the file, so truncated input gets a precise message.
+func (o *Object) checkHeader() error {
+	var hdr [64]byte
+	n, err := o.r.ReadAt(hdr[:], 0)
+	if err != nil && err != io.EOF {
+		return formatErr(o.name, 0, err, "read ELF header")
+	}
+	b := hdr[:n]
+	if n == 0 {
+		return formatErr(o.name, 0, nil, "empty file, not an ELF object")
+	}
+	if !bytes.HasPrefix(b, []byte(elf.ELFMAG)) {
+		for _, c := range compressedMagic {
+			if bytes.HasPrefix(b, c.magic) {
+				return formatErr(o.name, 0, nil, "compressed with %s; decompress it first", c.name)
+			}
+		}
+		if n < len(elf.ELFMAG) && bytes.HasPrefix([]byte(elf.ELFMAG), b) {
+			return formatErr(o.name, 0, nil, "truncated ELF header: %d bytes", n)
+		}
+		return formatErr(o.name, 0, nil, "not an ELF object (bad magic %q)", b[:min(n, 4)])
+	}
+	if n < elf.EI_NIDENT {
+		return formatErr(o.name, 0, nil, "truncated ELF header: %d bytes", n)
+	}
+	var hdrSize, wantShentsize int
+	switch elf.Class(b[elf.EI_CLASS]) {
+	case elf.ELFCLASS32:
+		hdrSize, wantShentsize = 52, 40
+	case elf.ELFCLASS64:
+		hdrSize, wantShentsize = 64, 64
+	default:
+		return formatErr(o.name, elf.EI_CLASS, nil, "unknown ELF class %d", b[elf.EI_CLASS])
+	}
+	var bo binary.ByteOrder
+	switch elf.Data(b[elf.EI_DATA]) {
+	case elf.ELFDATA2LSB:
+		bo = binary.LittleEndian
+	case elf.ELFDATA2MSB:
+		bo = binary.BigEndian
+	default:
+		return formatErr(o.name, elf.EI_DATA, nil, "unknown ELF data encoding %d", b[elf.EI_DATA])
+	}
+	if n < hdrSize {
+		return formatErr(o.name, 0, nil, "truncated ELF header: %d of %d bytes", n, hdrSize)
+	}
+	var shoff uint64
+	var shentsize, shnum uint64
+	if hdrSize == 64 {
+		shoff = bo.Uint64(b[40:])
+		shentsize = uint64(bo.Uint16(b[58:]))
+		shnum = uint64(bo.Uint16(b[60:]))
+	} else {
+		shoff = uint64(bo.Uint32(b[32:]))
+		shentsize = uint64(bo.Uint16(b[46:]))
+		shnum = uint64(bo.Uint16(b[48:]))
+	}
+	if shoff == 0 {
+		return nil // no section headers; debug/elf checks shnum
+	}
+	if shentsize < uint64(wantShentsize) {
+		return formatErr(o.name, 0, nil, "section header entry size %d, want at least %d", shentsize, wantShentsize)
+	}
+	if shoff > 1<<62 || !o.readable(shoff+shentsize) {
+		return formatErr(o.name, int64(min(shoff, 1<<62)), nil, "truncated section header table: it starts at offset %#x, %s", shoff, o.sizeNote())
+	}
+	if shnum == 0 {
+		// More than 0xff00 sections: the count is in section 0's sh_size.
+		sh0 := make([]byte, wantShentsize)
+		if _, err := o.r.ReadAt(sh0, int64(shoff)); err != nil {
+			return formatErr(o.name, int64(shoff), err, "read section header 0")
+		}
+		if hdrSize == 64 {
+			shnum = bo.Uint64(sh0[32:])
+		} else {
+			shnum = uint64(bo.Uint32(sh0[20:]))
+		}
+	}
+	if shnum > 1<<32 {
+		return formatErr(o.name, int64(shoff), nil, "implausible section count %d", shnum)
+	}
+	end := shoff + shnum*shentsize
+	if !o.readable(end) {
+		return formatErr(o.name, int64(shoff), nil, "truncated section header table: %d headers of %d bytes at offset %#x end at %#x, %s",
+			shnum, shentsize, shoff, end, o.sizeNote())
+	}
+	// debug/elf decompresses an SHF_COMPRESSED section name table while
+	// opening, to whatever size its header claims: refuse it here (no tool
+	// compresses anything but debug sections).
+	shstrndx := uint64(bo.Uint16(b[hdrSize-2:]))
+	if shstrndx == uint64(elf.SHN_XINDEX) {
+		var l [4]byte
+		linkOff := uint64(24) // sh_link in Section32
+		if hdrSize == 64 {
+			linkOff = 40
+		}
+		if _, err := o.r.ReadAt(l[:], int64(shoff+linkOff)); err != nil {
+			return formatErr(o.name, int64(shoff), err, "read section header 0")
+		}
+		shstrndx = uint64(bo.Uint32(l[:]))
+	}
+	if shstrndx != 0 && shstrndx < shnum {
+		var fl [8]byte
+		if _, err := o.r.ReadAt(fl[:], int64(shoff+shstrndx*shentsize+8)); err != nil {
+			return formatErr(o.name, int64(shoff), err, "read section header %d", shstrndx)
+		}
+		flags := uint64(bo.Uint32(fl[:])) // sh_flags: Elf32_Word, or the low half of Elf64_Xword
+		if hdrSize == 64 {
+			flags = bo.Uint64(fl[:])
+		}
+		if flags&uint64(elf.SHF_COMPRESSED) != 0 {
+			return formatErr(o.name, int64(shoff+shstrndx*shentsize), nil, "section name string table (section %d) is compressed (SHF_COMPRESSED)", shstrndx)
+		}
+	}
+	return nil
+}
+
+// safely runs fn, turning a panic inside debug/elf into an error: its
+// package documentation admits that adversarial input can make it panic.
+func safely(name string, stage string, fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = formatErr(name, -1, nil, "%s: malformed ELF (debug/elf panicked: %v)", stage, r)
+		}
+	}()
+	return fn()
+}
+
+// describe turns a debug/elf error into a FormatError.
+func (o *Object) describe(stage string, err error) error {
+	var fe *FormatError
+	if errors.As(err, &fe) {
+		return err
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return formatErr(o.name, -1, err, "%s: truncated file", stage)
+	}
+	var ee *elf.FormatError
+	if errors.As(err, &ee) {
+		return formatErr(o.name, -1, err, "%s: malformed ELF", stage)
+	}
+	return formatErr(o.name, -1, err, "%s", stage)
+}
+
+func (o *Object) loadELF() error {
+	return safely(o.name, "read ELF headers", func() error {
+		f, err := elf.NewFile(o.r)
+		if err != nil {
+			return o.describe("read ELF headers", err)
+		}
+		o.f = f
+		return nil
+	})
+}
+
+// loadSections copies the section headers and checks that every section
+// with file data lies inside the file, so later reads never chase data that
+// is not there (and never allocate for it).
+func (o *Object) loadSections() error {
+	o.sections = make([]Section, len(o.f.Sections))
+	for i, s := range o.f.Sections {
+		o.sections[i] = Section{
+			Index: i, Name: s.Name, Type: s.Type, Flags: s.Flags,
+			Offset: s.Offset, Size: s.FileSize, Addralign: s.Addralign,
+			Entsize: s.Entsize, Link: s.Link, Info: s.Info,
+		}
+		if err := o.checkExtent(&o.sections[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hasFileData reports whether a section occupies bytes in the file.
+func (s *Section) hasFileData() bool {
+	return s.Type != elf.SHT_NULL && s.Type != elf.SHT_NOBITS && s.Size != 0
+}
+
+// checkExtent checks that a section's file data lies inside the file.
+func (o *Object) checkExtent(s *Section) error {
+	if !s.hasFileData() {
+		return nil
+	}
+	end := s.Offset + s.Size
+	if end < s.Offset || !o.readable(end) {
+		return formatErr(o.name, int64(min(s.Offset, 1<<62)), nil,
+			"section %d (%s): data at offset %#x, size %#x, runs %s", s.Index, s.Name, s.Offset, s.Size, o.sizeNote())
+	}
+	return nil
+}
+
+// readSection returns a section's bytes (none for SHT_NULL and SHT_NOBITS).
+// The allocation is bounded by the file, since the extent is checked first.
+func (o *Object) readSection(s *Section) ([]byte, error) {
+	if !s.hasFileData() {
+		return nil, nil
+	}
+	if err := o.checkExtent(s); err != nil {
+		return nil, err // checked when loaded; checked again since it bounds the allocation
+	}
+	if s.Flags&elf.SHF_COMPRESSED != 0 {
+		return nil, formatErr(o.name, int64(s.Offset), nil, "section %d (%s) is compressed (SHF_COMPRESSED), which is not supported for it", s.Index, s.Name)
+	}
+	if s.Size > 1<<40 {
+		return nil, formatErr(o.name, int64(s.Offset), nil, "section %d (%s): implausible size %#x", s.Index, s.Name, s.Size)
+	}
+	buf := make([]byte, s.Size)
+	if _, err := o.r.ReadAt(buf, int64(s.Offset)); err != nil {
+		return nil, formatErr(o.name, int64(s.Offset), err, "read section %d (%s)", s.Index, s.Name)
+	}
+	return buf, nil
+}
+
+func (o *Object) loadSymbols() error {
+	for i := range o.sections {
+		if o.sections[i].Type == elf.SHT_SYMTAB {
+			o.symtabIdx = i
+			break
+		}
+	}
+	if o.symtabIdx == 0 {
+		return nil
+	}
+	st := &o.sections[o.symtabIdx]
+	if st.Flags&elf.SHF_COMPRESSED != 0 {
+		return formatErr(o.name, int64(st.Offset), nil, "symbol table section %d (%s) is compressed (SHF_COMPRESSED)", st.Index, st.Name)
+	}
+	if l := o.section(int(st.Link)); l != nil && l.Flags&elf.SHF_COMPRESSED != 0 {
+		return formatErr(o.name, int64(l.Offset), nil, "string table section %d (%s) is compressed (SHF_COMPRESSED)", l.Index, l.Name)
+	}
+	var esyms []elf.Symbol
+	err := safely(o.name, "read symbols", func() error {
+		var err error
+		esyms, err = o.f.Symbols()
+		if errors.Is(err, elf.ErrNoSymbols) {
+			return nil
+		}
+		if err != nil {
+			return o.describe(fmt.Sprintf("read symbol table (section %d, %s)", st.Index, st.Name), err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	entSize := uint64(elf.Sym64Size)
+	if o.f.Class == elf.ELFCLASS32 {
+		entSize = elf.Sym32Size
+	}
+
+	// .symtab_shndx: one 32-bit word per symbol (including symbol 0)
+	// holding the section index of symbols whose st_shndx is SHN_XINDEX.
+	// debug/elf leaves those unresolved.
+	var xindex []byte
+	for i := range o.sections {
+		s := &o.sections[i]
+		if s.Type == elf.SHT_SYMTAB_SHNDX && int(s.Link) == o.symtabIdx {
+			if xindex, err = o.readSection(s); err != nil {
+				return err
+			}
+			break
+		}
+	}
+
+	o.syms = make([]Symbol, len(esyms)+1)
+	o.byBase = make(map[string][]int)
+	file := ""
+	for i, es := range esyms {
+		idx := i + 1
+		off := int64(min(st.Offset+uint64(idx)*entSize, 1<<62))
+		sym := Symbol{
+			Name: es.Name, Value: es.Value, Size: es.Size,
+			Type: elf.ST_TYPE(es.Info), Bind: elf.ST_BIND(es.Info), Index: idx,
+			Shndx: es.Section,
+		}
+		shndx := uint64(es.Section)
+		switch {
+		case es.Section == elf.SHN_XINDEX:
+			if xindex == nil {
+				return formatErr(o.name, off, nil, "symbol %d (%s): st_shndx is SHN_XINDEX but there is no .symtab_shndx section", idx, es.Name)
+			}
+			if uint64(len(xindex))/4 <= uint64(idx) {
+				return formatErr(o.name, off, nil, "symbol %d (%s): st_shndx is SHN_XINDEX but .symtab_shndx has only %d entries", idx, es.Name, len(xindex)/4)
+			}
+			shndx = uint64(o.f.ByteOrder.Uint32(xindex[idx*4:]))
+			if shndx == 0 || shndx >= uint64(len(o.sections)) {
+				return formatErr(o.name, off, nil, "symbol %d (%s): extended section index %d out of range (the file has %d sections)", idx, es.Name, shndx, len(o.sections))
+			}
+			fallthrough
+		case es.Section != elf.SHN_UNDEF && es.Section < elf.SHN_LORESERVE:
+			if shndx >= uint64(len(o.sections)) {
+				return formatErr(o.name, off, nil, "symbol %d (%s): section index %d out of range (the file has %d sections)", idx, es.Name, shndx, len(o.sections))
+			}
+			sym.SectionIndex = int(shndx)
+			sym.Section = o.sections[shndx].Name
+		default: // SHN_UNDEF, SHN_ABS, SHN_COMMON, other reserved indices
+			sym.SectionIndex = int(es.Section)
+		}
+		switch {
+		case sym.Type == elf.STT_FILE:
+			file = sym.Name
+		case sym.Bind == elf.STB_LOCAL && sym.Type != elf.STT_SECTION:
+			sym.File = file
+		}
+		o.syms[idx] = sym
+		if sym.Type != elf.STT_FILE && sym.Type != elf.STT_SECTION && sym.Name != "" {
+			b := baseName(sym.Name)
+			o.byBase[b] = append(o.byBase[b], idx)
+		}
+	}
+	return nil
+}
+
+// loadModInfo parses .modinfo: NUL-separated key=value strings (padding
+// NULs between them are skipped; a string without '=' is ignored).
+func (o *Object) loadModInfo() error {
+	for i := range o.sections {
+		s := &o.sections[i]
+		if s.Name != ".modinfo" {
+			continue
+		}
+		data, err := o.readSection(s)
+		if err != nil {
+			return err
+		}
+		o.modinfo = []modinfoEntry{}
+		for _, kv := range bytes.Split(data, []byte{0}) {
+			k, v, ok := bytes.Cut(kv, []byte{'='})
+			if !ok || len(k) == 0 {
+				continue
+			}
+			o.modinfo = append(o.modinfo, modinfoEntry{string(k), string(v)})
+		}
+		return nil
+	}
+	return nil
+}
