@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -112,15 +113,22 @@ func TestBoot(t *testing.T) {
 	}
 
 	var console strings.Builder
+	var log io.Writer = &console
+	if os.Getenv("BOOTTEST_CONSOLE") != "" { // stream the console, stamped with host time
+		log = io.MultiWriter(&console, &stampWriter{w: os.Stderr, start: time.Now()})
+	}
 	cfg := Config{
 		Kernel: kernel,
 		Modules: []Module{
 			{Path: hello, InitMessage: "hello: fr: bonjour", ExitMessage: "hello: goodbye"},
 			{Path: filepath.Join(b.fixtures, "failinit.ko"), ExpectInitFail: true, ExpectErrno: syscall.ENODEV, InitMessage: "failinit: init returning -ENODEV"},
 			{Path: filepath.Join(b.fixtures, "noexit.ko"), InitMessage: "noexit: init ran", ExpectUnloadFail: true},
+			// Last: its init is still sleeping when the guest powers off.
+			{Path: filepath.Join(b.fixtures, "slowinit.ko"), StepTimeout: 3 * time.Second},
 		},
 		Timeout: 120 * time.Second,
-		Log:     &console,
+		Append:  os.Getenv("BOOTTEST_APPEND"), // empty: DefaultAppend
+		Log:     log,
 	}
 	rep, err := Run(context.Background(), cfg)
 	if err != nil {
@@ -136,11 +144,22 @@ func TestBoot(t *testing.T) {
 	t.Logf("kbuild %v; boot test %v (QEMU %v, kernel boot %v, guest %v); initramfs %d bytes",
 		buildTime.Round(time.Millisecond), rep.Duration.Round(time.Millisecond), rep.BootDuration.Round(time.Millisecond),
 		rep.KernelBoot, rep.Guest, rep.InitramfsBytes)
+	var slowErrs []error
 	for _, err := range rep.Check() {
+		if strings.HasPrefix(err.Error(), "slowinit: ") {
+			slowErrs = append(slowErrs, err)
+			continue
+		}
 		t.Error(err)
 	}
 
-	h, f, n := rep.Modules[0], rep.Modules[1], rep.Modules[2]
+	h, f, n, s := rep.Modules[0], rep.Modules[1], rep.Modules[2], rep.Modules[3]
+	// A hung init is a result: timed out, module present in state coming,
+	// and Check says so in one error.
+	if !s.LoadTimedOut || s.InitState != "coming" || !s.SysfsAfterLoad || len(slowErrs) != 1 {
+		t.Errorf("slowinit: timed out %v, initstate %q, sysfs %v, check %v; want a timeout in state coming and one error",
+			s.LoadTimedOut, s.InitState, s.SysfsAfterLoad, slowErrs)
+	}
 	// The unsigned module loads on a kernel without MODULE_SIG_FORCE,
 	// tainting it (E: unsigned module) next to O (out of tree).
 	if !strings.Contains(h.Taint, "E") || !strings.Contains(h.Taint, "O") {
@@ -249,4 +268,16 @@ func TestTimeoutKillsQEMU(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	t.Log(err)
+}
+
+// stampWriter prefixes each write (one console line) with the time since
+// start.
+type stampWriter struct {
+	w     io.Writer
+	start time.Time
+}
+
+func (s *stampWriter) Write(p []byte) (int, error) {
+	fmt.Fprintf(s.w, "[%6.2fs] %s", time.Since(s.start).Seconds(), p)
+	return len(p), nil
 }

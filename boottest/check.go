@@ -41,12 +41,18 @@ func (m *ModuleResult) check() []error {
 		switch {
 		case m.Loaded:
 			fail("loaded, but its init was expected to fail")
+		case m.LoadTimedOut:
+			fail("init did not return within the step timeout (%s), want it to fail", m.LoadError)
 		case m.ExpectErrno != "" && m.LoadErrno != m.ExpectErrno:
 			fail("load failed with %s (%s), want %s", orNone(m.LoadErrno), m.LoadError, m.ExpectErrno)
 		}
 		if m.SysfsAfterLoad {
 			fail("/sys/module/%s exists after the failed load: the module was left behind", m.Name)
 		}
+		return errs
+	}
+	if m.LoadTimedOut {
+		fail("init did not return within the step timeout (initstate %q): %s", m.InitState, m.LoadError)
 		return errs
 	}
 	if !m.Loaded {

@@ -111,6 +111,9 @@ func runQEMU(ctx context.Context, qemu string, args []string, nonce string, time
 	lastLines := func() string {
 		mu.Lock()
 		defer mu.Unlock()
+		if len(tail) == 0 {
+			return "(none)"
+		}
 		return strings.Join(tail, "\n  ")
 	}
 

@@ -58,7 +58,11 @@ func main() {
 		}
 		for _, m := range cfg.Modules {
 			fmt.Fprintf(console, "%s loading %s\n", wire.ProgressPrefix, m.Name)
-			res.Modules = append(res.Modules, runModule(m, kmsg, step))
+			s := step
+			if m.StepTimeoutMS > 0 {
+				s = time.Duration(m.StepTimeoutMS) * time.Millisecond
+			}
+			res.Modules = append(res.Modules, runModule(m, kmsg, s))
 		}
 	}
 	res.DurationMS = time.Since(start).Milliseconds()
@@ -150,7 +154,12 @@ func runModule(m wire.Module, kmsg *kmsgReader, step time.Duration) wire.ModuleR
 	r.Kmsg = kmsg.drain()
 	if err != nil {
 		r.LoadErrno, r.LoadError = errnoOf(err)
+		r.LoadTimedOut = errors.Is(err, errStepTimeout)
 		r.SysfsAfterLoad = exists(sysdir)
+		if r.SysfsAfterLoad {
+			// Init still running (state "coming"): say so.
+			r.InitState, _ = readString(filepath.Join(sysdir, "initstate"))
+		}
 		return r
 	}
 	r.Loaded = true
@@ -179,6 +188,7 @@ func runModule(m wire.Module, kmsg *kmsgReader, step time.Duration) wire.ModuleR
 	r.UnloadKmsg = kmsg.drain()
 	if err != nil {
 		r.UnloadErrno, r.UnloadError = errnoOf(err)
+		r.UnloadTimedOut = errors.Is(err, errStepTimeout)
 	} else {
 		r.Unloaded = true
 	}
@@ -206,9 +216,6 @@ func errnoOf(err error) (name, msg string) {
 	var en unix.Errno
 	if errors.As(err, &en) {
 		return unix.ErrnoName(en), en.Error()
-	}
-	if errors.Is(err, errStepTimeout) {
-		return "ETIMEDOUT-GUEST", err.Error()
 	}
 	return "", err.Error()
 }

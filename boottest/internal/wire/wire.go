@@ -37,6 +37,8 @@ type Module struct {
 	Name string `json:"name"`
 	// File is the path of the .ko in the initramfs.
 	File string `json:"file"`
+	// StepTimeoutMS, when positive, overrides Config.StepTimeoutMS.
+	StepTimeoutMS int64 `json:"step_timeout_ms,omitempty"`
 }
 
 // Result is what the guest prints.
@@ -58,11 +60,13 @@ type ModuleResult struct {
 	Name string `json:"name"`
 	// Loaded reports whether finit_module returned 0.
 	Loaded bool `json:"loaded"`
-	// LoadErrno is the errno name (ENODEV) when finit_module failed, or
-	// "ETIMEDOUT-GUEST" when it did not return within the step timeout.
+	// LoadErrno is the errno name (ENODEV) when finit_module failed.
 	LoadErrno string `json:"load_errno,omitempty"`
-	LoadError string `json:"load_error,omitempty"`
-	LoadMS    int64  `json:"load_ms"`
+	// LoadTimedOut: finit_module had not returned when the step timeout
+	// passed (init still running); InitState is read all the same.
+	LoadTimedOut bool   `json:"load_timed_out,omitempty"`
+	LoadError    string `json:"load_error,omitempty"`
+	LoadMS       int64  `json:"load_ms"`
 	// InitState, CoreSize, InitSize, Taint and Sections are read from
 	// /sys/module/NAME right after a successful load (init has returned).
 	InitState string   `json:"initstate,omitempty"`
@@ -76,9 +80,11 @@ type ModuleResult struct {
 	// load attempt (it must not after a failed init).
 	SysfsAfterLoad bool `json:"sysfs_after_load"`
 
-	Unloaded    bool   `json:"unloaded"`
-	UnloadErrno string `json:"unload_errno,omitempty"`
-	UnloadError string `json:"unload_error,omitempty"`
+	Unloaded bool `json:"unloaded"`
+	// UnloadTimedOut: delete_module had not returned within the timeout.
+	UnloadTimedOut bool   `json:"unload_timed_out,omitempty"`
+	UnloadErrno    string `json:"unload_errno,omitempty"`
+	UnloadError    string `json:"unload_error,omitempty"`
 	// UnloadKmsg holds the /dev/kmsg records logged while it unloaded.
 	UnloadKmsg []string `json:"unload_kmsg,omitempty"`
 	// SysfsAfterUnload reports whether /sys/module/NAME still existed after
