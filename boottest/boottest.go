@@ -45,6 +45,25 @@
 // exit message seen and the module gone after unload; or, for a module
 // expected to fail, the expected errno and no /sys/module entry left.
 //
+// # What Debian's 6.1 kernel (6.1.0-56-amd64) showed
+//
+//   - initsize reads 0 as soon as finit_module returns: do_init_module
+//     zeroes the init layout before returning, and queues the memory for
+//     do_free_init. coresize is page-rounded (16384 for examples/hello).
+//   - /sys/module/NAME/sections/ still lists .init.text, .init.data and
+//     .init.rodata after init: the section attributes are made at load time
+//     and never pruned, so their presence proves where code was placed, not
+//     that it is still resident; initsize is the proof of freeing.
+//   - Unsigned modules load (CONFIG_MODULE_SIG=y, MODULE_SIG_FORCE unset, no
+//     lockdown without Secure Boot): kmsg says "loading out-of-tree module
+//     taints kernel." and "module verification failed: signature and/or
+//     required key missing - tainting kernel", and /sys/module/NAME/taint
+//     reads "OE".
+//   - An init returning -ENODEV makes finit_module fail with ENODEV and
+//     leaves no /sys/module/NAME; a module with init and no exit loads and
+//     delete_module refuses it with EBUSY; a module whose init sleeps stays
+//     in initstate "coming".
+//
 // The guest is built with `go build` in the current directory, which must
 // be inside a module that has github.com/initsec/initsec in its build list;
 // Config.GuestInit names a prebuilt one instead.
