@@ -1,0 +1,83 @@
+// Command initsec generates the files that carry //go:init-section
+// annotations to the compiler, builds kernel modules with kbuild, and
+// verifies that every annotated symbol sits in the section it was meant for.
+//
+// Usage:
+//
+//	initsec generate [-check] [dir...]
+//	initsec build [flags] [dir...]
+//	initsec verify [-format text|json] [-manifest file.json] file.ko...
+//
+// Exit status: 0 clean, 1 findings (or stale files with generate -check),
+// 2 usage, I/O or build errors.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes CI can branch on.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitError    = 2
+)
+
+func main() {
+	os.Exit(run(os.Stdout, os.Stderr, os.Args[1:]))
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(stdout, stderr io.Writer, args []string) int
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"generate", "write the generated trailer headers, Kbuild fragment and Go manifest", runGenerate},
+		{"build", "generate, build with the kernel's kbuild, then verify", runBuild},
+		{"verify", "check built objects against the annotations", runVerify},
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, `initsec: init/exit section discipline for Linux kernel modules.
+
+Usage:
+  initsec <command> [flags] [args]
+
+Commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, `
+Run "initsec <command> -h" for a command's flags.
+Exit status: 0 clean, 1 findings or stale files, 2 usage, I/O or build error.
+`)
+}
+
+func run(stdout, stderr io.Writer, args []string) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitError
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		usage(stdout)
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(stdout, stderr, args[1:])
+		}
+	}
+	fmt.Fprintf(stderr, "initsec: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return exitError
+}

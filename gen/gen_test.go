@@ -1,0 +1,278 @@
+package gen
+
+import (
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/initsec/initsec/annotate"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// copyDir copies the module src into a new temp dir and returns it.
+func copyDir(t *testing.T, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// snapshot reads every file below dir into a map keyed by relative path.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestGolden(t *testing.T) {
+	for _, name := range []string{"hello", "multi"} {
+		t.Run(name, func(t *testing.T) {
+			dir := copyDir(t, filepath.Join("testdata", "modules", name))
+			before := snapshot(t, dir)
+			_, changes, err := Generate(dir)
+			if err != nil {
+				t.Fatalf("Generate: %v", err)
+			}
+			after := snapshot(t, dir)
+			for p, content := range before {
+				if after[p] != content {
+					t.Errorf("input file %s changed", p)
+				}
+			}
+			var created []string
+			for _, c := range changes {
+				if c.Action != "create" {
+					t.Errorf("first run: %s %s, want create", c.Action, c.Path)
+				}
+				created = append(created, c.Path)
+			}
+			golden := filepath.Join("testdata", "golden", name)
+			for _, p := range created {
+				got := after[p]
+				gp := filepath.Join(golden, filepath.FromSlash(p)) + ".golden"
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(gp), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(gp, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(gp)
+				if err != nil {
+					t.Fatalf("%v (run go test ./gen -update)", err)
+				}
+				if got != string(want) {
+					t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", p, gp, got, want)
+				}
+			}
+			// Every golden file is produced: nothing is silently dropped.
+			if goldens := snapshot(t, golden); !*update && len(goldens) != len(created) {
+				t.Errorf("created %d files, golden has %d", len(created), len(goldens))
+			}
+
+			// A rerun is byte-identical and changes nothing.
+			_, changes, err = Generate(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(changes) != 0 {
+				t.Errorf("rerun changed %v", changes)
+			}
+			if again := snapshot(t, dir); !reflect.DeepEqual(again, after) {
+				t.Error("rerun changed the directory")
+			}
+			_, stale, err := Check(dir)
+			if err != nil || len(stale) != 0 {
+				t.Errorf("Check after Generate: %v, %v", stale, err)
+			}
+		})
+	}
+}
+
+func TestGeneratedFilesCarryHeader(t *testing.T) {
+	dir := copyDir(t, filepath.Join("testdata", "modules", "multi"))
+	m, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Render(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		first, _, _ := strings.Cut(string(f.Content), "\n")
+		if first != HeaderC && first != HeaderGo && first != HeaderMake {
+			t.Errorf("%s starts with %q", f.Path, first)
+		}
+	}
+}
+
+func TestCheckReportsStale(t *testing.T) {
+	dir := copyDir(t, filepath.Join("testdata", "modules", "hello"))
+	if _, _, err := Generate(dir); err != nil {
+		t.Fatal(err)
+	}
+	// A hand edit of a generated file.
+	p := filepath.Join(dir, "hello.initsec.h")
+	data, _ := os.ReadFile(p)
+	if err := os.WriteFile(p, append(data, "/* edited */\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A new annotation in the source.
+	src := filepath.Join(dir, "hello.c")
+	data, _ = os.ReadFile(src)
+	edited := strings.Replace(string(data), "MODULE_LICENSE", "//go:init-section initdata\nstatic int hello_extra = 1;\n\nMODULE_LICENSE", 1)
+	if err := os.WriteFile(src, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, changes, err := Check(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, c := range changes {
+		got[c.Path] = c.Action
+	}
+	want := map[string]string{"hello.initsec.h": "update", "initsec/initsec_gen.go": "update"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Check = %v, want %v", got, want)
+	}
+	// Check wrote nothing.
+	if after, _ := os.ReadFile(p); !strings.HasSuffix(string(after), "/* edited */\n") {
+		t.Error("Check rewrote the file")
+	}
+}
+
+func TestRefusesToOverwriteHandWrittenFile(t *testing.T) {
+	dir := copyDir(t, filepath.Join("testdata", "modules", "hello"))
+	hand := filepath.Join(dir, "hello.initsec.h")
+	if err := os.WriteFile(hand, []byte("/* mine */\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	_, _, err := Generate(dir)
+	var ng *NotGeneratedError
+	if !errors.As(err, &ng) || ng.Path != hand {
+		t.Fatalf("Generate error = %v, want NotGeneratedError for %s", err, hand)
+	}
+	if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
+		t.Error("Generate wrote files although it refused one")
+	}
+}
+
+func TestRemovesOnlyGeneratedStaleFiles(t *testing.T) {
+	dir := copyDir(t, filepath.Join("testdata", "modules", "hello"))
+	if _, _, err := Generate(dir); err != nil {
+		t.Fatal(err)
+	}
+	// A generated trailer of a file that no longer exists, and a hand-written
+	// file that matches a generated name pattern.
+	oldGen := filepath.Join(dir, "gone.initsec.h")
+	if err := os.WriteFile(oldGen, []byte(HeaderC+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	handMade := filepath.Join(dir, "notes.initsec.h")
+	if err := os.WriteFile(handMade, []byte("/* hand-made */\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, changes, err := Generate(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 1 || changes[0] != (Change{"gone.initsec.h", "remove"}) {
+		t.Errorf("changes = %v, want only the removal of gone.initsec.h", changes)
+	}
+	if _, err := os.Stat(oldGen); !errors.Is(err, fs.ErrNotExist) {
+		t.Error("stale generated file still there")
+	}
+	if _, err := os.Stat(handMade); err != nil {
+		t.Error("hand-made file removed")
+	}
+}
+
+func TestErrorsWriteNothing(t *testing.T) {
+	cases := []struct {
+		name, edit string
+		wantPos    string // file:line:col
+		wantMsg    string
+	}{
+		{"unknown kind", "//go:init-section initt\nstatic int x;\n", "hello.c:44:1", "unknown"},
+		{"initconst on non-const", "//go:init-section initconst\nstatic int x = 1;\n", "hello.c:", "const"},
+		{"blank line", "//go:init-section initdata\n\nstatic int x = 1;\n", "hello.c:44:1", "declaration"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyDir(t, filepath.Join("testdata", "modules", "hello"))
+			src := filepath.Join(dir, "hello.c")
+			data, _ := os.ReadFile(src)
+			// Insert the bad directive before MODULE_DESCRIPTION (line 44).
+			text := strings.Replace(string(data), "MODULE_DESCRIPTION", tc.edit+"MODULE_DESCRIPTION", 1)
+			if err := os.WriteFile(src, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			before := snapshot(t, dir)
+			_, _, err := Generate(dir)
+			var el annotate.ErrorList
+			if !errors.As(err, &el) {
+				t.Fatalf("err = %v, want annotate.ErrorList", err)
+			}
+			if !strings.Contains(el[0].Pos.String(), tc.wantPos) || !strings.Contains(el[0].Msg+el[0].Hint, tc.wantMsg) || el[0].Hint == "" {
+				t.Errorf("error = %v, want %s ... %s with a hint", el[0], tc.wantPos, tc.wantMsg)
+			}
+			if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
+				t.Error("files written despite the error")
+			}
+		})
+	}
+}
+
+func TestMissingTrailer(t *testing.T) {
+	dir := copyDir(t, filepath.Join("testdata", "modules", "hello"))
+	src := filepath.Join(dir, "hello.c")
+	data, _ := os.ReadFile(src)
+	text := strings.Replace(string(data), "#include \"hello.initsec.h\"\n", "", 1)
+	if err := os.WriteFile(src, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Generate(dir)
+	if err == nil || !strings.Contains(err.Error(), `#include "hello.initsec.h"`) || !strings.Contains(err.Error(), "hello.c:") {
+		t.Fatalf("err = %v, want the trailer line to add, with the position", err)
+	}
+}

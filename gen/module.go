@@ -1,0 +1,197 @@
+package gen
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/initsec/initsec/annotate"
+)
+
+// Module is a kernel module directory and the annotations found in it.
+type Module struct {
+	Dir    string // absolute path of the module directory
+	Name   string // module name, from obj-m in Kbuild (or Makefile)
+	Kbuild string // the file that declares obj-m, relative to Dir
+	// Sources are the annotated C sources and headers, relative to Dir,
+	// sorted by path.
+	Sources []Source
+}
+
+// Source is one annotated file.
+type Source struct {
+	Path        string // relative to Module.Dir, slash-separated
+	Annotations []annotate.Annotation
+	trailerOK   bool
+	trailerLine int
+}
+
+// Trailer returns the name of the generated header foo.c includes last.
+func (s Source) Trailer() string {
+	base := filepath.Base(s.Path)
+	return strings.TrimSuffix(base, filepath.Ext(base)) + ".initsec.h"
+}
+
+// obj-m += hello.o, obj-m := a.o b.o, obj-$(CONFIG_FOO) += foo.o
+var objmRE = regexp.MustCompile(`^\s*obj-(?:m|\$\([A-Z0-9_]+\))\s*[:+]?=\s*(.*)$`)
+
+// moduleNames reads obj-m lines from the kbuild file in dir.
+func moduleNames(dir string) (names []string, file string, err error) {
+	for _, f := range []string{"Kbuild", "Makefile"} {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		for sc.Scan() {
+			m := objmRE.FindStringSubmatch(sc.Text())
+			if m == nil {
+				continue
+			}
+			for _, w := range strings.Fields(m[1]) {
+				if strings.HasPrefix(w, "#") {
+					break
+				}
+				if strings.HasSuffix(w, ".o") {
+					names = append(names, strings.TrimSuffix(w, ".o"))
+				}
+			}
+		}
+		if len(names) > 0 {
+			return names, f, nil
+		}
+	}
+	return nil, "", nil
+}
+
+// IsModuleDir reports whether dir has a Kbuild or Makefile naming an obj-m.
+func IsModuleDir(dir string) bool {
+	names, _, err := moduleNames(dir)
+	return err == nil && len(names) > 0
+}
+
+// FindModules returns every module directory at or below root, sorted.
+// Hidden directories, testdata and vendor are skipped.
+func FindModules(root string) ([]string, error) {
+	var dirs []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		name := d.Name()
+		if path != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "vendor") {
+			return filepath.SkipDir
+		}
+		if IsModuleDir(path) {
+			dirs = append(dirs, path)
+		}
+		return nil
+	})
+	return dirs, err
+}
+
+// Load scans the module directory dir: its obj-m name and every annotated
+// .c and .h file directly in it. Errors from the scanner are returned as an
+// annotate.ErrorList with paths relative to dir's parent-independent form
+// (the file name as it appears inside dir).
+func Load(dir string) (*Module, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	names, kb, err := moduleNames(abs)
+	if err != nil {
+		return nil, fmt.Errorf("read kbuild file: %w", err)
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%s: no Kbuild or Makefile with an obj-m line (hint: add \"obj-m += NAME.o\" to %s)", dir, filepath.Join(dir, "Kbuild"))
+	}
+	if len(names) > 1 {
+		return nil, fmt.Errorf("%s: %s builds several modules (%s); initsec handles one module per directory (hint: move each module to its own directory)", dir, kb, strings.Join(names, ", "))
+	}
+	m := &Module{Dir: abs, Name: names[0], Kbuild: kb}
+	entries, err := os.ReadDir(abs)
+	if err != nil {
+		return nil, err
+	}
+	var errs annotate.ErrorList
+	var all []annotate.Annotation
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasSuffix(name, ".initsec.h") {
+			continue
+		}
+		ext := filepath.Ext(name)
+		if ext != ".c" && ext != ".h" {
+			continue
+		}
+		src, err := os.ReadFile(filepath.Join(abs, name))
+		if err != nil {
+			return nil, err
+		}
+		anns, err := annotate.ScanC(name, src)
+		var el annotate.ErrorList
+		switch {
+		case errors.As(err, &el):
+			errs = append(errs, el...)
+			continue
+		case err != nil:
+			return nil, err
+		}
+		if len(anns) == 0 {
+			continue
+		}
+		s := Source{Path: name, Annotations: anns}
+		s.trailerOK, s.trailerLine = annotate.HasTrailer(src, s.Trailer())
+		if !s.trailerOK {
+			errs = append(errs, &annotate.Error{
+				Pos:  annotate.Pos{File: name, Line: s.trailerLine, Col: 1},
+				Msg:  fmt.Sprintf("missing trailer include of the generated %s", s.Trailer()),
+				Hint: fmt.Sprintf("add this line at the end of %s: #include \"%s\"", name, s.Trailer()),
+			})
+		}
+		m.Sources = append(m.Sources, s)
+		all = append(all, anns...)
+	}
+	if err := annotate.CheckModule(all); err != nil {
+		var el annotate.ErrorList
+		if !errors.As(err, &el) {
+			return nil, err
+		}
+		errs = append(errs, el...)
+	}
+	for _, s := range m.Sources {
+		for _, a := range s.Annotations {
+			if a.Blob != "" {
+				errs = append(errs, &annotate.Error{Pos: a.Pos, Msg: "blob= is not supported by this version of initsec", Hint: "define the table in C for now"})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool {
+			a, b := errs[i].Pos, errs[j].Pos
+			if a.File != b.File {
+				return a.File < b.File
+			}
+			if a.Line != b.Line {
+				return a.Line < b.Line
+			}
+			return a.Col < b.Col
+		})
+		return nil, errs
+	}
+	return m, nil
+}

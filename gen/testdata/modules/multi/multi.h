@@ -1,0 +1,3 @@
+/* no annotations here */
+extern int multi_bias;
+extern const char * const multi_names[];

@@ -1,0 +1,99 @@
+// Package pipeline runs initsec's stages in order for the CLI and the Mage
+// targets: generate (annotate → gen), build (kbuild), verify (sectionrt).
+// Data flows one way; each step returns errors wrapped with its stage and
+// leaves the choice of exit code to the caller.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/initsec/initsec/gen"
+	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// ModuleDirs expands paths (default ".") to module directories: a path that
+// is a module directory is kept, any other is searched below.
+func ModuleDirs(paths []string) ([]string, error) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	var dirs []string
+	for _, a := range paths {
+		if gen.IsModuleDir(a) {
+			dirs = append(dirs, a)
+			continue
+		}
+		found, err := gen.FindModules(a)
+		if err != nil {
+			return nil, err
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s: no module directory (a Kbuild or Makefile with obj-m) at or below it", a)
+		}
+		dirs = append(dirs, found...)
+	}
+	return dirs, nil
+}
+
+// Result is what building and verifying one module produced.
+type Result struct {
+	Dir      string
+	Module   *gen.Module
+	Objects  []string // built .ko files
+	Findings []sectionrt.Finding
+}
+
+// Failing counts the findings that are not notes.
+func (r *Result) Failing() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity != sectionrt.Note {
+			n++
+		}
+	}
+	return n
+}
+
+// BuildAndVerify generates the files of the module in dir, builds it with
+// kbuild and checks every built object against the module's manifest.
+// Progress goes to log.
+func BuildAndVerify(ctx context.Context, dir string, opts kbuild.Options, log io.Writer) (*Result, error) {
+	m, changes, err := gen.Generate(dir)
+	if err != nil {
+		return nil, fmt.Errorf("generate %s: %w", dir, err)
+	}
+	for _, c := range changes {
+		fmt.Fprintf(log, "initsec: %s %s\n", c.Action, filepath.Join(dir, c.Path))
+	}
+	if opts.Stdout == nil {
+		opts.Stdout = log
+	}
+	if opts.Stderr == nil {
+		opts.Stderr = log
+	}
+	res, err := kbuild.Build(ctx, m.Dir, opts)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", dir, err)
+	}
+	out := &Result{Dir: dir, Module: m, Objects: res.Modules}
+	if len(res.Modules) == 0 {
+		return nil, fmt.Errorf("build %s: kbuild reported no module in modules.order", dir)
+	}
+	manifest := gen.Manifest(m)
+	for _, ko := range res.Modules {
+		if _, err := os.Stat(ko); err != nil {
+			return nil, fmt.Errorf("verify %s: %w", dir, err)
+		}
+		fs, err := sectionrt.CheckFile(ko, manifest)
+		if err != nil {
+			return nil, fmt.Errorf("verify %s: %w", dir, err)
+		}
+		out.Findings = append(out.Findings, fs...)
+	}
+	return out, nil
+}

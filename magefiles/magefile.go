@@ -1,0 +1,163 @@
+//go:build mage
+
+// Targets of the initsec repository itself. Module repositories import
+// github.com/initsec/initsec/magefiles/targets instead.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/magefile/mage/mg"
+	"github.com/magefile/mage/sh"
+
+	"github.com/initsec/initsec/gen"
+	"github.com/initsec/initsec/internal/debpkg"
+	"github.com/initsec/initsec/internal/pipeline"
+	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// Default target: build.
+var Default = Build
+
+// packages the build and the tests need on Debian 12.
+var packages = []string{"linux-headers-amd64", "make", "gcc"}
+
+// Deps installs the Debian packages the build and the tests need (as root;
+// otherwise it prints the apt-get command to run).
+func Deps(ctx context.Context) error {
+	return debpkg.Ensure(ctx, os.Stdout, packages...)
+}
+
+// kdir returns $KDIR or the kbuild directory of Debian's linux-headers-amd64.
+func kdir() (string, error) {
+	if d := os.Getenv("KDIR"); d != "" {
+		return d, nil
+	}
+	deps, err := debpkg.Resolve("linux-headers-amd64")
+	if err == nil {
+		for _, d := range deps {
+			p := filepath.Join("/usr/src", d)
+			if _, err := os.Stat(filepath.Join(p, "Makefile")); err == nil {
+				return p, nil
+			}
+		}
+	}
+	return kbuild.FindKDIR()
+}
+
+func examples() ([]string, error) { return gen.FindModules("examples") }
+
+// Generate writes the generated files of every module under examples/.
+func Generate() error {
+	dirs, err := examples()
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs {
+		_, changes, err := gen.Generate(d)
+		if err != nil {
+			return fmt.Errorf("generate %s:\n%w", d, err)
+		}
+		for _, c := range changes {
+			fmt.Printf("%s %s\n", c.Action, filepath.Join(d, c.Path))
+		}
+	}
+	return nil
+}
+
+// Build installs what is missing, then generates, builds (kbuild W=1, section
+// mismatches fatal) and verifies every module under examples/.
+func Build(ctx context.Context) error {
+	mg.CtxDeps(ctx, Deps)
+	k, err := kdir()
+	if err != nil {
+		return err
+	}
+	dirs, err := examples()
+	if err != nil {
+		return err
+	}
+	failing := 0
+	for _, d := range dirs {
+		res, err := pipeline.BuildAndVerify(ctx, d, kbuild.Options{KDIR: k, W: "1"}, os.Stdout)
+		if err != nil {
+			return err
+		}
+		for _, f := range res.Findings {
+			fmt.Println(f.String())
+		}
+		failing += res.Failing()
+		fmt.Printf("initsec: %s: %s verified, %d finding(s)\n", d, strings.Join(res.Objects, " "), res.Failing())
+	}
+	if failing > 0 {
+		return mg.Fatalf(1, "initsec: %d finding(s)", failing)
+	}
+	return nil
+}
+
+// Verify checks the built modules under examples/ against their annotations.
+func Verify() error {
+	dirs, err := examples()
+	if err != nil {
+		return err
+	}
+	failing := 0
+	for _, d := range dirs {
+		m, err := gen.Load(d)
+		if err != nil {
+			return err
+		}
+		ko := filepath.Join(d, m.Name+".ko")
+		fs, err := sectionrt.CheckFile(ko, gen.Manifest(m))
+		if err != nil {
+			return fmt.Errorf("%w (hint: run `go run mage.go build` first)", err)
+		}
+		for _, f := range fs {
+			fmt.Println(f.String())
+			if f.Severity != sectionrt.Note {
+				failing++
+			}
+		}
+	}
+	if failing > 0 {
+		return mg.Fatalf(1, "initsec: %d finding(s)", failing)
+	}
+	return nil
+}
+
+// Test builds the examples (installing what is missing), then runs go vet and
+// the whole test suite with CI semantics for missing tools left to the tests.
+func Test(ctx context.Context) error {
+	mg.CtxDeps(ctx, Build)
+	if err := sh.RunV("go", "vet", "./..."); err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "./...")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Run()
+}
+
+// Clean removes kbuild output from the examples (generated sources stay:
+// they are committed).
+func Clean(ctx context.Context) error {
+	k, err := kdir()
+	if err != nil {
+		return err
+	}
+	dirs, err := examples()
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs {
+		if err := kbuild.Clean(ctx, d, kbuild.Options{KDIR: k, Stdout: os.Stdout, Stderr: os.Stderr}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

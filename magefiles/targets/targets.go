@@ -1,0 +1,129 @@
+// Package targets is initsec's Mage targets for kernel-module repositories.
+// Import it from a magefile:
+//
+//	//go:build mage
+//	package main
+//
+//	import (
+//		//mage:import initsec
+//		_ "github.com/initsec/initsec/magefiles/targets"
+//	)
+//
+// and run `mage initsec:build`. The targets work on every module directory
+// (a Kbuild or Makefile with obj-m) at or below the current directory.
+//
+// Settings come from the environment: KDIR (kernel build directory; default
+// /lib/modules/$(uname -r)/build, else the newest /usr/src/linux-headers-*),
+// ARCH and CROSS_COMPILE (cross builds), INITSEC_W (kbuild W=, default 1),
+// INITSEC_MISMATCH_WARN_ONLY=1 (let modpost's section mismatches warn rather
+// than fail).
+//
+// This package exports only targets: every exported function with a target
+// signature becomes a target of the importing magefile.
+package targets
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/magefile/mage/mg"
+
+	"github.com/initsec/initsec/gen"
+	"github.com/initsec/initsec/internal/pipeline"
+	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// Generate writes the generated files (trailer headers, Kbuild.initsec, Go
+// manifest) of every module directory at or below the current directory.
+func Generate() error {
+	dirs, err := pipeline.ModuleDirs(nil)
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs {
+		_, changes, err := gen.Generate(d)
+		if err != nil {
+			return fmt.Errorf("generate %s:\n%w", d, err)
+		}
+		for _, c := range changes {
+			fmt.Printf("initsec: %s %s\n", c.Action, filepath.Join(d, c.Path))
+		}
+	}
+	return nil
+}
+
+// Build generates, builds with the kernel's kbuild (section mismatches fatal)
+// and verifies every module at or below the current directory.
+func Build(ctx context.Context) error {
+	opts := options()
+	dirs, err := pipeline.ModuleDirs(nil)
+	if err != nil {
+		return err
+	}
+	failing := 0
+	for _, d := range dirs {
+		res, err := pipeline.BuildAndVerify(ctx, d, opts, os.Stdout)
+		if err != nil {
+			return err
+		}
+		failing += printFindings(res.Findings)
+	}
+	if failing > 0 {
+		return mg.Fatalf(1, "initsec: %d finding(s)", failing)
+	}
+	return nil
+}
+
+// Verify checks each built module at or below the current directory against
+// its annotations.
+func Verify() error {
+	dirs, err := pipeline.ModuleDirs(nil)
+	if err != nil {
+		return err
+	}
+	failing := 0
+	for _, d := range dirs {
+		m, err := gen.Load(d)
+		if err != nil {
+			return fmt.Errorf("verify %s:\n%w", d, err)
+		}
+		ko := filepath.Join(d, m.Name+".ko")
+		fs, err := sectionrt.CheckFile(ko, gen.Manifest(m))
+		if err != nil {
+			return fmt.Errorf("verify %s: %w (hint: run `mage initsec:build` first)", d, err)
+		}
+		failing += printFindings(fs)
+	}
+	if failing > 0 {
+		return mg.Fatalf(1, "initsec: %d finding(s)", failing)
+	}
+	return nil
+}
+
+func options() kbuild.Options {
+	w, ok := os.LookupEnv("INITSEC_W")
+	if !ok {
+		w = "1"
+	}
+	return kbuild.Options{
+		KDIR:             os.Getenv("KDIR"),
+		Arch:             os.Getenv("ARCH"),
+		CrossCompile:     os.Getenv("CROSS_COMPILE"),
+		W:                w,
+		MismatchWarnOnly: os.Getenv("INITSEC_MISMATCH_WARN_ONLY") == "1",
+	}
+}
+
+func printFindings(fs []sectionrt.Finding) int {
+	n := 0
+	for _, f := range fs {
+		fmt.Println(f.String())
+		if f.Severity != sectionrt.Note {
+			n++
+		}
+	}
+	return n
+}
