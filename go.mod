@@ -7,10 +7,8 @@ require (
 	github.com/dave/jennifer v1.7.1
 	github.com/magefile/mage v1.17.2
 	github.com/rogpeppe/go-internal v1.16.0
+	github.com/therootcompany/xz v1.0.1
 	golang.org/x/sys v0.50.0
 )
 
-require (
-	github.com/therootcompany/xz v1.0.1 // indirect
-	golang.org/x/tools v0.52.0 // indirect
-)
+require golang.org/x/tools v0.52.0 // indirect
