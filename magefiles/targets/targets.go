@@ -9,7 +9,8 @@
 //		_ "github.com/initsec/initsec/magefiles/targets"
 //	)
 //
-// and run `mage initsec:build`. The targets work on every module directory
+// and run `mage initsec:build` (or initsec:generate, initsec:verify,
+// initsec:e2e). The targets work on every module directory
 // (a Kbuild or Makefile with obj-m) at or below the current directory.
 //
 // Settings come from the environment: KDIR (kernel build directory; default
@@ -101,6 +102,25 @@ func Verify() error {
 		return mg.Fatalf(1, "initsec: %d finding(s)", failing)
 	}
 	return nil
+}
+
+// E2e builds every module at or below the current directory, boots the
+// kernel image whose release matches KDIR (/boot/vmlinuz-<release>) once
+// under QEMU, loads and unloads each module, and checks that its init
+// region was freed (initsize 0). An optional initsec-boot.json beside a
+// module's Kbuild names the messages init and exit print, or the errno its
+// init must fail with. Results go to initsec-e2e.json.
+func E2e(ctx context.Context) error {
+	dirs, err := pipeline.ModuleDirs(nil)
+	if err != nil {
+		return err
+	}
+	_, err = pipeline.Boot(ctx, dirs, pipeline.BootOptions{
+		Build:  options(),
+		Report: "initsec-e2e.json",
+		Log:    os.Stdout,
+	})
+	return err
 }
 
 func options() kbuild.Options {

@@ -1,0 +1,185 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/initsec/initsec/boottest"
+	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// BootFile is the optional per-module file that says what a boot test
+// should see. Without it, a module must load, reach initstate "live" (its
+// init returned 0), free its init region and unload.
+const BootFile = "initsec-boot.json"
+
+// BootExpect is the content of BootFile.
+type BootExpect struct {
+	// InitMessage and ExitMessage are substrings that must appear in the
+	// kernel log during the load and the unload: proof that init and exit
+	// ran.
+	InitMessage string `json:"init_message,omitempty"`
+	ExitMessage string `json:"exit_message,omitempty"`
+	// InitErrno, e.g. "ENODEV", says init must fail with that error.
+	InitErrno string `json:"init_errno,omitempty"`
+	// UnloadFails says delete_module must refuse the module (no exit).
+	UnloadFails bool `json:"unload_fails,omitempty"`
+}
+
+var errnos = map[string]syscall.Errno{
+	"ENODEV": syscall.ENODEV, "EINVAL": syscall.EINVAL, "ENOMEM": syscall.ENOMEM,
+	"EIO": syscall.EIO, "EBUSY": syscall.EBUSY, "ENOENT": syscall.ENOENT,
+	"EPERM": syscall.EPERM, "ENXIO": syscall.ENXIO, "EEXIST": syscall.EEXIST,
+}
+
+func readBootExpect(dir string) (BootExpect, error) {
+	var e BootExpect
+	data, err := os.ReadFile(filepath.Join(dir, BootFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return e, nil
+	}
+	if err != nil {
+		return e, err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return e, fmt.Errorf("%s: %w", filepath.Join(dir, BootFile), err)
+	}
+	if e.InitErrno != "" {
+		if _, ok := errnos[e.InitErrno]; !ok {
+			return e, fmt.Errorf("%s: unknown init_errno %q", filepath.Join(dir, BootFile), e.InitErrno)
+		}
+	}
+	return e, nil
+}
+
+// BootOptions configures Boot.
+type BootOptions struct {
+	Build  kbuild.Options // KDIR selects the kernel: its release picks the image
+	Report string         // where to write the JSON report ("" for none)
+	Log    io.Writer      // progress and the result table
+	// Console receives the guest's serial console (nil: discarded).
+	Console io.Writer
+}
+
+// BootResult is the file Boot writes: the boot report, and per module what
+// sectionrt predicts from the .ko next to what the kernel reported.
+type BootResult struct {
+	Report      *boottest.Report            `json:"report"`
+	Predictions map[string]sectionrt.Memory `json:"predictions"`
+	Problems    []string                    `json:"problems"`
+}
+
+// Boot builds and verifies every module in dirs, then loads them all in one
+// boot of the kernel whose release matches the headers, and checks what the
+// kernel did. The error lists every expectation not met.
+func Boot(ctx context.Context, dirs []string, opts BootOptions) (*BootResult, error) {
+	log := opts.Log
+	if log == nil {
+		log = io.Discard
+	}
+	start := time.Now()
+	if opts.Build.KDIR == "" {
+		k, err := kbuild.FindKDIR()
+		if err != nil {
+			return nil, err
+		}
+		opts.Build.KDIR = k
+	}
+	release, err := kbuild.Release(opts.Build.KDIR)
+	if err != nil {
+		return nil, err
+	}
+	kernel, err := boottest.FindKernel(release)
+	if err != nil {
+		return nil, err
+	}
+	var mods []boottest.Module
+	predictions := map[string]sectionrt.Memory{}
+	for _, d := range dirs {
+		res, err := BuildAndVerify(ctx, d, opts.Build, log)
+		if err != nil {
+			return nil, err
+		}
+		if n := res.Failing(); n > 0 {
+			return nil, fmt.Errorf("verify %s: %d finding(s); fix them before booting", d, n)
+		}
+		exp, err := readBootExpect(d)
+		if err != nil {
+			return nil, err
+		}
+		for _, ko := range res.Objects {
+			m := boottest.Module{Path: ko, InitMessage: exp.InitMessage, ExitMessage: exp.ExitMessage, ExpectUnloadFail: exp.UnloadFails}
+			if exp.InitErrno != "" {
+				m.ExpectInitFail, m.ExpectErrno = true, errnos[exp.InitErrno]
+			}
+			mods = append(mods, m)
+			o, err := sectionrt.Open(ko)
+			if err != nil {
+				return nil, err
+			}
+			predictions[strings.TrimSuffix(filepath.Base(ko), ".ko")] = sectionrt.PredictMemory(o, true)
+			o.Close()
+		}
+	}
+	fmt.Fprintf(log, "initsec: booting %s with %d module(s) under QEMU (TCG)\n", kernel, len(mods))
+	rep, err := boottest.Run(ctx, boottest.Config{Kernel: kernel, Modules: mods, Log: opts.Console})
+	if err != nil {
+		return nil, fmt.Errorf("boot test: %w", err)
+	}
+	out := &BootResult{Report: rep, Predictions: predictions, Problems: []string{}}
+	for _, e := range rep.Check() {
+		out.Problems = append(out.Problems, e.Error())
+	}
+	printBoot(log, out)
+	fmt.Fprintf(log, "initsec: e2e: %d module(s) in one boot: boot %.1fs, total %.1fs\n",
+		len(mods), rep.BootDuration.Seconds(), time.Since(start).Seconds())
+	if opts.Report != "" {
+		data, err := json.MarshalIndent(out, "", "  ")
+		if err != nil {
+			return out, err
+		}
+		if err := os.WriteFile(opts.Report, append(data, '\n'), 0o644); err != nil {
+			return out, err
+		}
+		fmt.Fprintf(log, "initsec: e2e report written to %s\n", opts.Report)
+	}
+	if len(out.Problems) > 0 {
+		return out, fmt.Errorf("boot test: %d problem(s):\n  %s", len(out.Problems), strings.Join(out.Problems, "\n  "))
+	}
+	return out, nil
+}
+
+func printBoot(w io.Writer, r *BootResult) {
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "MODULE\tLOAD\tINITSTATE\tINITSIZE\tCORESIZE\tPREDICTED CORE (pages)\tINIT FREED (bytes)\tUNLOAD")
+	for _, m := range r.Report.Modules {
+		p := r.Predictions[m.Name]
+		load := "ok"
+		if !m.Loaded {
+			load = "failed " + m.LoadErrno
+		}
+		unload := "ok"
+		switch {
+		case !m.Loaded:
+			unload = "-"
+		case !m.Unloaded:
+			unload = "failed " + m.UnloadErrno
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d (%d bytes)\t%d\t%s\n", m.Name, load, m.InitState, m.InitSize, m.CoreSize,
+			p.CorePages*sectionrt.PageSize, p.Core, p.Init, unload)
+	}
+	tw.Flush()
+}
