@@ -1,0 +1,62 @@
+package pipeline
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestModuleDirs(t *testing.T) {
+	root := t.TempDir()
+	write(t, filepath.Join(root, "a", "Kbuild"), "obj-m += a.o\n")
+	write(t, filepath.Join(root, "b", "c", "Makefile"), "obj-m := c.o\n")
+	write(t, filepath.Join(root, "b", "notmod", "Makefile"), "all:\n\techo\n")
+	write(t, filepath.Join(root, ".hidden", "Kbuild"), "obj-m += h.o\n")
+	write(t, filepath.Join(root, "testdata", "Kbuild"), "obj-m += t.o\n")
+	got, err := ModuleDirs([]string{root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{filepath.Join(root, "a"), filepath.Join(root, "b", "c")}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("ModuleDirs = %v, want %v", got, want)
+	}
+	// A module directory given directly is kept as is.
+	if got, _ := ModuleDirs([]string{filepath.Join(root, "a")}); len(got) != 1 || got[0] != filepath.Join(root, "a") {
+		t.Errorf("ModuleDirs(a) = %v", got)
+	}
+	if _, err := ModuleDirs([]string{filepath.Join(root, "b", "notmod")}); err == nil || !strings.Contains(err.Error(), "no module directory") {
+		t.Errorf("ModuleDirs(notmod) error = %v", err)
+	}
+}
+
+func TestReadBootExpect(t *testing.T) {
+	dir := t.TempDir()
+	e, err := readBootExpect(dir)
+	if err != nil || e != (BootExpect{}) {
+		t.Fatalf("no file: %+v, %v", e, err)
+	}
+	write(t, filepath.Join(dir, BootFile), `{"init_message":"x: up","init_errno":"ENODEV"}`)
+	e, err = readBootExpect(dir)
+	if err != nil || e.InitMessage != "x: up" || errnos[e.InitErrno] != syscall.ENODEV {
+		t.Fatalf("got %+v, %v", e, err)
+	}
+	for _, bad := range []string{`{"init_errno":"EWHAT"}`, `{"typo":1}`, `{`} {
+		write(t, filepath.Join(dir, BootFile), bad)
+		if _, err := readBootExpect(dir); err == nil || !strings.Contains(err.Error(), BootFile) {
+			t.Errorf("%s: error %v, want one naming %s", bad, err, BootFile)
+		}
+	}
+}
