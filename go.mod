@@ -10,11 +10,11 @@ require (
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/therootcompany/xz v1.0.1
 	github.com/ulikunitz/xz v0.5.17
+	golang.org/x/mod v0.43.0
 	golang.org/x/sys v0.50.0
 )
 
 require (
-	golang.org/x/mod v0.43.0 // indirect
 	golang.org/x/term v0.48.0 // indirect
 	golang.org/x/tools v0.52.0 // indirect
 )

@@ -42,6 +42,7 @@ func init() {
 		{"generate", "write the generated trailer headers, Kbuild fragment and Go manifest", runGenerate},
 		{"build", "generate, build with the kernel's kbuild, then verify", runBuild},
 		{"verify", "check built objects against the annotations", runVerify},
+		{"new", "scaffold a new kernel-module repository from a template", runNew},
 	}
 }
 
