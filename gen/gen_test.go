@@ -48,6 +48,12 @@ func snapshot(t *testing.T, dir string) map[string]string {
 		if err != nil || d.IsDir() {
 			return err
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := os.Readlink(p)
+			rel, _ := filepath.Rel(dir, p)
+			files[filepath.ToSlash(rel)] = "-> " + target
+			return err
+		}
 		data, err := os.ReadFile(p)
 		rel, _ := filepath.Rel(dir, p)
 		files[filepath.ToSlash(rel)] = string(data)
@@ -60,7 +66,7 @@ func snapshot(t *testing.T, dir string) map[string]string {
 }
 
 func TestGolden(t *testing.T) {
-	for _, name := range []string{"hello", "multi"} {
+	for _, name := range []string{"hello", "multi", "blob", "gotables"} {
 		t.Run(name, func(t *testing.T) {
 			dir := copyDir(t, filepath.Join("testdata", "modules", name))
 			before := snapshot(t, dir)
@@ -274,5 +280,162 @@ func TestMissingTrailer(t *testing.T) {
 	_, _, err := Generate(dir)
 	if err == nil || !strings.Contains(err.Error(), `#include "hello.initsec.h"`) || !strings.Contains(err.Error(), "hello.c:") {
 		t.Fatalf("err = %v, want the trailer line to add, with the position", err)
+	}
+}
+
+// edit helpers for TestDataErrorsWriteNothing.
+func writeFile(t *testing.T, p, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func replaceIn(t *testing.T, p, old, new string) {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), old) {
+		t.Fatalf("%s does not contain %q", p, old)
+	}
+	writeFile(t, p, strings.Replace(string(data), old, new, 1))
+}
+
+func TestDataErrorsWriteNothing(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "outside.bin")
+	writeFile(t, outside, "secret")
+	cases := []struct {
+		name    string
+		module  string
+		edit    func(t *testing.T, dir string)
+		wantPos string // prefix of file:line:col
+		wantMsg string
+	}{
+		{"blob path absolute", "blob", func(t *testing.T, dir string) {
+			replaceIn(t, filepath.Join(dir, "main.c"), "blob=fw/table.bin", "blob=/etc/passwd")
+		}, "main.c:5:34", "absolute"},
+		{"blob path climbs out", "blob", func(t *testing.T, dir string) {
+			replaceIn(t, filepath.Join(dir, "main.c"), "blob=fw/table.bin", "blob=fw/../../x.bin")
+		}, "main.c:5:34", "leaves the module directory"},
+		{"blob through a symlink outside", "blob", func(t *testing.T, dir string) {
+			if err := os.Symlink(outside, filepath.Join(dir, "fw", "link.bin")); err != nil {
+				t.Fatal(err)
+			}
+			replaceIn(t, filepath.Join(dir, "main.c"), "blob=fw/table.bin", "blob=fw/link.bin")
+		}, "main.c:5:34", "outside the module directory"},
+		{"blob directory symlinked outside", "blob", func(t *testing.T, dir string) {
+			if err := os.Symlink(filepath.Dir(outside), filepath.Join(dir, "ext")); err != nil {
+				t.Fatal(err)
+			}
+			replaceIn(t, filepath.Join(dir, "main.c"), "blob=fw/table.bin", "blob=ext/outside.bin")
+		}, "main.c:5:34", "outside the module directory"},
+		{"blob missing", "blob", func(t *testing.T, dir string) {
+			replaceIn(t, filepath.Join(dir, "main.c"), "blob=fw/table.bin", "blob=fw/nope.bin")
+		}, "main.c:5:34", "does not exist"},
+		{"blob empty", "blob", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "fw", "table.bin"), "")
+		}, "main.c:5:34", "is empty"},
+		{"blob is a directory", "blob", func(t *testing.T, dir string) {
+			replaceIn(t, filepath.Join(dir, "main.c"), "blob=fw/table.bin", "blob=fw")
+		}, "main.c:5:34", "not a regular file"},
+		{"blob path with make characters", "blob", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "fw", "a:b.bin"), "x")
+			replaceIn(t, filepath.Join(dir, "main.c"), "blob=fw/table.bin", "blob=fw/a:b.bin")
+		}, "main.c:5:34", "characters make would interpret"},
+		{"blob alignment not a literal", "blob", func(t *testing.T, dir string) {
+			replaceIn(t, filepath.Join(dir, "main.c"), "__aligned(64)", "__aligned(PAGE_SIZE)")
+		}, "main.c:6:1", "alignment"},
+		{"blob size symbol clash", "blob", func(t *testing.T, dir string) {
+			replaceIn(t, filepath.Join(dir, "main.c"), "MODULE_LICENSE", "//go:init-section initdata\nint blob_table_size;\n\nMODULE_LICENSE")
+		}, "main.c:5:1", "blob_table_size is also annotated"},
+		{"module not composite", "blob", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "Kbuild"), "obj-m += blob.o\ninclude $(src)/Kbuild.initsec\n")
+		}, "Kbuild:1:1", "composite"},
+		{"Kbuild does not include the fragment", "blob", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "Kbuild"), "obj-m += blob.o\nblob-y := main.o\n")
+		}, "Kbuild:3:1", "does not include"},
+		{"fragment included before the object list", "gotables", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "Kbuild"), "obj-m += gotables.o\ninclude $(src)/Kbuild.initsec\ngotables-objs := main.o\n")
+		}, "Kbuild:2:1", "included before line 3"},
+		{"Go value not constant", "gotables", func(t *testing.T, dir string) {
+			replaceIn(t, filepath.Join(dir, "tables", "tables.go"), "{0, 0x77073096,", "{uint32(notAnnotated), 0x77073096,")
+		}, "tables/tables.go:11:26", "not a constant"},
+		{"Go type unsupported", "gotables", func(t *testing.T, dir string) {
+			replaceIn(t, filepath.Join(dir, "tables", "tables.go"), "var Magic int32", "var Magic int")
+		}, "tables/tables.go:32:5", "unsupported type"},
+		{"Go name clashes with a C annotation", "gotables", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "tables", "more.go"), "package tables\n\n//go:init-section initconst\nvar GotablesInit = \"x\"\n")
+		}, "tables/more.go:3:1", "also declared at main.c:5:1"},
+		{"Go table beside the C files", "gotables", func(t *testing.T, dir string) {
+			writeFile(t, filepath.Join(dir, "t.go"), "package t\n\n//go:init-section initconst\nvar X = \"x\"\n")
+		}, "t.go:3:1", "Go table in the module directory"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := copyDir(t, filepath.Join("testdata", "modules", tc.module))
+			tc.edit(t, dir)
+			before := snapshot(t, dir)
+			_, _, err := Generate(dir)
+			var el annotate.ErrorList
+			if !errors.As(err, &el) {
+				t.Fatalf("err = %v, want annotate.ErrorList", err)
+			}
+			found := false
+			for _, e := range el {
+				if strings.HasPrefix(e.Pos.String(), tc.wantPos) && strings.Contains(e.Msg, tc.wantMsg) {
+					found = true
+					if e.Hint == "" {
+						t.Errorf("no hint: %v", e)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("errors:\n%v\nwant %s: ...%s...", err, tc.wantPos, tc.wantMsg)
+			}
+			if after := snapshot(t, dir); !reflect.DeepEqual(after, before) {
+				t.Error("files written despite the error")
+			}
+			if _, _, err := Check(dir); err == nil {
+				t.Error("Check succeeded where Generate failed")
+			}
+		})
+	}
+}
+
+// The stub does not depend on the blob's bytes; the manifest records its
+// size, so only a change of size makes the generated files stale.
+func TestBlobChangeStaleness(t *testing.T) {
+	dir := copyDir(t, filepath.Join("testdata", "modules", "blob"))
+	if _, _, err := Generate(dir); err != nil {
+		t.Fatal(err)
+	}
+	blob := filepath.Join(dir, "fw", "table.bin")
+	writeFile(t, blob, "ABCDEFGHIJ") // same size, other bytes
+	if _, changes, err := Check(dir); err != nil || len(changes) != 0 {
+		t.Errorf("same-size change: Check = %v, %v; want nothing stale", changes, err)
+	}
+	writeFile(t, blob, "ABCDEFGHIJK")
+	_, changes, err := Check(dir)
+	if err != nil || len(changes) != 1 || changes[0] != (Change{"initsec/initsec_gen.go", "update"}) {
+		t.Errorf("size change: Check = %v, %v; want only the manifest stale", changes, err)
+	}
+	m, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes := map[string]uint64{}
+	for _, e := range Manifest(m).Entries {
+		sizes[e.Symbol] = e.Size
+	}
+	if sizes["blob_table"] != 11 || sizes["blob_scratch"] != 7 {
+		t.Errorf("manifest sizes = %v", sizes)
+	}
+	if _, ok := sizes["blob_table_size"]; !ok {
+		t.Error("no manifest entry for blob_table_size")
 	}
 }

@@ -23,6 +23,12 @@ type Module struct {
 	// Sources are the annotated C sources and headers, relative to Dir,
 	// sorted by path.
 	Sources []Source
+	// Blobs are the blob= annotations, in source order; gen embeds them
+	// with an assembler stub.
+	Blobs []Blob
+	// Tables are the annotated vars of the Go package in GoTablesDir, in
+	// position order; gen defines them in C.
+	Tables []annotate.GoVar
 }
 
 // Source is one annotated file.
@@ -129,12 +135,17 @@ func Load(dir string) (*Module, error) {
 	}
 	var errs annotate.ErrorList
 	var all []annotate.Annotation
+	var goFiles []string
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || strings.HasSuffix(name, ".initsec.h") {
 			continue
 		}
 		ext := filepath.Ext(name)
+		if ext == ".go" {
+			goFiles = append(goFiles, name)
+			continue
+		}
 		if ext != ".c" && ext != ".h" {
 			continue
 		}
@@ -163,6 +174,17 @@ func Load(dir string) (*Module, error) {
 				Hint: fmt.Sprintf("add this line at the end of %s: #include \"%s\"", name, s.Trailer()),
 			})
 		}
+		for _, a := range anns {
+			if a.Blob == "" {
+				continue
+			}
+			b, berr := checkBlob(abs, src, name, a)
+			if berr != nil {
+				errs = append(errs, berr)
+				continue
+			}
+			m.Blobs = append(m.Blobs, b)
+		}
 		m.Sources = append(m.Sources, s)
 		all = append(all, anns...)
 	}
@@ -173,12 +195,19 @@ func Load(dir string) (*Module, error) {
 		}
 		errs = append(errs, el...)
 	}
-	for _, s := range m.Sources {
-		for _, a := range s.Annotations {
-			if a.Blob != "" {
-				errs = append(errs, &annotate.Error{Pos: a.Pos, Msg: "blob= is not supported by this version of initsec", Hint: "define the table in C for now"})
-			}
-		}
+	errs = append(errs, goDirectiveFiles(abs, goFiles)...)
+	tables, err := annotate.ScanGoDir(filepath.Join(abs, GoTablesDir), GoTablesDir)
+	var el annotate.ErrorList
+	switch {
+	case errors.As(err, &el):
+		errs = append(errs, el...)
+	case err != nil:
+		return nil, err
+	}
+	m.Tables = tables
+	errs = append(errs, checkNames(m, all)...)
+	if m.HasObjects() {
+		errs = append(errs, checkKbuild(m)...)
 	}
 	if len(errs) > 0 {
 		sort.SliceStable(errs, func(i, j int) bool {

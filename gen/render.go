@@ -47,6 +47,15 @@ func Render(m *Module) ([]File, error) {
 		files = append(files, File{Path: path.Join(path.Dir(s.Path), s.Trailer()), Content: renderTrailer(s)})
 	}
 	files = append(files, File{Path: kbuildFragment, Content: renderKbuild(m)})
+	if len(m.Blobs) > 0 {
+		files = append(files, File{Path: blobStubFile(m), Content: renderBlobStub(m)})
+	}
+	if len(m.Tables) > 0 {
+		files = append(files, File{Path: dataSourceFile(m), Content: renderDataSource(m)})
+	}
+	if m.HasObjects() {
+		files = append(files, File{Path: dataHeaderFile(m), Content: renderDataHeader(m)})
+	}
 	gm, err := renderGoManifest(m)
 	if err != nil {
 		return nil, err
@@ -111,8 +120,13 @@ func renderKbuild(m *Module) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s\n", HeaderMake)
 	fmt.Fprintf(&b, "# Objects and flags for module %s. Include it from Kbuild:\n", m.Name)
-	b.WriteString("#   include $(src)/Kbuild.initsec\n")
-	b.WriteString("# The trailer headers need nothing here; this module has no generated objects.\n")
+	if !m.HasObjects() {
+		b.WriteString("#   include $(src)/Kbuild.initsec\n")
+		b.WriteString("# The trailer headers need nothing here; this module has no generated objects.\n")
+		return b.Bytes()
+	}
+	fmt.Fprintf(&b, "#   include $(src)/Kbuild.initsec\n# after the line that sets %s-y (the module must be composite).\n", m.Name)
+	renderKbuildObjects(&b, m)
 	return b.Bytes()
 }
 
@@ -135,8 +149,34 @@ func Entries(m *Module) []sectionrt.Expectation {
 			if a.Entry {
 				e.Role = "module_exit"
 			}
+			b, isBlob := blobFor(m, a)
+			if isBlob {
+				e.Size = uint64(b.Size)
+			}
 			es = append(es, e)
+			if isBlob {
+				// Its size is an unsigned long: no fixed st_size to expect.
+				es = append(es, sectionrt.Expectation{
+					Symbol:  b.SizeSymbol(),
+					Kind:    annotate.KindInitConst.String(),
+					Section: annotate.KindInitConst.Section(),
+					File:    s.Path,
+					Line:    a.Pos.Line,
+					Col:     a.Pos.Col,
+				})
+			}
 		}
+	}
+	for _, v := range m.Tables {
+		es = append(es, sectionrt.Expectation{
+			Symbol:  v.CName,
+			Kind:    v.Kind.String(),
+			Section: v.Kind.Section(),
+			Size:    uint64(v.Size()),
+			File:    goFileOf(v),
+			Line:    v.Directive.Pos.Line,
+			Col:     v.Directive.Pos.Col,
+		})
 	}
 	return es
 }
