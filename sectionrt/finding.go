@@ -80,6 +80,9 @@ type Finding struct {
 	// when the finding is not tied to one.
 	Annotation string `json:"annotation,omitempty"`
 	Message    string `json:"message"`
+	// Ref is the reference a section-mismatch finding (mismatch/...) is
+	// about; nil for other findings.
+	Ref *Reference `json:"ref,omitempty"`
 }
 
 // String formats the finding the way gcc reports diagnostics:

@@ -1,0 +1,598 @@
+package sectionrt
+
+import (
+	"debug/elf"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/initsec/initsec/kbuild"
+)
+
+// Rule identifiers of section-mismatch findings (see CheckMismatch).
+const (
+	RuleTextToInit     = "mismatch/text-to-init"
+	RuleDataToInit     = "mismatch/data-to-init"
+	RuleTextToExit     = "mismatch/text-to-exit"
+	RuleDataToExit     = "mismatch/data-to-exit"
+	RuleInitToExit     = "mismatch/init-to-exit"
+	RuleExitToInit     = "mismatch/exit-to-init"
+	RuleMemInitToInit  = "mismatch/meminit-to-init"  // 6.1 only: .meminit.* -> .init.*
+	RulePCIFixupToInit = "mismatch/pcifixup-to-init" // .pci_fixup_* -> .init.*
+	RuleExportInit     = "mismatch/export-init"
+	RuleExportExit     = "mismatch/export-exit"
+	RuleExtable        = "mismatch/extable"
+)
+
+// Reference is the reference a section-mismatch finding is about: the
+// place holding it (From*), what it refers to (To*) and the relocation
+// that records it. The From and To names are sectionrt's own resolution:
+// the symbol that really contains the address. The Modpost* fields are
+// what modpost of the rule set's version prints, which can differ: its
+// search for a target named only by a section symbol takes the nearest
+// symbol within 20 bytes, often the object just before the real one.
+type Reference struct {
+	// Module is the object's name as modpost knows it: the file name
+	// without directory and without .ko/.o ("hello" for hello.ko).
+	Module string `json:"module"`
+
+	FromSym string `json:"fromSym,omitempty"` // "" when no symbol holds the place
+	FromOff uint64 `json:"fromOff"`           // offset from FromSym, or in FromSec when FromSym is ""
+	FromSec string `json:"fromSec"`
+	ToSym   string `json:"toSym,omitempty"` // "" when no symbol is near the target
+	ToOff   uint64 `json:"toOff"`           // offset from ToSym, or in ToSec when ToSym is ""
+	ToSec   string `json:"toSec"`
+
+	RelocType   string `json:"relocType"`   // "R_X86_64_PLT32", ...
+	RelocOffset uint64 `json:"relocOffset"` // r_offset in FromSec
+
+	// Mismatch is modpost's name for the check that fired
+	// ("TEXT_TO_ANY_INIT", "TEXTDATA_TO_ANY_INIT_EXIT", ...), and Check
+	// where it is in modpost.c.
+	Mismatch string `json:"mismatch"`
+	Check    string `json:"check,omitempty"`
+
+	// What modpost prints: its source symbol and offset, and its target
+	// symbol ("" when it finds none: 6.1 prints "(unknown)", 6.12 the
+	// address ModpostToAddr).
+	ModpostFromSym string `json:"modpostFromSym,omitempty"`
+	ModpostFromOff uint64 `json:"modpostFromOff"`
+	ModpostToSym   string `json:"modpostToSym,omitempty"`
+	ModpostToAddr  uint64 `json:"modpostToAddr"`
+	// RuleVersion is the rule set that produced the finding ("6.1", ...).
+	RuleVersion string `json:"ruleVersion"`
+}
+
+// NamesDiffer reports whether modpost names either end differently from
+// sectionrt.
+func (r *Reference) NamesDiffer() bool {
+	return r.ModpostFromSym != r.FromSym || r.ModpostToSym != r.ToSym
+}
+
+// ModuleName is the module name modpost prints for an object file: its base
+// name without ".ko", ".o" or a compression suffix.
+func ModuleName(path string) string {
+	b := filepath.Base(path)
+	for _, ext := range []string{".xz", ".zst", ".gz"} {
+		b = strings.TrimSuffix(b, ext)
+	}
+	for _, ext := range []string{".ko", ".o"} {
+		if s, ok := strings.CutSuffix(b, ext); ok {
+			return s
+		}
+	}
+	return b
+}
+
+// Warning converts a mismatch finding to the modpost message it
+// corresponds to, with modpost's own symbol names. ok is false for a
+// finding without a Reference.
+func (f Finding) Warning() (w kbuild.Warning, ok bool) {
+	r := f.Ref
+	if r == nil {
+		return kbuild.Warning{}, false
+	}
+	w = kbuild.Warning{Level: "WARNING", Module: r.Module, FromSec: r.FromSec, ToSec: r.ToSec}
+	if f.Severity == Error {
+		w.Level = "ERROR"
+	}
+	switch f.Rule {
+	case RuleExportInit, RuleExportExit:
+		w.Kind = kbuild.KindExportInit
+		if f.Rule == RuleExportExit {
+			w.Kind = kbuild.KindExportExit
+		}
+		w.ToSym, w.FromSec = r.ModpostToSym, ""
+		return w, true
+	}
+	w.Kind = kbuild.KindSectionMismatch
+	w.FromSym, w.FromOff, w.HasOff = r.ModpostFromSym, r.ModpostFromOff, true
+	w.ToSym = r.ModpostToSym
+	if w.ToSym == "" && r.RuleVersion != "6.1" {
+		w.ToSym = fmt.Sprintf("0x%x", uint32(r.ModpostToAddr))
+	}
+	return w, true
+}
+
+// ModpostLine renders a mismatch finding the way modpost of kernel
+// version (e.g. "6.1", "6.12.117") prints it, with modpost's symbol names,
+// so that log scrapers written for modpost read it; "" for a finding
+// without a Reference. 6.1's __ex_table message has its own long form.
+func (f Finding) ModpostLine(version string) string {
+	w, ok := f.Warning()
+	if !ok {
+		return ""
+	}
+	v, err := kbuild.ParseKernelVersion(version)
+	if err != nil {
+		v = kbuild.KernelVersion{Version: 6, PatchLevel: 12}
+	}
+	if f.Rule == RuleExtable && v.Less(kbuild.KernelVersion{Version: 6, PatchLevel: 5}) {
+		// report_extable_warnings (modpost.c 6.1.192:1316).
+		kind := func(sym string, isFunc bool) (string, string) {
+			switch {
+			case sym == "":
+				return "(unknown reference)", "(unknown)"
+			case isFunc:
+				return "function", sym + "()"
+			}
+			return "variable", sym
+		}
+		fk, fs := kind(f.Ref.ModpostFromSym, true)
+		tk, ts := kind(f.Ref.ModpostToSym, false)
+		return fmt.Sprintf("%s: modpost: %s.o(%s+0x%x): Section mismatch in reference from the %s %s to the %s %s:%s",
+			w.Level, f.Ref.Module, f.Ref.FromSec, f.Ref.RelocOffset, fk, fs, tk, f.Ref.ToSec, ts)
+	}
+	return w.Format(v)
+}
+
+// mismatchRule maps a fired check to sectionrt's rule id.
+func (rs *RuleSet) mismatchRule(c *SectionCheck, fromsec, tosec string) string {
+	switch c.Mismatch {
+	case "EXTABLE_TO_NON_TEXT":
+		return RuleExtable
+	case "EXPORT_TO_INIT_EXIT":
+		if matchAny(tosec, rs.ExitSections) {
+			return RuleExportExit
+		}
+		return RuleExportInit
+	}
+	to := "init"
+	if matchAny(tosec, rs.ExitSections) {
+		to = "exit"
+	}
+	var from string
+	switch {
+	case matchAny(fromsec, rs.TextSections):
+		from = "text"
+	case matchAny(fromsec, rs.DataSections):
+		from = "data"
+	case rs.MemInitSections != nil && matchAny(fromsec, rs.MemInitSections):
+		from = "meminit"
+	case matchAny(fromsec, rs.InitSections):
+		from = "init"
+	case matchAny(fromsec, rs.ExitSections):
+		from = "exit"
+	default:
+		from = "pcifixup"
+	}
+	return "mismatch/" + from + "-to-" + to
+}
+
+// CheckMismatch runs modpost's section-mismatch checks of rule set rs on
+// o, a relocatable object (.o, or a .ko: modpost itself reads the .o, but
+// linking a module does not change its sections' names or relocations).
+//
+// Every SHT_REL/SHT_RELA section is validated (sh_info, sh_link, size);
+// the entries of those whose relocated section a check looks at are
+// decoded and bounds-checked. A reference that modpost of rs.Version would
+// report gives one Finding, in modpost's order (section by section,
+// relocation by relocation), with Severity Warning (modpost's default,
+// CONFIG_SECTION_MISMATCH_WARN_ONLY=y) — Error for an __ex_table entry
+// into a non-executable section, which modpost reports as an error — and
+// Ref filled. Whitelisting is decided on modpost's own symbol names, so
+// the findings are the ones modpost prints; Ref also carries the names of
+// the symbols that really hold both ends.
+//
+// Malformed input (a relocation naming a symbol outside the symbol table,
+// an r_offset past the end of its section, a symbol past the end of its
+// section, ...) is a *FormatError naming the file and the problem.
+func CheckMismatch(o *Object, rs *RuleSet) ([]Finding, error) {
+	if rs == nil {
+		return nil, fmt.Errorf("%s: no rule set", o.name)
+	}
+	if o.Type() != elf.ET_REL {
+		return nil, formatErr(o.name, -1, nil, "not a relocatable object (%s): section mismatches are checked on .o and .ko files", o.Type())
+	}
+	if !o.HasSymbols() {
+		return nil, formatErr(o.name, -1, nil, "no symbol table (stripped?): section mismatches cannot be checked")
+	}
+	rels, err := o.RelocSections()
+	if err != nil {
+		return nil, err
+	}
+	if err := o.checkSymbolExtents(); err != nil {
+		return nil, err
+	}
+	c := &checker{o: o, rs: rs, module: ModuleName(o.name)}
+	if rs.Export == ExportSymbolSection {
+		for i := range o.sections {
+			if o.sections[i].Name == ".export_symbol" {
+				c.exportSec = i // modpost keeps the last one
+			}
+		}
+	}
+	for _, r := range rels {
+		if err := c.section(r); err != nil {
+			return nil, err
+		}
+	}
+	return c.findings, nil
+}
+
+type checker struct {
+	o         *Object
+	rs        *RuleSet
+	module    string
+	exportSec int
+	idx       *symIndex
+	findings  []Finding
+}
+
+func (c *checker) index() *symIndex {
+	if c.idx == nil {
+		c.idx = newSymIndex(c.o, c.rs.Naming == NamingSymsearch)
+	}
+	return c.idx
+}
+
+// section checks the relocations of one relocation section.
+func (c *checker) section(r RelocSection) error {
+	o, rs := c.o, c.rs
+	fromsec := o.sections[r.Target].Name
+	if matchAny(fromsec, rs.SkipSections) {
+		return nil
+	}
+	isExport := c.exportSec != 0 && r.Target == c.exportSec
+	var checks []*SectionCheck // the checks whose fromsec matches
+	for i := range rs.Checks {
+		if matchAny(fromsec, rs.Checks[i].FromSec) {
+			checks = append(checks, &rs.Checks[i])
+		}
+	}
+	if !isExport && len(checks) == 0 {
+		return nil
+	}
+	relocs, err := o.Relocations(r)
+	if err != nil {
+		return err
+	}
+	// The check that fires for each target section, computed once.
+	fired := make(map[int]*SectionCheck)
+	m := o.f.Machine
+	for _, rel := range relocs {
+		if c.skipReloc(m, r, fromsec, rel) {
+			continue
+		}
+		sym := &o.syms[rel.Sym]
+		if isExport {
+			c.export(r, rel, sym)
+			continue
+		}
+		if !sym.Defined() {
+			continue // undefined or a reserved index: tosec is "" for modpost
+		}
+		check, seen := fired[sym.SectionIndex]
+		if !seen {
+			tosec := o.sections[sym.SectionIndex].Name
+			for _, ch := range checks {
+				if (ch.BadToSec != nil && matchAny(tosec, ch.BadToSec)) || (ch.GoodToSec != nil && !matchAny(tosec, ch.GoodToSec)) {
+					check = ch
+					break
+				}
+			}
+			fired[sym.SectionIndex] = check
+		}
+		if check != nil {
+			c.report(r, fromsec, rel, check)
+		}
+	}
+	return nil
+}
+
+// skipReloc reports the relocations modpost passes over.
+func (c *checker) skipReloc(m elf.Machine, r RelocSection, fromsec string, rel Relocation) bool {
+	switch m {
+	case elf.EM_RISCV:
+		// section_rela: R_RISCV_SUB32 in __ex_table (both versions).
+		return fromsec == "__ex_table" && rel.Type == rRISCVSub32
+	case elf.EM_LOONGARCH:
+		if c.rs.Naming != NamingSymsearch {
+			return false
+		}
+		switch elf.R_LARCH(rel.Type) {
+		case elf.R_LARCH_SUB32:
+			return fromsec == "__ex_table"
+		case elf.R_LARCH_RELAX, elf.R_LARCH_ALIGN:
+			return true
+		}
+	case elf.EM_ARM:
+		// 6.1's addend_arm_rel returns 1 (skip) for types it does not know.
+		return !r.RELA && c.rs.Naming == NamingFindElfSymbol && !rel.HasAddend
+	case elf.EM_MIPS:
+		return !r.RELA && c.rs.Naming == NamingFindElfSymbol && elf.R_MIPS(rel.Type) == elf.R_MIPS_HI16
+	}
+	return false
+}
+
+// targetAddr is the address in the target symbol's section the reference
+// really points at: S + A, plus what a PC-relative encoding in an
+// instruction leaves out. In data (".long sym - ." in __ex_table, a PCI
+// fixup, a PREL32 ksymtab entry) the addend has no such bias.
+func (c *checker) targetAddr(r RelocSection, rel Relocation, sym *Symbol) uint64 {
+	bias := int64(0)
+	if c.o.sections[r.Target].Flags&elf.SHF_EXECINSTR != 0 {
+		bias = pcBias(c.o.f.Machine, rel.Type)
+	}
+	return c.o.symAddr(sym) + uint64(rel.Addend+bias)
+}
+
+// modpostTaddr is the target address modpost computes: 6.12's taddr
+// (section_rela: st_value + r_addend; section_rel: addend_386_rel,
+// addend_arm_rel, addend_mips_rel), or 6.1's r_addend (find_elf_symbol's
+// addr).
+func (c *checker) modpostTaddr(r RelocSection, rel Relocation, sym *Symbol) uint64 {
+	m := c.o.f.Machine
+	if r.RELA {
+		if c.rs.Naming == NamingFindElfSymbol {
+			return uint64(rel.Addend)
+		}
+		return sym.Value + uint64(rel.Addend)
+	}
+	if !rel.HasAddend {
+		if c.rs.Naming == NamingFindElfSymbol {
+			return 0 // 6.1: r_addend stays 0
+		}
+		return ^uint64(0) // 6.12: (Elf_Addr)-1
+	}
+	switch m {
+	case elf.EM_386:
+		return uint64(rel.Addend + pcBias(m, rel.Type))
+	case elf.EM_ARM:
+		if c.rs.Naming == NamingFindElfSymbol && (rel.Type == rARMThmJump19 || rel.Type == uint32(elf.R_ARM_THM_PC22) || rel.Type == rARMThmJump24) {
+			// 6.1 stores a host pointer here; nothing to reproduce.
+			return sym.Value + uint64(rel.Addend+pcBias(m, rel.Type))
+		}
+		return sym.Value + uint64(rel.Addend+pcBias(m, rel.Type))
+	}
+	return uint64(rel.Addend)
+}
+
+// modpostNames resolves both ends of a reference the way modpost does:
+// the source symbol and offset, the target symbol ("" when none).
+func (c *checker) modpostNames(r RelocSection, fromsec string, rel Relocation) (fromSym string, fromOff uint64, toSym string, taddr uint64) {
+	o, x := c.o, c.index()
+	sym := &o.syms[rel.Sym]
+	taddr = c.modpostTaddr(r, rel, sym)
+	if c.rs.Naming == NamingFindElfSymbol {
+		if f := x.findElfSymbol2(rel.Offset, fromsec); f != 0 {
+			fromSym, fromOff = o.syms[f].Name, rel.Offset-o.syms[f].Value
+		} else {
+			fromOff = rel.Offset
+		}
+		if t := x.findElfSymbol(int32(taddr), rel.Sym); t != 0 {
+			toSym = o.syms[t].Name
+		}
+		return
+	}
+	if f := x.findNearest(rel.Offset, uint32(r.Target), false, ^uint64(0)); f != 0 {
+		fromSym, fromOff = o.syms[f].Name, rel.Offset-o.syms[f].Value
+	} else {
+		fromOff = rel.Offset
+	}
+	t := rel.Sym
+	if !validName612(sym.Name) {
+		if n := x.findNearest(taddr, secIndex(sym), true, 20); n != 0 {
+			t = n
+		}
+	}
+	toSym = o.syms[t].Name
+	if !validName612(toSym) {
+		toSym = "" // sym_name of a section symbol: empty, printed as the address
+	}
+	return
+}
+
+// exactNames resolves both ends of a reference to the symbols that hold
+// them.
+func (c *checker) exactNames(r RelocSection, rel Relocation) (fromSym string, fromOff uint64, toSym string, toOff uint64) {
+	o, x := c.o, c.index()
+	if f := x.containing(r.Target, rel.Offset, 0); f != 0 {
+		fromSym, fromOff = o.syms[f].Name, rel.Offset-o.symAddr(&o.syms[f])
+	} else {
+		fromOff = rel.Offset
+	}
+	sym := &o.syms[rel.Sym]
+	t := c.targetAddr(r, rel, sym)
+	prefer := 0
+	if exactName(sym) {
+		prefer = rel.Sym
+	}
+	if s := x.containing(sym.SectionIndex, t, prefer); s != 0 {
+		toSym, toOff = o.syms[s].Name, t-o.symAddr(&o.syms[s])
+	} else {
+		toOff = t
+	}
+	return
+}
+
+func (c *checker) whitelisted(fromsec, fromsym, tosec, tosym string) bool {
+	for i := range c.rs.Whitelist {
+		if c.rs.Whitelist[i].matches(c.rs, fromsec, fromsym, tosec, tosym) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *checker) report(r RelocSection, fromsec string, rel Relocation, check *SectionCheck) {
+	o := c.o
+	sym := &o.syms[rel.Sym]
+	tosec := o.sections[sym.SectionIndex].Name
+	mFrom, mFromOff, mTo, mTaddr := c.modpostNames(r, fromsec, rel)
+	// secref_whitelist sees "(unknown)" in 6.1 and "" in 6.12 for a
+	// missing symbol; no pattern matches either.
+	if c.whitelisted(fromsec, mFrom, tosec, mTo) {
+		return
+	}
+	from, fromOff, to, toOff := c.exactNames(r, rel)
+	ref := &Reference{
+		Module:  c.module,
+		FromSym: from, FromOff: fromOff, FromSec: fromsec,
+		ToSym: to, ToOff: toOff, ToSec: tosec,
+		RelocType: relocTypeName(o.f.Machine, rel.Type), RelocOffset: rel.Offset,
+		Mismatch: check.Mismatch, Check: check.Cite,
+		ModpostFromSym: mFrom, ModpostFromOff: mFromOff, ModpostToSym: mTo, ModpostToAddr: mTaddr,
+		RuleVersion: c.rs.Version,
+	}
+	rule := c.rs.mismatchRule(check, fromsec, tosec)
+	sev := Warning
+	if rule == RuleExtable && !matchAny(tosec, check.BadToSec) && o.sections[sym.SectionIndex].Flags&elf.SHF_EXECINSTR == 0 {
+		sev = Error
+	}
+	if rule == RuleExportInit || rule == RuleExportExit {
+		// The exported symbol is the target; the ksymtab entry the source.
+		ref.ToSym = sym.Name
+		if ref.ModpostToSym == "" {
+			ref.ModpostToSym = sym.Name
+		}
+	}
+	c.findings = append(c.findings, Finding{
+		Rule: rule, Severity: sev, Object: o.name, Symbol: from,
+		Expected: expectedFor(rule), Actual: tosec,
+		Message: message(rule, ref), Ref: ref,
+	})
+}
+
+// export is 6.12's check_export_symbol (modpost.c 6.12.117:1061) reduced
+// to what it warns about: an .export_symbol entry whose label is
+// __export_symbol_NAME, referring to the global symbol NAME, defined in an
+// init or exit section. Its errors (strange label, local symbol, unknown
+// license) are not section mismatches and are not reported here.
+func (c *checker) export(r RelocSection, rel Relocation, sym *Symbol) {
+	const prefix = "__export_symbol_"
+	o, x := c.o, c.index()
+	label := x.findNearest(rel.Offset, uint32(r.Target), false, ^uint64(0))
+	name := o.syms[label].Name
+	if label == 0 || !strings.HasPrefix(name, prefix) || sym.Name != name[len(prefix):] {
+		return
+	}
+	if sym.Bind != elf.STB_GLOBAL && sym.Bind != elf.STB_WEAK {
+		return
+	}
+	tosec := ""
+	if sym.Defined() {
+		tosec = o.sections[sym.SectionIndex].Name
+	}
+	rule := ""
+	switch {
+	case matchAny(tosec, c.rs.InitSections):
+		rule = RuleExportInit
+	case matchAny(tosec, c.rs.ExitSections):
+		rule = RuleExportExit
+	default:
+		return
+	}
+	ref := &Reference{
+		Module:  c.module,
+		FromSym: name, FromOff: rel.Offset - o.syms[label].Value, FromSec: o.sections[r.Target].Name,
+		ToSym: sym.Name, ToSec: tosec,
+		RelocType: relocTypeName(o.f.Machine, rel.Type), RelocOffset: rel.Offset,
+		Mismatch: "check_export_symbol", Check: "modpost.c 6.12.117:1120",
+		ModpostFromSym: name, ModpostFromOff: rel.Offset - o.syms[label].Value, ModpostToSym: sym.Name,
+		RuleVersion: c.rs.Version,
+	}
+	c.findings = append(c.findings, Finding{
+		Rule: rule, Severity: Warning, Object: o.name, Symbol: sym.Name,
+		Expected: expectedFor(rule), Actual: tosec,
+		Message: message(rule, ref), Ref: ref,
+	})
+}
+
+func expectedFor(rule string) string {
+	switch rule {
+	case RuleTextToInit, RuleDataToInit, RuleExitToInit, RuleMemInitToInit, RulePCIFixupToInit:
+		return "no reference into .init.* sections (freed after init)"
+	case RuleTextToExit, RuleDataToExit, RuleInitToExit:
+		return "no reference into .exit.* sections (discarded when built in or without MODULE_UNLOAD)"
+	case RuleExportInit, RuleExportExit:
+		return "exported symbols outside .init.* and .exit.*"
+	case RuleExtable:
+		return "exception-table entries pointing into text"
+	}
+	return ""
+}
+
+// message explains a finding in a kernel developer's words, with a fix.
+func message(rule string, r *Reference) string {
+	from := orPlace(r.FromSym, r.FromOff, r.FromSec)
+	to := orPlace(r.ToSym, r.ToOff, r.ToSec)
+	fromName, toName := nameOr(r.FromSym, "the referencing code"), nameOr(r.ToSym, "the target")
+	var s string
+	switch rule {
+	case RuleTextToInit:
+		s = fmt.Sprintf("%s (%s) refers to %s (%s), which is freed once init is done (after the module's init function returns; at boot for built-in code): "+
+			"mark %s __init too if only init code uses it, or remove __init/__initdata/__initconst from %s; "+
+			"if the reference is only followed during init, mark %s __ref and say why", from, r.FromSec, to, r.ToSec, fromName, toName, fromName)
+	case RuleDataToInit:
+		s = fmt.Sprintf("%s (%s) holds the address of %s (%s), which is freed once init is done, so a later use reaches freed memory: "+
+			"remove __init/__initdata from %s, or make %s __initdata/__initconst if only init code uses it, "+
+			"or mark %s __refdata with the reason if the pointer is only followed during init", from, r.FromSec, to, r.ToSec, toName, fromName, fromName)
+	case RuleTextToExit:
+		s = fmt.Sprintf("%s (%s) refers to %s (%s), which is discarded when the code is built in and left out of modules without CONFIG_MODULE_UNLOAD: "+
+			"remove __exit from %s, or mark %s __exit if only exit code uses it", from, r.FromSec, to, r.ToSec, toName, fromName)
+	case RuleDataToExit:
+		s = fmt.Sprintf("%s (%s) holds the address of %s (%s), which is discarded when the code is built in and left out of modules without CONFIG_MODULE_UNLOAD: "+
+			"remove __exit from %s, or stop storing its address (module_exit() needs no pointer of yours)", from, r.FromSec, to, r.ToSec, toName)
+	case RuleInitToExit:
+		s = fmt.Sprintf("init code %s (%s) refers to %s (%s), an exit section discarded when built in: "+
+			"an init error path that calls the cleanup function needs it without __exit; remove __exit from %s", from, r.FromSec, to, r.ToSec, toName)
+	case RuleExitToInit:
+		s = fmt.Sprintf("exit code %s (%s) refers to %s (%s), which was freed after init, long before exit code runs: "+
+			"remove __init/__initdata from %s", from, r.FromSec, to, r.ToSec, toName)
+	case RuleMemInitToInit:
+		s = fmt.Sprintf("%s (%s) refers to %s (%s): memory-hotplug code outlives init sections; remove __init from %s or use __meminit", from, r.FromSec, to, r.ToSec, toName)
+	case RulePCIFixupToInit:
+		s = fmt.Sprintf("PCI fixup %s (%s) refers to %s (%s): fixups can run after init (hotplug, resume); remove __init from %s", from, r.FromSec, to, r.ToSec, toName)
+	case RuleExportInit:
+		s = fmt.Sprintf("EXPORT_SYMBOL(%s): %s is in %s and freed after init, but other modules may call it later: remove __init or EXPORT_SYMBOL", r.ToSym, r.ToSym, r.ToSec)
+	case RuleExportExit:
+		s = fmt.Sprintf("EXPORT_SYMBOL(%s): %s is in %s, discarded when built in: remove __exit or EXPORT_SYMBOL", r.ToSym, r.ToSym, r.ToSec)
+	case RuleExtable:
+		s = fmt.Sprintf("exception table entry at %s+0x%x points to %s (%s), not a text section: a fault there would resume at a bad address",
+			r.FromSec, r.RelocOffset, to, r.ToSec)
+	default:
+		s = fmt.Sprintf("%s (%s) refers to %s (%s)", from, r.FromSec, to, r.ToSec)
+	}
+	if rule != RuleExportInit && rule != RuleExportExit && r.NamesDiffer() {
+		s += fmt.Sprintf(" [modpost %s names it %s -> %s]", r.RuleVersion, nameOr(r.ModpostFromSym, "(unknown)"), nameOr(r.ModpostToSym, "(unknown)"))
+	}
+	return s
+}
+
+func orPlace(sym string, off uint64, sec string) string {
+	if sym == "" {
+		return fmt.Sprintf("%s+0x%x", sec, off)
+	}
+	if off != 0 {
+		return fmt.Sprintf("%s+0x%x", sym, off)
+	}
+	return sym
+}
+
+func nameOr(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}

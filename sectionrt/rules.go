@@ -1,0 +1,316 @@
+package sectionrt
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The sources the rule sets transcribe. Line numbers refer to these files.
+const (
+	// Debian 12's linux-source-6.1 6.1.192-2 (the source of the installed
+	// linux-headers-6.1.0-56-amd64 and its modpost binary). 6.1.192 is a
+	// stable release: unlike v6.1 itself it has ".text.*" and ".ltext*" in
+	// TEXT_SECTIONS and the W=1-only "*driver" -> .exit.* whitelist.
+	source61 = "scripts/mod/modpost.c of Linux 6.1.192 (Debian linux-source-6.1 6.1.192-2)"
+	// Debian 12's linux-source-6.12 6.12.117-1~deb12u1 (the source of
+	// linux-headers-6.12.117+deb12-amd64 and its modpost binary).
+	source612 = "scripts/mod/modpost.c and scripts/mod/symsearch.c of Linux 6.12.117 (Debian linux-source-6.12 6.12.117-1~deb12u1)"
+	// No 6.19 source or binary was at hand: the 6.19 set is the 6.12 one,
+	// which matches the v6.19 summary in KERNEL-FACTS.md section 4 item by
+	// item (section macros, checks table, secref_whitelist patterns 1, 1a,
+	// 3, 4, 5 and the data-symbol names, the message format, the
+	// .export_symbol check).
+	source619 = "v6.19 scripts/mod/modpost.c as summarised in KERNEL-FACTS.md section 4 (identical to 6.12.117's rules; not read from a 6.19 tree)"
+)
+
+// RuleSet is modpost's section-mismatch logic of one kernel version, as
+// data: which relocated sections are checked, which target sections are
+// bad (or, for __ex_table, which are good), which references are
+// whitelisted by symbol name, how exported symbols are found, and how
+// modpost names the two ends of a reference. Rules returns a fresh copy, so
+// a caller may change fields (ExtraWarn, say) without affecting others.
+type RuleSet struct {
+	Version string // "6.1", "6.12", "6.19"
+	Source  string // the modpost.c the rules are transcribed from
+
+	// Section groups (glob patterns, as modpost's fnmatch() takes them).
+	InitSections     []string // ALL_INIT_SECTIONS
+	ExitSections     []string // ALL_EXIT_SECTIONS
+	InitDataSections []string // ALL_INIT_DATA_SECTIONS
+	MemInitSections  []string // 6.1's ALL_XXXINIT_SECTIONS (".meminit.*"); nil later
+	TextSections     []string // TEXT_SECTIONS
+	OtherText        []string // OTHER_TEXT_SECTIONS
+	DataSections     []string // DATA_SECTIONS
+	AllTextSections  []string // ALL_TEXT_SECTIONS: __ex_table's good targets
+
+	// SkipSections are relocated sections modpost does not check at all
+	// (section_white_list: debug info, notes, comments, ...).
+	SkipSections []string
+
+	Checks    []SectionCheck  // the sectioncheck[] table, in modpost's order
+	Whitelist []WhitelistRule // secref_whitelist(), in order
+
+	// Export says how EXPORT_SYMBOL of an init or exit symbol is found:
+	// ExportKsymtab (6.1: relocations from ___ksymtab* sections, checked
+	// like any section mismatch) or ExportSymbolSection (6.5 and later:
+	// relocations from .export_symbol, labelled __export_symbol_NAME).
+	Export string
+
+	// Naming is how modpost names the symbols of a reported reference:
+	// NamingFindElfSymbol (6.1's find_elf_symbol/find_elf_symbol2) or
+	// NamingSymsearch (6.8 and later: symsearch_find_nearest).
+	Naming string
+
+	// ExtraWarn is modpost's -W (the build's W=1). In 6.1 it turns off the
+	// whitelist entry for "*driver" data referring to .exit sections.
+	ExtraWarn bool
+}
+
+// Values of RuleSet.Export and RuleSet.Naming.
+const (
+	ExportKsymtab       = "ksymtab"
+	ExportSymbolSection = "export_symbol"
+
+	NamingFindElfSymbol = "find_elf_symbol"
+	NamingSymsearch     = "symsearch"
+)
+
+// SectionCheck is one entry of modpost's sectioncheck[] table: a
+// relocation from a section matching FromSec to one matching BadToSec, or
+// (when GoodToSec is set) to one not matching GoodToSec, is a mismatch.
+type SectionCheck struct {
+	Mismatch  string   // modpost's enum mismatch name, e.g. "TEXT_TO_ANY_INIT"
+	FromSec   []string // glob patterns
+	BadToSec  []string
+	GoodToSec []string
+	Cite      string // where the entry is in modpost.c
+}
+
+// WhitelistRule is one condition of modpost's secref_whitelist(): a
+// mismatch whose from section, to section, from symbol and to symbol match
+// all the non-empty pattern lists is not reported. Symbols are named as
+// modpost names them (see RuleSet.Naming).
+type WhitelistRule struct {
+	Name    string // modpost's comment name: "pattern 1", "pattern 1a", ...
+	FromSec []string
+	ToSec   []string
+	FromSym []string
+	ToSym   []string
+	// UnlessExtraWarn: the rule applies only without -W (W=1).
+	UnlessExtraWarn bool
+	Cite            string
+}
+
+// matches reports whether the rule whitelists the reference.
+func (w *WhitelistRule) matches(rs *RuleSet, fromsec, fromsym, tosec, tosym string) bool {
+	if w.UnlessExtraWarn && rs.ExtraWarn {
+		return false
+	}
+	return (w.FromSec == nil || matchAny(fromsec, w.FromSec)) &&
+		(w.ToSec == nil || matchAny(tosec, w.ToSec)) &&
+		(w.FromSym == nil || matchAny(fromsym, w.FromSym)) &&
+		(w.ToSym == nil || matchAny(tosym, w.ToSym))
+}
+
+// sectionWhiteList is modpost's section_white_list[] (6.1.192 lines
+// 763-784; 6.12.117 lines 728-750 adds ".llvm.call-graph-profile").
+var sectionWhiteList61 = []string{
+	".comment*", ".debug*", ".zdebug*", ".GCC.command.line", ".mdebug*", ".pdr",
+	".stab*", ".note*", ".got*", ".toc*", ".xt.prop", ".xt.lit", ".arcextmap*",
+	".gnu.linkonce.arcext*", ".cmem*", ".fmt_slot*", ".gnu.lto*", ".discard.*",
+}
+
+var pciInitSections = []string{
+	".pci_fixup_early", ".pci_fixup_header", ".pci_fixup_final",
+	".pci_fixup_enable", ".pci_fixup_resume", ".pci_fixup_resume_early", ".pci_fixup_suspend",
+}
+
+func cat(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// rules61 transcribes 6.1.192's modpost.c lines 809-977 (section macros,
+// sectioncheck[]) and 1058-1121 (secref_whitelist).
+func rules61() *RuleSet {
+	initSecs := []string{".init.*", ".meminit.*"} // ALL_INIT_SECTIONS = INIT_SECTIONS, ALL_XXXINIT_SECTIONS
+	exitSecs := []string{".exit.*"}               // ALL_EXIT_SECTIONS = EXIT_SECTIONS
+	text := []string{".text", ".text.*", ".sched.text", ".kprobes.text", ".cpuidle.text", ".noinstr.text", ".ltext", ".ltext.*"}
+	other := []string{".ref.text", ".head.text", ".spinlock.text", ".fixup", ".entry.text", ".exception.text", ".coldtext", ".softirqentry.text", ".irqentry.text"}
+	data := []string{".data", ".data.rel"}
+	allText := cat([]string{".init.text", ".meminit.text", ".exit.text"}, text, other)
+	initData := []string{".init.setup", ".init.rodata", ".meminit.rodata", ".init.data", ".meminit.data"}
+	c := func(line int) string { return fmt.Sprintf("%s:%d", "modpost.c 6.1.192", line) }
+	rs := &RuleSet{
+		Version: "6.1", Source: source61,
+		InitSections: initSecs, ExitSections: exitSecs, InitDataSections: initData,
+		MemInitSections: []string{".meminit.*"},
+		TextSections:    text, OtherText: other, DataSections: data, AllTextSections: allText,
+		SkipSections: sectionWhiteList61,
+		Checks: []SectionCheck{
+			{Mismatch: "TEXT_TO_ANY_INIT", FromSec: text, BadToSec: initSecs, Cite: c(916)},
+			{Mismatch: "DATA_TO_ANY_INIT", FromSec: data, BadToSec: []string{".meminit.*"}, Cite: c(921)},
+			{Mismatch: "DATA_TO_ANY_INIT", FromSec: data, BadToSec: []string{".init.*"}, Cite: c(926)},
+			{Mismatch: "TEXT_TO_ANY_EXIT", FromSec: text, BadToSec: exitSecs, Cite: c(931)},
+			{Mismatch: "DATA_TO_ANY_EXIT", FromSec: data, BadToSec: exitSecs, Cite: c(936)},
+			{Mismatch: "XXXINIT_TO_SOME_INIT", FromSec: []string{".meminit.*"}, BadToSec: []string{".init.*"}, Cite: c(942)},
+			{Mismatch: "ANY_INIT_TO_ANY_EXIT", FromSec: initSecs, BadToSec: exitSecs, Cite: c(948)},
+			{Mismatch: "ANY_EXIT_TO_ANY_INIT", FromSec: exitSecs, BadToSec: initSecs, Cite: c(954)},
+			{Mismatch: "ANY_INIT_TO_ANY_EXIT", FromSec: pciInitSections, BadToSec: []string{".init.*"}, Cite: c(959)},
+			{Mismatch: "EXPORT_TO_INIT_EXIT", FromSec: []string{"___ksymtab*"}, BadToSec: []string{".init.*", ".exit.*"}, Cite: c(965)},
+			{Mismatch: "EXTABLE_TO_NON_TEXT", FromSec: []string{"__ex_table"}, BadToSec: []string{".altinstr_replacement"}, GoodToSec: allText, Cite: c(974)},
+		},
+		Whitelist: []WhitelistRule{
+			{Name: "pattern 1 (__param* data -> init data)", ToSec: initData, FromSec: data, FromSym: []string{"__param*"}, Cite: c(1062)},
+			{Name: "pattern 1a (__param_ops_* -> .init.text)", ToSec: []string{".init.text"}, FromSec: data, FromSym: []string{"__param_ops_*"}, Cite: c(1068)},
+			{Name: "data symbols that may refer to init/exit sections", FromSec: data, ToSec: cat(initSecs, exitSecs),
+				FromSym: []string{"*_template", "*_timer", "*_sht", "*_ops", "*_probe", "*_probe_one", "*_console"}, Cite: c(1074)},
+			{Name: "*driver data -> .meminit.*", FromSec: data, ToSec: []string{".meminit.*"}, FromSym: []string{"*driver"}, Cite: c(1086)},
+			{Name: "*driver data -> .exit.* (without W=1)", FromSec: data, ToSec: []string{".exit.*"}, FromSym: []string{"*driver"}, UnlessExtraWarn: true, Cite: c(1092)},
+			{Name: "pattern 3 (.head.text -> init)", FromSec: []string{".head.text*"}, ToSec: initSecs, Cite: c(1103)},
+			{Name: "pattern 4 (init section boundary symbols)", ToSym: []string{"__init_begin", "_sinittext", "_einittext"}, Cite: c(1108)},
+			{Name: "pattern 5 (*.constprop.* text -> init)", FromSec: allText, ToSec: initSecs, FromSym: []string{"*.constprop.*"}, Cite: c(1112)},
+			{Name: "pattern 6 (.L local labels)", FromSym: []string{".L*"}, Cite: c(1118)},
+		},
+		Export: ExportKsymtab,
+		Naming: NamingFindElfSymbol,
+	}
+	return rs
+}
+
+// rules612 transcribes 6.12.117's modpost.c lines 728-750
+// (section_white_list), 775-859 (section macros, sectioncheck[]), 933-970
+// (secref_whitelist) and 1061-1150 (check_export_symbol,
+// check_section_mismatch).
+func rules612(version, source, file string) *RuleSet {
+	initSecs := []string{".init.*"}
+	exitSecs := []string{".exit.*"}
+	text := []string{".text", ".text.*", ".sched.text", ".kprobes.text", ".cpuidle.text", ".noinstr.text", ".ltext", ".ltext.*"}
+	other := []string{".ref.text", ".head.text", ".spinlock.text", ".fixup", ".entry.text", ".exception.text", ".coldtext", ".softirqentry.text", ".irqentry.text"}
+	data := []string{".data", ".data.rel"}
+	allText := cat([]string{".init.text", ".exit.text"}, text, other)
+	initData := []string{".init.setup", ".init.rodata", ".init.data"}
+	c := func(line int) string { return fmt.Sprintf("%s:%d", file, line) }
+	return &RuleSet{
+		Version: version, Source: source,
+		InitSections: initSecs, ExitSections: exitSecs, InitDataSections: initData,
+		TextSections: text, OtherText: other, DataSections: data, AllTextSections: allText,
+		SkipSections: cat(sectionWhiteList61, []string{".llvm.call-graph-profile"}),
+		Checks: []SectionCheck{
+			{Mismatch: "TEXTDATA_TO_ANY_INIT_EXIT", FromSec: cat(text, data), BadToSec: cat(initSecs, exitSecs), Cite: c(832)},
+			{Mismatch: "ANY_INIT_TO_ANY_EXIT", FromSec: initSecs, BadToSec: exitSecs, Cite: c(838)},
+			{Mismatch: "ANY_EXIT_TO_ANY_INIT", FromSec: exitSecs, BadToSec: initSecs, Cite: c(844)},
+			{Mismatch: "ANY_INIT_TO_ANY_EXIT", FromSec: pciInitSections, BadToSec: initSecs, Cite: c(849)},
+			{Mismatch: "EXTABLE_TO_NON_TEXT", FromSec: []string{"__ex_table"}, BadToSec: []string{".altinstr_replacement"}, GoodToSec: allText, Cite: c(858)},
+		},
+		Whitelist: []WhitelistRule{
+			{Name: "pattern 1 (__param* data -> init data)", ToSec: initData, FromSec: data, FromSym: []string{"__param*"}, Cite: c(936)},
+			{Name: "pattern 1a (__param_ops_* -> .init.text)", ToSec: []string{".init.text"}, FromSec: data, FromSym: []string{"__param_ops_*"}, Cite: c(942)},
+			{Name: "data symbols that may refer to init/exit sections", FromSec: data, ToSec: cat(initSecs, exitSecs),
+				FromSym: []string{"*_ops", "*_probe", "*_console"}, Cite: c(948)},
+			{Name: "pattern 3 (.head.text -> init)", FromSec: []string{".head.text*"}, ToSec: initSecs, Cite: c(954)},
+			{Name: "pattern 4 (init section boundary symbols)", ToSym: []string{"__init_begin", "_sinittext", "_einittext"}, Cite: c(959)},
+			{Name: "pattern 5 (*.constprop.* text -> init)", FromSec: allText, ToSec: initSecs, FromSym: []string{"*.constprop.*"}, Cite: c(963)},
+		},
+		Export: ExportSymbolSection,
+		Naming: NamingSymsearch,
+	}
+}
+
+// RuleVersions lists the versions Rules knows, oldest first.
+var RuleVersions = []string{"6.1", "6.12", "6.19"}
+
+// Rules returns a fresh copy of the rule set for version "6.1", "6.12" or
+// "6.19".
+func Rules(version string) (*RuleSet, error) {
+	switch version {
+	case "6.1":
+		return rules61(), nil
+	case "6.12":
+		return rules612("6.12", source612, "modpost.c 6.12.117"), nil
+	case "6.19":
+		// Same transcription; the line numbers are 6.12.117's.
+		return rules612("6.19", source619, "modpost.c 6.12.117 (= v6.19)"), nil
+	}
+	return nil, fmt.Errorf("no section-mismatch rules for Linux %q: want one of %s", version, strings.Join(RuleVersions, ", "))
+}
+
+// RulesForRelease returns the rule set for a kernel release string
+// ("6.1.0-56-amd64", "6.12.57+deb13-amd64", "6.16.1", "6.19-rc3"): the
+// newest set at or below it. Releases 6.12 to 6.18 get 6.12's, 6.19 and
+// later 6.19's, everything before 6.12 gets 6.1's — including releases
+// before 6.1, whose modpost differed (the verbose message form before
+// 5.x, no ".text.*" check before 6.2 and 6.1.y backports), so findings
+// for them are 6.1's judgement, not that kernel's. Releases between 6.5 and
+// 6.11 export through .export_symbol like 6.12, which the 6.1 set does not
+// look at: their export findings are missed.
+func RulesForRelease(release string) (*RuleSet, error) {
+	major, minor, ok := parseMajorMinor(release)
+	if !ok {
+		return nil, fmt.Errorf("kernel release %q: want it to start with MAJOR.MINOR", release)
+	}
+	switch {
+	case major > 6 || (major == 6 && minor >= 19):
+		return Rules("6.19")
+	case major == 6 && minor >= 12:
+		return Rules("6.12")
+	}
+	return Rules("6.1")
+}
+
+func parseMajorMinor(s string) (major, minor int, ok bool) {
+	a, rest, found := strings.Cut(s, ".")
+	if !found {
+		return 0, 0, false
+	}
+	i := 0
+	for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		return 0, 0, false
+	}
+	var err1, err2 error
+	major, err1 = strconv.Atoi(a)
+	minor, err2 = strconv.Atoi(rest[:i])
+	return major, minor, err1 == nil && err2 == nil && major >= 0
+}
+
+// matchAny reports whether s matches one of the glob patterns.
+func matchAny(s string, patterns []string) bool {
+	return slices.ContainsFunc(patterns, func(p string) bool { return glob(p, s) })
+}
+
+// glob is fnmatch(pattern, s, 0) for the patterns modpost uses: '*' (any
+// run of characters, '/' included), '?' and literal characters; no
+// bracket expressions, which modpost's patterns do not contain.
+func glob(p, s string) bool {
+	// Iterative matcher with single-star backtracking.
+	pi, si := 0, 0
+	star, mark := -1, 0
+	for si < len(s) {
+		switch {
+		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]) && p[pi] != '*':
+			pi++
+			si++
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, si
+			pi++
+		case star >= 0:
+			pi = star + 1
+			mark++
+			si = mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
