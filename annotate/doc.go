@@ -96,6 +96,20 @@
 //
 // Files larger than MaxFileSize are refused with a wrapped ErrTooLarge.
 //
+// # What the Go scanner reads
+//
+// ScanGo and ScanGoDir read a Go package whose package-level vars carry
+// directives (kinds initconst and initdata, option c=NAME): the directive
+// must be in the var's doc comment, and the var must declare one name. The
+// package is type-checked with go/types (standard-library imports only) and
+// each value evaluated: a constant expression for a scalar of a sized
+// integer type, bool or string, or a composite literal of constants for an
+// array or slice of sized integers or bool. The result, a GoVar, carries the
+// C name, element type and values. Errors are positioned like the C
+// scanner's: syntax and type errors, non-constant values or elements,
+// unsupported types, misplaced directives, C names that clash or are C
+// keywords. See goscan.go for the exact rules.
+//
 // Module-level rules (at most one initcall= and one entry per module, no
 // symbol annotated twice) are checked by CheckModule. HasTrailer tells
 // whether a C file ends with the #include of its generated trailer header.

@@ -13,6 +13,15 @@
 //     of incomplete type too (see DESIGN.md, "How attributes reach the
 //     compiler").
 //   - Kbuild.initsec: objects and flags for the module's Kbuild to include.
+//   - <module>_initsec_blob.S for blob= annotations: the files' bytes in
+//     .init.rodata or .init.data with .incbin, each with a NAME_size symbol;
+//     Kbuild.initsec adds the object, -Wa,-I$(src) and a dependency of the
+//     object on each blob (fixdep does not see .incbin).
+//   - <module>_initsec_data.c and .h for the annotated vars of the Go
+//     package in GoTablesDir: C definitions with the kernel's macros, extern
+//     declarations and NAME_LEN macros (and the blobs' NAME_size).
+//     Modules with generated objects must be composite (NAME-y := main.o)
+//     and include Kbuild.initsec after that line; Load reports otherwise.
 //   - initsec_gen.go and initsec_gen_test.go (written with jennifer): the
 //     manifest of every annotation as a sectionrt.Manifest, and a test that
 //     checks the built .ko against it.
