@@ -1,17 +1,21 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/initsec/initsec/annotate"
-	"github.com/initsec/initsec/gen"
+	"github.com/initsec/initsec/internal/modfile"
+	"github.com/initsec/initsec/internal/report"
+	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/sectionrt"
 )
 
@@ -32,30 +36,42 @@ func printError(w io.Writer, dir string, err error) {
 	fmt.Fprintf(w, "initsec: %v\n", err)
 }
 
-type verifyReport struct {
-	Findings []sectionrt.Finding `json:"findings"`
-	Errors   []string            `json:"errors"`
-}
+var verifyFormats = []string{"text", "modpost", "json", "sarif"}
 
 func runVerify(stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: text (gcc style) or json")
-	manifestPath := fs.String("manifest", "", "JSON manifest (sectionrt.Manifest) to check against; default: the annotations in each object's directory")
+	format := fs.String("format", "text", "output format: text (gcc style), modpost (modpost's own lines, per kernel release), json or sarif (SARIF 2.1.0)")
+	rulesFlag := fs.String("rules", "", "section-mismatch rules: "+strings.Join(sectionrt.RuleVersions, ", ")+"; default: each object's own kernel release (vermagic), else the release of the kernel headers in use ($KDIR)")
+	manifestPath := fs.String("manifest", "", "JSON manifest (sectionrt.Manifest) to check placement against, for every object")
+	placement := fs.String("placement", "auto", "placement checks: auto (with -manifest, or where the object's directory has annotations), always (an object without annotations is an error), never")
+	jobs := fs.Int("j", runtime.GOMAXPROCS(0), "objects checked in parallel")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: initsec verify [-format text|json] [-manifest file.json] file.ko...
+		fmt.Fprintf(fs.Output(), `Usage: initsec verify [flags] file-or-dir...
 
-Checks each built object (.ko or .o) against the annotations: every
-annotated symbol must be in the section its kind names (.init.text,
-.exit.text, .init.data, .init.rodata, ...); init_module/cleanup_module must
-alias the entry functions. A symbol the compiler inlined or removed is
-reported as a note ("not in the object"), not as a failure.
+Checks built kernel modules. Arguments are objects (.ko, .o, .ko.xz,
+.ko.zst, .ko.gz, read directly) or directories, searched recursively for
+them: in a kbuild output directory each module is checked once (its .ko,
+not the .o files linked into it or the generated .mod.o), in an installed
+tree (/lib/modules/RELEASE) every .ko*.
 
-Without -manifest, the manifest is built from the //go:init-section
-directives in the object's directory.
+Two checks:
 
-Exit status: 0 clean, 1 findings, 2 usage or I/O error (unreadable or
-malformed object, bad manifest).
+  section mismatches, as the kernel's modpost finds them: a reference from
+  resident code or data into .init.* or .exit.* (rules mismatch/...). The
+  rule set is that of the object's own kernel release (its vermagic), else
+  of the kernel headers in use, or the one -rules names;
+
+  placement (rules placement/...): every annotated symbol in the section
+  its kind names, init_module/cleanup_module aliasing the entry functions.
+  A symbol the compiler inlined or removed is a note, not a failure. The
+  annotations are the //go:init-section directives in the object's
+  directory, or -manifest.
+
+Objects are checked in parallel (-j); a terminal gets a progress line.
+
+Exit status: 0 clean, 1 findings, 2 usage error or an object that could
+not be read or checked (each named; the others are still checked).
 
 Flags:
 `)
@@ -67,15 +83,33 @@ Flags:
 		}
 		return exitError
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "initsec verify: unknown -format %q (want text or json)\n", *format)
+	if !slicesContains(verifyFormats, *format) {
+		fmt.Fprintf(stderr, "initsec verify: unknown -format %q (want %s)\n", *format, strings.Join(verifyFormats, ", "))
+		return exitError
+	}
+	switch *placement {
+	case "auto", "always", "never":
+	default:
+		fmt.Fprintf(stderr, "initsec verify: unknown -placement %q (want auto, always or never)\n", *placement)
+		return exitError
+	}
+	if *jobs < 1 {
+		fmt.Fprintf(stderr, "initsec verify: -j %d: want at least 1\n", *jobs)
 		return exitError
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return exitError
 	}
-	var fixed *sectionrt.Manifest
+	opt := verify.Options{Placement: *placement, Jobs: *jobs, Progress: progressWriter(stderr)}
+	if *rulesFlag != "" {
+		rs, err := sectionrt.Rules(*rulesFlag)
+		if err != nil {
+			fmt.Fprintf(stderr, "initsec verify: -rules: %v\n", err)
+			return exitError
+		}
+		opt.Rules = rs
+	}
 	if *manifestPath != "" {
 		f, err := os.Open(*manifestPath)
 		if err != nil {
@@ -88,65 +122,44 @@ Flags:
 			fmt.Fprintf(stderr, "initsec verify: %s: %v\n", *manifestPath, err)
 			return exitError
 		}
-		fixed = &m
+		opt.Manifest = &m
 	}
-	var rep verifyReport
-	for _, obj := range fs.Args() {
-		m := fixed
-		if m == nil {
-			dir := filepath.Dir(obj)
-			mod, err := gen.Load(dir)
-			if err != nil {
-				rep.Errors = append(rep.Errors, fmt.Sprintf("%s: build manifest from %s: %v", obj, dir, err))
-				continue
-			}
-			mm := gen.Manifest(mod)
-			m = &mm
-		}
-		findings, err := sectionrt.CheckFile(obj, *m)
-		if err != nil {
-			rep.Errors = append(rep.Errors, err.Error())
-			continue
-		}
-		rep.Findings = append(rep.Findings, findings...)
-	}
-	return report(stdout, stderr, *format, rep)
-}
 
-func report(stdout, stderr io.Writer, format string, rep verifyReport) int {
-	failing := 0
-	for _, f := range rep.Findings {
-		if f.Severity != sectionrt.Note {
-			failing++
+	files, errs := modfile.Expand(fs.Args())
+	results := make([]report.Result, 0, len(files)+len(errs))
+	for _, err := range errs {
+		results = append(results, report.Result{Object: errPath(err), Err: err})
+	}
+	results = append(results, verify.Files(files, opt)...)
+
+	var err error
+	switch *format {
+	case "json":
+		err = report.JSON(stdout, results)
+	case "sarif":
+		err = report.SARIF(stdout, results, report.SARIFOptions{Root: "."})
+	case "modpost":
+		err = report.Modpost(stdout, results)
+	default:
+		err = report.Text(stdout, results)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "initsec verify: write: %v\n", err)
+		return exitError
+	}
+	failing, nerr := report.Failing(results), report.Errors(results)
+	if *format == "text" || *format == "modpost" {
+		for _, r := range results {
+			if r.Err != nil {
+				fmt.Fprintf(stderr, "initsec verify: %v\n", r.Err)
+			}
 		}
 	}
-	switch format {
-	case "json":
-		if rep.Findings == nil {
-			rep.Findings = []sectionrt.Finding{}
-		}
-		if rep.Errors == nil {
-			rep.Errors = []string{}
-		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
-			fmt.Fprintf(stderr, "initsec verify: %v\n", err)
-			return exitError
-		}
-	default:
-		for _, f := range rep.Findings {
-			fmt.Fprintln(stdout, f.String())
-		}
-		for _, e := range rep.Errors {
-			fmt.Fprintf(stderr, "initsec verify: %s\n", e)
-		}
-		if failing > 0 {
-			fmt.Fprintf(stderr, "initsec verify: %d finding(s)\n", failing)
-		}
+	if failing > 0 || nerr > 0 || len(files) > 1 {
+		fmt.Fprintf(stderr, "initsec verify: %d object(s) checked: %d finding(s), %d error(s)\n", len(files), failing, nerr)
 	}
 	switch {
-	case len(rep.Errors) > 0:
+	case nerr > 0:
 		return exitError
 	case failing > 0:
 		return exitFindings
@@ -154,4 +167,29 @@ func report(stdout, stderr io.Writer, format string, rep verifyReport) int {
 	return exitOK
 }
 
-var _ = strings.TrimSpace
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// errPath is the file an Expand error is about.
+func errPath(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Path
+	}
+	return ""
+}
+
+// progressWriter returns w when it is a terminal, else nil: progress is
+// for people watching, never for logs.
+func progressWriter(w io.Writer) io.Writer {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return w
+	}
+	return nil
+}

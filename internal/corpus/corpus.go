@@ -1,0 +1,328 @@
+// Package corpus runs the kernel's own modpost and initsec on the same
+// set of built modules (an installed /lib/modules tree, say) and compares
+// their section-mismatch findings. The corpus tests and the benchmark
+// (`go run mage.go bench`) both use it.
+//
+// modpost is run as kbuild runs it for external modules
+// (scripts/Makefile.modpost of 6.1 and 6.12): `modpost [-M] -m -e -i
+// KDIR/Module.symvers -o OUT -w -T LIST`, on a temporary directory where
+// every module is a uniquely named NAME.o (a symbolic link to the .ko, or
+// the decompressed bytes of a .ko.xz/.ko.zst/.ko.gz) with an empty NAME.mod
+// beside it. modpost writes NAME.mod.c files there too.
+package corpus
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/initsec/initsec/internal/modfile"
+	"github.com/initsec/initsec/internal/report"
+	"github.com/initsec/initsec/internal/verify"
+	"github.com/initsec/initsec/kbuild"
+)
+
+// Modpost is a prepared modpost run over a set of modules.
+type Modpost struct {
+	KDIR    string   // kernel headers whose scripts/mod/modpost runs
+	Dir     string   // the work directory with the NAME.o links
+	Files   []string // the modules, as given
+	Version kbuild.KernelVersion
+	args    []string
+	byLink  map[string]string // NAME.o path → original file
+}
+
+// Prepare lays out files in dir (which must exist and be empty) for
+// modpost of the headers in kdir: compressed modules are decompressed
+// there, plain ones linked.
+func Prepare(kdir, dir string, files []string) (*Modpost, error) {
+	v, err := kbuild.Version(kdir)
+	if err != nil {
+		return nil, err
+	}
+	mp := &Modpost{KDIR: kdir, Dir: dir, Files: files, Version: v, byLink: make(map[string]string, len(files))}
+	var list bytes.Buffer
+	used := make(map[string]int)
+	for _, f := range files {
+		name := filepath.Base(modfile.Trim(f))
+		if n := used[name]; n > 0 {
+			name += "_" + strconv.Itoa(n) // two modules of one name in a tree
+		}
+		used[filepath.Base(modfile.Trim(f))]++
+		link := filepath.Join(dir, name+".o")
+		if f != modfile.Trim(f)+".ko" && f != modfile.Trim(f)+".o" {
+			data, err := modfile.ReadFile(f)
+			if err != nil {
+				return nil, err
+			}
+			if err := os.WriteFile(link, data, 0o644); err != nil {
+				return nil, err
+			}
+		} else {
+			abs, err := filepath.Abs(f)
+			if err != nil {
+				return nil, err
+			}
+			if err := os.Symlink(abs, link); err != nil {
+				return nil, err
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".mod"), nil, 0o644); err != nil {
+			return nil, err
+		}
+		mp.byLink[link] = f
+		list.WriteString(link + "\n")
+	}
+	listFile := filepath.Join(dir, "modules.list")
+	if err := os.WriteFile(listFile, list.Bytes(), 0o644); err != nil {
+		return nil, err
+	}
+	var args []string
+	if !v.Less(kbuild.KernelVersion{Version: 6, PatchLevel: 6}) {
+		args = append(args, "-M") // $(if $(CONFIG_MODULES),-M), 6.6 and later
+	}
+	args = append(args, "-m", "-e")
+	if _, err := os.Stat(filepath.Join(kdir, "Module.symvers")); err == nil {
+		args = append(args, "-i", filepath.Join(kdir, "Module.symvers"))
+	}
+	args = append(args, "-o", filepath.Join(dir, "Module.symvers"), "-w", "-T", listFile)
+	mp.args = args
+	return mp, nil
+}
+
+// Command returns the modpost command; run it to time modpost alone.
+func (mp *Modpost) Command(ctx context.Context) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, filepath.Join(mp.KDIR, "scripts", "mod", "modpost"), mp.args...)
+	cmd.Dir = mp.Dir
+	return cmd
+}
+
+// Run runs modpost and returns its section-mismatch and export warnings,
+// each Module set to the original file's path.
+func (mp *Modpost) Run(ctx context.Context) ([]kbuild.Warning, error) {
+	cmd := mp.Command(ctx)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, tail(out))
+	}
+	ws, err := kbuild.ParseModpost(bytes.NewReader(out))
+	if err != nil {
+		return nil, err
+	}
+	var keep []kbuild.Warning
+	for _, w := range ws {
+		if w.Kind == kbuild.KindOther {
+			continue
+		}
+		link := w.Module
+		if !strings.HasSuffix(link, ".o") {
+			link += ".o"
+		}
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(mp.Dir, link)
+		}
+		if f, ok := mp.byLink[link]; ok {
+			w.Module = f
+		}
+		keep = append(keep, w)
+	}
+	return keep, nil
+}
+
+func tail(b []byte) []byte {
+	if len(b) > 4000 {
+		return b[len(b)-4000:]
+	}
+	return b
+}
+
+// Key is a finding reduced to what both tools print, for comparison.
+type Key struct {
+	Object  string // the module file
+	Kind    string // kbuild.Kind*
+	FromSym string
+	FromOff string // "" where the version's message has no offset (6.1)
+	FromSec string
+	ToSym   string
+	ToSec   string
+}
+
+func (k Key) String() string {
+	return fmt.Sprintf("%s: %s %s%s (%s) -> %s (%s)", k.Object, k.Kind, k.FromSym, k.FromOff, k.FromSec, k.ToSym, k.ToSec)
+}
+
+func keyOf(w kbuild.Warning) Key {
+	k := Key{Object: w.Module, Kind: w.Kind, FromSym: w.FromSym, FromSec: w.FromSec, ToSym: w.ToSym, ToSec: w.ToSec}
+	if w.HasOff {
+		k.FromOff = "+0x" + strconv.FormatUint(w.FromOff, 16)
+	}
+	if w.Kind != kbuild.KindSectionMismatch {
+		k.FromSym, k.FromOff, k.FromSec = "", "", ""
+		k.ToSec = "" // 6.12's export message does not name it
+	}
+	return k
+}
+
+// Diff is what one tool found and the other did not.
+type Diff struct {
+	OnlyModpost []Key
+	OnlyInitsec []Key
+	Same        int // findings both report
+}
+
+// Equal reports whether the two tools agree.
+func (d Diff) Equal() bool { return len(d.OnlyModpost) == 0 && len(d.OnlyInitsec) == 0 }
+
+func (d Diff) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d finding(s) in both, %d only modpost's, %d only initsec's", d.Same, len(d.OnlyModpost), len(d.OnlyInitsec))
+	for _, k := range d.OnlyModpost {
+		fmt.Fprintf(&b, "\n  only modpost: %s", k)
+	}
+	for _, k := range d.OnlyInitsec {
+		fmt.Fprintf(&b, "\n  only initsec: %s", k)
+	}
+	return b.String()
+}
+
+// Compare matches initsec's mismatch findings (as the modpost lines of the
+// same version would read: modpost's own symbol names) with modpost's
+// warnings, as multisets.
+func Compare(results []report.Result, modpost []kbuild.Warning, v kbuild.KernelVersion) Diff {
+	old := v.Less(kbuild.KernelVersion{Version: 6, PatchLevel: 5})
+	count := make(map[Key]int)
+	for _, w := range modpost {
+		if old {
+			w.HasOff = false
+		}
+		count[keyOf(w)]++
+	}
+	var d Diff
+	for _, r := range results {
+		for _, f := range r.Findings {
+			w, ok := f.Warning()
+			if !ok {
+				continue
+			}
+			w.Module = r.Object
+			if old {
+				w.HasOff = false
+			}
+			// Render and parse back, so both sides go through the
+			// same formatting (e.g. 6.12's bare target address).
+			if pw, ok := kbuild.ParseModpostLine(w.Format(v)); ok {
+				pw.Module = r.Object
+				if old {
+					pw.HasOff = false
+				}
+				w = pw
+			}
+			k := keyOf(w)
+			if count[k] > 0 {
+				count[k]--
+				d.Same++
+			} else {
+				d.OnlyInitsec = append(d.OnlyInitsec, k)
+			}
+		}
+	}
+	for k, n := range count {
+		for range n {
+			d.OnlyModpost = append(d.OnlyModpost, k)
+		}
+	}
+	sortKeys := func(ks []Key) {
+		slices.SortFunc(ks, func(a, b Key) int { return cmp.Compare(a.String(), b.String()) })
+	}
+	sortKeys(d.OnlyModpost)
+	sortKeys(d.OnlyInitsec)
+	return d
+}
+
+// Tree lists the modules of an installed tree (e.g.
+// /lib/modules/6.1.0-56-amd64) as `initsec verify` finds them.
+func Tree(root string) ([]string, error) {
+	files, errs := modfile.Expand([]string{root})
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return files, nil
+}
+
+// Outcome is a comparison over one tree.
+type Outcome struct {
+	Files   []string
+	Results []report.Result // initsec's, one per file
+	Modpost []kbuild.Warning
+	Diff    Diff
+}
+
+// Errors returns the objects initsec could not check.
+func (o *Outcome) Errors() []error {
+	var errs []error
+	for _, r := range o.Results {
+		if r.Err != nil {
+			errs = append(errs, r.Err)
+		}
+	}
+	return errs
+}
+
+// Run checks every module of tree with initsec (each object's own rule
+// set, jobs in parallel) and with modpost of kdir, in work directory dir,
+// and compares the two.
+func Run(ctx context.Context, kdir, tree, dir string, jobs int) (*Outcome, error) {
+	files, err := Tree(tree)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no modules", tree)
+	}
+	out := &Outcome{Files: files}
+	out.Results = verify.Files(files, verify.Options{Placement: "never", Jobs: jobs})
+	mp, err := Prepare(kdir, dir, files)
+	if err != nil {
+		return nil, err
+	}
+	if out.Modpost, err = mp.Run(ctx); err != nil {
+		return nil, err
+	}
+	out.Diff = Compare(out.Results, out.Modpost, mp.Version)
+	return out, nil
+}
+
+// Release is an installed kernel with the headers of the same release.
+type Release struct {
+	Release string // "6.1.0-56-amd64"
+	Tree    string // /lib/modules/RELEASE
+	KDIR    string // /usr/src/linux-headers-RELEASE, with scripts/mod/modpost
+}
+
+// FindRelease returns the newest installed release whose name starts with
+// prefix ("6.1.", "6.12.") and that has both modules and headers with
+// modpost.
+func FindRelease(prefix string) (Release, bool) {
+	trees, _ := filepath.Glob("/lib/modules/" + prefix + "*")
+	slices.Sort(trees)
+	slices.Reverse(trees)
+	for _, t := range trees {
+		rel := filepath.Base(t)
+		kdir := filepath.Join("/usr/src", "linux-headers-"+rel)
+		if _, err := os.Stat(filepath.Join(kdir, "scripts", "mod", "modpost")); err != nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(t, "kernel")); err != nil {
+			continue
+		}
+		return Release{Release: rel, Tree: t, KDIR: kdir}, true
+	}
+	return Release{}, false
+}

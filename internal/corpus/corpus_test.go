@@ -1,0 +1,65 @@
+package corpus
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"testing"
+)
+
+// The real corpora: Debian 12's two kernels, each with the modpost of its
+// own headers. Packages (apt-get install -y ...):
+//
+//	6.1:  linux-image-amd64 linux-headers-amd64
+//	6.12: linux-image-6.12.117+deb12-amd64-unsigned linux-headers-6.12.117+deb12-amd64
+//
+// Without them the tests skip; with CI=true they fail.
+var corpora = []struct {
+	prefix   string // release prefix
+	rules    string // the rule set initsec must pick from the vermagic
+	packages string
+}{
+	{"6.1.", "6.1", "linux-image-amd64 linux-headers-amd64"},
+	{"6.12.", "6.12", "linux-image-6.12.117+deb12-amd64-unsigned linux-headers-6.12.117+deb12-amd64"},
+}
+
+// TestCorpus runs initsec and modpost over every module of each installed
+// Debian kernel: no error, no panic, and the same findings.
+func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the corpora take a minute")
+	}
+	for _, c := range corpora {
+		t.Run(c.rules, func(t *testing.T) {
+			rel, ok := FindRelease(c.prefix)
+			if !ok {
+				if os.Getenv("CI") == "true" {
+					t.Fatalf("CI=true but no Linux %s* modules with headers: apt-get install -y %s", c.prefix, c.packages)
+				}
+				t.Skipf("no Linux %s* modules with headers (apt-get install -y %s)", c.prefix, c.packages)
+			}
+			out, err := Run(context.Background(), rel.KDIR, rel.Tree, t.TempDir(), runtime.GOMAXPROCS(0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			errs := out.Errors()
+			for i, err := range errs {
+				if i == 20 {
+					t.Errorf("... and %d more", len(errs)-20)
+					break
+				}
+				t.Errorf("initsec: %v", err)
+			}
+			for _, r := range out.Results {
+				if r.Err == nil && r.Rules != c.rules {
+					t.Errorf("%s: checked with rules %q, want %q (from its vermagic)", r.Object, r.Rules, c.rules)
+					break
+				}
+			}
+			if !out.Diff.Equal() {
+				t.Errorf("%s (%d modules): initsec and modpost differ: %s", rel.Release, len(out.Files), out.Diff)
+			}
+			t.Logf("%s: %d modules, %d error(s), %s", rel.Release, len(out.Files), len(errs), out.Diff)
+		})
+	}
+}

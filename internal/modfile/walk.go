@@ -1,0 +1,145 @@
+package modfile
+
+import (
+	"bufio"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Expand turns command-line arguments into the module files to check, each
+// once, in argument order; a directory gives its own files in lexical order,
+// then those of its subdirectories.
+//
+// A file argument is taken as it is, whatever its name. A directory is
+// walked recursively, without following symbolic links (an installed
+// tree's build/ and source/ links lead to the kernel headers) and skipping
+// hidden directories, for files ending in .ko, .ko.xz, .ko.zst, .ko.gz and
+// .o, with kbuild's intermediates left out so a module is reported once:
+//
+//   - X.mod.o (modpost's generated module info) is never a module;
+//   - X.o is skipped when X.ko is beside it: X.o is the .ko before modpost
+//     linked X.mod.o into it;
+//   - an object listed in a Y.mod file beside it (kbuild's list of the
+//     objects linked into module Y) is skipped when Y.ko or Y.o is there,
+//     unless it is Y.o itself (the single-source module with no .ko yet).
+//
+// So in a module's build directory the .ko is checked (or, before modpost,
+// the linked X.o), and in an installed modules tree, which holds no .o, the
+// .ko* files. Errors are for arguments that do not exist or directories
+// that cannot be read; the other arguments are still expanded.
+func Expand(args []string) ([]string, []error) {
+	var out []string
+	var errs []error
+	seen := make(map[string]bool)
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	for _, arg := range args {
+		fi, err := os.Stat(arg)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !fi.IsDir() {
+			add(arg)
+			continue
+		}
+		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				errs = append(errs, err)
+				if d != nil && d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if p != arg && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				files, err := dirModules(p)
+				if err != nil {
+					errs = append(errs, err)
+				}
+				for _, f := range files {
+					add(filepath.Join(p, f))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return out, errs
+}
+
+// dirModules returns the module files directly in dir, by the rules of
+// Expand, sorted.
+func dirModules(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]bool, len(ents))
+	for _, e := range ents {
+		if e.Type().IsRegular() {
+			names[e.Name()] = true
+		}
+	}
+	// Objects that are parts of a module, from the X.mod lists. kbuild
+	// writes absolute paths for external modules (M=) and paths relative
+	// to the tree in-tree: a part is matched by its name, and an absolute
+	// one only in its own directory.
+	abs, _ := filepath.Abs(dir)
+	parts := make(map[string]bool)
+	for n := range names {
+		mod, ok := strings.CutSuffix(n, ".mod")
+		if !ok || !(names[mod+".ko"] || names[mod+".o"]) {
+			continue
+		}
+		for _, obj := range modList(filepath.Join(dir, n)) {
+			if filepath.IsAbs(obj) && filepath.Dir(obj) != abs {
+				continue
+			}
+			if b := filepath.Base(obj); b != mod+".o" {
+				parts[b] = true
+			}
+		}
+	}
+	var out []string
+	for n := range names {
+		if !IsModuleFile(n) || strings.HasSuffix(n, ".mod.o") || parts[n] {
+			continue
+		}
+		if base, ok := strings.CutSuffix(n, ".o"); ok && names[base+".ko"] {
+			continue
+		}
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// modList reads kbuild's X.mod: the object files of module X, separated by
+// blanks or newlines, relative to the build directory. A file that cannot
+// be read lists nothing.
+func modList(path string) []string {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Split(bufio.ScanWords)
+	for sc.Scan() && len(out) < 10000 {
+		out = append(out, sc.Text())
+	}
+	return out
+}

@@ -1,0 +1,49 @@
+package modfile
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func TestExpand(t *testing.T) {
+	root := t.TempDir()
+	abs := func(p string) string { return filepath.Join(root, p) }
+	files := map[string]string{
+		// A built external module: hello.ko is reported, not its parts.
+		"build/hello.ko": "", "build/hello.o": "", "build/hello.mod.o": "", "build/hello.mod": abs("build/hello.o") + "\n",
+		// A multi-object module: multi.ko; a.o and b.o are its parts.
+		"build/multi.ko": "", "build/multi.o": "", "build/a.o": "", "build/b.o": "", "build/multi.mod": abs("build/a.o") + " " + abs("build/b.o") + "\n",
+		// Before modpost: only the linked pre.o.
+		"pre/pre.o": "", "pre/p1.o": "", "pre/p2.o": "", "pre/pre.mod": "p1.o p2.o\n",
+		// A stray object that belongs to no module.
+		"build/stray.o": "",
+		// An installed tree: compressed and plain modules, and what is not a module.
+		"lib/kernel/net/x.ko.xz": "", "lib/kernel/net/y.ko.zst": "", "lib/kernel/z.ko.gz": "", "lib/kernel/w.ko": "",
+		"lib/modules.dep": "", "lib/kernel/notes.txt": "", "lib/kernel/x.ko.bz2": "",
+		".hidden/h.ko": "", "lib/.cache/c.ko": "",
+	}
+	for p, c := range files {
+		os.MkdirAll(filepath.Dir(abs(p)), 0o755)
+		os.WriteFile(abs(p), []byte(c), 0o644)
+	}
+	os.Symlink(abs("build"), abs("lib/build")) // not followed
+
+	got, errs := Expand([]string{abs("build"), abs("pre"), abs("lib"), abs("build/a.o"), abs("build/hello.ko"), abs("nope")})
+	want := []string{
+		"build/hello.ko", "build/multi.ko", "build/stray.o",
+		"pre/pre.o",
+		"lib/kernel/w.ko", "lib/kernel/z.ko.gz", "lib/kernel/net/x.ko.xz", "lib/kernel/net/y.ko.zst",
+		"build/a.o", // named on the command line
+	}
+	for i := range want {
+		want[i] = abs(want[i])
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Expand:\n got %q\nwant %q", got, want)
+	}
+	if len(errs) != 1 || !os.IsNotExist(errs[0]) {
+		t.Errorf("errors: %v, want one for nope", errs)
+	}
+}

@@ -1,0 +1,34 @@
+package report
+
+import (
+	"fmt"
+	"io"
+)
+
+// Modpost writes section-mismatch findings as modpost of each object's
+// rule-set version prints them (kbuild.Warning.Format): for 6.1
+//
+//	WARNING: modpost: dir/mod.o: section mismatch in reference: from (section: s) -> to (section: t)
+//
+// and for 6.12 and 6.19
+//
+//	WARNING: modpost: dir/mod: section mismatch in reference: from+0x1c (section: s) -> to (section: t)
+//
+// with modpost's own symbol names (sectionrt.Finding.ModpostLine). The
+// module is named as modpost names it: the file name without directory and
+// .ko/.o suffix. Findings modpost has no line for
+// (placement) are written in gcc style, which log scrapers skip.
+func Modpost(w io.Writer, rs []Result) error {
+	for _, r := range rs {
+		for _, f := range r.Findings {
+			line := f.ModpostLine(r.Rules)
+			if line == "" {
+				line = f.String()
+			}
+			if _, err := fmt.Fprintln(w, line); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,237 @@
+// Package verify checks built kernel modules: section mismatches by
+// modpost's rules (sectionrt.CheckMismatch) and, where annotations or a
+// manifest say what was meant, placement (sectionrt.CheckPlacement). It is
+// what `initsec verify` runs, and what the corpus comparison with modpost
+// and the benchmark run.
+package verify
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/initsec/initsec/gen"
+	"github.com/initsec/initsec/internal/modfile"
+	"github.com/initsec/initsec/internal/report"
+	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// Options are the settings of a run.
+type Options struct {
+	// Placement is "auto" (the zero value too: with Manifest, or where
+	// the object's directory holds //go:init-section annotations, for the
+	// object of that module), "always" (an object whose directory has no
+	// module is an error) or "never".
+	Placement string
+	Manifest  *sectionrt.Manifest // checked against every object when set
+	// Rules is the section-mismatch rule set for every object; nil: each
+	// object's own release (vermagic), else that of the headers in use.
+	Rules *sectionrt.RuleSet
+	// Jobs is the number of objects checked at once; < 1 means 1.
+	Jobs int
+	// Progress, when set, gets a progress line rewritten in place ("\r"),
+	// cleared at the end.
+	Progress io.Writer
+}
+
+// Files checks each file and returns one Result per file, in order.
+func Files(files []string, opt Options) []report.Result {
+	v := &verifier{placement: opt.Placement, fixed: opt.Manifest, fixedRules: opt.Rules}
+	if v.placement == "" {
+		v.placement = "auto"
+	}
+	return v.checkAll(files, max(opt.Jobs, 1), opt.Progress)
+}
+
+// verifier holds what the checks of all objects share.
+type verifier struct {
+	placement  string              // auto, always, never
+	fixed      *sectionrt.Manifest // Options.Manifest
+	fixedRules *sectionrt.RuleSet  // Options.Rules
+
+	// Annotations per directory, loaded once.
+	mu        sync.Mutex
+	manifests map[string]*dirManifest
+
+	// The release of the kernel headers in use, for objects without a
+	// vermagic; looked up once, when first needed.
+	headersOnce sync.Once
+	headersRel  string
+	headersErr  error
+}
+
+type dirManifest struct {
+	once sync.Once
+	m    *sectionrt.Manifest // nil: no annotations there
+	err  error
+}
+
+// checkAll checks files on n workers. Each worker opens, checks and drops
+// one object at a time, so memory stays at about n objects. Results are in
+// the order of files.
+func (v *verifier) checkAll(files []string, n int, progress io.Writer) []report.Result {
+	results := make([]report.Result, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	var done atomic.Int64
+	for range min(n, max(len(files), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i] = v.check(files[i])
+				done.Add(1)
+			}
+		}()
+	}
+	stop := make(chan struct{})
+	var pwg sync.WaitGroup
+	if progress != nil && len(files) > 1 {
+		pwg.Add(1)
+		go func() {
+			defer pwg.Done()
+			t := time.NewTicker(100 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-stop:
+					fmt.Fprint(progress, "\r\033[K")
+					return
+				case <-t.C:
+					fmt.Fprintf(progress, "\r\033[Kinitsec verify: %d/%d objects", done.Load(), len(files))
+				}
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	close(stop)
+	pwg.Wait()
+	return results
+}
+
+// check runs the checks on one object.
+func (v *verifier) check(path string) report.Result {
+	res := report.Result{Object: path}
+	m, err := v.manifestFor(path)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	o, err := modfile.Open(path)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	defer o.Close()
+	if m != nil {
+		fs := sectionrt.CheckPlacement(o, *m)
+		if len(fs) == 1 && fs[0].Rule == sectionrt.RuleObject {
+			// Not relocatable, or no symbol table: nothing about the
+			// object can be said.
+			res.Err = fmt.Errorf("%s: %s", path, fs[0].Message)
+			return res
+		}
+		dir := filepath.Dir(path)
+		for i := range fs {
+			fs[i].Annotation = joinPosition(dir, fs[i].Annotation)
+		}
+		res.Findings = append(res.Findings, fs...)
+	}
+	rs, err := v.rulesFor(o)
+	if err != nil {
+		res.Err = fmt.Errorf("%s: %w", path, err)
+		return res
+	}
+	res.Rules = rs.Version
+	fs, err := checkMismatch(o, rs)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	res.Findings = append(res.Findings, fs...)
+	return res
+}
+
+// joinPosition prefixes a module-relative annotation position with the
+// object's directory, so that editors and SARIF find the file.
+func joinPosition(dir, pos string) string {
+	if pos == "" || dir == "." || dir == "" || filepath.IsAbs(pos) {
+		return pos
+	}
+	return filepath.Join(dir, pos)
+}
+
+// manifestFor returns the placement manifest for the object at path, or
+// nil when placement is not checked on it.
+func (v *verifier) manifestFor(path string) (*sectionrt.Manifest, error) {
+	switch {
+	case v.placement == "never":
+		return nil, nil
+	case v.fixed != nil:
+		return v.fixed, nil
+	}
+	dir := filepath.Dir(path)
+	v.mu.Lock()
+	if v.manifests == nil {
+		v.manifests = make(map[string]*dirManifest)
+	}
+	dm := v.manifests[dir]
+	if dm == nil {
+		dm = &dirManifest{}
+		v.manifests[dir] = dm
+	}
+	v.mu.Unlock()
+	dm.once.Do(func() {
+		if v.placement == "auto" && !gen.IsModuleDir(dir) {
+			return
+		}
+		mod, err := gen.Load(dir)
+		if err != nil {
+			dm.err = fmt.Errorf("build manifest from %s: %w", dir, err)
+			return
+		}
+		mm := gen.Manifest(mod)
+		if len(mm.Entries) == 0 && v.placement == "auto" {
+			return
+		}
+		dm.m = &mm
+	})
+	if dm.err != nil {
+		return nil, fmt.Errorf("%s: %w", path, dm.err)
+	}
+	if dm.m != nil && v.placement == "auto" && filepath.Base(modfile.Trim(path)) != dm.m.Module {
+		return nil, nil // another object in the module's directory
+	}
+	return dm.m, nil
+}
+
+// rulesFor picks the section-mismatch rule set for o: Options.Rules, else
+// the object's own release, else the release of the headers in use.
+func (v *verifier) rulesFor(o *sectionrt.Object) (*sectionrt.RuleSet, error) {
+	if v.fixedRules != nil {
+		return v.fixedRules, nil
+	}
+	if rel := o.KernelRelease(); rel != "" {
+		return sectionrt.RulesForRelease(rel)
+	}
+	v.headersOnce.Do(func() {
+		kdir, err := kbuild.FindKDIR()
+		if err == nil {
+			v.headersRel, err = kbuild.Release(kdir)
+		}
+		v.headersErr = err
+	})
+	if v.headersErr != nil {
+		return nil, fmt.Errorf("no vermagic in the object and no kernel headers to take the release from (%v); choose the rules with -rules %s", v.headersErr, strings.Join(sectionrt.RuleVersions, "|"))
+	}
+	return sectionrt.RulesForRelease(v.headersRel)
+}
