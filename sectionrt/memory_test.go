@@ -41,3 +41,30 @@ func TestPredictMemoryHello(t *testing.T) {
 		t.Errorf("pages: %+v", with)
 	}
 }
+
+// TestPredictMemoryKallsyms checks the core kallsyms estimate against the
+// object's own symbol table: one Elf64_Sym, the name and a type byte for
+// every named symbol in a resident allocated section, plus symbol 0.
+func TestPredictMemoryKallsyms(t *testing.T) {
+	ko := filepath.Join("..", "examples", "hello", "hello.ko")
+	o, err := Open(ko)
+	if err != nil {
+		t.Skipf("%s: %v", ko, err)
+	}
+	defer o.Close()
+	var n, names uint64 = 1, 1
+	for _, s := range o.Symbols() {
+		if s.Name == "" || s.Section == "" || s.Section == ".modinfo" || s.Section == "__versions" {
+			continue
+		}
+		if len(s.Section) >= 5 && s.Section[:5] == ".init" {
+			continue
+		}
+		n++
+		names += uint64(len(s.Name)) + 1
+	}
+	m := PredictMemory(o, true)
+	if want := n*24 + names + n; m.CoreKallsyms != want {
+		t.Errorf("CoreKallsyms = %d, want %d (%d symbols)", m.CoreKallsyms, want, n)
+	}
+}

@@ -164,7 +164,7 @@ func Boot(ctx context.Context, dirs []string, opts BootOptions) (*BootResult, er
 
 func printBoot(w io.Writer, r *BootResult) {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "MODULE\tLOAD\tINITSTATE\tINITSIZE\tCORESIZE\tPREDICTED CORE (pages)\tINIT FREED (bytes)\tUNLOAD")
+	fmt.Fprintln(tw, "MODULE\tLOAD\tINITSTATE\tINITSIZE\tCORESIZE\tPREDICTED\tINIT SECTIONS (bytes)\tUNLOAD")
 	for _, m := range r.Report.Modules {
 		p := r.Predictions[m.Name]
 		load := "ok"
@@ -178,8 +178,12 @@ func printBoot(w io.Writer, r *BootResult) {
 		case !m.Unloaded:
 			unload = "failed " + m.UnloadErrno
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d (%d bytes)\t%d\t%s\n", m.Name, load, m.InitState, m.InitSize, m.CoreSize,
-			p.CorePages*sectionrt.PageSize, p.Core, p.Init, unload)
+		predicted := fmt.Sprint(p.CorePages * sectionrt.PageSize)
+		if m.Loaded && int64(p.CorePages*sectionrt.PageSize) != m.CoreSize {
+			predicted += " (differs)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\n", m.Name, load, m.InitState, m.InitSize, m.CoreSize,
+			predicted, p.Init, unload)
 	}
 	tw.Flush()
 }
