@@ -56,6 +56,35 @@ var ruleDocs = map[string]ruleDoc{
 	},
 }
 
+// The section-mismatch rules (sectionrt.CheckMismatch), each a check of
+// modpost's sectioncheck[] table or its export check.
+func init() {
+	for id, what := range map[string]string{
+		sectionrt.RuleTextToInit:     "resident code refers to .init.* (init code or data, freed after init)",
+		sectionrt.RuleDataToInit:     "resident data refers to .init.* (init code or data, freed after init)",
+		sectionrt.RuleTextToExit:     "resident code refers to .exit.* (exit code or data, discarded without CONFIG_MODULE_UNLOAD or when built in)",
+		sectionrt.RuleDataToExit:     "resident data refers to .exit.* (exit code or data, discarded without CONFIG_MODULE_UNLOAD or when built in)",
+		sectionrt.RuleInitToExit:     "init code or data refers to .exit.*",
+		sectionrt.RuleExitToInit:     "exit code or data refers to .init.* (already freed when exit runs)",
+		sectionrt.RuleMemInitToInit:  "memory-hotplug init code (.meminit.*) refers to .init.* (Linux 6.1 rules)",
+		sectionrt.RulePCIFixupToInit: "a PCI fixup (.pci_fixup_*, run at hotplug time) refers to .init.*",
+		sectionrt.RuleExportInit:     "EXPORT_SYMBOL of an __init symbol: other modules would call freed code",
+		sectionrt.RuleExportExit:     "EXPORT_SYMBOL of an __exit symbol",
+		sectionrt.RuleExtable:        "an exception table (__ex_table) entry points outside executable code",
+	} {
+		d := mismatchDoc(id)
+		d.short = "Section mismatch: " + what
+		switch id {
+		case sectionrt.RuleExportInit, sectionrt.RuleExportExit:
+			d.help = "Remove the __init/__exit (the `//go:init-section` annotation) or the EXPORT_SYMBOL: an exported symbol must stay resident."
+		case sectionrt.RuleExtable:
+			d.help = "An exception-table entry must point into executable code; check the inline assembly or .S file that emits it."
+			d.level = "error"
+		}
+		ruleDocs[id] = d
+	}
+}
+
 // mismatchDoc is the documentation of a section-mismatch rule whose id is
 // not in ruleDocs: modpost's check, named after its id.
 func mismatchDoc(id string) ruleDoc {
