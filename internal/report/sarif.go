@@ -57,7 +57,7 @@ type sarifTool struct {
 type sarifDriver struct {
 	Name           string      `json:"name"`
 	InformationURI string      `json:"informationUri"`
-	Version        string      `json:"version,omitempty"`
+	Version        string      `json:"version"`
 	Rules          []sarifRule `json:"rules"`
 }
 
@@ -272,10 +272,10 @@ func fileURI(abs string) string {
 }
 
 func toolVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version // "(devel)" for a build from a checkout
 	}
-	return ""
+	return "devel"
 }
 
 // sarifRules lists every known rule plus any other rule id the results
