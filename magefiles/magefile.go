@@ -16,6 +16,7 @@ import (
 	"github.com/magefile/mage/sh"
 
 	"github.com/initsec/initsec/gen"
+	"github.com/initsec/initsec/internal/corpus"
 	"github.com/initsec/initsec/internal/debpkg"
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild"
@@ -182,6 +183,46 @@ func Clean(ctx context.Context) error {
 		if err := kbuild.Clean(ctx, d, kbuild.Options{KDIR: k, Stdout: os.Stdout, Stderr: os.Stderr}); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// Bench times the kernel's modpost and `initsec verify` on the same modules
+// of Debian's 6.1 kernel (linux-image-amd64, 4,023 .ko; modpost of
+// linux-headers-amd64): warm cache, INITSEC_BENCH_RUNS runs each (default
+// 5), medians. It prints the ratio initsec/modpost and initsec's peak RSS,
+// and fails when they miss the targets (ratio 0.25, 256 MiB).
+func Bench(ctx context.Context) error {
+	rel, ok := corpus.FindRelease("6.1.")
+	if !ok {
+		return fmt.Errorf("bench: no Linux 6.1 modules with headers (apt-get install -y linux-image-amd64 linux-headers-amd64)")
+	}
+	runs := 5
+	if s := os.Getenv("INITSEC_BENCH_RUNS"); s != "" {
+		if _, err := fmt.Sscan(s, &runs); err != nil || runs < 1 {
+			return fmt.Errorf("bench: INITSEC_BENCH_RUNS=%q: want a positive number", s)
+		}
+	}
+	tmp, err := os.MkdirTemp("", "initsec-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "initsec")
+	if err := sh.RunV("go", "build", "-o", bin, "./cmd/initsec"); err != nil {
+		return err
+	}
+	work := filepath.Join(tmp, "modpost")
+	if err := os.Mkdir(work, 0o755); err != nil {
+		return err
+	}
+	b, err := corpus.RunBench(ctx, rel, bin, work, runs, os.Stdout)
+	if err != nil {
+		return err
+	}
+	b.Report(os.Stdout)
+	if !b.Met() {
+		return mg.Fatalf(1, "bench: targets missed")
 	}
 	return nil
 }
