@@ -103,6 +103,9 @@ func (f Finding) Warning() (w kbuild.Warning, ok bool) {
 			w.Kind = kbuild.KindExportExit
 		}
 		w.ToSym, w.FromSec = r.ModpostToSym, ""
+		if r.RuleVersion != "6.1" {
+			w.ToSec = "" // check_export_symbol's message names no section
+		}
 		return w, true
 	}
 	w.Kind = kbuild.KindSectionMismatch

@@ -1,0 +1,186 @@
+package sectionrt
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/initsec/initsec/internal/kernels"
+	"github.com/initsec/initsec/kbuild"
+)
+
+var rebuildCorpus = flag.Bool("rebuild-corpus", false, "rebuild testdata/mismatch with kbuild instead of using the cached build under os.UserCacheDir()/initsec-corpus")
+
+// requireTarget returns the kernel tree find locates; without it the test
+// skips, or fails under CI=true (CI installs them first: kernels.EnsureAll).
+func requireTarget(t *testing.T, find func() (kernels.Target, error)) kernels.Target {
+	t.Helper()
+	tg, err := find()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("kernel tree required when CI=true: %v", err)
+		}
+		t.Skipf("kernel tree not available: %v (kernels.EnsureAll installs it)", err)
+	}
+	return tg
+}
+
+// warningKey identifies a modpost message for comparison: the module's
+// base name, the kind, both ends and, where the format prints one, the
+// offset.
+func warningKey(w kbuild.Warning, rules string) string {
+	off := ""
+	if w.HasOff && (rules != "6.1" || w.FromSec == "__ex_table") {
+		off = fmt.Sprintf("+%#x", w.FromOff)
+	}
+	return fmt.Sprintf("%s: %s %s%s (%s) -> %s (%s)", ModuleName(w.Module), w.Kind, w.FromSym, off, w.FromSec, w.ToSym, w.ToSec)
+}
+
+// knownDiffs lists the differences between modpost and CheckMismatch that
+// are accepted, per target, with the reason. Empty: every case agrees.
+var knownDiffs = map[string]map[string]string{}
+
+// exactNames: where sectionrt names a reference differently from modpost,
+// on purpose. Keyed by target, then by the modpost message key; the value
+// is sectionrt's "from -> to".
+var exactNames = map[string]map[string]string{
+	"6.1-amd64": {
+		// modpost 6.1 takes the relocation's .init.data+8 at face value
+		// (the PC-relative -4 included) and names the object there,
+		// nb_first; the load reads nb_second at +0xc.
+		"neighbour: section-mismatch nb_read_second (.text) -> nb_first (.init.data)": "nb_read_second -> nb_second",
+	},
+	"6.12-amd64": {
+		"neighbour: section-mismatch nb_read_second+0xb (.text) -> nb_first (.init.data)": "nb_read_second -> nb_second",
+		// symsearch finds the module_init pointer object 4 bytes below the
+		// real target.
+		"exit_to_init: section-mismatch eti_exit+0xb (.exit.text) -> __UNIQUE_ID___addressable_init_module457 (.init.data)": "eti_exit -> eti_count",
+		"text_to_init: section-mismatch tti_resident+0x10 (.text) -> __UNIQUE_ID___addressable_init_module458 (.init.data)": "tti_resident -> tti_limit",
+	},
+}
+
+func TestMismatchCorpus(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		find func() (kernels.Target, error)
+	}{
+		{"6.1-amd64", kernels.Find61},
+		{"6.12-amd64", kernels.Find612},
+		{"6.1-arm64", kernels.FindArm64},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tg := requireTarget(t, tc.find)
+			ctx := context.Background()
+			var log strings.Builder
+			c, err := kernels.BuildCorpus(ctx, "testdata/mismatch", tg, *rebuildCorpus, &log)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, log.String())
+			}
+			ws, raw, err := kernels.RunModpost(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			versions := []string{tg.Rules}
+			if tg.Rules == "6.12" {
+				// 6.19's rules, read from its modpost.c (summarised in
+				// KERNEL-FACTS.md section 4: same section groups, checks,
+				// whitelist and message format as 6.12), expect exactly
+				// 6.12's findings on the same objects.
+				versions = append(versions, "6.19")
+			}
+			for _, v := range versions {
+				t.Run("rules-"+v, func(t *testing.T) {
+					compareCorpus(t, c, tg, v, ws, raw)
+				})
+			}
+		})
+	}
+}
+
+func compareCorpus(t *testing.T, c *kernels.Corpus, tg kernels.Target, version string, ws []kbuild.Warning, raw string) {
+	rs, err := Rules(version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got []string
+	wantLine := map[string]string{}
+	for _, w := range ws {
+		if w.Kind == kbuild.KindOther {
+			continue
+		}
+		k := warningKey(w, tg.Rules)
+		want = append(want, k)
+		wantLine[k] = strings.ReplaceAll(w.Raw, c.Dir+"/", "")
+	}
+	perCase := map[string]int{}
+	for _, name := range c.Cases {
+		o, err := Open(c.Object(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, err := CheckMismatch(o, rs)
+		o.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		perCase[name] = len(fs)
+		for _, f := range fs {
+			w, _ := f.Warning()
+			k := warningKey(w, tg.Rules)
+			got = append(got, k)
+			// The rendered line is modpost's, byte for byte (the module
+			// path aside).
+			if l, ok := wantLine[k]; ok && f.ModpostLine(tg.Rules) != l {
+				t.Errorf("ModpostLine:\n got %s\nwant %s", f.ModpostLine(tg.Rules), l)
+			}
+			if f.Ref.NamesDiffer() {
+				exact := f.Ref.FromSym + " -> " + f.Ref.ToSym
+				wantExact, listed := exactNames[tg.Name][k]
+				if tg.Rules == "6.1" && (f.Ref.ModpostFromSym == "init_module" || f.Ref.ModpostFromSym == "cleanup_module") {
+					listed, wantExact = true, exact // 6.1 names the module_init/module_exit alias
+				}
+				switch {
+				case !listed:
+					t.Logf("names differ (not listed): %s: sectionrt says %s", k, exact)
+				case exact != wantExact:
+					t.Errorf("%s: sectionrt names %s, want %s", k, exact, wantExact)
+				}
+			}
+		}
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(want, got) {
+		var missing, extra []string
+		for _, k := range want {
+			if !slices.Contains(got, k) {
+				missing = append(missing, k)
+			}
+		}
+		for _, k := range got {
+			if !slices.Contains(want, k) {
+				extra = append(extra, k)
+			}
+		}
+		filter := func(l []string) []string {
+			var out []string
+			for _, k := range l {
+				if r, ok := knownDiffs[tg.Name][k]; ok {
+					t.Logf("known difference: %s: %s", k, r)
+					continue
+				}
+				out = append(out, k)
+			}
+			return out
+		}
+		if m, e := filter(missing), filter(extra); len(m)+len(e) > 0 {
+			t.Errorf("findings differ from modpost's (rules %s on %s):\nonly modpost:\n  %s\nonly sectionrt:\n  %s\nmodpost output:\n%s",
+				version, tg.Name, strings.Join(m, "\n  "), strings.Join(e, "\n  "), raw)
+		}
+	}
+	t.Logf("%s rules %s: %d modpost findings, %d sectionrt findings; per case %v", tg.Name, version, len(want), len(got), perCase)
+}
