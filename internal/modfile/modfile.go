@@ -126,11 +126,60 @@ func (e *Error) Unwrap() error { return e.Err }
 // compressed) and opens it as an ELF object named path. The Object holds no
 // file open; Close is not needed but harmless.
 func Open(path string) (*sectionrt.Object, error) {
-	data, err := ReadFile(path)
+	var r Reader
+	return r.Open(path)
+}
+
+// A Reader opens module files one after another into one buffer that it
+// keeps, so that checking thousands of modules does not allocate (and
+// clear) a new buffer for each. The Object it returns reads from that
+// buffer: it must not be used after the next call to Open. A Reader is
+// not safe for concurrent use; give each worker its own.
+type Reader struct {
+	buf []byte
+}
+
+// Open is like the package's Open, with the Reader's buffer.
+func (r *Reader) Open(path string) (*sectionrt.Object, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	size := int64(-1)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	data, err := r.read(f, size, path)
 	if err != nil {
 		return nil, err
 	}
 	return sectionrt.NewObject(bytes.NewReader(data), path)
+}
+
+// read reads a plain file of known size straight into the buffer (one
+// read, no growing), and anything else through Read.
+func (r *Reader) read(f io.Reader, size int64, name string) ([]byte, error) {
+	if size < 0 || size > limit {
+		return Read(f, size, name)
+	}
+	if int64(cap(r.buf)) < size+1 {
+		r.buf = make([]byte, size+1+size/4)
+	}
+	b := r.buf[:size+1]
+	n, err := io.ReadFull(f, b)
+	switch {
+	case err == io.ErrUnexpectedEOF || err == io.EOF:
+	case err != nil:
+		return nil, &Error{File: name, Msg: "read", Err: err}
+	default: // the file grew while we read it
+		return Read(io.MultiReader(bytes.NewReader(b), f), -1, name)
+	}
+	b = b[:n]
+	if c := Sniff(b); c != None || byName(name) != None {
+		return Read(bytes.NewReader(b), int64(n), name)
+	}
+	return b, nil
 }
 
 // ReadFile returns the ELF bytes of the module file at path: its content,

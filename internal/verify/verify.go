@@ -63,6 +63,16 @@ type verifier struct {
 	headersOnce sync.Once
 	headersRel  string
 	headersErr  error
+
+	// Rule sets by release: building one costs more than checking a
+	// small module. CheckMismatch only reads them.
+	rulesMu sync.Mutex
+	rules   map[string]rulesOrErr
+}
+
+type rulesOrErr struct {
+	rs  *sectionrt.RuleSet
+	err error
 }
 
 type dirManifest struct {
@@ -83,8 +93,9 @@ func (v *verifier) checkAll(files []string, n int, progress io.Writer) []report.
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var r modfile.Reader
 			for i := range next {
-				results[i] = v.check(files[i])
+				results[i] = v.check(&r, files[i])
 				done.Add(1)
 			}
 		}()
@@ -119,14 +130,14 @@ func (v *verifier) checkAll(files []string, n int, progress io.Writer) []report.
 }
 
 // check runs the checks on one object.
-func (v *verifier) check(path string) report.Result {
+func (v *verifier) check(r *modfile.Reader, path string) report.Result {
 	res := report.Result{Object: path}
 	m, err := v.manifestFor(path)
 	if err != nil {
 		res.Err = err
 		return res
 	}
-	o, err := modfile.Open(path)
+	o, err := r.Open(path)
 	if err != nil {
 		res.Err = err
 		return res
@@ -221,7 +232,7 @@ func (v *verifier) rulesFor(o *sectionrt.Object) (*sectionrt.RuleSet, error) {
 		return v.fixedRules, nil
 	}
 	if rel := o.KernelRelease(); rel != "" {
-		return sectionrt.RulesForRelease(rel)
+		return v.rulesForRelease(rel)
 	}
 	v.headersOnce.Do(func() {
 		kdir, err := kbuild.FindKDIR()
@@ -233,5 +244,19 @@ func (v *verifier) rulesFor(o *sectionrt.Object) (*sectionrt.RuleSet, error) {
 	if v.headersErr != nil {
 		return nil, fmt.Errorf("no vermagic in the object and no kernel headers to take the release from (%v); choose the rules with -rules %s", v.headersErr, strings.Join(sectionrt.RuleVersions, "|"))
 	}
-	return sectionrt.RulesForRelease(v.headersRel)
+	return v.rulesForRelease(v.headersRel)
+}
+
+func (v *verifier) rulesForRelease(rel string) (*sectionrt.RuleSet, error) {
+	v.rulesMu.Lock()
+	defer v.rulesMu.Unlock()
+	r, ok := v.rules[rel]
+	if !ok {
+		r.rs, r.err = sectionrt.RulesForRelease(rel)
+		if v.rules == nil {
+			v.rules = make(map[string]rulesOrErr)
+		}
+		v.rules[rel] = r
+	}
+	return r.rs, r.err
 }
