@@ -32,4 +32,18 @@
 // missing or misdirected init_module/cleanup_module alias; Note for a symbol
 // that is absent. Finding.String is gcc's diagnostic format, with the
 // annotation position first.
+//
+// # Section mismatches
+//
+// CheckMismatch is modpost's section-mismatch check done outside a kernel
+// build: Rules("6.1"|"6.12"|"6.19") or RulesForRelease(release) choose a
+// RuleSet (section groups, the sectioncheck table, secref_whitelist, the
+// export check — each entry citing modpost.c of its version), relocations
+// are decoded by hand (RelocSections, Relocations: SHT_REL and SHT_RELA;
+// REL implicit addends for i386 and ARM as modpost reads them), and each
+// finding (rules mismatch/...) carries a Reference naming both ends twice:
+// as modpost of that version names them (used for whitelisting and for
+// Finding.ModpostLine, which reproduces modpost's line byte for byte) and
+// as the symbols that really contain the two addresses — modpost's
+// nearest-symbol search can name the object next to the real target.
 package sectionrt

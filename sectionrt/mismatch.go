@@ -572,8 +572,8 @@ func message(rule string, r *Reference) string {
 	case RuleExportExit:
 		s = fmt.Sprintf("EXPORT_SYMBOL(%s): %s is in %s, discarded when built in: remove __exit or EXPORT_SYMBOL", r.ToSym, r.ToSym, r.ToSec)
 	case RuleExtable:
-		s = fmt.Sprintf("exception table entry at %s+0x%x points to %s (%s), not a text section: a fault there would resume at a bad address",
-			r.FromSec, r.RelocOffset, to, r.ToSec)
+		s = fmt.Sprintf("exception table entry at %s+0x%x points to %s (%s), which is not one of the text sections modpost allows there: "+
+			"put the code in .text or .fixup, or add the section to OTHER_TEXT_SECTIONS if it really is text", r.FromSec, r.RelocOffset, to, r.ToSec)
 	default:
 		s = fmt.Sprintf("%s (%s) refers to %s (%s)", from, r.FromSec, to, r.ToSec)
 	}
