@@ -18,6 +18,7 @@ import (
 	"github.com/initsec/initsec/gen"
 	"github.com/initsec/initsec/internal/corpus"
 	"github.com/initsec/initsec/internal/debpkg"
+	"github.com/initsec/initsec/internal/kernels"
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/sectionrt"
@@ -34,6 +35,24 @@ var packages = []string{"linux-headers-amd64", "make", "gcc", "linux-image-amd64
 // otherwise it prints the apt-get command to run).
 func Deps(ctx context.Context) error {
 	return debpkg.Ensure(ctx, os.Stdout, packages...)
+}
+
+// corpusPackages are what the section-mismatch tests compare against: the
+// 6.12 kbuild and modpost, the arm64 cross compiler (internal/kernels), and
+// the 4,230 compressed modules of Debian's 6.12 kernel.
+var corpusPackages = []string{"linux-image-6.12.117+deb12-amd64-unsigned"}
+
+// testDeps installs what the tests need beyond the build: the kernel trees
+// of internal/kernels (6.1 and 6.12 amd64 kbuild, 6.1 arm64 headers
+// downloaded and unpacked) and the 6.12 module corpus.
+func testDeps(ctx context.Context) error {
+	mg.CtxDeps(ctx, Deps)
+	pkgs := append(kernels.Packages(), corpusPackages...)
+	if err := debpkg.Ensure(ctx, os.Stdout, pkgs...); err != nil {
+		return err
+	}
+	_, err := kernels.EnsureAll(ctx, os.Stdout)
+	return err
 }
 
 // kdir returns $KDIR or the kbuild directory of Debian's linux-headers-amd64.
@@ -158,6 +177,7 @@ func E2e(ctx context.Context) error {
 // Test installs what is missing, builds and verifies the examples, runs the
 // boot test (e2e), then go vet and the whole test suite.
 func Test(ctx context.Context) error {
+	mg.CtxDeps(ctx, testDeps)
 	mg.CtxDeps(ctx, Build)
 	mg.CtxDeps(ctx, E2e)
 	if err := sh.RunV("go", "vet", "./..."); err != nil {
