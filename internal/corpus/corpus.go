@@ -19,9 +19,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/internal/report"
@@ -50,6 +52,8 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 	mp := &Modpost{KDIR: kdir, Dir: dir, Files: files, Version: v, byLink: make(map[string]string, len(files))}
 	var list bytes.Buffer
 	used := make(map[string]int)
+	type job struct{ src, link string }
+	var decompress []job
 	for _, f := range files {
 		name := filepath.Base(modfile.Trim(f))
 		if n := used[name]; n > 0 {
@@ -58,13 +62,7 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 		used[filepath.Base(modfile.Trim(f))]++
 		link := filepath.Join(dir, name+".o")
 		if f != modfile.Trim(f)+".ko" && f != modfile.Trim(f)+".o" {
-			data, err := modfile.ReadFile(f)
-			if err != nil {
-				return nil, err
-			}
-			if err := os.WriteFile(link, data, 0o644); err != nil {
-				return nil, err
-			}
+			decompress = append(decompress, job{f, link})
 		} else {
 			abs, err := filepath.Abs(f)
 			if err != nil {
@@ -79,6 +77,38 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 		}
 		mp.byLink[link] = f
 		list.WriteString(link + "\n")
+	}
+	// Decompress on every core: xz is most of the set-up time.
+	jobs := make(chan job)
+	errs := make(chan error, 1)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				data, err := modfile.ReadFile(j.src)
+				if err == nil {
+					err = os.WriteFile(j.link, data, 0o644)
+				}
+				if err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for _, j := range decompress {
+		jobs <- j
+	}
+	close(jobs)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return nil, err
+	default:
 	}
 	listFile := filepath.Join(dir, "modules.list")
 	if err := os.WriteFile(listFile, list.Bytes(), 0o644); err != nil {

@@ -3,6 +3,8 @@ package corpus
 import (
 	"context"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"testing"
 )
@@ -60,6 +62,42 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("%s (%d modules): initsec and modpost differ: %s", rel.Release, len(out.Files), out.Diff)
 			}
 			t.Logf("%s: %d modules, %d error(s), %s", rel.Release, len(out.Files), len(errs), out.Diff)
+		})
+	}
+}
+
+// TestCompareFindings runs both tools on objects with a section mismatch,
+// so that the comparison is shown to match findings, not only empty sets.
+func TestCompareFindings(t *testing.T) {
+	gcc, err := exec.LookPath("gcc")
+	if err != nil {
+		t.Skip("no gcc")
+	}
+	for _, c := range corpora {
+		t.Run(c.rules, func(t *testing.T) {
+			rel, ok := FindRelease(c.prefix)
+			if !ok {
+				t.Skipf("no Linux %s* headers (apt-get install -y %s)", c.prefix, c.packages)
+			}
+			tree := t.TempDir()
+			src := filepath.Join(tree, "mm.c")
+			os.WriteFile(src, []byte(`
+int foo_init(void) __attribute__((section(".init.text"), noinline));
+int foo_init(void) { return 1; }
+int bad_ref(void) { return foo_init() + 1; }
+int (*bad_ptr)(void) = foo_init;
+static const char __modinfo[] __attribute__((used, section(".modinfo"), aligned(1))) = "license=GPL\0vermagic=`+rel.Release+` SMP preempt mod_unload modversions ";
+`), 0o644)
+			if out, err := exec.Command(gcc, "-c", "-O2", "-o", filepath.Join(tree, "mm.ko"), src).CombinedOutput(); err != nil {
+				t.Fatalf("gcc: %v\n%s", err, out)
+			}
+			out, err := Run(context.Background(), rel.KDIR, tree, t.TempDir(), 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !out.Diff.Equal() || out.Diff.Same == 0 {
+				t.Errorf("want the same findings, at least one: %s", out.Diff)
+			}
 		})
 	}
 }
