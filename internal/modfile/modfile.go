@@ -224,7 +224,7 @@ func Read(r io.Reader, size int64, name string) ([]byte, error) {
 		return nil, &Error{File: name, Msg: "read", Err: err}
 	}
 	if int64(buf.Len()) > limit {
-		return nil, &Error{File: name, Msg: "more than the limit of "+limitText()}
+		return nil, &Error{File: name, Msg: "more than the limit of " + limitText()}
 	}
 	if c == None {
 		return buf.Bytes(), nil
