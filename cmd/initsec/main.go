@@ -1,12 +1,15 @@
 // Command initsec generates the files that carry //go:init-section
-// annotations to the compiler, builds kernel modules with kbuild, and
-// verifies that every annotated symbol sits in the section it was meant for.
+// annotations to the compiler, builds kernel modules with kbuild, verifies
+// that every annotated symbol sits in the section it was meant for and that
+// nothing resident refers to init or exit memory (modpost's section-mismatch
+// rules of 6.1, 6.12 and 6.19), and scaffolds new drivers.
 //
 // Usage:
 //
 //	initsec generate [-check] [dir...]
 //	initsec build [flags] [dir...]
-//	initsec verify [-format text|json] [-manifest file.json] file.ko...
+//	initsec verify [-format text|modpost|json|sarif] [-rules 6.1|6.12|6.19] [-manifest file.json] [-j N] file-or-dir...
+//	initsec new [-template misc|platform|pci|minimal] [-module-path P] [-dir D] NAME
 //
 // Exit status: 0 clean, 1 findings (or stale files with generate -check),
 // 2 usage, I/O or build errors.
@@ -41,7 +44,7 @@ func init() {
 	commands = []command{
 		{"generate", "write the generated trailer headers, Kbuild fragment and Go manifest", runGenerate},
 		{"build", "generate, build with the kernel's kbuild, then verify", runBuild},
-		{"verify", "check built objects against the annotations", runVerify},
+		{"verify", "check built objects: placement against the annotations, section mismatches", runVerify},
 		{"new", "scaffold a new kernel-module repository from a template", runNew},
 	}
 }
