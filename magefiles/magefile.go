@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
@@ -21,7 +20,6 @@ import (
 	"github.com/initsec/initsec/internal/kernels"
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild"
-	"github.com/initsec/initsec/sectionrt"
 )
 
 // Default target: build.
@@ -80,16 +78,7 @@ func Generate() error {
 	if err != nil {
 		return err
 	}
-	for _, d := range dirs {
-		_, changes, err := gen.Generate(d)
-		if err != nil {
-			return fmt.Errorf("generate %s:\n%w", d, err)
-		}
-		for _, c := range changes {
-			fmt.Printf("%s %s\n", c.Action, filepath.Join(d, c.Path))
-		}
-	}
-	return nil
+	return pipeline.Generate(dirs, os.Stdout)
 }
 
 // Build installs what is missing, then generates, builds (kbuild W=1, section
@@ -104,17 +93,9 @@ func Build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	failing := 0
-	for _, d := range dirs {
-		res, err := pipeline.BuildAndVerify(ctx, d, kbuild.Options{KDIR: k, W: "1"}, os.Stdout)
-		if err != nil {
-			return err
-		}
-		for _, f := range res.Findings {
-			fmt.Println(f.String())
-		}
-		failing += res.Failing()
-		fmt.Printf("initsec: %s: %s verified, %d finding(s)\n", d, strings.Join(res.Objects, " "), res.Failing())
+	failing, err := pipeline.BuildAll(ctx, dirs, kbuild.Options{KDIR: k, W: "1"}, os.Stdout)
+	if err != nil {
+		return err
 	}
 	if failing > 0 {
 		return mg.Fatalf(1, "initsec: %d finding(s)", failing)
@@ -122,29 +103,16 @@ func Build(ctx context.Context) error {
 	return nil
 }
 
-// Verify checks the built modules under examples/ against their annotations.
+// Verify checks the built modules under examples/: placement against their
+// annotations, and section mismatches.
 func Verify() error {
 	dirs, err := examples()
 	if err != nil {
 		return err
 	}
-	failing := 0
-	for _, d := range dirs {
-		m, err := gen.Load(d)
-		if err != nil {
-			return err
-		}
-		ko := filepath.Join(d, m.Name+".ko")
-		fs, err := sectionrt.CheckFile(ko, gen.Manifest(m))
-		if err != nil {
-			return fmt.Errorf("%w (hint: run `go run mage.go build` first)", err)
-		}
-		for _, f := range fs {
-			fmt.Println(f.String())
-			if f.Severity != sectionrt.Note {
-				failing++
-			}
-		}
+	failing, err := pipeline.VerifyAll(dirs, os.Stdout)
+	if err != nil {
+		return fmt.Errorf("%w (hint: run `go run mage.go build` first)", err)
 	}
 	if failing > 0 {
 		return mg.Fatalf(1, "initsec: %d finding(s)", failing)

@@ -230,8 +230,8 @@ func (x *symIndex) findElfSymbol(addr int32, relsym int) int {
 }
 
 // containing returns the symbol (exact names only) of section sec that
-// really holds addr: value <= addr < value+size, preferring the smallest
-// such object, one that starts at addr, and a name other than the
+// really holds addr: value <= addr < value+size, preferring a sized symbol
+// to a zero-size label, then the smallest such object, one that starts at addr, and a name other than the
 // module_init/module_exit aliases (init_module, cleanup_module). When no
 // symbol holds it (assembler labels have size 0), the nearest one at or
 // below addr; then one at most 20 bytes above (modpost's tolerance). 0 when
@@ -254,6 +254,12 @@ func (x *symIndex) containing(sec int, addr uint64, prefer int) int {
 			return true
 		}
 		sa, sb := &o.syms[a], &o.syms[b]
+		// A sized object or function holding addr names it better than a
+		// zero-size label at the same address (e.g. the linker's
+		// __start_/__stop_ markers that the module link adds).
+		if za, zb := sa.Size == 0, sb.Size == 0; za != zb {
+			return !za
+		}
 		if sa.Size != sb.Size {
 			return sa.Size < sb.Size
 		}

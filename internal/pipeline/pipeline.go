@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/initsec/initsec/gen"
 	"github.com/initsec/initsec/kbuild"
@@ -86,14 +87,93 @@ func BuildAndVerify(ctx context.Context, dir string, opts kbuild.Options, log io
 	}
 	manifest := gen.Manifest(m)
 	for _, ko := range res.Modules {
-		if _, err := os.Stat(ko); err != nil {
-			return nil, fmt.Errorf("verify %s: %w", dir, err)
-		}
-		fs, err := sectionrt.CheckFile(ko, manifest)
+		fs, err := CheckObject(ko, manifest)
 		if err != nil {
 			return nil, fmt.Errorf("verify %s: %w", dir, err)
 		}
 		out.Findings = append(out.Findings, fs...)
 	}
 	return out, nil
+}
+
+// CheckObject checks one built module: placement against the manifest, and
+// section mismatches by the modpost rules of the module's own release (its
+// vermagic). The build already ran the kernel's modpost; this names the
+// real symbols, and still reports when mismatches were made non-fatal.
+func CheckObject(ko string, m sectionrt.Manifest) ([]sectionrt.Finding, error) {
+	o, err := sectionrt.Open(ko)
+	if err != nil {
+		return nil, err
+	}
+	defer o.Close()
+	findings := sectionrt.CheckPlacement(o, m)
+	rs, err := sectionrt.RulesForRelease(o.KernelRelease())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ko, err)
+	}
+	mm, err := sectionrt.CheckMismatch(o, rs)
+	if err != nil {
+		return nil, err
+	}
+	return append(findings, mm...), nil
+}
+
+// Generate writes the generated files of each module directory, reporting
+// what changed to log.
+func Generate(dirs []string, log io.Writer) error {
+	for _, d := range dirs {
+		_, changes, err := gen.Generate(d)
+		if err != nil {
+			return fmt.Errorf("generate %s:\n%w", d, err)
+		}
+		for _, c := range changes {
+			fmt.Fprintf(log, "initsec: %s %s\n", c.Action, filepath.Join(d, c.Path))
+		}
+	}
+	return nil
+}
+
+// BuildAll runs BuildAndVerify on each directory, printing findings to log,
+// and returns how many are not notes.
+func BuildAll(ctx context.Context, dirs []string, opts kbuild.Options, log io.Writer) (int, error) {
+	failing := 0
+	for _, d := range dirs {
+		res, err := BuildAndVerify(ctx, d, opts, log)
+		if err != nil {
+			return failing, err
+		}
+		for _, f := range res.Findings {
+			fmt.Fprintln(log, f.String())
+		}
+		failing += res.Failing()
+		fmt.Fprintf(log, "initsec: %s: %s verified, %d finding(s)\n", d, strings.Join(res.Objects, " "), res.Failing())
+	}
+	return failing, nil
+}
+
+// VerifyAll checks the built module of each directory (see CheckObject),
+// printing findings to log, and returns how many are not notes.
+func VerifyAll(dirs []string, log io.Writer) (int, error) {
+	failing := 0
+	for _, d := range dirs {
+		m, err := gen.Load(d)
+		if err != nil {
+			return failing, fmt.Errorf("verify %s:\n%w", d, err)
+		}
+		ko := filepath.Join(d, m.Name+".ko")
+		if _, err := os.Stat(ko); err != nil {
+			return failing, fmt.Errorf("verify %s: %w (hint: build it first)", d, err)
+		}
+		fs, err := CheckObject(ko, gen.Manifest(m))
+		if err != nil {
+			return failing, fmt.Errorf("verify %s: %w", d, err)
+		}
+		for _, f := range fs {
+			fmt.Fprintln(log, f.String())
+			if f.Severity != sectionrt.Note {
+				failing++
+			}
+		}
+	}
+	return failing, nil
 }

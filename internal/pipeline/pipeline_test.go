@@ -1,11 +1,14 @@
 package pipeline
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/initsec/initsec/kbuild"
 )
 
 func write(t *testing.T, path, content string) {
@@ -58,5 +61,59 @@ func TestReadBootExpect(t *testing.T) {
 		if _, err := readBootExpect(dir); err == nil || !strings.Contains(err.Error(), BootFile) {
 			t.Errorf("%s: error %v, want one naming %s", bad, err, BootFile)
 		}
+	}
+}
+
+// TestBuildAndVerifyMismatch builds, with the real kbuild and mismatches
+// made non-fatal, a module whose resident data points at an init function:
+// verify must still report it, naming both symbols.
+func TestBuildAndVerifyMismatch(t *testing.T) {
+	kdir, err := kbuild.FindKDIR()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but no kernel build directory: %v", err)
+		}
+		t.Skipf("no kernel build directory: %v", err)
+	}
+	dir := filepath.Join(t.TempDir(), "bad")
+	write(t, filepath.Join(dir, "Kbuild"), "obj-m += bad.o\ninclude $(src)/Kbuild.initsec\n")
+	write(t, filepath.Join(dir, "bad.c"), `#include <linux/module.h>
+
+//go:init-section init
+static int bad_setup(void)
+{
+	return 0;
+}
+
+/* Resident, and still pointing at bad_setup after init memory is freed. */
+int (*bad_hook)(void) = bad_setup;
+
+//go:init-section init initcall=device
+static int bad_init(void)
+{
+	return bad_hook ? 0 : -1;
+}
+
+MODULE_LICENSE("GPL");
+
+#include "bad.initsec.h"
+`)
+	var log strings.Builder
+	res, err := BuildAndVerify(context.Background(), dir, kbuild.Options{KDIR: kdir, MismatchWarnOnly: true}, &log)
+	if err != nil {
+		t.Fatalf("BuildAndVerify: %v\n%s", err, log.String())
+	}
+	var found bool
+	for _, f := range res.Findings {
+		if f.Rule == "mismatch/data-to-init" && f.Ref != nil && f.Ref.FromSym == "bad_hook" && f.Ref.ToSym == "bad_setup" {
+			found = true
+		}
+	}
+	if !found || res.Failing() == 0 {
+		t.Errorf("findings %v: want mismatch/data-to-init bad_hook -> bad_setup", res.Findings)
+	}
+	// With mismatches fatal (the default), kbuild's own modpost stops the build.
+	if _, err := BuildAndVerify(context.Background(), dir, kbuild.Options{KDIR: kdir}, &log); err == nil {
+		t.Error("build with fatal mismatches succeeded")
 	}
 }

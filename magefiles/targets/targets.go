@@ -27,14 +27,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/magefile/mage/mg"
 
-	"github.com/initsec/initsec/gen"
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild"
-	"github.com/initsec/initsec/sectionrt"
 )
 
 // Generate writes the generated files (trailer headers, Kbuild.initsec, Go
@@ -44,33 +41,19 @@ func Generate() error {
 	if err != nil {
 		return err
 	}
-	for _, d := range dirs {
-		_, changes, err := gen.Generate(d)
-		if err != nil {
-			return fmt.Errorf("generate %s:\n%w", d, err)
-		}
-		for _, c := range changes {
-			fmt.Printf("initsec: %s %s\n", c.Action, filepath.Join(d, c.Path))
-		}
-	}
-	return nil
+	return pipeline.Generate(dirs, os.Stdout)
 }
 
 // Build generates, builds with the kernel's kbuild (section mismatches fatal)
 // and verifies every module at or below the current directory.
 func Build(ctx context.Context) error {
-	opts := options()
 	dirs, err := pipeline.ModuleDirs(nil)
 	if err != nil {
 		return err
 	}
-	failing := 0
-	for _, d := range dirs {
-		res, err := pipeline.BuildAndVerify(ctx, d, opts, os.Stdout)
-		if err != nil {
-			return err
-		}
-		failing += printFindings(res.Findings)
+	failing, err := pipeline.BuildAll(ctx, dirs, options(), os.Stdout)
+	if err != nil {
+		return err
 	}
 	if failing > 0 {
 		return mg.Fatalf(1, "initsec: %d finding(s)", failing)
@@ -78,25 +61,17 @@ func Build(ctx context.Context) error {
 	return nil
 }
 
-// Verify checks each built module at or below the current directory against
-// its annotations.
+// Verify checks each built module at or below the current directory:
+// placement against its annotations, and section mismatches by modpost's
+// rules for the module's kernel release.
 func Verify() error {
 	dirs, err := pipeline.ModuleDirs(nil)
 	if err != nil {
 		return err
 	}
-	failing := 0
-	for _, d := range dirs {
-		m, err := gen.Load(d)
-		if err != nil {
-			return fmt.Errorf("verify %s:\n%w", d, err)
-		}
-		ko := filepath.Join(d, m.Name+".ko")
-		fs, err := sectionrt.CheckFile(ko, gen.Manifest(m))
-		if err != nil {
-			return fmt.Errorf("verify %s: %w (hint: run `mage initsec:build` first)", d, err)
-		}
-		failing += printFindings(fs)
+	failing, err := pipeline.VerifyAll(dirs, os.Stdout)
+	if err != nil {
+		return fmt.Errorf("%w (hint: run `mage initsec:build` first)", err)
 	}
 	if failing > 0 {
 		return mg.Fatalf(1, "initsec: %d finding(s)", failing)
@@ -135,15 +110,4 @@ func options() kbuild.Options {
 		W:                w,
 		MismatchWarnOnly: os.Getenv("INITSEC_MISMATCH_WARN_ONLY") == "1",
 	}
-}
-
-func printFindings(fs []sectionrt.Finding) int {
-	n := 0
-	for _, f := range fs {
-		fmt.Println(f.String())
-		if f.Severity != sectionrt.Note {
-			n++
-		}
-	}
-	return n
 }
