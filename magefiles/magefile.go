@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
@@ -142,9 +143,34 @@ func E2e(ctx context.Context) error {
 	return err
 }
 
-// Test installs what is missing, builds and verifies the examples, runs the
-// boot test (e2e), then go vet and the whole test suite.
+// checkGenerated fails when a committed generated file under examples/ is
+// stale, as `initsec generate -check` does in a module repository's CI.
+func checkGenerated() error {
+	dirs, err := examples()
+	if err != nil {
+		return err
+	}
+	var stale []string
+	for _, d := range dirs {
+		_, changes, err := gen.Check(d)
+		if err != nil {
+			return fmt.Errorf("generate -check %s:\n%w", d, err)
+		}
+		for _, c := range changes {
+			stale = append(stale, fmt.Sprintf("%s (would %s)", filepath.Join(d, c.Path), c.Action))
+		}
+	}
+	if len(stale) > 0 {
+		return fmt.Errorf("stale generated files (run `go run mage.go generate` and commit):\n  %s", strings.Join(stale, "\n  "))
+	}
+	return nil
+}
+
+// Test checks that the committed generated files are up to date, installs
+// what is missing, builds and verifies the examples, runs the boot test
+// (e2e), then go vet and the whole test suite.
 func Test(ctx context.Context) error {
+	mg.CtxDeps(ctx, checkGenerated)
 	mg.CtxDeps(ctx, testDeps)
 	mg.CtxDeps(ctx, Build)
 	mg.CtxDeps(ctx, E2e)
