@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 )
 
 // Object is an ELF object opened for checking: a relocatable .o or .ko, or
@@ -24,6 +25,9 @@ type Object struct {
 	r      io.ReaderAt
 	size   int64 // file size, -1 when the reader does not tell
 	closer io.Closer
+	// data is the whole file when it is in memory (NewObjectBytes):
+	// sections are then slices of it rather than copies. Read only.
+	data []byte
 
 	// f is kept for the later stages (relocation decoding); every call into
 	// it must go through safely.
@@ -33,9 +37,12 @@ type Object struct {
 	// syms is indexed by ELF symbol table index, so that a relocation's
 	// symbol index N is syms[N]; syms[0] is the null symbol. Empty when the
 	// object has no symbol table.
-	syms    []Symbol
-	byBase  map[string][]int // symbol name up to its first '.' → indices into syms
-	modinfo []modinfoEntry
+	syms []Symbol
+	// byBase maps a symbol name up to its first '.' to indices into syms;
+	// only Lookup needs it, so it is built on the first call.
+	byBaseOnce sync.Once
+	byBase     map[string][]int
+	modinfo    []modinfoEntry
 }
 
 // Section is one ELF section header.
@@ -142,6 +149,18 @@ func NewObject(r io.ReaderAt, name string) (*Object, error) {
 	return newObject(r, size, name)
 }
 
+// NewObjectBytes is NewObject for a file already in memory: sections are
+// read as slices of data instead of being copied, and symbol names share
+// one copy of the string table. data must not change while the Object is
+// in use; names and findings taken from the Object stay valid after that.
+func NewObjectBytes(data []byte, name string) (*Object, error) {
+	o, err := newObjectData(bytes.NewReader(data), int64(len(data)), name, data)
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
 // Close releases the file opened by Open. It is safe to call more than once
 // and on an Object from NewObject (it does nothing then).
 func (o *Object) Close() error {
@@ -188,6 +207,7 @@ func (o *Object) Lookup(name string) []Symbol {
 	if name == "" {
 		return nil
 	}
+	o.byBaseOnce.Do(o.buildByBase)
 	var out []Symbol
 	for _, i := range o.byBase[baseName(name)] {
 		s := o.syms[i]
@@ -196,6 +216,18 @@ func (o *Object) Lookup(name string) []Symbol {
 		}
 	}
 	return out
+}
+
+// buildByBase builds Lookup's index.
+func (o *Object) buildByBase() {
+	o.byBase = make(map[string][]int)
+	for i := 1; i < len(o.syms); i++ {
+		sym := &o.syms[i]
+		if sym.Type != elf.STT_FILE && sym.Type != elf.STT_SECTION && sym.Name != "" {
+			b := baseName(sym.Name)
+			o.byBase[b] = append(o.byBase[b], i)
+		}
+	}
 }
 
 // baseName is a symbol name up to its first '.': a name and all its
@@ -253,7 +285,13 @@ func (o *Object) section(i int) *Section {
 // newObject is the load pipeline: header → section headers → section
 // extents → symbols → .modinfo. Each stage returns a *FormatError.
 func newObject(r io.ReaderAt, size int64, name string) (*Object, error) {
-	o := &Object{name: name, r: r, size: size}
+	return newObjectData(r, size, name, nil)
+}
+
+// newObjectData is newObject with, when data is not nil, the whole file
+// (which r reads) in memory.
+func newObjectData(r io.ReaderAt, size int64, name string, data []byte) (*Object, error) {
+	o := &Object{name: name, r: r, size: size, data: data}
 	if err := o.checkHeader(); err != nil {
 		return nil, err
 	}
@@ -513,6 +551,11 @@ func (o *Object) readSection(s *Section) ([]byte, error) {
 	if s.Size > 1<<40 {
 		return nil, formatErr(o.name, int64(s.Offset), nil, "section %d (%s): implausible size %#x", s.Index, s.Name, s.Size)
 	}
+	if o.data != nil {
+		// In bounds: checkExtent compared the end with len(data). The
+		// capacity is cut so that an append cannot write into the file.
+		return o.data[s.Offset : s.Offset+s.Size : s.Offset+s.Size], nil
+	}
 	buf := make([]byte, s.Size)
 	if _, err := o.r.ReadAt(buf, int64(s.Offset)); err != nil {
 		return nil, formatErr(o.name, int64(s.Offset), err, "read section %d (%s)", s.Index, s.Name)
@@ -520,6 +563,10 @@ func (o *Object) readSection(s *Section) ([]byte, error) {
 	return buf, nil
 }
 
+// loadSymbols decodes .symtab from its bytes: each entry bounds-checked,
+// SHN_XINDEX resolved through .symtab_shndx, names taken as substrings of
+// one copy of the linked string table (a name whose offset is outside the
+// table or that has no terminating NUL is "", as debug/elf reads it).
 func (o *Object) loadSymbols() error {
 	for i := range o.sections {
 		if o.sections[i].Type == elf.SHT_SYMTAB {
@@ -537,29 +584,44 @@ func (o *Object) loadSymbols() error {
 	if l := o.section(int(st.Link)); l != nil && l.Flags&elf.SHF_COMPRESSED != 0 {
 		return formatErr(o.name, int64(l.Offset), nil, "string table section %d (%s) is compressed (SHF_COMPRESSED)", l.Index, l.Name)
 	}
-	var esyms []elf.Symbol
-	err := safely(o.name, "read symbols", func() error {
-		var err error
-		esyms, err = o.f.Symbols()
-		if errors.Is(err, elf.ErrNoSymbols) {
-			return nil
-		}
-		if err != nil {
-			return o.describe(fmt.Sprintf("read symbol table (section %d, %s)", st.Index, st.Name), err)
-		}
-		return nil
-	})
+	is64 := o.f.Class == elf.ELFCLASS64
+	entSize := uint64(elf.Sym64Size)
+	if !is64 {
+		entSize = elf.Sym32Size
+	}
+	stOff := int64(min(st.Offset, 1<<62))
+	data, err := o.readSection(st)
 	if err != nil {
 		return err
 	}
-	entSize := uint64(elf.Sym64Size)
-	if o.f.Class == elf.ELFCLASS32 {
-		entSize = elf.Sym32Size
+	if len(data) == 0 {
+		o.syms = make([]Symbol, 1)
+		return nil
 	}
+	if uint64(len(data))%entSize != 0 {
+		return formatErr(o.name, stOff, nil, "symbol table section %d (%s): size %#x is not a multiple of the entry size %d", st.Index, st.Name, len(data), entSize)
+	}
+	strSec := o.section(int(st.Link))
+	if strSec == nil {
+		return formatErr(o.name, stOff, nil, "symbol table section %d (%s): sh_link %d names no string table (the file has %d sections)", st.Index, st.Name, st.Link, len(o.sections))
+	}
+	if strSec.Type == elf.SHT_NOBITS && strSec.Size != 0 {
+		return formatErr(o.name, int64(min(strSec.Offset, 1<<62)), nil, "string table section %d (%s) of the symbol table has no data (SHT_NOBITS)", strSec.Index, strSec.Name)
+	}
+	// debug/elf reads a string table whatever its type; readSection
+	// reads none from an SHT_NULL section, so name it a string table.
+	strRead := *strSec
+	if strRead.Type == elf.SHT_NULL {
+		strRead.Type = elf.SHT_STRTAB
+	}
+	strdata, err := o.readSection(&strRead)
+	if err != nil {
+		return err
+	}
+	strtab := string(strdata) // one copy; every name is a substring of it
 
 	// .symtab_shndx: one 32-bit word per symbol (including symbol 0)
 	// holding the section index of symbols whose st_shndx is SHN_XINDEX.
-	// debug/elf leaves those unresolved.
 	var xindex []byte
 	for i := range o.sections {
 		s := &o.sections[i]
@@ -571,39 +633,50 @@ func (o *Object) loadSymbols() error {
 		}
 	}
 
-	o.syms = make([]Symbol, len(esyms)+1)
-	o.byBase = make(map[string][]int)
+	bo := o.f.ByteOrder
+	n := uint64(len(data)) / entSize
+	o.syms = make([]Symbol, n)
 	file := ""
-	for i, es := range esyms {
-		idx := i + 1
-		off := int64(min(st.Offset+uint64(idx)*entSize, 1<<62))
-		sym := Symbol{
-			Name: es.Name, Value: es.Value, Size: es.Size,
-			Type: elf.ST_TYPE(es.Info), Bind: elf.ST_BIND(es.Info), Index: idx,
-			Shndx: es.Section,
+	for idx := 1; uint64(idx) < n; idx++ {
+		e := data[uint64(idx)*entSize : uint64(idx+1)*entSize]
+		var nameOff uint32
+		var info uint8
+		var shndx16 uint16
+		sym := Symbol{Index: idx}
+		if is64 {
+			nameOff, info, shndx16 = bo.Uint32(e[0:4]), e[4], bo.Uint16(e[6:8])
+			sym.Value, sym.Size = bo.Uint64(e[8:16]), bo.Uint64(e[16:24])
+		} else {
+			nameOff = bo.Uint32(e[0:4])
+			sym.Value, sym.Size = uint64(bo.Uint32(e[4:8])), uint64(bo.Uint32(e[8:12]))
+			info, shndx16 = e[12], bo.Uint16(e[14:16])
 		}
-		shndx := uint64(es.Section)
+		sym.Name = strtabString(strtab, nameOff)
+		sym.Type, sym.Bind = elf.ST_TYPE(info), elf.ST_BIND(info)
+		sym.Shndx = elf.SectionIndex(shndx16)
+		off := int64(min(st.Offset+uint64(idx)*entSize, 1<<62))
+		shndx := uint64(shndx16)
 		switch {
-		case es.Section == elf.SHN_XINDEX:
+		case sym.Shndx == elf.SHN_XINDEX:
 			if xindex == nil {
-				return formatErr(o.name, off, nil, "symbol %d (%s): st_shndx is SHN_XINDEX but there is no .symtab_shndx section", idx, es.Name)
+				return formatErr(o.name, off, nil, "symbol %d (%s): st_shndx is SHN_XINDEX but there is no .symtab_shndx section", idx, sym.Name)
 			}
 			if uint64(len(xindex))/4 <= uint64(idx) {
-				return formatErr(o.name, off, nil, "symbol %d (%s): st_shndx is SHN_XINDEX but .symtab_shndx has only %d entries", idx, es.Name, len(xindex)/4)
+				return formatErr(o.name, off, nil, "symbol %d (%s): st_shndx is SHN_XINDEX but .symtab_shndx has only %d entries", idx, sym.Name, len(xindex)/4)
 			}
-			shndx = uint64(o.f.ByteOrder.Uint32(xindex[idx*4:]))
+			shndx = uint64(bo.Uint32(xindex[idx*4:]))
 			if shndx == 0 || shndx >= uint64(len(o.sections)) {
-				return formatErr(o.name, off, nil, "symbol %d (%s): extended section index %d out of range (the file has %d sections)", idx, es.Name, shndx, len(o.sections))
+				return formatErr(o.name, off, nil, "symbol %d (%s): extended section index %d out of range (the file has %d sections)", idx, sym.Name, shndx, len(o.sections))
 			}
 			fallthrough
-		case es.Section != elf.SHN_UNDEF && es.Section < elf.SHN_LORESERVE:
+		case sym.Shndx != elf.SHN_UNDEF && sym.Shndx < elf.SHN_LORESERVE:
 			if shndx >= uint64(len(o.sections)) {
-				return formatErr(o.name, off, nil, "symbol %d (%s): section index %d out of range (the file has %d sections)", idx, es.Name, shndx, len(o.sections))
+				return formatErr(o.name, off, nil, "symbol %d (%s): section index %d out of range (the file has %d sections)", idx, sym.Name, shndx, len(o.sections))
 			}
 			sym.SectionIndex = int(shndx)
 			sym.Section = o.sections[shndx].Name
 		default: // SHN_UNDEF, SHN_ABS, SHN_COMMON, other reserved indices
-			sym.SectionIndex = int(es.Section)
+			sym.SectionIndex = int(sym.Shndx)
 		}
 		switch {
 		case sym.Type == elf.STT_FILE:
@@ -612,12 +685,22 @@ func (o *Object) loadSymbols() error {
 			sym.File = file
 		}
 		o.syms[idx] = sym
-		if sym.Type != elf.STT_FILE && sym.Type != elf.STT_SECTION && sym.Name != "" {
-			b := baseName(sym.Name)
-			o.byBase[b] = append(o.byBase[b], idx)
-		}
 	}
 	return nil
+}
+
+// strtabString is the NUL-terminated string at off in an ELF string
+// table; "" when off is outside the table or the string is not
+// terminated (debug/elf's getString does the same).
+func strtabString(strtab string, off uint32) string {
+	if uint64(off) >= uint64(len(strtab)) {
+		return ""
+	}
+	s := strtab[off:]
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return s[:i]
+	}
+	return ""
 }
 
 // loadModInfo parses .modinfo: NUL-separated key=value strings (padding

@@ -3,9 +3,10 @@
 // gzip (.ko.gz).
 //
 // The whole object is read into memory (decompressed, for a compressed one)
-// and handed to sectionrt.NewObject as a bytes.Reader: no temporary files,
-// and one read per file instead of one pread per header and section, which
-// is what a checker walking thousands of modules wants. Decompressed output
+// and handed to sectionrt.NewObjectBytes, which reads its sections as slices
+// of that memory: no temporary files, and one read per file instead of one
+// pread per header and section, which is what a checker walking thousands
+// of modules wants. Decompressed output
 // is capped (MaxSize): a module larger than that, or a decompression bomb,
 // is an error naming the file.
 //
@@ -154,7 +155,7 @@ func (r *Reader) Open(path string) (*sectionrt.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sectionrt.NewObject(bytes.NewReader(data), path)
+	return sectionrt.NewObjectBytes(data, path)
 }
 
 // read reads a plain file of known size straight into the buffer (one
