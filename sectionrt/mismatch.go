@@ -3,6 +3,7 @@ package sectionrt
 import (
 	"debug/elf"
 	"fmt"
+	"math/bits"
 	"path/filepath"
 	"strings"
 
@@ -204,6 +205,9 @@ func CheckMismatch(o *Object, rs *RuleSet) ([]Finding, error) {
 	if rs == nil {
 		return nil, fmt.Errorf("%s: no rule set", o.name)
 	}
+	if len(rs.Checks) > maxChecks {
+		return nil, fmt.Errorf("%s: rule set %s has %d checks, more than the %d supported", o.name, rs.Version, len(rs.Checks), maxChecks)
+	}
 	if o.Type() != elf.ET_REL {
 		return nil, formatErr(o.name, -1, nil, "not a relocatable object (%s): section mismatches are checked on .o and .ko files", o.Type())
 	}
@@ -233,6 +237,10 @@ func CheckMismatch(o *Object, rs *RuleSet) ([]Finding, error) {
 	return c.findings, nil
 }
 
+// maxChecks is the most entries a RuleSet's Checks may have: the checker
+// keeps sets of them as bits of a uint64 (modpost's table has 11 at most).
+const maxChecks = 64
+
 type checker struct {
 	o         *Object
 	rs        *RuleSet
@@ -240,11 +248,14 @@ type checker struct {
 	exportSec int
 	idx       *symIndex
 	findings  []Finding
+	// bad[sec] is badFor(sec) once badKnown[sec].
+	bad      []uint64
+	badKnown []bool
 }
 
 func (c *checker) index() *symIndex {
 	if c.idx == nil {
-		c.idx = newSymIndex(c.o, c.rs.Naming == NamingSymsearch)
+		c.idx = &symIndex{o: c.o}
 	}
 	return c.idx
 }
@@ -257,23 +268,25 @@ func (c *checker) section(r RelocSection) error {
 		return nil
 	}
 	isExport := c.exportSec != 0 && r.Target == c.exportSec
-	var checks []*SectionCheck // the checks whose fromsec matches
+	var checks uint64 // bit i: rs.Checks[i]'s fromsec matches
 	for i := range rs.Checks {
 		if matchAny(fromsec, rs.Checks[i].FromSec) {
-			checks = append(checks, &rs.Checks[i])
+			checks |= 1 << i
 		}
 	}
-	if !isExport && len(checks) == 0 {
+	if !isExport && checks == 0 {
 		return nil
 	}
-	relocs, err := o.Relocations(r)
+	d, err := o.relocDecoder(r)
 	if err != nil {
 		return err
 	}
-	// The check that fires for each target section, computed once.
-	fired := make(map[int]*SectionCheck)
 	m := o.f.Machine
-	for _, rel := range relocs {
+	for i := range d.n {
+		rel, err := d.at(i) // every entry is checked, even where nothing can fire
+		if err != nil {
+			return err
+		}
 		if c.skipReloc(m, r, fromsec, rel) {
 			continue
 		}
@@ -285,22 +298,36 @@ func (c *checker) section(r RelocSection) error {
 		if !sym.Defined() {
 			continue // undefined or a reserved index: tosec is "" for modpost
 		}
-		check, seen := fired[sym.SectionIndex]
-		if !seen {
-			tosec := o.sections[sym.SectionIndex].Name
-			for _, ch := range checks {
-				if (ch.BadToSec != nil && matchAny(tosec, ch.BadToSec)) || (ch.GoodToSec != nil && !matchAny(tosec, ch.GoodToSec)) {
-					check = ch
-					break
-				}
-			}
-			fired[sym.SectionIndex] = check
-		}
-		if check != nil {
-			c.report(r, fromsec, rel, check)
+		// The first check in modpost's order that fires for the target.
+		if fire := c.badFor(sym.SectionIndex) & checks; fire != 0 {
+			c.report(r, fromsec, rel, &rs.Checks[bits.TrailingZeros64(fire)])
 		}
 	}
 	return nil
+}
+
+// badFor returns the checks that fire for a reference into section sec
+// (bit i: rs.Checks[i]), whatever the reference's own section: its
+// BadToSec matches sec's name, or it has GoodToSec and sec's name matches
+// none of it. Computed once per section.
+func (c *checker) badFor(sec int) uint64 {
+	if c.bad == nil {
+		c.bad = make([]uint64, len(c.o.sections))
+		c.badKnown = make([]bool, len(c.o.sections))
+	}
+	if c.badKnown[sec] {
+		return c.bad[sec]
+	}
+	tosec := c.o.sections[sec].Name
+	var b uint64
+	for i := range c.rs.Checks {
+		ch := &c.rs.Checks[i]
+		if (ch.BadToSec != nil && matchAny(tosec, ch.BadToSec)) || (ch.GoodToSec != nil && !matchAny(tosec, ch.GoodToSec)) {
+			b |= 1 << i
+		}
+	}
+	c.bad[sec], c.badKnown[sec] = b, true
+	return b
 }
 
 // skipReloc reports the relocations modpost passes over.

@@ -2,6 +2,7 @@ package sectionrt
 
 import (
 	"debug/elf"
+	"encoding/binary"
 	"fmt"
 )
 
@@ -94,6 +95,40 @@ func (o *Object) relocEntSize(rela bool) uint64 {
 // implicit addend must be there too). The first violation is a
 // *FormatError naming the relocation section and entry.
 func (o *Object) Relocations(rs RelocSection) ([]Relocation, error) {
+	d, err := o.relocDecoder(rs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Relocation, 0, d.n)
+	for i := range d.n {
+		r, err := d.at(i)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// relocDecoder decodes the entries of one relocation section one at a
+// time, without building a slice of them (CheckMismatch looks at each
+// once).
+type relocDecoder struct {
+	o              *Object
+	s, target      *Section
+	data, tdata    []byte // the entries; the relocated bytes, for REL's implicit addends
+	rela, is64     bool
+	mips64         bool
+	ent, n         int
+	bo             binary.ByteOrder
+	symCount       int
+	targetSize     uint64
+	targetIsNobits bool
+}
+
+// relocDecoder validates relocation section rs's header and reads its
+// entries (and, for REL, the relocated bytes).
+func (o *Object) relocDecoder(rs RelocSection) (*relocDecoder, error) {
 	s := o.section(rs.Index)
 	if s == nil || (s.Type != elf.SHT_REL && s.Type != elf.SHT_RELA) {
 		return nil, fmt.Errorf("%s: section %d is not a relocation section", o.name, rs.Index)
@@ -106,69 +141,72 @@ func (o *Object) Relocations(rs RelocSection) ([]Relocation, error) {
 		return nil, err
 	}
 	target := &o.sections[s.Info]
-	var tdata []byte // the relocated bytes, for REL's implicit addends
-	if !rs.RELA && len(data) > 0 && target.Type != elf.SHT_NOBITS {
+	rela := s.Type == elf.SHT_RELA
+	var tdata []byte
+	if !rela && len(data) > 0 && target.Type != elf.SHT_NOBITS {
 		if tdata, err = o.readSection(target); err != nil {
 			return nil, err
 		}
 	}
-	return o.decodeRelocs(s, target, data, tdata)
+	is64 := o.f.Class == elf.ELFCLASS64
+	ent := int(o.relocEntSize(rela))
+	return &relocDecoder{
+		o: o, s: s, target: target, data: data, tdata: tdata,
+		rela: rela, is64: is64, mips64: is64 && o.f.Machine == elf.EM_MIPS,
+		ent: ent, n: len(data) / ent, bo: o.f.ByteOrder, symCount: len(o.syms),
+		targetSize: target.Size, targetIsNobits: target.Type == elf.SHT_NOBITS,
+	}, nil
 }
 
-func (o *Object) decodeRelocs(s, target *Section, data, tdata []byte) ([]Relocation, error) {
-	rela := s.Type == elf.SHT_RELA
-	ent := int(o.relocEntSize(rela))
-	is64 := o.f.Class == elf.ELFCLASS64
-	bo := o.f.ByteOrder
-	mips64 := is64 && o.f.Machine == elf.EM_MIPS
-	out := make([]Relocation, 0, len(data)/ent)
-	for i := 0; i+ent <= len(data); i += ent {
-		b := data[i : i+ent]
-		var r Relocation
-		if is64 {
-			r.Offset = bo.Uint64(b)
-			info := bo.Uint64(b[8:])
-			if mips64 {
-				// The MIPS64 r_info is a 32-bit symbol index followed by
-				// four one-byte fields, the first relocation type last.
-				var raw [8]byte
-				bo.PutUint64(raw[:], info)
-				r.Sym = int(bo.Uint32(raw[:4]))
-				r.Type = uint32(raw[7])
-			} else {
-				r.Sym = int(info >> 32)
-				r.Type = uint32(info)
-			}
-			if rela {
-				r.Addend, r.HasAddend = int64(bo.Uint64(b[16:])), true
-			}
+// at decodes and checks entry i (0 <= i < d.n).
+func (d *relocDecoder) at(i int) (Relocation, error) {
+	bo := d.bo
+	b := d.data[i*d.ent : (i+1)*d.ent]
+	var r Relocation
+	if d.is64 {
+		r.Offset = bo.Uint64(b)
+		info := bo.Uint64(b[8:])
+		if d.mips64 {
+			// The MIPS64 r_info is a 32-bit symbol index followed by
+			// four one-byte fields, the first relocation type last.
+			var raw [8]byte
+			bo.PutUint64(raw[:], info)
+			r.Sym = int(bo.Uint32(raw[:4]))
+			r.Type = uint32(raw[7])
 		} else {
-			r.Offset = uint64(bo.Uint32(b))
-			info := bo.Uint32(b[4:])
-			r.Sym, r.Type = int(info>>8), info&0xff
-			if rela {
-				r.Addend, r.HasAddend = int64(int32(bo.Uint32(b[8:]))), true
-			}
+			r.Sym = int(info >> 32)
+			r.Type = uint32(info)
 		}
-		off := int64(min(s.Offset+uint64(i), 1<<62))
-		if r.Sym >= len(o.syms) {
-			return nil, formatErr(o.name, off, nil, "relocation section %d (%s), entry %d: symbol index %d outside the symbol table (%d symbols)",
-				s.Index, s.Name, i/ent, r.Sym, len(o.syms))
+		if d.rela {
+			r.Addend, r.HasAddend = int64(bo.Uint64(b[16:])), true
 		}
-		if r.Offset >= target.Size && !(target.Size == 0 && r.Offset == 0 && target.Type == elf.SHT_NOBITS) {
-			return nil, formatErr(o.name, off, nil, "relocation section %d (%s), entry %d: r_offset %#x past the end of section %d (%s, %#x bytes)",
-				s.Index, s.Name, i/ent, r.Offset, target.Index, target.Name, target.Size)
+	} else {
+		r.Offset = uint64(bo.Uint32(b))
+		info := bo.Uint32(b[4:])
+		r.Sym, r.Type = int(info>>8), info&0xff
+		if d.rela {
+			r.Addend, r.HasAddend = int64(int32(bo.Uint32(b[8:]))), true
 		}
-		if !rela {
-			a, ok, err := o.implicitAddend(r, tdata, target)
-			if err != nil {
-				return nil, formatErr(o.name, off, nil, "relocation section %d (%s), entry %d: %v", s.Index, s.Name, i/ent, err)
-			}
-			r.Addend, r.HasAddend = a, ok
-		}
-		out = append(out, r)
 	}
-	return out, nil
+	if r.Sym >= d.symCount {
+		return Relocation{}, d.errAt(i, "symbol index %d outside the symbol table (%d symbols)", r.Sym, d.symCount)
+	}
+	if r.Offset >= d.targetSize && !(d.targetSize == 0 && r.Offset == 0 && d.targetIsNobits) {
+		return Relocation{}, d.errAt(i, "r_offset %#x past the end of section %d (%s, %#x bytes)", r.Offset, d.target.Index, d.target.Name, d.target.Size)
+	}
+	if !d.rela {
+		a, ok, err := d.o.implicitAddend(r, d.tdata, d.target)
+		if err != nil {
+			return Relocation{}, d.errAt(i, "%v", err)
+		}
+		r.Addend, r.HasAddend = a, ok
+	}
+	return r, nil
+}
+
+func (d *relocDecoder) errAt(i int, format string, args ...any) error {
+	off := int64(min(d.s.Offset+uint64(i*d.ent), 1<<62))
+	return formatErr(d.o.name, off, nil, "relocation section %d (%s), entry %d: %s", d.s.Index, d.s.Name, i, fmt.Sprintf(format, args...))
 }
 
 // ARM relocation types modpost decodes that debug/elf does not name.

@@ -38,16 +38,19 @@ func exactName(s *Symbol) bool {
 }
 
 // symIndex answers "which symbol is at this address of this section",
-// both the exact way and modpost's ways. Built on first use.
+// both the exact way and modpost's ways. Each table is built on first use:
+// most objects have no reference to name, and 6.1's naming needs neither.
 type symIndex struct {
 	o *Object
 	// bySec: for each section index, its defined symbols with exact
-	// names, sorted by value then symbol index.
+	// names, sorted by value then symbol index (built by buildBySec).
 	bySec map[int][]int
 	// symsearch is 6.12's table (scripts/mod/symsearch.c): every symbol
 	// with a valid name, sorted by (section, address, index), each run of
-	// equal (section, address) carrying its lowest symbol index.
-	symsearch []symsearchEntry
+	// equal (section, address) carrying its lowest symbol index (built by
+	// buildSymsearch).
+	symsearch    []symsearchEntry
+	hasSymsearch bool
 }
 
 type symsearchEntry struct {
@@ -99,8 +102,10 @@ func (o *Object) checkSymbolExtents() error {
 	return nil
 }
 
-func newSymIndex(o *Object, wantSymsearch bool) *symIndex {
-	x := &symIndex{o: o, bySec: make(map[int][]int)}
+// buildBySec builds bySec.
+func (x *symIndex) buildBySec() {
+	o := x.o
+	x.bySec = make(map[int][]int)
 	for i := 1; i < len(o.syms); i++ {
 		s := &o.syms[i]
 		if s.Defined() && exactName(s) {
@@ -116,29 +121,32 @@ func newSymIndex(o *Object, wantSymsearch bool) *symIndex {
 		})
 		x.bySec[sec] = l
 	}
-	if wantSymsearch {
-		for i := 0; i < len(o.syms); i++ {
-			s := &o.syms[i]
-			if validName612(s.Name) {
-				x.symsearch = append(x.symsearch, symsearchEntry{secIndex(s), o.symAddr(s), i})
-			}
-		}
-		slices.SortFunc(x.symsearch, func(a, b symsearchEntry) int {
-			if c := cmp.Compare(a.sec, b.sec); c != 0 {
-				return c
-			}
-			if c := cmp.Compare(a.addr, b.addr); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.sym, b.sym)
-		})
-		for i := 1; i < len(x.symsearch); i++ {
-			if x.symsearch[i].addr == x.symsearch[i-1].addr && x.symsearch[i].sec == x.symsearch[i-1].sec {
-				x.symsearch[i].sym = x.symsearch[i-1].sym
-			}
+}
+
+// buildSymsearch builds symsearch.
+func (x *symIndex) buildSymsearch() {
+	o := x.o
+	x.hasSymsearch = true
+	for i := 0; i < len(o.syms); i++ {
+		s := &o.syms[i]
+		if validName612(s.Name) {
+			x.symsearch = append(x.symsearch, symsearchEntry{secIndex(s), o.symAddr(s), i})
 		}
 	}
-	return x
+	slices.SortFunc(x.symsearch, func(a, b symsearchEntry) int {
+		if c := cmp.Compare(a.sec, b.sec); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.addr, b.addr); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.sym, b.sym)
+	})
+	for i := 1; i < len(x.symsearch); i++ {
+		if x.symsearch[i].addr == x.symsearch[i-1].addr && x.symsearch[i].sec == x.symsearch[i-1].sec {
+			x.symsearch[i].sym = x.symsearch[i-1].sym
+		}
+	}
 }
 
 // findNearest is symsearch_find_nearest (scripts/mod/symsearch.c, 6.12):
@@ -146,6 +154,9 @@ func newSymIndex(o *Object, wantSymsearch bool) *symIndex {
 // first one above, if it is at most minDistance away and closer than the
 // one below. Returns 0 (the null symbol) when there is none.
 func (x *symIndex) findNearest(addr uint64, sec uint32, allowNegative bool, minDistance uint64) int {
+	if !x.hasSymsearch {
+		x.buildSymsearch()
+	}
 	t := x.symsearch
 	// First entry comparing greater than (sec, addr, ~0).
 	hi := sort_search(len(t), func(i int) bool {
@@ -238,6 +249,9 @@ func (x *symIndex) findElfSymbol(addr int32, relsym int) int {
 // the section has no named symbol near.
 func (x *symIndex) containing(sec int, addr uint64, prefer int) int {
 	o := x.o
+	if x.bySec == nil {
+		x.buildBySec()
+	}
 	l := x.bySec[sec]
 	if prefer > 0 {
 		p := &o.syms[prefer]
