@@ -184,7 +184,7 @@ func prepare(dir string, opts *Options) (abs, kdir string, err error) {
 			return "", "", err
 		}
 	} else if err := checkKbuildDir(kdir); err != nil {
-		return "", "", err
+		return "", "", fmt.Errorf("kernel build directory %s: %w (hint: point it at /lib/modules/RELEASE/build or /usr/src/linux-headers-RELEASE; Debian ships them in %s)", kdir, err, debianHeadersPackage(""))
 	}
 	return abs, kdir, nil
 }

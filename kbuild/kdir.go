@@ -104,7 +104,7 @@ func kernelArch(goarch string) string {
 func FindKDIR() (string, error) {
 	if kdir, ok := os.LookupEnv("KDIR"); ok && kdir != "" {
 		if err := checkKbuildDir(kdir); err != nil {
-			return "", fmt.Errorf("$KDIR: %w", err)
+			return "", fmt.Errorf("$KDIR=%s: %w (hint: unset KDIR to use the installed headers, or install them: apt-get install %s)", kdir, err, debianHeadersPackage(""))
 		}
 		return kdir, nil
 	}
