@@ -439,3 +439,31 @@ func TestBlobChangeStaleness(t *testing.T) {
 		t.Error("no manifest entry for blob_table_size")
 	}
 }
+
+// TestHeaderAndSourceTrailers: an annotated foo.c and foo.h get distinct
+// trailers (foo.initsec.h and foo.h.initsec.h), each with its own
+// declarations.
+func TestHeaderAndSourceTrailers(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"Kbuild": "obj-m += foo.o\ninclude $(src)/Kbuild.initsec\n",
+		"foo.h":  "//go:init-section initconst\nstatic const int foo_tab[] = { 1, 2 };\n\n#include \"foo.h.initsec.h\"\n",
+		"foo.c":  "#include <linux/module.h>\n#include \"foo.h\"\n\n//go:init-section init initcall=device\nstatic int foo_init(void)\n{\n\treturn foo_tab[0] - 1;\n}\n\nMODULE_LICENSE(\"GPL\");\n\n#include \"foo.initsec.h\"\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := Generate(dir); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := os.ReadFile(filepath.Join(dir, "foo.h.initsec.h"))
+	c, _ := os.ReadFile(filepath.Join(dir, "foo.initsec.h"))
+	if !strings.Contains(string(h), "static const int foo_tab[] __initconst;") || strings.Contains(string(h), "foo_init") {
+		t.Errorf("foo.h.initsec.h:\n%s", h)
+	}
+	if !strings.Contains(string(c), "static int foo_init(void) __init;") || strings.Contains(string(c), "foo_tab") {
+		t.Errorf("foo.initsec.h:\n%s", c)
+	}
+}

@@ -40,8 +40,13 @@ type Source struct {
 }
 
 // Trailer returns the name of the generated header foo.c includes last.
+// foo.c includes foo.initsec.h; a header foo.h includes foo.h.initsec.h,
+// so that an annotated foo.c and foo.h never share a trailer.
 func (s Source) Trailer() string {
 	base := filepath.Base(s.Path)
+	if filepath.Ext(base) == ".h" {
+		return base + ".initsec.h"
+	}
 	return strings.TrimSuffix(base, filepath.Ext(base)) + ".initsec.h"
 }
 
