@@ -715,13 +715,21 @@ func (o *Object) loadModInfo() error {
 		if err != nil {
 			return err
 		}
-		o.modinfo = []modinfoEntry{}
-		for _, kv := range bytes.Split(data, []byte{0}) {
-			k, v, ok := bytes.Cut(kv, []byte{'='})
+		// One copy of the section; keys and values are substrings of it.
+		text := string(data)
+		o.modinfo = make([]modinfoEntry, 0, strings.Count(text, "="))
+		for len(text) > 0 {
+			kv := text
+			if i := strings.IndexByte(text, 0); i >= 0 {
+				kv, text = text[:i], text[i+1:]
+			} else {
+				text = ""
+			}
+			k, v, ok := strings.Cut(kv, "=")
 			if !ok || len(k) == 0 {
 				continue
 			}
-			o.modinfo = append(o.modinfo, modinfoEntry{string(k), string(v)})
+			o.modinfo = append(o.modinfo, modinfoEntry{k, v})
 		}
 		return nil
 	}
