@@ -60,6 +60,44 @@ func TestCheckMismatchSmall(t *testing.T) {
 	}
 }
 
+// TestProbeWhitelist70: 7.0 dropped "*_probe" from the data symbols that
+// may refer to init and exit sections (commit a4df2071f1a2); 6.12 and 6.19
+// keep it, 6.1 had it too.
+func TestProbeWhitelist70(t *testing.T) {
+	const src = `
+#define __sect(s) __attribute__((section(s)))
+static __sect(".init.text") __attribute__((noinline)) int chip_setup(void) { return 0; }
+int (*chip_probe)(void) = chip_setup;
+int (*chip_ops)(void) = chip_setup;
+`
+	o := mustOpen(t, compileC(t, "probe.c", src, "-fno-pie"))
+	for _, tc := range []struct {
+		version string
+		want    []string
+	}{
+		{"6.1", nil},
+		{"6.12", nil},
+		{"6.19", nil},
+		{"7.0", []string{"mismatch/data-to-init chip_probe -> chip_setup"}},
+	} {
+		rs, err := Rules(tc.version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, err := CheckMismatch(o, rs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range fs {
+			got = append(got, f.Rule+" "+f.Ref.ModpostFromSym+" -> "+f.Ref.ModpostToSym)
+		}
+		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+			t.Errorf("rules %s: got %q, want %q", tc.version, got, tc.want)
+		}
+	}
+}
+
 func TestRulesForRelease(t *testing.T) {
 	for _, tc := range []struct{ release, want string }{
 		{"6.1.0-56-amd64", "6.1"},
@@ -71,7 +109,9 @@ func TestRulesForRelease(t *testing.T) {
 		{"6.18.0-rc1", "6.12"},
 		{"6.19", "6.19"},
 		{"6.19.0-rc5", "6.19"},
-		{"7.0.2", "6.19"},
+		{"6.19.3-1-amd64", "6.19"},
+		{"7.0.2", "7.0"},
+		{"7.1.0-rc4", "7.0"},
 	} {
 		rs, err := RulesForRelease(tc.release)
 		if err != nil || rs.Version != tc.want {

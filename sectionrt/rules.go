@@ -17,12 +17,33 @@ const (
 	// Debian 12's linux-source-6.12 6.12.117-1~deb12u1 (the source of
 	// linux-headers-6.12.117+deb12-amd64 and its modpost binary).
 	source612 = "scripts/mod/modpost.c and scripts/mod/symsearch.c of Linux 6.12.117 (Debian linux-source-6.12 6.12.117-1~deb12u1)"
-	// No 6.19 source or binary was at hand: the 6.19 set is the 6.12 one,
-	// which matches the v6.19 summary in KERNEL-FACTS.md section 4 item by
-	// item (section macros, checks table, secref_whitelist patterns 1, 1a,
-	// 3, 4, 5 and the data-symbol names, the message format, the
-	// .export_symbol check).
-	source619 = "v6.19 scripts/mod/modpost.c as summarised in KERNEL-FACTS.md section 4 (identical to 6.12.117's rules; not read from a 6.19 tree)"
+	// No 6.19 tree could be read. The 6.19 set is 6.12.117's, checked
+	// against the newest trees at hand: the section-mismatch code of
+	// CachyOS/linux@d5fac7d4a201777d15dcafbfaa8051625f349272 (6.17-rc1:
+	// section_white_list, section macros, sectioncheck[], secref_whitelist,
+	// find_fromsym/find_tosym, default_mismatch_handler's message,
+	// check_export_symbol, addend_*_rel) and of
+	// ColinIanKing/linux-next@34c39b69cd9b5a121cc6d16de9fd54a8022d63c5
+	// (post-6.12: extended MODVERSIONS, .no_trim_symbol; also
+	// section_rela, section_rel, check_sec_ref) are
+	// 6.12.117's, apart from unaligned reads of REL addends, which give the
+	// same values. The next change, commit a4df2071f1a2 ("modpost: drop
+	// '*_probe' from section check whitelist"), was applied to kbuild-next
+	// on 2025-12-16 and reached kbuild-fixes only with the 7.0 Kbuild
+	// changes (kbuild.git post-receive of 2026-02-12), so 6.19 keeps
+	// "*_probe"; that part is inferred from the branch history, not read
+	// from a v6.19 tree.
+	source619 = "Linux 6.19 modpost.c not read: 6.12.117's rules, which 6.17-rc1's (CachyOS/linux@d5fac7d4a201777d15dcafbfaa8051625f349272) match; '*_probe' was dropped only for 7.0 (commit a4df2071f1a2)"
+	// Aarav90-cpu/linux-kotlin@a663adb68e0eb2208a5df1793d83184dbdc96866:
+	// a merge of 7.1-rc4 and 7.0.9-zen that still holds conflict markers
+	// (Makefile, include/linux/module_symbol.h, modpost.c's
+	// add_exported_symbols), but none in modpost.c's section-mismatch code
+	// (read from sym_name to check_sec_ref) nor around
+	// is_mapping_symbol, which is unchanged.
+	// That code is 6.12.117's except the data-symbol whitelist, which lost
+	// "*_probe" in commit a4df2071f1a2bb5b003eb179e1a51625d26b04d5 (the
+	// patch was read: a one-line change to secref_whitelist).
+	source70 = "scripts/mod/modpost.c of Aarav90-cpu/linux-kotlin@a663adb68e0eb2208a5df1793d83184dbdc96866 (a 7.1-rc4/7.0.9 merge) and commit a4df2071f1a2 (\"modpost: drop '*_probe' from section check whitelist\", Linux 7.0)"
 )
 
 // RuleSet is modpost's section-mismatch logic of one kernel version, as
@@ -32,7 +53,7 @@ const (
 // modpost names the two ends of a reference. Rules returns a fresh copy, so
 // a caller may change fields (ExtraWarn, say) without affecting others.
 type RuleSet struct {
-	Version string // "6.1", "6.12", "6.19"
+	Version string // "6.1", "6.12", "6.19", "7.0"
 	Source  string // the modpost.c the rules are transcribed from
 
 	// Section groups (glob patterns, as modpost's fnmatch() takes them).
@@ -222,11 +243,26 @@ func rules612(version, source, file string) *RuleSet {
 	}
 }
 
-// RuleVersions lists the versions Rules knows, oldest first.
-var RuleVersions = []string{"6.1", "6.12", "6.19"}
+// rules70 is 6.12.117's set without "*_probe" among the data symbols
+// that may refer to init and exit sections (commit a4df2071f1a2, Linux
+// 7.0). Line numbers are 6.12.117's.
+func rules70() *RuleSet {
+	rs := rules612("7.0", source70, "modpost.c 6.12.117 (= 7.0)")
+	for i := range rs.Whitelist {
+		w := &rs.Whitelist[i]
+		if w.Name == "data symbols that may refer to init/exit sections" {
+			w.FromSym = []string{"*_ops", "*_console"}
+			w.Cite += ", less *_probe (commit a4df2071f1a2)"
+		}
+	}
+	return rs
+}
 
-// Rules returns a fresh copy of the rule set for version "6.1", "6.12" or
-// "6.19".
+// RuleVersions lists the versions Rules knows, oldest first.
+var RuleVersions = []string{"6.1", "6.12", "6.19", "7.0"}
+
+// Rules returns a fresh copy of the rule set for version "6.1", "6.12",
+// "6.19" or "7.0".
 func Rules(version string) (*RuleSet, error) {
 	switch version {
 	case "6.1":
@@ -234,16 +270,20 @@ func Rules(version string) (*RuleSet, error) {
 	case "6.12":
 		return rules612("6.12", source612, "modpost.c 6.12.117"), nil
 	case "6.19":
-		// Same transcription; the line numbers are 6.12.117's.
-		return rules612("6.19", source619, "modpost.c 6.12.117 (= v6.19)"), nil
+		// Same transcription; the line numbers are 6.12.117's (see
+		// source619 for what was and was not checked).
+		return rules612("6.19", source619, "modpost.c 6.12.117 (= 6.17-rc1, assumed 6.19)"), nil
+	case "7.0":
+		return rules70(), nil
 	}
 	return nil, fmt.Errorf("no section-mismatch rules for Linux %q: want one of %s", version, strings.Join(RuleVersions, ", "))
 }
 
 // RulesForRelease returns the rule set for a kernel release string
 // ("6.1.0-56-amd64", "6.12.57+deb13-amd64", "6.16.1", "6.19-rc3"): the
-// newest set at or below it. Releases 6.12 to 6.18 get 6.12's, 6.19 and
-// later 6.19's, everything before 6.12 gets 6.1's — including releases
+// newest set at or below it. Releases 6.12 to 6.18 get 6.12's, 6.19 gets
+// 6.19's, 7.0 and later 7.0's (the newest modpost.c read is a 7.1-rc4
+// merge), everything before 6.12 gets 6.1's — including releases
 // before 6.1, whose modpost differed (the verbose message form before
 // 5.x, no ".text.*" check before 6.2 and 6.1.y backports), so findings
 // for them are 6.1's judgement, not that kernel's. Releases between 6.5 and
@@ -255,7 +295,9 @@ func RulesForRelease(release string) (*RuleSet, error) {
 		return nil, fmt.Errorf("kernel release %q: want it to start with MAJOR.MINOR", release)
 	}
 	switch {
-	case major > 6 || (major == 6 && minor >= 19):
+	case major > 6:
+		return Rules("7.0")
+	case major == 6 && minor >= 19:
 		return Rules("6.19")
 	case major == 6 && minor >= 12:
 		return Rules("6.12")
