@@ -8,7 +8,7 @@
 //
 //	initsec generate [-check] [dir...]
 //	initsec build [flags] [dir...]
-//	initsec verify [-format text|modpost|json|sarif] [-rules 6.1|6.12|6.19] [-manifest file.json] [-j N] file-or-dir...
+//	initsec verify [-format text|modpost|json|sarif] [-rules 6.1|6.12|6.19|7.0] [-manifest file.json] [-j N] file-or-dir...
 //	initsec new [-template misc|platform|pci|minimal] [-module-path P] [-dir D] NAME
 //
 // Exit status: 0 clean, 1 findings (or stale files with generate -check),
