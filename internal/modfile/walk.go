@@ -19,7 +19,9 @@ import (
 // hidden directories, for files ending in .ko, .ko.xz, .ko.zst, .ko.gz and
 // .o, with kbuild's intermediates left out so a module is reported once:
 //
-//   - X.mod.o (modpost's generated module info) is never a module;
+//   - X.mod.o (modpost's generated module info) is never a module, and
+//     neither is a hidden file such as .module-common.o (6.12's kbuild
+//     compiles the common module info there, once for all modules);
 //   - X.o is skipped when X.ko is beside it: X.o is the .ko before modpost
 //     linked X.mod.o into it;
 //   - an object listed in a Y.mod file beside it (kbuild's list of the
@@ -114,7 +116,7 @@ func dirModules(dir string) ([]string, error) {
 	}
 	var out []string
 	for n := range names {
-		if !IsModuleFile(n) || strings.HasSuffix(n, ".mod.o") || parts[n] {
+		if !IsModuleFile(n) || strings.HasPrefix(n, ".") || strings.HasSuffix(n, ".mod.o") || parts[n] {
 			continue
 		}
 		if base, ok := strings.CutSuffix(n, ".o"); ok && names[base+".ko"] {

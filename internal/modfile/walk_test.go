@@ -19,6 +19,8 @@ func TestExpand(t *testing.T) {
 		"pre/pre.o": "", "pre/p1.o": "", "pre/p2.o": "", "pre/pre.mod": "p1.o p2.o\n",
 		// A stray object that belongs to no module.
 		"build/stray.o": "",
+		// 6.12 kbuild compiles the common module info into .module-common.o.
+		"build/.module-common.o": "",
 		// An installed tree: compressed and plain modules, and what is not a module.
 		"lib/kernel/net/x.ko.xz": "", "lib/kernel/net/y.ko.zst": "", "lib/kernel/z.ko.gz": "", "lib/kernel/w.ko": "",
 		"lib/modules.dep": "", "lib/kernel/notes.txt": "", "lib/kernel/x.ko.bz2": "",
