@@ -26,14 +26,24 @@ import (
 // Default target: build.
 var Default = Build
 
-// packages the build, the boot test and the tests need on Debian 12:
-// kbuild for 6.1, the kernel image whose vermagic matches it, and QEMU.
-var packages = []string{"linux-headers-amd64", "make", "gcc", "linux-image-amd64", "qemu-system-x86"}
+// buildPackages are what building the examples needs on Debian 12: kbuild
+// for 6.1 and its compiler; bootPackages what the boot test adds: the kernel
+// image whose vermagic matches those headers, and QEMU.
+var (
+	buildPackages = []string{"linux-headers-amd64", "make", "gcc"}
+	bootPackages  = []string{"linux-image-amd64", "qemu-system-x86"}
+)
 
-// Deps installs the Debian packages the build and the tests need (as root;
-// otherwise it prints the apt-get command to run).
+// Deps installs the Debian packages the build needs (as root; otherwise it
+// prints the apt-get command to run).
 func Deps(ctx context.Context) error {
-	return debpkg.Ensure(ctx, os.Stdout, packages...)
+	return debpkg.Ensure(ctx, os.Stdout, buildPackages...)
+}
+
+// bootDeps installs what the boot test needs beyond the build.
+func bootDeps(ctx context.Context) error {
+	mg.CtxDeps(ctx, Deps)
+	return debpkg.Ensure(ctx, os.Stdout, bootPackages...)
 }
 
 // corpusPackages are what the section-mismatch tests compare against: the
@@ -45,7 +55,7 @@ var corpusPackages = []string{"linux-image-6.12.117+deb12-amd64-unsigned"}
 // of internal/kernels (6.1 and 6.12 amd64 kbuild, 6.1 arm64 headers
 // downloaded and unpacked) and the 6.12 module corpus.
 func testDeps(ctx context.Context) error {
-	mg.CtxDeps(ctx, Deps)
+	mg.CtxDeps(ctx, bootDeps)
 	pkgs := append(kernels.Packages(), corpusPackages...)
 	if err := debpkg.Ensure(ctx, os.Stdout, pkgs...); err != nil {
 		return err
@@ -126,7 +136,7 @@ func Verify() error {
 // module, and checks that each init region was freed. The JSON results go to
 // e2e-report.json.
 func E2e(ctx context.Context) error {
-	mg.CtxDeps(ctx, Deps)
+	mg.CtxDeps(ctx, bootDeps)
 	k, err := kdir()
 	if err != nil {
 		return err
