@@ -118,7 +118,7 @@ func parseDirective(text string, pos Pos) (Directive, dirPos, *Error) {
 			}
 			k := ParseKind(name)
 			if k == KindInvalid {
-				return fail(start, suggest(name, KindNames(), "valid kinds: "), "unknown kind %q", name)
+				return fail(start, suggest(name, KindNames(), "valid kinds: "+strings.Join(KindNames(), ", ")), "unknown kind %q", name)
 			}
 			d.Kind = k
 			dp.kind = at(start)
@@ -127,7 +127,7 @@ func parseDirective(text string, pos Pos) (Directive, dirPos, *Error) {
 
 		o := optIndex(name)
 		if o < 0 {
-			return fail(start, suggest(name, optNames[:], "options: "+optionList+"; "), "unknown option %q", name)
+			return fail(start, suggest(name, optNames[:], "options: "+optionList), "unknown option %q", name)
 		}
 		if dp.opt[o].Line != 0 {
 			return fail(start, fmt.Sprintf("%s is already given at column %d", name, dp.opt[o].Col),
@@ -304,10 +304,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// suggest builds a hint: "did you mean X? " when a close match exists, then
-// prefix and the list of valid words.
-func suggest(got string, valid []string, prefix string) string {
-	hint := prefix + strings.Join(valid, ", ")
+// suggest builds a hint: "did you mean X? " when a word in valid is close to
+// got, then list (the valid words as the user should read them).
+func suggest(got string, valid []string, list string) string {
+	hint := list
 	if best := closest(got, valid); best != "" {
 		hint = "did you mean " + best + "? " + hint
 	}

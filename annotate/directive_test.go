@@ -163,6 +163,28 @@ func testParseDirectiveError(t *testing.T, in string, pos Pos, col int, msg, hin
 	}
 }
 
+// TestParseDirectiveHintsExact pins whole hints where a list of valid words
+// is built, so that no list is printed twice.
+func TestParseDirectiveHintsExact(t *testing.T) {
+	for _, tt := range []struct{ in, hint string }{
+		{"//go:init-section init initcall=nonsense", "levels: early, pure, core, postcore, arch, subsys, fs, rootfs, device, late"},
+		{"//go:init-section init initcall=devices", "did you mean device? levels: early, pure, core, postcore, arch, subsys, fs, rootfs, device, late"},
+		{"//go:init-section bogus", "valid kinds: init, exit, initdata, initconst, exitdata, ref, refdata, refconst"},
+		{"//go:init-section init foo", `options: initcall=LEVEL, entry, blob=PATH, reason="...", c=NAME`},
+		{"//go:init-section init initcal=x", `did you mean initcall? options: initcall=LEVEL, entry, blob=PATH, reason="...", c=NAME`},
+	} {
+		_, err := ParseDirective(tt.in, Pos{File: "f.c", Line: 1, Col: 1})
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Errorf("ParseDirective(%q) = %v, want *Error", tt.in, err)
+			continue
+		}
+		if e.Hint != tt.hint {
+			t.Errorf("ParseDirective(%q) hint:\n got %q\nwant %q", tt.in, e.Hint, tt.hint)
+		}
+	}
+}
+
 func TestErrorString(t *testing.T) {
 	e := &Error{Pos: Pos{File: "a.c", Line: 2, Col: 3}, Msg: "bad", Hint: "fix it"}
 	if got, want := e.Error(), "a.c:2:3: bad (hint: fix it)"; got != want {
