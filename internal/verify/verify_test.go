@@ -1,0 +1,172 @@
+package verify
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/initsec/initsec/internal/modfile"
+	"github.com/initsec/initsec/internal/report"
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// skipOrFail skips, or fails under CI=true, where every prerequisite is
+// installed.
+func skipOrFail(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true: "+format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
+// installedModules returns up to n modules of Debian's installed 6.1 and
+// 6.12 kernels (plain .ko and .ko.xz), spread over each tree.
+func installedModules(t *testing.T, n int) []string {
+	t.Helper()
+	var out []string
+	for _, tree := range []string{"/lib/modules/6.1.0-56-amd64/kernel", "/lib/modules/6.12.117+deb12-amd64/kernel"} {
+		files, errs := modfile.Expand([]string{tree})
+		if len(errs) > 0 || len(files) < n {
+			skipOrFail(t, "%s: %d modules, %v (install linux-image-amd64 and linux-image-6.12.117+deb12-amd64-unsigned)", tree, len(files), errs)
+		}
+		step := len(files) / n
+		for i := 0; i < n; i++ {
+			out = append(out, files[i*step])
+		}
+	}
+	return out
+}
+
+// TestParallelMatchesSequential checks many real modules on many workers
+// and on one: the results must be the same, in the order given. Under
+// -race this exercises the worker pool and the shared rule-set and
+// manifest caches.
+func TestParallelMatchesSequential(t *testing.T) {
+	files := installedModules(t, 40)
+	seq := Files(files, Options{Jobs: 1})
+	par := Files(files, Options{Jobs: 8})
+	if len(seq) != len(files) || len(par) != len(files) {
+		t.Fatalf("%d and %d results for %d files", len(seq), len(par), len(files))
+	}
+	rules := map[string]int{}
+	for i := range files {
+		if seq[i].Object != files[i] || par[i].Object != files[i] {
+			t.Errorf("result %d is for %s / %s, want %s", i, seq[i].Object, par[i].Object, files[i])
+		}
+		if seq[i].Err != nil {
+			t.Errorf("%s: %v", files[i], seq[i].Err)
+		}
+		if !reflect.DeepEqual(seq[i], par[i]) {
+			t.Errorf("%s: -j 1 gave %+v, -j 8 gave %+v", files[i], seq[i], par[i])
+		}
+		rules[seq[i].Rules]++
+	}
+	// Each object is checked by its own release's rules (vermagic).
+	if rules["6.1"] != 40 || rules["6.12"] != 40 {
+		t.Errorf("rule sets used: %v, want 40 objects each of 6.1 and 6.12", rules)
+	}
+	// -rules overrides the object's own release.
+	for _, r := range Files(files[:3], Options{Rules: mustRules(t, "7.0"), Jobs: 2}) {
+		if r.Rules != "7.0" {
+			t.Errorf("%s: checked with %q, want 7.0", r.Object, r.Rules)
+		}
+	}
+}
+
+// TestErrorsNameTheObject: an object that cannot be read or checked is an
+// error naming it, and the others are still checked.
+func TestErrorsNameTheObject(t *testing.T) {
+	good := installedModules(t, 1)[0]
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.ko")
+	os.WriteFile(garbage, []byte("not an ELF object"), 0o644)
+	missing := filepath.Join(dir, "missing.ko")
+	rs := Files([]string{garbage, good, missing}, Options{Jobs: 3})
+	for _, i := range []int{0, 2} {
+		if rs[i].Err == nil || !strings.Contains(rs[i].Err.Error(), rs[i].Object) {
+			t.Errorf("%s: err %v, want one naming the object", rs[i].Object, rs[i].Err)
+		}
+	}
+	if rs[1].Err != nil || rs[1].Rules == "" {
+		t.Errorf("%s beside broken objects: rules %q, err %v", good, rs[1].Rules, rs[1].Err)
+	}
+	if report.Errors(rs) != 2 {
+		t.Errorf("Errors = %d, want 2", report.Errors(rs))
+	}
+}
+
+// TestPlacementModes: "always" makes an object whose directory holds no
+// module an error, "auto" and "never" check only mismatches there, and a
+// manifest is checked against every object.
+func TestPlacementModes(t *testing.T) {
+	ko := filepath.Join(t.TempDir(), "m.ko")
+	b, err := modfile.ReadFile(installedModules(t, 1)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(ko, b, 0o644)
+
+	r := Files([]string{ko}, Options{Placement: "always"})[0]
+	if r.Err == nil || !strings.Contains(r.Err.Error(), ko) || !strings.Contains(r.Err.Error(), "obj-m") {
+		t.Errorf("always, no module: err %v, want one naming %s and the missing obj-m", r.Err, ko)
+	}
+	for _, mode := range []string{"", "auto", "never"} {
+		r := Files([]string{ko}, Options{Placement: mode})[0]
+		if r.Err != nil || r.Rules != "6.1" || slices.ContainsFunc(r.Findings, isPlacement) {
+			t.Errorf("placement %q: err %v, rules %q, findings %v", mode, r.Err, r.Rules, r.Findings)
+		}
+	}
+	m := &sectionrt.Manifest{Module: "m", Entries: []sectionrt.Expectation{
+		{Symbol: "no_such_symbol", Kind: "init", Section: ".init.text", File: "m.c", Line: 3, Col: 1},
+	}}
+	r = Files([]string{ko}, Options{Manifest: m})[0]
+	if r.Err != nil || !slices.ContainsFunc(r.Findings, func(f sectionrt.Finding) bool {
+		return f.Rule == sectionrt.RuleAbsent && f.Symbol == "no_such_symbol" && f.Annotation == filepath.Join(filepath.Dir(ko), "m.c:3:1")
+	}) {
+		t.Errorf("manifest: err %v, findings %+v; want no_such_symbol absent, at its annotation beside the object", r.Err, r.Findings)
+	}
+	if r := Files([]string{ko}, Options{Manifest: m, Placement: "never"})[0]; slices.ContainsFunc(r.Findings, isPlacement) {
+		t.Errorf("placement never with a manifest: %v", r.Findings)
+	}
+}
+
+func isPlacement(f sectionrt.Finding) bool { return strings.HasPrefix(f.Rule, "placement/") }
+
+// TestNoReleaseNoHeaders: an object without a vermagic takes the release
+// of the kernel headers; without those it is an error that says to choose
+// the rules, and -rules makes it checkable.
+func TestNoReleaseNoHeaders(t *testing.T) {
+	if _, err := exec.LookPath("gcc"); err != nil {
+		skipOrFail(t, "no gcc (install gcc)")
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "plain.c")
+	os.WriteFile(src, []byte("int plain(void) { return 1; }\n"), 0o644)
+	obj := filepath.Join(dir, "plain.o")
+	if out, err := exec.Command("gcc", "-c", "-o", obj, src).CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	t.Setenv("KDIR", filepath.Join(dir, "no-such-kdir"))
+	r := Files([]string{obj}, Options{})[0]
+	if r.Err == nil || !strings.Contains(r.Err.Error(), obj) || !strings.Contains(r.Err.Error(), "-rules") {
+		t.Errorf("no vermagic, no headers: err %v, want one naming the object and -rules", r.Err)
+	}
+	r = Files([]string{obj}, Options{Rules: mustRules(t, "6.12")})[0]
+	if r.Err != nil || r.Rules != "6.12" || len(r.Findings) != 0 {
+		t.Errorf("with -rules 6.12: %+v", r)
+	}
+}
+
+func mustRules(t *testing.T, v string) *sectionrt.RuleSet {
+	t.Helper()
+	rs, err := sectionrt.Rules(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
