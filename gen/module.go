@@ -92,10 +92,17 @@ func IsModuleDir(dir string) bool {
 }
 
 // FindModules returns every module directory at or below root, sorted.
-// Hidden directories, testdata and vendor are skipped.
+// Hidden directories, testdata and vendor are skipped. A root that is a
+// symbolic link to a directory is searched; links below it are not followed.
 func FindModules(root string) ([]string, error) {
 	var dirs []string
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+	walkRoot := root
+	if fi, err := os.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir does not follow a link given as its root; a trailing
+		// separator makes the kernel resolve it.
+		walkRoot = root + string(filepath.Separator)
+	}
+	err := filepath.WalkDir(walkRoot, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -103,7 +110,7 @@ func FindModules(root string) ([]string, error) {
 			return nil
 		}
 		name := d.Name()
-		if path != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "vendor") {
+		if path != walkRoot && (strings.HasPrefix(name, ".") || name == "testdata" || name == "vendor") {
 			return filepath.SkipDir
 		}
 		if IsModuleDir(path) {

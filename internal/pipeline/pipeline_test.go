@@ -43,6 +43,16 @@ func TestModuleDirs(t *testing.T) {
 	if _, err := ModuleDirs([]string{filepath.Join(root, "b", "notmod")}); err == nil || !strings.Contains(err.Error(), "no module directory") {
 		t.Errorf("ModuleDirs(notmod) error = %v", err)
 	}
+	// A symbolic link to a directory of modules is searched like the
+	// directory (filepath.WalkDir alone does not follow a root link).
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(filepath.Join(root, "b"), link); err != nil {
+		t.Fatal(err)
+	}
+	got, err = ModuleDirs([]string{link})
+	if err != nil || len(got) != 1 || got[0] != filepath.Join(link, "c") {
+		t.Errorf("ModuleDirs(link to b) = %v, %v; want [%s]", got, err, filepath.Join(link, "c"))
+	}
 }
 
 func TestReadBootExpect(t *testing.T) {
