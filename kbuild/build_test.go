@@ -213,17 +213,36 @@ func TestBuildMissingTools(t *testing.T) {
 	}
 }
 
+// TestBuildRejectsBadOptions: options make would misread, a module path
+// kbuild cannot build in and a KDIR that is no kbuild directory are refused
+// before make runs, with an error naming the fault. No real kbuild needed.
 func TestBuildRejectsBadOptions(t *testing.T) {
-	kdir := realKDIR(t)
+	kdir := fakeHeaders(t, t.TempDir(), "6.1.0-56-amd64", "x86", "6.1.192")
 	dir := writeModule(t, map[string]string{"Kbuild": "obj-m := hello.o\n", "hello.c": helloC})
-	for _, opts := range []Options{
-		{KDIR: kdir, Vars: []string{"NOEQUALS"}},
-		{KDIR: kdir, Vars: []string{"=x"}},
-		{KDIR: kdir, Arch: "x86 y"},
-		{KDIR: t.TempDir()},
+	spaced := filepath.Join(t.TempDir(), "my module")
+	writeFile(t, filepath.Join(spaced, "Kbuild"), "obj-m := hello.o\n")
+	notKbuild := t.TempDir()
+	for _, tc := range []struct {
+		dir  string
+		opts Options
+		want string
+	}{
+		{dir, Options{KDIR: kdir, Vars: []string{"NOEQUALS"}}, `make variable "NOEQUALS": want NAME=VALUE`},
+		{dir, Options{KDIR: kdir, Vars: []string{"=x"}}, `make variable "=x"`},
+		{dir, Options{KDIR: kdir, Vars: []string{"A=b\nc"}}, "on one line"},
+		{dir, Options{KDIR: kdir, Arch: "x86 y"}, `option Arch "x86 y": contains white space`},
+		{dir, Options{KDIR: notKbuild}, notKbuild + ": not a kbuild directory: no Makefile"},
+		{spaced, Options{KDIR: kdir}, "kbuild cannot handle white space"},
+		{filepath.Join(dir, "hello.c"), Options{KDIR: kdir}, "not a directory"},
+		{filepath.Join(dir, "nope"), Options{KDIR: kdir}, "no such file or directory"},
 	} {
-		if _, err := Build(testCtx(t), dir, opts); err == nil {
-			t.Errorf("Build with %+v: want an error", opts)
+		_, err := Build(testCtx(t), tc.dir, tc.opts)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Build(%s, %+v) = %v, want an error containing %q", tc.dir, tc.opts, err, tc.want)
+		}
+		var be *BuildError
+		if errors.As(err, &be) {
+			t.Errorf("Build(%s, %+v) ran make: %v", tc.dir, tc.opts, err)
 		}
 	}
 }
