@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -122,8 +123,11 @@ func Verify() error {
 		return err
 	}
 	failing, err := pipeline.VerifyAll(dirs, os.Stdout)
-	if err != nil {
+	if errors.Is(err, pipeline.ErrNotBuilt) {
 		return fmt.Errorf("%w (hint: run `go run mage.go build` first)", err)
+	}
+	if err != nil {
+		return err
 	}
 	if failing > 0 {
 		return mg.Fatalf(1, "initsec: %d finding(s)", failing)

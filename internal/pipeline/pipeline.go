@@ -6,12 +6,14 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/initsec/initsec/annotate"
 	"github.com/initsec/initsec/gen"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/sectionrt"
@@ -124,7 +126,7 @@ func Generate(dirs []string, log io.Writer) error {
 	for _, d := range dirs {
 		_, changes, err := gen.Generate(d)
 		if err != nil {
-			return fmt.Errorf("generate %s:\n%w", d, err)
+			return stageError("generate", d, err)
 		}
 		for _, c := range changes {
 			fmt.Fprintf(log, "initsec: %s %s\n", c.Action, filepath.Join(d, c.Path))
@@ -140,6 +142,10 @@ func BuildAll(ctx context.Context, dirs []string, opts kbuild.Options, log io.Wr
 	for _, d := range dirs {
 		res, err := BuildAndVerify(ctx, d, opts, log)
 		if err != nil {
+			var el annotate.ErrorList
+			if errors.As(err, &el) {
+				return failing, stageError("generate", d, el)
+			}
 			return failing, err
 		}
 		for _, f := range res.Findings {
@@ -151,6 +157,10 @@ func BuildAll(ctx context.Context, dirs []string, opts kbuild.Options, log io.Wr
 	return failing, nil
 }
 
+// ErrNotBuilt is wrapped by VerifyAll's error when a module's .ko does not
+// exist, so that callers can name the command that builds it.
+var ErrNotBuilt = errors.New("module not built")
+
 // VerifyAll checks the built module of each directory (see CheckObject),
 // printing findings to log, and returns how many are not notes.
 func VerifyAll(dirs []string, log io.Writer) (int, error) {
@@ -158,11 +168,13 @@ func VerifyAll(dirs []string, log io.Writer) (int, error) {
 	for _, d := range dirs {
 		m, err := gen.Load(d)
 		if err != nil {
-			return failing, fmt.Errorf("verify %s:\n%w", d, err)
+			return failing, stageError("verify", d, err)
 		}
 		ko := filepath.Join(d, m.Name+".ko")
-		if _, err := os.Stat(ko); err != nil {
-			return failing, fmt.Errorf("verify %s: %w (hint: build it first)", d, err)
+		if _, err := os.Stat(ko); errors.Is(err, os.ErrNotExist) {
+			return failing, fmt.Errorf("verify %s: %s: %w", d, ko, ErrNotBuilt)
+		} else if err != nil {
+			return failing, fmt.Errorf("verify %s: %w", d, err)
 		}
 		fs, err := CheckObject(ko, gen.Manifest(m))
 		if err != nil {
@@ -176,4 +188,24 @@ func VerifyAll(dirs []string, log io.Writer) (int, error) {
 		}
 	}
 	return failing, nil
+}
+
+// stageError wraps err with the stage and module directory. Annotation
+// errors carry positions relative to the module directory; they are made
+// relative to the working directory (dir/file:line:col), one per line, so
+// that editors and CI can open them.
+func stageError(stage, dir string, err error) error {
+	var el annotate.ErrorList
+	if !errors.As(err, &el) {
+		return fmt.Errorf("%s %s: %w", stage, dir, err)
+	}
+	rel := make(annotate.ErrorList, len(el))
+	for i, e := range el {
+		c := *e
+		if c.Pos.File != "" && !filepath.IsAbs(c.Pos.File) {
+			c.Pos.File = filepath.Join(dir, c.Pos.File)
+		}
+		rel[i] = &c
+	}
+	return fmt.Errorf("%s %s:\n%w", stage, dir, rel)
 }

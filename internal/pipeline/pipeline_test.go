@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,5 +126,37 @@ MODULE_LICENSE("GPL");
 	// With mismatches fatal (the default), kbuild's own modpost stops the build.
 	if _, err := BuildAndVerify(context.Background(), dir, kbuild.Options{KDIR: kdir}, &log); err == nil {
 		t.Error("build with fatal mismatches succeeded")
+	}
+}
+
+// TestMultiDirErrors: the functions behind the Mage targets report an
+// annotation error at dir/file:line:col with its hint, and a module that
+// is not built as ErrNotBuilt (the only case where "build it first" helps).
+func TestMultiDirErrors(t *testing.T) {
+	root := t.TempDir()
+	bad := filepath.Join(root, "bad")
+	write(t, filepath.Join(bad, "Kbuild"), "obj-m += bad.o\n")
+	write(t, filepath.Join(bad, "bad.c"), "//go:init-section initt\nstatic int x = 1;\n#include \"bad.initsec.h\"\n")
+	good := filepath.Join(root, "good")
+	write(t, filepath.Join(good, "Kbuild"), "obj-m += good.o\n")
+	write(t, filepath.Join(good, "good.c"), "//go:init-section init initcall=device\nstatic int good_init(void) { return 0; }\n#include \"good.initsec.h\"\n")
+
+	wantPos := filepath.Join(bad, "bad.c") + `:1:19: unknown kind "initt" (hint: did you mean init?`
+	var log strings.Builder
+	err := Generate([]string{bad}, &log)
+	if err == nil || !strings.Contains(err.Error(), "\n"+wantPos) {
+		t.Errorf("Generate(bad) = %v, want a line starting %q", err, wantPos)
+	}
+	_, err = VerifyAll([]string{bad}, &log)
+	if err == nil || !strings.Contains(err.Error(), "\n"+wantPos) || errors.Is(err, ErrNotBuilt) {
+		t.Errorf("VerifyAll(bad) = %v, want a line starting %q, not ErrNotBuilt", err, wantPos)
+	}
+	_, err = BuildAll(context.Background(), []string{bad}, kbuild.Options{}, &log)
+	if err == nil || !strings.Contains(err.Error(), "\n"+wantPos) {
+		t.Errorf("BuildAll(bad) = %v, want a line starting %q", err, wantPos)
+	}
+	_, err = VerifyAll([]string{good}, &log)
+	if !errors.Is(err, ErrNotBuilt) || !strings.Contains(err.Error(), filepath.Join(good, "good.ko")) {
+		t.Errorf("VerifyAll(good, not built) = %v, want ErrNotBuilt naming good.ko", err)
 	}
 }

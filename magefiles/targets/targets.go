@@ -25,6 +25,7 @@ package targets
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -70,8 +71,11 @@ func Verify() error {
 		return err
 	}
 	failing, err := pipeline.VerifyAll(dirs, os.Stdout)
-	if err != nil {
+	if errors.Is(err, pipeline.ErrNotBuilt) {
 		return fmt.Errorf("%w (hint: run `mage initsec:build` first)", err)
+	}
+	if err != nil {
+		return err
 	}
 	if failing > 0 {
 		return mg.Fatalf(1, "initsec: %d finding(s)", failing)
