@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -257,8 +258,7 @@ func TestTimeoutKillsQEMU(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	args := []string{"-accel", "tcg", "-nodefaults", "-display", "none", "-serial", "stdio", "-no-reboot", "-m", "256",
-		"-kernel", kernels[0], "-initrd", initrd, "-append", "console=ttyS0 panic=0"}
+	args := hangingQEMUArgs(kernels[0], initrd)
 	start := time.Now()
 	_, err = runQEMU(context.Background(), qemu, args, "nonce", 3*time.Second, nil)
 	if took := time.Since(start); took > 10*time.Second {
@@ -268,6 +268,105 @@ func TestTimeoutKillsQEMU(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	t.Log(err)
+	if pids := processesWith(t, initrd); len(pids) > 0 {
+		t.Errorf("QEMU still running after the timeout: pids %v", pids)
+	}
+
+	// Cancelling the context kills QEMU as well.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start = time.Now()
+	_, err = runQEMU(ctx, qemu, args, "nonce", time.Minute, nil)
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("runQEMU took %v with a context ending after 2s", took)
+	}
+	if err == nil || !strings.Contains(err.Error(), "QEMU killed: context deadline exceeded") {
+		t.Fatalf("err = %v", err)
+	}
+	if pids := processesWith(t, initrd); len(pids) > 0 {
+		t.Errorf("QEMU still running after the context ended: pids %v", pids)
+	}
+}
+
+// TestQEMUDiesWithParent kills a process that runs QEMU (this test binary,
+// run again) and checks that QEMU goes with it rather than running on.
+func TestQEMUDiesWithParent(t *testing.T) {
+	if initrd := os.Getenv("BOOTTEST_ORPHAN_INITRD"); initrd != "" {
+		// The child: run QEMU until killed.
+		runQEMU(context.Background(), os.Getenv("BOOTTEST_ORPHAN_QEMU"), hangingQEMUArgs(os.Getenv("BOOTTEST_ORPHAN_KERNEL"), initrd), "nonce", time.Minute, nil)
+		return
+	}
+	if testing.Short() {
+		t.Skip("runs QEMU (-short)")
+	}
+	qemu, err := findQEMU("")
+	if err != nil {
+		skipOrFail(t, "%v", err)
+	}
+	kernels, _ := filepath.Glob("/boot/vmlinuz-*")
+	if len(kernels) == 0 {
+		skipOrFail(t, "no /boot/vmlinuz-*: install the Debian package linux-image-amd64")
+	}
+	initrd := filepath.Join(t.TempDir(), "initrd")
+	f, err := os.Create(initrd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeInitramfs(f, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	child := exec.Command(os.Args[0], "-test.run=^TestQEMUDiesWithParent$")
+	child.Env = append(os.Environ(), "BOOTTEST_ORPHAN_INITRD="+initrd, "BOOTTEST_ORPHAN_QEMU="+qemu, "BOOTTEST_ORPHAN_KERNEL="+kernels[0])
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer child.Process.Kill()
+	var running []string
+	for deadline := time.Now().Add(30 * time.Second); len(running) == 0 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		running = processesWith(t, initrd) // QEMU (the child has it in its environment only)
+	}
+	if len(running) == 0 {
+		t.Fatalf("QEMU did not start: processes %v", running)
+	}
+	child.Process.Kill()
+	child.Wait()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if running = processesWith(t, initrd); len(running) == 0 {
+			return
+		}
+	}
+	for _, pid := range running {
+		if n, err := strconv.Atoi(pid); err == nil {
+			syscall.Kill(n, syscall.SIGKILL)
+		}
+	}
+	t.Fatalf("QEMU (pids %v) still running 10s after the process that started it was killed", running)
+}
+
+// hangingQEMUArgs boots kernel with an initramfs without /init: the kernel
+// panics, and with panic=0 waits forever.
+func hangingQEMUArgs(kernel, initrd string) []string {
+	return []string{"-accel", "tcg", "-nodefaults", "-display", "none", "-serial", "stdio", "-no-reboot", "-m", "256",
+		"-kernel", kernel, "-initrd", initrd, "-append", "console=ttyS0 panic=0"}
+}
+
+// processesWith returns the pids of the processes whose command line
+// contains s.
+func processesWith(t *testing.T, s string) []string {
+	t.Helper()
+	cmdlines, err := filepath.Glob("/proc/[0-9]*/cmdline")
+	if err != nil || len(cmdlines) == 0 {
+		t.Fatalf("cannot list processes: %v", err)
+	}
+	var pids []string
+	for _, p := range cmdlines {
+		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), s) {
+			pids = append(pids, filepath.Base(filepath.Dir(p)))
+		}
+	}
+	return pids
 }
 
 // stampWriter prefixes each write (one console line) with the time since

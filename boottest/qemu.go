@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/initsec/initsec/boottest/internal/wire"
@@ -37,6 +38,10 @@ func runQEMU(ctx context.Context, qemu string, args []string, nonce string, time
 		log = io.Discard
 	}
 	cmd := exec.Command(qemu, args...)
+	// Killed by the kernel when this process dies (a test binary ended by
+	// go test's -timeout, a cancelled CI job): an orphaned QEMU would keep
+	// a core busy under TCG with no one reading its console.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return out, err
