@@ -53,41 +53,47 @@ func (s Source) Trailer() string {
 // obj-m += hello.o, obj-m := a.o b.o, obj-$(CONFIG_FOO) += foo.o
 var objmRE = regexp.MustCompile(`^\s*obj-(?:m|\$\([A-Z0-9_]+\))\s*[:+]?=\s*(.*)$`)
 
-// moduleNames reads obj-m lines from the kbuild file in dir.
-func moduleNames(dir string) (names []string, file string, err error) {
+// moduleNames reads obj-m lines from the kbuild file in dir. pos[i] is
+// where names[i] is written, in file.
+func moduleNames(dir string) (names []string, pos []annotate.Pos, file string, err error) {
 	for _, f := range []string{"Kbuild", "Makefile"} {
 		data, err := os.ReadFile(filepath.Join(dir, f))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return nil, "", err
+			return nil, nil, "", err
 		}
 		sc := bufio.NewScanner(bytes.NewReader(data))
-		for sc.Scan() {
-			m := objmRE.FindStringSubmatch(sc.Text())
+		for line := 1; sc.Scan(); line++ {
+			text := sc.Text()
+			m := objmRE.FindStringSubmatchIndex(text)
 			if m == nil {
 				continue
 			}
-			for _, w := range strings.Fields(m[1]) {
+			off := m[2]
+			for _, w := range strings.Fields(text[off:]) {
+				col := off + strings.Index(text[off:], w) + 1
+				off = col - 1 + len(w)
 				if strings.HasPrefix(w, "#") {
 					break
 				}
 				if strings.HasSuffix(w, ".o") {
 					names = append(names, strings.TrimSuffix(w, ".o"))
+					pos = append(pos, annotate.Pos{File: f, Line: line, Col: col})
 				}
 			}
 		}
 		if len(names) > 0 {
-			return names, f, nil
+			return names, pos, f, nil
 		}
 	}
-	return nil, "", nil
+	return nil, nil, "", nil
 }
 
 // IsModuleDir reports whether dir has a Kbuild or Makefile naming an obj-m.
 func IsModuleDir(dir string) bool {
-	names, _, err := moduleNames(dir)
+	names, _, _, err := moduleNames(dir)
 	return err == nil && len(names) > 0
 }
 
@@ -130,7 +136,7 @@ func Load(dir string) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, kb, err := moduleNames(abs)
+	names, pos, kb, err := moduleNames(abs)
 	if err != nil {
 		return nil, fmt.Errorf("read kbuild file: %w", err)
 	}
@@ -138,7 +144,11 @@ func Load(dir string) (*Module, error) {
 		return nil, fmt.Errorf("%s: no Kbuild or Makefile with an obj-m line (hint: add \"obj-m += NAME.o\" to %s)", dir, filepath.Join(dir, "Kbuild"))
 	}
 	if len(names) > 1 {
-		return nil, fmt.Errorf("%s: %s builds several modules (%s); initsec handles one module per directory (hint: move each module to its own directory)", dir, kb, strings.Join(names, ", "))
+		return nil, annotate.ErrorList{{
+			Pos:  pos[1],
+			Msg:  fmt.Sprintf("second module %s in %s (it builds %s); initsec handles one module per directory", names[1], kb, strings.Join(names, ", ")),
+			Hint: "move each module to its own directory, with its own " + kb,
+		}}
 	}
 	m := &Module{Dir: abs, Name: names[0], Kbuild: kb}
 	entries, err := os.ReadDir(abs)
