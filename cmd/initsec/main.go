@@ -2,13 +2,13 @@
 // annotations to the compiler, builds kernel modules with kbuild, verifies
 // that every annotated symbol sits in the section it was meant for and that
 // nothing resident refers to init or exit memory (modpost's section-mismatch
-// rules of 6.1, 6.12 and 6.19), and scaffolds new drivers.
+// rules of 6.1, 6.12, 6.19 and 7.0), and scaffolds new drivers.
 //
 // Usage:
 //
 //	initsec generate [-check] [dir...]
 //	initsec build [flags] [dir...]
-//	initsec verify [-format text|modpost|json|sarif] [-rules 6.1|6.12|6.19|7.0] [-manifest file.json] [-j N] file-or-dir...
+//	initsec verify [-format text|modpost|json|sarif] [-rules 6.1|6.12|6.19|7.0] [-manifest file.json] [-placement auto|always|never] [-j N] file-or-dir...
 //	initsec new [-template misc|platform|pci|minimal] [-module-path P] [-dir D] NAME
 //
 // Exit status: 0 clean, 1 findings (or stale files with generate -check),

@@ -65,6 +65,14 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"verify", "-manifest", filepath.Join(dir, "nope.json"), garbage}, exitError, "nope.json"},
 		{[]string{"build", "-h"}, exitOK, "Usage: initsec build"},
 	}
+	// generate -h names every kind of file gen writes, and where.
+	for _, f := range []string{"foo.initsec.h", "foo.h.initsec.h", "Kbuild.initsec", "initsec/initsec_gen.go", "initsec/initsec_gen_test.go", "_initsec_blob.S", "_initsec_data.c", "_initsec_data.h", "tables/"} {
+		cases = append(cases, struct {
+			args []string
+			want int
+			out  string
+		}{[]string{"generate", "-h"}, exitOK, f})
+	}
 	for _, tc := range cases {
 		var stdout, stderr bytes.Buffer
 		got := run(&stdout, &stderr, tc.args)
