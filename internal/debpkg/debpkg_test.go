@@ -3,17 +3,29 @@ package debpkg
 import (
 	"context"
 	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 )
 
+// skipOrFail skips, except under CI=true, where CI runs on Debian with
+// what mage installs and a missing tool or package is a failure.
+func skipOrFail(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true: "+format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
 func needDpkg(t *testing.T) {
 	t.Helper()
 	if _, err := exec.LookPath("dpkg-query"); err != nil {
-		t.Skip("not a Debian system: no dpkg-query")
+		skipOrFail(t, "not a Debian system: no dpkg-query")
 	}
 }
 
@@ -49,7 +61,7 @@ func TestResolve(t *testing.T) {
 	needDpkg(t)
 	const meta = "linux-headers-amd64"
 	if missing, err := Installed(meta); err != nil || len(missing) > 0 {
-		t.Skipf("%s not installed", meta)
+		skipOrFail(t, "%s not installed (go run mage.go deps): %q, %v", meta, missing, err)
 	}
 	deps, err := Resolve(meta)
 	if err != nil {
@@ -124,5 +136,48 @@ func TestNoDpkg(t *testing.T) {
 	}
 	if _, err := Resolve("dpkg"); !errors.Is(err, ErrNoDpkg) {
 		t.Errorf("Resolve: err = %v, want ErrNoDpkg", err)
+	}
+}
+
+// TestEnsureAsRoot runs Ensure as root against a fake apt-get that records
+// its arguments and installs nothing: update runs once per process, install
+// gets exactly the missing packages after "--", and a package still missing
+// afterwards is an error naming it.
+func TestEnsureAsRoot(t *testing.T) {
+	needDpkg(t)
+	dir := t.TempDir()
+	log := filepath.Join(dir, "log")
+	fake := filepath.Join(dir, "apt-get")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\necho \"$DEBIAN_FRONTEND $*\" >> "+log+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	oldApt, oldEuid, oldUpdated := aptGet, geteuid, aptUpdated
+	aptGet, geteuid, aptUpdated = fake, func() int { return 0 }, false
+	t.Cleanup(func() { aptGet, geteuid, aptUpdated = oldApt, oldEuid, oldUpdated })
+
+	for range 2 {
+		err := Ensure(context.Background(), nil, "dpkg", nonexistent)
+		if err == nil || !strings.Contains(err.Error(), "still not installed: "+nonexistent) {
+			t.Errorf("Ensure = %v, want the package still missing", err)
+		}
+	}
+	got, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "noninteractive update\n" +
+		"noninteractive install -y --no-install-recommends -- " + nonexistent + "\n" +
+		"noninteractive install -y --no-install-recommends -- " + nonexistent + "\n"
+	if string(got) != want {
+		t.Errorf("apt-get calls:\n%s\nwant:\n%s", got, want)
+	}
+
+	// A failing apt-get is an error naming the command.
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\nexit 100\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err = Ensure(context.Background(), nil, nonexistent)
+	if err == nil || !strings.Contains(err.Error(), "apt-get install -y --no-install-recommends -- "+nonexistent) {
+		t.Errorf("Ensure with failing apt-get = %v", err)
 	}
 }
