@@ -1,21 +1,9 @@
 package sectionrt
 
-import (
-	"os"
-	"path/filepath"
-	"testing"
-)
+import "testing"
 
 func TestPredictMemoryHello(t *testing.T) {
-	ko := filepath.Join("..", "examples", "hello", "hello.ko")
-	if _, err := os.Stat(ko); err != nil {
-		t.Skipf("%s not built (go run mage.go build): %v", ko, err)
-	}
-	o, err := Open(ko)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer o.Close()
+	o := openHello(t)
 	with := PredictMemory(o, true)
 	without := PredictMemory(o, false)
 	var initSecs, exitSecs uint64
@@ -46,12 +34,7 @@ func TestPredictMemoryHello(t *testing.T) {
 // object's own symbol table: one Elf64_Sym, the name and a type byte for
 // every named symbol in a resident allocated section, plus symbol 0.
 func TestPredictMemoryKallsyms(t *testing.T) {
-	ko := filepath.Join("..", "examples", "hello", "hello.ko")
-	o, err := Open(ko)
-	if err != nil {
-		t.Skipf("%s: %v", ko, err)
-	}
-	defer o.Close()
+	o := openHello(t)
 	var n, names uint64 = 1, 1
 	for _, s := range o.Symbols() {
 		if s.Name == "" || s.Section == "" || s.Section == ".modinfo" || s.Section == "__versions" {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,6 +26,10 @@ func TestScripts(t *testing.T) {
 	kdir, kerr := kbuild.FindKDIR()
 	if kerr != nil && os.Getenv("CI") == "true" {
 		t.Fatalf("CI=true but no kernel build directory: %v", kerr)
+	}
+	// verify_mismatch.txtar skips without gcc; CI must run it.
+	if _, err := exec.LookPath("gcc"); err != nil && os.Getenv("CI") == "true" {
+		t.Fatalf("CI=true but no gcc: %v", err)
 	}
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
