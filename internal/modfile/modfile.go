@@ -242,8 +242,10 @@ func decompress(c Compression, src io.Reader, size int64, name string) ([]byte, 
 	)
 	switch c {
 	case XZ:
-		// DictCap bounds the decoder's window; the kernel's xz modules
-		// use 1 MiB (scripts/xz_wrap.sh --lzma2=dict=1MiB, or 2 MiB).
+		// The decoder allocates the dictionary its stream header names
+		// (the kernel's xz modules: 1 or 2 MiB, scripts/xz_wrap.sh; xz
+		// allows up to 1.5 GiB) and DictCap cannot lower that; the
+		// memory actually touched is bounded by the output, capped below.
 		dec, err = xz.ReaderConfig{SingleStream: false}.NewReader(src)
 	case Zstd:
 		var z *zstd.Decoder
