@@ -154,7 +154,7 @@ func declAlign(text string) (int, error) {
 func goDirectiveFiles(dir string, names []string) annotate.ErrorList {
 	var errs annotate.ErrorList
 	for _, name := range names {
-		src, err := os.ReadFile(filepath.Join(dir, name))
+		src, err := readRegular(filepath.Join(dir, name))
 		if err != nil || !bytes.Contains(src, []byte("//go:init-section")) {
 			continue
 		}

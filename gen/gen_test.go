@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/initsec/initsec/annotate"
 )
@@ -488,6 +490,35 @@ func TestLoadKbuildErrors(t *testing.T) {
 		if !errors.As(err, &el) || len(el) != 1 || el[0].Pos.String() != tc.pos ||
 			!strings.Contains(el[0].Msg, "second module "+tc.name) || el[0].Hint == "" {
 			t.Errorf("Load(%q) = %v, want %s: second module %s, with a hint", tc.content, err, tc.pos, tc.name)
+		}
+	}
+}
+
+// TestLoadUnreadableSources: a FIFO (reading it would block forever) or a
+// broken symbolic link among the module's .c files is an error naming it,
+// not a hang or a bare "no such file".
+func TestLoadUnreadableSources(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		make func(p string) error
+		want string
+	}{
+		{"fifo.c", func(p string) error { return syscall.Mkfifo(p, 0o644) }, "fifo.c: not a regular file (hint: "},
+		{"dangling.c", func(p string) error { return os.Symlink("nowhere.c", p) }, "dangling.c: broken symbolic link"},
+	} {
+		dir := copyDir(t, filepath.Join("testdata", "modules", "hello"))
+		if err := tc.make(filepath.Join(dir, tc.name)); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { _, err := Load(dir); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, tc.want)) {
+				t.Errorf("Load with %s = %v, want %q", tc.name, err, tc.want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Load with %s did not return", tc.name)
 		}
 	}
 }

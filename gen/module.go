@@ -57,7 +57,7 @@ var objmRE = regexp.MustCompile(`^\s*obj-(?:m|\$\([A-Z0-9_]+\))\s*[:+]?=\s*(.*)$
 // where names[i] is written, in file.
 func moduleNames(dir string) (names []string, pos []annotate.Pos, file string, err error) {
 	for _, f := range []string{"Kbuild", "Makefile"} {
-		data, err := os.ReadFile(filepath.Join(dir, f))
+		data, err := readRegular(filepath.Join(dir, f))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -171,9 +171,9 @@ func Load(dir string) (*Module, error) {
 		if ext != ".c" && ext != ".h" {
 			continue
 		}
-		src, err := os.ReadFile(filepath.Join(abs, name))
+		src, err := readRegular(filepath.Join(abs, name))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w (hint: initsec reads every .c and .h file of the module directory; remove or rename it)", filepath.Join(dir, name), err)
 		}
 		anns, err := annotate.ScanC(name, src)
 		var el annotate.ErrorList
@@ -245,4 +245,24 @@ func Load(dir string) (*Module, error) {
 		return nil, errs
 	}
 	return m, nil
+}
+
+// errNotRegular is returned by readRegular for a FIFO, device or socket,
+// which reading could block on or never finish.
+var errNotRegular = errors.New("not a regular file")
+
+// readRegular reads the file at path, following symbolic links, if it is
+// a regular file.
+func readRegular(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		if _, lerr := os.Lstat(path); lerr == nil {
+			return nil, fmt.Errorf("broken symbolic link: %w", err)
+		}
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
+	return os.ReadFile(path)
 }
