@@ -522,3 +522,32 @@ func TestLoadUnreadableSources(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteAtomic: a target whose name is near NAME_MAX (255) is written
+// (the temporary file beside it must not be longer), no temporary file is
+// left behind, and an error names the target, not the temporary file.
+func TestWriteAtomic(t *testing.T) {
+	dir := t.TempDir()
+	long := filepath.Join(dir, strings.Repeat("a", 240)+".initsec.h")
+	if err := writeAtomic(long, []byte("x\n")); err != nil {
+		t.Fatalf("writeAtomic(%d-byte name): %v", len(filepath.Base(long)), err)
+	}
+	if b, err := os.ReadFile(long); err != nil || string(b) != "x\n" {
+		t.Errorf("read back %q, %v", b, err)
+	}
+	target := filepath.Join(dir, "Kbuild.initsec")
+	if err := os.Mkdir(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(target, "keep"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := writeAtomic(target, []byte("x\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), "write "+target+": ") || strings.Contains(err.Error(), ".tmp") {
+		t.Errorf("writeAtomic over a directory = %v, want an error naming %s only", err, target)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 2 {
+		t.Errorf("left in %s: %v", dir, ents)
+	}
+}

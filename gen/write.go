@@ -127,13 +127,30 @@ func Write(m *Module, files []File) ([]Change, error) {
 }
 
 // writeAtomic writes data to a temporary file beside path and renames it
-// into place, so a reader never sees a half-written file.
+// into place, so a reader never sees a half-written file. The temporary
+// name is short (a target name near NAME_MAX still fits) and matches no
+// generated-file pattern; errors name the target, not the temporary file.
 func writeAtomic(path string, data []byte) error {
+	if err := writeTemp(path, data); err != nil {
+		var pe *fs.PathError
+		var le *os.LinkError
+		switch {
+		case errors.As(err, &pe):
+			err = pe.Err
+		case errors.As(err, &le):
+			err = le.Err
+		}
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func writeTemp(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	tmp, err := os.CreateTemp(dir, ".initsec-*.tmp")
 	if err != nil {
 		return err
 	}
