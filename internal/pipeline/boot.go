@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -52,17 +53,52 @@ func readBootExpect(dir string) (BootExpect, error) {
 	if err != nil {
 		return e, err
 	}
+	name := filepath.Join(dir, BootFile)
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil {
-		return e, fmt.Errorf("%s: %w", filepath.Join(dir, BootFile), err)
+	err = dec.Decode(&e)
+	if err == nil && dec.More() {
+		off := dec.InputOffset()
+		for off < int64(len(data)) && strings.IndexByte(" \t\r\n", data[off]) >= 0 {
+			off++
+		}
+		return e, fmt.Errorf("%s:%s: unexpected text after the JSON object (hint: the file holds one object)", name, lineCol(data, off))
+	}
+	if err != nil {
+		const hint = "(hint: one object with keys init_message, exit_message, init_errno, unload_fails)"
+		// Point at the fault where the decoder says where it is.
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return e, fmt.Errorf("%s:%s: %w %s", name, lineCol(data, se.Offset-1), err, hint)
+		case errors.As(err, &te):
+			return e, fmt.Errorf("%s:%s: %w %s", name, lineCol(data, te.Offset-1), err, hint)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return e, fmt.Errorf("%s:%s: %w %s", name, lineCol(data, int64(len(data))), err, hint)
+		}
+		return e, fmt.Errorf("%s: %w %s", name, err, hint)
 	}
 	if e.InitErrno != "" {
 		if _, ok := errnos[e.InitErrno]; !ok {
-			return e, fmt.Errorf("%s: unknown init_errno %q", filepath.Join(dir, BootFile), e.InitErrno)
+			known := make([]string, 0, len(errnos))
+			for k := range errnos {
+				known = append(known, k)
+			}
+			sort.Strings(known)
+			return e, fmt.Errorf("%s: unknown init_errno %q (hint: one of %s)", name, e.InitErrno, strings.Join(known, ", "))
 		}
 	}
 	return e, nil
+}
+
+// lineCol turns a byte offset of data into "line:col", both 1-based.
+func lineCol(data []byte, off int64) string {
+	off = max(0, min(off, int64(len(data))))
+	before := string(data[:off])
+	line := 1 + strings.Count(before, "\n")
+	col := int(off) - strings.LastIndexByte(before, '\n')
+	return fmt.Sprintf("%d:%d", line, col)
 }
 
 // BootOptions configures Boot.

@@ -67,10 +67,18 @@ func TestReadBootExpect(t *testing.T) {
 	if err != nil || e.InitMessage != "x: up" || errnos[e.InitErrno] != syscall.ENODEV {
 		t.Fatalf("got %+v, %v", e, err)
 	}
-	for _, bad := range []string{`{"init_errno":"EWHAT"}`, `{"typo":1}`, `{`} {
-		write(t, filepath.Join(dir, BootFile), bad)
-		if _, err := readBootExpect(dir); err == nil || !strings.Contains(err.Error(), BootFile) {
-			t.Errorf("%s: error %v, want one naming %s", bad, err, BootFile)
+	name := filepath.Join(dir, BootFile)
+	for _, tc := range []struct{ bad, want string }{
+		{`{"init_errno":"EWHAT"}`, name + `: unknown init_errno "EWHAT" (hint: one of EBUSY, EEXIST,`},
+		{`{"typo":1}`, name + `: json: unknown field "typo" (hint: one object with keys init_message,`},
+		{"{\n  \"init_message\": \"a\",\n  \"exit_message\": 3\n}", name + ":3:19: json: cannot unmarshal number"},
+		{"{\n  \"init_message\" \"a\"}", name + ":2:18: invalid character"},
+		{`{`, name + ":1:2: unexpected EOF"},
+		{`{"init_message":"a"} {"init_message":"b"}`, name + ":1:22: unexpected text after the JSON object"},
+	} {
+		write(t, name, tc.bad)
+		if _, err := readBootExpect(dir); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want one starting %q", tc.bad, err, tc.want)
 		}
 	}
 }
