@@ -551,3 +551,52 @@ func TestWriteAtomic(t *testing.T) {
 		t.Errorf("left in %s: %v", dir, ents)
 	}
 }
+
+// TestTrailerKeptWithoutDirectives: when the last directive of a file that
+// still includes its trailer goes, the trailer stays (empty of
+// declarations) so the include keeps compiling; a file that does not
+// include it gets none.
+func TestTrailerKeptWithoutDirectives(t *testing.T) {
+	dir := copyDir(t, filepath.Join("testdata", "modules", "hello"))
+	if _, _, err := Generate(dir); err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(dir, "hello.c")
+	data, _ := os.ReadFile(src)
+	var kept []string
+	for _, l := range strings.SplitAfter(string(data), "\n") {
+		if !strings.HasPrefix(l, "//go:init-section") {
+			kept = append(kept, l)
+		}
+	}
+	if err := os.WriteFile(src, []byte(strings.Join(kept, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, changes, err := Generate(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range changes {
+		if c.Path == "hello.initsec.h" && c.Action == "remove" {
+			t.Fatal("trailer removed although hello.c still includes it")
+		}
+	}
+	tr, err := os.ReadFile(filepath.Join(dir, "hello.initsec.h"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(tr), HeaderC) || strings.Contains(string(tr), "__init") {
+		t.Errorf("trailer without directives:\n%s", tr)
+	}
+	// Without the include, the trailer is no longer needed and goes.
+	data, _ = os.ReadFile(src)
+	if err := os.WriteFile(src, []byte(strings.Replace(string(data), "#include \"hello.initsec.h\"\n", "", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Generate(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "hello.initsec.h")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("trailer kept although nothing includes it: %v", err)
+	}
+}

@@ -184,11 +184,17 @@ func Load(dir string) (*Module, error) {
 		case err != nil:
 			return nil, err
 		}
-		if len(anns) == 0 {
-			continue
-		}
 		s := Source{Path: name, Annotations: anns}
 		s.trailerOK, s.trailerLine = annotate.HasTrailer(src, s.Trailer())
+		if len(anns) == 0 {
+			// A file that still includes its trailer after its last
+			// directive went keeps an empty one: deleting it would break
+			// the build with "No such file".
+			if s.trailerOK {
+				m.Sources = append(m.Sources, s)
+			}
+			continue
+		}
 		if !s.trailerOK {
 			errs = append(errs, &annotate.Error{
 				Pos:  annotate.Pos{File: name, Line: s.trailerLine, Col: 1},
