@@ -9,6 +9,7 @@
 //	initsec generate [-check] [dir...]
 //	initsec build [flags] [dir...]
 //	initsec verify [-format text|modpost|json|sarif] [-rules 6.1|6.12|6.19|7.0] [-manifest file.json] [-placement auto|always|never] [-j N] file-or-dir...
+//	initsec report [-format text|json] [-no-module-unload] file-or-dir...
 //	initsec new [-template misc|platform|pci|minimal] [-module-path P] [-dir D] NAME
 //
 // Exit status: 0 clean, 1 findings (or stale files with generate -check),
@@ -46,6 +47,7 @@ func init() {
 		{"build", "generate, build with the kernel's kbuild, then verify", runBuild},
 		{"verify", "check built objects: placement against the annotations, section mismatches", runVerify},
 		{"new", "scaffold a new kernel-module repository from a template", runNew},
+		{"report", "what each module frees after init and keeps resident, as the loader lays it out", runReport},
 	}
 }
 
