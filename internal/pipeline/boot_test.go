@@ -1,0 +1,74 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/initsec/initsec/boottest"
+	"github.com/initsec/initsec/internal/debpkg"
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// TestPredictMemoryMatchesKernel loads real modules of Debian's 6.1 kernel
+// (ones without dependencies, small and large) in that kernel under QEMU
+// and compares /sys/module/NAME/coresize with sectionrt.PredictMemory.
+func TestPredictMemoryMatchesKernel(t *testing.T) {
+	// The release linux-image-amd64 installs (6.1.0-NN-amd64 on Debian 12).
+	release := ""
+	deps, kerr := debpkg.Resolve("linux-image-amd64")
+	for _, d := range deps {
+		if r, ok := strings.CutPrefix(d, "linux-image-"); ok {
+			release = strings.TrimSuffix(r, "-unsigned")
+		}
+	}
+	kernel, kerr2 := boottest.FindKernel(release)
+	kerr = errors.Join(kerr, kerr2)
+	_, qerr := exec.LookPath("qemu-system-x86_64")
+	if kerr != nil || qerr != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but the boot test cannot run: kernel: %v; qemu: %v", kerr, qerr)
+		}
+		t.Skipf("needs linux-image-amd64 (%s) and qemu-system-x86: %v %v", release, kerr, qerr)
+	}
+	base := filepath.Join("/lib/modules", release, "kernel")
+	names := []string{
+		"drivers/net/dummy.ko", "lib/crc8.ko", "lib/ts_kmp.ko",
+		"drivers/char/ipmi/ipmi_msghandler.ko", "fs/fat/fat.ko",
+	}
+	var mods []boottest.Module
+	for _, n := range names {
+		mods = append(mods, boottest.Module{Path: filepath.Join(base, n)})
+	}
+	rep, err := boottest.Run(context.Background(), boottest.Config{Kernel: kernel, Modules: mods})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Modules) != len(names) {
+		t.Fatalf("%d results for %d modules", len(rep.Modules), len(names))
+	}
+	for i, m := range rep.Modules {
+		if !m.Loaded {
+			t.Errorf("%s: not loaded: %s %s", names[i], m.LoadErrno, m.LoadError)
+			continue
+		}
+		o, err := sectionrt.Open(filepath.Join(base, names[i]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := sectionrt.PredictMemory(o, true)
+		o.Close()
+		if got := int64(p.CorePages * sectionrt.PageSize); got != m.CoreSize {
+			t.Errorf("%s: predicted coresize %d, kernel says %d", m.Name, got, m.CoreSize)
+		} else {
+			t.Logf("%s: coresize %d = predicted; init freed (initsize %d)", m.Name, m.CoreSize, m.InitSize)
+		}
+		if m.InitSize != 0 {
+			t.Errorf("%s: initsize %d after init", m.Name, m.InitSize)
+		}
+	}
+}
