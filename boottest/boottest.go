@@ -111,6 +111,9 @@ type Config struct {
 	StepTimeout time.Duration
 	// QEMU is the qemu-system-x86_64 binary (default: found in $PATH).
 	QEMU string
+	// QEMUArgs are appended to QEMU's command line, e.g. "-device",
+	// "pci-testdev" to give a PCI driver a device to probe.
+	QEMUArgs []string
 	// MemoryMB is the guest's memory (default DefaultMemoryMB).
 	MemoryMB int
 	// Append is the kernel command line (default DefaultAppend).
@@ -320,6 +323,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		"-serial", "stdio", "-no-reboot", "-m", fmt.Sprint(cfg.MemoryMB),
 		"-kernel", bootImage, "-initrd", initrd, "-append", cfg.Append,
 	}
+	args = append(args, cfg.QEMUArgs...)
 	rep.QEMU = append([]string{qemu}, args...)
 	bootStart := time.Now()
 	out, err := runQEMU(ctx, qemu, args, nonce, cfg.Timeout, cfg.Log)

@@ -158,11 +158,19 @@ func TestTemplatesBuildVerifyBoot(t *testing.T) {
 			if !strings.Contains(out, "--- PASS: TestInitsecPlacement") {
 				t.Errorf("generated test did not pass:\n%s", out)
 			}
-			mods = append(mods, boottest.Module{
+			m := boottest.Module{
 				Path:        ko,
 				InitMessage: name + ": loaded",
 				ExitMessage: name + ": unloaded",
-			})
+			}
+			if tm.Name == "pci" {
+				// The boot adds QEMU's pci-testdev (1b36:0005, the
+				// template's placeholder ID): the resident probe runs
+				// when the driver registers, remove when it unregisters.
+				m.InitMessage = "probed 1b36:0005"
+				m.ExitMessage = "removed"
+			}
+			mods = append(mods, m)
 		})
 		if !ok && tm.Name == "minimal" {
 			return
@@ -233,7 +241,7 @@ func TestTemplatesBuildVerifyBoot(t *testing.T) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		rep, err := boottest.Run(ctx, boottest.Config{Kernel: kernel, Modules: mods})
+		rep, err := boottest.Run(ctx, boottest.Config{Kernel: kernel, Modules: mods, QEMUArgs: []string{"-device", "pci-testdev"}})
 		if err != nil {
 			t.Fatalf("boottest.Run: %v", err)
 		}
