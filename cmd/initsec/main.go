@@ -10,6 +10,7 @@
 //	initsec build [flags] [dir...]
 //	initsec verify [-format text|modpost|json|sarif] [-rules 6.1|6.12|6.19|7.0] [-manifest file.json] [-placement auto|always|never] [-j N] file-or-dir...
 //	initsec report [-format text|json] [-no-module-unload] file-or-dir...
+//	initsec suggest [-format text|json] file-or-dir...
 //	initsec new [-template misc|platform|pci|minimal] [-module-path P] [-dir D] NAME
 //
 // Exit status: 0 clean, 1 findings (or stale files with generate -check),
@@ -48,6 +49,7 @@ func init() {
 		{"verify", "check built objects: placement against the annotations, section mismatches", runVerify},
 		{"new", "scaffold a new kernel-module repository from a template", runNew},
 		{"report", "what each module frees after init and keeps resident, as the loader lays it out", runReport},
+		{"suggest", "local functions and objects used only by init or exit code, and the bytes annotating them frees", runSuggest},
 	}
 }
 
