@@ -1,11 +1,12 @@
 package boottest
 
 import (
-	"bytes"
 	"debug/elf"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/initsec/initsec/sectionrt"
 )
 
 // ModInfo is what boottest reads from a .ko before booting.
@@ -13,8 +14,8 @@ type ModInfo struct {
 	// Name is the module's name= from .modinfo: the directory the kernel
 	// creates under /sys/module.
 	Name string `json:"name"`
-	// Vermagic is the full vermagic= string, e.g.
-	// "6.1.0-56-amd64 SMP preempt mod_unload modversions ".
+	// Vermagic is the vermagic= string without trailing blanks, e.g.
+	// "6.1.0-56-amd64 SMP preempt mod_unload modversions".
 	Vermagic string `json:"vermagic"`
 	// Release is the first word of Vermagic: the kernel release the module
 	// was built for.
@@ -30,50 +31,32 @@ type ModInfo struct {
 }
 
 // ReadModInfo reads the .modinfo section and the section table of the .ko at
-// path. Malformed ELF input yields an error, never a panic.
-func ReadModInfo(path string) (mi *ModInfo, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			mi, err = nil, fmt.Errorf("read %s: malformed ELF: %v", path, r)
-		}
-	}()
-	f, err := elf.Open(path)
+// path, through sectionrt's reader: malformed ELF input yields an error
+// naming the file, never a panic.
+func ReadModInfo(path string) (*ModInfo, error) {
+	o, err := sectionrt.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, fmt.Errorf("read %w", err)
 	}
-	defer f.Close()
-	if f.Type != elf.ET_REL {
-		return nil, fmt.Errorf("read %s: ELF type %v, want a relocatable kernel module (ET_REL)", path, f.Type)
+	defer o.Close()
+	if o.Type() != elf.ET_REL {
+		return nil, fmt.Errorf("read %s: ELF type %v, want a relocatable kernel module (ET_REL)", path, o.Type())
 	}
-	if f.Machine != elf.EM_X86_64 {
-		return nil, fmt.Errorf("read %s: machine %v: boottest boots x86_64 kernels only", path, f.Machine)
+	if o.Machine() != elf.EM_X86_64 {
+		return nil, fmt.Errorf("read %s: machine %v: boottest boots x86_64 kernels only", path, o.Machine())
 	}
-	sec := f.Section(".modinfo")
-	if sec == nil {
+	info := o.ModInfo()
+	if info == nil {
 		return nil, fmt.Errorf("read %s: no .modinfo section: not a kernel module", path)
 	}
-	data, err := sec.Data()
-	if err != nil {
-		return nil, fmt.Errorf("read %s: .modinfo: %w", path, err)
-	}
-	mi = &ModInfo{}
-	for _, kv := range bytes.Split(data, []byte{0}) {
-		k, v, ok := strings.Cut(string(kv), "=")
-		if !ok {
-			continue
-		}
-		switch k {
-		case "name":
-			mi.Name = v
-		case "vermagic":
-			mi.Vermagic = v
-		}
+	mi := &ModInfo{Vermagic: o.Vermagic(), Release: o.KernelRelease()}
+	if names := info["name"]; len(names) > 0 {
+		mi.Name = names[0]
 	}
 	if mi.Vermagic == "" {
 		return nil, fmt.Errorf("read %s: .modinfo has no vermagic=", path)
 	}
-	mi.Release, _, _ = strings.Cut(mi.Vermagic, " ")
-	for _, s := range f.Sections {
+	for _, s := range o.Sections() {
 		if s.Flags&elf.SHF_ALLOC == 0 || s.Size == 0 {
 			continue
 		}
