@@ -31,6 +31,9 @@ type Memory struct {
 
 	Init uint64 `json:"init_bytes"` // freed after init
 	Core uint64 `json:"core_bytes"` // resident while loaded
+	// Exit is the size of the .exit.* sections, counted in Core with
+	// MODULE_UNLOAD and in Init without it.
+	Exit uint64 `json:"exit_bytes"`
 	// Pages as the loader allocates them; CorePages*PageSize predicts
 	// /sys/module/NAME/coresize.
 	InitPages uint64 `json:"init_pages"`
@@ -62,6 +65,9 @@ func PredictMemory(o *Object, moduleUnload bool) Memory {
 			continue
 		}
 		init := initSec(s.Name)
+		if strings.HasPrefix(s.Name, ".exit") {
+			m.Exit += s.Size
+		}
 		switch {
 		case init && s.Flags&elf.SHF_EXECINSTR != 0:
 			add(&m.InitText, s)

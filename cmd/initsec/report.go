@@ -1,17 +1,12 @@
 package main
 
 import (
-	"debug/elf"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 
-	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/sectionrt"
 )
 
@@ -19,8 +14,9 @@ import (
 type memoryReport struct {
 	Object string           `json:"object"`
 	Memory sectionrt.Memory `json:"memory"`
-	// Exit is the size of the .exit.* sections: resident with
-	// CONFIG_MODULE_UNLOAD, freed with the init region without it.
+	// Exit is Memory.Exit, kept at the top level of the JSON for readers
+	// of the first format: resident with CONFIG_MODULE_UNLOAD, freed with
+	// the init region without it.
 	Exit uint64 `json:"exit_bytes"`
 }
 
@@ -55,48 +51,24 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitError
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "initsec report: unknown -format %q (want text or json)\n", *format)
+	if !objectArgs(fs, stderr, *format) {
 		return exitError
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitError
-	}
-	files, errs := modfile.Expand(fs.Args())
-	status := exitOK
-	for _, err := range errs {
-		fmt.Fprintf(stderr, "initsec report: %v\n", err)
-		status = exitError
 	}
 	reports := []memoryReport{}
-	for _, f := range files {
-		o, err := modfile.Open(f)
-		if err != nil {
-			fmt.Fprintf(stderr, "initsec report: %v\n", err)
-			status = exitError
-			continue
-		}
-		r := memoryReport{Object: f, Memory: sectionrt.PredictMemory(o, !*noUnload)}
-		for _, s := range o.Sections() {
-			if s.Flags&elf.SHF_ALLOC != 0 && strings.HasPrefix(s.Name, ".exit") {
-				r.Exit += s.Size
-			}
-		}
-		o.Close()
-		reports = append(reports, r)
+	failed := eachObject(stderr, "report", fs.Args(), func(path string, o *sectionrt.Object) error {
+		m := sectionrt.PredictMemory(o, !*noUnload)
+		reports = append(reports, memoryReport{Object: path, Memory: m, Exit: m.Exit})
+		return nil
+	})
+	status := exitOK
+	if failed {
+		status = exitError
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(reports); err != nil {
-			fmt.Fprintf(stderr, "initsec report: %v\n", err)
+		if !writeJSON(stdout, stderr, "report", reports) {
 			return exitError
 		}
 		return status

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 
-	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/sectionrt"
 )
 
@@ -51,45 +48,19 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitError
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "initsec suggest: unknown -format %q (want text or json)\n", *format)
+	if !objectArgs(fs, stderr, *format) {
 		return exitError
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitError
-	}
-	files, errs := modfile.Expand(fs.Args())
-	failed := false
-	for _, err := range errs {
-		fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
-		failed = true
 	}
 	reports := []suggestReport{}
-	for _, f := range files {
-		o, err := modfile.Open(f)
-		if err != nil {
-			fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
-			failed = true
-			continue
-		}
+	failed := eachObject(stderr, "suggest", fs.Args(), func(path string, o *sectionrt.Object) error {
 		sugg, err := sectionrt.SuggestInit(o)
-		o.Close()
-		if err != nil {
-			fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
-			failed = true
-			continue
+		if err != nil || len(sugg) == 0 {
+			return err
 		}
-		if len(sugg) == 0 {
-			continue
-		}
-		r := suggestReport{Object: filepath.ToSlash(f), Suggestions: sugg}
+		r := suggestReport{Object: filepath.ToSlash(path), Suggestions: sugg}
 		for _, s := range sugg {
 			if strings.HasPrefix(s.Kind, "init") {
 				r.InitBytes += s.Size
@@ -98,7 +69,8 @@ Flags:
 			}
 		}
 		reports = append(reports, r)
-	}
+		return nil
+	})
 	status := exitOK
 	if len(reports) > 0 {
 		status = exitFindings
@@ -107,10 +79,7 @@ Flags:
 		status = exitError
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(reports); err != nil {
-			fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
+		if !writeJSON(stdout, stderr, "suggest", reports) {
 			return exitError
 		}
 		return status

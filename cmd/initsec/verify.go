@@ -78,11 +78,8 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitError
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	if !slicesContains(verifyFormats, *format) {
 		fmt.Fprintf(stderr, "initsec verify: unknown -format %q (want %s)\n", *format, strings.Join(verifyFormats, ", "))

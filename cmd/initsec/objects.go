@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/initsec/initsec/internal/modfile"
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// parseFlags parses a command's flags. When it returns false the command
+// ends with the code: 0 after -h, 2 on a bad flag (the FlagSet has printed
+// why).
+func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return exitOK, true
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK, false
+	}
+	return exitError, false
+}
+
+// objectArgs checks the -format and the arguments of a command that reads
+// objects and prints text or JSON. When it returns false the command ends
+// with exit status 2.
+func objectArgs(fs *flag.FlagSet, stderr io.Writer, format string) bool {
+	if format != "text" && format != "json" {
+		fmt.Fprintf(stderr, "initsec %s: unknown -format %q (want text or json)\n", fs.Name(), format)
+		return false
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return false
+	}
+	return true
+}
+
+// eachObject expands args (files and directories, as verify does), opens
+// each object (.ko, .o, compressed modules) and calls fn with it, closing
+// it afterwards. Errors, each naming its object, go to stderr; the other
+// objects are still visited. It reports whether any failed.
+func eachObject(stderr io.Writer, verb string, args []string, fn func(path string, o *sectionrt.Object) error) (failed bool) {
+	files, errs := modfile.Expand(args)
+	for _, err := range errs {
+		fmt.Fprintf(stderr, "initsec %s: %v\n", verb, err)
+		failed = true
+	}
+	for _, f := range files {
+		o, err := modfile.Open(f)
+		if err == nil {
+			err = fn(f, o)
+			o.Close()
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "initsec %s: %v\n", verb, err)
+			failed = true
+		}
+	}
+	return failed
+}
+
+// writeJSON writes v indented; false when it could not.
+func writeJSON(stdout, stderr io.Writer, verb string, v any) bool {
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintf(stderr, "initsec %s: %v\n", verb, err)
+		return false
+	}
+	return true
+}
