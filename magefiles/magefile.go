@@ -65,19 +65,14 @@ func testDeps(ctx context.Context) error {
 	return err
 }
 
-// kdir returns $KDIR or the kbuild directory of Debian's linux-headers-amd64.
+// kdir returns $KDIR or the kbuild directory of Debian's linux-headers-amd64
+// (internal/kernels resolves the metapackage to its 6.1 tree).
 func kdir() (string, error) {
 	if d := os.Getenv("KDIR"); d != "" {
 		return d, nil
 	}
-	deps, err := debpkg.Resolve("linux-headers-amd64")
-	if err == nil {
-		for _, d := range deps {
-			p := filepath.Join("/usr/src", d)
-			if _, err := os.Stat(filepath.Join(p, "Makefile")); err == nil {
-				return p, nil
-			}
-		}
+	if t, err := kernels.Find61(); err == nil {
+		return t.KDIR, nil
 	}
 	return kbuild.FindKDIR()
 }
