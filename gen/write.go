@@ -171,22 +171,15 @@ func writeTemp(path string, data []byte) error {
 }
 
 // Generate loads, renders and writes the module in dir.
-func Generate(dir string) (*Module, []Change, error) {
-	m, err := Load(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	files, err := Render(m)
-	if err != nil {
-		return m, nil, err
-	}
-	changes, err := Write(m, files)
-	return m, changes, err
-}
+func Generate(dir string) (*Module, []Change, error) { return loadRender(dir, Write) }
 
 // Check loads and renders the module in dir and returns what a Generate
 // would change; an empty result means the generated files are up to date.
-func Check(dir string) (*Module, []Change, error) {
+func Check(dir string) (*Module, []Change, error) { return loadRender(dir, Diff) }
+
+// loadRender loads and renders the module in dir, then hands the files to
+// apply (Write or Diff).
+func loadRender(dir string, apply func(*Module, []File) ([]Change, error)) (*Module, []Change, error) {
 	m, err := Load(dir)
 	if err != nil {
 		return nil, nil, err
@@ -195,6 +188,6 @@ func Check(dir string) (*Module, []Change, error) {
 	if err != nil {
 		return m, nil, err
 	}
-	changes, err := Diff(m, files)
+	changes, err := apply(m, files)
 	return m, changes, err
 }
