@@ -14,17 +14,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
-)
 
-// skipOrFail skips the test with reason, or fails it under CI=true, where
-// every prerequisite must be installed.
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI=true: "+format, args...)
-	}
-	t.Skipf(format, args...)
-}
+	"github.com/initsec/initsec/internal/testenv"
+)
 
 // kdir returns the kbuild tree: $KDIR, else the newest
 // /usr/src/linux-headers-*-amd64.
@@ -40,7 +32,7 @@ func kdir(t *testing.T) string {
 			return ds[i]
 		}
 	}
-	skipOrFail(t, "no kernel headers: install the Debian package linux-headers-amd64 (or set KDIR)")
+	testenv.SkipOrFail(t, "no kernel headers: install the Debian package linux-headers-amd64 (or set KDIR)")
 	return ""
 }
 
@@ -79,12 +71,12 @@ func TestBoot(t *testing.T) {
 		t.Skip("boots a kernel under QEMU (-short)")
 	}
 	if _, err := findQEMU(""); err != nil {
-		skipOrFail(t, "%v", err)
+		testenv.SkipOrFail(t, "%v", err)
 	}
 	kd := kdir(t)
 
 	if _, err := exec.LookPath("make"); err != nil {
-		skipOrFail(t, "make not found: install the Debian package build-essential")
+		testenv.SkipOrFail(t, "make not found: install the Debian package build-essential")
 	}
 
 	t0 := time.Now()
@@ -110,7 +102,7 @@ func TestBoot(t *testing.T) {
 	}
 	kernel, err := FindKernel(mi.Release)
 	if err != nil {
-		skipOrFail(t, "%v", err)
+		testenv.SkipOrFail(t, "%v", err)
 	}
 
 	var console strings.Builder
@@ -240,11 +232,11 @@ func TestTimeoutKillsQEMU(t *testing.T) {
 	}
 	qemu, err := findQEMU("")
 	if err != nil {
-		skipOrFail(t, "%v", err)
+		testenv.SkipOrFail(t, "%v", err)
 	}
 	kernels, _ := filepath.Glob("/boot/vmlinuz-*")
 	if len(kernels) == 0 {
-		skipOrFail(t, "no /boot/vmlinuz-*: install the Debian package linux-image-amd64")
+		testenv.SkipOrFail(t, "no /boot/vmlinuz-*: install the Debian package linux-image-amd64")
 	}
 	dir := t.TempDir()
 	initrd := filepath.Join(dir, "initrd")
@@ -301,11 +293,11 @@ func TestQEMUDiesWithParent(t *testing.T) {
 	}
 	qemu, err := findQEMU("")
 	if err != nil {
-		skipOrFail(t, "%v", err)
+		testenv.SkipOrFail(t, "%v", err)
 	}
 	kernels, _ := filepath.Glob("/boot/vmlinuz-*")
 	if len(kernels) == 0 {
-		skipOrFail(t, "no /boot/vmlinuz-*: install the Debian package linux-image-amd64")
+		testenv.SkipOrFail(t, "no /boot/vmlinuz-*: install the Debian package linux-image-amd64")
 	}
 	initrd := filepath.Join(t.TempDir(), "initrd")
 	f, err := os.Create(initrd)

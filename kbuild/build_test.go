@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/initsec/initsec/internal/testenv"
 )
 
 // realKDIR finds the machine's kernel build directory and build tools. It
@@ -17,7 +19,7 @@ import (
 func realKDIR(t *testing.T) string {
 	t.Helper()
 	fail := t.Skipf
-	if os.Getenv("CI") == "true" {
+	if testenv.CI() {
 		fail = t.Fatalf
 	}
 	kdir, err := FindKDIR()

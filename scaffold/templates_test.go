@@ -13,19 +13,10 @@ import (
 	"time"
 
 	"github.com/initsec/initsec/boottest"
+	"github.com/initsec/initsec/internal/testenv"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/scaffold"
 )
-
-// skipOrFail skips, or fails under CI=true where every prerequisite must be
-// installed.
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI=true: "+format, args...)
-	}
-	t.Skipf(format, args...)
-}
 
 func runIn(t *testing.T, dir string, env []string, name string, args ...string) (string, error) {
 	t.Helper()
@@ -71,7 +62,7 @@ func kbuildDirs(t *testing.T) (dirs []string, boot string) {
 		}
 	}
 	if len(dirs) == 0 {
-		skipOrFail(t, "no kernel build directory (install linux-headers-amd64)")
+		testenv.SkipOrFail(t, "no kernel build directory (install linux-headers-amd64)")
 	}
 	for i, d := range dirs {
 		rel, err := kbuild.Release(d)
@@ -226,10 +217,10 @@ func TestTemplatesBuildVerifyBoot(t *testing.T) {
 			t.Skip("not every template built")
 		}
 		if _, err := exec.LookPath("qemu-system-x86_64"); err != nil {
-			skipOrFail(t, "no qemu-system-x86_64 (install qemu-system-x86): %v", err)
+			testenv.SkipOrFail(t, "no qemu-system-x86_64 (install qemu-system-x86): %v", err)
 		}
 		if bootKDIR == "" {
-			skipOrFail(t, "no installed kernel image matches the kernel headers %v (install linux-image-amd64)", kdirs)
+			testenv.SkipOrFail(t, "no installed kernel image matches the kernel headers %v (install linux-image-amd64)", kdirs)
 		}
 		rel, err := kbuild.Release(bootKDIR)
 		if err != nil {
@@ -237,7 +228,7 @@ func TestTemplatesBuildVerifyBoot(t *testing.T) {
 		}
 		kernel, err := boottest.FindKernel(rel)
 		if err != nil {
-			skipOrFail(t, "%v", err)
+			testenv.SkipOrFail(t, "%v", err)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()

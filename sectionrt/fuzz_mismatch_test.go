@@ -2,10 +2,11 @@ package sectionrt
 
 import (
 	"bytes"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/initsec/initsec/internal/testenv"
 )
 
 // FuzzCheckMismatch: on any object that opens, relocation decoding and
@@ -13,7 +14,7 @@ import (
 // naming the file ("error ⇔ no result"); never a panic. Seeded with a
 // gcc-built object holding mismatches.
 func FuzzCheckMismatch(f *testing.F) {
-	if _, err := exec.LookPath("gcc"); err == nil || os.Getenv("CI") == "true" {
+	if _, err := exec.LookPath("gcc"); err == nil || testenv.CI() {
 		f.Add(readFile(f, compileC(f, "mm.c", mismatchSource, "-fno-pie")))
 		f.Add(smallObject(f))
 	}

@@ -2,10 +2,11 @@ package sectionrt
 
 import (
 	"bytes"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/initsec/initsec/internal/testenv"
 )
 
 // FuzzNewObject: any input gives an error naming the file (and no object),
@@ -14,7 +15,7 @@ import (
 // 100 KiB, makes the fuzzer's minimisation of new inputs crawl) and the
 // regression inputs under testdata/fuzz.
 func FuzzNewObject(f *testing.F) {
-	if _, err := exec.LookPath("gcc"); err == nil || os.Getenv("CI") == "true" {
+	if _, err := exec.LookPath("gcc"); err == nil || testenv.CI() {
 		f.Add(smallObject(f))
 	}
 	f.Add([]byte("\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00"))

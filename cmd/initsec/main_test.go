@@ -10,6 +10,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/initsec/initsec/internal/testenv"
 	"github.com/initsec/initsec/kbuild"
 )
 
@@ -24,11 +25,11 @@ func TestMain(m *testing.M) {
 // skip on a developer's machine and fail under CI=true.
 func TestScripts(t *testing.T) {
 	kdir, kerr := kbuild.FindKDIR()
-	if kerr != nil && os.Getenv("CI") == "true" {
+	if kerr != nil && testenv.CI() {
 		t.Fatalf("CI=true but no kernel build directory: %v", kerr)
 	}
 	// verify_mismatch.txtar skips without gcc; CI must run it.
-	if _, err := exec.LookPath("gcc"); err != nil && os.Getenv("CI") == "true" {
+	if _, err := exec.LookPath("gcc"); err != nil && testenv.CI() {
 		t.Fatalf("CI=true but no gcc: %v", err)
 	}
 	testscript.Run(t, testscript.Params{

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/initsec/initsec/internal/testenv"
 )
 
 // The real corpora: Debian 12's two kernels, each with the modpost of its
@@ -25,16 +27,6 @@ var corpora = []struct {
 	{"6.12.", "6.12", "linux-image-6.12.117+deb12-amd64-unsigned linux-headers-6.12.117+deb12-amd64"},
 }
 
-// skipOrFail skips, or fails under CI=true, where every prerequisite is
-// installed.
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI=true: "+format, args...)
-	}
-	t.Skipf(format, args...)
-}
-
 // TestCorpus runs initsec and modpost over every module of each installed
 // Debian kernel: no error, no panic, and the same findings.
 func TestCorpus(t *testing.T) {
@@ -45,7 +37,7 @@ func TestCorpus(t *testing.T) {
 		t.Run(c.rules, func(t *testing.T) {
 			rel, ok := FindRelease(c.prefix)
 			if !ok {
-				skipOrFail(t, "no Linux %s* modules with headers (apt-get install -y %s)", c.prefix, c.packages)
+				testenv.SkipOrFail(t, "no Linux %s* modules with headers (apt-get install -y %s)", c.prefix, c.packages)
 			}
 			out, err := Run(context.Background(), rel.KDIR, rel.Tree, t.TempDir(), runtime.GOMAXPROCS(0))
 			if err != nil {
@@ -78,13 +70,13 @@ func TestCorpus(t *testing.T) {
 func TestCompareFindings(t *testing.T) {
 	gcc, err := exec.LookPath("gcc")
 	if err != nil {
-		skipOrFail(t, "no gcc (apt-get install -y gcc)")
+		testenv.SkipOrFail(t, "no gcc (apt-get install -y gcc)")
 	}
 	for _, c := range corpora {
 		t.Run(c.rules, func(t *testing.T) {
 			rel, ok := FindRelease(c.prefix)
 			if !ok {
-				skipOrFail(t, "no Linux %s* headers (apt-get install -y %s)", c.prefix, c.packages)
+				testenv.SkipOrFail(t, "no Linux %s* headers (apt-get install -y %s)", c.prefix, c.packages)
 			}
 			tree := t.TempDir()
 			src := filepath.Join(tree, "mm.c")

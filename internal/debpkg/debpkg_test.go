@@ -10,22 +10,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
-)
 
-// skipOrFail skips, except under CI=true, where CI runs on Debian with
-// what mage installs and a missing tool or package is a failure.
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI=true: "+format, args...)
-	}
-	t.Skipf(format, args...)
-}
+	"github.com/initsec/initsec/internal/testenv"
+)
 
 func needDpkg(t *testing.T) {
 	t.Helper()
 	if _, err := exec.LookPath("dpkg-query"); err != nil {
-		skipOrFail(t, "not a Debian system: no dpkg-query")
+		testenv.SkipOrFail(t, "not a Debian system: no dpkg-query")
 	}
 }
 
@@ -61,7 +53,7 @@ func TestResolve(t *testing.T) {
 	needDpkg(t)
 	const meta = "linux-headers-amd64"
 	if missing, err := Installed(meta); err != nil || len(missing) > 0 {
-		skipOrFail(t, "%s not installed (go run mage.go deps): %q, %v", meta, missing, err)
+		testenv.SkipOrFail(t, "%s not installed (go run mage.go deps): %q, %v", meta, missing, err)
 	}
 	deps, err := Resolve(meta)
 	if err != nil {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
+
+	"github.com/initsec/initsec/internal/testenv"
 )
 
 // moduleSource is a tiny module-like translation unit with a vermagic.
@@ -28,10 +30,7 @@ func elfObject(t testing.TB) []byte {
 	t.Helper()
 	gcc, err := exec.LookPath("gcc")
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("gcc is required when CI=true: %v", err)
-		}
-		t.Skip("gcc is not installed")
+		testenv.SkipOrFail(t, "gcc is not installed: %v", err)
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "x.c"), []byte(moduleSource), 0o644)

@@ -11,18 +11,9 @@ import (
 
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/internal/report"
+	"github.com/initsec/initsec/internal/testenv"
 	"github.com/initsec/initsec/sectionrt"
 )
-
-// skipOrFail skips, or fails under CI=true, where every prerequisite is
-// installed.
-func skipOrFail(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI=true: "+format, args...)
-	}
-	t.Skipf(format, args...)
-}
 
 // installedModules returns up to n modules of Debian's installed 6.1 and
 // 6.12 kernels (plain .ko and .ko.xz), spread over each tree.
@@ -32,7 +23,7 @@ func installedModules(t *testing.T, n int) []string {
 	for _, tree := range []string{"/lib/modules/6.1.0-56-amd64/kernel", "/lib/modules/6.12.117+deb12-amd64/kernel"} {
 		files, errs := modfile.Expand([]string{tree})
 		if len(errs) > 0 || len(files) < n {
-			skipOrFail(t, "%s: %d modules, %v (install linux-image-amd64 and linux-image-6.12.117+deb12-amd64-unsigned)", tree, len(files), errs)
+			testenv.SkipOrFail(t, "%s: %d modules, %v (install linux-image-amd64 and linux-image-6.12.117+deb12-amd64-unsigned)", tree, len(files), errs)
 		}
 		step := len(files) / n
 		for i := 0; i < n; i++ {
@@ -142,7 +133,7 @@ func isPlacement(f sectionrt.Finding) bool { return strings.HasPrefix(f.Rule, "p
 // the rules, and -rules makes it checkable.
 func TestNoReleaseNoHeaders(t *testing.T) {
 	if _, err := exec.LookPath("gcc"); err != nil {
-		skipOrFail(t, "no gcc (install gcc)")
+		testenv.SkipOrFail(t, "no gcc (install gcc)")
 	}
 	dir := t.TempDir()
 	src := filepath.Join(dir, "plain.c")
