@@ -2,8 +2,12 @@ package kbuild
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -338,4 +342,28 @@ func (w Warning) Format(v KernelVersion) string {
 		return w.Raw
 	}
 	return level + ": " + modpostPrefix + msg
+}
+
+// ModpostCmd returns the command that runs kdir's own modpost binary as
+// scripts/Makefile.modpost runs it for an external module build of kernel
+// version v (6.1, 6.12): -M from 6.6 on ($(if $(CONFIG_MODULES),-M)), -m
+// (modules), -e (unresolved symbols checked), -i KDIR/Module.symvers when
+// the tree has one, -o out, -w when warnUnresolved (an unresolved symbol is
+// a warning, as with no Module.symvers of the module's own), and -T list,
+// the file listing the objects.
+func ModpostCmd(ctx context.Context, kdir string, v KernelVersion, out, list string, warnUnresolved bool) *exec.Cmd {
+	var args []string
+	if !v.Less(KernelVersion{Version: 6, PatchLevel: 6}) {
+		args = append(args, "-M")
+	}
+	args = append(args, "-m", "-e")
+	if _, err := os.Stat(filepath.Join(kdir, "Module.symvers")); err == nil {
+		args = append(args, "-i", filepath.Join(kdir, "Module.symvers"))
+	}
+	args = append(args, "-o", out)
+	if warnUnresolved {
+		args = append(args, "-w")
+	}
+	args = append(args, "-T", list)
+	return exec.CommandContext(ctx, filepath.Join(kdir, "scripts", "mod", "modpost"), args...)
 }

@@ -37,7 +37,7 @@ type Modpost struct {
 	Dir     string   // the work directory with the NAME.o links
 	Files   []string // the modules, as given
 	Version kbuild.KernelVersion
-	args    []string
+	list    string            // the -T file listing the NAME.o links
 	byLink  map[string]string // NAME.o path → original file
 }
 
@@ -114,22 +114,13 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 	if err := os.WriteFile(listFile, list.Bytes(), 0o644); err != nil {
 		return nil, err
 	}
-	var args []string
-	if !v.Less(kbuild.KernelVersion{Version: 6, PatchLevel: 6}) {
-		args = append(args, "-M") // $(if $(CONFIG_MODULES),-M), 6.6 and later
-	}
-	args = append(args, "-m", "-e")
-	if _, err := os.Stat(filepath.Join(kdir, "Module.symvers")); err == nil {
-		args = append(args, "-i", filepath.Join(kdir, "Module.symvers"))
-	}
-	args = append(args, "-o", filepath.Join(dir, "Module.symvers"), "-w", "-T", listFile)
-	mp.args = args
+	mp.list = listFile
 	return mp, nil
 }
 
 // Command returns the modpost command; run it to time modpost alone.
 func (mp *Modpost) Command(ctx context.Context) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, filepath.Join(mp.KDIR, "scripts", "mod", "modpost"), mp.args...)
+	cmd := kbuild.ModpostCmd(ctx, mp.KDIR, mp.Version, filepath.Join(mp.Dir, "Module.symvers"), mp.list, true)
 	cmd.Dir = mp.Dir
 	return cmd
 }

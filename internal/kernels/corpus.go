@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -171,14 +170,12 @@ func RunModpost(ctx context.Context, c *Corpus) ([]kbuild.Warning, string, error
 	if err := os.WriteFile(listFile, []byte(list.String()), 0o644); err != nil {
 		return nil, "", err
 	}
-	args := []string{"-m", "-e"}
-	if c.Target.Rules == "6.1" {
-		args = append(args, "-w")
-	} else {
-		args = append([]string{"-M"}, args...)
+	v, err := kbuild.ParseKernelVersion(c.Target.Rules)
+	if err != nil {
+		return nil, "", err
 	}
-	args = append(args, "-i", filepath.Join(c.Target.KDIR, "Module.symvers"), "-o", filepath.Join(tmp, "Module.symvers"), "-T", listFile)
-	cmd := exec.CommandContext(ctx, filepath.Join(c.Target.KDIR, "scripts", "mod", "modpost"), args...)
+	// 6.1's corpus has no Module.symvers of its own: unresolved symbols warn.
+	cmd := kbuild.ModpostCmd(ctx, c.Target.KDIR, v, filepath.Join(tmp, "Module.symvers"), listFile, c.Target.Rules == "6.1")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	runErr := cmd.Run()
