@@ -15,6 +15,7 @@ import (
 
 	"github.com/initsec/initsec/annotate"
 	"github.com/initsec/initsec/gen"
+	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -98,26 +99,14 @@ func BuildAndVerify(ctx context.Context, dir string, opts kbuild.Options, log io
 	return out, nil
 }
 
-// CheckObject checks one built module: placement against the manifest, and
-// section mismatches by the modpost rules of the module's own release (its
+// CheckObject checks one built module as `initsec verify -manifest` does
+// (internal/verify): placement against the manifest, and section
+// mismatches by the modpost rules of the module's own release (its
 // vermagic). The build already ran the kernel's modpost; this names the
 // real symbols, and still reports when mismatches were made non-fatal.
 func CheckObject(ko string, m sectionrt.Manifest) ([]sectionrt.Finding, error) {
-	o, err := sectionrt.Open(ko)
-	if err != nil {
-		return nil, err
-	}
-	defer o.Close()
-	findings := sectionrt.CheckPlacement(o, m)
-	rs, err := sectionrt.RulesForRelease(o.KernelRelease())
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", ko, err)
-	}
-	mm, err := sectionrt.CheckMismatch(o, rs)
-	if err != nil {
-		return nil, err
-	}
-	return append(findings, mm...), nil
+	r := verify.Files([]string{ko}, verify.Options{Manifest: &m, Jobs: 1})[0]
+	return r.Findings, r.Err
 }
 
 // Generate writes the generated files of each module directory, reporting
