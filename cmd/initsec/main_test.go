@@ -61,7 +61,7 @@ func TestExitCodes(t *testing.T) {
 		out  string // substring of stderr
 	}{
 		{nil, exitError, "Usage"},
-		{[]string{"-h"}, exitOK, ""},
+		{[]string{"-h"}, exitOK, "Commands:"},
 		{[]string{"frobnicate"}, exitError, "unknown command"},
 		{[]string{"generate", "-h"}, exitOK, "Usage: initsec generate"},
 		{[]string{"generate", "-nope"}, exitError, "flag provided but not defined"},
