@@ -166,7 +166,7 @@ func newestHeaders(pattern string) (string, error) {
 		if a.hostArch != b.hostArch {
 			return a.hostArch
 		}
-		return compareReleases(a.release, b.release) > 0
+		return CompareReleases(a.release, b.release) > 0
 	})
 	return cands[0].dir, nil
 }
@@ -222,10 +222,10 @@ func dirArch(dir string) string {
 	return ""
 }
 
-// compareReleases orders kernel release strings as versions: runs of digits
+// CompareReleases orders kernel release strings as versions: runs of digits
 // compare numerically, other runs byte-wise ("6.1.0-9" < "6.1.0-56" <
 // "6.12.1").
-func compareReleases(a, b string) int {
+func CompareReleases(a, b string) int {
 	for a != "" && b != "" {
 		da, db := isDigit(a[0]), isDigit(b[0])
 		if da != db {

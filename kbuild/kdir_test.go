@@ -176,10 +176,10 @@ func TestCompareReleases(t *testing.T) {
 	}
 	for i := range ordered {
 		for j := range ordered {
-			got := compareReleases(ordered[i], ordered[j])
+			got := CompareReleases(ordered[i], ordered[j])
 			want := cmpInt(i, j)
 			if got != want {
-				t.Errorf("compareReleases(%q, %q) = %d, want %d", ordered[i], ordered[j], got, want)
+				t.Errorf("CompareReleases(%q, %q) = %d, want %d", ordered[i], ordered[j], got, want)
 			}
 		}
 	}

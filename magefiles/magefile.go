@@ -50,7 +50,7 @@ func bootDeps(ctx context.Context) error {
 // corpusPackages are what the section-mismatch tests compare against: the
 // 6.12 kbuild and modpost, the arm64 cross compiler (internal/kernels), and
 // the 4,230 compressed modules of Debian's 6.12 kernel.
-var corpusPackages = []string{"linux-image-6.12.117+deb12-amd64-unsigned"}
+var corpusPackages = []string{kernels.Image612Meta}
 
 // testDeps installs what the tests need beyond the build: the kernel trees
 // of internal/kernels (6.1 and 6.12 amd64 kbuild, 6.1 arm64 headers

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/initsec/initsec/internal/kernels"
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/internal/report"
 	"github.com/initsec/initsec/internal/verify"
@@ -268,7 +269,7 @@ func Compare(results []report.Result, modpost []kbuild.Warning, v kbuild.KernelV
 }
 
 // Tree lists the modules of an installed tree (e.g.
-// /lib/modules/6.1.0-56-amd64) as `initsec verify` finds them.
+// /lib/modules/RELEASE) as `initsec verify` finds them.
 func Tree(root string) ([]string, error) {
 	files, errs := modfile.Expand([]string{root})
 	if len(errs) > 0 {
@@ -321,29 +322,9 @@ func Run(ctx context.Context, kdir, tree, dir string, jobs int) (*Outcome, error
 }
 
 // Release is an installed kernel with the headers of the same release.
-type Release struct {
-	Release string // "6.1.0-56-amd64"
-	Tree    string // /lib/modules/RELEASE
-	KDIR    string // /usr/src/linux-headers-RELEASE, with scripts/mod/modpost
-}
+type Release = kernels.Release
 
 // FindRelease returns the newest installed release whose name starts with
 // prefix ("6.1.", "6.12.") and that has both modules and headers with
 // modpost.
-func FindRelease(prefix string) (Release, bool) {
-	trees, _ := filepath.Glob("/lib/modules/" + prefix + "*")
-	slices.Sort(trees)
-	slices.Reverse(trees)
-	for _, t := range trees {
-		rel := filepath.Base(t)
-		kdir := filepath.Join("/usr/src", "linux-headers-"+rel)
-		if _, err := os.Stat(filepath.Join(kdir, "scripts", "mod", "modpost")); err != nil {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(t, "kernel")); err != nil {
-			continue
-		}
-		return Release{Release: rel, Tree: t, KDIR: kdir}, true
-	}
-	return Release{}, false
-}
+func FindRelease(prefix string) (Release, bool) { return kernels.FindRelease(prefix) }

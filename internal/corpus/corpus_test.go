@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/initsec/initsec/internal/kernels"
 	"github.com/initsec/initsec/internal/testenv"
 )
 
@@ -15,7 +16,7 @@ import (
 // own headers. Packages (apt-get install -y ...):
 //
 //	6.1:  linux-image-amd64 linux-headers-amd64
-//	6.12: linux-image-6.12.117+deb12-amd64-unsigned linux-headers-6.12.117+deb12-amd64
+//	6.12: linux-image-6.12-amd64 linux-headers-6.12-amd64
 //
 // Without them the tests skip; with CI=true they fail.
 var corpora = []struct {
@@ -24,7 +25,7 @@ var corpora = []struct {
 	packages string
 }{
 	{"6.1.", "6.1", "linux-image-amd64 linux-headers-amd64"},
-	{"6.12.", "6.12", "linux-image-6.12.117+deb12-amd64-unsigned linux-headers-6.12.117+deb12-amd64"},
+	{"6.12.", "6.12", kernels.Image612Meta + " " + kernels.Headers612Meta},
 }
 
 // TestCorpus runs initsec and modpost over every module of each installed

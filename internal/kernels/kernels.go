@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/initsec/initsec/internal/debpkg"
@@ -33,7 +34,7 @@ type Target struct {
 	KDIR         string
 	Arch         string // ARCH= for cross builds, "" for native
 	CrossCompile string // CROSS_COMPILE= for cross builds
-	Release      string // kernel release, e.g. "6.1.0-56-amd64"
+	Release      string // kernel release, as in /lib/modules/RELEASE
 }
 
 // Options returns kbuild options building for t.
@@ -45,8 +46,12 @@ func (t Target) Options() kbuild.Options {
 const (
 	// Headers61Meta is the metapackage naming the current 6.1 ABI's headers.
 	Headers61Meta = "linux-headers-amd64"
-	// Headers612 is the 6.12 kernel Debian 12 also serves.
-	Headers612 = "linux-headers-6.12.117+deb12-amd64"
+	// Headers612Meta is the metapackage naming the current 6.12 ABI's
+	// headers: Debian 12 also serves a 6.12 series, whose ABI moves with
+	// security updates, so it is resolved, never written down.
+	Headers612Meta = "linux-headers-6.12-amd64"
+	// Image612Meta is the 6.12 kernel image and its 4,230 .ko.xz modules.
+	Image612Meta = "linux-image-6.12-amd64"
 	// CrossGCC is the compiler Debian's arm64 kbuild asks for
 	// (aarch64-linux-gnu-gcc-12).
 	CrossGCC = "gcc-12-aarch64-linux-gnu"
@@ -56,7 +61,7 @@ const (
 // before running the section-mismatch tests; EnsureArm64Headers then
 // downloads linux-headers-<abi>-arm64 itself.
 func Packages() []string {
-	return []string{"make", "gcc-12", Headers61Meta, Headers612, CrossGCC, "binutils-aarch64-linux-gnu"}
+	return []string{"make", "gcc-12", Headers61Meta, Headers612Meta, CrossGCC, "binutils-aarch64-linux-gnu"}
 }
 
 // CacheDir is where downloaded header trees and built corpora live:
@@ -70,9 +75,17 @@ func CacheDir() (string, error) {
 }
 
 // Headers61Package returns the package linux-headers-amd64 stands for
-// (linux-headers-6.1.0-56-amd64), from dpkg.
-func Headers61Package() (string, error) {
-	deps, err := debpkg.Resolve(Headers61Meta)
+// (linux-headers-<abi>-amd64), from dpkg.
+func Headers61Package() (string, error) { return headersPackage(Headers61Meta) }
+
+// Headers612Package returns the package linux-headers-6.12-amd64 stands
+// for, from dpkg.
+func Headers612Package() (string, error) { return headersPackage(Headers612Meta) }
+
+// headersPackage resolves a headers metapackage to the versioned package
+// it depends on.
+func headersPackage(meta string) (string, error) {
+	deps, err := debpkg.Resolve(meta)
 	if err != nil {
 		return "", err
 	}
@@ -81,7 +94,7 @@ func Headers61Package() (string, error) {
 			return d, nil
 		}
 	}
-	return "", fmt.Errorf("%s depends on no linux-headers-* package (%v)", Headers61Meta, deps)
+	return "", fmt.Errorf("%s depends on no linux-headers-* package (%v)", meta, deps)
 }
 
 func headersTarget(name, rules, pkg string) (Target, error) {
@@ -103,7 +116,13 @@ func Find61() (Target, error) {
 }
 
 // Find612 returns the installed 6.12 x86_64 tree.
-func Find612() (Target, error) { return headersTarget("6.12-amd64", "6.12", Headers612) }
+func Find612() (Target, error) {
+	pkg, err := Headers612Package()
+	if err != nil {
+		return Target{}, err
+	}
+	return headersTarget("6.12-amd64", "6.12", pkg)
+}
 
 // EnsureHeaders61 installs linux-headers-amd64 if needed.
 func EnsureHeaders61(ctx context.Context, w io.Writer) (Target, error) {
@@ -113,12 +132,12 @@ func EnsureHeaders61(ctx context.Context, w io.Writer) (Target, error) {
 	return Find61()
 }
 
-// EnsureHeaders612 installs linux-headers-6.12.117+deb12-amd64 if needed.
+// EnsureHeaders612 installs linux-headers-6.12-amd64 if needed.
 // Note that it then is the newest /usr/src/linux-headers-* tree, which
 // kbuild.FindKDIR falls back to when neither $KDIR nor the running
 // kernel's tree is there.
 func EnsureHeaders612(ctx context.Context, w io.Writer) (Target, error) {
-	if err := debpkg.Ensure(ctx, w, Headers612, "make", "gcc-12"); err != nil {
+	if err := debpkg.Ensure(ctx, w, Headers612Meta, "make", "gcc-12"); err != nil {
 		return Target{}, err
 	}
 	return Find612()
@@ -294,4 +313,32 @@ func tail(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Release is an installed kernel with the headers of the same release.
+type Release struct {
+	Release string // as in /lib/modules/RELEASE
+	Tree    string // /lib/modules/RELEASE
+	KDIR    string // /usr/src/linux-headers-RELEASE, with scripts/mod/modpost
+}
+
+// FindRelease returns the newest installed release (by
+// kbuild.CompareReleases) whose name starts with prefix ("6.1.", "6.12.")
+// and that has both modules and headers with modpost. The releases are
+// found, never named: Debian moves its ABI numbers every few weeks.
+func FindRelease(prefix string) (Release, bool) {
+	trees, _ := filepath.Glob("/lib/modules/" + prefix + "*")
+	slices.SortFunc(trees, func(a, b string) int { return kbuild.CompareReleases(filepath.Base(b), filepath.Base(a)) })
+	for _, t := range trees {
+		rel := filepath.Base(t)
+		kdir := filepath.Join("/usr/src", "linux-headers-"+rel)
+		if _, err := os.Stat(filepath.Join(kdir, "scripts", "mod", "modpost")); err != nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(t, "kernel")); err != nil {
+			continue
+		}
+		return Release{Release: rel, Tree: t, KDIR: kdir}, true
+	}
+	return Release{}, false
 }
