@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/initsec/initsec/internal/testenv"
+	"github.com/initsec/initsec/internal/dev/testenv"
 )
 
 // kdir returns the kbuild tree: $KDIR, else the newest

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/initsec/initsec/internal/testenv"
+	"github.com/initsec/initsec/internal/dev/testenv"
 )
 
 // realKDIR finds the machine's kernel build directory and build tools. It

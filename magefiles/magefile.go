@@ -17,9 +17,9 @@ import (
 	"github.com/magefile/mage/sh"
 
 	"github.com/initsec/initsec/gen"
-	"github.com/initsec/initsec/internal/corpus"
-	"github.com/initsec/initsec/internal/debpkg"
-	"github.com/initsec/initsec/internal/kernels"
+	"github.com/initsec/initsec/internal/dev/corpus"
+	"github.com/initsec/initsec/internal/dev/debpkg"
+	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild"
 )
@@ -48,12 +48,12 @@ func bootDeps(ctx context.Context) error {
 }
 
 // corpusPackages are what the section-mismatch tests compare against: the
-// 6.12 kbuild and modpost, the arm64 cross compiler (internal/kernels), and
+// 6.12 kbuild and modpost, the arm64 cross compiler (internal/dev/kernels), and
 // the 4,230 compressed modules of Debian's 6.12 kernel.
 var corpusPackages = []string{kernels.Image612Meta}
 
 // testDeps installs what the tests need beyond the build: the kernel trees
-// of internal/kernels (6.1 and 6.12 amd64 kbuild, 6.1 arm64 headers
+// of internal/dev/kernels (6.1 and 6.12 amd64 kbuild, 6.1 arm64 headers
 // downloaded and unpacked) and the 6.12 module corpus.
 func testDeps(ctx context.Context) error {
 	mg.CtxDeps(ctx, bootDeps)
@@ -66,7 +66,7 @@ func testDeps(ctx context.Context) error {
 }
 
 // kdir returns $KDIR or the kbuild directory of Debian's linux-headers-amd64
-// (internal/kernels resolves the metapackage to its 6.1 tree).
+// (internal/dev/kernels resolves the metapackage to its 6.1 tree).
 func kdir() (string, error) {
 	if d := os.Getenv("KDIR"); d != "" {
 		return d, nil

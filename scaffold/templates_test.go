@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/initsec/initsec/boottest"
-	"github.com/initsec/initsec/internal/testenv"
+	"github.com/initsec/initsec/internal/dev/testenv"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/scaffold"
 )

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/initsec/initsec/internal/testenv"
+	"github.com/initsec/initsec/internal/dev/testenv"
 )
 
 // FuzzCheckMismatch: on any object that opens, relocation decoding and

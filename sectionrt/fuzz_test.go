@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/initsec/initsec/internal/testenv"
+	"github.com/initsec/initsec/internal/dev/testenv"
 )
 
 // FuzzNewObject: any input gives an error naming the file (and no object),

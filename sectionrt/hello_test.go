@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/initsec/initsec/internal/testenv"
+	"github.com/initsec/initsec/internal/dev/testenv"
 )
 
 // helloKo is the kbuild-built example module. It is not committed (kbuild

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/initsec/initsec/internal/kernels"
-	"github.com/initsec/initsec/internal/testenv"
+	"github.com/initsec/initsec/internal/dev/kernels"
+	"github.com/initsec/initsec/internal/dev/testenv"
 	"github.com/initsec/initsec/kbuild"
 )
 

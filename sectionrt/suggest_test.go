@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/initsec/initsec/internal/kernels"
+	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/kbuild"
 )
 

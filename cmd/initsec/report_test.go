@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/initsec/initsec/internal/testenv"
+	"github.com/initsec/initsec/internal/dev/testenv"
 )
 
 // TestReport checks `initsec report` on the built examples against the

@@ -14,8 +14,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/initsec/initsec/annotate"
+	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/modfile"
-	"github.com/initsec/initsec/internal/report"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -125,28 +125,28 @@ Flags:
 
 	tuneGC()
 	files, errs := modfile.Expand(fs.Args())
-	results := make([]report.Result, 0, len(files)+len(errs))
+	results := make([]findings.Result, 0, len(files)+len(errs))
 	for _, err := range errs {
-		results = append(results, report.Result{Object: errPath(err), Err: err})
+		results = append(results, findings.Result{Object: errPath(err), Err: err})
 	}
 	results = append(results, verify.Files(files, opt)...)
 
 	var err error
 	switch *format {
 	case "json":
-		err = report.JSON(stdout, results)
+		err = findings.JSON(stdout, results)
 	case "sarif":
-		err = report.SARIF(stdout, results, report.SARIFOptions{Root: "."})
+		err = findings.SARIF(stdout, results, findings.SARIFOptions{Root: "."})
 	case "modpost":
-		err = report.Modpost(stdout, results)
+		err = findings.Modpost(stdout, results)
 	default:
-		err = report.Text(stdout, results)
+		err = findings.Text(stdout, results)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "initsec verify: write: %v\n", err)
 		return exitError
 	}
-	failing, nerr := report.Failing(results), report.Errors(results)
+	failing, nerr := findings.Failing(results), findings.Errors(results)
 	if *format == "text" || *format == "modpost" {
 		for _, r := range results {
 			if r.Err != nil {

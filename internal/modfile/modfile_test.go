@@ -14,7 +14,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
 
-	"github.com/initsec/initsec/internal/testenv"
+	"github.com/initsec/initsec/internal/dev/testenv"
 )
 
 // moduleSource is a tiny module-like translation unit with a vermagic.

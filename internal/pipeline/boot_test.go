@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/initsec/initsec/boottest"
-	"github.com/initsec/initsec/internal/kernels"
-	"github.com/initsec/initsec/internal/testenv"
+	"github.com/initsec/initsec/internal/dev/kernels"
+	"github.com/initsec/initsec/internal/dev/testenv"
 	"github.com/initsec/initsec/sectionrt"
 )
 

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/initsec/initsec/gen"
+	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/modfile"
-	"github.com/initsec/initsec/internal/report"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -40,7 +40,7 @@ type Options struct {
 }
 
 // Files checks each file and returns one Result per file, in order.
-func Files(files []string, opt Options) []report.Result {
+func Files(files []string, opt Options) []findings.Result {
 	v := &verifier{placement: opt.Placement, fixed: opt.Manifest, fixedRules: opt.Rules}
 	if v.placement == "" {
 		v.placement = "auto"
@@ -84,8 +84,8 @@ type dirManifest struct {
 // checkAll checks files on n workers. Each worker opens, checks and drops
 // one object at a time, so memory stays at about n objects. Results are in
 // the order of files.
-func (v *verifier) checkAll(files []string, n int, progress io.Writer) []report.Result {
-	results := make([]report.Result, len(files))
+func (v *verifier) checkAll(files []string, n int, progress io.Writer) []findings.Result {
+	results := make([]findings.Result, len(files))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	var done atomic.Int64
@@ -130,8 +130,8 @@ func (v *verifier) checkAll(files []string, n int, progress io.Writer) []report.
 }
 
 // check runs the checks on one object.
-func (v *verifier) check(r *modfile.Reader, path string) report.Result {
-	res := report.Result{Object: path}
+func (v *verifier) check(r *modfile.Reader, path string) findings.Result {
+	res := findings.Result{Object: path}
 	m, err := v.manifestFor(path)
 	if err != nil {
 		res.Err = err

@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/initsec/initsec/internal/kernels"
+	"github.com/initsec/initsec/internal/dev/kernels"
+	"github.com/initsec/initsec/internal/dev/testenv"
+	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/modfile"
-	"github.com/initsec/initsec/internal/report"
-	"github.com/initsec/initsec/internal/testenv"
 	"github.com/initsec/initsec/sectionrt"
 )
 
@@ -95,8 +95,8 @@ func TestErrorsNameTheObject(t *testing.T) {
 	if rs[1].Err != nil || rs[1].Rules == "" {
 		t.Errorf("%s beside broken objects: rules %q, err %v", good, rs[1].Rules, rs[1].Err)
 	}
-	if report.Errors(rs) != 2 {
-		t.Errorf("Errors = %d, want 2", report.Errors(rs))
+	if findings.Errors(rs) != 2 {
+		t.Errorf("Errors = %d, want 2", findings.Errors(rs))
 	}
 }
 

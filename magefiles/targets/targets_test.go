@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/initsec/initsec/internal/testenv"
+	"github.com/initsec/initsec/internal/dev/testenv"
 	"github.com/initsec/initsec/kbuild"
 )
 

@@ -1,4 +1,4 @@
-// Package report renders what `initsec verify` found, per object, in the
+// Package findings renders what `initsec verify` found, per object, in the
 // formats CI consumes: gcc-style text, modpost's own lines (the format of
 // each object's kernel release), JSON, and SARIF 2.1.0 for GitHub code
 // scanning.
@@ -6,7 +6,7 @@
 // Findings go to the writer given (stdout); errors (an object that could not
 // be read or checked) are part of the JSON and SARIF documents, and are left
 // to the caller for the line formats.
-package report
+package findings
 
 import (
 	"encoding/json"

@@ -25,9 +25,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/initsec/initsec/internal/kernels"
+	"github.com/initsec/initsec/internal/dev/kernels"
+	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/modfile"
-	"github.com/initsec/initsec/internal/report"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/kbuild"
 )
@@ -217,7 +217,7 @@ func (d Diff) String() string {
 // Compare matches initsec's mismatch findings (as the modpost lines of the
 // same version would read: modpost's own symbol names) with modpost's
 // warnings, as multisets.
-func Compare(results []report.Result, modpost []kbuild.Warning, v kbuild.KernelVersion) Diff {
+func Compare(results []findings.Result, modpost []kbuild.Warning, v kbuild.KernelVersion) Diff {
 	old := v.Less(kbuild.KernelVersion{Version: 6, PatchLevel: 5})
 	count := make(map[Key]int)
 	for _, w := range modpost {
@@ -281,7 +281,7 @@ func Tree(root string) ([]string, error) {
 // Outcome is a comparison over one tree.
 type Outcome struct {
 	Files   []string
-	Results []report.Result // initsec's, one per file
+	Results []findings.Result // initsec's, one per file
 	Modpost []kbuild.Warning
 	Diff    Diff
 }

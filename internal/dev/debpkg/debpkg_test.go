@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/initsec/initsec/internal/testenv"
+	"github.com/initsec/initsec/internal/dev/testenv"
 )
 
 func needDpkg(t *testing.T) {

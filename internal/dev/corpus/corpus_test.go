@@ -8,8 +8,8 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/initsec/initsec/internal/kernels"
-	"github.com/initsec/initsec/internal/testenv"
+	"github.com/initsec/initsec/internal/dev/kernels"
+	"github.com/initsec/initsec/internal/dev/testenv"
 )
 
 // The real corpora: Debian 12's two kernels, each with the modpost of its
