@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -45,7 +47,45 @@ func TestScripts(t *testing.T) {
 			}
 			return false, nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exitcode": cmdExitcode,
+		},
 	})
+}
+
+// cmdExitcode is the script command
+//
+//	exitcode N program [args...]
+//
+// It runs program as exec does (the next stdout and stderr commands match
+// its output) and fails unless the program exits with status N. Scripts
+// use it wherever the status matters: `! exec` accepts any failure, and
+// initsec's statuses are a contract with CI (0 clean, 1 findings or stale
+// files, 2 usage, I/O or build errors). `! exitcode` is refused: name the
+// status wanted.
+func cmdExitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("unsupported: ! exitcode (say which status: exitcode N ...)")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: exitcode N program [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil || want < 0 || want > 255 {
+		ts.Fatalf("exitcode: status %q is not a number from 0 to 255", args[0])
+	}
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	if err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() < 0 {
+			ts.Fatalf("exitcode: %s did not exit: %v", args[1], err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
 }
 
 // TestExitCodes pins the exit status contract CI relies on.
