@@ -57,7 +57,9 @@ func TestReport(t *testing.T) {
 	}
 	// Without MODULE_UNLOAD the exit sections join the init region.
 	stdout.Reset()
-	run(&stdout, &stderr, []string{"report", "-format", "json", "-no-module-unload", kos[0]})
+	if code := run(&stdout, &stderr, []string{"report", "-format", "json", "-no-module-unload", kos[0]}); code != exitOK {
+		t.Fatalf("-no-module-unload: exit %d: %s", code, stderr.String())
+	}
 	var noUnload []memoryReport
 	if err := json.Unmarshal(stdout.Bytes(), &noUnload); err != nil || len(noUnload) != 1 {
 		t.Fatalf("%v %s", err, stdout.String())

@@ -49,7 +49,9 @@ init_module:
 		t.Errorf("text:\n%s\nwant first line:\n%s", stdout.String(), want)
 	}
 	stdout.Reset()
-	run(&stdout, &stderr, []string{"suggest", "-format", "json", obj})
+	if code := run(&stdout, &stderr, []string{"suggest", "-format", "json", obj}); code != exitFindings {
+		t.Errorf("-format json: exit %d, want %d: %s", code, exitFindings, stderr.String())
+	}
 	var reps []suggestReport
 	if err := json.Unmarshal(stdout.Bytes(), &reps); err != nil || len(reps) != 1 || reps[0].InitBytes != 1 || reps[0].Suggestions[0].Kind != "init" {
 		t.Errorf("json: %v %s", err, stdout.String())
@@ -59,7 +61,7 @@ init_module:
 	if code := run(&stdout, &stderr, []string{"suggest", obj, filepath.Join(dir, "nope.ko")}); code != exitError || !strings.Contains(stderr.String(), "nope.ko") {
 		t.Errorf("missing object: exit %d, stderr %q", code, stderr.String())
 	}
-	if code := run(&stdout, &stderr, []string{"suggest", "-format", "xml", obj}); code != exitError {
-		t.Errorf("bad -format: exit %d", code)
+	if code := run(&stdout, &stderr, []string{"suggest", "-format", "xml", obj}); code != exitError || !strings.Contains(stderr.String(), "unknown -format") {
+		t.Errorf("bad -format: exit %d, stderr %q", code, stderr.String())
 	}
 }
