@@ -84,7 +84,9 @@ func TestErrorsNameTheObject(t *testing.T) {
 	good := installedModules(t, 1)[0]
 	dir := t.TempDir()
 	garbage := filepath.Join(dir, "garbage.ko")
-	os.WriteFile(garbage, []byte("not an ELF object"), 0o644)
+	if err := os.WriteFile(garbage, []byte("not an ELF object"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	missing := filepath.Join(dir, "missing.ko")
 	rs := Files([]string{garbage, good, missing}, Options{Jobs: 3})
 	for _, i := range []int{0, 2} {
@@ -109,7 +111,9 @@ func TestPlacementModes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(ko, b, 0o644)
+	if err := os.WriteFile(ko, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	r := Files([]string{ko}, Options{Placement: "always"})[0]
 	if r.Err == nil || !strings.Contains(r.Err.Error(), ko) || !strings.Contains(r.Err.Error(), "obj-m") {
@@ -146,7 +150,9 @@ func TestNoReleaseNoHeaders(t *testing.T) {
 	}
 	dir := t.TempDir()
 	src := filepath.Join(dir, "plain.c")
-	os.WriteFile(src, []byte("int plain(void) { return 1; }\n"), 0o644)
+	if err := os.WriteFile(src, []byte("int plain(void) { return 1; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	obj := filepath.Join(dir, "plain.o")
 	if out, err := exec.Command("gcc", "-c", "-o", obj, src).CombinedOutput(); err != nil {
 		t.Fatalf("gcc: %v\n%s", err, out)
@@ -159,6 +165,21 @@ func TestNoReleaseNoHeaders(t *testing.T) {
 	r = Files([]string{obj}, Options{Rules: mustRules(t, "6.12")})[0]
 	if r.Err != nil || r.Rules != "6.12" || len(r.Findings) != 0 {
 		t.Errorf("with -rules 6.12: %+v", r)
+	}
+
+	// With headers, their release chooses the rules. Both installed
+	// series are tried, so that the answer cannot be a default.
+	for _, series := range []string{"6.1.", "6.12."} {
+		rel, ok := kernels.FindRelease(series)
+		if !ok {
+			testenv.SkipOrFail(t, "no Linux %s* headers installed", series)
+		}
+		want := strings.TrimSuffix(series, ".")
+		t.Setenv("KDIR", rel.KDIR)
+		r := Files([]string{obj}, Options{})[0]
+		if r.Err != nil || r.Rules != want {
+			t.Errorf("no vermagic, KDIR=%s: rules %q, err %v; want %s", rel.KDIR, r.Rules, r.Err, want)
+		}
 	}
 }
 
