@@ -9,6 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	failinit "github.com/initsec/initsec/examples/failinit/initsec"
+	firmware "github.com/initsec/initsec/examples/firmware/initsec"
+	hello "github.com/initsec/initsec/examples/hello/initsec"
+	tables "github.com/initsec/initsec/examples/tables/initsec"
 	"github.com/initsec/initsec/internal/dev/testenv"
 	"github.com/initsec/initsec/sectionrt"
 	"github.com/initsec/initsec/sectionrt/sectiontest"
@@ -180,6 +184,30 @@ func TestCheckUnreadableFails(t *testing.T) {
 		}
 		if len(r.skips) != 0 {
 			t.Errorf("%s: skipped (%q); an object that exists is checked", ko, r.skips)
+		}
+	}
+}
+
+// TestCheckExamples runs Check as the generated tests will: on the
+// kbuild-built examples with the manifests initsec generated for them. They
+// must pass, with notes at most (a table the compiler folded away).
+func TestCheckExamples(t *testing.T) {
+	for _, ex := range []struct {
+		ko string
+		m  sectionrt.Manifest
+	}{
+		{"../../examples/hello/hello.ko", hello.InitsecManifest},
+		{"../../examples/firmware/firmware.ko", firmware.InitsecManifest},
+		{"../../examples/tables/tables.ko", tables.InitsecManifest},
+		{"../../examples/failinit/failinit.ko", failinit.InitsecManifest},
+	} {
+		if _, err := os.Stat(ex.ko); err != nil {
+			// CI builds the examples (mage build) before it tests.
+			testenv.SkipOrFail(t, "%s not built (go run mage.go build): %v", ex.ko, err)
+		}
+		r := check(ex.ko, ex.m)
+		if len(r.errors)+len(r.fatals)+len(r.skips) != 0 {
+			t.Errorf("%s: errors %q, fatals %q, skips %q; want none", ex.ko, r.errors, r.fatals, r.skips)
 		}
 	}
 }
