@@ -130,8 +130,11 @@ MODULE_LICENSE("GPL");
 		t.Errorf("findings %v: want mismatch/data-to-init bad_hook -> bad_setup", res.Findings)
 	}
 	// With mismatches fatal (the default), kbuild's own modpost stops the build.
+	log.Reset()
 	if _, err := BuildAndVerify(context.Background(), dir, kbuild.Options{KDIR: kdir}, &log); err == nil {
 		t.Error("build with fatal mismatches succeeded")
+	} else if !strings.Contains(log.String(), "Section mismatches detected") {
+		t.Errorf("build failed (%v), but not on modpost's section mismatch:\n%s", err, log.String())
 	}
 }
 
