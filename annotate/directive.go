@@ -3,6 +3,7 @@ package annotate
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -181,7 +182,7 @@ func parseDirective(text string, pos Pos) (Directive, dirPos, *Error) {
 				return fail(start, "initcall= registers an init function; use it with init",
 					"initcall= on kind %s", d.Kind)
 			}
-			if !contains(InitcallLevels, value) {
+			if !slices.Contains(InitcallLevels, value) {
 				return fail(valOff, levelHint(value), "unknown initcall level %q", value)
 			}
 			d.Initcall = value
@@ -293,15 +294,6 @@ func isCIdent(s string) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // suggest builds a hint: "did you mean X? " when a word in valid is close to
