@@ -195,3 +195,28 @@ func TestErrorString(t *testing.T) {
 		t.Errorf("ErrorList.Error() = %q, want %q", got, want)
 	}
 }
+
+func TestPosCompare(t *testing.T) {
+	ordered := []Pos{{"", 9, 9}, {"a.c", 1, 1}, {"a.c", 1, 2}, {"a.c", 2, 1}, {"a.c", 10, 1}, {"b.c", 1, 1}}
+	for i, p := range ordered {
+		for j, q := range ordered {
+			if got, want := p.Compare(q), min(max(i-j, -1), 1); got != want {
+				t.Errorf("%v.Compare(%v) = %d, want %d", p, q, got, want)
+			}
+		}
+	}
+}
+
+func TestErrorListSortIsStable(t *testing.T) {
+	l := ErrorList{
+		{Pos: Pos{"b.c", 1, 1}, Msg: "b"},
+		{Pos: Pos{"a.c", 2, 5}, Msg: "found first"},
+		{Pos: Pos{"a.c", 2, 1}, Msg: "a"},
+		{Pos: Pos{"a.c", 2, 5}, Msg: "found later"},
+	}
+	l.Sort()
+	want := "a.c:2:1: a\na.c:2:5: found first\na.c:2:5: found later\nb.c:1:1: b"
+	if got := l.Error(); got != want {
+		t.Errorf("sorted:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -1,5 +1,6 @@
 // Package annotate parses //go:init-section directives and the declarations
-// they attach to, in C sources and headers (and, later, assembly and Go).
+// they attach to, in C sources and headers (ScanC, ScanFile) and in Go
+// packages (ScanGo, ScanGoDir). Assembly files are not scanned.
 //
 // # Grammar
 //
@@ -71,7 +72,8 @@
 //
 // Every error is an *Error carrying file:line:col (1-based; col counts bytes)
 // and a hint; ScanC returns all of a file's errors as an ErrorList sorted by
-// position, and no annotations. Errors are:
+// position (Pos.Compare: file, line, column), and no annotations. Errors
+// in C files are:
 //
 //   - in the directive: unknown kinds, unknown, duplicated or malformed
 //     options, options that do not fit the kind (initcall= on anything but
@@ -105,10 +107,10 @@
 // each value evaluated: a constant expression for a scalar of a sized
 // integer type, bool or string, or a composite literal of constants for an
 // array or slice of sized integers or bool. The result, a GoVar, carries the
-// C name, element type and values. Errors are positioned like the C
-// scanner's: syntax and type errors, non-constant values or elements,
-// unsupported types, misplaced directives, C names that clash or are C
-// keywords. See goscan.go for the exact rules.
+// C name, element type and values. As with ScanC, every error is returned,
+// positioned, in one sorted ErrorList: syntax and type errors, non-constant
+// values or elements, unsupported types, misplaced directives, C names that
+// clash or are C keywords. See goscan.go for the exact rules.
 //
 // Module-level rules (at most one initcall= and one entry per module, no
 // symbol annotated twice) are checked by CheckModule. HasTrailer tells

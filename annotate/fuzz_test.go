@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -14,8 +15,11 @@ func FuzzScanC(f *testing.F) {
 	for _, tt := range scanTests {
 		f.Add([]byte(tt.src))
 	}
-	for _, tt := range scanErrorTests {
-		f.Add([]byte(tt.src))
+	errorFiles, _ := filepath.Glob("testdata/errors/*.c")
+	for _, name := range errorFiles {
+		if src, err := os.ReadFile(name); err == nil {
+			f.Add(src)
+		}
 	}
 	if src, err := os.ReadFile("../examples/hello/hello.c"); err == nil {
 		f.Add(src)

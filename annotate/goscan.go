@@ -15,7 +15,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -207,7 +207,7 @@ func ScanGo(files []GoFile) ([]GoVar, error) {
 		parsed = append(parsed, af)
 	}
 	if len(s.errs) > 0 {
-		sortErrors(s.errs)
+		s.errs.Sort()
 		return nil, s.errs
 	}
 	var found []pending
@@ -218,10 +218,10 @@ func ScanGo(files []GoFile) ([]GoVar, error) {
 		s.check(parsed, found)
 	}
 	if len(s.errs) > 0 {
-		sortErrors(s.errs)
+		s.errs.Sort()
 		return nil, s.errs
 	}
-	sort.SliceStable(s.vars, func(i, j int) bool { return comparePos(s.vars[i].Directive.Pos, s.vars[j].Directive.Pos) < 0 })
+	slices.SortStableFunc(s.vars, func(a, b GoVar) int { return a.Directive.Pos.Compare(b.Directive.Pos) })
 	return s.vars, nil
 }
 

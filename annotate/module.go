@@ -15,7 +15,7 @@ import (
 // on the order of anns. It returns nil or an ErrorList sorted by position.
 func CheckModule(anns []Annotation) error {
 	sorted := slices.Clone(anns)
-	slices.SortStableFunc(sorted, func(a, b Annotation) int { return comparePos(a.Pos, b.Pos) })
+	slices.SortStableFunc(sorted, func(a, b Annotation) int { return a.Pos.Compare(b.Pos) })
 
 	var errs ErrorList
 	var initcall, entry *Annotation
@@ -70,19 +70,6 @@ func CheckModule(anns []Annotation) error {
 	if len(errs) == 0 {
 		return nil
 	}
-	sortErrors(errs)
+	errs.Sort()
 	return errs
-}
-
-func comparePos(a, b Pos) int {
-	switch {
-	case a.File != b.File:
-		if a.File < b.File {
-			return -1
-		}
-		return 1
-	case a.Line != b.Line:
-		return a.Line - b.Line
-	}
-	return a.Col - b.Col
 }

@@ -23,6 +23,12 @@ func ann(file string, line int, kind Kind, name string, static bool, opts ...str
 	return a
 }
 
+type wantErr struct {
+	line, col int
+	msg       string
+	hint      string // substring
+}
+
 var checkModuleTests = []struct {
 	name string
 	anns []Annotation

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 )
 
@@ -56,7 +55,7 @@ func ScanC(filename string, src []byte) ([]Annotation, error) {
 	}
 	s.scan()
 	if len(s.errs) > 0 {
-		sortErrors(s.errs)
+		s.errs.Sort()
 		return nil, s.errs
 	}
 	return s.anns, nil
@@ -524,17 +523,4 @@ func (s *cscanner) joinText(head []int) string {
 		b.WriteString(text)
 	}
 	return b.String()
-}
-
-func sortErrors(l ErrorList) {
-	sort.SliceStable(l, func(i, j int) bool {
-		a, b := l[i].Pos, l[j].Pos
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
-	})
 }

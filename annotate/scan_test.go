@@ -1,9 +1,11 @@
 package annotate
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -389,174 +391,6 @@ func TestScanC(t *testing.T) {
 	}
 }
 
-type wantErr struct {
-	line, col int
-	msg       string
-	hint      string // substring
-}
-
-var scanErrorTests = []struct {
-	name string
-	src  string
-	want []wantErr
-}{
-	{"code before the directive", "int x; //go:init-section init\n",
-		[]wantErr{{1, 8, "directive is not alone on its line", "line of its own"}}},
-	{"preprocessor line before the directive", "#define X 1 //go:init-section init\n",
-		[]wantErr{{1, 13, "directive is not alone on its line", "line of its own"}}},
-	{"block comment before the directive", "/* x */ //go:init-section init\nstatic int f(void) {}\n",
-		[]wantErr{{1, 9, "directive is not alone on its line", "line of its own"}}},
-	{"blank line", "//go:init-section init\n\nstatic int f(void) {}\n",
-		[]wantErr{{1, 1, "directive has no declaration under it", "remove the blank line 2"}}},
-	{"blank line after a comment", "//go:init-section init\n// note\n  \t\nstatic int f(void) {}\n",
-		[]wantErr{{1, 1, "directive has no declaration under it", "remove the blank line 3"}}},
-	{"preprocessor line", "//go:init-section init\n#ifdef CONFIG_X\nstatic int f(void) {}\n#endif\n",
-		[]wantErr{{1, 1, "directive has no declaration under it", "move the preprocessor line 2 above the directive"}}},
-	{"another directive", "//go:init-section init\n//go:init-section exit\nstatic void f(void) {}\n",
-		[]wantErr{{1, 1, "directive has no declaration under it", "another directive follows on line 2"}}},
-	{"end of file", "//go:init-section init\n",
-		[]wantErr{{1, 1, "directive has no declaration under it", "the file ends"}}},
-	{"end of file after comments", "//go:init-section init\n/* nothing */\n// more\n",
-		[]wantErr{{1, 1, "directive has no declaration under it", "the file ends"}}},
-	{"directive inside a function body", "static int f(void)\n{\n\t//go:init-section initdata\n\tstatic int x;\n\treturn x;\n}\n",
-		[]wantErr{{3, 2, "directive inside a block", "file-scope"}}},
-	{"directive inside an annotated function", "//go:init-section init\nstatic int f(void)\n{\n\t//go:init-section initdata\n\tstatic int x;\n\treturn x;\n}\n",
-		[]wantErr{{4, 2, "directive inside the declaration that starts at 2:1", "file-scope"}}},
-	{"directive continued by a backslash", "//go:init-section init \\\nstatic int f(void) {}\n",
-		[]wantErr{{1, 1, "directive ends with a backslash, which continues the comment onto the next line", "remove the trailing backslash"}}},
-	{"space after //", "// go:init-section init\nstatic int f(void) {}\n",
-		[]wantErr{{1, 1, `malformed directive "// go:init-section init"`, "write exactly //go:init-section"}}},
-	{"underscore", "//go:init_section init\nstatic int f(void) {}\n",
-		[]wantErr{{1, 1, `malformed directive "//go:init_section init"`, "write exactly"}}},
-	{"run together", "//go:init-sectioninit\nstatic int f(void) {}\n",
-		[]wantErr{{1, 1, `malformed directive "//go:init-sectioninit"`, "write exactly"}}},
-	{"bad directive", "//go:init-section bogus\nstatic int x;\n",
-		[]wantErr{{1, 19, `unknown kind "bogus"`, "valid kinds"}}},
-	{"indented bad directive", "\t//go:init-section init initcall=never\nstatic int f(void) {}\n",
-		[]wantErr{{1, 34, `unknown initcall level "never"`, "levels"}}},
-	{"function kind on an object", "//go:init-section init\nstatic int x;\n",
-		[]wantErr{{2, 12, "x is an object, but init annotates function definitions", "use initdata"}}},
-	{"exit on an object", "//go:init-section exit\nstatic int x;\n",
-		[]wantErr{{2, 12, "x is an object, but exit annotates function definitions", "use exitdata"}}},
-	{"function kind on an extern", "//go:init-section init\nextern const u8 tbl[];\n",
-		[]wantErr{{2, 17, "tbl is an object, but init annotates function definitions", "use initdata"}}},
-	{"data kind on a function", "//go:init-section initdata\nstatic int f(void) { return 0; }\n",
-		[]wantErr{{2, 12, "f is a function, but initdata annotates objects", "use init for a function"}}},
-	{"exitdata on a function", "//go:init-section exitdata\nstatic void f(void) { }\n",
-		[]wantErr{{2, 13, "f is a function, but exitdata annotates objects", "use exit"}}},
-	{"initconst on a non-const object", "//go:init-section initconst\nstatic int x = 1;\n",
-		[]wantErr{{2, 12, "initconst needs a const object, but x is not const", "or use initdata"}}},
-	{"initconst on an array of pointers to const", "//go:init-section initconst\nstatic const char *names[] = { \"a\" };\n",
-		[]wantErr{{2, 20, "initconst needs a const object, but names is not const", `"* const"`}}},
-	{"refconst on a non-const object", "//go:init-section refconst reason=\"x\"\nstatic int x = 1;\n",
-		[]wantErr{{2, 12, "refconst needs a const object, but x is not const", "or use refdata"}}},
-	{"initdata on a const object", "//go:init-section initdata\nstatic const int x = 1;\n",
-		[]wantErr{{2, 18, "initdata places x in a writable section, but x is const", "use initconst"}}},
-	{"refdata on a const object", "//go:init-section refdata reason=\"x\"\nstatic const int x = 1;\n",
-		[]wantErr{{2, 18, "refdata places x in a writable section, but x is const", "use refconst"}}},
-	{"exitdata on a const object", "//go:init-section exitdata\nstatic const int x = 1;\n",
-		[]wantErr{{2, 18, "exitdata places x in a writable section, but x is const", "no exit-time read-only section"}}},
-	{"extern without blob", "//go:init-section initconst\nextern const u8 tbl[];\n",
-		[]wantErr{{2, 17, "tbl is an extern declaration without blob=", "add blob=PATH"}}},
-	{"blob on an object definition", "//go:init-section initconst blob=t.bin\nstatic const u8 tbl[] = { 1 };\n",
-		[]wantErr{{1, 29, "blob= needs an extern declaration", "extern const u8 tbl[];"}}},
-	{"blob on a function", "//go:init-section init blob=t.bin\nstatic int f(void) { return 0; }\n",
-		[]wantErr{{1, 24, "blob= on a function definition", "remove blob="}}},
-	{"blob on exitdata", "//go:init-section exitdata blob=t.bin\nextern u8 tbl[];\n",
-		[]wantErr{{1, 28, "blob= on kind exitdata", "initconst or initdata"}}},
-	{"c= in C", "//go:init-section initdata c=foo\nstatic int x;\n",
-		[]wantErr{{1, 28, "c= applies to Go declarations only", "remove c="}}},
-	{"several declarators", "//go:init-section initdata\nstatic int a, b;\n",
-		[]wantErr{{2, 15, "annotated declaration declares more than one name", "one declaration per annotated name"}}},
-	{"several declarators with initialisers", "//go:init-section initdata\nstatic int a = 1, /* c */ b = 2;\n",
-		[]wantErr{{2, 27, "annotated declaration declares more than one name", "split it"}}},
-	{"__init already there", "//go:init-section init\nstatic int __init f(void) { return 0; }\n",
-		[]wantErr{{2, 12, "declaration already carries __init", "remove __init: the directive places the symbol"}}},
-	{"__initdata already there", "//go:init-section initdata\nstatic int x __initdata = 1;\n",
-		[]wantErr{{2, 14, "declaration already carries __initdata", "remove __initdata"}}},
-	{"__section already there", "//go:init-section initdata\nstatic int x __section(\".foo\");\n",
-		[]wantErr{{2, 14, "declaration already carries __section", "remove __section"}}},
-	{"section attribute already there", "//go:init-section initdata\nstatic int x __attribute__((used, section(\".foo\")));\n",
-		[]wantErr{{2, 35, "declaration already carries __attribute__((section))", "remove __attribute__((section))"}}},
-	{"__read_mostly already there", "//go:init-section initdata\nstatic int x __read_mostly;\n",
-		[]wantErr{{2, 14, "declaration already carries __read_mostly", "remove __read_mostly"}}},
-	{"function declaration", "//go:init-section init\nstatic int f(void);\n",
-		[]wantErr{{2, 12, "f is declared here, not defined", "above the function's definition"}}},
-	{"extern function declaration", "//go:init-section init\nextern int f(void);\n",
-		[]wantErr{{2, 12, "f is declared here, not defined", "definition"}}},
-	{"struct type definition", "//go:init-section initdata\nstatic struct foo { int a; } x;\n",
-		[]wantErr{{2, 1, "annotated declaration defines a struct, union or enum type", "define the type on its own"}}},
-	{"typedef", "//go:init-section initdata\ntypedef int myint;\n",
-		[]wantErr{{2, 1, "typedef declares a type, not an object", "not a type"}}},
-	{"macro definition", "//go:init-section initdata\nstatic DEFINE_MUTEX(lock);\n",
-		[]wantErr{{2, 1, "cannot tell which name this declaration declares", "DEFINE_MUTEX"}}},
-	{"statement", "//go:init-section init\nreturn 0;\n",
-		[]wantErr{{2, 1, `expected a declaration, found "return"`, "directly above a declaration"}}},
-	{"closing brace", "//go:init-section init\n}\n",
-		[]wantErr{{2, 1, `expected a declaration, found "}"`, "directly above a declaration"}}},
-	{"unterminated declaration", "//go:init-section initdata\nstatic int x = 1\n",
-		[]wantErr{{2, 1, "declaration is not terminated before the end of the file", "';'"}}},
-	{"unclosed function body", "//go:init-section init\nstatic int f(void)\n{\n\treturn 0;\n",
-		[]wantErr{{3, 1, `"{" is not closed before the end of the file`, "close it"}}},
-	{"unclosed initialiser", "//go:init-section initdata\nstatic int x[] = { 1,\n",
-		[]wantErr{{2, 18, `"{" is not closed before the end of the file`, "close it"}}},
-	{"preprocessor line in the head", "//go:init-section init\nstatic int\n#ifdef X\nf(void)\n#endif\n{ return 0; }\n",
-		[]wantErr{{3, 1, "preprocessor line inside the annotated declaration", "move the preprocessor line"}}},
-	{"mismatched bracket", "//go:init-section initdata\nstatic int x[4) = 1;\n",
-		[]wantErr{{2, 15, `unexpected ")" in declaration`, `"[" at 2:13 is not closed`}}},
-	{"unterminated block comment", "/* never closed\n//go:init-section init\n",
-		[]wantErr{{1, 1, "unterminated block comment", "*/"}}},
-	{"errors are collected and sorted", `//go:init-section init
-static int x;
-//go:init-section initdata
-static int f(void) { return 0; }
-int y; //go:init-section init
-//go:init-section bogus
-static int z;
-`, []wantErr{
-		{2, 12, "x is an object, but init annotates function definitions", "initdata"},
-		{4, 12, "f is a function, but initdata annotates objects", "init"},
-		{5, 8, "directive is not alone on its line", "own"},
-		{6, 19, `unknown kind "bogus"`, "kinds"},
-	}},
-	{"kind and macro errors together", "//go:init-section initconst\nstatic int x __initdata;\n", []wantErr{
-		{2, 12, "initconst needs a const object, but x is not const", "initdata"},
-		{2, 14, "declaration already carries __initdata", "remove"},
-	}},
-}
-
-func TestScanCErrors(t *testing.T) {
-	for _, le := range lineEndings {
-		for _, tt := range scanErrorTests {
-			t.Run(le.name+"/"+tt.name, func(t *testing.T) {
-				src := strings.ReplaceAll(tt.src, "\n", le.nl)
-				anns, err := ScanC("e.c", []byte(src))
-				if anns != nil {
-					t.Errorf("ScanC returned annotations with errors: %v", anns)
-				}
-				var list ErrorList
-				if !errors.As(err, &list) {
-					t.Fatalf("ScanC error = %v, want ErrorList", err)
-				}
-				n := max(len(list), len(tt.want))
-				for i := 0; i < n; i++ {
-					switch {
-					case i >= len(list):
-						t.Errorf("missing error %d:%d: %s", tt.want[i].line, tt.want[i].col, tt.want[i].msg)
-					case i >= len(tt.want):
-						t.Errorf("unexpected error %v", list[i])
-					default:
-						e, w := list[i], tt.want[i]
-						if e.Pos != (Pos{File: "e.c", Line: w.line, Col: w.col}) || e.Msg != w.msg || !strings.Contains(e.Hint, w.hint) {
-							t.Errorf("got  %v\nwant e.c:%d:%d: %s (hint containing %q)", e, w.line, w.col, w.msg, w.hint)
-						}
-					}
-				}
-			})
-		}
-	}
-}
-
 func TestScanHelloExample(t *testing.T) {
 	const path = "../examples/hello/hello.c"
 	anns, err := ScanFile(path)
@@ -608,5 +442,36 @@ func TestScanFileErrors(t *testing.T) {
 	}
 	if _, err := ScanC("big.c", make([]byte, MaxFileSize+1)); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("ScanC(big) = %v, want ErrTooLarge", err)
+	}
+}
+
+// TestScanCErrorFiles scans each testdata/errors/*.c, with LF and with CRLF
+// line ends: the errors must be the ones its want comments expect (see
+// checkWants), and print as in its .golden file, whatever the line ends.
+func TestScanCErrorFiles(t *testing.T) {
+	files, err := filepath.Glob("testdata/errors/*.c")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	for _, name := range files {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, le := range lineEndings {
+			t.Run(le.name+"/"+filepath.Base(name), func(t *testing.T) {
+				src := bytes.ReplaceAll(src, []byte("\n"), []byte(le.nl))
+				anns, err := ScanC(name, src)
+				if anns != nil {
+					t.Errorf("ScanC returned annotations with errors: %v", anns)
+				}
+				var list ErrorList
+				if !errors.As(err, &list) {
+					t.Fatalf("ScanC error = %v, want ErrorList", err)
+				}
+				checkWants(t, name, src, list)
+				checkGolden(t, name+".golden", list.Error()+"\n")
+			})
+		}
 	}
 }

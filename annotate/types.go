@@ -1,7 +1,9 @@
 package annotate
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -103,6 +105,17 @@ type Pos struct {
 	Col  int    `json:"col"`
 }
 
+// Compare orders positions by file name, then line, then column, returning
+// -1, 0 or +1 as cmp.Compare does. It is the one order in which scans report
+// errors and annotations.
+func (p Pos) Compare(q Pos) int {
+	return cmp.Or(
+		strings.Compare(p.File, q.File),
+		cmp.Compare(p.Line, q.Line),
+		cmp.Compare(p.Col, q.Col),
+	)
+}
+
 func (p Pos) String() string {
 	if p.File == "" {
 		return fmt.Sprintf("%d:%d", p.Line, p.Col)
@@ -196,6 +209,12 @@ func (l ErrorList) Error() string {
 		b.WriteString(e.Error())
 	}
 	return b.String()
+}
+
+// Sort sorts the list by position (Pos.Compare). The sort is stable:
+// errors at the same position keep the order in which they were found.
+func (l ErrorList) Sort() {
+	slices.SortStableFunc(l, func(a, b *Error) int { return a.Pos.Compare(b.Pos) })
 }
 
 // Unwrap lets errors.As find the individual *Error values.
