@@ -246,38 +246,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	cfg = withDefaults(cfg)
 
 	// Read the modules first: the kernel to boot may follow from them.
-	infos := make([]*ModInfo, len(cfg.Modules))
-	for i, m := range cfg.Modules {
-		mi, err := ReadModInfo(m.Path)
-		if err != nil {
-			return nil, fmt.Errorf("boottest: %w", err)
-		}
-		if m.Name != "" && m.Name != mi.Name {
-			return nil, fmt.Errorf("boottest: %s: Name %q, but .modinfo says name=%s", m.Path, m.Name, mi.Name)
-		}
-		if mi.Name == "" {
-			return nil, fmt.Errorf("boottest: %s: .modinfo has no name=", m.Path)
-		}
-		infos[i] = mi
-	}
-	kernel := cfg.Kernel
-	if kernel == "" {
-		k, err := FindKernel(infos[0].Release)
-		if err != nil {
-			return nil, fmt.Errorf("boottest: %w", err)
-		}
-		kernel = k
-	} else if _, err := os.Stat(kernel); err != nil {
-		return nil, fmt.Errorf("boottest: kernel image: %w (Debian installs /boot/vmlinuz-<release> with linux-image-<release>)", err)
-	}
-	release, err := ImageRelease(kernel)
+	infos, err := readModules(cfg.Modules)
 	if err != nil {
 		return nil, fmt.Errorf("boottest: %w", err)
 	}
-	for i, m := range cfg.Modules {
-		if err := infos[i].checkRelease(m.Path, release); err != nil {
-			return nil, fmt.Errorf("boottest: %w", err)
-		}
+	kernel, release, err := resolveKernel(cfg.Kernel, cfg.Modules, infos)
+	if err != nil {
+		return nil, fmt.Errorf("boottest: %w", err)
 	}
 	qemu, err := findQEMU(cfg.QEMU)
 	if err != nil {
@@ -289,41 +264,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("boottest: %w", err)
 	}
 	defer os.RemoveAll(dir)
-
-	guest := cfg.GuestInit
-	if guest == "" {
-		if guest, err = BuildGuest(ctx, dir); err != nil {
-			return nil, fmt.Errorf("boottest: %w", err)
-		}
-	}
-	nonce, gcfg, files, err := guestFiles(cfg, infos, guest)
+	initrd, size, nonce, err := buildInitramfs(ctx, cfg, infos, dir)
 	if err != nil {
 		return nil, fmt.Errorf("boottest: %w", err)
 	}
-	initrd := filepath.Join(dir, "initramfs.cpio.gz")
-	var buf bytes.Buffer
-	if err := writeInitramfs(&buf, files); err != nil {
-		return nil, fmt.Errorf("boottest: %w", err)
-	}
-	if err := os.WriteFile(initrd, buf.Bytes(), 0o644); err != nil {
-		return nil, fmt.Errorf("boottest: %w", err)
-	}
 
-	rep := &Report{Kernel: kernel, Release: release, InitramfsBytes: int64(buf.Len()), Boot: "bzImage"}
-	bootImage := kernel
-	if !cfg.BootBzImage {
-		if v, err := Vmlinux(kernel, cfg.CacheDir); err != nil {
-			rep.Boot = "bzImage (no PVH vmlinux: " + err.Error() + ")"
-		} else {
-			bootImage, rep.Boot = v, "pvh vmlinux "+v
-		}
-	}
-	args := []string{
-		"-accel", "tcg", "-nodefaults", "-no-user-config", "-display", "none",
-		"-serial", "stdio", "-no-reboot", "-m", fmt.Sprint(cfg.MemoryMB),
-		"-kernel", bootImage, "-initrd", initrd, "-append", cfg.Append,
-	}
-	args = append(args, cfg.QEMUArgs...)
+	rep := &Report{Kernel: kernel, Release: release, InitramfsBytes: size}
+	var image string
+	image, rep.Boot = bootImage(cfg, kernel)
+	args := qemuArgs(cfg, image, initrd)
 	rep.QEMU = append([]string{qemu}, args...)
 	bootStart := time.Now()
 	out, err := runQEMU(ctx, qemu, args, nonce, cfg.Timeout, cfg.Log)
@@ -338,40 +287,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := json.Unmarshal(out.result, &res); err != nil {
 		return rep, fmt.Errorf("boottest: guest result: %w", err)
 	}
-	rep.KernelBoot = time.Duration(res.UptimeAtInitMS) * time.Millisecond
-	rep.Guest = time.Duration(res.DurationMS) * time.Millisecond
-	rep.GuestErrors = res.Errors
-	if res.Release != release {
-		rep.GuestErrors = append(rep.GuestErrors, fmt.Sprintf("guest runs kernel %q, image header says %q", res.Release, release))
-	}
-	if len(res.Modules) != len(gcfg.Modules) {
-		rep.GuestErrors = append(rep.GuestErrors, fmt.Sprintf("guest reported %d modules, %d were configured", len(res.Modules), len(gcfg.Modules)))
-	}
-	for i, m := range cfg.Modules {
-		mr := ModuleResult{
-			Name: infos[i].Name, Path: m.Path, Vermagic: infos[i].Vermagic,
-			ELFInitSections: infos[i].InitSections, ELFExitSections: infos[i].ExitSections,
-			ELFInitBytes:   infos[i].InitBytes,
-			ExpectInitFail: m.ExpectInitFail, ExpectUnloadFail: m.ExpectUnloadFail,
-			InitMessage: m.InitMessage, ExitMessage: m.ExitMessage,
-		}
-		if m.ExpectErrno != 0 {
-			mr.ExpectErrno = errnoName(m.ExpectErrno)
-		}
-		if i < len(res.Modules) {
-			g := res.Modules[i]
-			mr.Loaded, mr.LoadErrno, mr.LoadError, mr.LoadTimedOut = g.Loaded, g.LoadErrno, g.LoadError, g.LoadTimedOut
-			mr.UnloadTimedOut = g.UnloadTimedOut
-			mr.Load = time.Duration(g.LoadMS) * time.Millisecond
-			mr.InitState, mr.CoreSize, mr.InitSize, mr.Taint = g.InitState, g.CoreSize, g.InitSize, g.Taint
-			mr.Sections, mr.Kmsg, mr.SysfsAfterLoad = g.Sections, g.Kmsg, g.SysfsAfterLoad
-			mr.Unloaded, mr.UnloadErrno, mr.UnloadError = g.Unloaded, g.UnloadErrno, g.UnloadError
-			mr.UnloadKmsg, mr.SysfsAfterUnload, mr.Errors = g.UnloadKmsg, g.SysfsAfterUnload, g.Errors
-		} else {
-			mr.Errors = append(mr.Errors, "no result from the guest")
-		}
-		rep.Modules = append(rep.Modules, mr)
-	}
+	rep.addGuestResult(&res, cfg.Modules, infos)
 	return rep, nil
 }
 
@@ -394,6 +310,48 @@ func withDefaults(cfg Config) Config {
 	return cfg
 }
 
+// readModules reads the .modinfo of every module and checks that a Name
+// given in mods agrees with it.
+func readModules(mods []Module) ([]*ModInfo, error) {
+	infos := make([]*ModInfo, len(mods))
+	for i, m := range mods {
+		mi, err := ReadModInfo(m.Path)
+		if err != nil {
+			return nil, err
+		}
+		if m.Name != "" && m.Name != mi.Name {
+			return nil, fmt.Errorf("%s: Name %q, but .modinfo says name=%s", m.Path, m.Name, mi.Name)
+		}
+		if mi.Name == "" {
+			return nil, fmt.Errorf("%s: .modinfo has no name=", m.Path)
+		}
+		infos[i] = mi
+	}
+	return infos, nil
+}
+
+// resolveKernel returns the image to boot (kernel, or the one installed
+// for the first module's release when kernel is empty) and its release,
+// which every module must have been built for.
+func resolveKernel(kernel string, mods []Module, infos []*ModInfo) (image, release string, err error) {
+	if kernel == "" {
+		if kernel, err = FindKernel(infos[0].Release); err != nil {
+			return "", "", err
+		}
+	} else if _, err := os.Stat(kernel); err != nil {
+		return "", "", fmt.Errorf("kernel image: %w (Debian installs /boot/vmlinuz-<release> with linux-image-<release>)", err)
+	}
+	if release, err = ImageRelease(kernel); err != nil {
+		return "", "", err
+	}
+	for i, m := range mods {
+		if err := infos[i].checkRelease(m.Path, release); err != nil {
+			return "", "", err
+		}
+	}
+	return kernel, release, nil
+}
+
 func findQEMU(q string) (string, error) {
 	if q == "" {
 		q = "qemu-system-x86_64"
@@ -405,21 +363,121 @@ func findQEMU(q string) (string, error) {
 	return p, nil
 }
 
+// buildInitramfs writes dir/initramfs.cpio.gz holding the guest /init
+// (built into dir unless cfg.GuestInit names one), the modules and the
+// guest configuration. It returns the file's path and size, and the nonce
+// that frames the guest's result.
+func buildInitramfs(ctx context.Context, cfg Config, infos []*ModInfo, dir string) (path string, size int64, nonce string, err error) {
+	guest := cfg.GuestInit
+	if guest == "" {
+		if guest, err = BuildGuest(ctx, dir); err != nil {
+			return "", 0, "", err
+		}
+	}
+	nonce, files, err := guestFiles(cfg, infos, guest)
+	if err != nil {
+		return "", 0, "", err
+	}
+	path = filepath.Join(dir, "initramfs.cpio.gz")
+	var buf bytes.Buffer
+	if err := writeInitramfs(&buf, files); err != nil {
+		return "", 0, "", err
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return "", 0, "", err
+	}
+	return path, int64(buf.Len()), nonce, nil
+}
+
+// bootImage returns what QEMU boots and how Report.Boot names it: by
+// default the vmlinux inside kernel, through its PVH entry (see Vmlinux),
+// else kernel itself, with the reason when the vmlinux was wanted.
+func bootImage(cfg Config, kernel string) (image, boot string) {
+	if cfg.BootBzImage {
+		return kernel, "bzImage"
+	}
+	v, err := Vmlinux(kernel, cfg.CacheDir)
+	if err != nil {
+		return kernel, "bzImage (no PVH vmlinux: " + err.Error() + ")"
+	}
+	return v, "pvh vmlinux " + v
+}
+
+// qemuArgs is QEMU's command line after the binary (see the package
+// documentation).
+func qemuArgs(cfg Config, image, initrd string) []string {
+	args := []string{
+		"-accel", "tcg", "-nodefaults", "-no-user-config", "-display", "none",
+		"-serial", "stdio", "-no-reboot", "-m", fmt.Sprint(cfg.MemoryMB),
+		"-kernel", image, "-initrd", initrd, "-append", cfg.Append,
+	}
+	return append(args, cfg.QEMUArgs...)
+}
+
+// addGuestResult fills in what the guest reported: timings, one
+// ModuleResult per configured module, and as guest errors anything that
+// disagrees with what was booted and configured.
+func (rep *Report) addGuestResult(res *wire.Result, mods []Module, infos []*ModInfo) {
+	rep.KernelBoot = time.Duration(res.UptimeAtInitMS) * time.Millisecond
+	rep.Guest = time.Duration(res.DurationMS) * time.Millisecond
+	rep.GuestErrors = res.Errors
+	if res.Release != rep.Release {
+		rep.GuestErrors = append(rep.GuestErrors, fmt.Sprintf("guest runs kernel %q, image header says %q", res.Release, rep.Release))
+	}
+	if len(res.Modules) != len(mods) {
+		rep.GuestErrors = append(rep.GuestErrors, fmt.Sprintf("guest reported %d modules, %d were configured", len(res.Modules), len(mods)))
+	}
+	for i, m := range mods {
+		var g *wire.ModuleResult
+		if i < len(res.Modules) {
+			g = &res.Modules[i]
+		}
+		rep.Modules = append(rep.Modules, moduleResult(m, infos[i], g))
+	}
+}
+
+// moduleResult joins what was expected of a module, what its .ko holds and
+// what the guest saw (g; nil when the guest reported nothing for it).
+func moduleResult(m Module, info *ModInfo, g *wire.ModuleResult) ModuleResult {
+	mr := ModuleResult{
+		Name: info.Name, Path: m.Path, Vermagic: info.Vermagic,
+		ELFInitSections: info.InitSections, ELFExitSections: info.ExitSections,
+		ELFInitBytes:   info.InitBytes,
+		ExpectInitFail: m.ExpectInitFail, ExpectUnloadFail: m.ExpectUnloadFail,
+		InitMessage: m.InitMessage, ExitMessage: m.ExitMessage,
+	}
+	if m.ExpectErrno != 0 {
+		mr.ExpectErrno = errnoName(m.ExpectErrno)
+	}
+	if g == nil {
+		mr.Errors = append(mr.Errors, "no result from the guest")
+		return mr
+	}
+	mr.Loaded, mr.LoadErrno, mr.LoadError, mr.LoadTimedOut = g.Loaded, g.LoadErrno, g.LoadError, g.LoadTimedOut
+	mr.UnloadTimedOut = g.UnloadTimedOut
+	mr.Load = time.Duration(g.LoadMS) * time.Millisecond
+	mr.InitState, mr.CoreSize, mr.InitSize, mr.Taint = g.InitState, g.CoreSize, g.InitSize, g.Taint
+	mr.Sections, mr.Kmsg, mr.SysfsAfterLoad = g.Sections, g.Kmsg, g.SysfsAfterLoad
+	mr.Unloaded, mr.UnloadErrno, mr.UnloadError = g.Unloaded, g.UnloadErrno, g.UnloadError
+	mr.UnloadKmsg, mr.SysfsAfterUnload, mr.Errors = g.UnloadKmsg, g.SysfsAfterUnload, g.Errors
+	return mr
+}
+
 // guestFiles lays out the initramfs: /init, /modules/NN-name.ko and the
-// guest configuration.
-func guestFiles(cfg Config, infos []*ModInfo, guest string) (string, wire.Config, []initramfsFile, error) {
+// guest configuration. It returns the configuration's nonce.
+func guestFiles(cfg Config, infos []*ModInfo, guest string) (string, []initramfsFile, error) {
 	var nb [8]byte
 	rand.Read(nb[:])
 	gcfg := wire.Config{Nonce: hex.EncodeToString(nb[:]), StepTimeoutMS: cfg.StepTimeout.Milliseconds()}
 	init, err := os.ReadFile(guest)
 	if err != nil {
-		return "", gcfg, nil, fmt.Errorf("guest init: %w", err)
+		return "", nil, fmt.Errorf("guest init: %w", err)
 	}
 	files := []initramfsFile{{name: "/init", mode: 0o755, data: init}}
 	for i, m := range cfg.Modules {
 		ko, err := os.ReadFile(m.Path)
 		if err != nil {
-			return "", gcfg, nil, err
+			return "", nil, err
 		}
 		name := fmt.Sprintf("%s/%02d-%s.ko", wire.ModuleDir, i, infos[i].Name)
 		files = append(files, initramfsFile{name: name, mode: 0o644, data: ko})
@@ -427,10 +485,10 @@ func guestFiles(cfg Config, infos []*ModInfo, guest string) (string, wire.Config
 	}
 	b, err := json.Marshal(gcfg)
 	if err != nil {
-		return "", gcfg, nil, err
+		return "", nil, err
 	}
 	files = append(files, initramfsFile{name: wire.ConfigPath, mode: 0o644, data: b})
-	return gcfg.Nonce, gcfg, files, nil
+	return gcfg.Nonce, files, nil
 }
 
 func errnoName(e syscall.Errno) string {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cavaliergopher/cpio"
@@ -57,15 +58,35 @@ func TestInitramfsRoundTrip(t *testing.T) {
 }
 
 func TestBzPayloadMalformed(t *testing.T) {
-	hdr := make([]byte, 0x400)
-	copy(hdr[0x202:], "HdrS")
-	hdr[0x206], hdr[0x207] = 0x0f, 0x02 // protocol 2.15
-	hdr[0x1f1] = 1
-	hdr[0x248], hdr[0x24c] = 0x10, 0xff // payload beyond the end
-	for name, d := range map[string][]byte{"short": []byte("HdrS"), "nohdrs": make([]byte, 0x400), "outside": hdr} {
-		if p, err := bzPayload(d); err == nil {
-			t.Errorf("%s: payload %d bytes, want an error", name, len(p))
+	// image is a setup header for protocol proto, one setup sector, and a
+	// payload at 0x10 after it (0x410) of n bytes, in size bytes.
+	image := func(size int, proto byte, n byte) []byte {
+		d := make([]byte, size)
+		copy(d[0x202:], "HdrS")
+		d[0x206], d[0x207] = proto, 0x02
+		d[0x1f1] = 1
+		d[0x248], d[0x24c] = 0x10, n
+		return d
+	}
+	for name, tc := range map[string]struct {
+		d    []byte
+		want string
+	}{
+		"short":    {[]byte("HdrS"), "no HdrS"},
+		"nohdrs":   {make([]byte, 0x400), "no HdrS"},
+		"protocol": {image(0x500, 0x07, 0x20), "before 2.08"},
+		"outside":  {image(0x400, 0x0f, 0xff), "outside the image"},
+		"tooshort": {image(0x500, 0x0f, 3), "outside the image"},
+	} {
+		if p, err := bzPayload(tc.d); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: payload %d bytes, %v; want an error saying %q", name, len(p), err, tc.want)
 		}
+	}
+	// In bounds: the payload without its trailing 4-byte size.
+	good := image(0x500, 0x0f, 0x20)
+	copy(good[0x410:], "\xfd7zXZ\x00")
+	if p, err := bzPayload(good); err != nil || len(p) != 0x1c || !bytes.HasPrefix(p, []byte("\xfd7zXZ\x00")) {
+		t.Errorf("valid header: payload % x, %v; want 0x1c bytes from 0x410", p, err)
 	}
 	p := filepath.Join(t.TempDir(), "x")
 	os.WriteFile(p, []byte("\x7fELF garbage"), 0o644)

@@ -73,26 +73,9 @@ func ReadModInfo(path string) (*ModInfo, error) {
 	return mi, nil
 }
 
-// Vermagic returns the vermagic= string of the .ko at path.
-func Vermagic(path string) (string, error) {
-	mi, err := ReadModInfo(path)
-	if err != nil {
-		return "", err
-	}
-	return mi.Vermagic, nil
-}
-
-// CheckVermagic reports an error when the module at path was built for a
-// kernel release other than release. The kernel would refuse it with
+// checkRelease reports an error when the module at path was built for a
+// kernel release other than release: the kernel would refuse it with
 // "disagrees about version of symbol" or "version magic" and ENOEXEC.
-func CheckVermagic(path, release string) error {
-	mi, err := ReadModInfo(path)
-	if err != nil {
-		return err
-	}
-	return mi.checkRelease(path, release)
-}
-
 func (mi *ModInfo) checkRelease(path, release string) error {
 	if mi.Release != release {
 		return fmt.Errorf("%s: vermagic %q is for kernel %s, but the kernel image is %s: "+

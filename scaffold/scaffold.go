@@ -176,32 +176,72 @@ func align(prefix string) string {
 // renamed into place at the end, so on any error nothing is left behind
 // (not even missing parent directories it created).
 func New(opts Options) (res *Result, err error) {
-	if err := ValidateName(opts.Name); err != nil {
+	tmpl, dir, err := resolveOptions(&opts)
+	if err != nil {
 		return nil, err
+	}
+	res, files, err := plan(opts, tmpl, dir)
+	if err != nil {
+		return nil, err
+	}
+	tmp, remove, err := stage(dir, files)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			remove()
+			res = nil
+		}
+	}()
+	if _, _, err := gen.Generate(tmp); err != nil {
+		return nil, fmt.Errorf("generate the new module (a template bug; please report it): %w", err)
+	}
+	if res.Files, err = finish(tmp, dir); err != nil {
+		return nil, err
+	}
+	if res.NewModule {
+		res.Notes = append(res.Notes, "run `go mod tidy` once in the new directory: it fetches the initsec targets and writes go.sum")
+	}
+	return res, nil
+}
+
+// resolveOptions validates the name, fills in the default template and
+// directory, and returns the template and the absolute target directory,
+// which must be new or empty.
+func resolveOptions(opts *Options) (Template, string, error) {
+	if err := ValidateName(opts.Name); err != nil {
+		return Template{}, "", err
 	}
 	if opts.Template == "" {
 		opts.Template = DefaultTemplate
 	}
 	tmpl, err := lookupTemplate(opts.Template)
 	if err != nil {
-		return nil, err
+		return Template{}, "", err
 	}
 	if opts.Dir == "" {
 		opts.Dir = opts.Name
 	}
 	dir, err := filepath.Abs(opts.Dir)
 	if err != nil {
-		return nil, err
+		return Template{}, "", err
 	}
 	if err := checkTarget(dir); err != nil {
-		return nil, err
+		return Template{}, "", err
 	}
+	return tmpl, dir, nil
+}
 
+// plan decides everything New writes before anything is written: the
+// rendered files (with go.mod when a new module is made), and the Result
+// without its Files.
+func plan(opts Options, tmpl Template, dir string) (*Result, map[string][]byte, error) {
 	encl, err := enclosingModule(filepath.Dir(dir))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	res = &Result{Dir: dir, Template: tmpl.Name}
+	res := &Result{Dir: dir, Template: tmpl.Name}
 	d := data{
 		Name:        opts.Name,
 		Upper:       strings.ToUpper(opts.Name),
@@ -212,76 +252,97 @@ func New(opts Options) (res *Result, err error) {
 	}
 	var gomod []byte
 	if encl != nil {
-		if opts.ModulePath != "" && opts.ModulePath != encl.Path {
-			return nil, fmt.Errorf("%s is inside the Go module %s (%s), so no go.mod is written and -module-path %s does not apply (hint: drop -module-path, or choose a directory outside that module)", opts.Dir, encl.Path, encl.GoMod, opts.ModulePath)
-		}
-		d.ModulePath = encl.Path
-		d.NeedsRequire = !encl.HasInitsec
-		res.GoMod, res.ModulePath = encl.GoMod, encl.Path
-		if d.NeedsRequire {
-			res.Notes = append(res.Notes, fmt.Sprintf("the enclosing module %s does not require %s: run `go get %s` in %s", encl.Path, initsecPath, initsecPath, filepath.Dir(encl.GoMod)))
-		}
+		err = joinModule(opts, encl, &d, res)
 	} else {
-		mp := opts.ModulePath
-		if mp == "" {
-			mp = "example.com/" + opts.Name
-		}
-		var notes []string
-		gomod, notes, err = newGoMod(mp, opts.InitsecVersion, opts.InitsecReplace)
-		if err != nil {
-			return nil, err
-		}
-		d.ModulePath, d.NewModule = mp, true
-		res.GoMod, res.ModulePath, res.NewModule = filepath.Join(dir, "go.mod"), mp, true
-		res.Notes = append(res.Notes, notes...)
-		if opts.ModulePath == "" {
-			res.Notes = append(res.Notes, fmt.Sprintf("the module path is %s; change it in go.mod (or pass -module-path) before publishing", mp))
-		}
+		gomod, err = newModule(opts, dir, &d, res)
 	}
-
+	if err != nil {
+		return nil, nil, err
+	}
 	files, err := render(tmpl, d)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if gomod != nil {
 		files["go.mod"] = gomod
 	}
+	return res, files, nil
+}
 
-	// Create missing parents, remembering the topmost so a failure removes
-	// them again.
-	parent := filepath.Dir(dir)
-	createdParent, err := mkdirAllTracked(parent)
+// joinModule makes the new directory part of the enclosing module encl: no
+// go.mod is written, and a note says when encl does not require initsec.
+func joinModule(opts Options, encl *goModule, d *data, res *Result) error {
+	if opts.ModulePath != "" && opts.ModulePath != encl.Path {
+		return fmt.Errorf("%s is inside the Go module %s (%s), so no go.mod is written and -module-path %s does not apply (hint: drop -module-path, or choose a directory outside that module)", opts.Dir, encl.Path, encl.GoMod, opts.ModulePath)
+	}
+	d.ModulePath = encl.Path
+	d.NeedsRequire = !encl.HasInitsec
+	res.GoMod, res.ModulePath = encl.GoMod, encl.Path
+	if d.NeedsRequire {
+		res.Notes = append(res.Notes, fmt.Sprintf("the enclosing module %s does not require %s: run `go get %s` in %s", encl.Path, initsecPath, initsecPath, filepath.Dir(encl.GoMod)))
+	}
+	return nil
+}
+
+// newModule makes the new directory a module of its own and returns its
+// go.mod.
+func newModule(opts Options, dir string, d *data, res *Result) ([]byte, error) {
+	mp := opts.ModulePath
+	if mp == "" {
+		mp = "example.com/" + opts.Name
+	}
+	gomod, notes, err := newGoMod(mp, opts.InitsecVersion, opts.InitsecReplace)
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".initsec-new-")
+	d.ModulePath, d.NewModule = mp, true
+	res.GoMod, res.ModulePath, res.NewModule = filepath.Join(dir, "go.mod"), mp, true
+	res.Notes = append(res.Notes, notes...)
+	if opts.ModulePath == "" {
+		res.Notes = append(res.Notes, fmt.Sprintf("the module path is %s; change it in go.mod (or pass -module-path) before publishing", mp))
+	}
+	return gomod, nil
+}
+
+// stage writes files into a new temporary directory beside dir, creating
+// dir's missing parents. remove deletes the temporary directory and those
+// parents again; stage calls it itself when it fails.
+func stage(dir string, files map[string][]byte) (tmp string, remove func(), err error) {
+	parent := filepath.Dir(dir)
+	createdParent, err := mkdirAllTracked(parent)
+	if err != nil {
+		return "", nil, err
+	}
+	tmp, err = os.MkdirTemp(parent, "."+filepath.Base(dir)+".initsec-new-")
 	if err != nil {
 		if createdParent != "" {
 			os.RemoveAll(createdParent)
 		}
-		return nil, err
+		return "", nil, err
 	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-			if createdParent != "" {
-				os.RemoveAll(createdParent)
-			}
-			res = nil
+	remove = func() {
+		os.RemoveAll(tmp)
+		if createdParent != "" {
+			os.RemoveAll(createdParent)
 		}
-	}()
+	}
 	for p, content := range files {
 		full := filepath.Join(tmp, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return nil, err
+			remove()
+			return "", nil, err
 		}
 		if err := os.WriteFile(full, content, 0o644); err != nil {
-			return nil, err
+			remove()
+			return "", nil, err
 		}
 	}
-	if _, _, err := gen.Generate(tmp); err != nil {
-		return nil, fmt.Errorf("generate the new module (a template bug; please report it): %w", err)
-	}
+	return tmp, remove, nil
+}
+
+// finish moves the completed temporary directory tmp to dir and returns
+// the files in it. MkdirTemp made tmp 0700; it gets the usual 0755 first.
+func finish(tmp, dir string) ([]string, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
 	}
@@ -297,11 +358,7 @@ func New(opts Options) (res *Result, err error) {
 	if err := moveInto(tmp, dir); err != nil {
 		return nil, err
 	}
-	res.Files = written
-	if res.NewModule {
-		res.Notes = append(res.Notes, "run `go mod tidy` once in the new directory: it fetches the initsec targets and writes go.sum")
-	}
-	return res, nil
+	return written, nil
 }
 
 // checkTarget refuses a target that exists and is not an empty directory.

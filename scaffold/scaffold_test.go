@@ -341,18 +341,35 @@ func TestNewNoVersion(t *testing.T) {
 	}
 }
 
-// Rendering is deterministic, and every template fits every name shape.
+// Rendering is deterministic, and every template renders for every name
+// shape ValidateName accepts (shortest, leading underscore, mixed case,
+// digits, longest), inside or outside an enclosing module.
 func TestRenderDeterministic(t *testing.T) {
+	names := []string{"a", "_x", "Ab9", "drv_2", strings.Repeat("n", 55)}
 	for _, tm := range Templates() {
-		d := data{Name: "a", Upper: "A", Template: tm.Name, Description: tm.description, Summary: tm.Summary, ModulePath: "example.com/a", NewModule: true, Version: "0.1.0"}
-		x, err := render(tm, d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		y, _ := render(tm, d)
-		for k := range x {
-			if string(x[k]) != string(y[k]) {
-				t.Errorf("%s/%s differs between runs", tm.Name, k)
+		for _, name := range names {
+			for _, newModule := range []bool{true, false} {
+				d := data{Name: name, Upper: strings.ToUpper(name), Template: tm.Name, Description: tm.description, Summary: tm.Summary,
+					ModulePath: "example.com/" + name, NewModule: newModule, NeedsRequire: !newModule, Version: "0.1.0"}
+				x, err := render(tm, d)
+				if err != nil {
+					t.Fatalf("%s %s: %v", tm.Name, name, err)
+				}
+				if len(x) != len(commonFiles)+1 {
+					t.Errorf("%s %s: %d files, want %d", tm.Name, name, len(x), len(commonFiles)+1)
+				}
+				if src := string(x[name+".c"]); !strings.Contains(src, "#include \""+name+".initsec.h\"") {
+					t.Errorf("%s %s: %s.c does not include its trailer", tm.Name, name, name)
+				}
+				y, err := render(tm, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for k := range x {
+					if string(x[k]) != string(y[k]) {
+						t.Errorf("%s %s: %s differs between runs", tm.Name, name, k)
+					}
+				}
 			}
 		}
 	}

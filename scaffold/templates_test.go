@@ -196,10 +196,17 @@ func TestTemplatesBuildVerifyBoot(t *testing.T) {
 			t.Error("-template=minimal was not used")
 		}
 		// Bad name and a non-empty directory: an error, nothing written.
-		for _, args := range [][]string{{"1abc"}, {"a-b"}, {"drv", "-dir=drivers"}} {
-			out, err := runIn(t, repo, env, mage, append([]string{"initsec:new"}, args...)...)
-			if err == nil {
-				t.Errorf("mage initsec:new %v succeeded:\n%s", args, out)
+		for _, tc := range []struct {
+			args []string
+			want string
+		}{
+			{[]string{"1abc"}, "not a C identifier"},
+			{[]string{"a-b"}, "not a C identifier"},
+			{[]string{"drv", "-dir=drivers"}, "is not empty"},
+		} {
+			out, err := runIn(t, repo, env, mage, append([]string{"initsec:new"}, tc.args...)...)
+			if err == nil || !strings.Contains(out, "initsec:new: ") || !strings.Contains(out, tc.want) {
+				t.Errorf("mage initsec:new %v: %v\n%s\nwant a failure saying %q", tc.args, err, out, tc.want)
 			}
 		}
 		for _, p := range []string{"1abc", "a-b", "drv"} {
