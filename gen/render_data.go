@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"path"
 	"strconv"
 	"strings"
 
 	"github.com/initsec/initsec/annotate"
+	"github.com/initsec/initsec/module"
 )
 
 // renderBlobStub writes the assembler stub that embeds every blob. Each
@@ -16,14 +16,14 @@ import (
 // section of its kind, and a size symbol NAME_size (a const unsigned long in
 // .init.rodata). The text does not depend on the blobs' bytes: the assembler
 // reads them (.incbin) when it assembles the stub.
-func renderBlobStub(m *Module) []byte {
+func renderBlobStub(m *module.Module) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s\n", HeaderC)
 	fmt.Fprintf(&b, "/*\n * Blobs of module %s, from its //go:init-section blob= directives.\n", m.Name)
 	b.WriteString(" * The assembler reads each file when it assembles this stub (.incbin;\n")
 	b.WriteString(" * Kbuild.initsec adds -Wa,-I$(src) so that it finds them, and makes this\n")
 	b.WriteString(" * object depend on them so that kbuild rebuilds it when one changes).\n")
-	fmt.Fprintf(&b, " * The C declarations of the size symbols are in %s.\n", dataHeaderFile(m))
+	fmt.Fprintf(&b, " * The C declarations of the size symbols are in %s.\n", m.DataHeader())
 	b.WriteString(" * Regenerate with `initsec generate`.\n */\n")
 	for _, bl := range m.Blobs {
 		name, end := bl.Decl.Name, ".L"+bl.Decl.Name+"_end"
@@ -57,7 +57,7 @@ func renderBlobStub(m *Module) []byte {
 }
 
 // guardMacro is the include guard of the data header.
-func guardMacro(m *Module) string {
+func guardMacro(m *module.Module) string {
 	var b strings.Builder
 	for _, c := range strings.ToUpper(m.Name) {
 		if c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
@@ -92,15 +92,15 @@ func goOrigin(v annotate.GoVar) string {
 
 // renderDataHeader declares what gen defines for C: the Go tables with
 // their lengths, and the blobs' size symbols.
-func renderDataHeader(m *Module) []byte {
+func renderDataHeader(m *module.Module) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s\n", HeaderC)
 	fmt.Fprintf(&b, "/*\n * Data that initsec defines for module %s:\n", m.Name)
 	if len(m.Tables) > 0 {
-		fmt.Fprintf(&b, " * - tables declared in Go (the package in %s/), defined in %s;\n", GoTablesDir, dataSourceFile(m))
+		fmt.Fprintf(&b, " * - tables declared in Go (the package in %s/), defined in %s;\n", module.GoTablesDir, m.DataSource())
 	}
 	if len(m.Blobs) > 0 {
-		fmt.Fprintf(&b, " * - the sizes of the blob= files, defined in %s;\n", blobStubFile(m))
+		fmt.Fprintf(&b, " * - the sizes of the blob= files, defined in %s;\n", m.BlobStub())
 	}
 	b.WriteString(" * all in init sections, freed once the module's init function returns:\n")
 	b.WriteString(" * use them from init code only. Regenerate with `initsec generate`.\n */\n")
@@ -124,12 +124,12 @@ func renderDataHeader(m *Module) []byte {
 // renderDataSource defines the Go tables in C, with the kernel's section
 // macros. Numbers are written in hex for unsigned types and in decimal for
 // signed ones, as many as fit in about 80 columns.
-func renderDataSource(m *Module) []byte {
+func renderDataSource(m *module.Module) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s\n", HeaderC)
 	fmt.Fprintf(&b, "/*\n * Tables of module %s declared in Go, from the //go:init-section\n", m.Name)
-	fmt.Fprintf(&b, " * directives in the Go package in %s/. Regenerate with `initsec generate`.\n */\n", GoTablesDir)
-	fmt.Fprintf(&b, "#include <linux/types.h>\n#include <linux/init.h>\n#include \"%s\"\n", dataHeaderFile(m))
+	fmt.Fprintf(&b, " * directives in the Go package in %s/. Regenerate with `initsec generate`.\n */\n", module.GoTablesDir)
+	fmt.Fprintf(&b, "#include <linux/types.h>\n#include <linux/init.h>\n#include \"%s\"\n", m.DataHeader())
 	for _, v := range m.Tables {
 		fmt.Fprintf(&b, "\n%s\n", goOrigin(v))
 		fmt.Fprintf(&b, "%s %s = ", cDecl(v), v.Kind.Macro())
@@ -215,12 +215,9 @@ func cString(s string) string {
 
 // renderKbuildObjects writes the part of Kbuild.initsec that adds gen's
 // objects to a composite module.
-func renderKbuildObjects(b *bytes.Buffer, m *Module) {
-	if len(m.Blobs) > 0 {
-		fmt.Fprintf(b, "%s-y += %s\n", m.Name, strings.TrimSuffix(blobStubFile(m), ".S")+".o")
-	}
-	if len(m.Tables) > 0 {
-		fmt.Fprintf(b, "%s-y += %s\n", m.Name, strings.TrimSuffix(dataSourceFile(m), ".c")+".o")
+func renderKbuildObjects(b *bytes.Buffer, m *module.Module) {
+	for _, o := range m.Objects() {
+		fmt.Fprintf(b, "%s-y += %s\n", m.Name, o)
 	}
 	if len(m.Blobs) == 0 {
 		return
@@ -236,18 +233,5 @@ func renderKbuildObjects(b *bytes.Buffer, m *Module) {
 			paths = append(paths, "$(src)/"+bl.Path)
 		}
 	}
-	fmt.Fprintf(b, "$(obj)/%s: %s\n", strings.TrimSuffix(blobStubFile(m), ".S")+".o", strings.Join(paths, " "))
+	fmt.Fprintf(b, "$(obj)/%s: %s\n", strings.TrimSuffix(m.BlobStub(), ".S")+".o", strings.Join(paths, " "))
 }
-
-// dataEntries are the manifest entries of blobs (the blob with its file
-// size, and its size symbol) for one annotation, and of the Go tables.
-func blobFor(m *Module, a annotate.Annotation) (Blob, bool) {
-	for _, b := range m.Blobs {
-		if b.Pos == a.Pos {
-			return b, true
-		}
-	}
-	return Blob{}, false
-}
-
-func goFileOf(v annotate.GoVar) string { return path.Clean(v.Directive.Pos.File) }
