@@ -432,3 +432,40 @@ func TestBlobChangeStaleness(t *testing.T) {
 		t.Errorf("size change: Check = %v, %v; want only the manifest stale", changes, err)
 	}
 }
+
+// TestRenderRejectsLineBreaks: what the templates write into one line (a
+// comment, a label, an .incbin operand) is checked before rendering, so a
+// name with a line break is an error, not a broken stub.
+func TestRenderRejectsLineBreaks(t *testing.T) {
+	blob := module.Blob{
+		Annotation: annotate.Annotation{
+			Directive: annotate.Directive{Kind: annotate.KindInitConst, Blob: "fw.bin", Pos: annotate.Pos{File: "main.c", Line: 1, Col: 1}},
+			Decl:      annotate.Decl{Name: "tab"},
+		},
+		Source: "main.c", Path: "fw.bin", Size: 1, Align: 8,
+	}
+	table := annotate.GoVar{
+		Directive: annotate.Directive{Kind: annotate.KindInitConst, Pos: annotate.Pos{File: "tables/t.go", Line: 3, Col: 1}},
+		Name:      "T", CName: "t", Type: annotate.GoU8, Shape: annotate.GoScalar, Values: []uint64{1},
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(m *module.Module)
+	}{
+		{"module name", func(m *module.Module) { m.Name = "m\nx" }},
+		{"blob source", func(m *module.Module) { m.Blobs[0].Source = "a\nb.c" }},
+		{"blob path", func(m *module.Module) { m.Blobs[0].Path = "fw\n.bin" }},
+		{"Go file", func(m *module.Module) { m.Tables[0].Directive.Pos.File = "tables/a\rb.go" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &module.Module{Name: "m", Kbuild: "Kbuild", Blobs: []module.Blob{blob}, Tables: []annotate.GoVar{table}}
+			if _, err := Render(m); err != nil {
+				t.Fatalf("Render before the edit: %v", err)
+			}
+			tc.edit(m)
+			if _, err := Render(m); err == nil || !strings.Contains(err.Error(), "line break") {
+				t.Errorf("Render = %v, want a line-break error", err)
+			}
+		})
+	}
+}

@@ -46,15 +46,11 @@ func Render(m *module.Module) ([]File, error) {
 		files = append(files, File{Path: path.Join(path.Dir(s.Path), s.Trailer()), Content: renderTrailer(s)})
 	}
 	files = append(files, File{Path: module.KbuildFragment, Content: renderKbuild(m)})
-	if len(m.Blobs) > 0 {
-		files = append(files, File{Path: m.BlobStub(), Content: renderBlobStub(m)})
+	data, err := renderDataFiles(m)
+	if err != nil {
+		return nil, err
 	}
-	if len(m.Tables) > 0 {
-		files = append(files, File{Path: m.DataSource(), Content: renderDataSource(m)})
-	}
-	if m.HasObjects() {
-		files = append(files, File{Path: m.DataHeader(), Content: renderDataHeader(m)})
-	}
+	files = append(files, data...)
 	gm, err := renderGoManifest(m)
 	if err != nil {
 		return nil, err
