@@ -143,22 +143,37 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGeneratedFilesCarryHeader: every kind of generated file, blob stub
+// and Go tables' files included, starts with the generated-code line.
 func TestGeneratedFilesCarryHeader(t *testing.T) {
-	dir := fixture(t, "multi")
-	m, err := module.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := Render(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		first, _, _ := strings.Cut(string(f.Content), "\n")
-		if first != HeaderC && first != HeaderGo && first != HeaderMake {
-			t.Errorf("%s starts with %q", f.Path, first)
+	for _, name := range []string{"multi", "blob", "gotables"} {
+		m, err := module.Load(fixture(t, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, err := Render(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			first, _, _ := strings.Cut(string(f.Content), "\n")
+			if first != HeaderC && first != HeaderGo && first != HeaderMake {
+				t.Errorf("%s: %s starts with %q", name, f.Path, first)
+			}
+			if ok, err := isGeneratedContent(t, f); !ok || err != nil {
+				t.Errorf("%s: IsGenerated(%s) = %v, %v", name, f.Path, ok, err)
+			}
 		}
 	}
+}
+
+// isGeneratedContent writes f to a temporary file and asks IsGenerated,
+// which gen's refusal to overwrite relies on.
+func isGeneratedContent(t *testing.T, f File) (bool, error) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), filepath.Base(f.Path))
+	writeFile(t, p, string(f.Content))
+	return IsGenerated(p)
 }
 
 func TestCheckReportsStale(t *testing.T) {
