@@ -1,27 +1,29 @@
 // Package gen renders the files that carry //go:init-section annotations to
-// the compiler and to the checker, and writes them safely.
+// the compiler and to the checker, and writes them safely. What a module is
+// (its sources, blobs and Go tables, checked) is package module's job: gen
+// takes a loaded *module.Module and reads nothing else.
 //
-// For a module directory (one holding a Kbuild or Makefile with obj-m) gen
-// produces, deterministically:
+// For a module gen produces, deterministically:
 //
 //   - foo.initsec.h for every annotated foo.c or foo.h: redeclarations that
 //     carry the kernel's own macros (__init, __initconst, ...) and the
 //     LEVEL_initcall / module_exit registrations. foo.c must end with
-//     #include "foo.initsec.h"; a missing include is an error that prints
-//     the line to add. A declaration after the definition applies the
+//     #include "foo.initsec.h" (module.Load reports a missing include with
+//     the line to add). A declaration after the definition applies the
 //     attribute in gcc, and it is the one place that works for static arrays
-//     of incomplete type too (see DESIGN.md, "How attributes reach the
-//     compiler").
+//     of incomplete type too (a declaration before the definition fails
+//     with "array size missing").
 //   - Kbuild.initsec: objects and flags for the module's Kbuild to include.
 //   - <module>_initsec_blob.S for blob= annotations: the files' bytes in
 //     .init.rodata or .init.data with .incbin, each with a NAME_size symbol;
 //     Kbuild.initsec adds the object, -Wa,-I$(src) and a dependency of the
 //     object on each blob (fixdep does not see .incbin).
 //   - <module>_initsec_data.c and .h for the annotated vars of the Go
-//     package in GoTablesDir: C definitions with the kernel's macros, extern
-//     declarations and NAME_LEN macros (and the blobs' NAME_size).
+//     package in module.GoTablesDir: C definitions with the kernel's macros,
+//     extern declarations and NAME_LEN macros (and the blobs' NAME_size).
 //     Modules with generated objects must be composite (NAME-y := main.o)
-//     and include Kbuild.initsec after that line; Load reports otherwise.
+//     and include Kbuild.initsec after that line; module.Load reports
+//     otherwise.
 //   - initsec_gen.go and initsec_gen_test.go (written with jennifer): the
 //     manifest of every annotation as a sectionrt.Manifest, and a test that
 //     checks the built .ko against it.

@@ -2,62 +2,173 @@ package gen
 
 import (
 	"bytes"
+	_ "embed"
 	"fmt"
 	"math"
-	"path"
 	"strconv"
 	"strings"
+	"text/template"
 
 	"github.com/initsec/initsec/annotate"
+	"github.com/initsec/initsec/module"
 )
 
-// renderBlobStub writes the assembler stub that embeds every blob. Each
-// blob gets a global object symbol whose ELF size is the file's size, in the
-// section of its kind, and a size symbol NAME_size (a const unsigned long in
-// .init.rodata). The text does not depend on the blobs' bytes: the assembler
-// reads them (.incbin) when it assembles the stub.
-func renderBlobStub(m *Module) []byte {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s\n", HeaderC)
-	fmt.Fprintf(&b, "/*\n * Blobs of module %s, from its //go:init-section blob= directives.\n", m.Name)
-	b.WriteString(" * The assembler reads each file when it assembles this stub (.incbin;\n")
-	b.WriteString(" * Kbuild.initsec adds -Wa,-I$(src) so that it finds them, and makes this\n")
-	b.WriteString(" * object depend on them so that kbuild rebuilds it when one changes).\n")
-	fmt.Fprintf(&b, " * The C declarations of the size symbols are in %s.\n", dataHeaderFile(m))
-	b.WriteString(" * Regenerate with `initsec generate`.\n */\n")
+// The blob stub and the data files are text templates over a dataView.
+var (
+	//go:embed blob_stub.S.tmpl
+	blobStubText string
+	//go:embed data.h.tmpl
+	dataHeaderText string
+	//go:embed data.c.tmpl
+	dataSourceText string
+
+	blobStubTemplate   = template.Must(template.New("blob_stub.S.tmpl").Parse(blobStubText))
+	dataHeaderTemplate = template.Must(template.New("data.h.tmpl").Parse(dataHeaderText))
+	dataSourceTemplate = template.Must(template.New("data.c.tmpl").Parse(dataSourceText))
+)
+
+// dataView is what the templates of the blob stub and the data files read.
+type dataView struct {
+	Header     string // the generated-code line
+	Module     string
+	TablesDir  string
+	BlobStub   string // file names
+	DataSource string
+	DataHeader string
+	Guard      string // the data header's include guard
+	Blobs      []blobView
+	Tables     []tableView
+}
+
+// blobView is one blob: its symbol NAME, the local label End after its
+// bytes, and its size symbol Size.
+type blobView struct {
+	Origin         string // file:line: directive, for a comment
+	Section, Flags string // of the .section directive
+	Align          int
+	Name, End      string
+	Size           string
+	Path           string // for .incbin, relative to the module directory
+}
+
+// tableView is one Go table as C: its declarator, the kernel's section
+// macro and its initializer.
+type tableView struct {
+	Origin   string // file:line: directive, Go name, for a comment
+	LenMacro string // NAME_LEN, or empty for a scalar
+	Len      int
+	Decl     string
+	Macro    string
+	Value    string
+}
+
+// newDataView checks what the templates write into a line (a comment, a
+// label, an .incbin operand: no line breaks) and prepares their data.
+func newDataView(m *module.Module) (*dataView, error) {
+	if err := oneLine("module name", m.Name); err != nil {
+		return nil, err
+	}
+	v := &dataView{
+		Header:     HeaderC,
+		Module:     m.Name,
+		TablesDir:  module.GoTablesDir,
+		BlobStub:   m.BlobStub(),
+		DataSource: m.DataSource(),
+		DataHeader: m.DataHeader(),
+		Guard:      guardMacro(m),
+	}
 	for _, bl := range m.Blobs {
-		name, end := bl.Decl.Name, ".L"+bl.Decl.Name+"_end"
+		if err := oneLine("blob", bl.Source, bl.Path, bl.Decl.Name); err != nil {
+			return nil, err
+		}
 		flags := `"a"`
 		if bl.Kind == annotate.KindInitData {
 			flags = `"aw"`
 		}
-		fmt.Fprintf(&b, "\n/* %s:%d: %s */\n", bl.Source, bl.Pos.Line, directiveText(bl.Directive))
-		fmt.Fprintf(&b, "\t.section %s, %s\n", bl.Kind.Section(), flags)
-		fmt.Fprintf(&b, "\t.balign %d\n", bl.Align)
-		fmt.Fprintf(&b, "\t.globl %s\n", name)
-		fmt.Fprintf(&b, "\t.type %s, %%object\n", name)
-		fmt.Fprintf(&b, "%s:\n", name)
-		fmt.Fprintf(&b, "\t.incbin \"%s\"\n", bl.Path)
-		fmt.Fprintf(&b, "%s:\n", end)
-		fmt.Fprintf(&b, "\t.size %s, %s - %s\n", name, end, name)
-		size := bl.SizeSymbol()
-		b.WriteString("\n\t.section .init.rodata, \"a\"\n")
-		b.WriteString("\t.balign __SIZEOF_LONG__\n")
-		fmt.Fprintf(&b, "\t.globl %s\n", size)
-		fmt.Fprintf(&b, "\t.type %s, %%object\n", size)
-		fmt.Fprintf(&b, "%s:\n", size)
-		b.WriteString("#if __SIZEOF_LONG__ == 8\n")
-		fmt.Fprintf(&b, "\t.quad %s - %s\n", end, name)
-		b.WriteString("#else\n")
-		fmt.Fprintf(&b, "\t.long %s - %s\n", end, name)
-		b.WriteString("#endif\n")
-		fmt.Fprintf(&b, "\t.size %s, __SIZEOF_LONG__\n", size)
+		v.Blobs = append(v.Blobs, blobView{
+			Origin:  fmt.Sprintf("%s:%d: %s", bl.Source, bl.Pos.Line, directiveText(bl.Directive)),
+			Section: bl.Kind.Section(),
+			Flags:   flags,
+			Align:   bl.Align,
+			Name:    bl.Decl.Name,
+			End:     ".L" + bl.Decl.Name + "_end",
+			Size:    bl.SizeSymbol(),
+			Path:    bl.Path,
+		})
 	}
-	return b.Bytes()
+	for _, t := range m.Tables {
+		if err := oneLine("Go table", t.Directive.Pos.File, t.Name, t.CName); err != nil {
+			return nil, err
+		}
+		tv := tableView{
+			Origin: goOrigin(t),
+			Decl:   cDecl(t),
+			Macro:  t.Kind.Macro(),
+			Value:  cInitializer(t),
+		}
+		if t.Shape != annotate.GoScalar {
+			tv.LenMacro, tv.Len = annotate.LenMacro(t.CName), t.Len()
+		}
+		v.Tables = append(v.Tables, tv)
+	}
+	return v, nil
+}
+
+// oneLine reports the first of values that holds a line break.
+func oneLine(what string, values ...string) error {
+	for _, s := range values {
+		if strings.ContainsAny(s, "\n\r") {
+			return fmt.Errorf("%s %q: a line break cannot be written into a generated file", what, s)
+		}
+	}
+	return nil
+}
+
+// renderDataFiles renders, for a module with generated objects, the data
+// header and, as needed, the blob stub and the data source.
+//
+// The blob stub embeds every blob: each gets a global object symbol whose
+// ELF size is the file's size, in the section of its kind, and a size
+// symbol NAME_size (a const unsigned long in .init.rodata). Its text does
+// not depend on the blobs' bytes: the assembler reads them (.incbin) when
+// it assembles the stub.
+//
+// The data source defines the Go tables in C with the kernel's section
+// macros; the data header declares them with their lengths, and the blobs'
+// size symbols.
+func renderDataFiles(m *module.Module) ([]File, error) {
+	if !m.HasObjects() {
+		return nil, nil
+	}
+	v, err := newDataView(m)
+	if err != nil {
+		return nil, err
+	}
+	out := []struct {
+		path string
+		t    *template.Template
+		want bool
+	}{
+		{m.BlobStub(), blobStubTemplate, len(m.Blobs) > 0},
+		{m.DataSource(), dataSourceTemplate, len(m.Tables) > 0},
+		{m.DataHeader(), dataHeaderTemplate, true},
+	}
+	var files []File
+	for _, o := range out {
+		if !o.want {
+			continue
+		}
+		var b bytes.Buffer
+		if err := o.t.Execute(&b, v); err != nil {
+			return nil, fmt.Errorf("render %s: %w", o.path, err)
+		}
+		files = append(files, File{Path: o.path, Content: b.Bytes()})
+	}
+	return files, nil
 }
 
 // guardMacro is the include guard of the data header.
-func guardMacro(m *Module) string {
+func guardMacro(m *module.Module) string {
 	var b strings.Builder
 	for _, c := range strings.ToUpper(m.Name) {
 		if c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
@@ -85,79 +196,38 @@ func cDecl(v annotate.GoVar) string {
 	return fmt.Sprintf("%s%s %s", q, v.Type.C(), v.CName)
 }
 
-// goOrigin is the comment that says where a definition comes from.
+// goOrigin says where a table's definition comes from, for a comment.
 func goOrigin(v annotate.GoVar) string {
-	return fmt.Sprintf("/* %s:%d: %s, Go %s */", v.Directive.Pos.File, v.Directive.Pos.Line, directiveText(v.Directive), v.Name)
+	return fmt.Sprintf("%s:%d: %s, Go %s", v.Directive.Pos.File, v.Directive.Pos.Line, directiveText(v.Directive), v.Name)
 }
 
-// renderDataHeader declares what gen defines for C: the Go tables with
-// their lengths, and the blobs' size symbols.
-func renderDataHeader(m *Module) []byte {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s\n", HeaderC)
-	fmt.Fprintf(&b, "/*\n * Data that initsec defines for module %s:\n", m.Name)
-	if len(m.Tables) > 0 {
-		fmt.Fprintf(&b, " * - tables declared in Go (the package in %s/), defined in %s;\n", GoTablesDir, dataSourceFile(m))
+// cInitializer writes the value of a Go table as a C initializer. Numbers
+// are written in hex for unsigned types and in decimal for signed ones, as
+// many as fit in about 80 columns.
+func cInitializer(v annotate.GoVar) string {
+	switch v.Shape {
+	case annotate.GoString:
+		return cString(v.Str)
+	case annotate.GoScalar:
+		return cValue(v.Type, v.Values[0])
 	}
-	if len(m.Blobs) > 0 {
-		fmt.Fprintf(&b, " * - the sizes of the blob= files, defined in %s;\n", blobStubFile(m))
-	}
-	b.WriteString(" * all in init sections, freed once the module's init function returns:\n")
-	b.WriteString(" * use them from init code only. Regenerate with `initsec generate`.\n */\n")
-	g := guardMacro(m)
-	fmt.Fprintf(&b, "#ifndef %s\n#define %s\n\n#include <linux/types.h>\n", g, g)
-	for _, v := range m.Tables {
-		fmt.Fprintf(&b, "\n%s\n", goOrigin(v))
-		if v.Shape != annotate.GoScalar {
-			fmt.Fprintf(&b, "#define %s %d\n", annotate.LenMacro(v.CName), v.Len())
+	perLine := map[int]int{1: 12, 2: 8, 4: 6, 8: 3}[v.Type.Size()]
+	var b strings.Builder
+	b.WriteString("{\n")
+	for i, x := range v.Values {
+		if i%perLine == 0 {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
 		}
-		fmt.Fprintf(&b, "extern %s;\n", cDecl(v))
-	}
-	for _, bl := range m.Blobs {
-		fmt.Fprintf(&b, "\n/* %s:%d: %s: the size of %s in bytes */\n", bl.Source, bl.Pos.Line, directiveText(bl.Directive), bl.Decl.Name)
-		fmt.Fprintf(&b, "extern const unsigned long %s;\n", bl.SizeSymbol())
-	}
-	fmt.Fprintf(&b, "\n#endif /* %s */\n", g)
-	return b.Bytes()
-}
-
-// renderDataSource defines the Go tables in C, with the kernel's section
-// macros. Numbers are written in hex for unsigned types and in decimal for
-// signed ones, as many as fit in about 80 columns.
-func renderDataSource(m *Module) []byte {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s\n", HeaderC)
-	fmt.Fprintf(&b, "/*\n * Tables of module %s declared in Go, from the //go:init-section\n", m.Name)
-	fmt.Fprintf(&b, " * directives in the Go package in %s/. Regenerate with `initsec generate`.\n */\n", GoTablesDir)
-	fmt.Fprintf(&b, "#include <linux/types.h>\n#include <linux/init.h>\n#include \"%s\"\n", dataHeaderFile(m))
-	for _, v := range m.Tables {
-		fmt.Fprintf(&b, "\n%s\n", goOrigin(v))
-		fmt.Fprintf(&b, "%s %s = ", cDecl(v), v.Kind.Macro())
-		switch v.Shape {
-		case annotate.GoString:
-			fmt.Fprintf(&b, "%s;\n", cString(v.Str))
-		case annotate.GoScalar:
-			fmt.Fprintf(&b, "%s;\n", cValue(v.Type, v.Values[0]))
-		default:
-			// About 80 columns per line.
-			perLine := map[int]int{1: 12, 2: 8, 4: 6, 8: 3}[v.Type.Size()]
-			b.WriteString("{\n")
-			for i, x := range v.Values {
-				if i%perLine == 0 {
-					b.WriteByte('\t')
-				} else {
-					b.WriteByte(' ')
-				}
-				b.WriteString(cValue(v.Type, x))
-				b.WriteByte(',')
-				if i%perLine == perLine-1 || i == len(v.Values)-1 {
-					b.WriteByte('\n')
-				}
-			}
-			b.WriteString("};\n")
+		b.WriteString(cValue(v.Type, x))
+		b.WriteByte(',')
+		if i%perLine == perLine-1 || i == len(v.Values)-1 {
+			b.WriteByte('\n')
 		}
 	}
-	return b.Bytes()
+	b.WriteString("}")
+	return b.String()
 }
 
 // cValue writes one element as a C constant of type t.
@@ -215,12 +285,9 @@ func cString(s string) string {
 
 // renderKbuildObjects writes the part of Kbuild.initsec that adds gen's
 // objects to a composite module.
-func renderKbuildObjects(b *bytes.Buffer, m *Module) {
-	if len(m.Blobs) > 0 {
-		fmt.Fprintf(b, "%s-y += %s\n", m.Name, strings.TrimSuffix(blobStubFile(m), ".S")+".o")
-	}
-	if len(m.Tables) > 0 {
-		fmt.Fprintf(b, "%s-y += %s\n", m.Name, strings.TrimSuffix(dataSourceFile(m), ".c")+".o")
+func renderKbuildObjects(b *bytes.Buffer, m *module.Module) {
+	for _, o := range m.Objects() {
+		fmt.Fprintf(b, "%s-y += %s\n", m.Name, o)
 	}
 	if len(m.Blobs) == 0 {
 		return
@@ -236,18 +303,5 @@ func renderKbuildObjects(b *bytes.Buffer, m *Module) {
 			paths = append(paths, "$(src)/"+bl.Path)
 		}
 	}
-	fmt.Fprintf(b, "$(obj)/%s: %s\n", strings.TrimSuffix(blobStubFile(m), ".S")+".o", strings.Join(paths, " "))
+	fmt.Fprintf(b, "$(obj)/%s: %s\n", strings.TrimSuffix(m.BlobStub(), ".S")+".o", strings.Join(paths, " "))
 }
-
-// dataEntries are the manifest entries of blobs (the blob with its file
-// size, and its size symbol) for one annotation, and of the Go tables.
-func blobFor(m *Module, a annotate.Annotation) (Blob, bool) {
-	for _, b := range m.Blobs {
-		if b.Pos == a.Pos {
-			return b, true
-		}
-	}
-	return Blob{}, false
-}
-
-func goFileOf(v annotate.GoVar) string { return path.Clean(v.Directive.Pos.File) }

@@ -10,12 +10,14 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/initsec/initsec/module"
 )
 
 // generatedPatterns match the names gen may produce in a module directory;
 // only files matching them (and carrying the generated-code line) are ever
 // removed as no longer needed.
-var generatedPatterns = []string{"*.initsec.h", kbuildFragment, goManifestFile, goTestFile, "*_initsec_blob.S", "*_initsec_data.c", "*_initsec_data.h"}
+var generatedPatterns = []string{"*.initsec.h", module.KbuildFragment, goManifestFile, goTestFile, "*_initsec_blob.S", "*_initsec_data.c", "*_initsec_data.h"}
 
 // NotGeneratedError reports a target file that exists without the
 // generated-code line: gen will not overwrite it.
@@ -51,7 +53,7 @@ type Change struct {
 // the changes a write would make. A target that exists without the
 // generated-code line is an error (*NotGeneratedError), reported for every
 // such file before anything is written.
-func Diff(m *Module, files []File) ([]Change, error) {
+func Diff(m *module.Module, files []File) ([]Change, error) {
 	var changes []Change
 	var errs []error
 	want := map[string]bool{}
@@ -102,7 +104,7 @@ func Diff(m *Module, files []File) ([]Change, error) {
 
 // Write applies the changes Diff reports: creates and updates atomically,
 // removes stale generated files. It returns the changes made.
-func Write(m *Module, files []File) ([]Change, error) {
+func Write(m *module.Module, files []File) ([]Change, error) {
 	changes, err := Diff(m, files)
 	if err != nil {
 		return nil, err
@@ -171,16 +173,16 @@ func writeTemp(path string, data []byte) error {
 }
 
 // Generate loads, renders and writes the module in dir.
-func Generate(dir string) (*Module, []Change, error) { return loadRender(dir, Write) }
+func Generate(dir string) (*module.Module, []Change, error) { return loadRender(dir, Write) }
 
 // Check loads and renders the module in dir and returns what a Generate
 // would change; an empty result means the generated files are up to date.
-func Check(dir string) (*Module, []Change, error) { return loadRender(dir, Diff) }
+func Check(dir string) (*module.Module, []Change, error) { return loadRender(dir, Diff) }
 
 // loadRender loads and renders the module in dir, then hands the files to
 // apply (Write or Diff).
-func loadRender(dir string, apply func(*Module, []File) ([]Change, error)) (*Module, []Change, error) {
-	m, err := Load(dir)
+func loadRender(dir string, apply func(*module.Module, []File) ([]Change, error)) (*module.Module, []Change, error) {
+	m, err := module.Load(dir)
 	if err != nil {
 		return nil, nil, err
 	}

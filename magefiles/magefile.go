@@ -22,6 +22,7 @@ import (
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/module"
 )
 
 // Default target: build.
@@ -77,7 +78,7 @@ func kdir() (string, error) {
 	return kbuild.FindKDIR()
 }
 
-func examples() ([]string, error) { return gen.FindModules("examples") }
+func examples() ([]string, error) { return module.FindModules("examples") }
 
 // Generate writes the generated files of every module under examples/.
 func Generate() error {

@@ -1,5 +1,5 @@
 // Package pipeline runs initsec's stages in order for the CLI and the Mage
-// targets: generate (annotate → gen), build (kbuild), verify (sectionrt).
+// targets: generate (module → gen), build (kbuild), verify (sectionrt).
 // Data flows one way; each step returns errors wrapped with its stage and
 // leaves the choice of exit code to the caller.
 package pipeline
@@ -17,6 +17,7 @@ import (
 	"github.com/initsec/initsec/gen"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/module"
 	"github.com/initsec/initsec/sectionrt"
 )
 
@@ -28,11 +29,11 @@ func ModuleDirs(paths []string) ([]string, error) {
 	}
 	var dirs []string
 	for _, a := range paths {
-		if gen.IsModuleDir(a) {
+		if module.IsModuleDir(a) {
 			dirs = append(dirs, a)
 			continue
 		}
-		found, err := gen.FindModules(a)
+		found, err := module.FindModules(a)
 		if err != nil {
 			return nil, err
 		}
@@ -47,7 +48,7 @@ func ModuleDirs(paths []string) ([]string, error) {
 // Result is what building and verifying one module produced.
 type Result struct {
 	Dir      string
-	Module   *gen.Module
+	Module   *module.Module
 	Objects  []string // built .ko files
 	Findings []sectionrt.Finding
 }
@@ -88,7 +89,7 @@ func BuildAndVerify(ctx context.Context, dir string, opts kbuild.Options, log io
 	if len(res.Modules) == 0 {
 		return nil, fmt.Errorf("build %s: kbuild reported no module in modules.order", dir)
 	}
-	manifest := gen.Manifest(m)
+	manifest := module.Manifest(m)
 	for _, ko := range res.Modules {
 		fs, err := CheckObject(ko, manifest)
 		if err != nil {
@@ -155,7 +156,7 @@ var ErrNotBuilt = errors.New("module not built")
 func VerifyAll(dirs []string, log io.Writer) (int, error) {
 	failing := 0
 	for _, d := range dirs {
-		m, err := gen.Load(d)
+		m, err := module.Load(d)
 		if err != nil {
 			return failing, stageError("verify", d, err)
 		}
@@ -165,7 +166,7 @@ func VerifyAll(dirs []string, log io.Writer) (int, error) {
 		} else if err != nil {
 			return failing, fmt.Errorf("verify %s: %w", d, err)
 		}
-		fs, err := CheckObject(ko, gen.Manifest(m))
+		fs, err := CheckObject(ko, module.Manifest(m))
 		if err != nil {
 			return failing, fmt.Errorf("verify %s: %w", d, err)
 		}

@@ -14,10 +14,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/initsec/initsec/gen"
 	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/module"
 	"github.com/initsec/initsec/sectionrt"
 )
 
@@ -202,15 +202,15 @@ func (v *verifier) manifestFor(path string) (*sectionrt.Manifest, error) {
 	}
 	v.mu.Unlock()
 	dm.once.Do(func() {
-		if v.placement == "auto" && !gen.IsModuleDir(dir) {
+		if v.placement == "auto" && !module.IsModuleDir(dir) {
 			return
 		}
-		mod, err := gen.Load(dir)
+		mod, err := module.Load(dir)
 		if err != nil {
 			dm.err = fmt.Errorf("build manifest from %s: %w", dir, err)
 			return
 		}
-		mm := gen.Manifest(mod)
+		mm := module.Manifest(mod)
 		if len(mm.Entries) == 0 && v.placement == "auto" {
 			return
 		}
