@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/initsec/initsec/annotate"
@@ -104,7 +103,7 @@ func Load(dir string) (*Module, error) {
 		l.errs = append(l.errs, checkKbuild(m)...)
 	}
 	if len(l.errs) > 0 {
-		sortErrors(l.errs)
+		l.errs.Sort()
 		return nil, l.errs
 	}
 	return m, nil
@@ -252,21 +251,6 @@ func checkNames(m *Module, anns []annotate.Annotation) annotate.ErrorList {
 		owner[v.CName] = v.Directive.Pos
 	}
 	return errs
-}
-
-// sortErrors orders errs by file, line and column, keeping the order of
-// errors at the same position.
-func sortErrors(errs annotate.ErrorList) {
-	sort.SliceStable(errs, func(i, j int) bool {
-		a, b := errs[i].Pos, errs[j].Pos
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
-	})
 }
 
 // errNotRegular is returned by readRegular for a FIFO, device or socket,
