@@ -110,11 +110,17 @@ func seriesOf(version string) string {
 // returned with Ended set; any other failure is an error naming the
 // target.
 func Resolve(ctx context.Context, src Source, targets []Target) ([]Resolution, error) {
+	rs, _, err := resolve(ctx, src, targets)
+	return rs, err
+}
+
+// resolve is Resolve, also returning the index it opened per release.
+func resolve(ctx context.Context, src Source, targets []Target) ([]Resolution, map[string]Index, error) {
 	byRelease := map[string][]int{}
 	var order []string
 	for i, t := range targets {
 		if _, ok := LookupRelease(t.Release); !ok {
-			return nil, fmt.Errorf("%s: unknown release", t)
+			return nil, nil, fmt.Errorf("%s: unknown release", t)
 		}
 		if _, ok := byRelease[t.Release]; !ok {
 			order = append(order, t.Release)
@@ -123,6 +129,7 @@ func Resolve(ctx context.Context, src Source, targets []Target) ([]Resolution, e
 	}
 	out := make([]Resolution, len(targets))
 	errs := make([]error, len(order))
+	ixs := make([]Index, len(order))
 	var wg sync.WaitGroup
 	for k, name := range order {
 		wg.Go(func() {
@@ -139,6 +146,7 @@ func Resolve(ctx context.Context, src Source, targets []Target) ([]Resolution, e
 				errs[k] = err
 				return
 			}
+			ixs[k] = ix
 			rs, err := resolveRelease(ctx, ix, ts)
 			if err != nil {
 				errs[k] = err
@@ -151,9 +159,13 @@ func Resolve(ctx context.Context, src Source, targets []Target) ([]Resolution, e
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	m := map[string]Index{}
+	for k, name := range order {
+		m[name] = ixs[k]
+	}
+	return out, m, nil
 }
 
 // resolving is one target's state between the levels of resolveRelease.

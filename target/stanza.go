@@ -21,7 +21,8 @@ type Stanza struct {
 
 // parseStanzas reads deb822 paragraphs (Debian Policy 5.1: "Field: value",
 // continuation lines start with a space or tab, paragraphs are separated
-// by blank lines). Fields other than Stanza's are skipped; a paragraph
+// by blank lines; lines starting with '#' are comments, as deb822(5)
+// allows). Fields other than Stanza's are skipped; a paragraph
 // without Package is an error.
 func parseStanzas(data []byte) ([]Stanza, error) {
 	var out []Stanza
@@ -49,6 +50,9 @@ func parseStanzas(data []byte) ([]Stanza, error) {
 			if err := flush(n); err != nil {
 				return nil, err
 			}
+			continue
+		}
+		if line[0] == '#' {
 			continue
 		}
 		seen = true
