@@ -79,6 +79,17 @@ func TestResolveArchive(t *testing.T) {
 		}
 		checkResolution(t, r)
 	}
+	// The lock of this resolution shows no drift against the same lists
+	// (NoUpdate: the lists Resolve just fetched).
+	lock, err := ParseLock("fresh", FormatLock(rs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	offline := *src
+	offline.NoUpdate = true
+	if _, drift, err := Check(ctx, &offline, targets, lock); err != nil || len(drift) != 0 {
+		t.Errorf("fresh lock: drift %v, %v", drift, err)
+	}
 	// Derived, not written down: the 6.1 amd64 and arm64 targets are one
 	// source package's builds, so they share the version and -common.
 	a, b := rs[0], rs[4]
