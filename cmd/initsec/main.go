@@ -50,6 +50,7 @@ func init() {
 		{"new", "scaffold a new kernel-module repository from a template", runNew},
 		{"report", "what each module frees after init and keeps resident, as the loader lays it out", runReport},
 		{"suggest", "local functions and objects used only by init or exit code, and the bytes annotating them frees", runSuggest},
+		{"targets", "the kernels the repository targets, resolved to exact Debian packages; -update, -check the lock", runTargets},
 	}
 }
 
