@@ -6,17 +6,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
 
-	"github.com/initsec/initsec/gen"
 	"github.com/initsec/initsec/internal/dev/corpus"
 	"github.com/initsec/initsec/internal/dev/debpkg"
 	"github.com/initsec/initsec/internal/dev/kernels"
@@ -80,13 +77,17 @@ func kdir() (string, error) {
 
 func examples() ([]string, error) { return module.FindModules("examples") }
 
+// output is where the targets report: everything on stdout; hints name
+// this repository's commands.
+var output = pipeline.Output{Results: os.Stdout, Log: os.Stdout, Generate: "go run mage.go generate", Build: "go run mage.go build"}
+
 // Generate writes the generated files of every module under examples/.
 func Generate() error {
 	dirs, err := examples()
 	if err != nil {
 		return err
 	}
-	return pipeline.Generate(dirs, os.Stdout)
+	return pipeline.Generate(dirs, false, output).Err("generate")
 }
 
 // Build installs what is missing, then generates, builds (kbuild W=1, section
@@ -101,14 +102,7 @@ func Build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	failing, err := pipeline.BuildAll(ctx, dirs, kbuild.Options{KDIR: k, W: "1"}, os.Stdout)
-	if err != nil {
-		return err
-	}
-	if failing > 0 {
-		return mg.Fatalf(1, "initsec: %d finding(s)", failing)
-	}
-	return nil
+	return pipeline.Build(ctx, dirs, kbuild.Options{KDIR: k, W: "1"}, output).Err("build")
 }
 
 // Verify checks the built modules under examples/: placement against their
@@ -118,17 +112,7 @@ func Verify() error {
 	if err != nil {
 		return err
 	}
-	failing, err := pipeline.VerifyAll(dirs, os.Stdout)
-	if errors.Is(err, pipeline.ErrNotBuilt) {
-		return fmt.Errorf("%w (hint: run `go run mage.go build` first)", err)
-	}
-	if err != nil {
-		return err
-	}
-	if failing > 0 {
-		return mg.Fatalf(1, "initsec: %d finding(s)", failing)
-	}
-	return nil
+	return pipeline.Verify(dirs, output).Err("verify")
 }
 
 // E2e builds every module under examples/, boots Debian's 6.1 kernel (the
@@ -160,20 +144,7 @@ func checkGenerated() error {
 	if err != nil {
 		return err
 	}
-	var stale []string
-	for _, d := range dirs {
-		_, changes, err := gen.Check(d)
-		if err != nil {
-			return fmt.Errorf("generate -check %s:\n%w", d, err)
-		}
-		for _, c := range changes {
-			stale = append(stale, fmt.Sprintf("%s (would %s)", filepath.Join(d, c.Path), c.Action))
-		}
-	}
-	if len(stale) > 0 {
-		return fmt.Errorf("stale generated files (run `go run mage.go generate` and commit):\n  %s", strings.Join(stale, "\n  "))
-	}
-	return nil
+	return pipeline.Generate(dirs, true, output).Err("generate -check")
 }
 
 // Test checks that the committed generated files are up to date, installs

@@ -50,6 +50,17 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// Failing counts the findings that fail a check: every severity but Note.
+func Failing(fs []Finding) int {
+	n := 0
+	for _, f := range fs {
+		if f.Severity != Note {
+			n++
+		}
+	}
+	return n
+}
+
 // Rule identifiers of findings. They are stable: reports, suppressions and
 // SARIF output refer to them.
 const (

@@ -56,21 +56,5 @@ Flags:
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	status := exitOK
-	for _, dir := range dirs {
-		res, err := pipeline.BuildAndVerify(ctx, dir, opts, stderr)
-		if err != nil {
-			printError(stderr, dir, err)
-			status = exitError
-			continue
-		}
-		for _, f := range res.Findings {
-			fmt.Fprintln(stdout, f.String())
-		}
-		if res.Failing() > 0 && status == exitOK {
-			status = exitFindings
-		}
-		fmt.Fprintf(stderr, "initsec: %s: built %s, %d finding(s)\n", dir, strings.Join(res.Objects, " "), res.Failing())
-	}
-	return status
+	return pipeline.Build(ctx, dirs, opts, cliOutput(stdout, stderr)).ExitCode()
 }

@@ -4,9 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 
-	"github.com/initsec/initsec/gen"
 	"github.com/initsec/initsec/internal/pipeline"
 )
 
@@ -48,33 +46,5 @@ Flags:
 		fmt.Fprintf(stderr, "initsec generate: %v\n", err)
 		return exitError
 	}
-	status := exitOK
-	for _, dir := range dirs {
-		var changes []gen.Change
-		if *check {
-			_, changes, err = gen.Check(dir)
-		} else {
-			_, changes, err = gen.Generate(dir)
-		}
-		if err != nil {
-			printError(stderr, dir, err)
-			status = exitError
-			continue
-		}
-		for _, c := range changes {
-			p := filepath.Join(dir, filepath.FromSlash(c.Path))
-			if *check {
-				fmt.Fprintf(stdout, "stale: %s (would %s)\n", p, c.Action)
-			} else {
-				fmt.Fprintf(stdout, "%s: %s\n", c.Action, p)
-			}
-		}
-		if *check && len(changes) > 0 && status == exitOK {
-			status = exitFindings
-		}
-	}
-	if *check && status == exitFindings {
-		fmt.Fprintln(stderr, "initsec generate -check: generated files are stale; run `initsec generate` and commit the result")
-	}
-	return status
+	return pipeline.Generate(dirs, *check, cliOutput(stdout, stderr)).ExitCode()
 }

@@ -21,14 +21,22 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/initsec/initsec/internal/pipeline"
 )
 
-// Exit codes CI can branch on.
+// Exit codes CI can branch on (pipeline's, shared with the Mage targets).
 const (
-	exitOK       = 0
-	exitFindings = 1
-	exitError    = 2
+	exitOK       = pipeline.ExitOK
+	exitFindings = pipeline.ExitFindings
+	exitError    = pipeline.ExitError
 )
+
+// cliOutput sends results to stdout and progress and errors to stderr; hints
+// name the CLI's own commands.
+func cliOutput(stdout, stderr io.Writer) pipeline.Output {
+	return pipeline.Output{Results: stdout, Log: stderr, Generate: "initsec generate", Build: "initsec build"}
+}
 
 func main() {
 	os.Exit(run(os.Stdout, os.Stderr, os.Args[1:]))

@@ -6,36 +6,22 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
 
 	"golang.org/x/term"
 
-	"github.com/initsec/initsec/annotate"
 	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/modfile"
+	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/sectionrt"
 )
 
 // printError prints err; positioned annotation errors get dir prepended to
 // their file so editors can jump to them.
-func printError(w io.Writer, dir string, err error) {
-	var el annotate.ErrorList
-	if errors.As(err, &el) {
-		for _, e := range el {
-			c := *e
-			if dir != "" && dir != "." && !filepath.IsAbs(c.Pos.File) {
-				c.Pos.File = filepath.Join(dir, c.Pos.File)
-			}
-			fmt.Fprintln(w, c.Error())
-		}
-		return
-	}
-	fmt.Fprintf(w, "initsec: %v\n", err)
-}
+func printError(w io.Writer, dir string, err error) { pipeline.PrintError(w, dir, err) }
 
 var verifyFormats = []string{"text", "modpost", "json", "sarif"}
 

@@ -35,11 +35,7 @@ type Result struct {
 func Failing(rs []Result) int {
 	n := 0
 	for _, r := range rs {
-		for _, f := range r.Findings {
-			if f.Severity != sectionrt.Note {
-				n++
-			}
-		}
+		n += sectionrt.Failing(r.Findings)
 	}
 	return n
 }

@@ -1,19 +1,17 @@
-// Package pipeline runs initsec's stages in order for the CLI and the Mage
-// targets: generate (module → gen), build (kbuild), verify (sectionrt).
-// Data flows one way; each step returns errors wrapped with its stage and
-// leaves the choice of exit code to the caller.
+// Package pipeline is initsec's one orchestration: it runs the stages in
+// order — generate (module → gen), build (kbuild), verify (sectionrt), boot
+// (boottest) — over module directories, for the CLI and both Mage files,
+// which stay thin over it. A run goes on past a failing module directory,
+// prints each error once, and returns a Summary whose ExitCode (CLI) or
+// Err (Mage) is the same status: 0 clean, 1 findings, 2 errors.
 package pipeline
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"strings"
 
-	"github.com/initsec/initsec/annotate"
 	"github.com/initsec/initsec/gen"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/kbuild"
@@ -54,15 +52,7 @@ type Result struct {
 }
 
 // Failing counts the findings that are not notes.
-func (r *Result) Failing() int {
-	n := 0
-	for _, f := range r.Findings {
-		if f.Severity != sectionrt.Note {
-			n++
-		}
-	}
-	return n
-}
+func (r *Result) Failing() int { return sectionrt.Failing(r.Findings) }
 
 // BuildAndVerify generates the files of the module in dir, builds it with
 // kbuild and checks every built object against the module's manifest.
@@ -108,94 +98,4 @@ func BuildAndVerify(ctx context.Context, dir string, opts kbuild.Options, log io
 func CheckObject(ko string, m sectionrt.Manifest) ([]sectionrt.Finding, error) {
 	r := verify.Files([]string{ko}, verify.Options{Manifest: &m, Jobs: 1})[0]
 	return r.Findings, r.Err
-}
-
-// Generate writes the generated files of each module directory, reporting
-// what changed to log.
-func Generate(dirs []string, log io.Writer) error {
-	for _, d := range dirs {
-		_, changes, err := gen.Generate(d)
-		if err != nil {
-			return stageError("generate", d, err)
-		}
-		for _, c := range changes {
-			fmt.Fprintf(log, "initsec: %s %s\n", c.Action, filepath.Join(d, c.Path))
-		}
-	}
-	return nil
-}
-
-// BuildAll runs BuildAndVerify on each directory, printing findings to log,
-// and returns how many are not notes.
-func BuildAll(ctx context.Context, dirs []string, opts kbuild.Options, log io.Writer) (int, error) {
-	failing := 0
-	for _, d := range dirs {
-		res, err := BuildAndVerify(ctx, d, opts, log)
-		if err != nil {
-			var el annotate.ErrorList
-			if errors.As(err, &el) {
-				return failing, stageError("generate", d, el)
-			}
-			return failing, err
-		}
-		for _, f := range res.Findings {
-			fmt.Fprintln(log, f.String())
-		}
-		failing += res.Failing()
-		fmt.Fprintf(log, "initsec: %s: %s verified, %d finding(s)\n", d, strings.Join(res.Objects, " "), res.Failing())
-	}
-	return failing, nil
-}
-
-// ErrNotBuilt is wrapped by VerifyAll's error when a module's .ko does not
-// exist, so that callers can name the command that builds it.
-var ErrNotBuilt = errors.New("module not built")
-
-// VerifyAll checks the built module of each directory (see CheckObject),
-// printing findings to log, and returns how many are not notes.
-func VerifyAll(dirs []string, log io.Writer) (int, error) {
-	failing := 0
-	for _, d := range dirs {
-		m, err := module.Load(d)
-		if err != nil {
-			return failing, stageError("verify", d, err)
-		}
-		ko := filepath.Join(d, m.Name+".ko")
-		if _, err := os.Stat(ko); errors.Is(err, os.ErrNotExist) {
-			return failing, fmt.Errorf("verify %s: %s: %w", d, ko, ErrNotBuilt)
-		} else if err != nil {
-			return failing, fmt.Errorf("verify %s: %w", d, err)
-		}
-		fs, err := CheckObject(ko, module.Manifest(m))
-		if err != nil {
-			return failing, fmt.Errorf("verify %s: %w", d, err)
-		}
-		for _, f := range fs {
-			fmt.Fprintln(log, f.String())
-			if f.Severity != sectionrt.Note {
-				failing++
-			}
-		}
-	}
-	return failing, nil
-}
-
-// stageError wraps err with the stage and module directory. Annotation
-// errors carry positions relative to the module directory; they are made
-// relative to the working directory (dir/file:line:col), one per line, so
-// that editors and CI can open them.
-func stageError(stage, dir string, err error) error {
-	var el annotate.ErrorList
-	if !errors.As(err, &el) {
-		return fmt.Errorf("%s %s: %w", stage, dir, err)
-	}
-	rel := make(annotate.ErrorList, len(el))
-	for i, e := range el {
-		c := *e
-		if c.Pos.File != "" && !filepath.IsAbs(c.Pos.File) {
-			c.Pos.File = filepath.Join(dir, c.Pos.File)
-		}
-		rel[i] = &c
-	}
-	return fmt.Errorf("%s %s:\n%w", stage, dir, rel)
 }

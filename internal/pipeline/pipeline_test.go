@@ -138,9 +138,10 @@ MODULE_LICENSE("GPL");
 	}
 }
 
-// TestMultiDirErrors: the functions behind the Mage targets report an
-// annotation error at dir/file:line:col with its hint, and a module that
-// is not built as ErrNotBuilt (the only case where "build it first" helps).
+// TestMultiDirErrors: the runs behind the CLI and the Mage targets print
+// an annotation error once, at dir/file:line:col with its hint, go on to
+// the next directory, and exit 2; a module that is not built is
+// ErrNotBuilt with the hint naming the build command.
 func TestMultiDirErrors(t *testing.T) {
 	root := t.TempDir()
 	bad := filepath.Join(root, "bad")
@@ -151,21 +152,45 @@ func TestMultiDirErrors(t *testing.T) {
 	write(t, filepath.Join(good, "good.c"), "//go:init-section init initcall=device\nstatic int good_init(void) { return 0; }\n#include \"good.initsec.h\"\n")
 
 	wantPos := filepath.Join(bad, "bad.c") + `:1:19: unknown kind "initt" (hint: did you mean init?`
-	var log strings.Builder
-	err := Generate([]string{bad}, &log)
-	if err == nil || !strings.Contains(err.Error(), "\n"+wantPos) {
-		t.Errorf("Generate(bad) = %v, want a line starting %q", err, wantPos)
+	run := func(name string, f func(Output) Summary) (Summary, string, string) {
+		t.Helper()
+		var res, log strings.Builder
+		s := f(Output{Results: &res, Log: &log, Generate: "GEN", Build: "BUILD"})
+		return s, res.String(), log.String()
 	}
-	_, err = VerifyAll([]string{bad}, &log)
-	if err == nil || !strings.Contains(err.Error(), "\n"+wantPos) || errors.Is(err, ErrNotBuilt) {
-		t.Errorf("VerifyAll(bad) = %v, want a line starting %q, not ErrNotBuilt", err, wantPos)
+	for name, f := range map[string]func(Output) Summary{
+		"Generate": func(o Output) Summary { return Generate([]string{bad, good}, false, o) },
+		"Verify":   func(o Output) Summary { return Verify([]string{bad}, o) },
+		"Build":    func(o Output) Summary { return Build(context.Background(), []string{bad}, kbuild.Options{}, o) },
+	} {
+		s, _, log := run(name, f)
+		if s.ExitCode() != ExitError || len(s.Errs) != 1 || strings.Count(log, wantPos) != 1 || !strings.HasPrefix(log, wantPos) {
+			t.Errorf("%s(bad): exit %d, %d error(s), log:\n%s\nwant exit 2, one error, the log starting %q once", name, s.ExitCode(), len(s.Errs), log, wantPos)
+		}
+		if errors.Is(s.Errs[0], ErrNotBuilt) {
+			t.Errorf("%s(bad): %v is ErrNotBuilt", name, s.Errs[0])
+		}
+		var st *ExitStatusError
+		if err := s.Err(name); !errors.As(err, &st) || st.ExitStatus() != ExitError {
+			t.Errorf("%s(bad).Err() = %v, want status 2", name, err)
+		}
 	}
-	_, err = BuildAll(context.Background(), []string{bad}, kbuild.Options{}, &log)
-	if err == nil || !strings.Contains(err.Error(), "\n"+wantPos) {
-		t.Errorf("BuildAll(bad) = %v, want a line starting %q", err, wantPos)
+	// Generate went on past bad: good's files were written.
+	if _, err := os.Stat(filepath.Join(good, "good.initsec.h")); err != nil {
+		t.Errorf("Generate(bad, good) did not go on to good: %v", err)
 	}
-	_, err = VerifyAll([]string{good}, &log)
-	if !errors.Is(err, ErrNotBuilt) || !strings.Contains(err.Error(), filepath.Join(good, "good.ko")) {
-		t.Errorf("VerifyAll(good, not built) = %v, want ErrNotBuilt naming good.ko", err)
+	s, _, log := run("Verify", func(o Output) Summary { return Verify([]string{good}, o) })
+	if len(s.Errs) != 1 || !errors.Is(s.Errs[0], ErrNotBuilt) || !strings.Contains(log, filepath.Join(good, "good.ko")) || !strings.Contains(log, "hint: run `BUILD` first") {
+		t.Errorf("Verify(good, not built) = %v, log %q; want ErrNotBuilt naming good.ko and the BUILD hint", s.Errs, log)
+	}
+	// A clean run is exit 0 and Err nil; -check counts stale files.
+	s, res, _ := run("Generate", func(o Output) Summary { return Generate([]string{good}, true, o) })
+	if s.ExitCode() != ExitOK || s.Err("generate") != nil || res != "" {
+		t.Errorf("Generate -check after generate: exit %d, results %q; want 0 and nothing", s.ExitCode(), res)
+	}
+	os.Remove(filepath.Join(good, "good.initsec.h"))
+	s, res, log = run("Generate", func(o Output) Summary { return Generate([]string{good}, true, o) })
+	if s.ExitCode() != ExitFindings || s.Failing != 1 || !strings.Contains(res, "stale: "+filepath.Join(good, "good.initsec.h")+" (would create)") || !strings.Contains(log, "run `GEN`") {
+		t.Errorf("Generate -check with a missing file: exit %d, results %q, log %q", s.ExitCode(), res, log)
 	}
 }

@@ -25,11 +25,7 @@ package targets
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
-
-	"github.com/magefile/mage/mg"
 
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild"
@@ -42,7 +38,7 @@ func Generate() error {
 	if err != nil {
 		return err
 	}
-	return pipeline.Generate(dirs, os.Stdout)
+	return pipeline.Generate(dirs, false, output).Err("generate")
 }
 
 // Build generates, builds with the kernel's kbuild (section mismatches fatal)
@@ -52,14 +48,7 @@ func Build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	failing, err := pipeline.BuildAll(ctx, dirs, options(), os.Stdout)
-	if err != nil {
-		return err
-	}
-	if failing > 0 {
-		return mg.Fatalf(1, "initsec: %d finding(s)", failing)
-	}
-	return nil
+	return pipeline.Build(ctx, dirs, options(), output).Err("build")
 }
 
 // Verify checks each built module at or below the current directory:
@@ -70,18 +59,12 @@ func Verify() error {
 	if err != nil {
 		return err
 	}
-	failing, err := pipeline.VerifyAll(dirs, os.Stdout)
-	if errors.Is(err, pipeline.ErrNotBuilt) {
-		return fmt.Errorf("%w (hint: run `mage initsec:build` first)", err)
-	}
-	if err != nil {
-		return err
-	}
-	if failing > 0 {
-		return mg.Fatalf(1, "initsec: %d finding(s)", failing)
-	}
-	return nil
+	return pipeline.Verify(dirs, output).Err("verify")
 }
+
+// output is where the targets report: everything on stdout, as mage shows
+// it; hints name these targets.
+var output = pipeline.Output{Results: os.Stdout, Log: os.Stdout, Generate: "mage initsec:generate", Build: "mage initsec:build"}
 
 // E2e builds every module at or below the current directory, boots the
 // kernel image whose release matches KDIR (/boot/vmlinuz-<release>) once
