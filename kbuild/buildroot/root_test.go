@@ -303,3 +303,30 @@ func TestSidRoot(t *testing.T) {
 	})
 
 }
+
+// TestEnsureInterrupted cancels mmdebstrap part way: no root is left for a
+// later Ensure to use, nor its temporary directory, nor any mount.
+func TestEnsureInterrupted(t *testing.T) {
+	needRoots(t)
+	c := &Cache{Dir: t.TempDir()}
+	var log bytes.Buffer
+	c.Log = &log
+	ctx, cancel := context.WithTimeout(t.Context(), 8*time.Second)
+	defer cancel()
+	r, err := c.Ensure(ctx, Spec{Suite: "sid", Packages: []string{"make"}})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Ensure = %v, %v; want context.DeadlineExceeded\n%s", r, err, log.String())
+	}
+	entries, _ := os.ReadDir(c.Dir)
+	for _, e := range entries {
+		if e.IsDir() {
+			t.Errorf("left %s in the cache", e.Name())
+		}
+	}
+	if mps, err := mountsUnder("/proc/self/mountinfo", c.Dir); err != nil || len(mps) > 0 {
+		t.Errorf("mounted in the cache, seen from the host: %q, %v", mps, err)
+	}
+	if roots, err := c.List(); err != nil || len(roots) != 0 {
+		t.Errorf("List = %v, %v", roots, err)
+	}
+}
