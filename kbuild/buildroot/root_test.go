@@ -267,6 +267,26 @@ func TestSidRoot(t *testing.T) {
 		checkNoHostMounts(t, r)
 	})
 
+	// modpost runs with -E as on the host: the mismatch fails the build
+	// and is parsed from the root's output.
+	t.Run("section mismatch", func(t *testing.T) {
+		_, err := r.Build(ctx, copyModule(t, "mismatch"), kbuild.Options{})
+		var be *kbuild.BuildError
+		if !errors.As(err, &be) {
+			t.Fatalf("err = %v, want a *kbuild.BuildError", err)
+		}
+		found := false
+		for _, w := range be.Warnings {
+			t.Logf("modpost: %s", w)
+			if w.Kind == kbuild.KindSectionMismatch && w.FromSym == "mm_entry" && w.ToSym == "mm_setup" && w.ToSec == ".init.text" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no mm_entry -> mm_setup mismatch among %+v\n%s", be.Warnings, be.Output)
+		}
+	})
+
 	t.Run("cancelled", func(t *testing.T) {
 		w := watchMounts(t, r)
 		ctx, cancel := context.WithCancel(ctx)
