@@ -98,7 +98,36 @@ func Build(ctx context.Context, dir string, opts Options) (*Result, error) {
 	if err := checkTools(kdir, opts); err != nil {
 		return nil, err
 	}
-	args := []string{"-C", kdir, "M=" + abs}
+	args, err := MakeArgs(kdir, abs, opts)
+	if err != nil {
+		return nil, err
+	}
+	res, err := runMake(ctx, args, opts)
+	if err != nil {
+		return nil, err
+	}
+	mods, err := readModulesOrder(abs)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", abs, err)
+	}
+	res.Modules = mods
+	return res, nil
+}
+
+// MakeArgs returns the arguments Build passes to make (after "make"
+// itself) to build the external module in dir against kdir:
+//
+//	-C KDIR M=DIR [ARCH=..] [CROSS_COMPILE=..] [W=..] [-jN]
+//	CONFIG_SECTION_MISMATCH_WARN_ONLY=[y] [NAME=VALUE...] modules
+//
+// It checks opts as Build does but looks at neither path (opts.KDIR is
+// ignored): it is for a caller that runs make where the paths differ from
+// this process's, such as a build root, and must pass the same options.
+func MakeArgs(kdir, dir string, opts Options) ([]string, error) {
+	if err := checkOptions(opts); err != nil {
+		return nil, err
+	}
+	args := []string{"-C", kdir, "M=" + dir}
 	if opts.Arch != "" {
 		args = append(args, "ARCH="+opts.Arch)
 	}
@@ -117,18 +146,7 @@ func Build(ctx context.Context, dir string, opts Options) (*Result, error) {
 		args = append(args, "CONFIG_SECTION_MISMATCH_WARN_ONLY=")
 	}
 	args = append(args, opts.Vars...)
-	args = append(args, "modules")
-
-	res, err := runMake(ctx, args, opts)
-	if err != nil {
-		return nil, err
-	}
-	mods, err := readModulesOrder(abs)
-	if err != nil {
-		return nil, fmt.Errorf("build %s: %w", abs, err)
-	}
-	res.Modules = mods
-	return res, nil
+	return append(args, "modules"), nil
 }
 
 // Clean runs make's clean target for the external module in dir.
@@ -167,16 +185,8 @@ func prepare(dir string, opts *Options) (abs, kdir string, err error) {
 		// make splits M= on these; kbuild cannot build there.
 		return "", "", fmt.Errorf("module directory %q: kbuild cannot handle white space, ':', '#' or '$' in the path", abs)
 	}
-	for _, v := range opts.Vars {
-		name, _, ok := strings.Cut(v, "=")
-		if !ok || name == "" || strings.ContainsAny(name, " \t\n") || strings.Contains(v, "\n") {
-			return "", "", fmt.Errorf("make variable %q: want NAME=VALUE on one line", v)
-		}
-	}
-	for _, f := range []struct{ name, val string }{{"Arch", opts.Arch}, {"CrossCompile", opts.CrossCompile}, {"W", opts.W}} {
-		if strings.ContainsAny(f.val, " \t\n") {
-			return "", "", fmt.Errorf("option %s %q: contains white space", f.name, f.val)
-		}
+	if err := checkOptions(*opts); err != nil {
+		return "", "", err
 	}
 	kdir = opts.KDIR
 	if kdir == "" {
@@ -187,6 +197,22 @@ func prepare(dir string, opts *Options) (abs, kdir string, err error) {
 		return "", "", fmt.Errorf("kernel build directory %s: %w (hint: point it at /lib/modules/RELEASE/build or /usr/src/linux-headers-RELEASE; Debian ships them in %s)", kdir, err, debianHeadersPackage(""))
 	}
 	return abs, kdir, nil
+}
+
+// checkOptions refuses options make would misread.
+func checkOptions(opts Options) error {
+	for _, v := range opts.Vars {
+		name, _, ok := strings.Cut(v, "=")
+		if !ok || name == "" || strings.ContainsAny(name, " \t\n") || strings.Contains(v, "\n") {
+			return fmt.Errorf("make variable %q: want NAME=VALUE on one line", v)
+		}
+	}
+	for _, f := range []struct{ name, val string }{{"Arch", opts.Arch}, {"CrossCompile", opts.CrossCompile}, {"W", opts.W}} {
+		if strings.ContainsAny(f.val, " \t\n") {
+			return fmt.Errorf("option %s %q: contains white space", f.name, f.val)
+		}
+	}
+	return nil
 }
 
 // checkTools makes sure make and the C compiler exist.

@@ -1,0 +1,300 @@
+package buildroot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/initsec/initsec/kbuild"
+)
+
+// Headers lists the kbuild directories in the root, as paths inside it
+// ("/usr/src/linux-headers-RELEASE"), oldest release first. Debian's
+// linux-headers-*-common trees, which only the per-flavour ones include,
+// are left out.
+func (r *Root) Headers() ([]string, error) {
+	matches, err := filepath.Glob(filepath.Join(r.Path, "usr/src/linux-headers-*"))
+	if err != nil {
+		return nil, err
+	}
+	var kdirs []string
+	for _, m := range matches {
+		if isKbuildDir(m) {
+			kdirs = append(kdirs, "/usr/src/"+filepath.Base(m))
+		}
+	}
+	sort.Slice(kdirs, func(i, j int) bool {
+		return kbuild.CompareReleases(strings.TrimPrefix(kdirs[i], "/usr/src/linux-headers-"),
+			strings.TrimPrefix(kdirs[j], "/usr/src/linux-headers-")) < 0
+	})
+	return kdirs, nil
+}
+
+// KDIR is the root's one kbuild directory, as a path inside it. With none,
+// or several (two flavours), it is an error: name one in Options.KDIR.
+func (r *Root) KDIR() (string, error) {
+	kdirs, err := r.Headers()
+	if err != nil {
+		return "", err
+	}
+	switch len(kdirs) {
+	case 0:
+		return "", fmt.Errorf("build root %s: no kernel headers in /usr/src: add a linux-headers-RELEASE-FLAVOUR package to its Spec", r.Key)
+	case 1:
+		return kdirs[0], nil
+	}
+	return "", fmt.Errorf("build root %s: several kernel build directories (%s): name one in Options.KDIR", r.Key, strings.Join(kdirs, " "))
+}
+
+// isKbuildDir: a top Makefile and a release (include/generated/utsrelease.h)
+// or .config, as kbuild.FindKDIR requires.
+func isKbuildDir(dir string) bool {
+	if !isFile(filepath.Join(dir, "Makefile")) {
+		return false
+	}
+	return isFile(filepath.Join(dir, "include/generated/utsrelease.h")) || isFile(filepath.Join(dir, ".config"))
+}
+
+func isFile(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// DefaultEnv is make's environment in a root when Options.Env is nil: not
+// this process's, whose PATH and KBUILD_*, ARCH or CROSS_COMPILE variables
+// describe the host. LC_ALL=C keeps the compiler's and modpost's messages
+// in the form kbuild.ParseModpost reads.
+var DefaultEnv = []string{
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	"HOME=/root",
+	"LC_ALL=C",
+}
+
+// Test hooks, called on the build's thread inside its mount namespace
+// after the mounts and after they are undone.
+var testHookMounted, testHookUnmounted func()
+
+// Build builds the external module in dir with the root's make, compiler
+// and headers, as kbuild.Build does on the host. Inside a private mount
+// namespace of its own it mounts proc on ROOT/proc (objtool reads it),
+// fresh tmpfs on ROOT/tmp and ROOT/build, and dir, read-write, on
+// ROOT/build/NAME (NAME is dir's last element), then runs, chrooted into
+// the root,
+//
+//	make kbuild.MakeArgs(KDIR, /build/NAME, opts)
+//
+// where KDIR is opts.KDIR, a path inside the root, or r.KDIR(). make's
+// output goes to opts.Stdout and opts.Stderr as well as into the result;
+// opts.Env is its environment (nil means DefaultEnv). The .ko files land
+// in dir; Result.Modules names them by their paths here. Errors are as
+// kbuild.Build's: a *kbuild.ToolError when the root has no make, a
+// *kbuild.BuildError when make fails. The mounts are undone before Build
+// returns, whether make succeeded, failed or was cancelled through ctx, and
+// the kernel drops them with the namespace even if this process dies. Builds
+// may run in the same root at once; each sees only its own mounts.
+func (r *Root) Build(ctx context.Context, dir string, opts kbuild.Options) (*kbuild.Result, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("module directory: %w", err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("module directory %s: not a directory", abs)
+	}
+	name := filepath.Base(abs)
+	if name == "/" || strings.ContainsAny(name, " \t\n:#$") {
+		return nil, fmt.Errorf("module directory %q: kbuild cannot build it at %s/NAME: its name must be a path element without white space, ':', '#' or '$'", abs, BuildDir)
+	}
+	inner := path.Join(BuildDir, name)
+	kdir := opts.KDIR
+	if kdir == "" {
+		if kdir, err = r.KDIR(); err != nil {
+			return nil, err
+		}
+	} else if !path.IsAbs(kdir) || !isKbuildDir(filepath.Join(r.Path, kdir)) {
+		return nil, fmt.Errorf("build root %s: %s is not a kernel build directory inside the root (want /usr/src/linux-headers-RELEASE)", r.Key, kdir)
+	}
+	args, err := kbuild.MakeArgs(kdir, inner, opts)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(filepath.Join(r.Path, "usr/bin/make")); err != nil || fi.Mode()&0o111 == 0 {
+		return nil, &kbuild.ToolError{Tool: "make", Package: "make", Why: "runs kbuild in the build root " + r.Path + ": add it to the root's Spec"}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	dirOf, key := filepath.Split(r.Path)
+	unlock, err := tryLockKey(filepath.Clean(dirOf), key, unix.LOCK_SH) // keeps Remove away
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+
+	var res *kbuild.Result
+	err = inNamespace(func() (err error) {
+		m := &mounts{}
+		defer func() {
+			if uerr := m.unmountAll(); uerr != nil {
+				err = errors.Join(err, uerr)
+			}
+			if testHookUnmounted != nil {
+				testHookUnmounted()
+			}
+		}()
+		const nosuid = unix.MS_NOSUID | unix.MS_NODEV
+		if err := m.mount("proc", filepath.Join(r.Path, "proc"), "proc", nosuid|unix.MS_NOEXEC, ""); err != nil {
+			return err
+		}
+		if err := m.mount("tmpfs", filepath.Join(r.Path, "tmp"), "tmpfs", nosuid, "mode=1777"); err != nil {
+			return err
+		}
+		if err := m.mount("tmpfs", filepath.Join(r.Path, BuildDir), "tmpfs", nosuid, "mode=0755"); err != nil {
+			return err
+		}
+		target := filepath.Join(r.Path, inner)
+		if err := os.Mkdir(target, 0o755); err != nil {
+			return err
+		}
+		if err := m.mount(abs, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return err
+		}
+		if testHookMounted != nil {
+			testHookMounted()
+		}
+		res, err = r.runMake(ctx, args, opts)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	mods, err := readModulesOrder(abs, inner)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", abs, err)
+	}
+	res.Modules = mods
+	return res, nil
+}
+
+// runMake runs make chrooted into the root; it must be called in the
+// build's mount namespace.
+func (r *Root) runMake(ctx context.Context, args []string, opts kbuild.Options) (*kbuild.Result, error) {
+	env := opts.Env
+	if env == nil {
+		env = DefaultEnv
+	}
+	cmd := execInRoot(ctx, r.Path, "/usr/bin/make", args...)
+	cmd.Env = env
+	c := &capture{}
+	stdout := &lineWriter{c: c, w: opts.Stdout}
+	stderr := &lineWriter{c: c, w: opts.Stderr}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	command := append([]string{"make"}, args...)
+	runErr := cmd.Run()
+	stdout.flush()
+	stderr.flush()
+	output := c.out.String()
+	warnings, _ := kbuild.ParseModpost(strings.NewReader(output)) // reading a string cannot fail
+	if runErr != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			runErr = fmt.Errorf("%w (%w)", ctxErr, runErr)
+		}
+		return nil, &kbuild.BuildError{Command: command, Output: output, Warnings: warnings, Err: runErr}
+	}
+	return &kbuild.Result{Command: command, Output: output, Warnings: warnings}, nil
+}
+
+// execInRoot prepares prog (a path inside root) to run chrooted into
+// root, in / there, leading its own process group so that cancelling ctx
+// kills it and everything it started (compilers, modpost).
+func execInRoot(ctx context.Context, root, prog string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, prog, args...)
+	cmd.Dir = "/"
+	cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: root, Setpgid: true}
+	cmd.Cancel = func() error { return unix.Kill(-cmd.Process.Pid, unix.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	return cmd
+}
+
+// readModulesOrder lists the modules kbuild built: DIR/modules.order names
+// them relative to DIR or by their paths inside the root, which are
+// translated back to dir.
+func readModulesOrder(dir, inner string) ([]string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "modules.order"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil // no obj-m: nothing built
+	}
+	if err != nil {
+		return nil, err
+	}
+	var mods []string
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if o, ok := strings.CutSuffix(line, ".o"); ok {
+			line = o + ".ko"
+		}
+		if rel, ok := strings.CutPrefix(line, inner+"/"); ok {
+			line = rel
+		}
+		if path.IsAbs(line) {
+			return nil, fmt.Errorf("modules.order names %s, outside %s", line, inner)
+		}
+		mods = append(mods, filepath.Join(dir, line))
+	}
+	return mods, nil
+}
+
+// capture assembles each stream's output into whole lines before adding
+// them to the shared log, as kbuild.Build does, so modpost's messages
+// (written in pieces to an unbuffered stderr) stay whole.
+type capture struct {
+	mu  sync.Mutex
+	out bytes.Buffer
+}
+
+type lineWriter struct {
+	c       *capture
+	partial []byte
+	w       io.Writer
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	l.c.mu.Lock()
+	defer l.c.mu.Unlock()
+	if l.w != nil {
+		_, _ = l.w.Write(p) // the caller's writer failing must not fail the build
+	}
+	l.partial = append(l.partial, p...)
+	if i := bytes.LastIndexByte(l.partial, '\n'); i >= 0 {
+		l.c.out.Write(l.partial[:i+1])
+		l.partial = append(l.partial[:0], l.partial[i+1:]...)
+	}
+	return len(p), nil
+}
+
+func (l *lineWriter) flush() {
+	if len(l.partial) > 0 {
+		l.c.mu.Lock()
+		l.c.out.Write(l.partial)
+		l.c.out.WriteByte('\n')
+		l.c.mu.Unlock()
+		l.partial = nil
+	}
+}
