@@ -81,8 +81,12 @@
 //     reason= on ref kinds;
 //   - in its placement: a directive that is not alone on its line, that is
 //     inside a block or inside another annotated declaration, that ends in a
-//     backslash, or that has no declaration under it; a line comment that
-//     looks like a misspelt directive ("// go:init-section", "//go:init_section");
+//     backslash, or that has no declaration under it;
+//   - near-misses, wherever they are: a comment meant as a directive that is
+//     not one, such as "//go:init_section init", "// go:init-section init"
+//     or "/* go:init-section init */" (the rules are in nearmiss.go; prose
+//     that merely names the directive is not one). The hint spells the
+//     directive out;
 //   - in the declaration: a kind that does not fit it (init, exit, ref on an
 //     object; data kinds on a function; initconst or refconst on a non-const
 //     object; initdata, exitdata or refdata on a const object), an extern
@@ -109,8 +113,8 @@
 // array or slice of sized integers or bool. The result, a GoVar, carries the
 // C name, element type and values. As with ScanC, every error is returned,
 // positioned, in one sorted ErrorList: syntax and type errors, non-constant
-// values or elements, unsupported types, misplaced directives, C names that
-// clash or are C keywords. See goscan.go for the exact rules.
+// values or elements, unsupported types, misplaced directives, near-misses
+// (as in C), C names that clash or are C keywords. See goscan.go for the exact rules.
 //
 // Module-level rules (at most one initcall= and one entry per module, no
 // symbol annotated twice) are checked by CheckModule. HasTrailer tells

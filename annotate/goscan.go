@@ -1,6 +1,7 @@
 package annotate
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -321,16 +322,13 @@ func (s *goScanner) directives(f *ast.File, src []byte) []pending {
 	seen := map[*ast.ValueSpec]Pos{}
 	for _, cg := range f.Comments {
 		for _, c := range cg.List {
+			s.nearMisses(c, src)
 			if !strings.HasPrefix(c.Text, "//") {
 				continue
 			}
 			p := s.pos(c.Slash)
 			first := strings.TrimRight(c.Text, "\r")
 			if !IsDirective(first) {
-				if nearMiss.MatchString(first) && alone(src, s.fset.Position(c.Slash).Offset) {
-					s.errorAt(p, "write exactly "+directivePrefix+", then white space, then the kind",
-						"malformed directive %q", first)
-				}
 				continue
 			}
 			if !alone(src, s.fset.Position(c.Slash).Offset) {
@@ -377,6 +375,26 @@ func (s *goScanner) directives(f *ast.File, src []byte) []pending {
 		}
 	}
 	return out
+}
+
+// nearMisses reports the near-misses (nearmiss.go) in comment c of a file
+// whose source is src. A block comment is read from src, where its offsets
+// are those of the file (go/scanner drops its CRs from c.Text).
+func (s *goScanner) nearMisses(c *ast.Comment, src []byte) {
+	tf := s.fset.File(c.Slash)
+	start := tf.Offset(c.Slash)
+	text := c.Text
+	if strings.HasPrefix(text, "/*") {
+		end := bytes.Index(src[start:], []byte("*/"))
+		if end < 0 {
+			return // the parser has reported it
+		}
+		text = string(src[start : start+end+2])
+	}
+	for _, nm := range findNearMisses(text) {
+		msg, hint := nm.message(strings.TrimRight(c.Text, "\r"))
+		s.errorAt(s.pos(tf.Pos(start+nm.off)), hint, "%s", msg)
+	}
 }
 
 // alone reports whether only white space precedes offset off on its line.

@@ -204,6 +204,30 @@ var A = "a" //go:init-section initconst
 // go:init-section initconst
 var A = "a"
 `, []string{"3:1: malformed directive"}},
+	{"misspelt", `package t
+
+//go:initsection initconst
+var A = "a"
+`, []string{"3:1: malformed directive \"//go:initsection initconst\""}},
+	{"block comment", `package t
+
+/* go:init-section initconst */
+var A = "a"
+
+/*
+ * go:init-section initdata c=b_tab
+ */
+var B = "b"
+
+/*
+ * go:init-section vars are tables; this one is not.
+ * See the //go:init-section directive.
+ */
+// go:init-section directives live in doc comments.
+var C = "c"
+`, []string{"3:4: directive in a block comment", "7:4: directive in a block comment"}},
+	{"block comment with CRLF", "package t\r\n\r\n/*\r\n\r\n * go:init-section initconst\r\n */\r\nvar A = \"a\"\r\n",
+		[]string{"5:4: directive in a block comment"}},
 	{"two directives", `package t
 
 //go:init-section initconst

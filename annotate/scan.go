@@ -53,6 +53,7 @@ func ScanC(filename string, src []byte) ([]Annotation, error) {
 	for _, off := range s.unclosed {
 		s.errorAt(s.posOf(off), "close the comment with */", "unterminated block comment")
 	}
+	s.nearMisses()
 	s.scan()
 	if len(s.errs) > 0 {
 		s.errs.Sort()
@@ -84,10 +85,22 @@ func (s *cscanner) errorAt(p Pos, hint, format string, args ...any) {
 	s.errs = append(s.errs, &Error{Pos: p, Msg: fmt.Sprintf(format, args...), Hint: hint})
 }
 
-// nearMiss matches line comments that were probably meant as directives but
-// are not one (a space after //, an underscore, words run together), so that
-// a typo is an error rather than a silently unplaced symbol.
-var nearMiss = regexp.MustCompile(`(?i)^//\s*go:\s*init[-_ ]?sections?`)
+// nearMisses reports every comment that looks meant as a directive but is
+// not one (nearmiss.go), wherever it is: at file scope, in a body, in an
+// annotated declaration.
+func (s *cscanner) nearMisses() {
+	for k, t := range s.toks {
+		if t.kind != tLineComment && t.kind != tBlockComment {
+			continue
+		}
+		text := s.tokText(k)
+		for _, nm := range findNearMisses(text) {
+			first, _ := s.directiveLine(k)
+			msg, hint := nm.message(first)
+			s.errorAt(s.posOf(t.off+nm.off), hint, "%s", msg)
+		}
+	}
+}
 
 // directiveLine returns the first line of a comment token's text, without
 // its CR.
@@ -137,10 +150,6 @@ func (s *cscanner) scan() {
 		first, multiline := s.directiveLine(k)
 		alone := k == 0 || s.toks[k-1].endLine < t.line
 		if !IsDirective(first) {
-			if alone && nearMiss.MatchString(first) {
-				s.errorAt(s.tokPos(k), "write exactly "+directivePrefix+", then white space, then the kind",
-					"malformed directive %q", first)
-			}
 			continue
 		}
 		if !alone {

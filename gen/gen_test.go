@@ -3,14 +3,17 @@ package gen
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/initsec/initsec/annotate"
+	"github.com/initsec/initsec/internal/dev/testenv"
 	"github.com/initsec/initsec/module"
 )
 
@@ -482,5 +485,60 @@ func TestRenderRejectsLineBreaks(t *testing.T) {
 				t.Errorf("Render = %v, want a line-break error", err)
 			}
 		})
+	}
+}
+
+// TestTrailerCommentSafe: user text copied into the trailer's comments (a
+// reason, a blob path) neither ends a comment early ("*/") nor opens one
+// inside it ("/*", which gcc's -Wcomment, on with W=1, reports). The
+// trailer then compiles with gcc -Wcomment -Werror, with the kernel's
+// headers replaced by the macros it uses.
+func TestTrailerCommentSafe(t *testing.T) {
+	reasons := []string{"a /* b", "a */ b", "/*/", "*/*", "a/**/b", "//*", "**//**", "ends with /"}
+	src := module.Source{Path: "m.c"}
+	for i, r := range reasons {
+		src.Annotations = append(src.Annotations, annotate.Annotation{
+			Directive: annotate.Directive{Kind: annotate.KindRef, Reason: r, Pos: annotate.Pos{File: "m.c", Line: i + 1, Col: 1}},
+			Decl:      annotate.Decl{Name: fmt.Sprintf("f%d", i), Kind: annotate.DeclFunc, Text: fmt.Sprintf("int f%d(void)", i)},
+		})
+	}
+	// A blob path goes into the same comment.
+	reasons = append(reasons, "blob=fw/*x*/y.bin")
+	src.Annotations = append(src.Annotations, annotate.Annotation{
+		Directive: annotate.Directive{Kind: annotate.KindInitConst, Blob: "fw/*x*/y.bin", Pos: annotate.Pos{File: "m.c", Line: len(reasons), Col: 1}},
+		Decl:      annotate.Decl{Name: "tab", Kind: annotate.DeclExtern, Const: true, Array: true, Text: "extern const char tab[]"},
+	})
+	trailer := string(renderTrailer(src))
+	for i, r := range reasons {
+		line := fmt.Sprintf("m.c:%d: ", i+1)
+		k := strings.Index(trailer, "/* "+line)
+		if k < 0 {
+			t.Fatalf("no comment for %s in\n%s", line, trailer)
+		}
+		comment, _, _ := strings.Cut(trailer[k:], "\n")
+		inner, ok := strings.CutSuffix(strings.TrimPrefix(comment, "/* "), " */")
+		if !ok || strings.Contains(inner, "*/") || strings.Contains(inner, "/*") {
+			t.Errorf("%q: comment %q is not one clean comment", r, comment)
+		}
+	}
+
+	gcc, err := exec.LookPath("gcc")
+	if err != nil {
+		if testenv.CI() {
+			t.Fatalf("CI=true but no gcc: %v", err)
+		}
+		t.Skip("no gcc")
+	}
+	dir := t.TempDir()
+	prelude := "#define __ref __attribute__((__section__(\".ref.text\")))\n" +
+		"#define __initconst __attribute__((__section__(\".init.rodata\")))\n"
+	c := strings.NewReplacer("#include <linux/init.h>\n", prelude, "#include <linux/module.h>\n", "").Replace(trailer)
+	p := filepath.Join(dir, "m.initsec.h")
+	if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(gcc, "-fsyntax-only", "-Wcomment", "-Werror", "-x", "c", p).CombinedOutput()
+	if err != nil {
+		t.Errorf("gcc -Wcomment -Werror: %v\n%s\n%s", err, out, c)
 	}
 }

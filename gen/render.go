@@ -105,10 +105,19 @@ func directiveText(d annotate.Directive) string {
 		parts = append(parts, "c="+d.CName)
 	}
 	if d.Reason != "" {
-		// Comments must not end early: the reason is user text.
-		parts = append(parts, "reason="+strings.ReplaceAll(fmt.Sprintf("%q", d.Reason), "*/", "*\\/"))
+		parts = append(parts, "reason="+fmt.Sprintf("%q", d.Reason))
 	}
-	return strings.Join(parts, " ")
+	return commentSafe(strings.Join(parts, " "))
+}
+
+// commentSafe escapes user text (a reason, a blob path) for a C block
+// comment: "*/" would end the comment early, and "/*" inside one trips gcc's
+// -Wcomment (W=1 in kbuild). Neither replacement can make the other
+// sequence: after the first there is no "*/", and the second only puts a
+// backslash between a '/' and a '*'.
+func commentSafe(s string) string {
+	s = strings.ReplaceAll(s, "*/", `*\/`)
+	return strings.ReplaceAll(s, "/*", `/\*`)
 }
 
 func renderKbuild(m *module.Module) []byte {

@@ -170,9 +170,13 @@ static const char __modinfo[] __attribute__((used, section(".modinfo"), aligned(
 		{[]string{"verify", filepath.Join(dir, "absent.ko")}, exitError, "absent.ko"},
 		// An error outranks a finding; the other objects are still checked.
 		{[]string{"verify", mod, garbage}, exitError, "1 finding(s), 1 error(s)"},
-		// A path with no object in it passes today, silently; issue 10
-		// makes it exit 2 with a message.
-		{[]string{"verify", nothing}, exitOK, ""},
+		// A path with no object in it is an error naming it, with the
+		// build-first hint; the other arguments are still checked.
+		{[]string{"verify", nothing}, exitError, nothing + ": no module object (.ko, .o) to check (hint: build first: initsec build " + nothing + ", or mage initsec:build)"},
+		{[]string{"verify", clean, nothing}, exitError, "1 object(s) checked: 0 finding(s), 1 error(s)"},
+		{[]string{"verify", "-format", "json", nothing}, exitError, nothing + ": no module object"},
+		{[]string{"report", nothing}, exitError, nothing + ": no module object"},
+		{[]string{"suggest", nothing}, exitError, nothing + ": no module object"},
 	} {
 		stdout, stderr := tc.check(t)
 		if strings.Contains(stdout+stderr, "panic") {

@@ -40,12 +40,43 @@ func objectArgs(fs *flag.FlagSet, stderr io.Writer, format string) bool {
 	return true
 }
 
+// noObjectsError is an argument that holds no module object: a directory
+// searched before the build, or one that builds nothing. It is an error,
+// not an empty pass, so that a CI step run before the build fails.
+type noObjectsError struct{ Path string }
+
+func (e *noObjectsError) Error() string {
+	return fmt.Sprintf("%s: no module object (.ko, .o) to check (hint: build first: initsec build %s, or mage initsec:build)",
+		e.Path, e.Path)
+}
+
+// expandObjects is modfile.Expand with a noObjectsError for each argument
+// in which it finds no object (and no other error).
+func expandObjects(args []string) (files []string, errs []error) {
+	seen := make(map[string]bool)
+	for _, arg := range args {
+		fs, es := modfile.Expand([]string{arg})
+		errs = append(errs, es...)
+		if len(fs) == 0 && len(es) == 0 {
+			errs = append(errs, &noObjectsError{Path: arg})
+		}
+		for _, f := range fs {
+			if !seen[f] {
+				seen[f] = true
+				files = append(files, f)
+			}
+		}
+	}
+	return files, errs
+}
+
 // eachObject expands args (files and directories, as verify does), opens
 // each object (.ko, .o, compressed modules) and calls fn with it, closing
-// it afterwards. Errors, each naming its object, go to stderr; the other
-// objects are still visited. It reports whether any failed.
+// it afterwards. Errors, each naming its object (or the argument that holds
+// none), go to stderr; the other objects are still visited. It reports
+// whether any failed.
 func eachObject(stderr io.Writer, verb string, args []string, fn func(path string, o *sectionrt.Object) error) (failed bool) {
-	files, errs := modfile.Expand(args)
+	files, errs := expandObjects(args)
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "initsec %s: %v\n", verb, err)
 		failed = true

@@ -44,8 +44,9 @@ builds it):
 Arguments are objects (.ko, .ko.xz, .ko.zst, .ko.gz) or directories,
 searched as by verify.
 
-Exit status: 0, or 2 when an object cannot be read (named; the others are
-still reported) or on a usage error.
+Exit status: 0, or 2 when an object cannot be read or an argument holds
+no object, such as a module directory before its build (named; the others
+are still reported), or on a usage error.
 
 Flags:
 `)
@@ -72,6 +73,9 @@ Flags:
 			return exitError
 		}
 		return status
+	}
+	if len(reports) == 0 {
+		return status // no table of nothing; stderr says why
 	}
 	tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "OBJECT\tINIT BYTES\tINIT PAGES\tEXIT BYTES\tCORE BYTES\tCORESIZE")

@@ -42,7 +42,8 @@ Arguments are objects (.o, .ko, .ko.xz, .ko.zst, .ko.gz) or directories,
 searched as by verify. x86_64 and arm64 only.
 
 Exit status: 0 no suggestion, 1 suggestions, 2 an object could not be
-read (named; the others are still checked) or a usage error.
+read or an argument holds no object, such as a module directory before
+its build (named; the others are still checked), or a usage error.
 
 Flags:
 `)

@@ -13,7 +13,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/initsec/initsec/internal/findings"
-	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/sectionrt"
@@ -57,8 +56,10 @@ Two checks:
 
 Objects are checked in parallel (-j); a terminal gets a progress line.
 
-Exit status: 0 clean, 1 findings, 2 usage error or an object that could
-not be read or checked (each named; the others are still checked).
+Exit status: 0 clean, 1 findings, 2 usage error, an object that could
+not be read or checked, or an argument with no object in it, such as a
+module directory before its build (each named; the others are still
+checked).
 
 Flags:
 `)
@@ -110,7 +111,7 @@ Flags:
 	}
 
 	tuneGC()
-	files, errs := modfile.Expand(fs.Args())
+	files, errs := expandObjects(fs.Args())
 	results := make([]findings.Result, 0, len(files)+len(errs))
 	for _, err := range errs {
 		results = append(results, findings.Result{Object: errPath(err), Err: err})
@@ -166,6 +167,10 @@ func errPath(err error) string {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		return pe.Path
+	}
+	var ne *noObjectsError
+	if errors.As(err, &ne) {
+		return ne.Path
 	}
 	return ""
 }
