@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/modpost"
 )
 
 // Rule identifiers of section-mismatch findings (see CheckMismatch).
@@ -88,20 +88,20 @@ func ModuleName(path string) string {
 // Warning converts a mismatch finding to the modpost message it
 // corresponds to, with modpost's own symbol names. ok is false for a
 // finding without a Reference.
-func (f Finding) Warning() (w kbuild.Warning, ok bool) {
+func (f Finding) Warning() (w modpost.Warning, ok bool) {
 	r := f.Ref
 	if r == nil {
-		return kbuild.Warning{}, false
+		return modpost.Warning{}, false
 	}
-	w = kbuild.Warning{Level: "WARNING", Module: r.Module, FromSec: r.FromSec, ToSec: r.ToSec}
+	w = modpost.Warning{Level: "WARNING", Module: r.Module, FromSec: r.FromSec, ToSec: r.ToSec}
 	if f.Severity == Error {
 		w.Level = "ERROR"
 	}
 	switch f.Rule {
 	case RuleExportInit, RuleExportExit:
-		w.Kind = kbuild.KindExportInit
+		w.Kind = modpost.KindExportInit
 		if f.Rule == RuleExportExit {
-			w.Kind = kbuild.KindExportExit
+			w.Kind = modpost.KindExportExit
 		}
 		w.ToSym, w.FromSec = r.ModpostToSym, ""
 		if r.RuleVersion != "6.1" {
@@ -109,7 +109,7 @@ func (f Finding) Warning() (w kbuild.Warning, ok bool) {
 		}
 		return w, true
 	}
-	w.Kind = kbuild.KindSectionMismatch
+	w.Kind = modpost.KindSectionMismatch
 	w.FromSym, w.FromOff, w.HasOff = r.ModpostFromSym, r.ModpostFromOff, true
 	w.ToSym = r.ModpostToSym
 	if w.ToSym == "" && r.RuleVersion != "6.1" {
@@ -127,11 +127,11 @@ func (f Finding) ModpostLine(version string) string {
 	if !ok {
 		return ""
 	}
-	v, err := kbuild.ParseKernelVersion(version)
+	v, err := modpost.ParseKernelVersion(version)
 	if err != nil {
-		v = kbuild.KernelVersion{Version: 6, PatchLevel: 12}
+		v = modpost.KernelVersion{Version: 6, PatchLevel: 12}
 	}
-	if f.Rule == RuleExtable && v.Less(kbuild.KernelVersion{Version: 6, PatchLevel: 5}) {
+	if f.Rule == RuleExtable && v.Less(modpost.KernelVersion{Version: 6, PatchLevel: 5}) {
 		// report_extable_warnings (modpost.c 6.1.192:1316).
 		kind := func(sym string, isFunc bool) (string, string) {
 			switch {

@@ -6,7 +6,7 @@ import (
 )
 
 // Modpost writes section-mismatch findings as modpost of each object's
-// rule-set version prints them (kbuild.Warning.Format): for 6.1
+// rule-set version prints them (modpost.Warning.Format): for 6.1
 //
 //	WARNING: modpost: dir/mod.o: section mismatch in reference: from (section: s) -> to (section: t)
 //

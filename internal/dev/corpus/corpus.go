@@ -30,6 +30,7 @@ import (
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/modpost"
 )
 
 // Modpost is a prepared modpost run over a set of modules.
@@ -37,7 +38,7 @@ type Modpost struct {
 	KDIR    string   // kernel headers whose scripts/mod/modpost runs
 	Dir     string   // the work directory with the NAME.o links
 	Files   []string // the modules, as given
-	Version kbuild.KernelVersion
+	Version modpost.KernelVersion
 	list    string            // the -T file listing the NAME.o links
 	byLink  map[string]string // NAME.o path → original file
 }
@@ -121,26 +122,26 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 
 // Command returns the modpost command; run it to time modpost alone.
 func (mp *Modpost) Command(ctx context.Context) *exec.Cmd {
-	cmd := kbuild.ModpostCmd(ctx, mp.KDIR, mp.Version, filepath.Join(mp.Dir, "Module.symvers"), mp.list, true)
+	cmd := modpost.Invocation{KDIR: mp.KDIR, Version: mp.Version, Out: filepath.Join(mp.Dir, "Module.symvers"), List: mp.list, WarnUnresolved: true}.Command(ctx)
 	cmd.Dir = mp.Dir
 	return cmd
 }
 
 // Run runs modpost and returns its section-mismatch and export warnings,
 // each Module set to the original file's path.
-func (mp *Modpost) Run(ctx context.Context) ([]kbuild.Warning, error) {
+func (mp *Modpost) Run(ctx context.Context) ([]modpost.Warning, error) {
 	cmd := mp.Command(ctx)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, tail(out))
 	}
-	ws, err := kbuild.ParseModpost(bytes.NewReader(out))
+	ws, err := modpost.Parse(bytes.NewReader(out))
 	if err != nil {
 		return nil, err
 	}
-	var keep []kbuild.Warning
+	var keep []modpost.Warning
 	for _, w := range ws {
-		if w.Kind == kbuild.KindOther {
+		if w.Kind == modpost.KindOther {
 			continue
 		}
 		link := w.Module
@@ -168,7 +169,7 @@ func tail(b []byte) []byte {
 // Key is a finding reduced to what both tools print, for comparison.
 type Key struct {
 	Object  string // the module file
-	Kind    string // kbuild.Kind*
+	Kind    string // modpost.Kind*
 	FromSym string
 	FromOff string // "" where the version's message has no offset (6.1)
 	FromSec string
@@ -180,12 +181,12 @@ func (k Key) String() string {
 	return fmt.Sprintf("%s: %s %s%s (%s) -> %s (%s)", k.Object, k.Kind, k.FromSym, k.FromOff, k.FromSec, k.ToSym, k.ToSec)
 }
 
-func keyOf(w kbuild.Warning) Key {
+func keyOf(w modpost.Warning) Key {
 	k := Key{Object: w.Module, Kind: w.Kind, FromSym: w.FromSym, FromSec: w.FromSec, ToSym: w.ToSym, ToSec: w.ToSec}
 	if w.HasOff {
 		k.FromOff = "+0x" + strconv.FormatUint(w.FromOff, 16)
 	}
-	if w.Kind != kbuild.KindSectionMismatch {
+	if w.Kind != modpost.KindSectionMismatch {
 		k.FromSym, k.FromOff, k.FromSec = "", "", ""
 		k.ToSec = "" // 6.12's export message does not name it
 	}
@@ -217,10 +218,10 @@ func (d Diff) String() string {
 // Compare matches initsec's mismatch findings (as the modpost lines of the
 // same version would read: modpost's own symbol names) with modpost's
 // warnings, as multisets.
-func Compare(results []findings.Result, modpost []kbuild.Warning, v kbuild.KernelVersion) Diff {
-	old := v.Less(kbuild.KernelVersion{Version: 6, PatchLevel: 5})
+func Compare(results []findings.Result, warnings []modpost.Warning, v modpost.KernelVersion) Diff {
+	old := v.Less(modpost.KernelVersion{Version: 6, PatchLevel: 5})
 	count := make(map[Key]int)
-	for _, w := range modpost {
+	for _, w := range warnings {
 		if old {
 			w.HasOff = false
 		}
@@ -239,7 +240,7 @@ func Compare(results []findings.Result, modpost []kbuild.Warning, v kbuild.Kerne
 			}
 			// Render and parse back, so both sides go through the
 			// same formatting (e.g. 6.12's bare target address).
-			if pw, ok := kbuild.ParseModpostLine(w.Format(v)); ok {
+			if pw, ok := modpost.ParseLine(w.Format(v)); ok {
 				pw.Module = r.Object
 				if old {
 					pw.HasOff = false
@@ -282,7 +283,7 @@ func Tree(root string) ([]string, error) {
 type Outcome struct {
 	Files   []string
 	Results []findings.Result // initsec's, one per file
-	Modpost []kbuild.Warning
+	Modpost []modpost.Warning
 	Diff    Diff
 }
 

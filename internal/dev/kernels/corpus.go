@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/modpost"
 )
 
 // Corpus is a set of test modules built for one Target: srcDir/<case>/*.c
@@ -156,7 +157,7 @@ func hashCases(srcDir string, t Target) (cases []string, key string, err error) 
 // no Module.symvers in the module directory), -i $KDIR/Module.symvers, and
 // the objects listed with -T. It returns modpost's messages, parsed.
 // modpost's exit status is not an error unless it printed nothing.
-func RunModpost(ctx context.Context, c *Corpus) ([]kbuild.Warning, string, error) {
+func RunModpost(ctx context.Context, c *Corpus) ([]modpost.Warning, string, error) {
 	tmp, err := os.MkdirTemp("", "initsec-modpost-")
 	if err != nil {
 		return nil, "", err
@@ -170,16 +171,16 @@ func RunModpost(ctx context.Context, c *Corpus) ([]kbuild.Warning, string, error
 	if err := os.WriteFile(listFile, []byte(list.String()), 0o644); err != nil {
 		return nil, "", err
 	}
-	v, err := kbuild.ParseKernelVersion(c.Target.Rules)
+	v, err := modpost.ParseKernelVersion(c.Target.Rules)
 	if err != nil {
 		return nil, "", err
 	}
 	// 6.1's corpus has no Module.symvers of its own: unresolved symbols warn.
-	cmd := kbuild.ModpostCmd(ctx, c.Target.KDIR, v, filepath.Join(tmp, "Module.symvers"), listFile, c.Target.Rules == "6.1")
+	cmd := modpost.Invocation{KDIR: c.Target.KDIR, Version: v, Out: filepath.Join(tmp, "Module.symvers"), List: listFile, WarnUnresolved: c.Target.Rules == "6.1"}.Command(ctx)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	runErr := cmd.Run()
-	ws, err := kbuild.ParseModpost(bytes.NewReader(out.Bytes()))
+	ws, err := modpost.Parse(bytes.NewReader(out.Bytes()))
 	if err != nil {
 		return nil, out.String(), err
 	}
