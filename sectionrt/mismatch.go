@@ -118,18 +118,38 @@ func (f Finding) Warning() (w modpost.Warning, ok bool) {
 	return w, true
 }
 
-// ModpostLine renders a mismatch finding the way modpost of kernel
+// ModpostLine is FormatModpost without the error: a version that does not
+// parse is read as 6.12. It is kept for callers written before
+// FormatModpost; new code should use FormatModpost, which reports such a
+// version instead of guessing.
+func (f Finding) ModpostLine(version string) string {
+	line, err := f.FormatModpost(version)
+	if err != nil {
+		line = f.formatModpost(modpost.KernelVersion{Version: 6, PatchLevel: 12})
+	}
+	return line
+}
+
+// FormatModpost renders a mismatch finding the way modpost of kernel
 // version (e.g. "6.1", "6.12.117") prints it, with modpost's symbol names,
 // so that log scrapers written for modpost read it; "" for a finding
 // without a Reference. 6.1's __ex_table message has its own long form.
-func (f Finding) ModpostLine(version string) string {
-	w, ok := f.Warning()
-	if !ok {
-		return ""
+// The error is for a version that modpost.ParseKernelVersion rejects.
+func (f Finding) FormatModpost(version string) (string, error) {
+	if f.Ref == nil {
+		return "", nil
 	}
 	v, err := modpost.ParseKernelVersion(version)
 	if err != nil {
-		v = modpost.KernelVersion{Version: 6, PatchLevel: 12}
+		return "", fmt.Errorf("modpost line: %w", err)
+	}
+	return f.formatModpost(v), nil
+}
+
+func (f Finding) formatModpost(v modpost.KernelVersion) string {
+	w, ok := f.Warning()
+	if !ok {
+		return ""
 	}
 	if f.Rule == RuleExtable && v.Less(modpost.KernelVersion{Version: 6, PatchLevel: 5}) {
 		// report_extable_warnings (modpost.c 6.1.192:1316).
