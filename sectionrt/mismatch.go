@@ -409,10 +409,13 @@ func (c *checker) modpostTaddr(r RelocSection, rel Relocation, sym *Symbol) uint
 	case elf.EM_386:
 		return uint64(rel.Addend + pcBias(m, rel.Type))
 	case elf.EM_ARM:
-		if c.rs.Naming == NamingFindElfSymbol && (rel.Type == rARMThmJump19 || rel.Type == uint32(elf.R_ARM_THM_PC22) || rel.Type == rARMThmJump24) {
-			// 6.1 stores a host pointer here; nothing to reproduce.
-			return sym.Value + uint64(rel.Addend+pcBias(m, rel.Type))
-		}
+		// 6.12's addend_arm_rel: st_value + the addend in the instruction
+		// + the PC bias of a branch. The 6.1 set uses it too. Upstream's
+		// addend_arm_rel before v6.5 (commit 3310bae80525 and its
+		// neighbours) stored a host pointer for the Thumb branches, so
+		// such a modpost names no symbol near a section-symbol target;
+		// that address cannot be reproduced, and whether 6.1.192 carries
+		// the fix was not checked, so the real target address is used.
 		return sym.Value + uint64(rel.Addend+pcBias(m, rel.Type))
 	}
 	return uint64(rel.Addend)
