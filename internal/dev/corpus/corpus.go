@@ -3,16 +3,15 @@
 // their section-mismatch findings. The corpus tests and the benchmark
 // (`go run mage.go bench`) both use it.
 //
-// modpost is run as kbuild runs it for external modules
-// (scripts/Makefile.modpost of 6.1 and 6.12): `modpost [-M] -m -e -i
-// KDIR/Module.symvers -o OUT -w -T LIST`, on a temporary directory where
-// every module is a uniquely named NAME.o (a symbolic link to the .ko, or
-// the decompressed bytes of a .ko.xz/.ko.zst/.ko.gz) with an empty NAME.mod
-// beside it. modpost writes NAME.mod.c files there too.
+// modpost is run as kbuild runs it for external modules (a
+// kernels.ModpostRun: scripts/Makefile.modpost's flags, with -w), on a
+// temporary directory where every module is a uniquely named NAME.o (a
+// symbolic link to the .ko, or the decompressed bytes of a
+// .ko.xz/.ko.zst/.ko.gz) with an empty NAME.mod beside it. modpost writes
+// NAME.mod.c files there too.
 package corpus
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -39,7 +38,7 @@ type Modpost struct {
 	Dir     string   // the work directory with the NAME.o links
 	Files   []string // the modules, as given
 	Version modpost.KernelVersion
-	list    string            // the -T file listing the NAME.o links
+	run     *kernels.ModpostRun
 	byLink  map[string]string // NAME.o path → original file
 }
 
@@ -52,7 +51,7 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 		return nil, err
 	}
 	mp := &Modpost{KDIR: kdir, Dir: dir, Files: files, Version: v, byLink: make(map[string]string, len(files))}
-	var list bytes.Buffer
+	links := make([]string, 0, len(files))
 	used := make(map[string]int)
 	type job struct{ src, link string }
 	var decompress []job
@@ -78,7 +77,7 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 			return nil, err
 		}
 		mp.byLink[link] = f
-		list.WriteString(link + "\n")
+		links = append(links, link)
 	}
 	// Decompress on every core: xz is most of the set-up time.
 	jobs := make(chan job)
@@ -112,30 +111,20 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 		return nil, err
 	default:
 	}
-	listFile := filepath.Join(dir, "modules.list")
-	if err := os.WriteFile(listFile, list.Bytes(), 0o644); err != nil {
+	if mp.run, err = kernels.NewModpostRun(kdir, v, dir, links, true); err != nil {
 		return nil, err
 	}
-	mp.list = listFile
 	return mp, nil
 }
 
 // Command returns the modpost command; run it to time modpost alone.
-func (mp *Modpost) Command(ctx context.Context) *exec.Cmd {
-	cmd := modpost.Invocation{KDIR: mp.KDIR, Version: mp.Version, Out: filepath.Join(mp.Dir, "Module.symvers"), List: mp.list, WarnUnresolved: true}.Command(ctx)
-	cmd.Dir = mp.Dir
-	return cmd
-}
+func (mp *Modpost) Command(ctx context.Context) *exec.Cmd { return mp.run.Command(ctx) }
 
 // Run runs modpost and returns its section-mismatch and export warnings,
-// each Module set to the original file's path.
+// each Module set to the original file's path. A non-zero exit status of
+// modpost is an error: an installed tree's modules build cleanly.
 func (mp *Modpost) Run(ctx context.Context) ([]modpost.Warning, error) {
-	cmd := mp.Command(ctx)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, tail(out))
-	}
-	ws, err := modpost.Parse(bytes.NewReader(out))
+	ws, _, err := mp.run.Run(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -157,13 +146,6 @@ func (mp *Modpost) Run(ctx context.Context) ([]modpost.Warning, error) {
 		keep = append(keep, w)
 	}
 	return keep, nil
-}
-
-func tail(b []byte) []byte {
-	if len(b) > 4000 {
-		return b[len(b)-4000:]
-	}
-	return b
 }
 
 // Key is a finding reduced to what both tools print, for comparison.
