@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/initsec/initsec/modpost"
 )
 
 // Options configures Build and Clean.
@@ -45,18 +47,18 @@ type Options struct {
 
 // Result is what a successful Build produced.
 type Result struct {
-	Command  []string  // the make command line, argv[0] first
-	Output   string    // stdout and stderr, line by line in arrival order
-	Warnings []Warning // modpost messages found in Output
-	Modules  []string  // absolute .ko paths, from DIR/modules.order
+	Command  []string          // the make command line, argv[0] first
+	Output   string            // stdout and stderr, line by line in arrival order
+	Warnings []modpost.Warning // modpost messages found in Output
+	Modules  []string          // absolute .ko paths, from DIR/modules.order
 }
 
 // BuildError is returned when make fails.
 type BuildError struct {
 	Command  []string
-	Output   string    // everything make printed
-	Warnings []Warning // modpost messages printed before it failed
-	Err      error     // from exec: usually an *exec.ExitError
+	Output   string            // everything make printed
+	Warnings []modpost.Warning // modpost messages printed before it failed
+	Err      error             // from exec: usually an *exec.ExitError
 }
 
 // tailLines is how much of make's output a BuildError message quotes.
@@ -366,7 +368,7 @@ func runMake(ctx context.Context, args []string, opts Options) (*Result, error) 
 	stdout.flush()
 	stderr.flush()
 	output := c.out.String()
-	warnings, _ := ParseModpost(strings.NewReader(output)) // reading a string cannot fail
+	warnings, _ := modpost.Parse(strings.NewReader(output)) // reading a string cannot fail
 	if runErr != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			runErr = fmt.Errorf("%w (%w)", ctxErr, runErr)

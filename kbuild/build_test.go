@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/initsec/initsec/internal/dev/testenv"
+	"github.com/initsec/initsec/modpost"
 )
 
 // realKDIR finds the machine's kernel build directory and build tools. It
@@ -99,7 +100,7 @@ func TestBuildClean(t *testing.T) {
 		t.Error(err)
 	}
 	for _, w := range res.Warnings {
-		if w.Kind != KindOther {
+		if w.Kind != modpost.KindOther {
 			t.Errorf("unexpected modpost message: %s", w.Raw)
 		}
 	}
@@ -120,11 +121,11 @@ func TestBuildClean(t *testing.T) {
 }
 
 // checkMismatches asserts that ws hold both of mismatchC's mismatches.
-func checkMismatches(t *testing.T, ws []Warning) {
+func checkMismatches(t *testing.T, ws []modpost.Warning) {
 	t.Helper()
 	var text, data bool
 	for _, w := range ws {
-		if w.Kind != KindSectionMismatch {
+		if w.Kind != modpost.KindSectionMismatch {
 			continue
 		}
 		if !strings.HasSuffix(strings.TrimSuffix(w.Module, ".o"), "/mm") {

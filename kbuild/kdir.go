@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/initsec/initsec/modpost"
 )
 
 // rootDir is where FindKDIR looks for lib/modules and usr/src; tests point
@@ -166,7 +168,7 @@ func newestHeaders(pattern string) (string, error) {
 		if a.hostArch != b.hostArch {
 			return a.hostArch
 		}
-		return CompareReleases(a.release, b.release) > 0
+		return modpost.CompareReleases(a.release, b.release) > 0
 	})
 	return cands[0].dir, nil
 }
@@ -222,55 +224,6 @@ func dirArch(dir string) string {
 	return ""
 }
 
-// CompareReleases orders kernel release strings as versions: runs of digits
-// compare numerically, other runs byte-wise ("6.1.0-9" < "6.1.0-56" <
-// "6.12.1").
-func CompareReleases(a, b string) int {
-	for a != "" && b != "" {
-		da, db := isDigit(a[0]), isDigit(b[0])
-		if da != db {
-			if da {
-				return 1 // "6.1.0-1" vs "6.1.0-rc": a number sorts after text
-			}
-			return -1
-		}
-		ra, rb := leadingRun(a, da), leadingRun(b, db)
-		if da {
-			na, nb := strings.TrimLeft(ra, "0"), strings.TrimLeft(rb, "0")
-			if len(na) != len(nb) {
-				return cmpInt(len(na), len(nb))
-			}
-			if c := strings.Compare(na, nb); c != 0 {
-				return c
-			}
-		} else if c := strings.Compare(ra, rb); c != 0 {
-			return c
-		}
-		a, b = a[len(ra):], b[len(rb):]
-	}
-	return cmpInt(len(a), len(b))
-}
-
-func leadingRun(s string, digits bool) string {
-	i := 0
-	for i < len(s) && isDigit(s[i]) == digits {
-		i++
-	}
-	return s[:i]
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // Release returns the kernel release kdir builds for: UTS_RELEASE from
 // include/generated/utsrelease.h (for example "6.1.0-56-amd64"). Modules
 // built there carry it in their vermagic.
@@ -294,61 +247,12 @@ func Release(kdir string) (string, error) {
 	return "", fmt.Errorf("%s: no UTS_RELEASE definition", p)
 }
 
-// KernelVersion is an upstream kernel version, VERSION.PATCHLEVEL.SUBLEVEL
-// in the top Makefile's words.
-type KernelVersion struct {
-	Version, PatchLevel, SubLevel int
-}
-
-func (v KernelVersion) String() string {
-	return fmt.Sprintf("%d.%d.%d", v.Version, v.PatchLevel, v.SubLevel)
-}
-
-// Compare returns -1, 0 or +1 as v is older than, equal to or newer than w.
-func (v KernelVersion) Compare(w KernelVersion) int {
-	if c := cmpInt(v.Version, w.Version); c != 0 {
-		return c
-	}
-	if c := cmpInt(v.PatchLevel, w.PatchLevel); c != 0 {
-		return c
-	}
-	return cmpInt(v.SubLevel, w.SubLevel)
-}
-
-// Less reports whether v is older than w.
-func (v KernelVersion) Less(w KernelVersion) bool { return v.Compare(w) < 0 }
-
-var versionPrefix = regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?`)
-
-// ParseKernelVersion reads the leading "X.Y" or "X.Y.Z" of a version or
-// release string ("6.1", "6.1.192", "6.1.0-56-amd64", "6.12.0-rc1+").
-func ParseKernelVersion(s string) (KernelVersion, error) {
-	m := versionPrefix.FindStringSubmatch(s)
-	if m == nil {
-		return KernelVersion{}, fmt.Errorf("kernel version %q: want X.Y or X.Y.Z", s)
-	}
-	var v KernelVersion
-	var err error
-	if v.Version, err = strconv.Atoi(m[1]); err != nil {
-		return KernelVersion{}, fmt.Errorf("kernel version %q: %w", s, err)
-	}
-	if v.PatchLevel, err = strconv.Atoi(m[2]); err != nil {
-		return KernelVersion{}, fmt.Errorf("kernel version %q: %w", s, err)
-	}
-	if m[3] != "" {
-		if v.SubLevel, err = strconv.Atoi(m[3]); err != nil {
-			return KernelVersion{}, fmt.Errorf("kernel version %q: %w", s, err)
-		}
-	}
-	return v, nil
-}
-
 // Version returns the upstream version of the kernel in kdir. It reads
 // VERSION, PATCHLEVEL and SUBLEVEL from the top Makefile, following
 // "include" lines (Debian's per-flavour Makefile is one line including the
 // -common one), and falls back to include/config/kernel.release. For
 // Debian's 6.1.0-56-amd64 it is 6.1.192, not 6.1.0.
-func Version(kdir string) (KernelVersion, error) {
+func Version(kdir string) (modpost.KernelVersion, error) {
 	v, mkErr := makefileVersion(filepath.Join(kdir, "Makefile"), kdir, 0)
 	if mkErr == nil {
 		return v, nil
@@ -356,24 +260,24 @@ func Version(kdir string) (KernelVersion, error) {
 	p := filepath.Join(kdir, "include", "config", "kernel.release")
 	b, err := os.ReadFile(p)
 	if err != nil {
-		return KernelVersion{}, fmt.Errorf("kernel version: %w; %w", mkErr, err)
+		return modpost.KernelVersion{}, fmt.Errorf("kernel version: %w; %w", mkErr, err)
 	}
-	v, err = ParseKernelVersion(strings.TrimSpace(string(b)))
+	v, err = modpost.ParseKernelVersion(strings.TrimSpace(string(b)))
 	if err != nil {
-		return KernelVersion{}, fmt.Errorf("%s: %w", p, err)
+		return modpost.KernelVersion{}, fmt.Errorf("%s: %w", p, err)
 	}
 	return v, nil
 }
 
 var errNoVersion = errors.New("no VERSION/PATCHLEVEL/SUBLEVEL")
 
-func makefileVersion(path, kdir string, depth int) (KernelVersion, error) {
+func makefileVersion(path, kdir string, depth int) (modpost.KernelVersion, error) {
 	if depth > 4 {
-		return KernelVersion{}, fmt.Errorf("%s: includes nested too deeply", path)
+		return modpost.KernelVersion{}, fmt.Errorf("%s: includes nested too deeply", path)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return KernelVersion{}, err
+		return modpost.KernelVersion{}, err
 	}
 	defer f.Close()
 	vars := map[string]int{}
@@ -397,12 +301,12 @@ func makefileVersion(path, kdir string, depth int) (KernelVersion, error) {
 			}
 			n, err := strconv.Atoi(strings.TrimSpace(rest))
 			if err != nil {
-				return KernelVersion{}, fmt.Errorf("%s: %s = %q: not a number", path, name, strings.TrimSpace(rest))
+				return modpost.KernelVersion{}, fmt.Errorf("%s: %s = %q: not a number", path, name, strings.TrimSpace(rest))
 			}
 			vars[name] = n
 		}
 		if len(vars) == 3 {
-			return KernelVersion{vars["VERSION"], vars["PATCHLEVEL"], vars["SUBLEVEL"]}, nil
+			return modpost.KernelVersion{Version: vars["VERSION"], PatchLevel: vars["PATCHLEVEL"], SubLevel: vars["SUBLEVEL"]}, nil
 		}
 		for _, kw := range []string{"include ", "-include ", "sinclude "} {
 			if rest, ok := strings.CutPrefix(line, kw); ok {
@@ -415,7 +319,7 @@ func makefileVersion(path, kdir string, depth int) (KernelVersion, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return KernelVersion{}, fmt.Errorf("%s: %w", path, err)
+		return modpost.KernelVersion{}, fmt.Errorf("%s: %w", path, err)
 	}
 	for _, inc := range includes {
 		if !filepath.IsAbs(inc) {
@@ -426,8 +330,8 @@ func makefileVersion(path, kdir string, depth int) (KernelVersion, error) {
 			return v, nil
 		}
 		if !errors.Is(err, errNoVersion) && !errors.Is(err, fs.ErrNotExist) {
-			return KernelVersion{}, err
+			return modpost.KernelVersion{}, err
 		}
 	}
-	return KernelVersion{}, fmt.Errorf("%s: %w", path, errNoVersion)
+	return modpost.KernelVersion{}, fmt.Errorf("%s: %w", path, errNoVersion)
 }

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/initsec/initsec/modpost"
 )
 
 // fakeRoot points FindKDIR at a temporary root and a fixed uname release.
@@ -71,7 +73,7 @@ func TestFindKDIRNewestHeaders(t *testing.T) {
 		t.Errorf("Release = %q, %v", rel, err)
 	}
 	v, err := Version(got)
-	if err != nil || v != (KernelVersion{6, 12, 117}) {
+	if err != nil || v != (modpost.KernelVersion{Version: 6, PatchLevel: 12, SubLevel: 117}) {
 		t.Errorf("Version = %v, %v", v, err)
 	}
 }
@@ -163,60 +165,13 @@ func TestFindKDIRMissing(t *testing.T) {
 	}
 }
 
-func TestCompareReleases(t *testing.T) {
-	ordered := []string{
-		"5.10.0-28-amd64",
-		"6.1.0-9-amd64",
-		"6.1.0-56-amd64",
-		"6.1.0-56-cloud-amd64",
-		"6.9.0",
-		"6.12.0-rc1",
-		"6.12.117+deb12-amd64",
-		"6.19.0",
-	}
-	for i := range ordered {
-		for j := range ordered {
-			got := CompareReleases(ordered[i], ordered[j])
-			want := cmpInt(i, j)
-			if got != want {
-				t.Errorf("CompareReleases(%q, %q) = %d, want %d", ordered[i], ordered[j], got, want)
-			}
-		}
-	}
-}
-
-func TestVersionParsing(t *testing.T) {
-	for _, tt := range []struct {
-		in   string
-		want KernelVersion
-		bad  bool
-	}{
-		{in: "6.1", want: KernelVersion{6, 1, 0}},
-		{in: "6.1.192", want: KernelVersion{6, 1, 192}},
-		{in: "6.1.0-56-amd64", want: KernelVersion{6, 1, 0}},
-		{in: "6.12.0-rc1+", want: KernelVersion{6, 12, 0}},
-		{in: "v6.1", bad: true},
-		{in: "6", bad: true},
-		{in: "", bad: true},
-	} {
-		got, err := ParseKernelVersion(tt.in)
-		if (err != nil) != tt.bad || got != tt.want {
-			t.Errorf("ParseKernelVersion(%q) = %v, %v", tt.in, got, err)
-		}
-	}
-	a, b := KernelVersion{6, 1, 192}, KernelVersion{6, 12, 0}
-	if !a.Less(b) || b.Less(a) || a.Compare(a) != 0 || b.Compare(a) != 1 || a.String() != "6.1.192" {
-		t.Error("KernelVersion ordering or String is wrong")
-	}
-}
-
 func TestVersionFallbackToKernelRelease(t *testing.T) {
 	dir := t.TempDir()
 	// A Makefile without the variables (its include cannot be expanded).
 	writeFile(t, filepath.Join(dir, "Makefile"), "include $(srctree)/Makefile\n")
 	writeFile(t, filepath.Join(dir, "include", "config", "kernel.release"), "6.6.30-rt30\n")
 	v, err := Version(dir)
-	if err != nil || v != (KernelVersion{6, 6, 30}) {
+	if err != nil || v != (modpost.KernelVersion{Version: 6, PatchLevel: 6, SubLevel: 30}) {
 		t.Errorf("Version = %v, %v", v, err)
 	}
 	if _, err := Release(dir); err == nil {

@@ -43,7 +43,8 @@
 // REL implicit addends for i386 and ARM as modpost reads them), and each
 // finding (rules mismatch/...) carries a Reference naming both ends twice:
 // as modpost of that version names them (used for whitelisting and for
-// Finding.ModpostLine, which reproduces modpost's line byte for byte) and
+// Finding.FormatModpost, which reproduces modpost's line byte for byte;
+// Finding.Warning gives it as a modpost.Warning) and
 // as the symbols that really contain the two addresses — modpost's
 // nearest-symbol search can name the object next to the real target.
 package sectionrt

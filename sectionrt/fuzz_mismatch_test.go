@@ -48,7 +48,9 @@ func FuzzCheckMismatch(f *testing.F) {
 				if f.Ref == nil || f.Message == "" {
 					t.Fatalf("incomplete finding %+v", f)
 				}
-				f.ModpostLine(v)
+				if _, err := f.FormatModpost(v); err != nil {
+					t.Fatalf("FormatModpost(%s): %v", v, err)
+				}
 				_ = f.String()
 			}
 		}

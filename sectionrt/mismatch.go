@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/modpost"
 )
 
 // Rule identifiers of section-mismatch findings (see CheckMismatch).
@@ -88,20 +88,20 @@ func ModuleName(path string) string {
 // Warning converts a mismatch finding to the modpost message it
 // corresponds to, with modpost's own symbol names. ok is false for a
 // finding without a Reference.
-func (f Finding) Warning() (w kbuild.Warning, ok bool) {
+func (f Finding) Warning() (w modpost.Warning, ok bool) {
 	r := f.Ref
 	if r == nil {
-		return kbuild.Warning{}, false
+		return modpost.Warning{}, false
 	}
-	w = kbuild.Warning{Level: "WARNING", Module: r.Module, FromSec: r.FromSec, ToSec: r.ToSec}
+	w = modpost.Warning{Level: "WARNING", Module: r.Module, FromSec: r.FromSec, ToSec: r.ToSec}
 	if f.Severity == Error {
 		w.Level = "ERROR"
 	}
 	switch f.Rule {
 	case RuleExportInit, RuleExportExit:
-		w.Kind = kbuild.KindExportInit
+		w.Kind = modpost.KindExportInit
 		if f.Rule == RuleExportExit {
-			w.Kind = kbuild.KindExportExit
+			w.Kind = modpost.KindExportExit
 		}
 		w.ToSym, w.FromSec = r.ModpostToSym, ""
 		if r.RuleVersion != "6.1" {
@@ -109,7 +109,7 @@ func (f Finding) Warning() (w kbuild.Warning, ok bool) {
 		}
 		return w, true
 	}
-	w.Kind = kbuild.KindSectionMismatch
+	w.Kind = modpost.KindSectionMismatch
 	w.FromSym, w.FromOff, w.HasOff = r.ModpostFromSym, r.ModpostFromOff, true
 	w.ToSym = r.ModpostToSym
 	if w.ToSym == "" && r.RuleVersion != "6.1" {
@@ -118,20 +118,40 @@ func (f Finding) Warning() (w kbuild.Warning, ok bool) {
 	return w, true
 }
 
-// ModpostLine renders a mismatch finding the way modpost of kernel
+// ModpostLine is FormatModpost without the error: a version that does not
+// parse is read as 6.12. It is kept for callers written before
+// FormatModpost; new code should use FormatModpost, which reports such a
+// version instead of guessing.
+func (f Finding) ModpostLine(version string) string {
+	line, err := f.FormatModpost(version)
+	if err != nil {
+		line = f.formatModpost(modpost.KernelVersion{Version: 6, PatchLevel: 12})
+	}
+	return line
+}
+
+// FormatModpost renders a mismatch finding the way modpost of kernel
 // version (e.g. "6.1", "6.12.117") prints it, with modpost's symbol names,
 // so that log scrapers written for modpost read it; "" for a finding
 // without a Reference. 6.1's __ex_table message has its own long form.
-func (f Finding) ModpostLine(version string) string {
+// The error is for a version that modpost.ParseKernelVersion rejects.
+func (f Finding) FormatModpost(version string) (string, error) {
+	if f.Ref == nil {
+		return "", nil
+	}
+	v, err := modpost.ParseKernelVersion(version)
+	if err != nil {
+		return "", fmt.Errorf("modpost line: %w", err)
+	}
+	return f.formatModpost(v), nil
+}
+
+func (f Finding) formatModpost(v modpost.KernelVersion) string {
 	w, ok := f.Warning()
 	if !ok {
 		return ""
 	}
-	v, err := kbuild.ParseKernelVersion(version)
-	if err != nil {
-		v = kbuild.KernelVersion{Version: 6, PatchLevel: 12}
-	}
-	if f.Rule == RuleExtable && v.Less(kbuild.KernelVersion{Version: 6, PatchLevel: 5}) {
+	if f.Rule == RuleExtable && v.Less(modpost.KernelVersion{Version: 6, PatchLevel: 5}) {
 		// report_extable_warnings (modpost.c 6.1.192:1316).
 		kind := func(sym string, isFunc bool) (string, string) {
 			switch {
@@ -389,10 +409,13 @@ func (c *checker) modpostTaddr(r RelocSection, rel Relocation, sym *Symbol) uint
 	case elf.EM_386:
 		return uint64(rel.Addend + pcBias(m, rel.Type))
 	case elf.EM_ARM:
-		if c.rs.Naming == NamingFindElfSymbol && (rel.Type == rARMThmJump19 || rel.Type == uint32(elf.R_ARM_THM_PC22) || rel.Type == rARMThmJump24) {
-			// 6.1 stores a host pointer here; nothing to reproduce.
-			return sym.Value + uint64(rel.Addend+pcBias(m, rel.Type))
-		}
+		// 6.12's addend_arm_rel: st_value + the addend in the instruction
+		// + the PC bias of a branch. The 6.1 set uses it too. Upstream's
+		// addend_arm_rel before v6.5 (commit 3310bae80525 and its
+		// neighbours) stored a host pointer for the Thumb branches, so
+		// such a modpost names no symbol near a section-symbol target;
+		// that address cannot be reproduced, and whether 6.1.192 carries
+		// the fix was not checked, so the real target address is used.
 		return sym.Value + uint64(rel.Addend+pcBias(m, rel.Type))
 	}
 	return uint64(rel.Addend)

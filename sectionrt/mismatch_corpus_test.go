@@ -10,7 +10,7 @@ import (
 
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/dev/testenv"
-	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/modpost"
 )
 
 var rebuildCorpus = flag.Bool("rebuild-corpus", false, "rebuild testdata/mismatch with kbuild instead of using the cached build under os.UserCacheDir()/initsec-corpus")
@@ -29,7 +29,7 @@ func requireTarget(t *testing.T, find func() (kernels.Target, error)) kernels.Ta
 // warningKey identifies a modpost message for comparison: the module's
 // base name, the kind, both ends and, where the format prints one, the
 // offset.
-func warningKey(w kbuild.Warning, rules string) string {
+func warningKey(w modpost.Warning, rules string) string {
 	off := ""
 	if w.HasOff && (rules != "6.1" || w.FromSec == "__ex_table") {
 		off = fmt.Sprintf("+%#x", w.FromOff)
@@ -118,7 +118,7 @@ func TestMismatchCorpus(t *testing.T) {
 	}
 }
 
-func compareCorpus(t *testing.T, c *kernels.Corpus, tg kernels.Target, version string, ws []kbuild.Warning, raw string) {
+func compareCorpus(t *testing.T, c *kernels.Corpus, tg kernels.Target, version string, ws []modpost.Warning, raw string) {
 	rs, err := Rules(version)
 	if err != nil {
 		t.Fatal(err)
@@ -126,7 +126,7 @@ func compareCorpus(t *testing.T, c *kernels.Corpus, tg kernels.Target, version s
 	var want, got []string
 	wantLine := map[string]string{}
 	for _, w := range ws {
-		if w.Kind == kbuild.KindOther {
+		if w.Kind == modpost.KindOther {
 			continue
 		}
 		k := warningKey(w, tg.Rules)

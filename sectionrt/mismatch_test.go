@@ -36,8 +36,9 @@ func TestCheckMismatchSmall(t *testing.T) {
 		var got []string
 		for _, f := range fs {
 			got = append(got, f.Rule+" "+f.Ref.FromSym+" -> "+f.Ref.ToSym)
-			if f.Severity != Warning || f.Ref == nil || f.Message == "" || f.ModpostLine(v) == "" {
-				t.Errorf("%s: incomplete finding %+v", v, f)
+			line, err := f.FormatModpost(v)
+			if f.Severity != Warning || f.Ref == nil || f.Message == "" || err != nil || line == "" || f.ModpostLine(v) != line {
+				t.Errorf("%s: incomplete finding %+v (modpost line %q, %v)", v, f, line, err)
 			}
 		}
 		want := []string{
@@ -95,6 +96,39 @@ int (*chip_ops)(void) = chip_setup;
 		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 			t.Errorf("rules %s: got %q, want %q", tc.version, got, tc.want)
 		}
+	}
+}
+
+func TestFormatModpostVersion(t *testing.T) {
+	f := Finding{Rule: RuleDataToInit, Severity: Warning, Ref: &Reference{
+		Module: "hello", FromSym: "hello_ops", FromOff: 0x10, FromSec: ".data", ToSym: "hello_probe_init", ToSec: ".init.text",
+		ModpostFromSym: "hello_ops", ModpostFromOff: 0x10, ModpostToSym: "hello_probe_init", RuleVersion: "6.12",
+	}}
+	const (
+		line61  = "WARNING: modpost: hello.o: section mismatch in reference: hello_ops (section: .data) -> hello_probe_init (section: .init.text)"
+		line612 = "WARNING: modpost: hello: section mismatch in reference: hello_ops+0x10 (section: .data) -> hello_probe_init (section: .init.text)"
+	)
+	for version, want := range map[string]string{"6.1": line61, "6.4.16": line61, "6.5": line612, "6.12.117+deb12-amd64": line612} {
+		if got, err := f.FormatModpost(version); err != nil || got != want {
+			t.Errorf("FormatModpost(%q) = %q, %v; want %q", version, got, err, want)
+		}
+		if got := f.ModpostLine(version); got != want {
+			t.Errorf("ModpostLine(%q) = %q, want %q", version, got, want)
+		}
+	}
+	// A version that does not parse is an error; ModpostLine keeps its
+	// old reading of it as 6.12.
+	for _, bad := range []string{"", "6", "v6.1", "x.y"} {
+		if got, err := f.FormatModpost(bad); err == nil {
+			t.Errorf("FormatModpost(%q) = %q, want an error", bad, got)
+		}
+		if got := f.ModpostLine(bad); got != line612 {
+			t.Errorf("ModpostLine(%q) = %q, want the 6.12 form", bad, got)
+		}
+	}
+	// A finding without a Reference has no modpost line, whatever the version.
+	if got, err := (Finding{Rule: RuleAbsent}).FormatModpost("bogus"); got != "" || err != nil {
+		t.Errorf("FormatModpost without a Reference = %q, %v", got, err)
 	}
 }
 

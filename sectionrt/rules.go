@@ -3,8 +3,9 @@ package sectionrt
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
+
+	"github.com/initsec/initsec/modpost"
 )
 
 // The sources the rule sets transcribe. Line numbers refer to these files.
@@ -290,37 +291,19 @@ func Rules(version string) (*RuleSet, error) {
 // 6.11 export through .export_symbol like 6.12, which the 6.1 set does not
 // look at: their export findings are missed.
 func RulesForRelease(release string) (*RuleSet, error) {
-	major, minor, ok := parseMajorMinor(release)
-	if !ok {
+	v, err := modpost.ParseKernelVersion(release)
+	if err != nil {
 		return nil, fmt.Errorf("kernel release %q: want it to start with MAJOR.MINOR", release)
 	}
 	switch {
-	case major > 6:
+	case v.Version > 6:
 		return Rules("7.0")
-	case major == 6 && minor >= 19:
+	case v.Version == 6 && v.PatchLevel >= 19:
 		return Rules("6.19")
-	case major == 6 && minor >= 12:
+	case v.Version == 6 && v.PatchLevel >= 12:
 		return Rules("6.12")
 	}
 	return Rules("6.1")
-}
-
-func parseMajorMinor(s string) (major, minor int, ok bool) {
-	a, rest, found := strings.Cut(s, ".")
-	if !found {
-		return 0, 0, false
-	}
-	i := 0
-	for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
-		i++
-	}
-	if i == 0 {
-		return 0, 0, false
-	}
-	var err1, err2 error
-	major, err1 = strconv.Atoi(a)
-	minor, err2 = strconv.Atoi(rest[:i])
-	return major, minor, err1 == nil && err2 == nil && major >= 0
 }
 
 // matchAny reports whether s matches one of the glob patterns.

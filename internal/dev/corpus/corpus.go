@@ -3,16 +3,15 @@
 // their section-mismatch findings. The corpus tests and the benchmark
 // (`go run mage.go bench`) both use it.
 //
-// modpost is run as kbuild runs it for external modules
-// (scripts/Makefile.modpost of 6.1 and 6.12): `modpost [-M] -m -e -i
-// KDIR/Module.symvers -o OUT -w -T LIST`, on a temporary directory where
-// every module is a uniquely named NAME.o (a symbolic link to the .ko, or
-// the decompressed bytes of a .ko.xz/.ko.zst/.ko.gz) with an empty NAME.mod
-// beside it. modpost writes NAME.mod.c files there too.
+// modpost is run as kbuild runs it for external modules (a
+// kernels.ModpostRun: scripts/Makefile.modpost's flags, with -w), on a
+// temporary directory where every module is a uniquely named NAME.o (a
+// symbolic link to the .ko, or the decompressed bytes of a
+// .ko.xz/.ko.zst/.ko.gz) with an empty NAME.mod beside it. modpost writes
+// NAME.mod.c files there too.
 package corpus
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -30,6 +29,7 @@ import (
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/modpost"
 )
 
 // Modpost is a prepared modpost run over a set of modules.
@@ -37,8 +37,8 @@ type Modpost struct {
 	KDIR    string   // kernel headers whose scripts/mod/modpost runs
 	Dir     string   // the work directory with the NAME.o links
 	Files   []string // the modules, as given
-	Version kbuild.KernelVersion
-	list    string            // the -T file listing the NAME.o links
+	Version modpost.KernelVersion
+	run     *kernels.ModpostRun
 	byLink  map[string]string // NAME.o path → original file
 }
 
@@ -51,7 +51,7 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 		return nil, err
 	}
 	mp := &Modpost{KDIR: kdir, Dir: dir, Files: files, Version: v, byLink: make(map[string]string, len(files))}
-	var list bytes.Buffer
+	links := make([]string, 0, len(files))
 	used := make(map[string]int)
 	type job struct{ src, link string }
 	var decompress []job
@@ -77,7 +77,7 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 			return nil, err
 		}
 		mp.byLink[link] = f
-		list.WriteString(link + "\n")
+		links = append(links, link)
 	}
 	// Decompress on every core: xz is most of the set-up time.
 	jobs := make(chan job)
@@ -111,36 +111,26 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 		return nil, err
 	default:
 	}
-	listFile := filepath.Join(dir, "modules.list")
-	if err := os.WriteFile(listFile, list.Bytes(), 0o644); err != nil {
+	if mp.run, err = kernels.NewModpostRun(kdir, v, dir, links, true); err != nil {
 		return nil, err
 	}
-	mp.list = listFile
 	return mp, nil
 }
 
 // Command returns the modpost command; run it to time modpost alone.
-func (mp *Modpost) Command(ctx context.Context) *exec.Cmd {
-	cmd := kbuild.ModpostCmd(ctx, mp.KDIR, mp.Version, filepath.Join(mp.Dir, "Module.symvers"), mp.list, true)
-	cmd.Dir = mp.Dir
-	return cmd
-}
+func (mp *Modpost) Command(ctx context.Context) *exec.Cmd { return mp.run.Command(ctx) }
 
 // Run runs modpost and returns its section-mismatch and export warnings,
-// each Module set to the original file's path.
-func (mp *Modpost) Run(ctx context.Context) ([]kbuild.Warning, error) {
-	cmd := mp.Command(ctx)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, tail(out))
-	}
-	ws, err := kbuild.ParseModpost(bytes.NewReader(out))
+// each Module set to the original file's path. A non-zero exit status of
+// modpost is an error: an installed tree's modules build cleanly.
+func (mp *Modpost) Run(ctx context.Context) ([]modpost.Warning, error) {
+	ws, _, err := mp.run.Run(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var keep []kbuild.Warning
+	var keep []modpost.Warning
 	for _, w := range ws {
-		if w.Kind == kbuild.KindOther {
+		if w.Kind == modpost.KindOther {
 			continue
 		}
 		link := w.Module
@@ -158,17 +148,10 @@ func (mp *Modpost) Run(ctx context.Context) ([]kbuild.Warning, error) {
 	return keep, nil
 }
 
-func tail(b []byte) []byte {
-	if len(b) > 4000 {
-		return b[len(b)-4000:]
-	}
-	return b
-}
-
 // Key is a finding reduced to what both tools print, for comparison.
 type Key struct {
 	Object  string // the module file
-	Kind    string // kbuild.Kind*
+	Kind    string // modpost.Kind*
 	FromSym string
 	FromOff string // "" where the version's message has no offset (6.1)
 	FromSec string
@@ -180,12 +163,12 @@ func (k Key) String() string {
 	return fmt.Sprintf("%s: %s %s%s (%s) -> %s (%s)", k.Object, k.Kind, k.FromSym, k.FromOff, k.FromSec, k.ToSym, k.ToSec)
 }
 
-func keyOf(w kbuild.Warning) Key {
+func keyOf(w modpost.Warning) Key {
 	k := Key{Object: w.Module, Kind: w.Kind, FromSym: w.FromSym, FromSec: w.FromSec, ToSym: w.ToSym, ToSec: w.ToSec}
 	if w.HasOff {
 		k.FromOff = "+0x" + strconv.FormatUint(w.FromOff, 16)
 	}
-	if w.Kind != kbuild.KindSectionMismatch {
+	if w.Kind != modpost.KindSectionMismatch {
 		k.FromSym, k.FromOff, k.FromSec = "", "", ""
 		k.ToSec = "" // 6.12's export message does not name it
 	}
@@ -217,10 +200,10 @@ func (d Diff) String() string {
 // Compare matches initsec's mismatch findings (as the modpost lines of the
 // same version would read: modpost's own symbol names) with modpost's
 // warnings, as multisets.
-func Compare(results []findings.Result, modpost []kbuild.Warning, v kbuild.KernelVersion) Diff {
-	old := v.Less(kbuild.KernelVersion{Version: 6, PatchLevel: 5})
+func Compare(results []findings.Result, warnings []modpost.Warning, v modpost.KernelVersion) Diff {
+	old := v.Less(modpost.KernelVersion{Version: 6, PatchLevel: 5})
 	count := make(map[Key]int)
-	for _, w := range modpost {
+	for _, w := range warnings {
 		if old {
 			w.HasOff = false
 		}
@@ -239,7 +222,7 @@ func Compare(results []findings.Result, modpost []kbuild.Warning, v kbuild.Kerne
 			}
 			// Render and parse back, so both sides go through the
 			// same formatting (e.g. 6.12's bare target address).
-			if pw, ok := kbuild.ParseModpostLine(w.Format(v)); ok {
+			if pw, ok := modpost.ParseLine(w.Format(v)); ok {
 				pw.Module = r.Object
 				if old {
 					pw.HasOff = false
@@ -282,7 +265,7 @@ func Tree(root string) ([]string, error) {
 type Outcome struct {
 	Files   []string
 	Results []findings.Result // initsec's, one per file
-	Modpost []kbuild.Warning
+	Modpost []modpost.Warning
 	Diff    Diff
 }
 

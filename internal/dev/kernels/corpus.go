@@ -1,7 +1,6 @@
 package kernels
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/modpost"
 )
 
 // Corpus is a set of test modules built for one Target: srcDir/<case>/*.c
@@ -152,39 +152,32 @@ func hashCases(srcDir string, t Target) (cases []string, key string, err error) 
 // RunModpost runs the target's own modpost binary on the corpus objects
 // the way scripts/Makefile.modpost of 6.1 and 6.12 does for an external
 // module build with CONFIG_SECTION_MISMATCH_WARN_ONLY=y (Debian's config:
-// CONFIG_MODULES=y, CONFIG_MODVERSIONS=y): -M (6.12 only), -m, -e, -w (6.1:
-// no Module.symvers in the module directory), -i $KDIR/Module.symvers, and
-// the objects listed with -T. It returns modpost's messages, parsed.
-// modpost's exit status is not an error unless it printed nothing.
-func RunModpost(ctx context.Context, c *Corpus) ([]kbuild.Warning, string, error) {
+// CONFIG_MODULES=y, CONFIG_MODVERSIONS=y), with -w for 6.1 (no
+// Module.symvers in the module directory); see modpost.Invocation. It
+// returns modpost's messages, parsed, and its output. modpost's exit
+// status is not an error unless it printed nothing.
+func RunModpost(ctx context.Context, c *Corpus) ([]modpost.Warning, string, error) {
 	tmp, err := os.MkdirTemp("", "initsec-modpost-")
 	if err != nil {
 		return nil, "", err
 	}
 	defer os.RemoveAll(tmp)
-	var list strings.Builder
-	for _, name := range c.Cases {
-		list.WriteString(c.Object(name) + "\n")
-	}
-	listFile := filepath.Join(tmp, "modules.order")
-	if err := os.WriteFile(listFile, []byte(list.String()), 0o644); err != nil {
-		return nil, "", err
-	}
-	v, err := kbuild.ParseKernelVersion(c.Target.Rules)
+	v, err := modpost.ParseKernelVersion(c.Target.Rules)
 	if err != nil {
 		return nil, "", err
+	}
+	objects := make([]string, len(c.Cases))
+	for i, name := range c.Cases {
+		objects[i] = c.Object(name)
 	}
 	// 6.1's corpus has no Module.symvers of its own: unresolved symbols warn.
-	cmd := kbuild.ModpostCmd(ctx, c.Target.KDIR, v, filepath.Join(tmp, "Module.symvers"), listFile, c.Target.Rules == "6.1")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	runErr := cmd.Run()
-	ws, err := kbuild.ParseModpost(bytes.NewReader(out.Bytes()))
+	run, err := NewModpostRun(c.Target.KDIR, v, tmp, objects, c.Target.Rules == "6.1")
 	if err != nil {
-		return nil, out.String(), err
+		return nil, "", err
 	}
-	if runErr != nil && len(ws) == 0 {
-		return nil, out.String(), fmt.Errorf("%s: %w\n%s", cmd, runErr, out.String())
+	ws, out, err := run.Run(ctx)
+	if err != nil && len(ws) == 0 {
+		return nil, out, err
 	}
-	return ws, out.String(), nil
+	return ws, out, nil
 }

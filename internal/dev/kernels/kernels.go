@@ -25,6 +25,7 @@ import (
 
 	"github.com/initsec/initsec/internal/dev/debpkg"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/modpost"
 )
 
 // Target is one kernel build tree and how to build for it.
@@ -323,12 +324,12 @@ type Release struct {
 }
 
 // FindRelease returns the newest installed release (by
-// kbuild.CompareReleases) whose name starts with prefix ("6.1.", "6.12.")
+// modpost.CompareReleases) whose name starts with prefix ("6.1.", "6.12.")
 // and that has both modules and headers with modpost. The releases are
 // found, never named: Debian moves its ABI numbers every few weeks.
 func FindRelease(prefix string) (Release, bool) {
 	trees, _ := filepath.Glob("/lib/modules/" + prefix + "*")
-	slices.SortFunc(trees, func(a, b string) int { return kbuild.CompareReleases(filepath.Base(b), filepath.Base(a)) })
+	slices.SortFunc(trees, func(a, b string) int { return modpost.CompareReleases(filepath.Base(b), filepath.Base(a)) })
 	for _, t := range trees {
 		rel := filepath.Base(t)
 		kdir := filepath.Join("/usr/src", "linux-headers-"+rel)

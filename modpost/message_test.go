@@ -1,4 +1,4 @@
-package kbuild
+package modpost
 
 import (
 	"strings"
@@ -156,10 +156,10 @@ var parseTests = []struct {
 	{name: "empty", line: ""},
 }
 
-func TestParseModpostLine(t *testing.T) {
+func TestParseLine(t *testing.T) {
 	for _, tt := range parseTests {
 		for _, eol := range []string{"", "\r", "\n", "\r\n"} {
-			got, ok := ParseModpostLine(tt.line + eol)
+			got, ok := ParseLine(tt.line + eol)
 			if ok != tt.ok {
 				t.Errorf("%s (eol %q): ok = %v, want %v", tt.name, eol, ok, tt.ok)
 				continue
@@ -175,7 +175,7 @@ func TestParseModpostLine(t *testing.T) {
 	}
 }
 
-func TestParseModpost(t *testing.T) {
+func TestParse(t *testing.T) {
 	for _, eol := range []string{"\n", "\r\n"} {
 		var log []string
 		var want []Warning
@@ -187,7 +187,7 @@ func TestParseModpost(t *testing.T) {
 				want = append(want, w)
 			}
 		}
-		got, err := ParseModpost(strings.NewReader(strings.Join(log, eol)))
+		got, err := Parse(strings.NewReader(strings.Join(log, eol)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,9 +202,9 @@ func TestParseModpost(t *testing.T) {
 	}
 }
 
-func TestParseModpostLongLine(t *testing.T) {
+func TestParseLongLine(t *testing.T) {
 	long := strings.Repeat("x", 2<<20)
-	_, err := ParseModpost(strings.NewReader(long))
+	_, err := Parse(strings.NewReader(long))
 	if err == nil {
 		t.Fatal("want an error for a 2 MiB line")
 	}
@@ -256,7 +256,7 @@ func TestFormat(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
-		w, ok := ParseModpostLine(tt.line)
+		w, ok := ParseLine(tt.line)
 		if !ok {
 			t.Fatalf("not parsed: %s", tt.line)
 		}
@@ -271,14 +271,14 @@ func TestFormat(t *testing.T) {
 		}
 		// Rendered lines parse back to the same facts.
 		for _, s := range []string{tt.want61, tt.want612} {
-			back, ok := ParseModpostLine(s)
+			back, ok := ParseLine(s)
 			if !ok || back.Kind != w.Kind || back.ToSym != w.ToSym {
 				t.Errorf("re-parse of %q: %+v", s, back)
 			}
 		}
 	}
 	// The 6.4/6.5 boundary.
-	w, _ := ParseModpostLine(tests[1].line)
+	w, _ := ParseLine(tests[1].line)
 	if got := w.Format(KernelVersion{6, 4, 16}); got != tests[1].want61 {
 		t.Errorf("Format(6.4.16) = %s", got)
 	}
@@ -287,12 +287,12 @@ func TestFormat(t *testing.T) {
 	}
 }
 
-func FuzzParseModpostLine(f *testing.F) {
+func FuzzParseLine(f *testing.F) {
 	for _, tt := range parseTests {
 		f.Add(tt.line)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		w, ok := ParseModpostLine(line)
+		w, ok := ParseLine(line)
 		if !ok {
 			if w != (Warning{}) {
 				t.Fatalf("not a message but got %+v", w)

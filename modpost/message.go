@@ -1,13 +1,9 @@
-package kbuild
+package modpost
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -68,15 +64,15 @@ const (
 // without ".o" (Masahiro Yamada's modpost rework, merged for v6.5).
 var newFormat = KernelVersion{6, 5, 0}
 
-// ParseModpost reads a build log and returns the modpost messages in it, in
+// Parse reads a build log and returns the modpost messages in it, in
 // order. Lines that are not modpost messages are skipped; "\r\n" line endings
 // are accepted. The error is only ever a read error.
-func ParseModpost(r io.Reader) ([]Warning, error) {
+func Parse(r io.Reader) ([]Warning, error) {
 	var ws []Warning
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
-		if w, ok := ParseModpostLine(sc.Text()); ok {
+		if w, ok := ParseLine(sc.Text()); ok {
 			ws = append(ws, w)
 		}
 	}
@@ -86,11 +82,11 @@ func ParseModpost(r io.Reader) ([]Warning, error) {
 	return ws, nil
 }
 
-// ParseModpostLine parses one line of modpost output (see the package
+// ParseLine parses one line of modpost output (see the package
 // documentation for the forms). It reports false for a line that is not a
 // modpost message; a modpost message it does not know, or one of a known
 // form that is cut short, is returned with Kind "other".
-func ParseModpostLine(line string) (Warning, bool) {
+func ParseLine(line string) (Warning, bool) {
 	line = strings.TrimSuffix(line, "\n")
 	line = strings.TrimSuffix(line, "\r")
 	w := Warning{Raw: line, Kind: KindOther}
@@ -342,28 +338,4 @@ func (w Warning) Format(v KernelVersion) string {
 		return w.Raw
 	}
 	return level + ": " + modpostPrefix + msg
-}
-
-// ModpostCmd returns the command that runs kdir's own modpost binary as
-// scripts/Makefile.modpost runs it for an external module build of kernel
-// version v (6.1, 6.12): -M from 6.6 on ($(if $(CONFIG_MODULES),-M)), -m
-// (modules), -e (unresolved symbols checked), -i KDIR/Module.symvers when
-// the tree has one, -o out, -w when warnUnresolved (an unresolved symbol is
-// a warning, as with no Module.symvers of the module's own), and -T list,
-// the file listing the objects.
-func ModpostCmd(ctx context.Context, kdir string, v KernelVersion, out, list string, warnUnresolved bool) *exec.Cmd {
-	var args []string
-	if !v.Less(KernelVersion{Version: 6, PatchLevel: 6}) {
-		args = append(args, "-M")
-	}
-	args = append(args, "-m", "-e")
-	if _, err := os.Stat(filepath.Join(kdir, "Module.symvers")); err == nil {
-		args = append(args, "-i", filepath.Join(kdir, "Module.symvers"))
-	}
-	args = append(args, "-o", out)
-	if warnUnresolved {
-		args = append(args, "-w")
-	}
-	args = append(args, "-T", list)
-	return exec.CommandContext(ctx, filepath.Join(kdir, "scripts", "mod", "modpost"), args...)
 }
