@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/modpost"
 )
 
 // Headers lists the kbuild directories in the root, as paths inside it
@@ -37,7 +38,7 @@ func (r *Root) Headers() ([]string, error) {
 		}
 	}
 	sort.Slice(kdirs, func(i, j int) bool {
-		return kbuild.CompareReleases(strings.TrimPrefix(kdirs[i], "/usr/src/linux-headers-"),
+		return modpost.CompareReleases(strings.TrimPrefix(kdirs[i], "/usr/src/linux-headers-"),
 			strings.TrimPrefix(kdirs[j], "/usr/src/linux-headers-")) < 0
 	})
 	return kdirs, nil
@@ -76,7 +77,7 @@ func isFile(p string) bool {
 // DefaultEnv is make's environment in a root when Options.Env is nil: not
 // this process's, whose PATH and KBUILD_*, ARCH or CROSS_COMPILE variables
 // describe the host. LC_ALL=C keeps the compiler's and modpost's messages
-// in the form kbuild.ParseModpost reads.
+// in the form modpost.Parse reads.
 var DefaultEnv = []string{
 	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 	"HOME=/root",
@@ -208,7 +209,7 @@ func (r *Root) runMake(ctx context.Context, args []string, opts kbuild.Options) 
 	stdout.flush()
 	stderr.flush()
 	output := c.out.String()
-	warnings, _ := kbuild.ParseModpost(strings.NewReader(output)) // reading a string cannot fail
+	warnings, _ := modpost.Parse(strings.NewReader(output)) // reading a string cannot fail
 	if runErr != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			runErr = fmt.Errorf("%w (%w)", ctxErr, runErr)

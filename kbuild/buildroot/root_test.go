@@ -17,6 +17,7 @@ import (
 
 	"github.com/initsec/initsec/internal/dev/testenv"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/modpost"
 )
 
 // sidSpec is Debian sid's newest amd64 kernel headers and make. The
@@ -278,7 +279,7 @@ func TestSidRoot(t *testing.T) {
 		found := false
 		for _, w := range be.Warnings {
 			t.Logf("modpost: %s", w)
-			if w.Kind == kbuild.KindSectionMismatch && w.FromSym == "mm_entry" && w.ToSym == "mm_setup" && w.ToSec == ".init.text" {
+			if w.Kind == modpost.KindSectionMismatch && w.FromSym == "mm_entry" && w.ToSym == "mm_setup" && w.ToSec == ".init.text" {
 				found = true
 			}
 		}
