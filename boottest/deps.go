@@ -201,9 +201,13 @@ type MissingError struct {
 }
 
 func (e *MissingError) Error() string {
-	return fmt.Sprintf("%s needs module %s (%s), which is not in %s: "+
-		"is it a module of this kernel release (modinfo -F depends, modules.dep), or was the module built against other headers?",
-		e.Chain[0], e.Name, strings.Join(append(e.Chain[1:len(e.Chain):len(e.Chain)], e.Name), " → "), e.Where)
+	through := ""
+	if len(e.Chain) > 1 {
+		through = " (through " + strings.Join(append(e.Chain[1:len(e.Chain):len(e.Chain)], e.Name), " → ") + ")"
+	}
+	return fmt.Sprintf("%s needs module %s%s, found neither in %s: "+
+		"is it a module of this kernel release (modinfo -F depends; modules.dep), or was the module built against other headers?",
+		e.Chain[0], e.Name, through, e.Where)
 }
 
 // Order returns the modules to load before the module under test named
@@ -269,12 +273,12 @@ func (r *Resolver) Order(self string, names []string) ([]TreeModule, error) {
 func (r *Resolver) where() string {
 	var w []string
 	if r.Tree != nil {
-		w = append(w, r.Tree.File+" (nor "+filepath.Join(r.Tree.Dir, "modules.builtin")+")")
+		w = append(w, r.Tree.File, "nor in "+filepath.Join(r.Tree.Dir, "modules.builtin"))
 	} else {
 		w = append(w, "the kernel's module tree (none was read)")
 	}
 	if len(r.tested) > 0 {
-		w = append(w, "the modules under test")
+		w = append(w, "nor among the modules under test")
 	}
-	return strings.Join(w, " or ")
+	return strings.Join(w, ", ")
 }

@@ -130,7 +130,7 @@ func TestOrderMissing(t *testing.T) {
 	if !errors.As(err, &me) || me.Name != "gone" {
 		t.Fatalf("err = %v, want a MissingError for gone", err)
 	}
-	for _, want := range []string{"mine needs module gone", "needs_gone → gone", filepath.Join(d.Dir, "modules.dep")} {
+	for _, want := range []string{"mine needs module gone", "(through needs_gone → gone)", filepath.Join(d.Dir, "modules.dep")} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
