@@ -4,6 +4,7 @@ import (
 	"context"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/initsec/initsec/boottest"
@@ -61,5 +62,47 @@ func TestPredictMemoryMatchesKernel(t *testing.T) {
 		if m.InitSize != 0 {
 			t.Errorf("%s: initsize %d after init", m.Name, m.InitSize)
 		}
+	}
+}
+
+func TestBootExpectParamsAndLoadFirst(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, BootFile), `{"params": {"usecrc8": "seed=42 tag=hello"}, "load_first": ["hwmon-vid"]}`)
+	e, err := readBootExpect(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Params["usecrc8"] != "seed=42 tag=hello" || len(e.LoadFirst) != 1 || e.LoadFirst[0] != "hwmon-vid" {
+		t.Fatalf("got %+v", e)
+	}
+	objs := []string{filepath.Join(dir, "usecrc8.ko"), filepath.Join(dir, "use-curve.ko")}
+	if err := checkParams(dir, e, objs); err != nil {
+		t.Error(err)
+	}
+	e.Params["use-curve"] = "x=1"
+	if err := checkParams(dir, e, objs); err != nil {
+		t.Errorf("a '-' spelling of a module name: %v", err)
+	}
+	e.Params["usecrc"] = "seed=1"
+	err = checkParams(dir, e, objs)
+	if err == nil || !strings.Contains(err.Error(), "params for usecrc, which") || !strings.Contains(err.Error(), "usecrc8, use_curve") {
+		t.Errorf("unknown module: %v", err)
+	}
+}
+
+func TestDepsColumn(t *testing.T) {
+	m := &boottest.ModuleResult{Deps: []boottest.DepResult{
+		{Name: "crc32c", Builtin: true},
+		{Name: "hwmon_vid", AlreadyLoaded: true},
+		{Name: "crc8", Loaded: true, Unloaded: true},
+		{Name: "libcurve25519_generic", Loaded: true},
+		{Name: "curve25519_x86_64", LoadErrno: "ENOEXEC"},
+	}}
+	want := "crc32c (built in), hwmon_vid (already loaded), crc8, libcurve25519_generic (left loaded), curve25519_x86_64 (failed ENOEXEC)"
+	if got := depsColumn(m); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got := depsColumn(&boottest.ModuleResult{}); got != "-" {
+		t.Errorf("no deps: %q", got)
 	}
 }
