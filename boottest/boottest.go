@@ -13,6 +13,21 @@
 // (qemu-system-x86), and a module whose .modinfo vermagic names another
 // release than the image's.
 //
+// Modules a module needs are loaded before it, as modprobe would: the
+// names of its .modinfo depends= (and Module.LoadFirst) are looked up in
+// the booted kernel's own tree, Config.ModulesDir (default
+// /lib/modules/RELEASE, from linux-image-RELEASE), through its
+// modules.dep, recursively, dependencies first and each once (see
+// Resolver.Order); a module of Config.Modules may be the dependency of
+// another. A name found nowhere is an error naming it and where it was
+// looked for, before anything boots. Compressed modules of the tree
+// (Debian's 6.12 ships .ko.xz) are decompressed on the host, so that the
+// guest loads plain ELF whatever the kernel's CONFIG_MODULE_DECOMPRESS and
+// their vermagic is checked before booting. In the guest the dependencies
+// of each module are loaded right before it (unless already loaded) and
+// unloaded in reverse order right after it, leaving the next module a
+// clean kernel; Report says which were loaded (ModuleResult.Deps).
+//
 // It then builds the guest program (package boottest/guest) as a static
 // /init, writes a gzip-compressed newc initramfs holding /init, the modules
 // and a JSON configuration, and boots once, for all modules:
@@ -26,7 +41,8 @@
 // and in-guest xz decompression that dominate a TCG boot; see Vmlinux and
 // Config.BootBzImage.
 //
-// In the guest, for each module in order, /init calls finit_module, reads
+// In the guest, for each module in order, /init loads its dependencies,
+// calls finit_module with the module's Params, reads
 // /sys/module/NAME/{initstate,coresize,initsize,taint} and lists
 // /sys/module/NAME/sections/ (the dot-named entries such as .init.text
 // included), keeps the /dev/kmsg records logged during the load, calls
@@ -87,6 +103,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/initsec/initsec/boottest/internal/wire"
+	"github.com/initsec/initsec/internal/modfile"
+	"github.com/initsec/initsec/sectionrt"
 )
 
 // Default bounds.
@@ -127,6 +145,11 @@ type Config struct {
 	BootBzImage bool
 	// CacheDir holds extracted vmlinux files (default: see Vmlinux).
 	CacheDir string
+	// ModulesDir is the booted kernel's module tree, where dependencies
+	// are found through its modules.dep (default /lib/modules/RELEASE,
+	// which Debian's linux-image-RELEASE installs). It is read only when
+	// a module has dependencies or LoadFirst.
+	ModulesDir string
 	// Log receives the raw serial console as it arrives (nil: discarded).
 	Log io.Writer
 }
@@ -152,6 +175,13 @@ type Module struct {
 	// ExpectUnloadFail says delete_module must fail (a module with an init
 	// function but no exit function cannot be unloaded: EBUSY).
 	ExpectUnloadFail bool
+	// Params are the module's parameters, "name=value ...", as given to
+	// finit_module (and to insmod/modprobe).
+	Params string
+	// LoadFirst names modules (of the kernel's tree, or other modules of
+	// Config.Modules) to load before this one, with their own
+	// dependencies, ahead of those .modinfo depends= names.
+	LoadFirst []string
 }
 
 // Report is the outcome of one boot. It is JSON-serialisable.
@@ -195,6 +225,12 @@ type ModuleResult struct {
 	ELFExitSections []string `json:"elf_exit_sections,omitempty"`
 	ELFInitBytes    uint64   `json:"elf_init_bytes"`
 
+	// Params are the parameters the module was loaded with.
+	Params string `json:"params,omitempty"`
+	// Deps are the modules loaded before it (LoadFirst, then what
+	// .modinfo depends= needs), dependencies first, as modprobe would.
+	Deps []DepResult `json:"deps,omitempty"`
+
 	ExpectInitFail   bool   `json:"expect_init_fail,omitempty"`
 	ExpectErrno      string `json:"expect_errno,omitempty"`
 	ExpectUnloadFail bool   `json:"expect_unload_fail,omitempty"`
@@ -235,6 +271,30 @@ type ModuleResult struct {
 	Errors []string `json:"errors,omitempty"`
 }
 
+// DepResult is what happened to one module loaded before a module under
+// test. The guest loads a dependency unless /sys/module/NAME already
+// exists, and after the module under test is unloaded unloads the
+// dependencies it loaded, in reverse order (it leaves them loaded when the
+// module under test is still loaded).
+type DepResult struct {
+	Name string `json:"name"`
+	// Path is the file on the host: in the kernel's tree, or a module
+	// under test. Empty for a built-in module.
+	Path string `json:"path,omitempty"`
+	// Builtin: part of the kernel image (modules.builtin), nothing to load.
+	Builtin bool `json:"builtin,omitempty"`
+	// AlreadyLoaded: it was loaded before (and is left alone).
+	AlreadyLoaded bool   `json:"already_loaded,omitempty"`
+	Loaded        bool   `json:"loaded"`
+	LoadErrno     string `json:"load_errno,omitempty"`
+	LoadError     string `json:"load_error,omitempty"`
+	// Kmsg: the kernel log records written during its load.
+	Kmsg        []string `json:"kmsg,omitempty"`
+	Unloaded    bool     `json:"unloaded"`
+	UnloadErrno string   `json:"unload_errno,omitempty"`
+	UnloadError string   `json:"unload_error,omitempty"`
+}
+
 // Run boots cfg.Kernel once and loads and unloads every module of cfg in
 // it. See the package documentation for what is an error and what is a
 // result. A partial Report may accompany an error.
@@ -254,6 +314,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("boottest: %w", err)
 	}
+	plans, err := resolveDeps(cfg, infos, release)
+	if err != nil {
+		return nil, fmt.Errorf("boottest: %w", err)
+	}
 	qemu, err := findQEMU(cfg.QEMU)
 	if err != nil {
 		return nil, err
@@ -264,7 +328,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("boottest: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	initrd, size, nonce, err := buildInitramfs(ctx, cfg, infos, dir)
+	initrd, size, nonce, err := buildInitramfs(ctx, cfg, infos, plans, release, dir)
 	if err != nil {
 		return nil, fmt.Errorf("boottest: %w", err)
 	}
@@ -287,7 +351,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := json.Unmarshal(out.result, &res); err != nil {
 		return rep, fmt.Errorf("boottest: guest result: %w", err)
 	}
-	rep.addGuestResult(&res, cfg.Modules, infos)
+	rep.addGuestResult(&res, cfg.Modules, infos, plans)
 	return rep, nil
 }
 
@@ -367,14 +431,14 @@ func findQEMU(q string) (string, error) {
 // (built into dir unless cfg.GuestInit names one), the modules and the
 // guest configuration. It returns the file's path and size, and the nonce
 // that frames the guest's result.
-func buildInitramfs(ctx context.Context, cfg Config, infos []*ModInfo, dir string) (path string, size int64, nonce string, err error) {
+func buildInitramfs(ctx context.Context, cfg Config, infos []*ModInfo, plans [][]TreeModule, release, dir string) (path string, size int64, nonce string, err error) {
 	guest := cfg.GuestInit
 	if guest == "" {
 		if guest, err = BuildGuest(ctx, dir); err != nil {
 			return "", 0, "", err
 		}
 	}
-	nonce, files, err := guestFiles(cfg, infos, guest)
+	nonce, files, err := guestFiles(cfg, infos, plans, release, guest)
 	if err != nil {
 		return "", 0, "", err
 	}
@@ -417,7 +481,7 @@ func qemuArgs(cfg Config, image, initrd string) []string {
 // addGuestResult fills in what the guest reported: timings, one
 // ModuleResult per configured module, and as guest errors anything that
 // disagrees with what was booted and configured.
-func (rep *Report) addGuestResult(res *wire.Result, mods []Module, infos []*ModInfo) {
+func (rep *Report) addGuestResult(res *wire.Result, mods []Module, infos []*ModInfo, plans [][]TreeModule) {
 	rep.KernelBoot = time.Duration(res.UptimeAtInitMS) * time.Millisecond
 	rep.Guest = time.Duration(res.DurationMS) * time.Millisecond
 	rep.GuestErrors = res.Errors
@@ -432,7 +496,9 @@ func (rep *Report) addGuestResult(res *wire.Result, mods []Module, infos []*ModI
 		if i < len(res.Modules) {
 			g = &res.Modules[i]
 		}
-		rep.Modules = append(rep.Modules, moduleResult(m, infos[i], g))
+		mr := moduleResult(m, infos[i], g)
+		mr.Deps = depResults(plans[i], g)
+		rep.Modules = append(rep.Modules, mr)
 	}
 }
 
@@ -445,6 +511,7 @@ func moduleResult(m Module, info *ModInfo, g *wire.ModuleResult) ModuleResult {
 		ELFInitBytes:   info.InitBytes,
 		ExpectInitFail: m.ExpectInitFail, ExpectUnloadFail: m.ExpectUnloadFail,
 		InitMessage: m.InitMessage, ExitMessage: m.ExitMessage,
+		Params: m.Params,
 	}
 	if m.ExpectErrno != 0 {
 		mr.ExpectErrno = errnoName(m.ExpectErrno)
@@ -463,9 +530,11 @@ func moduleResult(m Module, info *ModInfo, g *wire.ModuleResult) ModuleResult {
 	return mr
 }
 
-// guestFiles lays out the initramfs: /init, /modules/NN-name.ko and the
-// guest configuration. It returns the configuration's nonce.
-func guestFiles(cfg Config, infos []*ModInfo, guest string) (string, []initramfsFile, error) {
+// guestFiles lays out the initramfs: /init, /modules/NN-name.ko, each
+// dependency from the kernel's tree once as /modules/deps/name.ko
+// (decompressed on the host) and the guest configuration. It returns the
+// configuration's nonce.
+func guestFiles(cfg Config, infos []*ModInfo, plans [][]TreeModule, release, guest string) (string, []initramfsFile, error) {
 	var nb [8]byte
 	rand.Read(nb[:])
 	gcfg := wire.Config{Nonce: hex.EncodeToString(nb[:]), StepTimeoutMS: cfg.StepTimeout.Milliseconds()}
@@ -474,6 +543,7 @@ func guestFiles(cfg Config, infos []*ModInfo, guest string) (string, []initramfs
 		return "", nil, fmt.Errorf("guest init: %w", err)
 	}
 	files := []initramfsFile{{name: "/init", mode: 0o755, data: init}}
+	inGuest := map[string]string{} // host path → initramfs path
 	for i, m := range cfg.Modules {
 		ko, err := os.ReadFile(m.Path)
 		if err != nil {
@@ -481,7 +551,26 @@ func guestFiles(cfg Config, infos []*ModInfo, guest string) (string, []initramfs
 		}
 		name := fmt.Sprintf("%s/%02d-%s.ko", wire.ModuleDir, i, infos[i].Name)
 		files = append(files, initramfsFile{name: name, mode: 0o644, data: ko})
-		gcfg.Modules = append(gcfg.Modules, wire.Module{Name: infos[i].Name, File: name, StepTimeoutMS: m.StepTimeout.Milliseconds()})
+		inGuest[m.Path] = name
+		gcfg.Modules = append(gcfg.Modules, wire.Module{Name: infos[i].Name, File: name, StepTimeoutMS: m.StepTimeout.Milliseconds(), Params: m.Params})
+	}
+	for i, plan := range plans {
+		for _, d := range plan {
+			if d.Builtin {
+				continue
+			}
+			name, ok := inGuest[d.Path]
+			if !ok {
+				ko, err := treeModule(d, release)
+				if err != nil {
+					return "", nil, err
+				}
+				name = fmt.Sprintf("%s/deps/%s.ko", wire.ModuleDir, d.Name)
+				files = append(files, initramfsFile{name: name, mode: 0o644, data: ko})
+				inGuest[d.Path] = name
+			}
+			gcfg.Modules[i].Deps = append(gcfg.Modules[i].Deps, wire.Dep{Name: d.Name, File: name})
+		}
 	}
 	b, err := json.Marshal(gcfg)
 	if err != nil {
@@ -496,4 +585,77 @@ func errnoName(e syscall.Errno) string {
 		return n
 	}
 	return fmt.Sprintf("errno %d", int(e))
+}
+
+// resolveDeps returns, per module of cfg, the modules to load before it
+// (see Resolver.Order), reading the kernel's modules.dep only when some
+// module needs anything.
+func resolveDeps(cfg Config, infos []*ModInfo, release string) ([][]TreeModule, error) {
+	plans := make([][]TreeModule, len(cfg.Modules))
+	need := false
+	r := &Resolver{}
+	for i, m := range cfg.Modules {
+		need = need || len(m.LoadFirst) > 0 || len(infos[i].Depends) > 0
+		r.AddTested(infos[i].Name, m.Path, infos[i].Depends)
+	}
+	if !need {
+		return plans, nil
+	}
+	dir := cfg.ModulesDir
+	if dir == "" {
+		dir = filepath.Join("/lib/modules", release)
+	}
+	tree, treeErr := LoadModulesDep(dir, release)
+	r.Tree = tree
+	for i, m := range cfg.Modules {
+		plan, err := r.Order(infos[i].Name, append(append([]string(nil), m.LoadFirst...), infos[i].Depends...))
+		var me *MissingError
+		if errors.As(err, &me) && treeErr != nil {
+			return nil, fmt.Errorf("%s: %s needs module %s: %w", m.Path, me.Chain[0], me.Name, treeErr)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", m.Path, err)
+		}
+		plans[i] = plan
+	}
+	return plans, nil
+}
+
+// treeModule reads a module of the kernel's tree, decompressing it (.ko.xz
+// in Debian's 6.12, .ko.zst, .ko.gz): the guest then loads every module the
+// same way, whether or not the kernel can decompress
+// (CONFIG_MODULE_DECOMPRESS), and the module's .modinfo is checked here,
+// before booting.
+func treeModule(d TreeModule, release string) ([]byte, error) {
+	ko, err := modfile.ReadFile(d.Path)
+	if err != nil {
+		return nil, fmt.Errorf("dependency %s: %w", d.Name, err)
+	}
+	o, err := sectionrt.NewObjectBytes(ko, d.Path)
+	if err != nil {
+		return nil, fmt.Errorf("dependency %s: %w", d.Name, err)
+	}
+	defer o.Close()
+	if rel := o.KernelRelease(); rel != release {
+		return nil, fmt.Errorf("dependency %s: %s has vermagic %q, not for the booted kernel %s: the module tree belongs to another kernel", d.Name, d.Path, o.Vermagic(), release)
+	}
+	return ko, nil
+}
+
+// depResults joins the planned dependencies of a module with what the
+// guest reported for them (g nil: nothing), in load order.
+func depResults(plan []TreeModule, g *wire.ModuleResult) []DepResult {
+	var out []DepResult
+	j := 0
+	for _, d := range plan {
+		dr := DepResult{Name: d.Name, Path: d.Path, Builtin: d.Builtin}
+		if !d.Builtin && g != nil && j < len(g.Deps) {
+			gd := g.Deps[j]
+			j++
+			dr.AlreadyLoaded, dr.Loaded, dr.LoadErrno, dr.LoadError, dr.Kmsg = gd.AlreadyLoaded, gd.Loaded, gd.LoadErrno, gd.LoadError, gd.Kmsg
+			dr.Unloaded, dr.UnloadErrno, dr.UnloadError = gd.Unloaded, gd.UnloadErrno, gd.UnloadError
+		}
+		out = append(out, dr)
+	}
+	return out
 }

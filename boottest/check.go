@@ -18,6 +18,11 @@ import (
 //
 // A module expected to fail init must fail with ExpectErrno (if set) and
 // leave no /sys/module/NAME behind.
+//
+// Either way every dependency loaded first must have loaded (or been
+// built in, or loaded already). A dependency that could not be unloaded
+// afterwards is in the report (DepResult.UnloadErrno) but is not an
+// error: it is the kernel's own module.
 func (r *Report) Check() []error {
 	var errs []error
 	for _, e := range r.GuestErrors {
@@ -36,6 +41,13 @@ func (m *ModuleResult) check() []error {
 	}
 	for _, e := range m.Errors {
 		fail("guest: %s", e)
+	}
+	for _, d := range m.Deps {
+		if !d.Builtin && !d.AlreadyLoaded && !d.Loaded && (d.LoadErrno != "" || d.LoadError != "") {
+			fail("dependency %s (%s) did not load: %s (%s), so the module was not loaded; kmsg: %s",
+				d.Name, d.Path, orNone(d.LoadErrno), d.LoadError, strings.Join(d.Kmsg, " | "))
+			return errs
+		}
 	}
 	if m.ExpectInitFail {
 		switch {

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/therootcompany/xz"
 )
 
@@ -79,8 +80,9 @@ func ImageRelease(path string) (string, error) {
 // Why: QEMU boots such an ELF through its PVH entry, skipping the real-mode
 // setup and the in-guest decompression, which under TCG take most of the
 // boot (measured on Debian's 6.1 image, 2 busy cores: 42 s to the result
-// from the bzImage, 10 s from the vmlinux). Debian compresses with xz and
-// its x86 BCJ filter, which github.com/therootcompany/xz decodes.
+// from the bzImage, 10 s from the vmlinux). Debian compresses 6.1 with xz
+// and its x86 BCJ filter, which github.com/therootcompany/xz decodes, and
+// 6.12 with zstd (github.com/klauspost/compress/zstd).
 func Vmlinux(image, cacheDir string) (string, error) {
 	data, err := os.ReadFile(image)
 	if err != nil {
@@ -108,8 +110,14 @@ func Vmlinux(image, cacheDir string) (string, error) {
 		r, err = xz.NewReader(bytes.NewReader(payload), 0)
 	case bytes.HasPrefix(payload, []byte{0x1f, 0x8b}):
 		r, err = gzip.NewReader(bytes.NewReader(payload))
+	case bytes.HasPrefix(payload, []byte{0x28, 0xb5, 0x2f, 0xfd}): // Debian's 6.12
+		var zr *zstd.Decoder
+		if zr, err = zstd.NewReader(bytes.NewReader(payload), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(1<<30)); err == nil {
+			defer zr.Close()
+			r = zr
+		}
 	default:
-		return "", fmt.Errorf("vmlinux: %s: payload compression % x not supported (xz and gzip are)", image, payload[:min(6, len(payload))])
+		return "", fmt.Errorf("vmlinux: %s: payload compression % x not supported (xz, zstd and gzip are)", image, payload[:min(6, len(payload))])
 	}
 	if err != nil {
 		return "", fmt.Errorf("vmlinux: %s: %w", image, err)

@@ -28,6 +28,9 @@ type ModInfo struct {
 	// InitBytes is the sum of the sizes of InitSections: the bytes the
 	// loader puts in the module's init region (before page rounding).
 	InitBytes uint64 `json:"init_bytes"`
+	// Depends are the modules named by .modinfo depends= (modpost lists
+	// those exporting a symbol the module uses), as written there.
+	Depends []string `json:"depends,omitempty"`
 }
 
 // ReadModInfo reads the .modinfo section and the section table of the .ko at
@@ -52,6 +55,13 @@ func ReadModInfo(path string) (*ModInfo, error) {
 	mi := &ModInfo{Vermagic: o.Vermagic(), Release: o.KernelRelease()}
 	if names := info["name"]; len(names) > 0 {
 		mi.Name = names[0]
+	}
+	for _, d := range info["depends"] {
+		for _, n := range strings.Split(d, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				mi.Depends = append(mi.Depends, n)
+			}
+		}
 	}
 	if mi.Vermagic == "" {
 		return nil, fmt.Errorf("read %s: .modinfo has no vermagic=", path)

@@ -3,13 +3,16 @@
 // PID 1 in a QEMU guest booting a real kernel.
 //
 // It mounts proc, sysfs and devtmpfs, reads wire.ConfigPath, and for each
-// module in order: loads it with finit_module, records
-// /sys/module/NAME/{initstate,coresize,initsize,taint,sections/} and the
-// /dev/kmsg records logged during the load, unloads it with delete_module
-// and records the records logged during the unload. Every syscall step runs
-// under the configured timeout, so a hung init or exit becomes an error in
-// the result rather than a hang. It then prints one JSON wire.Result between
-// marker lines on the console and powers the machine off.
+// module in order: loads its dependencies (wire.Module.Deps, in order,
+// each unless already loaded), loads it with finit_module and its
+// parameters, records /sys/module/NAME/{initstate,coresize,initsize,taint,
+// sections/} and the /dev/kmsg records logged during the load, unloads it
+// with delete_module and records the records logged during the unload,
+// then unloads the dependencies it loaded, in reverse order. Every syscall
+// step runs under the configured timeout, so a hung init or exit becomes an
+// error in the result rather than a hang. It then prints one JSON
+// wire.Result between marker lines on the console and powers the machine
+// off.
 //
 // It never exits normally: if power-off fails the kernel panics on PID 1's
 // exit, which with panic=-1 and QEMU's -no-reboot also ends the run.
@@ -130,8 +133,84 @@ func uptimeMS() int64 {
 	return int64(s * 1000)
 }
 
-// runModule loads, inspects and unloads one module.
+// runModule loads the dependencies of a module, then loads, inspects and
+// unloads the module, then unloads the dependencies it loaded, in reverse.
 func runModule(m wire.Module, kmsg *kmsgReader, step time.Duration) wire.ModuleResult {
+	deps, ok := loadDeps(m.Deps, kmsg, step)
+	var r wire.ModuleResult
+	if ok {
+		r = testModule(m, kmsg, step)
+	} else {
+		last := deps[len(deps)-1]
+		r = wire.ModuleResult{Name: m.Name, LoadError: fmt.Sprintf("not loaded: its dependency %s did not load (%s %s)", last.Name, last.LoadErrno, last.LoadError)}
+	}
+	r.Deps = deps
+	unloadDeps(r.Deps, m.Name, kmsg, step)
+	return r
+}
+
+// loadDeps loads deps in order, leaving alone those already loaded, and
+// stops at the first that fails (ok false; it is the last result).
+func loadDeps(deps []wire.Dep, kmsg *kmsgReader, step time.Duration) (res []wire.DepResult, ok bool) {
+	for _, d := range deps {
+		dr := wire.DepResult{Name: d.Name}
+		if exists(filepath.Join("/sys/module", d.Name)) {
+			dr.AlreadyLoaded = true
+			res = append(res, dr)
+			continue
+		}
+		fmt.Fprintf(os.Stdout, "%s loading dependency %s\n", wire.ProgressPrefix, d.Name)
+		kmsg.skip()
+		t0 := time.Now()
+		err := withTimeout(step, func() error { return finit(d.File, "") })
+		dr.LoadMS = time.Since(t0).Milliseconds()
+		dr.Kmsg = kmsg.drain()
+		if err != nil {
+			dr.LoadErrno, dr.LoadError = errnoOf(err)
+			return append(res, dr), false
+		}
+		dr.Loaded = true
+		res = append(res, dr)
+	}
+	return res, true
+}
+
+// unloadDeps unloads, in reverse order, the dependencies that loadDeps
+// loaded, unless the module that needs them (user) is still loaded.
+func unloadDeps(deps []wire.DepResult, user string, kmsg *kmsgReader, step time.Duration) {
+	userLoaded := exists(filepath.Join("/sys/module", user))
+	for i := len(deps) - 1; i >= 0; i-- {
+		d := &deps[i]
+		if !d.Loaded {
+			continue
+		}
+		if userLoaded {
+			d.UnloadError = "left loaded: " + user + " is still loaded"
+			continue
+		}
+		kmsg.skip()
+		err := withTimeout(step, func() error { return unix.DeleteModule(d.Name, unix.O_NONBLOCK) })
+		kmsg.drain()
+		if err != nil {
+			d.UnloadErrno, d.UnloadError = errnoOf(err)
+			continue
+		}
+		d.Unloaded = true
+	}
+}
+
+// finit loads the module file at path with the given parameters.
+func finit(path, params string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return unix.FinitModule(int(f.Fd()), params, 0)
+}
+
+// testModule loads, inspects and unloads one module under test.
+func testModule(m wire.Module, kmsg *kmsgReader, step time.Duration) wire.ModuleResult {
 	r := wire.ModuleResult{Name: m.Name}
 	note := func(err error) {
 		if err != nil {
@@ -142,14 +221,7 @@ func runModule(m wire.Module, kmsg *kmsgReader, step time.Duration) wire.ModuleR
 
 	kmsg.skip()
 	t0 := time.Now()
-	err := withTimeout(step, func() error {
-		f, err := os.Open(m.File)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		return unix.FinitModule(int(f.Fd()), "", 0)
-	})
+	err := withTimeout(step, func() error { return finit(m.File, m.Params) })
 	r.LoadMS = time.Since(t0).Milliseconds()
 	r.Kmsg = kmsg.drain()
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -36,6 +37,13 @@ type BootExpect struct {
 	InitErrno string `json:"init_errno,omitempty"`
 	// UnloadFails says delete_module must refuse the module (no exit).
 	UnloadFails bool `json:"unload_fails,omitempty"`
+	// Params maps a module of the directory (its name, as in /sys/module)
+	// to the parameters it is loaded with: "name=value ...".
+	Params map[string]string `json:"params,omitempty"`
+	// LoadFirst names modules of the booted kernel's tree to load, with
+	// their dependencies, before each module of the directory (beyond
+	// what its .modinfo depends= already pulls in), e.g. a softdep.
+	LoadFirst []string `json:"load_first,omitempty"`
 }
 
 var errnos = map[string]syscall.Errno{
@@ -65,7 +73,7 @@ func readBootExpect(dir string) (BootExpect, error) {
 		return e, fmt.Errorf("%s:%s: unexpected text after the JSON object (hint: the file holds one object)", name, lineCol(data, off))
 	}
 	if err != nil {
-		const hint = "(hint: one object with keys init_message, exit_message, init_errno, unload_fails)"
+		const hint = "(hint: one object with keys init_message, exit_message, init_errno, unload_fails, params, load_first)"
 		// Point at the fault where the decoder says where it is.
 		var se *json.SyntaxError
 		var te *json.UnmarshalTypeError
@@ -156,8 +164,12 @@ func Boot(ctx context.Context, dirs []string, opts BootOptions) (*BootResult, er
 		if err != nil {
 			return nil, err
 		}
+		if err := checkParams(d, exp, res.Objects); err != nil {
+			return nil, err
+		}
 		for _, ko := range res.Objects {
-			m := boottest.Module{Path: ko, InitMessage: exp.InitMessage, ExitMessage: exp.ExitMessage, ExpectUnloadFail: exp.UnloadFails}
+			m := boottest.Module{Path: ko, InitMessage: exp.InitMessage, ExitMessage: exp.ExitMessage, ExpectUnloadFail: exp.UnloadFails,
+				Params: exp.Params[boottest.ModName(ko)], LoadFirst: exp.LoadFirst}
 			if exp.InitErrno != "" {
 				m.ExpectInitFail, m.ExpectErrno = true, errnos[exp.InitErrno]
 			}
@@ -198,10 +210,57 @@ func Boot(ctx context.Context, dirs []string, opts BootOptions) (*BootResult, er
 	return out, nil
 }
 
+// checkParams reports params of BootFile naming no module built in dir.
+func checkParams(dir string, exp BootExpect, objects []string) error {
+	var built []string
+	for _, ko := range objects {
+		built = append(built, boottest.ModName(ko))
+	}
+	var unknown []string
+	for name := range exp.Params {
+		if !slices.Contains(built, strings.ReplaceAll(name, "-", "_")) {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return fmt.Errorf("%s: params for %s, which %s does not build (hint: keys are module names: %s)",
+			filepath.Join(dir, BootFile), strings.Join(unknown, ", "), dir, strings.Join(built, ", "))
+	}
+	return nil
+}
+
+// depsColumn says which modules were loaded before m: "crc8" for one the
+// guest loaded (and unloaded after), with a note otherwise.
+func depsColumn(m *boottest.ModuleResult) string {
+	if len(m.Deps) == 0 {
+		return "-"
+	}
+	var out []string
+	for _, d := range m.Deps {
+		s := d.Name
+		switch {
+		case d.Builtin:
+			s += " (built in)"
+		case d.AlreadyLoaded:
+			s += " (already loaded)"
+		case !d.Loaded && d.LoadErrno != "":
+			s += " (failed " + d.LoadErrno + ")"
+		case !d.Loaded:
+			s += " (not loaded)"
+		case !d.Unloaded:
+			s += " (left loaded)"
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, ", ")
+}
+
 func printBoot(w io.Writer, r *BootResult) {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "MODULE\tLOAD\tINITSTATE\tINITSIZE\tCORESIZE\tPREDICTED\tINIT SECTIONS (bytes)\tUNLOAD")
-	for _, m := range r.Report.Modules {
+	fmt.Fprintln(tw, "MODULE\tDEPS LOADED FIRST\tLOAD\tINITSTATE\tINITSIZE\tCORESIZE\tPREDICTED\tINIT SECTIONS (bytes)\tUNLOAD")
+	for i := range r.Report.Modules {
+		m := &r.Report.Modules[i]
 		p := r.Predictions[m.Name]
 		load := "ok"
 		if !m.Loaded {
@@ -218,7 +277,7 @@ func printBoot(w io.Writer, r *BootResult) {
 		if m.Loaded && int64(p.CorePages*sectionrt.PageSize) != m.CoreSize {
 			predicted += " (differs)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\n", m.Name, load, m.InitState, m.InitSize, m.CoreSize,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%s\t%d\t%s\n", m.Name, depsColumn(m), load, m.InitState, m.InitSize, m.CoreSize,
 			predicted, p.Init, unload)
 	}
 	tw.Flush()

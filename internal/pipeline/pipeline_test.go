@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -60,7 +61,7 @@ func TestModuleDirs(t *testing.T) {
 func TestReadBootExpect(t *testing.T) {
 	dir := t.TempDir()
 	e, err := readBootExpect(dir)
-	if err != nil || e != (BootExpect{}) {
+	if err != nil || !reflect.DeepEqual(e, BootExpect{}) {
 		t.Fatalf("no file: %+v, %v", e, err)
 	}
 	write(t, filepath.Join(dir, BootFile), `{"init_message":"x: up","init_errno":"ENODEV"}`)

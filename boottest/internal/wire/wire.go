@@ -39,6 +39,37 @@ type Module struct {
 	File string `json:"file"`
 	// StepTimeoutMS, when positive, overrides Config.StepTimeoutMS.
 	StepTimeoutMS int64 `json:"step_timeout_ms,omitempty"`
+	// Params is finit_module's param_values: "name=value ...".
+	Params string `json:"params,omitempty"`
+	// Deps are loaded, in order, before the module (those already loaded
+	// are left as they are), and unloaded in reverse after it.
+	Deps []Dep `json:"deps,omitempty"`
+}
+
+// Dep is a module loaded before a module under test.
+type Dep struct {
+	Name string `json:"name"`
+	// File is the (uncompressed) .ko in the initramfs.
+	File string `json:"file"`
+}
+
+// DepResult is what happened to one Dep.
+type DepResult struct {
+	Name string `json:"name"`
+	// AlreadyLoaded: /sys/module/NAME existed before the load, so the
+	// guest neither loaded nor unloads it.
+	AlreadyLoaded bool   `json:"already_loaded,omitempty"`
+	Loaded        bool   `json:"loaded"`
+	LoadErrno     string `json:"load_errno,omitempty"`
+	LoadError     string `json:"load_error,omitempty"`
+	LoadMS        int64  `json:"load_ms"`
+	// Kmsg holds the /dev/kmsg records logged while it loaded.
+	Kmsg []string `json:"kmsg,omitempty"`
+	// Unloaded: delete_module returned 0 after the module under test was
+	// unloaded. UnloadError also says why no unload was tried.
+	Unloaded    bool   `json:"unloaded"`
+	UnloadErrno string `json:"unload_errno,omitempty"`
+	UnloadError string `json:"unload_error,omitempty"`
 }
 
 // Result is what the guest prints.
@@ -58,6 +89,8 @@ type Result struct {
 // ModuleResult is the record of loading and unloading one module.
 type ModuleResult struct {
 	Name string `json:"name"`
+	// Deps are the results of Module.Deps, in load order.
+	Deps []DepResult `json:"deps,omitempty"`
 	// Loaded reports whether finit_module returned 0.
 	Loaded bool `json:"loaded"`
 	// LoadErrno is the errno name (ENODEV) when finit_module failed.
