@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"debug/elf"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -159,7 +160,7 @@ func (x *symIndex) findNearest(addr uint64, sec uint32, allowNegative bool, minD
 	}
 	t := x.symsearch
 	// First entry comparing greater than (sec, addr, ~0).
-	hi := sort_search(len(t), func(i int) bool {
+	hi := sort.Search(len(t), func(i int) bool {
 		return t[i].sec > sec || (t[i].sec == sec && t[i].addr > addr)
 	})
 	result := 0
@@ -171,19 +172,6 @@ func (x *symIndex) findNearest(addr uint64, sec uint32, allowNegative bool, minD
 		result = t[hi-1].sym
 	}
 	return result
-}
-
-func sort_search(n int, f func(int) bool) int {
-	lo, hi := 0, n
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if !f(m) {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
 }
 
 // findElfSymbol2 is 6.1's find_elf_symbol2 (modpost.c 6.1.192:1205): the
@@ -261,7 +249,7 @@ func (x *symIndex) containing(sec int, addr uint64, prefer int) int {
 		}
 	}
 	// Symbols starting at or below addr: l[:n].
-	n := sort_search(len(l), func(i int) bool { return o.symAddr(&o.syms[l[i]]) > addr })
+	n := sort.Search(len(l), func(i int) bool { return o.symAddr(&o.syms[l[i]]) > addr })
 	best := 0
 	better := func(a, b int) bool { // is a a better container than b?
 		if b == 0 {
