@@ -42,7 +42,10 @@ type Object struct {
 	// only Lookup needs it, so it is built on the first call.
 	byBaseOnce sync.Once
 	byBase     map[string][]int
-	modinfo    []modinfoEntry
+	// at is SymbolAt's index, built on the first call.
+	atOnce  sync.Once
+	at      *symIndex
+	modinfo []modinfoEntry
 }
 
 // Section is one ELF section header.
@@ -181,6 +184,9 @@ func (o *Object) Machine() elf.Machine { return o.f.Machine }
 // Type returns the ELF e_type; .o and .ko files are elf.ET_REL.
 func (o *Object) Type() elf.Type { return o.f.Type }
 
+// ByteOrder returns the byte order of the object's data (EI_DATA).
+func (o *Object) ByteOrder() binary.ByteOrder { return o.f.ByteOrder }
+
 // HasSymbols reports whether the object has a non-empty symbol table.
 func (o *Object) HasSymbols() bool { return len(o.syms) > 1 }
 
@@ -272,6 +278,21 @@ func (o *Object) KernelRelease() string {
 		return f[0]
 	}
 	return ""
+}
+
+// SectionData returns the bytes of section i (an index into Sections), read
+// as the reader reads its own tables: the extent checked against the file,
+// a compressed section (SHF_COMPRESSED) refused, the allocation bounded by
+// the file size. SHT_NULL and SHT_NOBITS sections have no bytes (nil). An
+// index that names no section is an error.
+//
+// The bytes must not be modified: for an Object from NewObjectBytes they
+// are the file's own.
+func (o *Object) SectionData(i int) ([]byte, error) {
+	if i < 0 || i >= len(o.sections) {
+		return nil, fmt.Errorf("%s: no section %d (the file has %d)", o.name, i, len(o.sections))
+	}
+	return o.readSection(&o.sections[i])
 }
 
 // section returns the section with the given index, or nil.
