@@ -45,93 +45,131 @@ func relocWidth(m elf.Machine, typ uint32) uint64 {
 // opcodes (eb, 70-7f, e0-e3). arm64: B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ
 // and ADR in each aligned word.
 func (g *refGraph) scanResolved(s *sectionrt.Section, mask []bool) error {
-	o := g.o
-	starts := make(map[uint64]int)
-	for i := 1; i < len(g.syms); i++ {
-		sym := &g.syms[i]
-		if sym.Defined() && sym.SectionIndex == s.Index && sym.Type == elf.STT_FUNC && g.symNode[i] != 0 {
-			starts[sym.Value] = g.symNode[i]
-		}
-	}
+	starts := g.funcStarts(s.Index)
 	if len(starts) == 0 {
 		return nil
 	}
-	b, err := o.SectionData(s.Index)
+	b, err := g.o.SectionData(s.Index)
 	if err != nil {
 		return err
 	}
-	if o.Machine() == elf.EM_X86_64 {
-		// With IBT a direct jump may skip the function's endbr64.
-		var skip []uint64
-		for a := range starts {
-			if a+4 <= uint64(len(b)) && string(b[a:a+4]) == "\xf3\x0f\x1e\xfa" {
-				skip = append(skip, a)
-			}
-		}
-		for _, a := range skip {
-			if _, ok := starts[a+4]; !ok {
-				starts[a+4] = starts[a]
-			}
-		}
-	}
-	patched := func(lo, hi uint64) bool {
-		for k := lo; k < hi && k < uint64(len(mask)); k++ {
-			if mask[k] {
-				return true
-			}
-		}
-		return false
-	}
-	hit := func(site, target uint64, kind refKind) {
-		if to, ok := starts[target]; ok {
-			g.use(g.nodeAt(s.Index, site), to, kind)
-		}
-	}
-	n := uint64(len(b))
-	switch o.Machine() {
+	sc := &resolvedScan{g: g, sec: s.Index, code: b, mask: mask, starts: starts}
+	switch g.o.Machine() {
 	case elf.EM_X86_64:
-		for p := uint64(0); p+4 <= n; p++ {
-			if patched(p, p+4) {
-				continue
-			}
-			kind := refAddress // lea func(%rip), or a chance match
-			if x86Branch(b, p) {
-				kind = refCall
-			}
-			hit(p, p+4+uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))), kind)
-		}
-		for p := uint64(1); p < n; p++ {
-			op := b[p-1]
-			if (op == 0xeb || (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3)) && !patched(p-1, p+1) {
-				hit(p, p+1+uint64(int64(int8(b[p]))), refCall)
-			}
-		}
+		sc.skipEndbr()
+		sc.x86()
 	case elf.EM_AARCH64:
-		bo := o.ByteOrder()
-		for p := uint64(0); p+4 <= n; p += 4 {
-			if patched(p, p+4) {
-				continue
-			}
-			w := bo.Uint32(b[p:])
-			var off int64
-			kind := refCall
-			switch {
-			case w&0x7c000000 == 0x14000000: // B, BL
-				off = int64(signExtend(w&0x03ffffff, 25)) * 4
-			case w&0xff000010 == 0x54000000, w&0x7e000000 == 0x34000000: // B.cond, CBZ/CBNZ
-				off = int64(signExtend((w>>5)&0x7ffff, 18)) * 4
-			case w&0x7e000000 == 0x36000000: // TBZ/TBNZ
-				off = int64(signExtend((w>>5)&0x3fff, 13)) * 4
-			case w&0x9f000000 == 0x10000000: // ADR
-				off = int64(signExtend(((w>>5)&0x7ffff)<<2|(w>>29)&3, 20))
-				kind = refAddress
-			default:
-				continue
-			}
-			hit(p, p+uint64(off), kind)
-		}
+		sc.arm64(g.o.ByteOrder())
 	}
 	return nil
+}
+
+// funcStarts maps the first byte of each function of section sec that
+// is a node to its node.
+func (g *refGraph) funcStarts(sec int) map[uint64]int {
+	starts := make(map[uint64]int)
+	for i := 1; i < len(g.syms); i++ {
+		sym := &g.syms[i]
+		if sym.Defined() && sym.SectionIndex == sec && sym.Type == elf.STT_FUNC && g.symNode[i] != 0 {
+			starts[sym.Value] = g.symNode[i]
+		}
+	}
+	return starts
+}
+
+// resolvedScan is scanResolved's pass over one code section.
+type resolvedScan struct {
+	g      *refGraph
+	sec    int
+	code   []byte
+	mask   []bool         // the bytes relocations patch
+	starts map[uint64]int // function entry address -> node
+}
+
+// skipEndbr adds, for each function that starts with endbr64, the address
+// after it: with IBT a direct jump may skip the function's endbr64.
+func (sc *resolvedScan) skipEndbr() {
+	b := sc.code
+	var skip []uint64
+	for a := range sc.starts {
+		if a+4 <= uint64(len(b)) && string(b[a:a+4]) == "\xf3\x0f\x1e\xfa" {
+			skip = append(skip, a)
+		}
+	}
+	for _, a := range skip {
+		if _, ok := sc.starts[a+4]; !ok {
+			sc.starts[a+4] = sc.starts[a]
+		}
+	}
+}
+
+// patched reports whether a relocation patches any byte in [lo, hi).
+func (sc *resolvedScan) patched(lo, hi uint64) bool {
+	for k := lo; k < hi && k < uint64(len(sc.mask)); k++ {
+		if sc.mask[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// hit adds a reference from the code at site to the function starting at
+// target, if one does.
+func (sc *resolvedScan) hit(site, target uint64, kind refKind) {
+	if to, ok := sc.starts[target]; ok {
+		sc.g.use(sc.g.nodeAt(sc.sec, site), to, kind)
+	}
+}
+
+// x86 tries every rel32, then every rel8 after a short jmp or jcc opcode.
+func (sc *resolvedScan) x86() {
+	b := sc.code
+	n := uint64(len(b))
+	for p := uint64(0); p+4 <= n; p++ {
+		if sc.patched(p, p+4) {
+			continue
+		}
+		kind := refAddress // lea func(%rip), or a chance match
+		if x86Branch(b, p) {
+			kind = refCall
+		}
+		sc.hit(p, p+4+uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))), kind)
+	}
+	for p := uint64(1); p < n; p++ {
+		op := b[p-1]
+		if (op == 0xeb || (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3)) && !sc.patched(p-1, p+1) {
+			sc.hit(p, p+1+uint64(int64(int8(b[p]))), refCall)
+		}
+	}
+}
+
+// arm64 decodes each aligned word as B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ or
+// ADR.
+func (sc *resolvedScan) arm64(bo binary.ByteOrder) {
+	b := sc.code
+	n := uint64(len(b))
+	for p := uint64(0); p+4 <= n; p += 4 {
+		if sc.patched(p, p+4) {
+			continue
+		}
+		w := bo.Uint32(b[p:])
+		var off int64
+		kind := refCall
+		switch {
+		case w&0x7c000000 == 0x14000000: // B, BL
+			off = int64(signExtend(w&0x03ffffff, 25)) * 4
+		case w&0xff000010 == 0x54000000, w&0x7e000000 == 0x34000000: // B.cond, CBZ/CBNZ
+			off = int64(signExtend((w>>5)&0x7ffff, 18)) * 4
+		case w&0x7e000000 == 0x36000000: // TBZ/TBNZ
+			off = int64(signExtend((w>>5)&0x3fff, 13)) * 4
+		case w&0x9f000000 == 0x10000000: // ADR
+			off = int64(signExtend(((w>>5)&0x7ffff)<<2|(w>>29)&3, 20))
+			kind = refAddress
+		default:
+			continue
+		}
+		sc.hit(p, p+uint64(off), kind)
+	}
 }
 
 // refKindOf classifies a relocation in code by the instruction bytes

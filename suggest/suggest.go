@@ -249,14 +249,40 @@ func newRefGraph(o *sectionrt.Object) *refGraph {
 	syms := append([]sectionrt.Symbol{{}}, o.Symbols()...)
 	g := &refGraph{o: o, secs: o.Sections(), syms: syms, symNode: make([]int, len(syms)), anon: make(map[int]int)}
 	g.nodes = append(g.nodes, refNode{}) // 0: no node
-	// Symbols are joined into one node when they are one source symbol:
-	// foo, foo.cold, foo.isra.0 of one translation unit (local functions
-	// with the same name up to the first '.'), and aliases (same section,
-	// address, size and type: init_module and cleanup_module name the
-	// module_init and module_exit functions, which struct module
-	// references through them).
+	members, find := g.joinSymbols()
+	rootNode := make(map[int]int)
+	counted := make(map[extent]bool)
+	for _, i := range members {
+		r := find(i)
+		n, ok := rootNode[r]
+		if !ok {
+			s := &g.syms[i]
+			g.nodes = append(g.nodes, refNode{name: baseName(s.Name), class: classResident, eligible: true, object: s.Type == elf.STT_OBJECT, section: g.section(s.SectionIndex).Name})
+			n = len(g.nodes) - 1
+			rootNode[r] = n
+		}
+		g.addSymbol(n, i, counted)
+	}
+	return g
+}
+
+// extent is where a symbol's bytes are: aliases share it.
+type extent struct {
+	sec         int
+	value, size uint64
+	typ         elf.SymType
+}
+
+// joinSymbols finds the symbols that are one source symbol: foo,
+// foo.cold, foo.isra.0 of one translation unit (local functions with the
+// same name up to the first '.'), and aliases (same section, address,
+// size and type: init_module and cleanup_module name the module_init and
+// module_exit functions, which struct module references through them).
+// It returns the symbols that can be nodes (defined, Named functions and
+// objects in a section), in table order, and find, which maps each to the
+// representative of its group.
+func (g *refGraph) joinSymbols() (members []int, find func(int) int) {
 	parent := make([]int, len(g.syms))
-	var find func(int) int
 	find = func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
@@ -265,14 +291,8 @@ func newRefGraph(o *sectionrt.Object) *refGraph {
 		return i
 	}
 	union := func(a, b int) { parent[find(a)] = find(b) }
-	type extent struct {
-		sec         int
-		value, size uint64
-		typ         elf.SymType
-	}
 	groups := make(map[[2]string]int)
 	aliases := make(map[extent]int)
-	var members []int
 	for i := 1; i < len(g.syms); i++ {
 		parent[i] = i
 		s := &g.syms[i]
@@ -297,37 +317,32 @@ func newRefGraph(o *sectionrt.Object) *refGraph {
 			}
 		}
 	}
-	rootNode := make(map[int]int)
-	counted := make(map[extent]bool)
-	for _, i := range members {
-		s := &g.syms[i]
-		sec := g.section(s.SectionIndex)
-		r := find(i)
-		n, ok := rootNode[r]
-		if !ok {
-			g.nodes = append(g.nodes, refNode{name: baseName(s.Name), class: classResident, eligible: true, object: s.Type == elf.STT_OBJECT, section: sec.Name})
-			n = len(g.nodes) - 1
-			rootNode[r] = n
-		}
-		nd := &g.nodes[n]
-		nd.symbols = append(nd.symbols, s.Name)
-		if e := (extent{s.SectionIndex, s.Value, s.Size, s.Type}); !counted[e] {
-			counted[e] = true
-			nd.size += s.Size
-		}
-		if s.Name == baseName(s.Name) && !isEntryAlias(s.Name) {
-			// The source name (not foo.cold, not init_module).
-			nd.name, nd.section = s.Name, sec.Name
-		}
-		switch class := refClassOf(sec); {
-		case class == classInit || class == classExit:
-			nd.class, nd.eligible = class, false
-		case s.Bind != elf.STB_LOCAL || s.Size == 0 || !eligibleSection(s, sec.Name):
-			nd.eligible = false
-		}
-		g.symNode[i] = n
+	return members, find
+}
+
+// addSymbol makes symbol i a part of node n: its name, its size (once per
+// extent, in counted, so an alias adds nothing), and what its section and
+// binding say about the node.
+func (g *refGraph) addSymbol(n, i int, counted map[extent]bool) {
+	s := &g.syms[i]
+	sec := g.section(s.SectionIndex)
+	nd := &g.nodes[n]
+	nd.symbols = append(nd.symbols, s.Name)
+	if e := (extent{s.SectionIndex, s.Value, s.Size, s.Type}); !counted[e] {
+		counted[e] = true
+		nd.size += s.Size
 	}
-	return g
+	if s.Name == baseName(s.Name) && !isEntryAlias(s.Name) {
+		// The source name (not foo.cold, not init_module).
+		nd.name, nd.section = s.Name, sec.Name
+	}
+	switch class := refClassOf(sec); {
+	case class == classInit || class == classExit:
+		nd.class, nd.eligible = class, false
+	case s.Bind != elf.STB_LOCAL || s.Size == 0 || !eligibleSection(s, sec.Name):
+		nd.eligible = false
+	}
+	g.symNode[i] = n
 }
 
 // section returns the section with index i, or nil.
@@ -462,31 +477,7 @@ func (g *refGraph) addRelocs(r sectionrt.RelocSection, relocated map[int][]bool)
 		if class == classSite && tsec.Flags&elf.SHF_EXECINSTR != 0 {
 			continue
 		}
-		var targets []int
-		if n := g.symNode[rel.Sym]; n != 0 {
-			// The relocation names the symbol itself (foo+8 is still foo).
-			targets = append(targets, n)
-		} else {
-			// A section symbol (gas turns references to local symbols into
-			// section+offset) or a label: the address tells. st_value is
-			// the address on x86_64 and arm64 (no Thumb bit).
-			t := sym.Value + uint64(rel.Addend)
-			bias := int64(0)
-			if exec {
-				bias = sectionrt.PCBias(m, rel.Type)
-			}
-			t += uint64(bias)
-			targets = append(targets, g.targetNode(sym.SectionIndex, t))
-			if bias != 0 && tsec.Flags&elf.SHF_EXECINSTR == 0 {
-				// The addend of an operand followed by an immediate
-				// (movl $1, x(%rip): x-8) ends short of the target by
-				// the immediate's size, which only decoding tells:
-				// count every object that 1, 2 or 4 more bytes reach.
-				for _, k := range []uint64{1, 2, 4} {
-					targets = append(targets, g.targetNode(sym.SectionIndex, t+k))
-				}
-			}
-		}
+		targets := g.relocTargets(rel, sym, tsec, exec)
 		var from int
 		switch {
 		case class == classSite:
@@ -503,6 +494,36 @@ func (g *refGraph) addRelocs(r sectionrt.RelocSection, relocated map[int][]bool)
 		}
 	}
 	return nil
+}
+
+// relocTargets returns the nodes that relocation rel against symbol sym,
+// defined in section tsec, may refer to (0 for an address no symbol
+// holds); exec tells that the relocated bytes are code.
+func (g *refGraph) relocTargets(rel sectionrt.Relocation, sym *sectionrt.Symbol, tsec *sectionrt.Section, exec bool) []int {
+	if n := g.symNode[rel.Sym]; n != 0 {
+		// The relocation names the symbol itself (foo+8 is still foo).
+		return []int{n}
+	}
+	// A section symbol (gas turns references to local symbols into
+	// section+offset) or a label: the address tells. st_value is the
+	// address on x86_64 and arm64 (no Thumb bit).
+	t := sym.Value + uint64(rel.Addend)
+	bias := int64(0)
+	if exec {
+		bias = sectionrt.PCBias(g.o.Machine(), rel.Type)
+	}
+	t += uint64(bias)
+	targets := []int{g.targetNode(sym.SectionIndex, t)}
+	if bias != 0 && tsec.Flags&elf.SHF_EXECINSTR == 0 {
+		// The addend of an operand followed by an immediate
+		// (movl $1, x(%rip): x-8) ends short of the target by
+		// the immediate's size, which only decoding tells:
+		// count every object that 1, 2 or 4 more bytes reach.
+		for _, k := range []uint64{1, 2, 4} {
+			targets = append(targets, g.targetNode(sym.SectionIndex, t+k))
+		}
+	}
+	return targets
 }
 
 // solve returns the suggestions for root class root (classInit or
