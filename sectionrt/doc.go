@@ -25,6 +25,12 @@
 // the init and exit sections. Compressed modules (.ko.xz, .ko.zst) must be
 // decompressed by the caller; the error says so.
 //
+// Analyses outside the package (package suggest) read the object through
+// the same checks: Sections and Symbols, SectionData for a section's bytes,
+// RelocSections and Relocations, SymbolAt for the symbol that holds an
+// address, CheckSymbolExtents, and PCBias for the address a PC-relative
+// relocation refers to.
+//
 // # Placement
 //
 // CheckPlacement reports Findings with stable rule ids (placement/...):

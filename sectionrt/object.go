@@ -42,7 +42,10 @@ type Object struct {
 	// only Lookup needs it, so it is built on the first call.
 	byBaseOnce sync.Once
 	byBase     map[string][]int
-	modinfo    []modinfoEntry
+	// at is SymbolAt's index, built on the first call.
+	atOnce  sync.Once
+	at      *symIndex
+	modinfo []modinfoEntry
 }
 
 // Section is one ELF section header.
@@ -181,6 +184,9 @@ func (o *Object) Machine() elf.Machine { return o.f.Machine }
 // Type returns the ELF e_type; .o and .ko files are elf.ET_REL.
 func (o *Object) Type() elf.Type { return o.f.Type }
 
+// ByteOrder returns the byte order of the object's data (EI_DATA).
+func (o *Object) ByteOrder() binary.ByteOrder { return o.f.ByteOrder }
+
 // HasSymbols reports whether the object has a non-empty symbol table.
 func (o *Object) HasSymbols() bool { return len(o.syms) > 1 }
 
@@ -272,6 +278,21 @@ func (o *Object) KernelRelease() string {
 		return f[0]
 	}
 	return ""
+}
+
+// SectionData returns the bytes of section i (an index into Sections), read
+// as the reader reads its own tables: the extent checked against the file,
+// a compressed section (SHF_COMPRESSED) refused, the allocation bounded by
+// the file size. SHT_NULL and SHT_NOBITS sections have no bytes (nil). An
+// index that names no section is an error.
+//
+// The bytes must not be modified: for an Object from NewObjectBytes they
+// are the file's own.
+func (o *Object) SectionData(i int) ([]byte, error) {
+	if i < 0 || i >= len(o.sections) {
+		return nil, fmt.Errorf("%s: no section %d (the file has %d)", o.name, i, len(o.sections))
+	}
+	return o.readSection(&o.sections[i])
 }
 
 // section returns the section with the given index, or nil.
@@ -567,30 +588,14 @@ func (o *Object) readSection(s *Section) ([]byte, error) {
 // SHN_XINDEX resolved through .symtab_shndx, names taken as substrings of
 // one copy of the linked string table (a name whose offset is outside the
 // table or that has no terminating NUL is "", as debug/elf reads it).
+// The stages: find the table, read its entries, its string table and its
+// extended section indices, then decode each entry.
 func (o *Object) loadSymbols() error {
-	for i := range o.sections {
-		if o.sections[i].Type == elf.SHT_SYMTAB {
-			o.symtabIdx = i
-			break
-		}
-	}
-	if o.symtabIdx == 0 {
+	st := o.findSymtab()
+	if st == nil {
 		return nil
 	}
-	st := &o.sections[o.symtabIdx]
-	if st.Flags&elf.SHF_COMPRESSED != 0 {
-		return formatErr(o.name, int64(st.Offset), nil, "symbol table section %d (%s) is compressed (SHF_COMPRESSED)", st.Index, st.Name)
-	}
-	if l := o.section(int(st.Link)); l != nil && l.Flags&elf.SHF_COMPRESSED != 0 {
-		return formatErr(o.name, int64(l.Offset), nil, "string table section %d (%s) is compressed (SHF_COMPRESSED)", l.Index, l.Name)
-	}
-	is64 := o.f.Class == elf.ELFCLASS64
-	entSize := uint64(elf.Sym64Size)
-	if !is64 {
-		entSize = elf.Sym32Size
-	}
-	stOff := int64(min(st.Offset, 1<<62))
-	data, err := o.readSection(st)
+	data, err := o.readSymtab(st)
 	if err != nil {
 		return err
 	}
@@ -598,15 +603,88 @@ func (o *Object) loadSymbols() error {
 		o.syms = make([]Symbol, 1)
 		return nil
 	}
-	if uint64(len(data))%entSize != 0 {
-		return formatErr(o.name, stOff, nil, "symbol table section %d (%s): size %#x is not a multiple of the entry size %d", st.Index, st.Name, len(data), entSize)
+	strtab, err := o.readSymtabStrings(st)
+	if err != nil {
+		return err
 	}
+	xindex, err := o.readSymtabShndx()
+	if err != nil {
+		return err
+	}
+	d := symtabDecoder{o: o, st: st, data: data, entSize: o.symEntSize(), strtab: strtab, xindex: xindex}
+	n := d.count()
+	o.syms = make([]Symbol, n)
+	file := ""
+	for idx := 1; idx < n; idx++ {
+		sym, err := d.symbol(idx)
+		if err != nil {
+			return err
+		}
+		// A local symbol comes from the translation unit of the STT_FILE
+		// symbol before it.
+		switch {
+		case sym.Type == elf.STT_FILE:
+			file = sym.Name
+		case sym.Bind == elf.STB_LOCAL && sym.Type != elf.STT_SECTION:
+			sym.File = file
+		}
+		o.syms[idx] = sym
+	}
+	return nil
+}
+
+// findSymtab records and returns the first SHT_SYMTAB section; nil when
+// the object has none (or, malformed, only section 0 claims to be one).
+func (o *Object) findSymtab() *Section {
+	for i := range o.sections {
+		if o.sections[i].Type == elf.SHT_SYMTAB {
+			if i == 0 {
+				return nil
+			}
+			o.symtabIdx = i
+			return &o.sections[i]
+		}
+	}
+	return nil
+}
+
+// symEntSize is the size of one symbol table entry for the object's class.
+func (o *Object) symEntSize() uint64 {
+	if o.f.Class == elf.ELFCLASS64 {
+		return elf.Sym64Size
+	}
+	return elf.Sym32Size
+}
+
+// readSymtab returns the entries of symbol table st, refusing a
+// compressed table or string table and a size that is not a whole number
+// of entries.
+func (o *Object) readSymtab(st *Section) ([]byte, error) {
+	if st.Flags&elf.SHF_COMPRESSED != 0 {
+		return nil, formatErr(o.name, int64(st.Offset), nil, "symbol table section %d (%s) is compressed (SHF_COMPRESSED)", st.Index, st.Name)
+	}
+	if l := o.section(int(st.Link)); l != nil && l.Flags&elf.SHF_COMPRESSED != 0 {
+		return nil, formatErr(o.name, int64(l.Offset), nil, "string table section %d (%s) is compressed (SHF_COMPRESSED)", l.Index, l.Name)
+	}
+	data, err := o.readSection(st)
+	if err != nil {
+		return nil, err
+	}
+	if entSize := o.symEntSize(); uint64(len(data))%entSize != 0 {
+		return nil, formatErr(o.name, int64(min(st.Offset, 1<<62)), nil, "symbol table section %d (%s): size %#x is not a multiple of the entry size %d", st.Index, st.Name, len(data), entSize)
+	}
+	return data, nil
+}
+
+// readSymtabStrings returns the string table that symbol table st links
+// to, as one string: every symbol name is a substring of it.
+func (o *Object) readSymtabStrings(st *Section) (string, error) {
 	strSec := o.section(int(st.Link))
 	if strSec == nil {
-		return formatErr(o.name, stOff, nil, "symbol table section %d (%s): sh_link %d names no string table (the file has %d sections)", st.Index, st.Name, st.Link, len(o.sections))
+		return "", formatErr(o.name, int64(min(st.Offset, 1<<62)), nil, "symbol table section %d (%s): sh_link %d names no string table (the file has %d sections)", st.Index, st.Name, st.Link, len(o.sections))
 	}
 	if strSec.Type == elf.SHT_NOBITS && strSec.Size != 0 {
-		return formatErr(o.name, int64(min(strSec.Offset, 1<<62)), nil, "string table section %d (%s) of the symbol table has no data (SHT_NOBITS)", strSec.Index, strSec.Name)
+		return "", formatErr(o.name, int64(min(strSec.Offset, 1<<62)), nil, "string table section %d (%s) of the symbol table has no data (SHT_NOBITS)", strSec.Index, strSec.Name)
 	}
 	// debug/elf reads a string table whatever its type; readSection
 	// reads none from an SHT_NULL section, so name it a string table.
@@ -616,75 +694,99 @@ func (o *Object) loadSymbols() error {
 	}
 	strdata, err := o.readSection(&strRead)
 	if err != nil {
-		return err
+		return "", err
 	}
-	strtab := string(strdata) // one copy; every name is a substring of it
+	return string(strdata), nil
+}
 
-	// .symtab_shndx: one 32-bit word per symbol (including symbol 0)
-	// holding the section index of symbols whose st_shndx is SHN_XINDEX.
-	var xindex []byte
+// readSymtabShndx returns .symtab_shndx: one 32-bit word per symbol
+// (including symbol 0) holding the section index of symbols whose
+// st_shndx is SHN_XINDEX. Nil when the object has none.
+func (o *Object) readSymtabShndx() ([]byte, error) {
 	for i := range o.sections {
 		s := &o.sections[i]
 		if s.Type == elf.SHT_SYMTAB_SHNDX && int(s.Link) == o.symtabIdx {
-			if xindex, err = o.readSection(s); err != nil {
-				return err
-			}
-			break
+			return o.readSection(s)
 		}
 	}
+	return nil, nil
+}
 
-	bo := o.f.ByteOrder
-	n := uint64(len(data)) / entSize
-	o.syms = make([]Symbol, n)
-	file := ""
-	for idx := 1; uint64(idx) < n; idx++ {
-		e := data[uint64(idx)*entSize : uint64(idx+1)*entSize]
-		var nameOff uint32
-		var info uint8
-		var shndx16 uint16
-		sym := Symbol{Index: idx}
-		if is64 {
-			nameOff, info, shndx16 = bo.Uint32(e[0:4]), e[4], bo.Uint16(e[6:8])
-			sym.Value, sym.Size = bo.Uint64(e[8:16]), bo.Uint64(e[16:24])
-		} else {
-			nameOff = bo.Uint32(e[0:4])
-			sym.Value, sym.Size = uint64(bo.Uint32(e[4:8])), uint64(bo.Uint32(e[8:12]))
-			info, shndx16 = e[12], bo.Uint16(e[14:16])
+// symtabDecoder decodes the entries of a symbol table read by
+// loadSymbols.
+type symtabDecoder struct {
+	o       *Object
+	st      *Section
+	data    []byte // the entries, a whole number of entSize
+	entSize uint64
+	strtab  string
+	xindex  []byte // .symtab_shndx, nil when there is none
+}
+
+// count is the number of entries, symbol 0 included.
+func (d *symtabDecoder) count() int { return int(uint64(len(d.data)) / d.entSize) }
+
+// symbol decodes entry idx (0 < idx < count) with its section resolved.
+// File is left to the caller, which sees the entries in order.
+func (d *symtabDecoder) symbol(idx int) (Symbol, error) {
+	sym, shndx := d.entry(idx)
+	if err := d.resolveSection(&sym, shndx); err != nil {
+		return Symbol{}, err
+	}
+	return sym, nil
+}
+
+// entry decodes the fields of entry idx as stored; the section index is
+// returned raw (st_shndx) for resolveSection.
+func (d *symtabDecoder) entry(idx int) (Symbol, uint16) {
+	bo := d.o.f.ByteOrder
+	e := d.data[uint64(idx)*d.entSize : uint64(idx+1)*d.entSize]
+	var nameOff uint32
+	var info uint8
+	var shndx16 uint16
+	sym := Symbol{Index: idx}
+	if d.entSize == elf.Sym64Size {
+		nameOff, info, shndx16 = bo.Uint32(e[0:4]), e[4], bo.Uint16(e[6:8])
+		sym.Value, sym.Size = bo.Uint64(e[8:16]), bo.Uint64(e[16:24])
+	} else {
+		nameOff = bo.Uint32(e[0:4])
+		sym.Value, sym.Size = uint64(bo.Uint32(e[4:8])), uint64(bo.Uint32(e[8:12]))
+		info, shndx16 = e[12], bo.Uint16(e[14:16])
+	}
+	sym.Name = strtabString(d.strtab, nameOff)
+	sym.Type, sym.Bind = elf.ST_TYPE(info), elf.ST_BIND(info)
+	sym.Shndx = elf.SectionIndex(shndx16)
+	return sym, shndx16
+}
+
+// resolveSection sets sym.SectionIndex and sym.Section from st_shndx:
+// through .symtab_shndx for SHN_XINDEX, checked against the section
+// count for a real index, the raw value for a reserved one.
+func (d *symtabDecoder) resolveSection(sym *Symbol, shndx16 uint16) error {
+	o, idx := d.o, sym.Index
+	off := int64(min(d.st.Offset+uint64(idx)*d.entSize, 1<<62))
+	shndx := uint64(shndx16)
+	switch {
+	case sym.Shndx == elf.SHN_XINDEX:
+		if d.xindex == nil {
+			return formatErr(o.name, off, nil, "symbol %d (%s): st_shndx is SHN_XINDEX but there is no .symtab_shndx section", idx, sym.Name)
 		}
-		sym.Name = strtabString(strtab, nameOff)
-		sym.Type, sym.Bind = elf.ST_TYPE(info), elf.ST_BIND(info)
-		sym.Shndx = elf.SectionIndex(shndx16)
-		off := int64(min(st.Offset+uint64(idx)*entSize, 1<<62))
-		shndx := uint64(shndx16)
-		switch {
-		case sym.Shndx == elf.SHN_XINDEX:
-			if xindex == nil {
-				return formatErr(o.name, off, nil, "symbol %d (%s): st_shndx is SHN_XINDEX but there is no .symtab_shndx section", idx, sym.Name)
-			}
-			if uint64(len(xindex))/4 <= uint64(idx) {
-				return formatErr(o.name, off, nil, "symbol %d (%s): st_shndx is SHN_XINDEX but .symtab_shndx has only %d entries", idx, sym.Name, len(xindex)/4)
-			}
-			shndx = uint64(bo.Uint32(xindex[idx*4:]))
-			if shndx == 0 || shndx >= uint64(len(o.sections)) {
-				return formatErr(o.name, off, nil, "symbol %d (%s): extended section index %d out of range (the file has %d sections)", idx, sym.Name, shndx, len(o.sections))
-			}
-			fallthrough
-		case sym.Shndx != elf.SHN_UNDEF && sym.Shndx < elf.SHN_LORESERVE:
-			if shndx >= uint64(len(o.sections)) {
-				return formatErr(o.name, off, nil, "symbol %d (%s): section index %d out of range (the file has %d sections)", idx, sym.Name, shndx, len(o.sections))
-			}
-			sym.SectionIndex = int(shndx)
-			sym.Section = o.sections[shndx].Name
-		default: // SHN_UNDEF, SHN_ABS, SHN_COMMON, other reserved indices
-			sym.SectionIndex = int(sym.Shndx)
+		if uint64(len(d.xindex))/4 <= uint64(idx) {
+			return formatErr(o.name, off, nil, "symbol %d (%s): st_shndx is SHN_XINDEX but .symtab_shndx has only %d entries", idx, sym.Name, len(d.xindex)/4)
 		}
-		switch {
-		case sym.Type == elf.STT_FILE:
-			file = sym.Name
-		case sym.Bind == elf.STB_LOCAL && sym.Type != elf.STT_SECTION:
-			sym.File = file
+		shndx = uint64(o.f.ByteOrder.Uint32(d.xindex[idx*4:]))
+		if shndx == 0 || shndx >= uint64(len(o.sections)) {
+			return formatErr(o.name, off, nil, "symbol %d (%s): extended section index %d out of range (the file has %d sections)", idx, sym.Name, shndx, len(o.sections))
 		}
-		o.syms[idx] = sym
+		fallthrough
+	case sym.Shndx != elf.SHN_UNDEF && sym.Shndx < elf.SHN_LORESERVE:
+		if shndx >= uint64(len(o.sections)) {
+			return formatErr(o.name, off, nil, "symbol %d (%s): section index %d out of range (the file has %d sections)", idx, sym.Name, shndx, len(o.sections))
+		}
+		sym.SectionIndex = int(shndx)
+		sym.Section = o.sections[shndx].Name
+	default: // SHN_UNDEF, SHN_ABS, SHN_COMMON, other reserved indices
+		sym.SectionIndex = int(sym.Shndx)
 	}
 	return nil
 }

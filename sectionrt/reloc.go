@@ -296,12 +296,18 @@ func signExtend32(v uint32, index int) int32 {
 	return int32(v<<shift) >> shift
 }
 
-// pcBias is what a PC-relative relocation's addend lacks to reach the
-// referenced address: x86 encodes the displacement relative to the end of
-// a 4-byte field (the addend is -4 for call, jmp, lea and plain loads; an
-// immediate after the field makes it -5..-8, which this cannot see), and
-// ARM's branch encodings carry the pipeline offset (-8 in ARM state, -4 in
-// Thumb). modpost's addend_386_rel and addend_arm_rel add the same.
+// PCBias is what the addend of a PC-relative relocation of type typ on
+// machine m lacks to reach the referenced address, 0 for other types:
+// symbol value + addend + PCBias is the address the instruction uses. x86
+// encodes the displacement relative to the end of a 4-byte field (the
+// addend is -4 for call, jmp, lea and plain loads; an immediate after the
+// field makes it -5..-8, which this cannot see), and ARM's branch
+// encodings carry the pipeline offset (-8 in ARM state, -4 in Thumb).
+// modpost's addend_386_rel and addend_arm_rel add the same; arm64's
+// PC-relative types need nothing.
+func PCBias(m elf.Machine, typ uint32) int64 { return pcBias(m, typ) }
+
+// pcBias is PCBias.
 func pcBias(m elf.Machine, typ uint32) int64 {
 	switch m {
 	case elf.EM_X86_64:

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"debug/elf"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -30,12 +31,16 @@ func validName612(name string) bool {
 	return !strings.HasPrefix(name, ".L") && !strings.HasPrefix(name, "L0") && name[0] != '$'
 }
 
-// exactName: the symbols sectionrt itself names a reference by. Section,
-// file and unnamed symbols are out, and so are assembler-local labels and
-// mapping symbols, which name no object in the source.
-func exactName(s *Symbol) bool {
+// Named reports whether s is a symbol that sectionrt names references by
+// (in a Reference's FromSym and ToSym, and in SymbolAt): not a section or
+// file symbol, not unnamed, and not an assembler-local label (.L*, L0*)
+// or a mapping symbol ($x, $d, ...), which name nothing in the source.
+func (s Symbol) Named() bool {
 	return s.Type != elf.STT_SECTION && s.Type != elf.STT_FILE && validName612(s.Name)
 }
+
+// exactName is Named for a symbol of the table.
+func exactName(s *Symbol) bool { return s.Named() }
 
 // symIndex answers "which symbol is at this address of this section",
 // both the exact way and modpost's ways. Each table is built on first use:
@@ -81,8 +86,14 @@ func secIndex(s *Symbol) uint32 {
 	return sh
 }
 
-// checkSymbolExtents reports a defined symbol that lies past the end of
-// its section: the object is corrupt and no reference into it can be named.
+// CheckSymbolExtents reports, as a *FormatError, the first defined symbol
+// (not a section or file symbol) whose bytes, st_value to st_value+st_size,
+// run past the end of its section: the object is corrupt and no reference
+// into it can be named. CheckMismatch refuses such an object before it
+// names any address, and so should other users of SymbolAt.
+func (o *Object) CheckSymbolExtents() error { return o.checkSymbolExtents() }
+
+// checkSymbolExtents is CheckSymbolExtents.
 func (o *Object) checkSymbolExtents() error {
 	for i := 1; i < len(o.syms); i++ {
 		s := &o.syms[i]
@@ -159,7 +170,7 @@ func (x *symIndex) findNearest(addr uint64, sec uint32, allowNegative bool, minD
 	}
 	t := x.symsearch
 	// First entry comparing greater than (sec, addr, ~0).
-	hi := sort_search(len(t), func(i int) bool {
+	hi := sort.Search(len(t), func(i int) bool {
 		return t[i].sec > sec || (t[i].sec == sec && t[i].addr > addr)
 	})
 	result := 0
@@ -171,19 +182,6 @@ func (x *symIndex) findNearest(addr uint64, sec uint32, allowNegative bool, minD
 		result = t[hi-1].sym
 	}
 	return result
-}
-
-func sort_search(n int, f func(int) bool) int {
-	lo, hi := 0, n
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if !f(m) {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
 }
 
 // findElfSymbol2 is 6.1's find_elf_symbol2 (modpost.c 6.1.192:1205): the
@@ -261,7 +259,7 @@ func (x *symIndex) containing(sec int, addr uint64, prefer int) int {
 		}
 	}
 	// Symbols starting at or below addr: l[:n].
-	n := sort_search(len(l), func(i int) bool { return o.symAddr(&o.syms[l[i]]) > addr })
+	n := sort.Search(len(l), func(i int) bool { return o.symAddr(&o.syms[l[i]]) > addr })
 	best := 0
 	better := func(a, b int) bool { // is a a better container than b?
 		if b == 0 {
@@ -311,6 +309,32 @@ func (x *symIndex) containing(sec int, addr uint64, prefer int) int {
 		return l[n]
 	}
 	return 0
+}
+
+// SymbolAt returns the symbol of section sec (an index into Sections) that
+// holds address addr, st_value <= addr < st_value+st_size, chosen as
+// findings name the ends of a reference: a Named, defined symbol; the
+// smallest that holds addr, then one other than the init_module and
+// cleanup_module aliases, then the first in the table. ok is false when no
+// sized symbol holds addr (bytes outside every symbol, or only assembler
+// labels, which have size 0). For ARM functions the address is st_value
+// without the Thumb bit.
+//
+// The index it searches is built on the first call.
+func (o *Object) SymbolAt(sec int, addr uint64) (sym Symbol, ok bool) {
+	o.atOnce.Do(func() {
+		o.at = &symIndex{o: o}
+		o.at.buildBySec()
+	})
+	i := o.at.containing(sec, addr, 0)
+	if i == 0 {
+		return Symbol{}, false
+	}
+	s := &o.syms[i]
+	if a := o.symAddr(s); addr < a || addr-a >= s.Size {
+		return Symbol{}, false // containing's nearest-name fallback
+	}
+	return *s, true
 }
 
 func isEntryAlias(name string) bool { return name == "init_module" || name == "cleanup_module" }

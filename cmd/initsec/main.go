@@ -58,12 +58,9 @@ func init() {
 		{"new", "scaffold a new kernel-module repository from a template", runNew},
 		{"report", "what each module frees after init and keeps resident, as the loader lays it out", runReport},
 		{"suggest", "local functions and objects used only by init or exit code, and the bytes annotating them frees", runSuggest},
-<<<<<<< HEAD
 		{"targets", "the kernels the repository targets, resolved to exact Debian packages; -update, -check the lock", runTargets},
-=======
 		{"convert", "rewrite __init-family macros and module_init lines into directives; -prove compares placement", runConvert},
 		{"init", "set up go.mod, a magefile importing the initsec targets and mage.go in an existing module repository", runInit},
->>>>>>> convert
 	}
 }
 

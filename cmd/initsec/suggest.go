@@ -8,12 +8,13 @@ import (
 	"strings"
 
 	"github.com/initsec/initsec/sectionrt"
+	"github.com/initsec/initsec/suggest"
 )
 
 // suggestReport is one object's part of `initsec suggest -format json`.
 type suggestReport struct {
-	Object      string                 `json:"object"`
-	Suggestions []sectionrt.Suggestion `json:"suggestions"`
+	Object      string               `json:"object"`
+	Suggestions []suggest.Suggestion `json:"suggestions"`
 	// InitBytes and ExitBytes total the suggestions' sizes by root.
 	InitBytes uint64 `json:"init_bytes"`
 	ExitBytes uint64 `json:"exit_bytes"`
@@ -57,7 +58,7 @@ Flags:
 	}
 	reports := []suggestReport{}
 	failed := eachObject(stderr, "suggest", fs.Args(), func(path string, o *sectionrt.Object) error {
-		sugg, err := sectionrt.SuggestInit(o)
+		sugg, err := suggest.Find(o)
 		if err != nil || len(sugg) == 0 {
 			return err
 		}
@@ -104,7 +105,7 @@ Flags:
 
 // suggestionLine is one suggestion as text: the symbol, where it is, why,
 // and the directive that would move it.
-func suggestionLine(s sectionrt.Suggestion) string {
+func suggestionLine(s suggest.Suggestion) string {
 	code := "init"
 	if !strings.HasPrefix(s.Kind, "init") {
 		code = "exit"

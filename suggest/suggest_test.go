@@ -1,4 +1,4 @@
-package sectionrt
+package suggest
 
 import (
 	"context"
@@ -11,10 +11,11 @@ import (
 
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/sectionrt"
 )
 
 // suggestModule covers each rule once; the comment on each symbol says
-// what SuggestInit must decide. noinline keeps the helpers as symbols at
+// what Find must decide. noinline keeps the helpers as symbols at
 // the kernel's -O2.
 const suggestModule = `
 #include <linux/module.h>
@@ -79,9 +80,9 @@ module_init(sugg_init);
 module_exit(sugg_exit);
 `
 
-// TestSuggestInitKbuild builds suggestModule with the real kbuild of
+// TestFindKbuild builds suggestModule with the real kbuild of
 // Linux 6.1 and checks each decision.
-func TestSuggestInitKbuild(t *testing.T) {
+func TestFindKbuild(t *testing.T) {
 	tg := requireTarget(t, kernels.Find61)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "sugg.c"), []byte(suggestModule), 0o644); err != nil {
@@ -105,7 +106,7 @@ func TestSuggestInitKbuild(t *testing.T) {
 					t.Fatalf("%s was inlined or dropped: the fixture no longer tests it", name)
 				}
 			}
-			sugg, err := SuggestInit(o)
+			sugg, err := Find(o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,10 +147,10 @@ func TestSuggestInitKbuild(t *testing.T) {
 	}
 }
 
-// TestSuggestInitResolvedCall: a call between two functions of one
+// TestFindResolvedCall: a call between two functions of one
 // section has no relocation; the scan must still see it. Assembled by
 // hand so that the layout is exact.
-func TestSuggestInitResolvedCall(t *testing.T) {
+func TestFindResolvedCall(t *testing.T) {
 	obj := assemble(t, `
 	.text
 	.type helper, @function
@@ -187,7 +188,7 @@ init2:	call taker
 	.size init2, .-init2
 `)
 	o := mustOpen(t, obj)
-	sugg, err := SuggestInit(o)
+	sugg, err := Find(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,13 +204,13 @@ init2:	call taker
 	}
 }
 
-// TestSuggestInitErrors: objects SuggestInit cannot judge are errors.
-func TestSuggestInitErrors(t *testing.T) {
-	o, err := NewObjectBytes(smallObject(t), "small.o")
+// TestFindErrors: objects Find cannot judge are errors.
+func TestFindErrors(t *testing.T) {
+	o, err := sectionrt.NewObjectBytes(smallObject(t), "small.o")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := SuggestInit(o); err != nil {
+	if _, err := Find(o); err != nil {
 		t.Errorf("small.o: %v", err)
 	}
 	if o.Machine() != elf.EM_X86_64 {
@@ -217,11 +218,11 @@ func TestSuggestInitErrors(t *testing.T) {
 	}
 	b := smallObject(t)
 	b[18] = byte(elf.EM_RISCV) // e_machine
-	o, err = NewObjectBytes(b, "riscv.o")
+	o, err = sectionrt.NewObjectBytes(b, "riscv.o")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := SuggestInit(o); err == nil || !strings.Contains(err.Error(), "riscv.o") {
+	if _, err := Find(o); err == nil || !strings.Contains(err.Error(), "riscv.o") {
 		t.Errorf("riscv: err %v", err)
 	}
 }

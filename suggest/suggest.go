@@ -1,12 +1,23 @@
-package sectionrt
+// Package suggest finds what else could be init (or exit) code: the local
+// functions and objects of a relocatable object that only init code (or
+// only exit code) reaches, with the //go:init-section kind that would move
+// each and the bytes it would free.
+//
+// It reads the object through sectionrt's reader (sections, their bytes,
+// relocations, the symbol holding an address) and builds a reference
+// graph from the relocations plus the branches the assembler resolved
+// without one, which it decodes from the x86_64 and arm64 instruction
+// bytes. See Find.
+package suggest
 
 import (
 	"cmp"
 	"debug/elf"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/initsec/initsec/sectionrt"
 )
 
 // Suggestion is a symbol that could be annotated with an init or exit
@@ -35,7 +46,7 @@ type Suggestion struct {
 	Symbols []string `json:"symbols,omitempty"`
 }
 
-// SuggestInit returns the local functions and objects of o that are
+// Find returns the local functions and objects of o that are
 // referenced only from init code (Kind init, initconst, initdata) or only
 // from exit code (exit, exitdata), sorted by section and name.
 //
@@ -68,23 +79,27 @@ type Suggestion struct {
 // Only x86_64 and arm64 objects are supported: on other machines the
 // branches the assembler resolved are not decoded, so resident callers
 // would be missed.
-func SuggestInit(o *Object) ([]Suggestion, error) {
+//
+// An object Find cannot judge (not ET_REL, no symbol table) is a
+// *sectionrt.FormatError; so is malformed input (a relocation or a symbol
+// out of bounds).
+func Find(o *sectionrt.Object) ([]Suggestion, error) {
 	if o.Type() != elf.ET_REL {
-		return nil, formatErr(o.name, -1, nil, "not a relocatable object (%s): suggestions need a .o or .ko", o.Type())
+		return nil, formatErr(o, "not a relocatable object (%s): suggestions need a .o or .ko", o.Type())
 	}
 	if !o.HasSymbols() {
-		return nil, formatErr(o.name, -1, nil, "no symbol table (stripped?): no suggestions can be made")
+		return nil, formatErr(o, "no symbol table (stripped?): no suggestions can be made")
 	}
 	switch o.Machine() {
 	case elf.EM_X86_64, elf.EM_AARCH64:
 	default:
-		return nil, fmt.Errorf("%s: suggest supports x86_64 and arm64 objects, not %s: branches the assembler resolved are not decoded", o.name, o.Machine())
+		return nil, fmt.Errorf("%s: suggest supports x86_64 and arm64 objects, not %s: branches the assembler resolved are not decoded", o.Name(), o.Machine())
 	}
 	rels, err := o.RelocSections()
 	if err != nil {
 		return nil, err
 	}
-	if err := o.checkSymbolExtents(); err != nil {
+	if err := o.CheckSymbolExtents(); err != nil {
 		return nil, err
 	}
 	g := newRefGraph(o)
@@ -96,8 +111,8 @@ func SuggestInit(o *Object) ([]Suggestion, error) {
 			return nil, err
 		}
 	}
-	for i := range o.sections {
-		s := &o.sections[i]
+	for i := range g.secs {
+		s := &g.secs[i]
 		if s.Flags&elf.SHF_ALLOC == 0 || s.Flags&elf.SHF_EXECINSTR == 0 || s.Type != elf.SHT_PROGBITS {
 			continue
 		}
@@ -113,6 +128,11 @@ func SuggestInit(o *Object) ([]Suggestion, error) {
 		return cmp.Compare(a.Symbol, b.Symbol)
 	})
 	return out, nil
+}
+
+// formatErr is the *sectionrt.FormatError for an object Find refuses.
+func formatErr(o *sectionrt.Object, format string, args ...any) error {
+	return &sectionrt.FormatError{File: o.Name(), Off: -1, Msg: fmt.Sprintf(format, args...)}
 }
 
 // refClass is what a referring section means for the symbols it
@@ -174,7 +194,7 @@ var siteSections = map[string]bool{
 }
 
 // refClassOf classifies a referring section by name and flags.
-func refClassOf(s *Section) refClass {
+func refClassOf(s *sectionrt.Section) refClass {
 	switch {
 	case s.Flags&elf.SHF_ALLOC == 0, strings.HasPrefix(s.Name, ".discard"):
 		// .discard.* (objtool annotations, __ADDRESSABLE) is dropped by
@@ -210,8 +230,11 @@ type refNode struct {
 }
 
 type refGraph struct {
-	o     *Object
-	x     *symIndex
+	o *sectionrt.Object
+	// secs and syms are o's sections and symbols, indexed as in the ELF
+	// file: syms[0] is the null symbol, so a relocation's Sym indexes it.
+	secs  []sectionrt.Section
+	syms  []sectionrt.Symbol
 	nodes []refNode
 	// symNode maps a symbol index to its node (0: none).
 	symNode []int
@@ -222,17 +245,44 @@ type refGraph struct {
 	escape int
 }
 
-func newRefGraph(o *Object) *refGraph {
-	g := &refGraph{o: o, x: &symIndex{o: o}, symNode: make([]int, len(o.syms)), anon: make(map[int]int)}
+func newRefGraph(o *sectionrt.Object) *refGraph {
+	syms := append([]sectionrt.Symbol{{}}, o.Symbols()...)
+	g := &refGraph{o: o, secs: o.Sections(), syms: syms, symNode: make([]int, len(syms)), anon: make(map[int]int)}
 	g.nodes = append(g.nodes, refNode{}) // 0: no node
-	// Symbols are joined into one node when they are one source symbol:
-	// foo, foo.cold, foo.isra.0 of one translation unit (local functions
-	// with the same name up to the first '.'), and aliases (same section,
-	// address, size and type: init_module and cleanup_module name the
-	// module_init and module_exit functions, which struct module
-	// references through them).
-	parent := make([]int, len(o.syms))
-	var find func(int) int
+	members, find := g.joinSymbols()
+	rootNode := make(map[int]int)
+	counted := make(map[extent]bool)
+	for _, i := range members {
+		r := find(i)
+		n, ok := rootNode[r]
+		if !ok {
+			s := &g.syms[i]
+			g.nodes = append(g.nodes, refNode{name: baseName(s.Name), class: classResident, eligible: true, object: s.Type == elf.STT_OBJECT, section: g.section(s.SectionIndex).Name})
+			n = len(g.nodes) - 1
+			rootNode[r] = n
+		}
+		g.addSymbol(n, i, counted)
+	}
+	return g
+}
+
+// extent is where a symbol's bytes are: aliases share it.
+type extent struct {
+	sec         int
+	value, size uint64
+	typ         elf.SymType
+}
+
+// joinSymbols finds the symbols that are one source symbol: foo,
+// foo.cold, foo.isra.0 of one translation unit (local functions with the
+// same name up to the first '.'), and aliases (same section, address,
+// size and type: init_module and cleanup_module name the module_init and
+// module_exit functions, which struct module references through them).
+// It returns the symbols that can be nodes (defined, Named functions and
+// objects in a section), in table order, and find, which maps each to the
+// representative of its group.
+func (g *refGraph) joinSymbols() (members []int, find func(int) int) {
+	parent := make([]int, len(g.syms))
 	find = func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
@@ -241,18 +291,12 @@ func newRefGraph(o *Object) *refGraph {
 		return i
 	}
 	union := func(a, b int) { parent[find(a)] = find(b) }
-	type extent struct {
-		sec         int
-		value, size uint64
-		typ         elf.SymType
-	}
 	groups := make(map[[2]string]int)
 	aliases := make(map[extent]int)
-	var members []int
-	for i := 1; i < len(o.syms); i++ {
+	for i := 1; i < len(g.syms); i++ {
 		parent[i] = i
-		s := &o.syms[i]
-		if !s.Defined() || !exactName(s) || (s.Type != elf.STT_FUNC && s.Type != elf.STT_OBJECT) || o.section(s.SectionIndex) == nil {
+		s := &g.syms[i]
+		if !s.Defined() || !s.Named() || (s.Type != elf.STT_FUNC && s.Type != elf.STT_OBJECT) || g.section(s.SectionIndex) == nil {
 			continue
 		}
 		members = append(members, i)
@@ -273,43 +317,57 @@ func newRefGraph(o *Object) *refGraph {
 			}
 		}
 	}
-	rootNode := make(map[int]int)
-	counted := make(map[extent]bool)
-	for _, i := range members {
-		s := &o.syms[i]
-		sec := o.section(s.SectionIndex)
-		r := find(i)
-		n, ok := rootNode[r]
-		if !ok {
-			g.nodes = append(g.nodes, refNode{name: baseName(s.Name), class: classResident, eligible: true, object: s.Type == elf.STT_OBJECT, section: sec.Name})
-			n = len(g.nodes) - 1
-			rootNode[r] = n
-		}
-		nd := &g.nodes[n]
-		nd.symbols = append(nd.symbols, s.Name)
-		if e := (extent{s.SectionIndex, s.Value, s.Size, s.Type}); !counted[e] {
-			counted[e] = true
-			nd.size += s.Size
-		}
-		if s.Name == baseName(s.Name) && !isEntryAlias(s.Name) {
-			// The source name (not foo.cold, not init_module).
-			nd.name, nd.section = s.Name, sec.Name
-		}
-		switch class := refClassOf(sec); {
-		case class == classInit || class == classExit:
-			nd.class, nd.eligible = class, false
-		case s.Bind != elf.STB_LOCAL || s.Size == 0 || !eligibleSection(s, sec.Name):
-			nd.eligible = false
-		}
-		g.symNode[i] = n
-	}
-	return g
+	return members, find
 }
+
+// addSymbol makes symbol i a part of node n: its name, its size (once per
+// extent, in counted, so an alias adds nothing), and what its section and
+// binding say about the node.
+func (g *refGraph) addSymbol(n, i int, counted map[extent]bool) {
+	s := &g.syms[i]
+	sec := g.section(s.SectionIndex)
+	nd := &g.nodes[n]
+	nd.symbols = append(nd.symbols, s.Name)
+	if e := (extent{s.SectionIndex, s.Value, s.Size, s.Type}); !counted[e] {
+		counted[e] = true
+		nd.size += s.Size
+	}
+	if s.Name == baseName(s.Name) && !isEntryAlias(s.Name) {
+		// The source name (not foo.cold, not init_module).
+		nd.name, nd.section = s.Name, sec.Name
+	}
+	switch class := refClassOf(sec); {
+	case class == classInit || class == classExit:
+		nd.class, nd.eligible = class, false
+	case s.Bind != elf.STB_LOCAL || s.Size == 0 || !eligibleSection(s, sec.Name):
+		nd.eligible = false
+	}
+	g.symNode[i] = n
+}
+
+// section returns the section with index i, or nil.
+func (g *refGraph) section(i int) *sectionrt.Section {
+	if i <= 0 || i >= len(g.secs) {
+		return nil
+	}
+	return &g.secs[i]
+}
+
+// baseName is a symbol name up to its first '.': a function and its
+// clones and parts (foo, foo.isra.0, foo.cold) share it.
+func baseName(name string) string {
+	base, _, _ := strings.Cut(name, ".")
+	return base
+}
+
+// isEntryAlias reports whether name is one of the aliases module_init and
+// module_exit define for the entry functions.
+func isEntryAlias(name string) bool { return name == "init_module" || name == "cleanup_module" }
 
 // eligibleSection: functions in .text*, objects in .rodata*, .data*,
 // .bss*, without per-cpu data (its own allocation, never freed) and
 // .data.once (the flags of WARN_ONCE and friends, made by macros).
-func eligibleSection(s *Symbol, sec string) bool {
+func eligibleSection(s *sectionrt.Symbol, sec string) bool {
 	if s.Type == elf.STT_FUNC {
 		return sec == ".text" || strings.HasPrefix(sec, ".text.")
 	}
@@ -330,24 +388,16 @@ func eligibleSection(s *Symbol, sec string) bool {
 // nodeAt returns the node of the symbol that covers addr in section sec,
 // or the section's pseudo-node.
 func (g *refGraph) nodeAt(sec int, addr uint64) int {
-	if s := g.x.containing(sec, addr, 0); s != 0 {
-		sym := &g.o.syms[s]
-		a := g.o.symAddr(sym)
-		if addr >= a && addr-a < sym.Size && g.symNode[s] != 0 {
-			return g.symNode[s]
-		}
+	if n := g.targetNode(sec, addr); n != 0 {
+		return n
 	}
 	return g.anonNode(sec)
 }
 
 // targetNode is nodeAt without the pseudo-node: 0 when no symbol covers addr.
 func (g *refGraph) targetNode(sec int, addr uint64) int {
-	if s := g.x.containing(sec, addr, 0); s != 0 {
-		sym := &g.o.syms[s]
-		a := g.o.symAddr(sym)
-		if addr >= a && addr-a < sym.Size {
-			return g.symNode[s]
-		}
+	if s, ok := g.o.SymbolAt(sec, addr); ok {
+		return g.symNode[s.Index]
 	}
 	return 0
 }
@@ -356,7 +406,7 @@ func (g *refGraph) anonNode(sec int) int {
 	if n, ok := g.anon[sec]; ok {
 		return n
 	}
-	s := &g.o.sections[sec]
+	s := &g.secs[sec]
 	g.nodes = append(g.nodes, refNode{name: s.Name, class: refClassOf(s), section: s.Name})
 	n := len(g.nodes) - 1
 	g.anon[sec] = n
@@ -379,23 +429,25 @@ func (g *refGraph) edge(from, to int) {
 
 // addRelocs adds the references of relocation section r and marks the
 // bytes it patches in relocated.
-func (g *refGraph) addRelocs(r RelocSection, relocated map[int][]bool) error {
+func (g *refGraph) addRelocs(r sectionrt.RelocSection, relocated map[int][]bool) error {
 	o := g.o
-	src := &o.sections[r.Target]
+	m := o.Machine()
+	src := &g.secs[r.Target]
 	class := refClassOf(src)
 	if src.Flags&elf.SHF_ALLOC == 0 {
 		return nil
 	}
-	d, err := o.relocDecoder(r)
-	if err != nil {
-		return err
-	}
 	exec := src.Flags&elf.SHF_EXECINSTR != 0
 	var code []byte // the referring instructions, to tell a call from taking an address
 	if exec {
-		if code, err = o.readSection(src); err != nil {
+		var err error
+		if code, err = o.SectionData(r.Target); err != nil {
 			return err
 		}
+	}
+	rels, err := o.Relocations(r)
+	if err != nil {
+		return err
 	}
 	var mask []bool
 	if exec && src.Type == elf.SHT_PROGBITS {
@@ -405,54 +457,27 @@ func (g *refGraph) addRelocs(r RelocSection, relocated map[int][]bool) error {
 			relocated[r.Target] = mask
 		}
 	}
-	for i := range d.n {
-		rel, err := d.at(i)
-		if err != nil {
-			return err
-		}
+	for _, rel := range rels {
 		if mask != nil {
-			for k := rel.Offset; k < rel.Offset+relocWidth(o.f.Machine, rel.Type) && k < uint64(len(mask)); k++ {
+			for k := rel.Offset; k < rel.Offset+relocWidth(m, rel.Type) && k < uint64(len(mask)); k++ {
 				mask[k] = true
 			}
 		}
 		if class == classIgnore {
 			continue
 		}
-		sym := &o.syms[rel.Sym]
+		sym := &g.syms[rel.Sym]
 		if !sym.Defined() {
 			continue // another object's symbol
 		}
-		tsec := o.section(sym.SectionIndex)
+		tsec := g.section(sym.SectionIndex)
 		if tsec == nil {
 			continue
 		}
 		if class == classSite && tsec.Flags&elf.SHF_EXECINSTR != 0 {
 			continue
 		}
-		var targets []int
-		if n := g.symNode[rel.Sym]; n != 0 {
-			// The relocation names the symbol itself (foo+8 is still foo).
-			targets = append(targets, n)
-		} else {
-			// A section symbol (gas turns references to local symbols into
-			// section+offset) or a label: the address tells.
-			t := o.symAddr(sym) + uint64(rel.Addend)
-			bias := int64(0)
-			if exec {
-				bias = pcBias(o.f.Machine, rel.Type)
-			}
-			t += uint64(bias)
-			targets = append(targets, g.targetNode(sym.SectionIndex, t))
-			if bias != 0 && tsec.Flags&elf.SHF_EXECINSTR == 0 {
-				// The addend of an operand followed by an immediate
-				// (movl $1, x(%rip): x-8) ends short of the target by
-				// the immediate's size, which only decoding tells:
-				// count every object that 1, 2 or 4 more bytes reach.
-				for _, k := range []uint64{1, 2, 4} {
-					targets = append(targets, g.targetNode(sym.SectionIndex, t+k))
-				}
-			}
-		}
+		targets := g.relocTargets(rel, sym, tsec, exec)
 		var from int
 		switch {
 		case class == classSite:
@@ -462,7 +487,7 @@ func (g *refGraph) addRelocs(r RelocSection, relocated map[int][]bool) error {
 		}
 		kind := refAddress
 		if exec {
-			kind = refKindOf(o.f.Machine, code, rel)
+			kind = refKindOf(m, code, rel)
 		}
 		for _, t := range targets {
 			g.use(from, t, kind)
@@ -471,127 +496,34 @@ func (g *refGraph) addRelocs(r RelocSection, relocated map[int][]bool) error {
 	return nil
 }
 
-// relocWidth is the number of bytes a relocation patches; 4 for the
-// types not listed (x86_64 PC32, PLT32, 32, 32S; every arm64 instruction).
-func relocWidth(m elf.Machine, typ uint32) uint64 {
-	if m == elf.EM_X86_64 {
-		switch elf.R_X86_64(typ) {
-		case elf.R_X86_64_64, elf.R_X86_64_PC64:
-			return 8
-		case elf.R_X86_64_16, elf.R_X86_64_PC16:
-			return 2
-		case elf.R_X86_64_8, elf.R_X86_64_PC8:
-			return 1
+// relocTargets returns the nodes that relocation rel against symbol sym,
+// defined in section tsec, may refer to (0 for an address no symbol
+// holds); exec tells that the relocated bytes are code.
+func (g *refGraph) relocTargets(rel sectionrt.Relocation, sym *sectionrt.Symbol, tsec *sectionrt.Section, exec bool) []int {
+	if n := g.symNode[rel.Sym]; n != 0 {
+		// The relocation names the symbol itself (foo+8 is still foo).
+		return []int{n}
+	}
+	// A section symbol (gas turns references to local symbols into
+	// section+offset) or a label: the address tells. st_value is the
+	// address on x86_64 and arm64 (no Thumb bit).
+	t := sym.Value + uint64(rel.Addend)
+	bias := int64(0)
+	if exec {
+		bias = sectionrt.PCBias(g.o.Machine(), rel.Type)
+	}
+	t += uint64(bias)
+	targets := []int{g.targetNode(sym.SectionIndex, t)}
+	if bias != 0 && tsec.Flags&elf.SHF_EXECINSTR == 0 {
+		// The addend of an operand followed by an immediate
+		// (movl $1, x(%rip): x-8) ends short of the target by
+		// the immediate's size, which only decoding tells:
+		// count every object that 1, 2 or 4 more bytes reach.
+		for _, k := range []uint64{1, 2, 4} {
+			targets = append(targets, g.targetNode(sym.SectionIndex, t+k))
 		}
 	}
-	if m == elf.EM_AARCH64 {
-		switch elf.R_AARCH64(typ) {
-		case elf.R_AARCH64_ABS64, elf.R_AARCH64_PREL64:
-			return 8
-		}
-	}
-	return 4
-}
-
-// scanResolved adds the references the assembler resolved inside code
-// section s, which have no relocation: a call, jump or address of a local
-// function of the same section. The bytes are not disassembled; every
-// position is tried as a displacement, skipping those a relocation
-// patches. A chance match adds a reference that is not there, which can
-// only keep a symbol resident, never suggest one.
-//
-// x86_64: any rel32 (call, jmp, jcc, RIP-relative lea/mov) whose target
-// is a function's first byte, and rel8 after the short jmp and jcc
-// opcodes (eb, 70-7f, e0-e3). arm64: B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ
-// and ADR in each aligned word.
-func (g *refGraph) scanResolved(s *Section, mask []bool) error {
-	o := g.o
-	starts := make(map[uint64]int)
-	for i := 1; i < len(o.syms); i++ {
-		sym := &o.syms[i]
-		if sym.Defined() && sym.SectionIndex == s.Index && sym.Type == elf.STT_FUNC && g.symNode[i] != 0 {
-			starts[o.symAddr(sym)] = g.symNode[i]
-		}
-	}
-	if len(starts) == 0 {
-		return nil
-	}
-	b, err := o.readSection(s)
-	if err != nil {
-		return err
-	}
-	if o.f.Machine == elf.EM_X86_64 {
-		// With IBT a direct jump may skip the function's endbr64.
-		var skip []uint64
-		for a := range starts {
-			if a+4 <= uint64(len(b)) && string(b[a:a+4]) == "\xf3\x0f\x1e\xfa" {
-				skip = append(skip, a)
-			}
-		}
-		for _, a := range skip {
-			if _, ok := starts[a+4]; !ok {
-				starts[a+4] = starts[a]
-			}
-		}
-	}
-	patched := func(lo, hi uint64) bool {
-		for k := lo; k < hi && k < uint64(len(mask)); k++ {
-			if mask[k] {
-				return true
-			}
-		}
-		return false
-	}
-	hit := func(site, target uint64, kind refKind) {
-		if to, ok := starts[target]; ok {
-			g.use(g.nodeAt(s.Index, site), to, kind)
-		}
-	}
-	n := uint64(len(b))
-	switch o.f.Machine {
-	case elf.EM_X86_64:
-		for p := uint64(0); p+4 <= n; p++ {
-			if patched(p, p+4) {
-				continue
-			}
-			kind := refAddress // lea func(%rip), or a chance match
-			if x86Branch(b, p) {
-				kind = refCall
-			}
-			hit(p, p+4+uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))), kind)
-		}
-		for p := uint64(1); p < n; p++ {
-			op := b[p-1]
-			if (op == 0xeb || (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3)) && !patched(p-1, p+1) {
-				hit(p, p+1+uint64(int64(int8(b[p]))), refCall)
-			}
-		}
-	case elf.EM_AARCH64:
-		bo := o.f.ByteOrder
-		for p := uint64(0); p+4 <= n; p += 4 {
-			if patched(p, p+4) {
-				continue
-			}
-			w := bo.Uint32(b[p:])
-			var off int64
-			kind := refCall
-			switch {
-			case w&0x7c000000 == 0x14000000: // B, BL
-				off = int64(signExtend32(w&0x03ffffff, 25)) * 4
-			case w&0xff000010 == 0x54000000, w&0x7e000000 == 0x34000000: // B.cond, CBZ/CBNZ
-				off = int64(signExtend32((w>>5)&0x7ffff, 18)) * 4
-			case w&0x7e000000 == 0x36000000: // TBZ/TBNZ
-				off = int64(signExtend32((w>>5)&0x3fff, 13)) * 4
-			case w&0x9f000000 == 0x10000000: // ADR
-				off = int64(signExtend32(((w>>5)&0x7ffff)<<2|(w>>29)&3, 20))
-				kind = refAddress
-			default:
-				continue
-			}
-			hit(p, p+uint64(off), kind)
-		}
-	}
-	return nil
+	return targets
 }
 
 // solve returns the suggestions for root class root (classInit or
@@ -707,55 +639,4 @@ func (g *refGraph) use(from, to int, kind refKind) {
 		from = g.escape
 	}
 	g.edge(from, to)
-}
-
-// refKindOf classifies a relocation in code by the instruction bytes
-// around the field it patches. Only the unambiguous forms are a call or an
-// access; everything else counts as taking the address.
-func refKindOf(m elf.Machine, code []byte, rel Relocation) refKind {
-	switch m {
-	case elf.EM_X86_64:
-		off := rel.Offset
-		switch elf.R_X86_64(rel.Type) {
-		case elf.R_X86_64_PC32, elf.R_X86_64_PLT32:
-			if x86Branch(code, off) {
-				return refCall
-			}
-			// RIP-relative memory operand: ModRM mod=00 rm=101 just
-			// before the field, and an opcode other than lea (8d).
-			if off >= 2 && code[off-1]&0xc7 == 0x05 && !(code[off-2] == 0x8d && (off < 3 || code[off-3] != 0x0f)) {
-				return refAccess
-			}
-		case elf.R_X86_64_32S, elf.R_X86_64_32:
-			// disp32 of a SIB operand without base (tbl(,%rax,8)): SIB
-			// base=101 before the field, ModRM mod=00 rm=100 before it.
-			if off >= 3 && code[off-1]&0x07 == 0x05 && code[off-2]&0xc7 == 0x04 && code[off-3] != 0x8d {
-				return refAccess
-			}
-		}
-	case elf.EM_AARCH64:
-		switch elf.R_AARCH64(rel.Type) {
-		case elf.R_AARCH64_CALL26, elf.R_AARCH64_JUMP26:
-			return refCall
-		case elf.R_AARCH64_ADR_PREL_PG_HI21, elf.R_AARCH64_ADR_PREL_PG_HI21_NC,
-			// The page of the target; the low 12 bits, added (an address)
-			// or used as a load/store offset, decide.
-			elf.R_AARCH64_LDST8_ABS_LO12_NC, elf.R_AARCH64_LDST16_ABS_LO12_NC, elf.R_AARCH64_LDST32_ABS_LO12_NC,
-			elf.R_AARCH64_LDST64_ABS_LO12_NC, elf.R_AARCH64_LDST128_ABS_LO12_NC, elf.R_AARCH64_LD_PREL_LO19:
-			return refAccess
-		}
-	}
-	return refAddress
-}
-
-// x86Branch reports whether the rel32 field at off belongs to a call (e8),
-// jmp (e9) or jcc (0f 80-8f).
-func x86Branch(code []byte, off uint64) bool {
-	if off < 1 || off > uint64(len(code)) {
-		return false
-	}
-	if op := code[off-1]; op == 0xe8 || op == 0xe9 {
-		return true
-	}
-	return off >= 2 && code[off-2] == 0x0f && code[off-1]&0xf0 == 0x80
 }

@@ -1,0 +1,230 @@
+package suggest
+
+import (
+	"debug/elf"
+	"encoding/binary"
+
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// The instruction bytes that Find reads, x86_64 and arm64 only: which
+// bytes a relocation patches, the branches the assembler resolved without
+// one, and how a relocated instruction uses its target.
+
+// relocWidth is the number of bytes a relocation patches; 4 for the
+// types not listed (x86_64 PC32, PLT32, 32, 32S; every arm64 instruction).
+func relocWidth(m elf.Machine, typ uint32) uint64 {
+	if m == elf.EM_X86_64 {
+		switch elf.R_X86_64(typ) {
+		case elf.R_X86_64_64, elf.R_X86_64_PC64:
+			return 8
+		case elf.R_X86_64_16, elf.R_X86_64_PC16:
+			return 2
+		case elf.R_X86_64_8, elf.R_X86_64_PC8:
+			return 1
+		}
+	}
+	if m == elf.EM_AARCH64 {
+		switch elf.R_AARCH64(typ) {
+		case elf.R_AARCH64_ABS64, elf.R_AARCH64_PREL64:
+			return 8
+		}
+	}
+	return 4
+}
+
+// scanResolved adds the references the assembler resolved inside code
+// section s, which have no relocation: a call, jump or address of a local
+// function of the same section. The bytes are not disassembled; every
+// position is tried as a displacement, skipping those a relocation
+// patches. A chance match adds a reference that is not there, which can
+// only keep a symbol resident, never suggest one.
+//
+// x86_64: any rel32 (call, jmp, jcc, RIP-relative lea/mov) whose target
+// is a function's first byte, and rel8 after the short jmp and jcc
+// opcodes (eb, 70-7f, e0-e3). arm64: B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ
+// and ADR in each aligned word.
+func (g *refGraph) scanResolved(s *sectionrt.Section, mask []bool) error {
+	starts := g.funcStarts(s.Index)
+	if len(starts) == 0 {
+		return nil
+	}
+	b, err := g.o.SectionData(s.Index)
+	if err != nil {
+		return err
+	}
+	sc := &resolvedScan{g: g, sec: s.Index, code: b, mask: mask, starts: starts}
+	switch g.o.Machine() {
+	case elf.EM_X86_64:
+		sc.skipEndbr()
+		sc.x86()
+	case elf.EM_AARCH64:
+		sc.arm64(g.o.ByteOrder())
+	}
+	return nil
+}
+
+// funcStarts maps the first byte of each function of section sec that
+// is a node to its node.
+func (g *refGraph) funcStarts(sec int) map[uint64]int {
+	starts := make(map[uint64]int)
+	for i := 1; i < len(g.syms); i++ {
+		sym := &g.syms[i]
+		if sym.Defined() && sym.SectionIndex == sec && sym.Type == elf.STT_FUNC && g.symNode[i] != 0 {
+			starts[sym.Value] = g.symNode[i]
+		}
+	}
+	return starts
+}
+
+// resolvedScan is scanResolved's pass over one code section.
+type resolvedScan struct {
+	g      *refGraph
+	sec    int
+	code   []byte
+	mask   []bool         // the bytes relocations patch
+	starts map[uint64]int // function entry address -> node
+}
+
+// skipEndbr adds, for each function that starts with endbr64, the address
+// after it: with IBT a direct jump may skip the function's endbr64.
+func (sc *resolvedScan) skipEndbr() {
+	b := sc.code
+	var skip []uint64
+	for a := range sc.starts {
+		if a+4 <= uint64(len(b)) && string(b[a:a+4]) == "\xf3\x0f\x1e\xfa" {
+			skip = append(skip, a)
+		}
+	}
+	for _, a := range skip {
+		if _, ok := sc.starts[a+4]; !ok {
+			sc.starts[a+4] = sc.starts[a]
+		}
+	}
+}
+
+// patched reports whether a relocation patches any byte in [lo, hi).
+func (sc *resolvedScan) patched(lo, hi uint64) bool {
+	for k := lo; k < hi && k < uint64(len(sc.mask)); k++ {
+		if sc.mask[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// hit adds a reference from the code at site to the function starting at
+// target, if one does.
+func (sc *resolvedScan) hit(site, target uint64, kind refKind) {
+	if to, ok := sc.starts[target]; ok {
+		sc.g.use(sc.g.nodeAt(sc.sec, site), to, kind)
+	}
+}
+
+// x86 tries every rel32, then every rel8 after a short jmp or jcc opcode.
+func (sc *resolvedScan) x86() {
+	b := sc.code
+	n := uint64(len(b))
+	for p := uint64(0); p+4 <= n; p++ {
+		if sc.patched(p, p+4) {
+			continue
+		}
+		kind := refAddress // lea func(%rip), or a chance match
+		if x86Branch(b, p) {
+			kind = refCall
+		}
+		sc.hit(p, p+4+uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))), kind)
+	}
+	for p := uint64(1); p < n; p++ {
+		op := b[p-1]
+		if (op == 0xeb || (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3)) && !sc.patched(p-1, p+1) {
+			sc.hit(p, p+1+uint64(int64(int8(b[p]))), refCall)
+		}
+	}
+}
+
+// arm64 decodes each aligned word as B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ or
+// ADR.
+func (sc *resolvedScan) arm64(bo binary.ByteOrder) {
+	b := sc.code
+	n := uint64(len(b))
+	for p := uint64(0); p+4 <= n; p += 4 {
+		if sc.patched(p, p+4) {
+			continue
+		}
+		w := bo.Uint32(b[p:])
+		var off int64
+		kind := refCall
+		switch {
+		case w&0x7c000000 == 0x14000000: // B, BL
+			off = int64(signExtend(w&0x03ffffff, 25)) * 4
+		case w&0xff000010 == 0x54000000, w&0x7e000000 == 0x34000000: // B.cond, CBZ/CBNZ
+			off = int64(signExtend((w>>5)&0x7ffff, 18)) * 4
+		case w&0x7e000000 == 0x36000000: // TBZ/TBNZ
+			off = int64(signExtend((w>>5)&0x3fff, 13)) * 4
+		case w&0x9f000000 == 0x10000000: // ADR
+			off = int64(signExtend(((w>>5)&0x7ffff)<<2|(w>>29)&3, 20))
+			kind = refAddress
+		default:
+			continue
+		}
+		sc.hit(p, p+uint64(off), kind)
+	}
+}
+
+// refKindOf classifies a relocation in code by the instruction bytes
+// around the field it patches. Only the unambiguous forms are a call or an
+// access; everything else counts as taking the address.
+func refKindOf(m elf.Machine, code []byte, rel sectionrt.Relocation) refKind {
+	switch m {
+	case elf.EM_X86_64:
+		off := rel.Offset
+		switch elf.R_X86_64(rel.Type) {
+		case elf.R_X86_64_PC32, elf.R_X86_64_PLT32:
+			if x86Branch(code, off) {
+				return refCall
+			}
+			// RIP-relative memory operand: ModRM mod=00 rm=101 just
+			// before the field, and an opcode other than lea (8d).
+			if off >= 2 && code[off-1]&0xc7 == 0x05 && !(code[off-2] == 0x8d && (off < 3 || code[off-3] != 0x0f)) {
+				return refAccess
+			}
+		case elf.R_X86_64_32S, elf.R_X86_64_32:
+			// disp32 of a SIB operand without base (tbl(,%rax,8)): SIB
+			// base=101 before the field, ModRM mod=00 rm=100 before it.
+			if off >= 3 && code[off-1]&0x07 == 0x05 && code[off-2]&0xc7 == 0x04 && code[off-3] != 0x8d {
+				return refAccess
+			}
+		}
+	case elf.EM_AARCH64:
+		switch elf.R_AARCH64(rel.Type) {
+		case elf.R_AARCH64_CALL26, elf.R_AARCH64_JUMP26:
+			return refCall
+		case elf.R_AARCH64_ADR_PREL_PG_HI21, elf.R_AARCH64_ADR_PREL_PG_HI21_NC,
+			// The page of the target; the low 12 bits, added (an address)
+			// or used as a load/store offset, decide.
+			elf.R_AARCH64_LDST8_ABS_LO12_NC, elf.R_AARCH64_LDST16_ABS_LO12_NC, elf.R_AARCH64_LDST32_ABS_LO12_NC,
+			elf.R_AARCH64_LDST64_ABS_LO12_NC, elf.R_AARCH64_LDST128_ABS_LO12_NC, elf.R_AARCH64_LD_PREL_LO19:
+			return refAccess
+		}
+	}
+	return refAddress
+}
+
+// x86Branch reports whether the rel32 field at off belongs to a call (e8),
+// jmp (e9) or jcc (0f 80-8f).
+func x86Branch(code []byte, off uint64) bool {
+	if off < 1 || off > uint64(len(code)) {
+		return false
+	}
+	if op := code[off-1]; op == 0xe8 || op == 0xe9 {
+		return true
+	}
+	return off >= 2 && code[off-2] == 0x0f && code[off-1]&0xf0 == 0x80
+}
+
+// signExtend sign-extends v from bit index (the sign bit) to 32 bits.
+func signExtend(v uint32, index int) int32 {
+	shift := 31 - index
+	return int32(v<<shift) >> shift
+}
