@@ -3,27 +3,13 @@
 package initsec
 
 import (
-	sectionrt "github.com/initsec/initsec/sectionrt"
-	"os"
+	sectiontest "github.com/initsec/initsec/sectionrt/sectiontest"
 	"testing"
 )
 
-// TestInitsecPlacement checks the built firmware.ko against InitsecManifest.
+// TestInitsecPlacement checks the built firmware.ko against InitsecManifest and
+// against the section-mismatch rules of the kernel it was built for.
 // It skips when the module has not been built.
 func TestInitsecPlacement(t *testing.T) {
-	const ko = "../firmware.ko"
-	if _, err := os.Stat(ko); err != nil {
-		t.Skipf("%s is not built (run `mage initsec:build` or `initsec build`): %v", ko, err)
-	}
-	findings, err := sectionrt.CheckFile(ko, InitsecManifest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		if f.Severity == sectionrt.Error {
-			t.Error(f)
-		} else {
-			t.Log(f)
-		}
-	}
+	sectiontest.Check(t, "../firmware.ko", InitsecManifest)
 }
