@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/initsec/initsec/annotate"
@@ -19,8 +18,9 @@ func withKDIR(t *testing.T, find func() (string, error)) {
 	t.Helper()
 	old := findKDIR
 	reset := func() {
-		kdirOnce = sync.Once{}
-		kdirFound, kdirRel, kdirErr = "", "", nil
+		kdirMu.Lock()
+		clear(kdirCache)
+		kdirMu.Unlock()
 	}
 	findKDIR = find
 	reset()

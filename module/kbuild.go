@@ -84,25 +84,33 @@ func (d *Dir) Module(name string) *Module {
 //go:embed probe.mk
 var probeMakefile []byte
 
-// probeEnv is the kernel tree the probe runs against; found once per
-// process. Tests replace findKDIR.
+// The kernel tree the probe runs against, found once per value of $KDIR
+// (kbuild.FindKDIR reads it). Tests replace findKDIR.
 var (
 	findKDIR   = kbuild.FindKDIR
-	kdirOnce   sync.Once
-	kdirFound  string
-	kdirRel    string
-	kdirErr    error
+	kdirMu     sync.Mutex
+	kdirCache  = map[string]kdirResult{}
 	probeLimit = 30 * time.Second
 )
 
+type kdirResult struct {
+	kdir, release string
+	err           error
+}
+
 func probeTree() (kdir, release string, err error) {
-	kdirOnce.Do(func() {
-		kdirFound, kdirErr = findKDIR()
-		if kdirErr == nil {
-			kdirRel, kdirErr = kbuild.Release(kdirFound)
+	kdirMu.Lock()
+	defer kdirMu.Unlock()
+	key := os.Getenv("KDIR")
+	r, ok := kdirCache[key]
+	if !ok {
+		r.kdir, r.err = findKDIR()
+		if r.err == nil {
+			r.release, r.err = kbuild.Release(r.kdir)
 		}
-	})
-	return kdirFound, kdirRel, kdirErr
+		kdirCache[key] = r
+	}
+	return r.kdir, r.release, r.err
 }
 
 // kbuildFile returns the file kbuild reads in dir: Kbuild if present,
