@@ -52,9 +52,9 @@ Flags:
 	for _, dir := range dirs {
 		var changes []gen.Change
 		if *check {
-			_, changes, err = gen.Check(dir)
+			_, changes, err = gen.CheckDir(dir)
 		} else {
-			_, changes, err = gen.Generate(dir)
+			_, changes, err = gen.GenerateDir(dir)
 		}
 		if err != nil {
 			printError(stderr, dir, err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/initsec/initsec/annotate"
 	"github.com/initsec/initsec/gen"
+	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/module"
@@ -45,11 +46,12 @@ func ModuleDirs(paths []string) ([]string, error) {
 	return dirs, nil
 }
 
-// Result is what building and verifying one module produced.
+// Result is what building and verifying one kbuild directory produced.
 type Result struct {
 	Dir      string
-	Module   *module.Module
-	Objects  []string // built .ko files
+	Module   *module.Module // the first module the directory builds
+	Modules  *module.Dir    // every module it builds, and how they were found
+	Objects  []string       // built .ko files
 	Findings []sectionrt.Finding
 }
 
@@ -64,11 +66,12 @@ func (r *Result) Failing() int {
 	return n
 }
 
-// BuildAndVerify generates the files of the module in dir, builds it with
-// kbuild and checks every built object against the module's manifest.
-// Progress goes to log.
+// BuildAndVerify generates the files of the modules in dir, builds them
+// with kbuild and checks every built object against its module's manifest
+// (an object kbuild built in a subdirectory, obj-m += sub/, against that
+// directory's). Progress goes to log.
 func BuildAndVerify(ctx context.Context, dir string, opts kbuild.Options, log io.Writer) (*Result, error) {
-	m, changes, err := gen.Generate(dir)
+	d, changes, err := gen.GenerateDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("generate %s: %w", dir, err)
 	}
@@ -81,21 +84,26 @@ func BuildAndVerify(ctx context.Context, dir string, opts kbuild.Options, log io
 	if opts.Stderr == nil {
 		opts.Stderr = log
 	}
-	res, err := kbuild.Build(ctx, m.Dir, opts)
+	res, err := kbuild.Build(ctx, d.Path, opts)
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", dir, err)
 	}
-	out := &Result{Dir: dir, Module: m, Objects: res.Modules}
+	out := &Result{Dir: dir, Module: d.Modules[0], Modules: d, Objects: res.Modules}
 	if len(res.Modules) == 0 {
 		return nil, fmt.Errorf("build %s: kbuild reported no module in modules.order", dir)
 	}
-	manifest := module.Manifest(m)
 	for _, ko := range res.Modules {
-		fs, err := CheckObject(ko, manifest)
-		if err != nil {
-			return nil, fmt.Errorf("verify %s: %w", dir, err)
+		var r findings.Result
+		if m := d.Module(strings.TrimSuffix(filepath.Base(ko), ".ko")); m != nil && filepath.Dir(ko) == d.Path {
+			mm := module.Manifest(m)
+			r = verify.Files([]string{ko}, verify.Options{Manifest: &mm, Jobs: 1})[0]
+		} else {
+			r = verify.Files([]string{ko}, verify.Options{Jobs: 1})[0]
 		}
-		out.Findings = append(out.Findings, fs...)
+		if r.Err != nil {
+			return nil, fmt.Errorf("verify %s: %w", dir, r.Err)
+		}
+		out.Findings = append(out.Findings, r.Findings...)
 	}
 	return out, nil
 }
@@ -110,33 +118,43 @@ func CheckObject(ko string, m sectionrt.Manifest) ([]sectionrt.Finding, error) {
 	return r.Findings, r.Err
 }
 
-// Generate writes the generated files of each module directory, reporting
-// what changed to log.
+// Generate writes the generated files of each kbuild directory, reporting
+// what changed to log. A directory that fails is reported in the error
+// (once) and the others are still generated.
 func Generate(dirs []string, log io.Writer) error {
+	var errs []error
 	for _, d := range dirs {
-		_, changes, err := gen.Generate(d)
+		_, changes, err := gen.GenerateDir(d)
 		if err != nil {
-			return stageError("generate", d, err)
+			errs = append(errs, stageError("generate", d, err))
+			continue
 		}
 		for _, c := range changes {
 			fmt.Fprintf(log, "initsec: %s %s\n", c.Action, filepath.Join(d, c.Path))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // BuildAll runs BuildAndVerify on each directory, printing findings to log,
 // and returns how many are not notes.
+// A directory that fails is reported in the error (once) and the others
+// are still built.
 func BuildAll(ctx context.Context, dirs []string, opts kbuild.Options, log io.Writer) (int, error) {
 	failing := 0
+	var errs []error
 	for _, d := range dirs {
 		res, err := BuildAndVerify(ctx, d, opts, log)
 		if err != nil {
 			var el annotate.ErrorList
 			if errors.As(err, &el) {
-				return failing, stageError("generate", d, el)
+				err = stageError("generate", d, el)
 			}
-			return failing, err
+			errs = append(errs, err)
+			if ctx.Err() != nil {
+				break
+			}
+			continue
 		}
 		for _, f := range res.Findings {
 			fmt.Fprintln(log, f.String())
@@ -144,7 +162,7 @@ func BuildAll(ctx context.Context, dirs []string, opts kbuild.Options, log io.Wr
 		failing += res.Failing()
 		fmt.Fprintf(log, "initsec: %s: %s verified, %d finding(s)\n", d, strings.Join(res.Objects, " "), res.Failing())
 	}
-	return failing, nil
+	return failing, errors.Join(errs...)
 }
 
 // ErrNotBuilt is wrapped by VerifyAll's error when a module's .ko does not
@@ -153,31 +171,40 @@ var ErrNotBuilt = errors.New("module not built")
 
 // VerifyAll checks the built module of each directory (see CheckObject),
 // printing findings to log, and returns how many are not notes.
+// A directory or module that fails is reported in the error (once) and the
+// others are still checked.
 func VerifyAll(dirs []string, log io.Writer) (int, error) {
 	failing := 0
+	var errs []error
 	for _, d := range dirs {
-		m, err := module.Load(d)
+		md, err := module.LoadDir(d)
 		if err != nil {
-			return failing, stageError("verify", d, err)
+			errs = append(errs, stageError("verify", d, err))
+			continue
 		}
-		ko := filepath.Join(d, m.Name+".ko")
-		if _, err := os.Stat(ko); errors.Is(err, os.ErrNotExist) {
-			return failing, fmt.Errorf("verify %s: %s: %w", d, ko, ErrNotBuilt)
-		} else if err != nil {
-			return failing, fmt.Errorf("verify %s: %w", d, err)
-		}
-		fs, err := CheckObject(ko, module.Manifest(m))
-		if err != nil {
-			return failing, fmt.Errorf("verify %s: %w", d, err)
-		}
-		for _, f := range fs {
-			fmt.Fprintln(log, f.String())
-			if f.Severity != sectionrt.Note {
-				failing++
+		for _, m := range md.Modules {
+			ko := filepath.Join(d, m.Name+".ko")
+			if _, err := os.Stat(ko); errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, fmt.Errorf("verify %s: %s: %w", d, ko, ErrNotBuilt))
+				continue
+			} else if err != nil {
+				errs = append(errs, fmt.Errorf("verify %s: %w", d, err))
+				continue
+			}
+			fs, err := CheckObject(ko, module.Manifest(m))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("verify %s: %w", d, err))
+				continue
+			}
+			for _, f := range fs {
+				fmt.Fprintln(log, f.String())
+				if f.Severity != sectionrt.Note {
+					failing++
+				}
 			}
 		}
 	}
-	return failing, nil
+	return failing, errors.Join(errs...)
 }
 
 // stageError wraps err with the stage and module directory. Annotation
