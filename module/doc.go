@@ -36,9 +36,10 @@
 //     its Module.Fragment (Kbuild.initsec, or NAME.Kbuild.initsec in a
 //     directory with several modules) after its object list is set.
 //
-// Load reads and writes nothing else. Every problem in the module's own
+// LoadDir reads and writes nothing else. Every problem in the directory's
 // files is collected into one annotate.ErrorList, sorted by position, with
-// paths relative to dir; Load returns a Module only when there is none.
+// paths relative to dir; LoadDir returns a Dir only when there is none.
+// Load is LoadDir for a directory that builds exactly one module.
 // Manifest turns a Module into the sectionrt.Manifest that generated code
 // and the checker compare a built object with.
 package module
