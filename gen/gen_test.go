@@ -493,7 +493,7 @@ var dirsDir = filepath.Join("..", "module", "testdata", "dirs")
 // modules (trailers per source, also in src/; one manifest per module),
 // byte for byte, and a rerun changes nothing.
 func TestGoldenDir(t *testing.T) {
-	for _, name := range []string{"trio", "startstop", "shared", "plain"} {
+	for _, name := range []string{"trio", "startstop", "shared", "plain", "fwpair"} {
 		t.Run(name, func(t *testing.T) {
 			dir := copyDir(t, filepath.Join(dirsDir, name))
 			before := snapshot(t, dir)

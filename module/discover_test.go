@@ -239,7 +239,7 @@ func TestFindModulesMulti(t *testing.T) {
 		r, _ := filepath.Rel(filepath.Join("testdata", "dirs"), d)
 		rel = append(rel, filepath.ToSlash(r))
 	}
-	want := []string{"computed", "cond", "parent", "parent/sub", "plain", "shared", "startstop", "trio"}
+	want := []string{"computed", "cond", "fwpair", "parent", "parent/sub", "plain", "shared", "startstop", "trio"}
 	if !reflect.DeepEqual(rel, want) {
 		t.Errorf("FindModules = %q, want %q", rel, want)
 	}

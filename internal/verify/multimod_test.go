@@ -64,6 +64,7 @@ func TestMultiModuleBuild(t *testing.T) {
 		{"computed", []string{"drv.ko"}},
 		{"shared", []string{"one.ko", "two.ko"}},
 		{"parent", []string{"top.ko", "sub/leaf.ko"}},
+		{"fwpair", []string{"fw.ko", "other.ko"}},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
 			dir := copyTree(t, filepath.Join("..", "..", "module", "testdata", "dirs", tc.dir))
