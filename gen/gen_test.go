@@ -542,3 +542,74 @@ func TestTrailerCommentSafe(t *testing.T) {
 		t.Errorf("gcc -Wcomment -Werror: %v\n%s\n%s", err, out, c)
 	}
 }
+
+// dirsDir holds the fixtures of directories that build several modules
+// or keep sources in subdirectories.
+var dirsDir = filepath.Join("..", "module", "testdata", "dirs")
+
+// TestGoldenDir: what GenerateDir writes for directories with several
+// modules (trailers per source, also in src/; one manifest per module),
+// byte for byte, and a rerun changes nothing.
+func TestGoldenDir(t *testing.T) {
+	for _, name := range []string{"trio", "startstop", "shared", "plain", "fwpair"} {
+		t.Run(name, func(t *testing.T) {
+			dir := copyDir(t, filepath.Join(dirsDir, name))
+			before := snapshot(t, dir)
+			_, changes, err := GenerateDir(dir)
+			if err != nil {
+				t.Fatalf("GenerateDir: %v", err)
+			}
+			after := snapshot(t, dir)
+			golden := filepath.Join("testdata", "golden", "dirs", name)
+			var created []string
+			for _, c := range changes {
+				if c.Action != "create" {
+					t.Errorf("first run: %s %s, want create", c.Action, c.Path)
+				}
+				created = append(created, c.Path)
+				gp := filepath.Join(golden, filepath.FromSlash(c.Path)) + ".golden"
+				if *update {
+					writeFile(t, gp, after[c.Path])
+					continue
+				}
+				want, err := os.ReadFile(gp)
+				if err != nil {
+					t.Fatalf("%v (run go test ./gen -update)", err)
+				}
+				if after[c.Path] != string(want) {
+					t.Errorf("%s differs from %s:\n--- got\n%s\n--- want\n%s", c.Path, gp, after[c.Path], want)
+				}
+			}
+			for p, content := range before {
+				if after[p] != content {
+					t.Errorf("input file %s changed", p)
+				}
+			}
+			if goldens := snapshot(t, golden); !*update && len(goldens) != len(created) {
+				t.Errorf("created %d files %v, golden has %d", len(created), created, len(goldens))
+			}
+			if _, changes, err := GenerateDir(dir); err != nil || len(changes) != 0 {
+				t.Errorf("rerun: %v, %v", changes, err)
+			}
+		})
+	}
+}
+
+// TestGenerateDirRemovesStaleSubdirTrailer: a trailer in a subdirectory
+// whose source lost its directives and include is removed like any other.
+func TestGenerateDirRemovesStaleSubdirTrailer(t *testing.T) {
+	dir := copyDir(t, filepath.Join(dirsDir, "startstop"))
+	if _, _, err := GenerateDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	stop := filepath.Join(dir, "src", "stop.c")
+	writeFile(t, stop, "#include <linux/module.h>\n")
+	_, changes, err := GenerateDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Change{{"initsec/initsec_gen.go", "update"}, {"src/stop.initsec.h", "remove"}}
+	if !reflect.DeepEqual(changes, want) {
+		t.Errorf("changes = %v, want %v", changes, want)
+	}
+}

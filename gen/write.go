@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -17,7 +18,11 @@ import (
 // generatedPatterns match the names gen may produce in a module directory;
 // only files matching them (and carrying the generated-code line) are ever
 // removed as no longer needed.
-var generatedPatterns = []string{"*.initsec.h", module.KbuildFragment, goManifestFile, goTestFile, "*_initsec_blob.S", "*_initsec_data.c", "*_initsec_data.h"}
+var generatedPatterns = []string{"*.initsec.h", module.KbuildFragment, "*." + module.KbuildFragment, goManifestFile, goTestFile, "*_initsec_blob.S", "*_initsec_data.c", "*_initsec_data.h"}
+
+// subdirPatterns are the generated names that also live beside sources in
+// subdirectories (src/start.initsec.h).
+var subdirPatterns = []string{"*.initsec.h"}
 
 // NotGeneratedError reports a target file that exists without the
 // generated-code line: gen will not overwrite it.
@@ -54,12 +59,39 @@ type Change struct {
 // generated-code line is an error (*NotGeneratedError), reported for every
 // such file before anything is written.
 func Diff(m *module.Module, files []File) ([]Change, error) {
+	return diff(m.Dir, sourceDirs([]*module.Module{m}), files)
+}
+
+// DiffDir is Diff for every module of the directory d.
+func DiffDir(d *module.Dir, files []File) ([]Change, error) {
+	return diff(d.Path, sourceDirs(d.Modules), files)
+}
+
+// sourceDirs are the subdirectories (slash-separated, relative) that hold
+// the objects kbuild links into ms, where stale trailers are looked for.
+func sourceDirs(ms []*module.Module) []string {
+	var dirs []string
+	seen := map[string]bool{".": true}
+	for _, m := range ms {
+		for _, o := range m.KbuildObjects {
+			d := path.Dir(path.Clean(o))
+			if !seen[d] && !path.IsAbs(d) && d != ".." && !strings.HasPrefix(d, "../") {
+				seen[d] = true
+				dirs = append(dirs, d)
+			}
+		}
+	}
+	sort.Strings(dirs)
+	return dirs
+}
+
+func diff(dir string, subdirs []string, files []File) ([]Change, error) {
 	var changes []Change
 	var errs []error
 	want := map[string]bool{}
 	for _, f := range files {
 		want[f.Path] = true
-		p := filepath.Join(m.Dir, filepath.FromSlash(f.Path))
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
 		old, err := os.ReadFile(p)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -79,13 +111,20 @@ func Diff(m *module.Module, files []File) ([]Change, error) {
 	}
 	// Generated files that a rerun no longer produces. Files matching a
 	// pattern but lacking the generated-code line are left alone.
-	for _, pat := range generatedPatterns {
-		matches, err := filepath.Glob(filepath.Join(m.Dir, pat))
+	var globs []string
+	globs = append(globs, generatedPatterns...)
+	for _, sd := range subdirs {
+		for _, pat := range subdirPatterns {
+			globs = append(globs, path.Join(sd, pat))
+		}
+	}
+	for _, pat := range globs {
+		matches, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(pat)))
 		if err != nil {
 			return nil, err
 		}
 		for _, p := range matches {
-			rel, _ := filepath.Rel(m.Dir, p)
+			rel, _ := filepath.Rel(dir, p)
 			rel = filepath.ToSlash(rel)
 			if want[rel] {
 				continue
@@ -105,7 +144,16 @@ func Diff(m *module.Module, files []File) ([]Change, error) {
 // Write applies the changes Diff reports: creates and updates atomically,
 // removes stale generated files. It returns the changes made.
 func Write(m *module.Module, files []File) ([]Change, error) {
-	changes, err := Diff(m, files)
+	return write(m.Dir, sourceDirs([]*module.Module{m}), files)
+}
+
+// WriteDir is Write for every module of the directory d.
+func WriteDir(d *module.Dir, files []File) ([]Change, error) {
+	return write(d.Path, sourceDirs(d.Modules), files)
+}
+
+func write(dir string, subdirs []string, files []File) ([]Change, error) {
+	changes, err := diff(dir, subdirs, files)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +162,7 @@ func Write(m *module.Module, files []File) ([]Change, error) {
 		content[f.Path] = f.Content
 	}
 	for _, c := range changes {
-		p := filepath.Join(m.Dir, filepath.FromSlash(c.Path))
+		p := filepath.Join(dir, filepath.FromSlash(c.Path))
 		if c.Action == "remove" {
 			if err := os.Remove(p); err != nil {
 				return nil, err
@@ -178,6 +226,26 @@ func Generate(dir string) (*module.Module, []Change, error) { return loadRender(
 // Check loads and renders the module in dir and returns what a Generate
 // would change; an empty result means the generated files are up to date.
 func Check(dir string) (*module.Module, []Change, error) { return loadRender(dir, Diff) }
+
+// GenerateDir loads, renders and writes every module of the kbuild
+// directory dir (module.LoadDir, RenderDir).
+func GenerateDir(dir string) (*module.Dir, []Change, error) { return loadRenderDir(dir, WriteDir) }
+
+// CheckDir is Check for every module of the kbuild directory dir.
+func CheckDir(dir string) (*module.Dir, []Change, error) { return loadRenderDir(dir, DiffDir) }
+
+func loadRenderDir(dir string, apply func(*module.Dir, []File) ([]Change, error)) (*module.Dir, []Change, error) {
+	d, err := module.LoadDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := RenderDir(d)
+	if err != nil {
+		return d, nil, err
+	}
+	changes, err := apply(d, files)
+	return d, changes, err
+}
 
 // loadRender loads and renders the module in dir, then hands the files to
 // apply (Write or Diff).

@@ -3,67 +3,421 @@ package module
 import (
 	"bufio"
 	"bytes"
+	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
+	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/initsec/initsec/annotate"
+	"github.com/initsec/initsec/kbuild"
 )
 
-// obj-m += hello.o, obj-m := a.o b.o, obj-$(CONFIG_FOO) += foo.o
-var objmRE = regexp.MustCompile(`^\s*obj-(?:m|\$\([A-Z0-9_]+\))\s*[:+]?=\s*(.*)$`)
+// Discovery methods: how the modules of a directory were found.
+const (
+	// ByMake: make evaluated the kbuild file (probe.mk) against a kernel
+	// tree, as kbuild does.
+	ByMake = "make"
+	// ByText: no kernel tree or no make; obj-m and NAME-y/NAME-objs lines
+	// were read as text, without evaluating make functions or conditionals.
+	ByText = "text"
+)
 
-// moduleNames reads obj-m lines from the kbuild file in dir. pos[i] is
-// where names[i] is written, in file.
-func moduleNames(dir string) (names []string, pos []annotate.Pos, file string, err error) {
+// Discovery says how a directory's modules were found.
+type Discovery struct {
+	Method string // ByMake or ByText
+	KDIR   string // the kernel tree make read auto.conf from (ByMake)
+	Why    string // why make was not used (ByText)
+}
+
+func (d Discovery) String() string {
+	if d.Method == ByMake {
+		return "modules found by make (kbuild file evaluated against " + d.KDIR + ")"
+	}
+	return "modules found by reading the kbuild file as text (" + d.Why + ")"
+}
+
+// Dir is a kbuild directory: the kbuild file there and the modules it
+// builds, as kbuild's M=DIR would.
+type Dir struct {
+	Path      string // absolute
+	Kbuild    string // "Kbuild" or "Makefile", the file kbuild reads
+	Discovery Discovery
+	// Modules in obj-m order, each with the objects kbuild links into it.
+	Modules []*Module
+	// Subdirs are the obj-m entries that name a directory (obj-m += sub/):
+	// kbuild descends into them with their own kbuild file. Slash-separated,
+	// without the trailing slash.
+	Subdirs []string
+}
+
+// Names returns the module names in obj-m order.
+func (d *Dir) Names() []string {
+	names := make([]string, len(d.Modules))
+	for i, m := range d.Modules {
+		names[i] = m.Name
+	}
+	return names
+}
+
+// Module returns the module called name, or nil.
+func (d *Dir) Module(name string) *Module {
+	for _, m := range d.Modules {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
+}
+
+//go:embed probe.mk
+var probeMakefile []byte
+
+// The kernel tree the probe runs against, found once per value of $KDIR
+// (kbuild.FindKDIR reads it). Tests replace findKDIR.
+var (
+	findKDIR   = kbuild.FindKDIR
+	kdirMu     sync.Mutex
+	kdirCache  = map[string]kdirResult{}
+	probeLimit = 30 * time.Second
+)
+
+type kdirResult struct {
+	kdir, release string
+	err           error
+}
+
+func probeTree() (kdir, release string, err error) {
+	kdirMu.Lock()
+	defer kdirMu.Unlock()
+	key := os.Getenv("KDIR")
+	r, ok := kdirCache[key]
+	if !ok {
+		r.kdir, r.err = findKDIR()
+		if r.err == nil {
+			r.release, r.err = kbuild.Release(r.kdir)
+		}
+		kdirCache[key] = r
+	}
+	return r.kdir, r.release, r.err
+}
+
+// kbuildFile returns the file kbuild reads in dir: Kbuild if present,
+// else Makefile; "" when there is neither.
+func kbuildFile(dir string) (string, error) {
 	for _, f := range []string{"Kbuild", "Makefile"} {
-		data, err := readRegular(filepath.Join(dir, f))
+		fi, err := os.Stat(filepath.Join(dir, f))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return nil, nil, "", err
+			return "", err
 		}
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		for line := 1; sc.Scan(); line++ {
-			text := sc.Text()
-			m := objmRE.FindStringSubmatchIndex(text)
-			if m == nil {
-				continue
-			}
-			off := m[2]
-			for _, w := range strings.Fields(text[off:]) {
-				col := off + strings.Index(text[off:], w) + 1
-				off = col - 1 + len(w)
-				if strings.HasPrefix(w, "#") {
-					break
-				}
-				if strings.HasSuffix(w, ".o") {
-					names = append(names, strings.TrimSuffix(w, ".o"))
-					pos = append(pos, annotate.Pos{File: f, Line: line, Col: col})
-				}
-			}
+		if !fi.Mode().IsRegular() {
+			return "", fmt.Errorf("%s: %w", filepath.Join(dir, f), errNotRegular)
 		}
-		if len(names) > 0 {
-			return names, pos, f, nil
+		return f, nil
+	}
+	return "", nil
+}
+
+// mentionsObj is the cheap test before any make runs: a kbuild file that
+// never writes "obj-" builds nothing (a repository's top Makefile, say).
+var mentionsObj = []byte("obj-")
+
+// Scan finds the modules that the kbuild file in dir builds, without
+// reading any source. With a kernel tree ($KDIR or kbuild.FindKDIR) and
+// make, make evaluates the file (see probe.mk); otherwise its obj-m lines
+// are read as text, and Discovery says so. A directory without a kbuild
+// file, or whose file builds no module, is a Dir with no Modules.
+func Scan(dir string) (*Dir, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	d := &Dir{Path: abs}
+	d.Kbuild, err = kbuildFile(abs)
+	if err != nil || d.Kbuild == "" {
+		return d, err
+	}
+	data, err := readRegular(filepath.Join(abs, d.Kbuild))
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Contains(data, mentionsObj) {
+		d.Discovery = Discovery{Method: ByText, Why: d.Kbuild + " has no obj- line"}
+		return d, nil
+	}
+	var specs []modSpec
+	kdir, rel, kerr := probeTree()
+	makePath, merr := exec.LookPath("make")
+	switch {
+	case kerr != nil:
+		d.Discovery = Discovery{Method: ByText, Why: "no kernel tree: " + kerr.Error()}
+	case merr != nil:
+		d.Discovery = Discovery{Method: ByText, Why: "make not found: " + merr.Error()}
+	default:
+		d.Discovery = Discovery{Method: ByMake, KDIR: kdir}
+		specs, d.Subdirs, err = probe(makePath, abs, d.Kbuild, kdir, rel)
+		if err != nil {
+			return nil, err
 		}
 	}
-	return nil, nil, "", nil
+	if d.Discovery.Method == ByText {
+		specs, d.Subdirs, err = readText(d.Kbuild, data)
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range specs {
+		d.Modules = append(d.Modules, &Module{Dir: abs, Name: s.name, Kbuild: d.Kbuild, KbuildObjects: s.objs, Fragment: KbuildFragment})
+	}
+	if len(d.Modules) > 1 {
+		for _, m := range d.Modules {
+			m.Fragment = m.Name + "." + KbuildFragment
+		}
+	}
+	return d, nil
 }
 
-// IsModuleDir reports whether dir has a Kbuild or Makefile naming an obj-m.
+// modSpec is one module as the kbuild file declares it.
+type modSpec struct {
+	name string
+	objs []string // slash-separated, relative to the directory
+}
+
+// Prefixes of the lines probe.mk prints.
+const (
+	probeObjm = "initsec-obj-m:"
+	probeMod  = "initsec-mod:"
+)
+
+// probe runs probe.mk on the kbuild file of dir.
+func probe(makePath, dir, file, kdir, release string) ([]modSpec, []string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), probeLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, makePath, "-s", "--no-print-directory", "-f", "-", "-C", dir,
+		"INITSEC_SRC="+dir, "INITSEC_KDIR="+kdir, "INITSEC_RELEASE="+release,
+		"INITSEC_FILE="+filepath.Join(dir, file), "initsec-probe")
+	cmd.Stdin = bytes.NewReader(probeMakefile)
+	cmd.Env = probeEnviron()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	if ctx.Err() != nil {
+		return nil, nil, fmt.Errorf("make on %s: no answer within %s", filepath.Join(dir, file), probeLimit)
+	}
+	specs, subdirs, seen, perr := parseProbe(stdout.Bytes())
+	if runErr != nil {
+		var ee *exec.ExitError
+		if !errors.As(runErr, &ee) {
+			return nil, nil, fmt.Errorf("run make: %w", runErr)
+		}
+		if errs := makeErrors(dir, stderr.Bytes()); len(errs) > 0 || !seen {
+			if len(errs) == 0 {
+				return nil, nil, fmt.Errorf("make on %s failed (%v): %s", filepath.Join(dir, file), runErr, strings.TrimSpace(stderr.String()))
+			}
+			return nil, nil, errs
+		}
+	}
+	if perr != nil {
+		return nil, nil, fmt.Errorf("make on %s: %w", filepath.Join(dir, file), perr)
+	}
+	if !seen {
+		return nil, nil, fmt.Errorf("make on %s printed no %q line: %s", filepath.Join(dir, file), probeObjm, strings.TrimSpace(stderr.String()))
+	}
+	return specs, subdirs, nil
+}
+
+// probeEnviron is the environment without the make variables a calling
+// make (mage under make, a CI wrapper) passes down, and with C messages,
+// which makeErrors parses.
+func probeEnviron() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "LC_ALL", "LANGUAGE":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, "LC_ALL=C")
+}
+
+// parseProbe reads probe.mk's output: one obj-m line, then one line per
+// module in it. Lines without the probe's prefixes (a kbuild file's own
+// $(info ...)) are ignored.
+func parseProbe(out []byte) (specs []modSpec, subdirs []string, seen bool, err error) {
+	objs := map[string][]string{}
+	var order []string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, probeObjm):
+			if seen {
+				return nil, nil, false, fmt.Errorf("two %q lines", probeObjm)
+			}
+			seen = true
+			for _, w := range strings.Fields(line[len(probeObjm):]) {
+				switch {
+				case strings.HasSuffix(w, "/"):
+					if s := path.Clean(w); !slices.Contains(subdirs, s) {
+						subdirs = append(subdirs, s)
+					}
+				case strings.HasSuffix(w, ".o"):
+					name := strings.TrimSuffix(w, ".o")
+					if _, dup := objs[name]; !dup {
+						objs[name] = nil
+						order = append(order, name)
+					}
+				}
+			}
+		case strings.HasPrefix(line, probeMod):
+			name, list, ok := strings.Cut(strings.TrimSpace(line[len(probeMod):]), ":")
+			if !ok {
+				return nil, nil, false, fmt.Errorf("malformed line %q", line)
+			}
+			if _, ok := objs[name]; !ok {
+				return nil, nil, false, fmt.Errorf("module %s is not in obj-m", name)
+			}
+			objs[name] = uniq(strings.Fields(list))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, nil, false, err
+	}
+	for _, name := range order {
+		specs = append(specs, modSpec{name: name, objs: objectsOr(name, objs[name])})
+	}
+	return specs, subdirs, seen, nil
+}
+
+// uniq drops repeated words, keeping the first (kbuild links each object
+// once).
+func uniq(ws []string) []string {
+	var out []string
+	for _, w := range ws {
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// objectsOr is the module's object list: the composite list, or NAME.o
+// for a module without one (kbuild builds it from NAME.c or NAME.S).
+func objectsOr(name string, objs []string) []string {
+	if len(objs) == 0 {
+		return []string{name + ".o"}
+	}
+	return objs
+}
+
+// makeError matches make's "FILE:LINE: message" lines.
+var makeError = regexp.MustCompile(`^(.+?):(\d+): (.*)$`)
+
+// missingFragment matches the complaints about a generated fragment that
+// does not exist yet: the probe runs before the first `initsec generate`.
+var missingFragment = regexp.MustCompile(`(?:^|[: '/])(?:[A-Za-z0-9_.+-]+\.)?` + regexp.QuoteMeta(KbuildFragment) + `(?:: No such file or directory|'\.\s+Stop\.)$`)
+
+// makeErrors turns make's stderr into errors with positions relative to
+// dir, skipping the complaints about a missing generated fragment.
+func makeErrors(dir string, stderr []byte) annotate.ErrorList {
+	var errs annotate.ErrorList
+	for _, line := range strings.Split(string(stderr), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || missingFragment.MatchString(line) {
+			continue
+		}
+		e := &annotate.Error{Pos: annotate.Pos{File: "make"}, Msg: line}
+		if sm := makeError.FindStringSubmatch(line); sm != nil && !strings.HasPrefix(line, "make") {
+			n, _ := strconv.Atoi(sm[2])
+			f := sm[1]
+			if rel, err := filepath.Rel(dir, f); err == nil && !strings.HasPrefix(rel, "..") {
+				f = rel
+			}
+			e = &annotate.Error{Pos: annotate.Pos{File: f, Line: n, Col: 1}, Msg: strings.TrimPrefix(sm[3], "*** ")}
+		}
+		errs = append(errs, e)
+	}
+	return errs
+}
+
+// obj-m += hello.o, obj-m := a.o b.o, obj-$(CONFIG_FOO) += foo.o
+var objmRE = regexp.MustCompile(`^\s*obj-(?:m|\$\([A-Z0-9_]+\))\s*[:+?]?=\s*(.*)$`)
+
+// NAME-y := a.o b.o, NAME-objs += c.o, NAME-$(CONFIG_X) += d.o
+var compositeRE = regexp.MustCompile(`^\s*([A-Za-z0-9_-]+)-(?:y|m|objs|\$\([A-Z0-9_]+\))\s*[:+?]?=\s*(.*)$`)
+
+// readText is the fallback when make cannot run: obj-m lines and the
+// NAME-y/NAME-objs lines of the modules they name, word by word. Make
+// functions, variables and conditionals are not evaluated: an obj-m word
+// that uses one is an error that says how to get the real answer.
+func readText(file string, data []byte) ([]modSpec, []string, error) {
+	var names, subdirs []string
+	objs := map[string][]string{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for line := 1; sc.Scan(); line++ {
+		text, _, _ := strings.Cut(sc.Text(), "#")
+		if sm := objmRE.FindStringSubmatch(text); sm != nil {
+			for _, w := range strings.Fields(sm[1]) {
+				switch {
+				case strings.Contains(w, "$("), strings.Contains(w, "${"):
+					return nil, nil, annotate.ErrorList{{
+						Pos:  annotate.Pos{File: file, Line: line, Col: strings.Index(text, w) + 1},
+						Msg:  fmt.Sprintf("obj-m uses %s, which only make can evaluate, and no kernel tree was found to run make against", w),
+						Hint: "install the kernel headers (apt-get install linux-headers-amd64) or set KDIR",
+					}}
+				case strings.HasSuffix(w, "/"):
+					subdirs = append(subdirs, path.Clean(w))
+				case strings.HasSuffix(w, ".o"):
+					if n := strings.TrimSuffix(w, ".o"); !slices.Contains(names, n) {
+						names = append(names, n)
+					}
+				}
+			}
+			continue
+		}
+		if sm := compositeRE.FindStringSubmatch(text); sm != nil {
+			for _, w := range strings.Fields(sm[2]) {
+				if strings.HasSuffix(w, ".o") && !strings.Contains(w, "$") {
+					objs[sm[1]] = append(objs[sm[1]], w)
+				}
+			}
+		}
+	}
+	var specs []modSpec
+	for _, n := range names {
+		specs = append(specs, modSpec{name: n, objs: objectsOr(n, uniq(objs[n]))})
+	}
+	return specs, subdirs, nil
+}
+
+// IsModuleDir reports whether the kbuild file in dir builds a module.
 func IsModuleDir(dir string) bool {
-	names, _, _, err := moduleNames(dir)
-	return err == nil && len(names) > 0
+	d, err := Scan(dir)
+	return err == nil && len(d.Modules) > 0
 }
 
-// FindModules returns every module directory at or below root, sorted.
-// Hidden directories, testdata and vendor are skipped. A root that is a
-// symbolic link to a directory is searched; links below it are not followed.
+// FindModules returns every directory at or below root whose kbuild file
+// builds a module (or that initsec cannot read: Scan's error is reported
+// there, for that directory alone), sorted. Hidden directories, testdata
+// and vendor are skipped. A root that is a symbolic link to a directory is
+// searched; links below it are not followed.
 func FindModules(root string) ([]string, error) {
 	var dirs []string
 	walkRoot := root
@@ -72,7 +426,7 @@ func FindModules(root string) ([]string, error) {
 		// separator makes the kernel resolve it.
 		walkRoot = root + string(filepath.Separator)
 	}
-	err := filepath.WalkDir(walkRoot, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(walkRoot, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -80,20 +434,21 @@ func FindModules(root string) ([]string, error) {
 			return nil
 		}
 		name := d.Name()
-		if path != walkRoot && (strings.HasPrefix(name, ".") || name == "testdata" || name == "vendor") {
+		if p != walkRoot && (strings.HasPrefix(name, ".") || name == "testdata" || name == "vendor") {
 			return filepath.SkipDir
 		}
-		if IsModuleDir(path) {
-			dirs = append(dirs, path)
+		if sd, err := Scan(p); err != nil || len(sd.Modules) > 0 {
+			dirs = append(dirs, p)
 		}
 		return nil
 	})
+	sort.Strings(dirs)
 	return dirs, err
 }
 
 // checkKbuild reads the module's kbuild file for the checks that generated
 // objects need: the module must be composite (NAME-y or NAME-objs lists its
-// objects; the fragment adds to that list), and Kbuild.initsec must be
+// objects; the fragment adds to that list), and its fragment must be
 // included after the last assignment that sets the list.
 func checkKbuild(m *Module) annotate.ErrorList {
 	data, err := os.ReadFile(filepath.Join(m.Dir, m.Kbuild))
@@ -101,7 +456,7 @@ func checkKbuild(m *Module) annotate.ErrorList {
 		return annotate.ErrorList{{Pos: annotate.Pos{File: m.Kbuild, Line: 1, Col: 1}, Msg: err.Error()}}
 	}
 	objsRE := regexp.MustCompile(`^\s*` + regexp.QuoteMeta(m.Name) + `-(?:y|objs|\$\([A-Z0-9_]+\))\s*([:+?]?)=`)
-	inclRE := regexp.MustCompile(`^\s*(?:-|s)?include\s+\$\(src\)/` + regexp.QuoteMeta(KbuildFragment) + `\s*(?:#.*)?$`)
+	inclRE := regexp.MustCompile(`^\s*(?:-|s)?include\s+\$\(src\)/` + regexp.QuoteMeta(m.Fragment) + `\s*(?:#.*)?$`)
 	objmLine, lastSet, include, last := 0, 0, 0, 0
 	composite := false
 	for i, line := range strings.Split(string(data), "\n") {
@@ -130,20 +485,20 @@ func checkKbuild(m *Module) annotate.ErrorList {
 			Pos: annotate.Pos{File: m.Kbuild, Line: max(objmLine, 1), Col: 1},
 			Msg: fmt.Sprintf("module %s is not composite (kbuild builds it from %s.c alone), so %s cannot be linked into it", m.Name, m.Name, what),
 			Hint: fmt.Sprintf("make it a composite module: rename %s.c (to main.c, say) and add \"%s-y := main.o\" after obj-m, then include $(src)/%s",
-				m.Name, m.Name, KbuildFragment),
+				m.Name, m.Name, m.Fragment),
 		})
 	}
 	switch {
 	case include == 0:
 		errs = append(errs, &annotate.Error{
 			Pos:  annotate.Pos{File: m.Kbuild, Line: last + 1, Col: 1},
-			Msg:  fmt.Sprintf("%s does not include the generated %s, which adds the %s", m.Kbuild, KbuildFragment, what),
-			Hint: fmt.Sprintf("add this line after the %s-y line: include $(src)/%s", m.Name, KbuildFragment),
+			Msg:  fmt.Sprintf("%s does not include the generated %s, which adds the %s", m.Kbuild, m.Fragment, what),
+			Hint: fmt.Sprintf("add this line after the %s-y line: include $(src)/%s", m.Name, m.Fragment),
 		})
 	case lastSet > 0 && include < lastSet:
 		errs = append(errs, &annotate.Error{
 			Pos:  annotate.Pos{File: m.Kbuild, Line: include, Col: 1},
-			Msg:  fmt.Sprintf("%s is included before line %d sets %s-y, which drops the objects it adds", KbuildFragment, lastSet, m.Name),
+			Msg:  fmt.Sprintf("%s is included before line %d sets %s-y, which drops the objects it adds", m.Fragment, lastSet, m.Name),
 			Hint: fmt.Sprintf("move the include below line %d", lastSet),
 		})
 	}

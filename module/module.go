@@ -4,17 +4,29 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/initsec/initsec/annotate"
 )
 
-// Module is a kernel module directory and the annotations found in it.
+// Module is one module that a kbuild directory builds, and the
+// annotations of the sources kbuild links into it.
 type Module struct {
-	Dir    string // absolute path of the module directory
+	Dir    string // absolute path of the kbuild directory
 	Name   string // module name, from obj-m in Kbuild (or Makefile)
 	Kbuild string // the file that declares obj-m, relative to Dir
+	// KbuildObjects are the objects kbuild links into the module (NAME-y,
+	// NAME-objs), relative to Dir and slash-separated; NAME.o for a module
+	// without such a list.
+	KbuildObjects []string
+	// Fragment is the generated Kbuild fragment that adds gen's objects:
+	// KbuildFragment when the directory builds one module, else
+	// NAME.Kbuild.initsec.
+	Fragment string
 	// Sources are the annotated C sources and headers, relative to Dir,
 	// sorted by path.
 	Sources []Source
@@ -76,69 +88,110 @@ func (m *Module) Objects() []string {
 	return objs
 }
 
-// Load scans the module directory dir: its obj-m name, every annotated .c
-// and .h file directly in it, its blobs and its Go tables (see the package
-// doc). Problems in the module's files are returned together as an
-// annotate.ErrorList, with paths relative to dir.
+// Load loads the one module that the kbuild file in dir builds (see
+// LoadDir); a directory that builds several is an error that says to use
+// LoadDir.
 func Load(dir string) (*Module, error) {
-	m, err := identify(dir)
+	d, err := LoadDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	l := &loader{m: m, dir: dir}
+	if len(d.Modules) > 1 {
+		return nil, fmt.Errorf("%s: %s builds %d modules (%s); load them with LoadDir", dir, d.Kbuild, len(d.Modules), strings.Join(d.Names(), ", "))
+	}
+	return d.Modules[0], nil
+}
+
+// LoadDir finds the modules the kbuild file in dir builds (Scan) and loads
+// each: the annotated sources kbuild links into it, its blobs and its Go
+// tables (see the package doc). Problems in the directory's files are
+// returned together as an annotate.ErrorList, with paths relative to dir.
+func LoadDir(dir string) (*Dir, error) {
+	d, err := Scan(dir)
+	if err != nil {
+		var el annotate.ErrorList
+		if errors.As(err, &el) {
+			return nil, el
+		}
+		return nil, fmt.Errorf("read kbuild file: %w", err)
+	}
+	if len(d.Modules) == 0 {
+		if d.Kbuild == "" {
+			return nil, fmt.Errorf("%s: no Kbuild or Makefile (hint: add \"obj-m += NAME.o\" to %s)", dir, filepath.Join(dir, "Kbuild"))
+		}
+		return nil, fmt.Errorf("%s: %s builds no module (%s) (hint: add \"obj-m += NAME.o\")", dir, d.Kbuild, d.Discovery)
+	}
+	l := &loader{d: d, dir: dir, files: map[string]*scanned{}}
 	if err := l.sources(); err != nil {
 		return nil, err
 	}
-	if err := l.collect(annotate.CheckModule(l.anns)); err != nil {
-		return nil, err
-	}
-	l.errs = append(l.errs, goDirectiveFiles(m.Dir, l.goFiles)...)
-	tables, err := annotate.ScanGoDir(filepath.Join(m.Dir, GoTablesDir), GoTablesDir)
+	l.errs = append(l.errs, goDirectiveFiles(d.Path, l.goFiles)...)
+	tables, err := annotate.ScanGoDir(filepath.Join(d.Path, GoTablesDir), GoTablesDir)
 	if err := l.collect(err); err != nil {
 		return nil, err
 	}
-	m.Tables = tables
-	l.errs = append(l.errs, checkNames(m, l.anns)...)
-	if m.HasObjects() {
-		l.errs = append(l.errs, checkKbuild(m)...)
+	if len(tables) > 0 && len(d.Modules) > 1 {
+		l.errs = append(l.errs, &annotate.Error{
+			Pos:  tables[0].Directive.Pos,
+			Msg:  fmt.Sprintf("Go tables in a directory that builds %d modules (%s): initsec cannot tell which module they belong to", len(d.Modules), strings.Join(d.Names(), ", ")),
+			Hint: "move the module that uses them to its own directory, with its own " + d.Kbuild,
+		})
+		tables = nil
+	}
+	for _, m := range d.Modules {
+		m.Tables = tables
+		var anns []annotate.Annotation
+		for _, f := range l.order {
+			if !slices.Contains(f.owners, m) {
+				continue
+			}
+			m.Sources = append(m.Sources, f.Source)
+			m.Blobs = append(m.Blobs, f.blobs...)
+			anns = append(anns, f.Annotations...)
+		}
+		if err := l.collect(annotate.CheckModule(anns)); err != nil {
+			return nil, err
+		}
+		l.errs = append(l.errs, checkNames(m, anns)...)
+		if m.HasObjects() {
+			l.errs = append(l.errs, checkKbuild(m)...)
+		}
 	}
 	if len(l.errs) > 0 {
 		l.errs.Sort()
-		return nil, l.errs
+		return nil, dedup(l.errs)
 	}
-	return m, nil
+	return d, nil
 }
 
-// identify resolves dir and reads the one module its kbuild file names.
-func identify(dir string) (*Module, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, err
+// dedup drops an error equal to the one before it: a check that runs per
+// module reports a source linked into two modules once.
+func dedup(el annotate.ErrorList) annotate.ErrorList {
+	var out annotate.ErrorList
+	for i, e := range el {
+		if i > 0 && e.Error() == el[i-1].Error() {
+			continue
+		}
+		out = append(out, e)
 	}
-	names, pos, kb, err := moduleNames(abs)
-	if err != nil {
-		return nil, fmt.Errorf("read kbuild file: %w", err)
-	}
-	if len(names) == 0 {
-		return nil, fmt.Errorf("%s: no Kbuild or Makefile with an obj-m line (hint: add \"obj-m += NAME.o\" to %s)", dir, filepath.Join(dir, "Kbuild"))
-	}
-	if len(names) > 1 {
-		return nil, annotate.ErrorList{{
-			Pos:  pos[1],
-			Msg:  fmt.Sprintf("second module %s in %s (it builds %s); initsec handles one module per directory", names[1], kb, strings.Join(names, ", ")),
-			Hint: "move each module to its own directory, with its own " + kb,
-		}}
-	}
-	return &Module{Dir: abs, Name: names[0], Kbuild: kb}, nil
+	return out
 }
 
-// loader carries what Load gathers across its steps.
+// loader carries what LoadDir gathers across its steps.
 type loader struct {
-	m       *Module
-	dir     string                // as the caller wrote it, for messages
-	errs    annotate.ErrorList    // problems in the module's files
-	anns    []annotate.Annotation // of every source, for module-wide checks
-	goFiles []string              // .go files directly in the directory
+	d       *Dir
+	dir     string              // as the caller wrote it, for messages
+	errs    annotate.ErrorList  // problems in the directory's files
+	files   map[string]*scanned // by path relative to d.Path
+	order   []*scanned          // kept files (annotated, or with a trailer), by path
+	goFiles []string            // .go files directly in the directory
+}
+
+// scanned is one C source or header read by the loader.
+type scanned struct {
+	Source
+	blobs  []Blob
+	owners []*Module // the modules kbuild links it into
 }
 
 // collect keeps the problems of an annotate.ErrorList in l.errs and
@@ -152,10 +205,37 @@ func (l *loader) collect(err error) error {
 	return err
 }
 
-// sources scans the .c and .h files directly in the module directory, in
-// name order, and notes its .go files for goDirectiveFiles.
+// sources scans the sources kbuild links into each module (NAME-y objects:
+// foo.o is built from foo.c; foo.S is assembly and carries no directives;
+// objects outside the directory are not read) and every .c and .h file
+// directly in the directory, once each, in path order. A kept file belongs
+// to the modules that link it; with one module in the directory, the files
+// directly in it that no object names (headers) belong to that module.
 func (l *loader) sources() error {
-	entries, err := os.ReadDir(l.m.Dir)
+	owners := map[string][]*Module{}
+	var paths []string
+	for _, m := range l.d.Modules {
+		generated := m.Objects()
+		for _, obj := range m.KbuildObjects {
+			if slices.Contains(generated, obj) || !strings.HasSuffix(obj, ".o") {
+				continue
+			}
+			p := path.Clean(strings.TrimSuffix(obj, ".o") + ".c")
+			if path.IsAbs(p) || p == ".." || strings.HasPrefix(p, "../") {
+				continue
+			}
+			if _, err := os.Lstat(filepath.Join(l.d.Path, filepath.FromSlash(p))); err != nil {
+				continue // foo.S, or a source generated at build time
+			}
+			if _, ok := owners[p]; !ok {
+				paths = append(paths, p)
+			}
+			if !slices.Contains(owners[p], m) {
+				owners[p] = append(owners[p], m)
+			}
+		}
+	}
+	entries, err := os.ReadDir(l.d.Path)
 	if err != nil {
 		return err
 	}
@@ -168,57 +248,93 @@ func (l *loader) sources() error {
 		case ".go":
 			l.goFiles = append(l.goFiles, name)
 		case ".c", ".h":
-			if err := l.source(name); err != nil {
-				return err
+			if _, ok := owners[name]; !ok {
+				paths = append(paths, name)
 			}
 		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		f, err := l.source(p)
+		if err != nil {
+			return err
+		}
+		if f == nil {
+			continue
+		}
+		f.owners = owners[p]
+		if len(f.owners) == 0 {
+			if len(l.d.Modules) > 1 {
+				if len(f.Annotations) > 0 {
+					l.errs = append(l.errs, unowned(l.d, f))
+				}
+				continue
+			}
+			f.owners = l.d.Modules
+		}
+		l.order = append(l.order, f)
 	}
 	return nil
 }
 
+// unowned reports an annotated file in a directory with several modules
+// that no module links: its annotations belong to no manifest.
+func unowned(d *Dir, f *scanned) *annotate.Error {
+	pos := f.Annotations[0].Pos
+	names := strings.Join(d.Names(), ", ")
+	if strings.HasSuffix(f.Path, ".h") {
+		return &annotate.Error{Pos: pos,
+			Msg:  fmt.Sprintf("annotated header in a directory that builds %d modules (%s): initsec cannot tell which module's manifest its symbols belong to", len(d.Modules), names),
+			Hint: "move the annotations into the .c file that defines the symbols"}
+	}
+	obj := strings.TrimSuffix(f.Path, ".c") + ".o"
+	return &annotate.Error{Pos: pos,
+		Msg:  fmt.Sprintf("%s has directives but %s links %s into none of its modules (%s)", f.Path, d.Kbuild, obj, names),
+		Hint: fmt.Sprintf("add %s to the NAME-y list of the module it belongs to, or remove the directives", obj)}
+}
+
 // source scans one C source or header: its annotations, its trailer
-// include, and the blobs it names.
-func (l *loader) source(name string) error {
-	src, err := readRegular(filepath.Join(l.m.Dir, name))
+// include, and the blobs it names. It returns nil for a file with neither
+// annotations nor a trailer include.
+func (l *loader) source(name string) (*scanned, error) {
+	src, err := readRegular(filepath.Join(l.d.Path, filepath.FromSlash(name)))
 	if err != nil {
-		return fmt.Errorf("%s: %w (hint: initsec reads every .c and .h file of the module directory; remove or rename it)", filepath.Join(l.dir, name), err)
+		return nil, fmt.Errorf("%s: %w (hint: initsec reads every .c and .h file of the module directory and every source kbuild links; remove or rename it)", filepath.Join(l.dir, name), err)
 	}
 	anns, err := annotate.ScanC(name, src)
 	if err != nil {
-		return l.collect(err)
+		return nil, l.collect(err)
 	}
-	s := Source{Path: name, Annotations: anns}
-	s.trailerOK, s.trailerLine = annotate.HasTrailer(src, s.Trailer())
+	f := &scanned{Source: Source{Path: name, Annotations: anns}}
+	f.trailerOK, f.trailerLine = annotate.HasTrailer(src, f.Trailer())
 	if len(anns) == 0 {
 		// A file that still includes its trailer after its last
 		// directive went keeps an empty one: deleting it would break
 		// the build with "No such file".
-		if s.trailerOK {
-			l.m.Sources = append(l.m.Sources, s)
+		if f.trailerOK {
+			return f, nil
 		}
-		return nil
+		return nil, nil
 	}
-	if !s.trailerOK {
+	if !f.trailerOK {
 		l.errs = append(l.errs, &annotate.Error{
-			Pos:  annotate.Pos{File: name, Line: s.trailerLine, Col: 1},
-			Msg:  fmt.Sprintf("missing trailer include of the generated %s", s.Trailer()),
-			Hint: fmt.Sprintf("add this line at the end of %s: #include \"%s\"", name, s.Trailer()),
+			Pos:  annotate.Pos{File: name, Line: f.trailerLine, Col: 1},
+			Msg:  fmt.Sprintf("missing trailer include of the generated %s", f.Trailer()),
+			Hint: fmt.Sprintf("add this line at the end of %s: #include \"%s\"", name, f.Trailer()),
 		})
 	}
 	for _, a := range anns {
 		if a.Blob == "" {
 			continue
 		}
-		b, berr := checkBlob(l.m.Dir, src, name, a)
+		b, berr := checkBlob(l.d.Path, src, name, a)
 		if berr != nil {
 			l.errs = append(l.errs, berr)
 			continue
 		}
-		l.m.Blobs = append(l.m.Blobs, b)
+		f.blobs = append(f.blobs, b)
 	}
-	l.m.Sources = append(l.m.Sources, s)
-	l.anns = append(l.anns, anns...)
-	return nil
+	return f, nil
 }
 
 // checkNames reports C symbols that two sources of definitions both claim:

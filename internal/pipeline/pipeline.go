@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/initsec/initsec/gen"
+	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/module"
@@ -43,22 +45,24 @@ func ModuleDirs(paths []string) ([]string, error) {
 	return dirs, nil
 }
 
-// Result is what building and verifying one module produced.
+// Result is what building and verifying one kbuild directory produced.
 type Result struct {
 	Dir      string
-	Module   *module.Module
-	Objects  []string // built .ko files
+	Module   *module.Module // the first module the directory builds
+	Modules  *module.Dir    // every module it builds, and how they were found
+	Objects  []string       // built .ko files
 	Findings []sectionrt.Finding
 }
 
 // Failing counts the findings that are not notes.
 func (r *Result) Failing() int { return sectionrt.Failing(r.Findings) }
 
-// BuildAndVerify generates the files of the module in dir, builds it with
-// kbuild and checks every built object against the module's manifest.
-// Progress goes to log.
+// BuildAndVerify generates the files of the modules in dir, builds them
+// with kbuild and checks every built object against its module's manifest
+// (an object kbuild built in a subdirectory, obj-m += sub/, against that
+// directory's). Progress goes to log.
 func BuildAndVerify(ctx context.Context, dir string, opts kbuild.Options, log io.Writer) (*Result, error) {
-	m, changes, err := gen.Generate(dir)
+	d, changes, err := gen.GenerateDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("generate %s: %w", dir, err)
 	}
@@ -71,21 +75,26 @@ func BuildAndVerify(ctx context.Context, dir string, opts kbuild.Options, log io
 	if opts.Stderr == nil {
 		opts.Stderr = log
 	}
-	res, err := kbuild.Build(ctx, m.Dir, opts)
+	res, err := kbuild.Build(ctx, d.Path, opts)
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", dir, err)
 	}
-	out := &Result{Dir: dir, Module: m, Objects: res.Modules}
+	out := &Result{Dir: dir, Module: d.Modules[0], Modules: d, Objects: res.Modules}
 	if len(res.Modules) == 0 {
 		return nil, fmt.Errorf("build %s: kbuild reported no module in modules.order", dir)
 	}
-	manifest := module.Manifest(m)
 	for _, ko := range res.Modules {
-		fs, err := CheckObject(ko, manifest)
-		if err != nil {
-			return nil, fmt.Errorf("verify %s: %w", dir, err)
+		var r findings.Result
+		if m := d.Module(strings.TrimSuffix(filepath.Base(ko), ".ko")); m != nil && filepath.Dir(ko) == d.Path {
+			mm := module.Manifest(m)
+			r = verify.Files([]string{ko}, verify.Options{Manifest: &mm, Jobs: 1})[0]
+		} else {
+			r = verify.Files([]string{ko}, verify.Options{Jobs: 1})[0]
 		}
-		out.Findings = append(out.Findings, fs...)
+		if r.Err != nil {
+			return nil, fmt.Errorf("verify %s: %w", dir, r.Err)
+		}
+		out.Findings = append(out.Findings, r.Findings...)
 	}
 	return out, nil
 }

@@ -195,3 +195,31 @@ func TestMultiDirErrors(t *testing.T) {
 		t.Errorf("Generate -check with a missing file: exit %d, results %q, log %q", s.ExitCode(), res, log)
 	}
 }
+
+// TestGenerateGoesOn: a directory initsec cannot handle is reported once,
+// and the others, one with three modules among them, are still generated.
+func TestGenerateGoesOn(t *testing.T) {
+	root := t.TempDir()
+	bad := filepath.Join(root, "bad")
+	write(t, filepath.Join(bad, "Kbuild"), "obj-m += bad.o\n")
+	write(t, filepath.Join(bad, "bad.c"), "//go:init-section initt\nstatic int x = 1;\n#include \"bad.initsec.h\"\n")
+	trio := filepath.Join(root, "trio")
+	write(t, filepath.Join(trio, "Kbuild"), "obj-m += a.o b.o c.o\n")
+	write(t, filepath.Join(trio, "a.c"), "//go:init-section init initcall=device\nstatic int a_init(void) { return 0; }\n#include \"a.initsec.h\"\n")
+	write(t, filepath.Join(trio, "b.c"), "//go:init-section init initcall=device\nstatic int b_init(void) { return 0; }\n#include \"b.initsec.h\"\n")
+	write(t, filepath.Join(trio, "c.c"), "static int c;\n")
+	dirs, err := ModuleDirs([]string{root})
+	if err != nil || len(dirs) != 2 {
+		t.Fatalf("ModuleDirs = %v, %v", dirs, err)
+	}
+	var res, log strings.Builder
+	s := Generate(dirs, false, Output{Results: &res, Log: &log})
+	if len(s.Errs) != 1 || s.ExitCode() != ExitError || strings.Count(log.String(), filepath.Join(bad, "bad.c")) != 1 || strings.Contains(log.String(), trio) {
+		t.Errorf("Generate: %d error(s), exit %d, log %q; want one error, for %s only", len(s.Errs), s.ExitCode(), log.String(), bad)
+	}
+	for _, f := range []string{"a.initsec.h", "b.initsec.h", "initsec/initsec_gen.go"} {
+		if _, err := os.Stat(filepath.Join(trio, f)); err != nil {
+			t.Errorf("trio not generated: %v", err)
+		}
+	}
+}

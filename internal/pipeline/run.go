@@ -117,9 +117,9 @@ func Generate(dirs []string, check bool, out Output) Summary {
 		var changes []gen.Change
 		var err error
 		if check {
-			_, changes, err = gen.Check(dir)
+			_, changes, err = gen.CheckDir(dir)
 		} else {
-			_, changes, err = gen.Generate(dir)
+			_, changes, err = gen.GenerateDir(dir)
 		}
 		if err != nil {
 			s.fail(out, dir, err)
@@ -190,22 +190,29 @@ func Verify(dirs []string, out Output) Summary {
 	return s
 }
 
+// verifyDir checks the built object of every module kbuild builds in dir
+// against that module's own manifest.
 func verifyDir(dir string) (*Result, error) {
-	m, err := module.Load(dir)
+	d, err := module.LoadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("verify %s: %w", dir, err)
 	}
-	ko := filepath.Join(dir, m.Name+".ko")
-	if _, err := os.Stat(ko); errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("verify %s: %s: %w", dir, ko, ErrNotBuilt)
-	} else if err != nil {
-		return nil, fmt.Errorf("verify %s: %w", dir, err)
+	res := &Result{Dir: dir, Module: d.Modules[0], Modules: d}
+	for _, m := range d.Modules {
+		ko := filepath.Join(dir, m.Name+".ko")
+		if _, err := os.Stat(ko); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("verify %s: %s: %w", dir, ko, ErrNotBuilt)
+		} else if err != nil {
+			return nil, fmt.Errorf("verify %s: %w", dir, err)
+		}
+		fs, err := CheckObject(ko, module.Manifest(m))
+		if err != nil {
+			return nil, fmt.Errorf("verify %s: %w", dir, err)
+		}
+		res.Objects = append(res.Objects, ko)
+		res.Findings = append(res.Findings, fs...)
 	}
-	fs, err := CheckObject(ko, module.Manifest(m))
-	if err != nil {
-		return nil, fmt.Errorf("verify %s: %w", dir, err)
-	}
-	return &Result{Dir: dir, Module: m, Objects: []string{ko}, Findings: fs}, nil
+	return res, nil
 }
 
 func printFindings(out Output, res *Result) {

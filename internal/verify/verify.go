@@ -23,10 +23,13 @@ import (
 
 // Options are the settings of a run.
 type Options struct {
-	// Placement is "auto" (the zero value too: with Manifest, or where
-	// the object's directory holds //go:init-section annotations, for the
-	// object of that module), "always" (an object whose directory has no
-	// module is an error) or "never".
+	// Placement is "auto" (the zero value too: with Manifest, or for an
+	// object whose module, found by name among the modules its
+	// directory's kbuild file builds, has //go:init-section annotations),
+	// "always" (an object that is no module of its directory is an error)
+	// or "never". Mismatch checks never depend on it: a directory whose
+	// sources cannot be loaded is one error, on the first of its objects,
+	// and every object in it is still checked for mismatches.
 	Placement string
 	Manifest  *sectionrt.Manifest // checked against every object when set
 	// Rules is the section-mismatch rule set for every object; nil: each
@@ -75,10 +78,11 @@ type rulesOrErr struct {
 	err error
 }
 
+// dirManifest is what a directory's sources say, loaded once.
 type dirManifest struct {
 	once sync.Once
-	m    *sectionrt.Manifest // nil: no annotations there
-	err  error
+	d    *module.Dir // nil: no module there (auto)
+	err  error       // the directory could not be loaded
 }
 
 // checkAll checks files on n workers. Each worker opens, checks and drops
@@ -126,7 +130,32 @@ func (v *verifier) checkAll(files []string, n int, progress io.Writer) []finding
 	wg.Wait()
 	close(stop)
 	pwg.Wait()
+	v.reportDirErrors(files, results)
 	return results
+}
+
+// reportDirErrors puts the error of each directory that could not be
+// loaded on the first of its objects, once, counting the others; every
+// object there has still been checked for mismatches.
+func (v *verifier) reportDirErrors(files []string, results []findings.Result) {
+	count := map[string]int{}
+	for _, f := range files {
+		count[filepath.Dir(f)]++
+	}
+	done := map[string]bool{}
+	for i, f := range files {
+		dir := filepath.Dir(f)
+		dm := v.manifests[dir]
+		if dm == nil || dm.err == nil || done[dir] || results[i].Err != nil {
+			continue
+		}
+		done[dir] = true
+		what := "placement not checked"
+		if n := count[dir]; n > 1 {
+			what = fmt.Sprintf("placement not checked for it and %d other object(s) there", n-1)
+		}
+		results[i].Err = fmt.Errorf("%s: %s: %w", f, what, dm.err)
+	}
 }
 
 // check runs the checks on one object.
@@ -136,6 +165,9 @@ func (v *verifier) check(r *modfile.Reader, path string) findings.Result {
 	if err != nil {
 		res.Err = err
 		return res
+	}
+	if m != nil && len(m.Entries) == 0 && v.placement == "auto" && v.fixed == nil {
+		m = nil // no annotations: mismatch checks only
 	}
 	o, err := r.Open(path)
 	if err != nil {
@@ -182,7 +214,9 @@ func joinPosition(dir, pos string) string {
 }
 
 // manifestFor returns the placement manifest for the object at path, or
-// nil when placement is not checked on it.
+// nil when placement is not checked on it. A directory that cannot be
+// loaded gives nil here (mismatch checks go on) and one error from
+// reportDirErrors.
 func (v *verifier) manifestFor(path string) (*sectionrt.Manifest, error) {
 	switch {
 	case v.placement == "never":
@@ -202,27 +236,47 @@ func (v *verifier) manifestFor(path string) (*sectionrt.Manifest, error) {
 	}
 	v.mu.Unlock()
 	dm.once.Do(func() {
-		if v.placement == "auto" && !module.IsModuleDir(dir) {
-			return
+		if v.placement == "auto" {
+			d, err := module.Scan(dir)
+			if err != nil {
+				dm.err = fmt.Errorf("find modules in %s: %w", dir, err)
+				return
+			}
+			if len(d.Modules) == 0 {
+				return
+			}
 		}
-		mod, err := module.Load(dir)
+		d, err := module.LoadDir(dir)
 		if err != nil {
-			dm.err = fmt.Errorf("build manifest from %s: %w", dir, err)
+			dm.err = fmt.Errorf("build manifests from %s: %w", dir, err)
 			return
 		}
-		mm := module.Manifest(mod)
-		if len(mm.Entries) == 0 && v.placement == "auto" {
-			return
-		}
-		dm.m = &mm
+		dm.d = d
 	})
+	name := filepath.Base(modfile.Trim(path))
 	if dm.err != nil {
-		return nil, fmt.Errorf("%s: %w", path, dm.err)
+		return nil, nil // reported once, by reportDirErrors
 	}
-	if dm.m != nil && v.placement == "auto" && filepath.Base(modfile.Trim(path)) != dm.m.Module {
-		return nil, nil // another object in the module's directory
+	var mod *module.Module
+	if dm.d != nil {
+		mod = dm.d.Module(name)
 	}
-	return dm.m, nil
+	if mod == nil {
+		if v.placement == "always" {
+			return nil, fmt.Errorf("%s: module %s is not built by the kbuild file in %s (it builds %s)", path, name, dir, namesOf(dm.d))
+		}
+		return nil, nil // another object in the directory
+	}
+	m := module.Manifest(mod)
+	return &m, nil
+}
+
+// namesOf lists the modules of d for messages.
+func namesOf(d *module.Dir) string {
+	if d == nil || len(d.Modules) == 0 {
+		return "no module"
+	}
+	return strings.Join(d.Names(), ", ")
 }
 
 // rulesFor picks the section-mismatch rule set for o: Options.Rules, else

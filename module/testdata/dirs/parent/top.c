@@ -1,0 +1,11 @@
+#include <linux/module.h>
+#include <linux/init.h>
+
+//go:init-section init initcall=device
+static int top_init(void)
+{
+	return 0;
+}
+
+MODULE_LICENSE("GPL");
+#include "top.initsec.h"
