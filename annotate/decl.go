@@ -127,6 +127,14 @@ type declResult struct {
 	isConst bool
 }
 
+// nodeAfter is level[i+1], or a node standing for the end of the level.
+func nodeAfter(level []node, i int) node {
+	if i+1 < len(level) {
+		return level[i+1]
+	}
+	return node{tok: -1}
+}
+
 // declarator finds the declared name in one nesting level. hasType says
 // whether the type specifier was already seen at an outer level.
 func (s *cscanner) declarator(level []node, hasType bool) declResult {
@@ -135,12 +143,6 @@ func (s *cscanner) declarator(level []node, hasType bool) declResult {
 	lastPtr := -1
 	var consts []int // positions of const before the name
 	lastName := s.lastName(level)
-	next := func(i int) node {
-		if i+1 < len(level) {
-			return level[i+1]
-		}
-		return node{tok: -1}
-	}
 	for i := 0; i < len(level) && nameAt < 0; i++ {
 		n := level[i]
 		if n.open != 0 {
@@ -163,7 +165,7 @@ func (s *cscanner) declarator(level []node, hasType bool) declResult {
 			continue
 		}
 		id := s.tokText(n.tok)
-		nx := next(i)
+		nx := nodeAfter(level, i)
 		switch {
 		case attrKeywords[id] || kernelAttrs[id] || sectionMacros[id]:
 			if nx.open == '(' {
@@ -213,20 +215,22 @@ func (s *cscanner) declarator(level []node, hasType bool) declResult {
 	// among the specifiers qualifies the object (or its elements).
 	if lastPtr >= 0 && lastPtr < nameAt {
 		r.hasPtr = true
-		r.isConst = false
-		for _, c := range consts {
-			if c > lastPtr && c < nameAt {
-				r.isConst = true
-			}
-		}
+		r.isConst = constBetween(consts, lastPtr+1, nameAt)
 		return r
 	}
+	r.isConst = r.isConst || constBetween(consts, 0, nameAt)
+	return r
+}
+
+// constBetween reports whether a const, at one of the positions consts,
+// stands in [from, to).
+func constBetween(consts []int, from, to int) bool {
 	for _, c := range consts {
-		if c < nameAt {
-			r.isConst = true
+		if c >= from && c < to {
+			return true
 		}
 	}
-	return r
+	return false
 }
 
 // startsDeclarator reports whether a parenthesised group is a declarator

@@ -274,50 +274,7 @@ func (s *goScanner) typeError(err error) {
 // directives finds every directive comment in f and attaches it to the var
 // spec whose doc comment holds it; any other directive is an error.
 func (s *goScanner) directives(f *ast.File, src []byte) []pending {
-	// Doc comments of package-level var specs that can be annotated.
-	docOf := map[*ast.CommentGroup]*ast.ValueSpec{}
-	groupDoc := map[*ast.CommentGroup]*ast.GenDecl{}
-	declDoc := map[*ast.CommentGroup]string{}
-	for _, d := range f.Decls {
-		switch d := d.(type) {
-		case *ast.GenDecl:
-			if d.Tok != gotoken.VAR {
-				if d.Doc != nil {
-					declDoc[d.Doc] = d.Tok.String()
-				}
-				for _, sp := range d.Specs {
-					switch sp := sp.(type) {
-					case *ast.ValueSpec:
-						if sp.Doc != nil {
-							declDoc[sp.Doc] = d.Tok.String()
-						}
-					case *ast.TypeSpec:
-						if sp.Doc != nil {
-							declDoc[sp.Doc] = d.Tok.String()
-						}
-					}
-				}
-				continue
-			}
-			if d.Doc != nil {
-				if d.Lparen.IsValid() {
-					groupDoc[d.Doc] = d
-				} else {
-					docOf[d.Doc] = d.Specs[0].(*ast.ValueSpec)
-				}
-			}
-			for _, sp := range d.Specs {
-				if vs := sp.(*ast.ValueSpec); vs.Doc != nil {
-					docOf[vs.Doc] = vs
-				}
-			}
-		case *ast.FuncDecl:
-			if d.Doc != nil {
-				declDoc[d.Doc] = "func"
-			}
-		}
-	}
-
+	docs := fileDocs(f)
 	var out []pending
 	seen := map[*ast.ValueSpec]Pos{}
 	for _, cg := range f.Comments {
@@ -344,25 +301,8 @@ func (s *goScanner) directives(f *ast.File, src []byte) []pending {
 			if !s.fitsGo(d, dp) {
 				continue
 			}
-			spec := docOf[cg]
-			switch {
-			case spec != nil:
-			case groupDoc[cg] != nil:
-				s.errorAt(p, "put a directive above each var inside the parenthesised group",
-					"directive above a var group")
-				continue
-			case declDoc[cg] != "":
-				s.errorAt(p, "annotate a package-level var: only variables are defined as C data",
-					"directive above a %s declaration", declDoc[cg])
-				continue
-			default:
-				s.errorAt(p, "put the directive directly above a package-level var, with no blank line in between",
-					"directive has no package-level var under it")
-				continue
-			}
-			if len(spec.Names) != 1 {
-				s.errorAt(s.pos(spec.Names[min(1, len(spec.Names)-1)].Pos()), "split it: one var per annotated name",
-					"annotated var declares more than one name")
+			spec := s.annotatedVar(docs, cg, p)
+			if spec == nil {
 				continue
 			}
 			if first, ok := seen[spec]; ok {
@@ -375,6 +315,94 @@ func (s *goScanner) directives(f *ast.File, src []byte) []pending {
 		}
 	}
 	return out
+}
+
+// goDocs maps the doc comments of a file's declarations to what they
+// document, so that a directive can be matched to its var.
+type goDocs struct {
+	spec  map[*ast.CommentGroup]*ast.ValueSpec // a package-level var that can be annotated
+	group map[*ast.CommentGroup]*ast.GenDecl   // a parenthesised var group
+	other map[*ast.CommentGroup]string         // another declaration: const, type, import or func
+}
+
+func fileDocs(f *ast.File) goDocs {
+	docs := goDocs{
+		spec:  map[*ast.CommentGroup]*ast.ValueSpec{},
+		group: map[*ast.CommentGroup]*ast.GenDecl{},
+		other: map[*ast.CommentGroup]string{},
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.GenDecl:
+			if d.Tok != gotoken.VAR {
+				docs.addOther(d)
+				continue
+			}
+			if d.Doc != nil {
+				if d.Lparen.IsValid() {
+					docs.group[d.Doc] = d
+				} else {
+					docs.spec[d.Doc] = d.Specs[0].(*ast.ValueSpec)
+				}
+			}
+			for _, sp := range d.Specs {
+				if vs := sp.(*ast.ValueSpec); vs.Doc != nil {
+					docs.spec[vs.Doc] = vs
+				}
+			}
+		case *ast.FuncDecl:
+			if d.Doc != nil {
+				docs.other[d.Doc] = "func"
+			}
+		}
+	}
+	return docs
+}
+
+// addOther records the doc comments of a declaration other than var.
+func (docs goDocs) addOther(d *ast.GenDecl) {
+	if d.Doc != nil {
+		docs.other[d.Doc] = d.Tok.String()
+	}
+	for _, sp := range d.Specs {
+		switch sp := sp.(type) {
+		case *ast.ValueSpec:
+			if sp.Doc != nil {
+				docs.other[sp.Doc] = d.Tok.String()
+			}
+		case *ast.TypeSpec:
+			if sp.Doc != nil {
+				docs.other[sp.Doc] = d.Tok.String()
+			}
+		}
+	}
+}
+
+// annotatedVar is the single var that the directive at p in comment group
+// cg annotates; nil, with the error recorded, when it annotates none.
+func (s *goScanner) annotatedVar(docs goDocs, cg *ast.CommentGroup, p Pos) *ast.ValueSpec {
+	spec := docs.spec[cg]
+	switch {
+	case spec != nil:
+	case docs.group[cg] != nil:
+		s.errorAt(p, "put a directive above each var inside the parenthesised group",
+			"directive above a var group")
+		return nil
+	case docs.other[cg] != "":
+		s.errorAt(p, "annotate a package-level var: only variables are defined as C data",
+			"directive above a %s declaration", docs.other[cg])
+		return nil
+	default:
+		s.errorAt(p, "put the directive directly above a package-level var, with no blank line in between",
+			"directive has no package-level var under it")
+		return nil
+	}
+	if len(spec.Names) != 1 {
+		s.errorAt(s.pos(spec.Names[min(1, len(spec.Names)-1)].Pos()), "split it: one var per annotated name",
+			"annotated var declares more than one name")
+		return nil
+	}
+	return spec
 }
 
 // nearMisses reports the near-misses (nearmiss.go) in comment c of a file
@@ -488,96 +516,125 @@ func (s *goScanner) evaluate(p pending) {
 		return
 	}
 	v := GoVar{Directive: p.d, Name: id.Name, Pos: s.pos(id.Pos())}
-	v.CName = p.d.CName
-	at := v.Pos
-	if v.CName == "" {
-		v.CName = SnakeCase(id.Name)
-		if !isCIdent(v.CName) || id.Name == "_" {
-			s.errorAt(at, "name it with c=NAME", "cannot derive a C name from %s", id.Name)
-			return
-		}
-	}
-	if cReserved[v.CName] {
-		s.errorAt(p.d.Pos, "choose another C name with c=NAME", "C name %s is a C keyword or type", v.CName)
+	if !s.cName(&v, p.d) {
 		return
 	}
 	var expr ast.Expr
 	if len(p.spec.Values) > 0 {
 		expr = p.spec.Values[0]
 	}
-
-	typ := obj.Type()
-	switch u := typ.Underlying().(type) {
+	var ok bool
+	switch u := obj.Type().Underlying().(type) {
 	case *types.Basic:
-		t, ok := goType(u)
-		if !ok {
-			s.unsupported(at, typ)
-			return
-		}
-		if t == GoChar {
-			v.Shape = GoString
-			if expr != nil {
-				c := s.constant(expr, "value of "+id.Name)
-				if c == nil {
-					return
-				}
-				v.Str = constant.StringVal(c)
-			}
-			if strings.IndexByte(v.Str, 0) >= 0 {
-				s.errorAt(at, "C strings end at the first NUL; use a [N]uint8 array for binary data",
-					"string %s contains a NUL byte", id.Name)
-				return
-			}
-			if len(v.Str) >= MaxGoTableLen {
-				s.errorAt(at, "keep tables below 1 MiB elements", "string %s has %d bytes", id.Name, len(v.Str))
-				return
-			}
-			v.Type = GoChar
-			break
-		}
-		v.Type, v.Shape = t, GoScalar
-		var x uint64
-		if expr != nil {
-			c := s.constant(expr, "value of "+id.Name)
-			if c == nil {
-				return
-			}
-			x = bits(c, t)
-		}
-		v.Values = []uint64{x}
+		ok = s.basicValue(&v, obj.Type(), u, expr)
 	case *types.Array, *types.Slice:
-		var elem types.Type
-		n := int64(-1)
-		if a, ok := u.(*types.Array); ok {
-			elem, n = a.Elem(), a.Len()
-		} else {
-			elem = u.(*types.Slice).Elem()
-		}
-		b, ok := elem.Underlying().(*types.Basic)
-		t, ok2 := goType(b)
-		if !ok || !ok2 || t == GoChar {
-			s.unsupported(at, typ)
-			return
-		}
-		if n > MaxGoTableLen {
-			s.errorAt(at, fmt.Sprintf("keep tables at most %d elements", MaxGoTableLen), "%s has %d elements", id.Name, n)
-			return
-		}
-		v.Type, v.Shape = t, GoArray
-		vals, ok := s.elements(expr, at, id.Name, t, n)
-		if !ok {
-			return
-		}
-		v.Values = vals
-		if len(v.Values) == 0 {
-			s.errorAt(at, "give the table at least one element", "%s is empty", id.Name)
-			return
-		}
+		ok = s.arrayValue(&v, obj.Type(), expr)
 	default:
-		s.unsupported(at, typ)
-		return
+		s.unsupported(v.Pos, obj.Type())
 	}
-	s.vars = append(s.vars, v)
+	if ok {
+		s.vars = append(s.vars, v)
+	}
+}
+
+// cName sets v's C name: the directive's c=NAME, else v's Go name in
+// snake case. It reports whether the name can be used.
+func (s *goScanner) cName(v *GoVar, d Directive) bool {
+	v.CName = d.CName
+	if v.CName == "" {
+		v.CName = SnakeCase(v.Name)
+		if !isCIdent(v.CName) || v.Name == "_" {
+			s.errorAt(v.Pos, "name it with c=NAME", "cannot derive a C name from %s", v.Name)
+			return false
+		}
+	}
+	if cReserved[v.CName] {
+		s.errorAt(d.Pos, "choose another C name with c=NAME", "C name %s is a C keyword or type", v.CName)
+		return false
+	}
+	return true
+}
+
+// basicValue sets v, of basic type u, to a scalar or a string with the
+// value of expr (zero when nil).
+func (s *goScanner) basicValue(v *GoVar, typ types.Type, u *types.Basic, expr ast.Expr) bool {
+	t, ok := goType(u)
+	if !ok {
+		s.unsupported(v.Pos, typ)
+		return false
+	}
+	if t == GoChar {
+		return s.stringValue(v, expr)
+	}
+	v.Type, v.Shape = t, GoScalar
+	var x uint64
+	if expr != nil {
+		c := s.constant(expr, "value of "+v.Name)
+		if c == nil {
+			return false
+		}
+		x = bits(c, t)
+	}
+	v.Values = []uint64{x}
+	return true
+}
+
+// stringValue sets v, a string, to expr (empty when nil): a C string, so
+// without NUL bytes.
+func (s *goScanner) stringValue(v *GoVar, expr ast.Expr) bool {
+	v.Shape = GoString
+	if expr != nil {
+		c := s.constant(expr, "value of "+v.Name)
+		if c == nil {
+			return false
+		}
+		v.Str = constant.StringVal(c)
+	}
+	if strings.IndexByte(v.Str, 0) >= 0 {
+		s.errorAt(v.Pos, "C strings end at the first NUL; use a [N]uint8 array for binary data",
+			"string %s contains a NUL byte", v.Name)
+		return false
+	}
+	if len(v.Str) >= MaxGoTableLen {
+		s.errorAt(v.Pos, "keep tables below 1 MiB elements", "string %s has %d bytes", v.Name, len(v.Str))
+		return false
+	}
+	v.Type = GoChar
+	return true
+}
+
+// arrayValue sets v, an array or slice of integers, to the elements of
+// expr: a table of at least one and at most MaxGoTableLen elements.
+func (s *goScanner) arrayValue(v *GoVar, typ types.Type, expr ast.Expr) bool {
+	var elem types.Type
+	n := int64(-1)
+	switch u := typ.Underlying().(type) {
+	case *types.Array:
+		elem, n = u.Elem(), u.Len()
+	case *types.Slice:
+		elem = u.Elem()
+	}
+	b, ok := elem.Underlying().(*types.Basic)
+	t, ok2 := goType(b)
+	if !ok || !ok2 || t == GoChar {
+		s.unsupported(v.Pos, typ)
+		return false
+	}
+	if n > MaxGoTableLen {
+		s.errorAt(v.Pos, fmt.Sprintf("keep tables at most %d elements", MaxGoTableLen), "%s has %d elements", v.Name, n)
+		return false
+	}
+	v.Type, v.Shape = t, GoArray
+	vals, ok := s.elements(expr, v.Pos, v.Name, t, n)
+	if !ok {
+		return false
+	}
+	v.Values = vals
+	if len(v.Values) == 0 {
+		s.errorAt(v.Pos, "give the table at least one element", "%s is empty", v.Name)
+		return false
+	}
+	return true
 }
 
 func (s *goScanner) unsupported(at Pos, typ types.Type) {

@@ -260,8 +260,8 @@ func (s *cscanner) declaration(start int, d Directive, dp dirPos) (end int) {
 			continue
 		}
 		switch txt := s.tokText(k); txt {
-		case "{":
-			if len(stack) == 0 && term == "" {
+		case "{", "(", "[":
+			if txt == "{" && len(stack) == 0 && term == "" {
 				return s.withBody(start, head, k, d, dp)
 			}
 			stack = append(stack, k)
@@ -269,26 +269,9 @@ func (s *cscanner) declaration(start int, d Directive, dp dirPos) (end int) {
 				s.errorAt(s.tokPos(k), "simplify the declaration", "declaration nests brackets more than %d deep", maxHeadNesting)
 				return k + 1
 			}
-		case "(", "[":
-			stack = append(stack, k)
-			if term == "" && len(stack) > maxHeadNesting {
-				s.errorAt(s.tokPos(k), "simplify the declaration", "declaration nests brackets more than %d deep", maxHeadNesting)
-				return k + 1
-			}
 		case ")", "]", "}":
-			if len(stack) == 0 {
-				if k == start {
-					s.errorAt(s.tokPos(k), "put the directive directly above a declaration", "expected a declaration, found %q", txt)
-				} else {
-					s.errorAt(s.tokPos(k), "check the declaration's brackets; a ';' may be missing", "unexpected %q in declaration", txt)
-				}
-				return k
-			}
-			open := stack[len(stack)-1]
-			if closerOf[s.tokText(open)] != txt {
-				s.errorAt(s.tokPos(k), fmt.Sprintf("%q at %d:%d is not closed", s.tokText(open), s.toks[open].line, s.toks[open].col),
-					"unexpected %q in declaration", txt)
-				return k + 1
+			if end, ok := s.closes(start, k, stack); !ok {
+				return end
 			}
 			stack = stack[:len(stack)-1]
 		case ";":
@@ -324,6 +307,28 @@ func (s *cscanner) declaration(start int, d Directive, dp dirPos) (end int) {
 		s.errorAt(s.tokPos(start), "end the declaration with ';'", "declaration is not terminated before the end of the file")
 	}
 	return len(s.toks)
+}
+
+// closes checks that the closing bracket at token k closes the innermost
+// of stack, the open brackets of the declaration starting at token start.
+// When not, it records the error and returns where the scan resumes.
+func (s *cscanner) closes(start, k int, stack []int) (end int, ok bool) {
+	txt := s.tokText(k)
+	if len(stack) == 0 {
+		if k == start {
+			s.errorAt(s.tokPos(k), "put the directive directly above a declaration", "expected a declaration, found %q", txt)
+		} else {
+			s.errorAt(s.tokPos(k), "check the declaration's brackets; a ';' may be missing", "unexpected %q in declaration", txt)
+		}
+		return k, false
+	}
+	open := stack[len(stack)-1]
+	if closerOf[s.tokText(open)] != txt {
+		s.errorAt(s.tokPos(k), fmt.Sprintf("%q at %d:%d is not closed", s.tokText(open), s.toks[open].line, s.toks[open].col),
+			"unexpected %q in declaration", txt)
+		return k + 1, false
+	}
+	return 0, true
 }
 
 func (s *cscanner) severalDeclarators(comma int) {

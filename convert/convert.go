@@ -180,21 +180,7 @@ func (c *converter) find() {
 		case tComment, tString:
 			continue
 		case tPP:
-			word := strings.Fields(strings.TrimPrefix(txt, "#"))
-			if len(word) > 0 {
-				switch word[0] {
-				case "if", "ifdef", "ifndef":
-					cond = append(cond, depth)
-				case "elif", "else", "elifdef", "elifndef":
-					if len(cond) > 0 {
-						depth = cond[len(cond)-1]
-					}
-				case "endif":
-					if len(cond) > 0 {
-						cond = cond[:len(cond)-1]
-					}
-				}
-			}
+			depth, cond = ppCondition(txt, depth, cond)
 			for _, m := range ppWord.FindAllStringIndex(txt, -1) {
 				c.skip(t.off+m[0], txt[m[0]:m[1]], "in a preprocessor line (a macro definition or condition): macros are not expanded")
 			}
@@ -211,16 +197,8 @@ func (c *converter) find() {
 			}
 		}
 		if t.kind == tIdent {
-			if _, ok := macroKinds[txt]; ok {
-				if depth == 0 {
-					macros = append(macros, t)
-				} else if inBody {
-					c.skip(t.off, txt, "inside a function body")
-				} else {
-					c.skip(t.off, txt, "inside parentheses or braces (a macro argument?): directives annotate file-scope declarations only")
-				}
-			} else if why, ok := otherMacros[txt]; ok {
-				c.skip(t.off, txt, why)
+			if c.initMacro(t, txt, depth, inBody) {
+				macros = append(macros, t)
 			}
 			continue
 		}
@@ -254,6 +232,47 @@ func (c *converter) find() {
 			}
 		}
 	}
+}
+
+// ppCondition follows a preprocessor line txt: each branch of an #if
+// starts at the bracket depth the #if was at (cond holds one per open #if).
+func ppCondition(txt string, depth int, cond []int) (int, []int) {
+	word := strings.Fields(strings.TrimPrefix(txt, "#"))
+	if len(word) == 0 {
+		return depth, cond
+	}
+	switch word[0] {
+	case "if", "ifdef", "ifndef":
+		cond = append(cond, depth)
+	case "elif", "else", "elifdef", "elifndef":
+		if len(cond) > 0 {
+			depth = cond[len(cond)-1]
+		}
+	case "endif":
+		if len(cond) > 0 {
+			cond = cond[:len(cond)-1]
+		}
+	}
+	return depth, cond
+}
+
+// initMacro reports whether identifier t, txt, is an init macro that
+// annotates the declaration at file scope; one inside brackets, and
+// the macros convert does not handle, are recorded as skipped.
+func (c *converter) initMacro(t token, txt string, depth int, inBody bool) bool {
+	if _, ok := macroKinds[txt]; ok {
+		switch {
+		case depth == 0:
+			return true
+		case inBody:
+			c.skip(t.off, txt, "inside a function body")
+		default:
+			c.skip(t.off, txt, "inside parentheses or braces (a macro argument?): directives annotate file-scope declarations only")
+		}
+	} else if why, ok := otherMacros[txt]; ok {
+		c.skip(t.off, txt, why)
+	}
+	return false
 }
 
 // declaration records a candidate conversion for a file-scope declaration

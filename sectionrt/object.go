@@ -373,112 +373,148 @@ func (o *Object) checkHeader() error {
 	if err != nil && err != io.EOF {
 		return formatErr(o.name, 0, err, "read ELF header")
 	}
-	b := hdr[:n]
+	h, err := o.checkIdent(hdr[:n])
+	if err != nil {
+		return err
+	}
+	if h.shoff == 0 {
+		return nil // no section headers; debug/elf checks shnum
+	}
+	if err := o.checkSectionTable(&h); err != nil {
+		return err
+	}
+	return o.checkNameTable(h)
+}
+
+// elfHeader is what checkHeader reads from the ELF header: its size, byte
+// order and the section header table's place.
+type elfHeader struct {
+	size          int // of the ELF header: 52 or 64
+	wantShentsize int // of a section header in this class
+	bo            binary.ByteOrder
+	shoff         uint64
+	shentsize     uint64
+	shnum         uint64
+	shstrndx      uint64
+}
+
+// checkIdent checks b, the start of the file, is a whole ELF header of a
+// known class and byte order, and decodes it.
+func (o *Object) checkIdent(b []byte) (elfHeader, error) {
+	var h elfHeader
+	n := len(b)
 	if n == 0 {
-		return formatErr(o.name, 0, nil, "empty file, not an ELF object")
+		return h, formatErr(o.name, 0, nil, "empty file, not an ELF object")
 	}
 	if !bytes.HasPrefix(b, []byte(elf.ELFMAG)) {
 		for _, c := range compressedMagic {
 			if bytes.HasPrefix(b, c.magic) {
-				return formatErr(o.name, 0, nil, "compressed with %s; decompress it first", c.name)
+				return h, formatErr(o.name, 0, nil, "compressed with %s; decompress it first", c.name)
 			}
 		}
 		if n < len(elf.ELFMAG) && bytes.HasPrefix([]byte(elf.ELFMAG), b) {
-			return formatErr(o.name, 0, nil, "truncated ELF header: %d bytes", n)
+			return h, formatErr(o.name, 0, nil, "truncated ELF header: %d bytes", n)
 		}
-		return formatErr(o.name, 0, nil, "not an ELF object (bad magic %q)", b[:min(n, 4)])
+		return h, formatErr(o.name, 0, nil, "not an ELF object (bad magic %q)", b[:min(n, 4)])
 	}
 	if n < elf.EI_NIDENT {
-		return formatErr(o.name, 0, nil, "truncated ELF header: %d bytes", n)
+		return h, formatErr(o.name, 0, nil, "truncated ELF header: %d bytes", n)
 	}
-	var hdrSize, wantShentsize int
 	switch elf.Class(b[elf.EI_CLASS]) {
 	case elf.ELFCLASS32:
-		hdrSize, wantShentsize = 52, 40
+		h.size, h.wantShentsize = 52, 40
 	case elf.ELFCLASS64:
-		hdrSize, wantShentsize = 64, 64
+		h.size, h.wantShentsize = 64, 64
 	default:
-		return formatErr(o.name, elf.EI_CLASS, nil, "unknown ELF class %d", b[elf.EI_CLASS])
+		return h, formatErr(o.name, elf.EI_CLASS, nil, "unknown ELF class %d", b[elf.EI_CLASS])
 	}
-	var bo binary.ByteOrder
 	switch elf.Data(b[elf.EI_DATA]) {
 	case elf.ELFDATA2LSB:
-		bo = binary.LittleEndian
+		h.bo = binary.LittleEndian
 	case elf.ELFDATA2MSB:
-		bo = binary.BigEndian
+		h.bo = binary.BigEndian
 	default:
-		return formatErr(o.name, elf.EI_DATA, nil, "unknown ELF data encoding %d", b[elf.EI_DATA])
+		return h, formatErr(o.name, elf.EI_DATA, nil, "unknown ELF data encoding %d", b[elf.EI_DATA])
 	}
-	if n < hdrSize {
-		return formatErr(o.name, 0, nil, "truncated ELF header: %d of %d bytes", n, hdrSize)
+	if n < h.size {
+		return h, formatErr(o.name, 0, nil, "truncated ELF header: %d of %d bytes", n, h.size)
 	}
-	var shoff uint64
-	var shentsize, shnum uint64
-	if hdrSize == 64 {
-		shoff = bo.Uint64(b[40:])
-		shentsize = uint64(bo.Uint16(b[58:]))
-		shnum = uint64(bo.Uint16(b[60:]))
+	bo := h.bo
+	if h.size == 64 {
+		h.shoff = bo.Uint64(b[40:])
+		h.shentsize = uint64(bo.Uint16(b[58:]))
+		h.shnum = uint64(bo.Uint16(b[60:]))
 	} else {
-		shoff = uint64(bo.Uint32(b[32:]))
-		shentsize = uint64(bo.Uint16(b[46:]))
-		shnum = uint64(bo.Uint16(b[48:]))
+		h.shoff = uint64(bo.Uint32(b[32:]))
+		h.shentsize = uint64(bo.Uint16(b[46:]))
+		h.shnum = uint64(bo.Uint16(b[48:]))
 	}
-	if shoff == 0 {
-		return nil // no section headers; debug/elf checks shnum
-	}
-	if shentsize < uint64(wantShentsize) {
-		return formatErr(o.name, 0, nil, "section header entry size %d, want at least %d", shentsize, wantShentsize)
+	h.shstrndx = uint64(bo.Uint16(b[h.size-2:]))
+	return h, nil
+}
+
+// checkSectionTable checks the section header table lies inside the file,
+// reading the count from section 0 when the header has no room for it.
+func (o *Object) checkSectionTable(h *elfHeader) error {
+	shoff, shentsize := h.shoff, h.shentsize
+	if shentsize < uint64(h.wantShentsize) {
+		return formatErr(o.name, 0, nil, "section header entry size %d, want at least %d", shentsize, h.wantShentsize)
 	}
 	if shoff > 1<<62 || !o.readable(shoff+shentsize) {
 		return formatErr(o.name, int64(min(shoff, 1<<62)), nil, "truncated section header table: it starts at offset %#x, %s", shoff, o.sizeNote())
 	}
-	if shnum == 0 {
+	if h.shnum == 0 {
 		// More than 0xff00 sections: the count is in section 0's sh_size.
-		sh0 := make([]byte, wantShentsize)
+		sh0 := make([]byte, h.wantShentsize)
 		if _, err := o.r.ReadAt(sh0, int64(shoff)); err != nil {
 			return formatErr(o.name, int64(shoff), err, "read section header 0")
 		}
-		if hdrSize == 64 {
-			shnum = bo.Uint64(sh0[32:])
+		if h.size == 64 {
+			h.shnum = h.bo.Uint64(sh0[32:])
 		} else {
-			shnum = uint64(bo.Uint32(sh0[20:]))
+			h.shnum = uint64(h.bo.Uint32(sh0[20:]))
 		}
 	}
-	if shnum > 1<<32 {
-		return formatErr(o.name, int64(shoff), nil, "implausible section count %d", shnum)
+	if h.shnum > 1<<32 {
+		return formatErr(o.name, int64(shoff), nil, "implausible section count %d", h.shnum)
 	}
-	end := shoff + shnum*shentsize
+	end := shoff + h.shnum*shentsize
 	if !o.readable(end) {
 		return formatErr(o.name, int64(shoff), nil, "truncated section header table: %d headers of %d bytes at offset %#x end at %#x, %s",
-			shnum, shentsize, shoff, end, o.sizeNote())
+			h.shnum, shentsize, shoff, end, o.sizeNote())
 	}
-	// debug/elf decompresses an SHF_COMPRESSED section name table while
-	// opening, to whatever size its header claims: refuse it here (no tool
-	// compresses anything but debug sections).
-	shstrndx := uint64(bo.Uint16(b[hdrSize-2:]))
+	return nil
+}
+
+// checkNameTable refuses an SHF_COMPRESSED section name table: debug/elf
+// decompresses it while opening, to whatever size its header claims (no
+// tool compresses anything but debug sections).
+func (o *Object) checkNameTable(h elfHeader) error {
+	shoff, shstrndx := h.shoff, h.shstrndx
 	if shstrndx == uint64(elf.SHN_XINDEX) {
 		var l [4]byte
 		linkOff := uint64(24) // sh_link in Section32
-		if hdrSize == 64 {
+		if h.size == 64 {
 			linkOff = 40
 		}
 		if _, err := o.r.ReadAt(l[:], int64(shoff+linkOff)); err != nil {
 			return formatErr(o.name, int64(shoff), err, "read section header 0")
 		}
-		shstrndx = uint64(bo.Uint32(l[:]))
+		shstrndx = uint64(h.bo.Uint32(l[:]))
 	}
-	if shstrndx != 0 && shstrndx < shnum {
-		var fl [8]byte
-		if _, err := o.r.ReadAt(fl[:], int64(shoff+shstrndx*shentsize+8)); err != nil {
-			return formatErr(o.name, int64(shoff), err, "read section header %d", shstrndx)
-		}
-		flags := uint64(bo.Uint32(fl[:])) // sh_flags: Elf32_Word, or the low half of Elf64_Xword
-		if hdrSize == 64 {
-			flags = bo.Uint64(fl[:])
-		}
-		if flags&uint64(elf.SHF_COMPRESSED) != 0 {
-			return formatErr(o.name, int64(shoff+shstrndx*shentsize), nil, "section name string table (section %d) is compressed (SHF_COMPRESSED)", shstrndx)
-		}
+	if shstrndx == 0 || shstrndx >= h.shnum {
+		return nil
+	}
+	var fl [8]byte
+	if _, err := o.r.ReadAt(fl[:], int64(shoff+shstrndx*h.shentsize+8)); err != nil {
+		return formatErr(o.name, int64(shoff), err, "read section header %d", shstrndx)
+	}
+	flags := uint64(h.bo.Uint32(fl[:])) // sh_flags: Elf32_Word, or the low half of Elf64_Xword
+	if h.size == 64 {
+		flags = h.bo.Uint64(fl[:])
+	}
+	if flags&uint64(elf.SHF_COMPRESSED) != 0 {
+		return formatErr(o.name, int64(shoff+shstrndx*h.shentsize), nil, "section name string table (section %d) is compressed (SHF_COMPRESSED)", shstrndx)
 	}
 	return nil
 }

@@ -138,33 +138,56 @@ func isDigits(s string) bool {
 	return true
 }
 
+// checkEntry checks one annotated symbol: its section and size, and for
+// an entry function the init_module/cleanup_module alias.
 func (o *Object) checkEntry(e Expectation) []Finding {
-	pos := ""
-	if e.File != "" {
-		pos = e.File
-		if e.Line > 0 {
-			pos += ":" + strconv.Itoa(e.Line)
-			if e.Col > 0 {
-				pos += ":" + strconv.Itoa(e.Col)
-			}
+	c := entryCheck{o: o, e: e, pos: annotationPos(e)}
+	out, primary := c.placement()
+	return append(out, c.entryAlias(primary)...)
+}
+
+// annotationPos is file:line:col of e's annotation, as much as is known.
+func annotationPos(e Expectation) string {
+	if e.File == "" {
+		return ""
+	}
+	pos := e.File
+	if e.Line > 0 {
+		pos += ":" + strconv.Itoa(e.Line)
+		if e.Col > 0 {
+			pos += ":" + strconv.Itoa(e.Col)
 		}
 	}
+	return pos
+}
+
+// entryCheck is the check of one Expectation; every finding names the
+// annotation it comes from.
+type entryCheck struct {
+	o   *Object
+	e   Expectation
+	pos string
+}
+
+func (c entryCheck) finding(rule string, sev Severity, sym, expected, actual, format string, args ...any) Finding {
+	return Finding{
+		Rule: rule, Severity: sev, Object: c.o.name, Symbol: sym,
+		Expected: expected, Actual: actual, Annotation: c.pos,
+		Message: fmt.Sprintf(format, args...),
+	}
+}
+
+// placement checks the symbol and its clones are defined in the expected
+// section, and the symbol has the expected size. It returns the symbol's
+// own definition, nil when it has none.
+func (c entryCheck) placement() (out []Finding, primary *Symbol) {
+	e := c.e
 	want := e.Section
 	if e.Kind != "" {
 		want += " (" + e.Kind + ")"
 	}
-	finding := func(rule string, sev Severity, sym, expected, actual, format string, args ...any) Finding {
-		return Finding{
-			Rule: rule, Severity: sev, Object: o.name, Symbol: sym,
-			Expected: expected, Actual: actual, Annotation: pos,
-			Message: fmt.Sprintf(format, args...),
-		}
-	}
-
-	var out []Finding
-	cands := o.candidates(e)
+	cands := c.o.candidates(e)
 	var defined []Symbol
-	var primary *Symbol
 	for _, s := range cands {
 		if s.Shndx != elf.SHN_UNDEF {
 			defined = append(defined, s)
@@ -175,10 +198,10 @@ func (o *Object) checkEntry(e Expectation) []Finding {
 	}
 	switch {
 	case len(defined) == 0 && len(cands) > 0:
-		out = append(out, finding(RuleAbsent, Note, e.Symbol, e.Section, "undefined",
+		out = append(out, c.finding(RuleAbsent, Note, e.Symbol, e.Section, "undefined",
 			"%s is referenced but not defined in the object (defined in another object?)", e.Symbol))
 	case len(defined) == 0:
-		out = append(out, finding(RuleAbsent, Note, e.Symbol, e.Section, "absent",
+		out = append(out, c.finding(RuleAbsent, Note, e.Symbol, e.Section, "absent",
 			"%s is not in the object (inlined or removed by the compiler)", e.Symbol))
 	}
 	for _, s := range defined {
@@ -187,18 +210,24 @@ func (o *Object) checkEntry(e Expectation) []Finding {
 			continue
 		}
 		if s.Name == e.Symbol {
-			out = append(out, finding(RuleWrongSection, Error, s.Name, e.Section, got,
+			out = append(out, c.finding(RuleWrongSection, Error, s.Name, e.Section, got,
 				"%s is in %s, expected %s", s.Name, got, want))
 		} else {
-			out = append(out, finding(RuleWrongSection, Error, s.Name, e.Section, got,
+			out = append(out, c.finding(RuleWrongSection, Error, s.Name, e.Section, got,
 				"%s (a compiler clone of %s) is in %s, expected %s", s.Name, e.Symbol, got, want))
 		}
 	}
 	if e.Size != 0 && primary != nil && primary.Size != e.Size {
-		out = append(out, finding(RuleSize, Error, e.Symbol, strconv.FormatUint(e.Size, 10), strconv.FormatUint(primary.Size, 10),
+		out = append(out, c.finding(RuleSize, Error, e.Symbol, strconv.FormatUint(e.Size, 10), strconv.FormatUint(primary.Size, 10),
 			"%s is %d bytes, expected %d", e.Symbol, primary.Size, e.Size))
 	}
+	return out, primary
+}
 
+// entryAlias checks that module_init(f) and module_exit(f) made
+// init_module and cleanup_module aliases of f, whose definition is primary.
+func (c entryCheck) entryAlias(primary *Symbol) []Finding {
+	e := c.e
 	var alias, macro string
 	switch e.Role {
 	case "module_init":
@@ -206,10 +235,10 @@ func (o *Object) checkEntry(e Expectation) []Finding {
 	case "module_exit":
 		alias, macro = "cleanup_module", "module_exit"
 	default:
-		return out
+		return nil
 	}
 	var a *Symbol
-	for _, s := range o.Lookup(alias) {
+	for _, s := range c.o.Lookup(alias) {
 		if s.Name == alias && s.Defined() {
 			a = &s
 			break
@@ -218,16 +247,16 @@ func (o *Object) checkEntry(e Expectation) []Finding {
 	expected := alias + " = " + e.Symbol
 	switch {
 	case a == nil:
-		out = append(out, finding(RuleEntryAlias, Error, e.Symbol, expected, "no "+alias,
-			"%s is not defined: %s(%s) is missing or the object was not built as a module", alias, macro, e.Symbol))
+		return []Finding{c.finding(RuleEntryAlias, Error, e.Symbol, expected, "no "+alias,
+			"%s is not defined: %s(%s) is missing or the object was not built as a module", alias, macro, e.Symbol)}
 	case primary == nil || !primary.Defined():
-		out = append(out, finding(RuleEntryAlias, Error, e.Symbol, expected, fmt.Sprintf("%s+%#x", a.sectionLabel(), a.Value),
-			"%s (at %s+%#x) does not alias %s, which is not in the object", alias, a.sectionLabel(), a.Value, e.Symbol))
+		return []Finding{c.finding(RuleEntryAlias, Error, e.Symbol, expected, fmt.Sprintf("%s+%#x", a.sectionLabel(), a.Value),
+			"%s (at %s+%#x) does not alias %s, which is not in the object", alias, a.sectionLabel(), a.Value, e.Symbol)}
 	case a.SectionIndex != primary.SectionIndex || a.Value != primary.Value:
 		got := fmt.Sprintf("%s+%#x", a.sectionLabel(), a.Value)
 		exp := fmt.Sprintf("%s+%#x", primary.sectionLabel(), primary.Value)
-		out = append(out, finding(RuleEntryAlias, Error, e.Symbol, exp, got,
-			"%s is at %s, expected the address of %s (%s): %s registers another function", alias, got, e.Symbol, exp, macro))
+		return []Finding{c.finding(RuleEntryAlias, Error, e.Symbol, exp, got,
+			"%s is at %s, expected the address of %s (%s): %s registers another function", alias, got, e.Symbol, exp, macro)}
 	}
-	return out
+	return nil
 }

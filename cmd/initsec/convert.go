@@ -11,18 +11,7 @@ import (
 	"github.com/initsec/initsec/kbuild"
 )
 
-func runConvert(stdout, stderr io.Writer, args []string) int {
-	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	showDiff := fs.Bool("diff", false, "print a unified diff and write nothing")
-	dryRun := fs.Bool("n", false, "list what would change and write nothing")
-	prove := fs.Bool("prove", false, "convert copies, build before and after with kbuild, compare every symbol's section; write nothing to DIR")
-	kdir := fs.String("kdir", "", "kernel build directory for -prove (default $KDIR, then /lib/modules/$(uname -r)/build)")
-	keep := fs.Bool("keep", false, "with -prove: keep the before/ and after/ copies and print where")
-	var vars stringList
-	fs.Var(&vars, "var", "with -prove: a make variable NAME=VALUE for both builds, e.g. CONFIG_SAMPLE_KFIFO=m (repeatable)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: initsec convert [-diff] [-n] [-prove [-var NAME=VALUE]...] DIR
+const convertUsage = `Usage: initsec convert [-diff] [-n] [-prove [-var NAME=VALUE]...] DIR
 
 Rewrites the kernel's __init, __exit, __initdata, __initconst and __exitdata
 on the definitions in DIR's .c files (subdirectories included) into
@@ -41,9 +30,19 @@ copies and prints symbol | section before | section after; it exits 1 when
 any symbol moved.
 
 Flags:
-`)
-		fs.PrintDefaults()
-	}
+`
+
+func runConvert(stdout, stderr io.Writer, args []string) int {
+	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	showDiff := fs.Bool("diff", false, "print a unified diff and write nothing")
+	dryRun := fs.Bool("n", false, "list what would change and write nothing")
+	prove := fs.Bool("prove", false, "convert copies, build before and after with kbuild, compare every symbol's section; write nothing to DIR")
+	kdir := fs.String("kdir", "", "kernel build directory for -prove (default $KDIR, then /lib/modules/$(uname -r)/build)")
+	keep := fs.Bool("keep", false, "with -prove: keep the before/ and after/ copies and print where")
+	var vars stringList
+	fs.Var(&vars, "var", "with -prove: a make variable NAME=VALUE for both builds, e.g. CONFIG_SAMPLE_KFIFO=m (repeatable)")
+	setUsage(fs, convertUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -53,22 +52,7 @@ Flags:
 	}
 	dir := fs.Arg(0)
 	if *prove {
-		opts := convert.ProveOptions{Kbuild: kbuild.Options{KDIR: *kdir, Vars: vars}, Keep: *keep}
-		p, err := convert.Prove(context.Background(), dir, opts)
-		if err != nil {
-			fmt.Fprintf(stderr, "initsec convert: %v\n", err)
-			return exitError
-		}
-		printConversion(stdout, p.Result)
-		fmt.Fprintf(stdout, "trailers written by %s\n\n", p.Generated)
-		p.WriteTable(stdout)
-		if *keep {
-			fmt.Fprintf(stdout, "copies kept in %s\n", p.WorkDir)
-		}
-		if len(p.Differences()) > 0 {
-			return exitFindings
-		}
-		return exitOK
+		return runProve(stdout, stderr, dir, convert.ProveOptions{Kbuild: kbuild.Options{KDIR: *kdir, Vars: vars}, Keep: *keep})
 	}
 	res, err := convert.Dir(dir)
 	if err != nil {
@@ -94,6 +78,26 @@ Flags:
 	printConversion(stdout, res)
 	if len(res.Changes()) > 0 {
 		fmt.Fprintf(stdout, "next: initsec generate %s && mage initsec:build (or initsec build %s)\n", dir, dir)
+	}
+	return exitOK
+}
+
+// runProve is convert -prove: build DIR before and after in copies and
+// compare where each symbol landed.
+func runProve(stdout, stderr io.Writer, dir string, opts convert.ProveOptions) int {
+	p, err := convert.Prove(context.Background(), dir, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "initsec convert: %v\n", err)
+		return exitError
+	}
+	printConversion(stdout, p.Result)
+	fmt.Fprintf(stdout, "trailers written by %s\n\n", p.Generated)
+	p.WriteTable(stdout)
+	if opts.Keep {
+		fmt.Fprintf(stdout, "copies kept in %s\n", p.WorkDir)
+	}
+	if len(p.Differences()) > 0 {
+		return exitFindings
 	}
 	return exitOK
 }

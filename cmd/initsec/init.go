@@ -9,14 +9,7 @@ import (
 	"github.com/initsec/initsec/scaffold"
 )
 
-func runInit(stdout, stderr io.Writer, args []string) int {
-	fs := flag.NewFlagSet("init", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	modulePath := fs.String("module-path", "", "module path of a new go.mod (default example.com/BASE of DIR); not allowed inside an existing Go module")
-	replace := fs.String("initsec-replace", "", "add `replace github.com/initsec/initsec => PATH` to a new go.mod (a local checkout)")
-	version := fs.String("initsec-version", "", "the initsec version a new go.mod requires (default: this build's version)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: initsec init [-module-path P] [DIR]
+const initUsage = `Usage: initsec init [-module-path P] [DIR]
 
 Sets up the Mage wiring in an existing kernel-module repository DIR (default
 .): a go.mod (none when DIR is inside an existing Go module), a
@@ -27,9 +20,15 @@ An existing file is never overwritten: it is listed and left. Writes are all
 or nothing.
 
 Flags:
-`)
-		fs.PrintDefaults()
-	}
+`
+
+func runInit(stdout, stderr io.Writer, args []string) int {
+	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	modulePath := fs.String("module-path", "", "module path of a new go.mod (default example.com/BASE of DIR); not allowed inside an existing Go module")
+	replace := fs.String("initsec-replace", "", "add `replace github.com/initsec/initsec => PATH` to a new go.mod (a local checkout)")
+	version := fs.String("initsec-version", "", "the initsec version a new go.mod requires (default: this build's version)")
+	setUsage(fs, initUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -46,24 +45,48 @@ Flags:
 		fmt.Fprintf(stderr, "initsec init: %v\n", err)
 		return exitError
 	}
-	for _, f := range res.Written {
-		fmt.Fprintf(stdout, "create: %s\n", filepath.Join(dir, filepath.FromSlash(f)))
-	}
-	for _, f := range res.Existing {
-		fmt.Fprintf(stdout, "exists, left as it is: %s\n", filepath.Join(dir, filepath.FromSlash(f)))
-	}
-	if res.NewModule {
-		fmt.Fprintf(stdout, "module %s (new go.mod)\n", res.ModulePath)
-	} else {
-		fmt.Fprintf(stdout, "module %s (%s)\n", res.ModulePath, res.GoMod)
-	}
-	for _, n := range res.Notes {
-		fmt.Fprintf(stdout, "note: %s\n", n)
-	}
-	fmt.Fprintf(stdout, "next: cd %s", dir)
-	if res.NewModule {
-		fmt.Fprintf(stdout, " && go mod tidy")
-	}
-	fmt.Fprintf(stdout, " && initsec convert -diff . && initsec convert . && go run mage.go initsec:build\n")
+	scaffoldReport{
+		Dir:        dir,
+		Written:    res.Written,
+		Existing:   res.Existing,
+		NewModule:  res.NewModule,
+		ModulePath: res.ModulePath,
+		GoMod:      res.GoMod,
+		Notes:      res.Notes,
+		Next:       "initsec convert -diff . && initsec convert . && go run mage.go initsec:build",
+	}.print(stdout)
 	return exitOK
+}
+
+// scaffoldReport is what init and new print once they have written: the
+// files, the module they belong to, notes, and the commands to run next.
+type scaffoldReport struct {
+	Dir               string
+	Written, Existing []string // slash-separated, relative to Dir
+	NewModule         bool
+	ModulePath, GoMod string
+	Notes             []string
+	Next              string // run after cd Dir (and go mod tidy for a new module)
+}
+
+func (r scaffoldReport) print(w io.Writer) {
+	for _, f := range r.Written {
+		fmt.Fprintf(w, "create: %s\n", filepath.Join(r.Dir, filepath.FromSlash(f)))
+	}
+	for _, f := range r.Existing {
+		fmt.Fprintf(w, "exists, left as it is: %s\n", filepath.Join(r.Dir, filepath.FromSlash(f)))
+	}
+	if r.NewModule {
+		fmt.Fprintf(w, "module %s (new go.mod)\n", r.ModulePath)
+	} else {
+		fmt.Fprintf(w, "module %s (%s)\n", r.ModulePath, r.GoMod)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	fmt.Fprintf(w, "next: cd %s", r.Dir)
+	if r.NewModule {
+		fmt.Fprintf(w, " && go mod tidy")
+	}
+	fmt.Fprintf(w, " && %s\n", r.Next)
 }

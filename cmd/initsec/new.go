@@ -4,21 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 
 	"github.com/initsec/initsec/scaffold"
 )
 
-func runNew(stdout, stderr io.Writer, args []string) int {
-	fs := flag.NewFlagSet("new", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	tmpl := fs.String("template", scaffold.DefaultTemplate, "the kind of driver (see the list above)")
-	modulePath := fs.String("module-path", "", "module path of the new go.mod (default example.com/NAME); not allowed inside an existing Go module")
-	dir := fs.String("dir", "", "directory to create, or an existing empty one (default ./NAME)")
-	replace := fs.String("initsec-replace", "", "add `replace github.com/initsec/initsec => PATH` to the new go.mod (a local checkout)")
-	version := fs.String("initsec-version", "", "the initsec version the new go.mod requires (default: this build's version; none for a development build, `go mod tidy` then adds the latest)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: initsec new [-template T] [-module-path P] [-dir D] NAME
+const newUsage = `Usage: initsec new [-template T] [-module-path P] [-dir D] NAME
 
 Writes a new kernel-module repository for module NAME from a template:
 NAME.c (annotated with //go:init-section, ending with its trailer include),
@@ -35,37 +25,23 @@ NAME must be a C identifier, not a C keyword, shorter than 56 characters
 overwrites a file; on any error it leaves nothing behind.
 
 Templates:
-`)
-		for _, t := range scaffold.Templates() {
-			fmt.Fprintf(fs.Output(), "  %-9s %s\n", t.Name, t.Summary)
-		}
-		fmt.Fprintf(fs.Output(), "\nFlags:\n")
-		fs.PrintDefaults()
-	}
-	// Flags may come before or after NAME.
-	var names []string
-	rest := args
-	for {
-		if code, ok := parseFlags(fs, rest); !ok {
-			return code
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		names = append(names, fs.Arg(0))
-		rest = fs.Args()[1:]
-	}
-	if len(names) != 1 {
-		if len(names) == 0 {
-			fmt.Fprintln(stderr, "initsec new: missing NAME")
-		} else {
-			fmt.Fprintf(stderr, "initsec new: one NAME expected, got %d: %q\n", len(names), names)
-		}
-		fs.Usage()
-		return exitError
+`
+
+func runNew(stdout, stderr io.Writer, args []string) int {
+	fs := flag.NewFlagSet("new", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	tmpl := fs.String("template", scaffold.DefaultTemplate, "the kind of driver (see the list above)")
+	modulePath := fs.String("module-path", "", "module path of the new go.mod (default example.com/NAME); not allowed inside an existing Go module")
+	dir := fs.String("dir", "", "directory to create, or an existing empty one (default ./NAME)")
+	replace := fs.String("initsec-replace", "", "add `replace github.com/initsec/initsec => PATH` to the new go.mod (a local checkout)")
+	version := fs.String("initsec-version", "", "the initsec version the new go.mod requires (default: this build's version; none for a development build, `go mod tidy` then adds the latest)")
+	fs.Usage = func() { printNewUsage(fs) }
+	name, code, ok := newName(fs, args)
+	if !ok {
+		return code
 	}
 	res, err := scaffold.New(scaffold.Options{
-		Name:           names[0],
+		Name:           name,
 		Template:       *tmpl,
 		Dir:            *dir,
 		ModulePath:     *modulePath,
@@ -78,23 +54,53 @@ Templates:
 	}
 	shown := *dir
 	if shown == "" {
-		shown = names[0]
+		shown = name
 	}
-	for _, f := range res.Files {
-		fmt.Fprintf(stdout, "create: %s\n", filepath.Join(shown, filepath.FromSlash(f)))
-	}
-	if res.NewModule {
-		fmt.Fprintf(stdout, "module %s (new go.mod)\n", res.ModulePath)
-	} else {
-		fmt.Fprintf(stdout, "module %s (%s)\n", res.ModulePath, res.GoMod)
-	}
-	for _, n := range res.Notes {
-		fmt.Fprintf(stdout, "note: %s\n", n)
-	}
-	fmt.Fprintf(stdout, "next: cd %s", shown)
-	if res.NewModule {
-		fmt.Fprintf(stdout, " && go mod tidy")
-	}
-	fmt.Fprintf(stdout, " && mage initsec:build\n")
+	scaffoldReport{
+		Dir:        shown,
+		Written:    res.Files,
+		NewModule:  res.NewModule,
+		ModulePath: res.ModulePath,
+		GoMod:      res.GoMod,
+		Notes:      res.Notes,
+		Next:       "mage initsec:build",
+	}.print(stdout)
 	return exitOK
+}
+
+// printNewUsage is new's help: the text, the templates, the flags.
+func printNewUsage(fs *flag.FlagSet) {
+	fmt.Fprint(fs.Output(), newUsage)
+	for _, t := range scaffold.Templates() {
+		fmt.Fprintf(fs.Output(), "  %-9s %s\n", t.Name, t.Summary)
+	}
+	fmt.Fprintf(fs.Output(), "\nFlags:\n")
+	fs.PrintDefaults()
+}
+
+// newName parses new's flags, which may come before or after NAME, and
+// returns the one NAME. When ok is false the command ends with code.
+func newName(fs *flag.FlagSet, args []string) (name string, code int, ok bool) {
+	var names []string
+	rest := args
+	for {
+		if code, ok := parseFlags(fs, rest); !ok {
+			return "", code, false
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		names = append(names, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(names) != 1 {
+		if len(names) == 0 {
+			fmt.Fprintln(fs.Output(), "initsec new: missing NAME")
+		} else {
+			fmt.Fprintf(fs.Output(), "initsec new: one NAME expected, got %d: %q\n", len(names), names)
+		}
+		fs.Usage()
+		return "", exitError, false
+	}
+	return names[0], exitOK, true
 }

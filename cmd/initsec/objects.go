@@ -105,3 +105,13 @@ func writeJSON(stdout, stderr io.Writer, verb string, v any) bool {
 	}
 	return true
 }
+
+// setUsage makes fs print text, then its flags' defaults, for -h and usage
+// errors. The help texts are package-level constants so that a command's
+// run function reads as what it does.
+func setUsage(fs *flag.FlagSet, text string) {
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), text)
+		fs.PrintDefaults()
+	}
+}

@@ -20,13 +20,7 @@ type memoryReport struct {
 	Exit uint64 `json:"exit_bytes"`
 }
 
-func runReport(stdout, stderr io.Writer, args []string) int {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: text or json")
-	noUnload := fs.Bool("no-module-unload", false, "predict for a kernel without CONFIG_MODULE_UNLOAD (.exit.* freed with .init.*)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: initsec report [-format text|json] [-no-module-unload] file-or-dir...
+const reportUsage = `Usage: initsec report [-format text|json] [-no-module-unload] file-or-dir...
 
 Reports what each module costs once loaded, as the module loader of Linux
 6.1 lays it out (kernel/module/main.c, layout_sections and layout_symtab;
@@ -49,9 +43,14 @@ no object, such as a module directory before its build (named; the others
 are still reported), or on a usage error.
 
 Flags:
-`)
-		fs.PrintDefaults()
-	}
+`
+
+func runReport(stdout, stderr io.Writer, args []string) int {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output format: text or json")
+	noUnload := fs.Bool("no-module-unload", false, "predict for a kernel without CONFIG_MODULE_UNLOAD (.exit.* freed with .init.*)")
+	setUsage(fs, reportUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

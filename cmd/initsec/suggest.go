@@ -20,12 +20,7 @@ type suggestReport struct {
 	ExitBytes uint64 `json:"exit_bytes"`
 }
 
-func runSuggest(stdout, stderr io.Writer, args []string) int {
-	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: text or json")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: initsec suggest [-format text|json] file-or-dir...
+const suggestUsage = `Usage: initsec suggest [-format text|json] file-or-dir...
 
 Suggests local functions and objects that could be annotated init
 (initconst, initdata) or exit (exitdata): in each object, every reference
@@ -47,9 +42,13 @@ read or an argument holds no object, such as a module directory before
 its build (named; the others are still checked), or a usage error.
 
 Flags:
-`)
-		fs.PrintDefaults()
-	}
+`
+
+func runSuggest(stdout, stderr io.Writer, args []string) int {
+	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output format: text or json")
+	setUsage(fs, suggestUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}

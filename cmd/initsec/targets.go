@@ -12,16 +12,7 @@ import (
 	"github.com/initsec/initsec/target"
 )
 
-func runTargets(stdout, stderr io.Writer, args []string) int {
-	fs := flag.NewFlagSet("targets", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	update := fs.Bool("update", false, "resolve afresh, print what changed and rewrite "+target.LockFile)
-	check := fs.Bool("check", false, "resolve afresh and exit 1 if the archive drifted from "+target.LockFile+" (for CI)")
-	cache := fs.String("cache", "", "apt state directory (default $XDG_CACHE_HOME/initsec/apt)")
-	offline := fs.Bool("offline", false, "use the package lists already in the cache; no apt-get update")
-	verbose := fs.Bool("v", false, "show apt-get's output")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: initsec targets [-update | -check] [-cache DIR] [-offline] [-v] [DIR]
+const targetsUsage = `Usage: initsec targets [-update | -check] [-cache DIR] [-offline] [-v] [DIR]
 
 Lists the kernel targets of the repository in DIR (default ".") and the
 exact Debian packages each resolves to today: the headers, their -common
@@ -54,9 +45,17 @@ when a listed series ended and could not be locked), 2 usage, targets
 file or resolution error.
 
 Flags:
-`, target.TargetsFile, target.LockFile)
-		fs.PrintDefaults()
-	}
+`
+
+func runTargets(stdout, stderr io.Writer, args []string) int {
+	fs := flag.NewFlagSet("targets", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	update := fs.Bool("update", false, "resolve afresh, print what changed and rewrite "+target.LockFile)
+	check := fs.Bool("check", false, "resolve afresh and exit 1 if the archive drifted from "+target.LockFile+" (for CI)")
+	cache := fs.String("cache", "", "apt state directory (default $XDG_CACHE_HOME/initsec/apt)")
+	offline := fs.Bool("offline", false, "use the package lists already in the cache; no apt-get update")
+	verbose := fs.Bool("v", false, "show apt-get's output")
+	setUsage(fs, fmt.Sprintf(targetsUsage, target.TargetsFile, target.LockFile))
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -99,37 +98,55 @@ Flags:
 	lockPath := filepath.Join(dir, target.LockFile)
 	switch {
 	case *check:
-		for _, d := range drift {
-			fmt.Fprintln(stdout, d)
-		}
-		if len(drift) > 0 {
-			fmt.Fprintf(stdout, "%s: %d change(s) in the archive; run initsec targets -update\n", lockPath, len(drift))
-			return exitFindings
-		}
-		fmt.Fprintf(stdout, "%s: %d target(s) up to date\n", lockPath, len(fresh))
-		return exitOK
+		return checkLock(stdout, lockPath, fresh, drift)
 	case *update:
-		for _, d := range drift {
-			fmt.Fprintln(stdout, d)
-		}
-		if err := target.WriteLock(dir, fresh); err != nil {
-			fmt.Fprintf(stderr, "initsec targets: %v\n", err)
-			return exitError
-		}
-		status := exitOK
-		for _, r := range fresh {
-			if r.Ended != "" {
-				fmt.Fprintf(stdout, "%s: not locked; remove it from %s\n", r.Target, target.TargetsFile)
-				status = exitFindings
-			}
-		}
-		if len(drift) == 0 {
-			fmt.Fprintf(stdout, "%s: unchanged\n", lockPath)
-		} else {
-			fmt.Fprintf(stdout, "%s: written\n", lockPath)
-		}
-		return status
+		return updateLock(stdout, stderr, dir, fresh, drift)
 	}
+	printTargets(stdout, lockPath, fresh, drift)
+	return exitOK
+}
+
+// checkLock is targets -check: the drift, and exit status 1 if there is any.
+func checkLock(stdout io.Writer, lockPath string, fresh []target.Resolution, drift []target.Drift) int {
+	for _, d := range drift {
+		fmt.Fprintln(stdout, d)
+	}
+	if len(drift) > 0 {
+		fmt.Fprintf(stdout, "%s: %d change(s) in the archive; run initsec targets -update\n", lockPath, len(drift))
+		return exitFindings
+	}
+	fmt.Fprintf(stdout, "%s: %d target(s) up to date\n", lockPath, len(fresh))
+	return exitOK
+}
+
+// updateLock is targets -update: print the drift and rewrite the lock. A
+// series that ended cannot be locked, and is exit status 1.
+func updateLock(stdout, stderr io.Writer, dir string, fresh []target.Resolution, drift []target.Drift) int {
+	lockPath := filepath.Join(dir, target.LockFile)
+	for _, d := range drift {
+		fmt.Fprintln(stdout, d)
+	}
+	if err := target.WriteLock(dir, fresh); err != nil {
+		fmt.Fprintf(stderr, "initsec targets: %v\n", err)
+		return exitError
+	}
+	status := exitOK
+	for _, r := range fresh {
+		if r.Ended != "" {
+			fmt.Fprintf(stdout, "%s: not locked; remove it from %s\n", r.Target, target.TargetsFile)
+			status = exitFindings
+		}
+	}
+	if len(drift) == 0 {
+		fmt.Fprintf(stdout, "%s: unchanged\n", lockPath)
+	} else {
+		fmt.Fprintf(stdout, "%s: written\n", lockPath)
+	}
+	return status
+}
+
+// printTargets lists each target with the packages it resolves to.
+func printTargets(stdout io.Writer, lockPath string, fresh []target.Resolution, drift []target.Drift) {
 	tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', 0)
 	for _, r := range fresh {
 		if r.Ended != "" {
@@ -145,5 +162,4 @@ Flags:
 	if len(drift) > 0 {
 		fmt.Fprintf(stdout, "%s: %d change(s) in the archive (initsec targets -check lists them)\n", lockPath, len(drift))
 	}
-	return exitOK
 }

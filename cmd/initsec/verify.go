@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"golang.org/x/term"
@@ -24,16 +25,7 @@ func printError(w io.Writer, dir string, err error) { pipeline.PrintError(w, dir
 
 var verifyFormats = []string{"text", "modpost", "json", "sarif"}
 
-func runVerify(stdout, stderr io.Writer, args []string) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: text (gcc style), modpost (modpost's own lines, per kernel release), json or sarif (SARIF 2.1.0)")
-	rulesFlag := fs.String("rules", "", "section-mismatch rules: "+strings.Join(sectionrt.RuleVersions, ", ")+"; default: each object's own kernel release (vermagic), else the release of the kernel headers in use ($KDIR)")
-	manifestPath := fs.String("manifest", "", "JSON manifest (sectionrt.Manifest) to check placement against, for every object")
-	placement := fs.String("placement", "auto", "placement checks: auto (with -manifest, or where the object's directory has annotations), always (an object without annotations is an error), never")
-	jobs := fs.Int("j", runtime.GOMAXPROCS(0), "objects checked in parallel")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: initsec verify [flags] file-or-dir...
+const verifyUsage = `Usage: initsec verify [flags] file-or-dir...
 
 Checks built kernel modules. Arguments are objects (.ko, .o, .ko.xz,
 .ko.zst, .ko.gz, read directly) or directories, searched recursively for
@@ -62,13 +54,21 @@ module directory before its build (each named; the others are still
 checked).
 
 Flags:
-`)
-		fs.PrintDefaults()
-	}
+`
+
+func runVerify(stdout, stderr io.Writer, args []string) int {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output format: text (gcc style), modpost (modpost's own lines, per kernel release), json or sarif (SARIF 2.1.0)")
+	rulesFlag := fs.String("rules", "", "section-mismatch rules: "+strings.Join(sectionrt.RuleVersions, ", ")+"; default: each object's own kernel release (vermagic), else the release of the kernel headers in use ($KDIR)")
+	manifestPath := fs.String("manifest", "", "JSON manifest (sectionrt.Manifest) to check placement against, for every object")
+	placement := fs.String("placement", "auto", "placement checks: auto (with -manifest, or where the object's directory has annotations), always (an object without annotations is an error), never")
+	jobs := fs.Int("j", runtime.GOMAXPROCS(0), "objects checked in parallel")
+	setUsage(fs, verifyUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if !slicesContains(verifyFormats, *format) {
+	if !slices.Contains(verifyFormats, *format) {
 		fmt.Fprintf(stderr, "initsec verify: unknown -format %q (want %s)\n", *format, strings.Join(verifyFormats, ", "))
 		return exitError
 	}
@@ -87,27 +87,9 @@ Flags:
 		return exitError
 	}
 	opt := verify.Options{Placement: *placement, Jobs: *jobs, Progress: progressWriter(stderr)}
-	if *rulesFlag != "" {
-		rs, err := sectionrt.Rules(*rulesFlag)
-		if err != nil {
-			fmt.Fprintf(stderr, "initsec verify: -rules: %v\n", err)
-			return exitError
-		}
-		opt.Rules = rs
-	}
-	if *manifestPath != "" {
-		f, err := os.Open(*manifestPath)
-		if err != nil {
-			fmt.Fprintf(stderr, "initsec verify: %v\n", err)
-			return exitError
-		}
-		m, err := sectionrt.ReadManifest(f)
-		f.Close()
-		if err != nil {
-			fmt.Fprintf(stderr, "initsec verify: %s: %v\n", *manifestPath, err)
-			return exitError
-		}
-		opt.Manifest = &m
+	if err := loadRules(&opt, *rulesFlag, *manifestPath); err != nil {
+		fmt.Fprintf(stderr, "initsec verify: %v\n", err)
+		return exitError
 	}
 
 	tuneGC()
@@ -117,9 +99,40 @@ Flags:
 		results = append(results, findings.Result{Object: errPath(err), Err: err})
 	}
 	results = append(results, verify.Files(files, opt)...)
+	return reportVerify(stdout, stderr, *format, len(files), results)
+}
 
+// loadRules sets opt's rule set (from -rules) and manifest (from
+// -manifest); empty names leave the defaults.
+func loadRules(opt *verify.Options, rules, manifestPath string) error {
+	if rules != "" {
+		rs, err := sectionrt.Rules(rules)
+		if err != nil {
+			return fmt.Errorf("-rules: %w", err)
+		}
+		opt.Rules = rs
+	}
+	if manifestPath == "" {
+		return nil
+	}
+	f, err := os.Open(manifestPath)
+	if err != nil {
+		return err
+	}
+	m, err := sectionrt.ReadManifest(f)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", manifestPath, err)
+	}
+	opt.Manifest = &m
+	return nil
+}
+
+// reportVerify writes results in format, the errors and a summary to
+// stderr, and returns the exit status.
+func reportVerify(stdout, stderr io.Writer, format string, nfiles int, results []findings.Result) int {
 	var err error
-	switch *format {
+	switch format {
 	case "json":
 		err = findings.JSON(stdout, results)
 	case "sarif":
@@ -134,15 +147,16 @@ Flags:
 		return exitError
 	}
 	failing, nerr := findings.Failing(results), findings.Errors(results)
-	if *format == "text" || *format == "modpost" {
+	// JSON and SARIF carry the errors themselves; text readers need them.
+	if format == "text" || format == "modpost" {
 		for _, r := range results {
 			if r.Err != nil {
 				fmt.Fprintf(stderr, "initsec verify: %v\n", r.Err)
 			}
 		}
 	}
-	if failing > 0 || nerr > 0 || len(files) > 1 {
-		fmt.Fprintf(stderr, "initsec verify: %d object(s) checked: %d finding(s), %d error(s)\n", len(files), failing, nerr)
+	if failing > 0 || nerr > 0 || nfiles > 1 {
+		fmt.Fprintf(stderr, "initsec verify: %d object(s) checked: %d finding(s), %d error(s)\n", nfiles, failing, nerr)
 	}
 	switch {
 	case nerr > 0:
@@ -151,15 +165,6 @@ Flags:
 		return exitFindings
 	}
 	return exitOK
-}
-
-func slicesContains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // errPath is the file an Expand error is about.
