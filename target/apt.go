@@ -97,6 +97,10 @@ func (a *APT) Open(ctx context.Context, rel Release, archs []string) (Index, err
 		}
 		fmt.Fprintf(&sources, "deb [arch=%s signed-by=%s] %s %s main\n", strings.Join(archs, ","), c.Keyring, uri, s)
 	}
+	// APT::Sandbox::User root: apt would download as _apt, which cannot
+	// enter a private state directory under a 0700 parent (a test's
+	// TempDir, ~/.cache) and then warns; the lists are verified against
+	// the keyring all the same.
 	conf := fmt.Sprintf(`// Private apt configuration written by initsec (package target).
 Dir::Etc "%[1]s/etc";
 Dir::Etc::Parts "%[1]s/etc/apt.conf.d";
@@ -112,6 +116,7 @@ Dir::Cache "%[1]s/cache";
 Debug::NoLocking "true";
 Acquire::Check-Valid-Until "false";
 Acquire::Languages "none";
+APT::Sandbox::User "root";
 APT::Architecture "%[2]s";
 APT::Architectures { %[3]s };
 `, dir, archs[0], `"`+strings.Join(archs, `"; "`)+`";`)
