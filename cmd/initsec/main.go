@@ -12,9 +12,12 @@
 //	initsec report [-format text|json] [-no-module-unload] file-or-dir...
 //	initsec suggest [-format text|json] file-or-dir...
 //	initsec new [-template misc|platform|pci|minimal] [-module-path P] [-dir D] NAME
+//	initsec targets [-update | -check] [DIR]
+//	initsec init [DIR]
+//	initsec convert [-diff] [-n] [-prove] DIR
 //
 // Exit status: 0 clean, 1 findings (or stale files with generate -check),
-// 2 usage, I/O or build errors.
+// 2 usage, I/O, annotation or build errors, or a path with nothing to check.
 package main
 
 import (
