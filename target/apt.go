@@ -97,6 +97,10 @@ func (a *APT) Open(ctx context.Context, rel Release, archs []string) (Index, err
 		}
 		fmt.Fprintf(&sources, "deb [arch=%s signed-by=%s] %s %s main\n", strings.Join(archs, ","), c.Keyring, uri, s)
 	}
+	// APT::Sandbox::User root: as root, apt-get update drops to the _apt
+	// user to download, which cannot write into this private directory
+	// (under root's home), and says so with a "W:" line that Open treats as
+	// an error. The files are verified the same way either way.
 	conf := fmt.Sprintf(`// Private apt configuration written by initsec (package target).
 Dir::Etc "%[1]s/etc";
 Dir::Etc::Parts "%[1]s/etc/apt.conf.d";
@@ -112,6 +116,7 @@ Dir::Cache "%[1]s/cache";
 Debug::NoLocking "true";
 Acquire::Check-Valid-Until "false";
 Acquire::Languages "none";
+APT::Sandbox::User "root";
 APT::Architecture "%[2]s";
 APT::Architectures { %[3]s };
 `, dir, archs[0], `"`+strings.Join(archs, `"; "`)+`";`)
