@@ -538,3 +538,12 @@ func (c *Config) ensureRoot(ctx context.Context, e *Env) error {
 	e.KDIR = "/usr/src/linux-headers-" + e.Resolution.Kernel()
 	return nil
 }
+
+// CleanHeaders removes the unpacked header trees.
+func (c *Config) CleanHeaders() error {
+	dir, err := c.headersDir()
+	if err != nil {
+		return err
+	}
+	return os.RemoveAll(dir)
+}
