@@ -22,7 +22,7 @@
 //	                                       release made by mmdebstrap
 //	                                       (kbuild/buildroot) with the locked
 //	                                       headers, -common, kbuild, compiler
-//	                                       (NAME=VERSION) and make
+//	                                       (NAME=VERSION), make and perl
 //	other gcc major, other architecture -> an error: a root of another
 //	                                       architecture would need emulation
 //
@@ -494,7 +494,8 @@ func fetch(ctx context.Context, url, path, sum string) error {
 var buildRoles = []target.Role{target.RoleHeaders, target.RoleHeadersCommon, target.RoleKbuild, target.RoleBase, target.RoleCompiler, target.RoleCompilerDep}
 
 // RootSpec is the build root of r: its release's suite, the locked build
-// packages as NAME=VERSION and make, and the release's security suite.
+// packages as NAME=VERSION, make and perl, and the release's security
+// suite.
 func RootSpec(r target.Resolution, securityMirror string) (buildroot.Spec, error) {
 	rel, ok := target.LookupRelease(r.Target.Release)
 	if !ok {
@@ -503,7 +504,10 @@ func RootSpec(r target.Resolution, securityMirror string) (buildroot.Spec, error
 	if securityMirror == "" {
 		securityMirror = target.DefaultSecurityMirror
 	}
-	spec := buildroot.Spec{Suite: rel.Codename, Arch: r.Target.Arch, Packages: []string{"make"}}
+	// perl: kbuild's scripts/kernel-doc, which W=1 runs on every source
+	// before 7.x, is a Perl script that needs more than apt's perl-base
+	// (Pod::Usage); measured in a trixie root.
+	spec := buildroot.Spec{Suite: rel.Codename, Arch: r.Target.Arch, Packages: []string{"make", "perl"}}
 	for _, role := range buildRoles {
 		if p, ok := r.Package(role); ok {
 			spec.Packages = append(spec.Packages, p.Name+"="+p.Version)

@@ -65,7 +65,7 @@ func TestRootSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"make", "linux-headers-6.12.118+deb13-amd64=6.12.118-1", "linux-headers-6.12.118+deb13-common=6.12.118-1",
+	want := []string{"make", "perl", "linux-headers-6.12.118+deb13-amd64=6.12.118-1", "linux-headers-6.12.118+deb13-common=6.12.118-1",
 		"linux-kbuild-6.12.118+deb13=6.12.118-1", "gcc-14=1"}
 	if spec.Suite != "trixie" || spec.Arch != "amd64" || !reflect.DeepEqual(spec.Packages, want) {
 		t.Errorf("RootSpec = %+v\nwant trixie amd64 %q", spec, want)
