@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
@@ -19,6 +20,8 @@ import (
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/kbuild/buildenv"
+	"github.com/initsec/initsec/kbuild/buildroot"
 	"github.com/initsec/initsec/module"
 )
 
@@ -137,6 +140,24 @@ func E2e(ctx context.Context) error {
 	return err
 }
 
+// Matrix builds every module under examples/ for every target of
+// initsec.targets (pinned by initsec.targets.lock; INITSEC_TARGETS=a,b
+// narrows it), in parallel up to the cores, each target in its own build
+// environment, and prints the table module x target -> built, findings,
+// placement, init bytes freed, predicted coresize; also written to
+// initsec-matrix.json. Module copies and logs are in .initsec/matrix.
+func Matrix(ctx context.Context) error {
+	dirs, err := examples()
+	if err != nil {
+		return err
+	}
+	targets := []string{pipeline.AllTargets}
+	if s := os.Getenv("INITSEC_TARGETS"); s != "" {
+		targets = strings.Split(s, ",")
+	}
+	return pipeline.MatrixFor(ctx, dirs, targets, kbuild.Options{W: "1"}, os.Stdout)
+}
+
 // checkGenerated fails when a committed generated file under examples/ is
 // stale, as `initsec generate -check` does in a module repository's CI.
 func checkGenerated() error {
@@ -164,8 +185,24 @@ func Test(ctx context.Context) error {
 }
 
 // Clean removes kbuild output from the examples (generated sources stay:
-// they are committed).
+// they are committed) and the matrix's work directory, .initsec/matrix.
+// With INITSEC_CLEAN_ROOTS=1 it also removes the cached build roots
+// (buildroot.Cache.Clean: every root under os.UserCacheDir()/initsec/roots,
+// refusing one in use) and the unpacked header trees of cross targets; they
+// take minutes and hundreds of MiB to make again, so only when asked.
 func Clean(ctx context.Context) error {
+	if err := os.RemoveAll(pipeline.DefaultMatrixDir); err != nil {
+		return err
+	}
+	if os.Getenv("INITSEC_CLEAN_ROOTS") == "1" {
+		if err := (&buildroot.Cache{Log: os.Stdout}).Clean(); err != nil {
+			return err
+		}
+		if err := (&buildenv.Config{}).CleanHeaders(); err != nil {
+			return err
+		}
+		fmt.Println("initsec: removed the build roots and unpacked header trees")
+	}
 	k, err := kdir()
 	if err != nil {
 		return err

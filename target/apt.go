@@ -97,10 +97,10 @@ func (a *APT) Open(ctx context.Context, rel Release, archs []string) (Index, err
 		}
 		fmt.Fprintf(&sources, "deb [arch=%s signed-by=%s] %s %s main\n", strings.Join(archs, ","), c.Keyring, uri, s)
 	}
-	// APT::Sandbox::User root: apt would download as _apt, which cannot
-	// enter a private state directory under a 0700 parent (a test's
-	// TempDir, ~/.cache) and then warns; the lists are verified against
-	// the keyring all the same.
+	// APT::Sandbox::User root: as root, apt-get update drops to the _apt
+	// user to download, which cannot write into this private directory
+	// (under root's home), and says so with a "W:" line that Open treats as
+	// an error. The files are verified the same way either way.
 	conf := fmt.Sprintf(`// Private apt configuration written by initsec (package target).
 Dir::Etc "%[1]s/etc";
 Dir::Etc::Parts "%[1]s/etc/apt.conf.d";

@@ -11,6 +11,7 @@ import (
 
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/kbuild/buildenv"
 )
 
 // stringList is a repeatable flag.
@@ -30,6 +31,8 @@ func runBuild(stdout, stderr io.Writer, args []string) int {
 	fs.StringVar(&opts.W, "W", "1", "kbuild W= warning level; empty for none")
 	fs.BoolVar(&opts.MismatchWarnOnly, "mismatch-warn-only", false, "let modpost section mismatches warn instead of failing the build")
 	fs.Var(&vars, "var", "extra make variable NAME=VALUE (repeatable)")
+	var targets stringList
+	fs.Var(&targets, "target", "kernel target NAME (debian-sid/amd64, ...), or all for every target in initsec.targets (repeatable); replaces -kdir, -arch and -cross-compile")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `Usage: initsec build [flags] [dir...]
 
@@ -38,6 +41,18 @@ directory below it): generate, build with the kernel's kbuild
 (make -C KDIR M=dir modules, with CONFIG_SECTION_MISMATCH_WARN_ONLY= so
 modpost's section mismatches fail the build), then verify every built .ko
 against the annotations.
+
+With -target, the module is built for each named kernel target instead of
+the host's kernel: the target's exact packages come from the lock,
+initsec.targets.lock, found with initsec.targets at or above the current
+directory (a target not locked is resolved from the archive, and the log
+says so). Each target is built where its compiler is: on the host with
+the target's headers package installed, from unpacked headers with a
+cross compiler (another architecture), or in a build root of the
+target's release made with mmdebstrap (a newer compiler: trixie, sid).
+Installing, downloading and making roots needs root; a second build
+downloads nothing. Modules are built in place, target after target, and
+each result is verified before the next target's build.
 
 Exit status: 0 clean, 1 findings, 2 usage, generate or build error.
 
@@ -56,5 +71,23 @@ Flags:
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	return pipeline.Build(ctx, dirs, opts, cliOutput(stdout, stderr)).ExitCode()
+	if len(targets) == 0 {
+		return pipeline.Build(ctx, dirs, opts, cliOutput(stdout, stderr)).ExitCode()
+	}
+	if opts.KDIR != "" || opts.Arch != "" || opts.CrossCompile != "" {
+		fmt.Fprintln(stderr, "initsec build: -target chooses KDIR, ARCH and CROSS_COMPILE itself: drop -kdir, -arch, -cross-compile (and $ARCH, $CROSS_COMPILE)")
+		return exitError
+	}
+	repo, err := pipeline.FindTargetsRoot(".")
+	if err != nil {
+		fmt.Fprintf(stderr, "initsec build: %v\n", err)
+		return exitError
+	}
+	rs, err := pipeline.ResolveTargets(ctx, repo, targets, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "initsec build: %v\n", err)
+		return exitError
+	}
+	cfg := &buildenv.Config{Log: stderr}
+	return pipeline.BuildTargets(ctx, dirs, rs, cfg, opts, cliOutput(stdout, stderr)).ExitCode()
 }

@@ -62,6 +62,14 @@ func (r *Result) Failing() int { return sectionrt.Failing(r.Findings) }
 // (an object kbuild built in a subdirectory, obj-m += sub/, against that
 // directory's). Progress goes to log.
 func BuildAndVerify(ctx context.Context, dir string, opts kbuild.Options, log io.Writer) (*Result, error) {
+	return buildAndVerify(ctx, dir, kbuild.Build, opts, log)
+}
+
+// buildFunc builds the module in a directory: kbuild.Build on the host, or
+// a target's environment (buildenv.Env.Build).
+type buildFunc func(ctx context.Context, dir string, opts kbuild.Options) (*kbuild.Result, error)
+
+func buildAndVerify(ctx context.Context, dir string, build buildFunc, opts kbuild.Options, log io.Writer) (*Result, error) {
 	d, changes, err := gen.GenerateDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("generate %s: %w", dir, err)
@@ -75,7 +83,7 @@ func BuildAndVerify(ctx context.Context, dir string, opts kbuild.Options, log io
 	if opts.Stderr == nil {
 		opts.Stderr = log
 	}
-	res, err := kbuild.Build(ctx, d.Path, opts)
+	res, err := build(ctx, d.Path, opts)
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", dir, err)
 	}

@@ -161,10 +161,13 @@ func mmdebstrapArgs(spec Spec, dir string) []string {
 		"--include=" + strings.Join(spec.Packages, ","),
 		spec.Suite, dir,
 	}
-	if spec.Mirror != "" {
+	switch {
+	case spec.Mirror != "":
 		args = append(args, spec.Mirror)
+	case len(spec.Sources) > 0:
+		args = append(args, DefaultMirror)
 	}
-	return args
+	return append(args, spec.Sources...)
 }
 
 // make runs mmdebstrap into tmp and writes the manifest.

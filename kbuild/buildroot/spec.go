@@ -31,6 +31,14 @@ type Spec struct {
 	// Mirror is the archive's URL; "" means mmdebstrap's default
 	// (http://deb.debian.org/debian).
 	Mirror string
+
+	// Sources are further apt sources, each a one-line sources.list entry
+	// ("deb http://deb.debian.org/debian-security trixie-security main"),
+	// for packages the suite alone does not have: a stable release's kernel
+	// updates reach SUITE-security first. They are passed to mmdebstrap
+	// after the mirror (Mirror, or mmdebstrap's default named explicitly,
+	// since any source given replaces the default).
+	Sources []string
 }
 
 // keyVersion changes when the way a root is made changes (mmdebstrap's
@@ -43,7 +51,11 @@ var (
 	validPackage = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$`) // Debian policy 5.6.1, with :ARCH
 	validVersion = regexp.MustCompile(`^[0-9][A-Za-z0-9.+~:-]*$`)             // Debian policy 5.6.12
 	validMirror  = regexp.MustCompile(`^(https?|file)://[^\s,]+$`)
+	validSource  = regexp.MustCompile(`^deb (\[[a-z0-9=,. /_-]+\] )?(https?|file)://[^\s,]+ [a-z][a-z0-9./-]*( [a-z][a-z0-9-]*)+$`)
 )
+
+// DefaultMirror is the archive mmdebstrap uses when Spec.Mirror is empty.
+const DefaultMirror = "http://deb.debian.org/debian"
 
 // normalize checks s and returns it with Arch filled in and Packages
 // sorted and without duplicates.
@@ -59,6 +71,11 @@ func (s Spec) normalize() (Spec, error) {
 	}
 	if s.Mirror != "" && !validMirror.MatchString(s.Mirror) {
 		return s, fmt.Errorf("build root: mirror %q: want an http, https or file URL", s.Mirror)
+	}
+	for _, src := range s.Sources {
+		if !validSource.MatchString(src) {
+			return s, fmt.Errorf("build root: source %q: want one sources.list line, \"deb URI SUITE COMPONENT...\"", src)
+		}
 	}
 	if len(s.Packages) == 0 {
 		return s, fmt.Errorf("build root %s: no packages: name at least make, the compiler and the kernel headers", s.Suite)
@@ -87,6 +104,9 @@ func (s Spec) Key() (string, error) {
 	fmt.Fprintf(h, "%s\nsuite=%s\narch=%s\nmirror=%s\n", keyVersion, n.Suite, n.Arch, n.Mirror)
 	for _, p := range n.Packages {
 		fmt.Fprintf(h, "package=%s\n", p)
+	}
+	for _, src := range n.Sources { // none: the keys of roots made before Sources existed
+		fmt.Fprintf(h, "source=%s\n", src)
 	}
 	return n.Suite + "-" + n.Arch + "-" + hex.EncodeToString(h.Sum(nil))[:16], nil
 }

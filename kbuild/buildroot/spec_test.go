@@ -36,6 +36,7 @@ func TestSpecKey(t *testing.T) {
 		{Suite: "sid", Arch: "amd64", Packages: base.Packages, Mirror: "http://example.org/debian"},
 		{Suite: "sid", Arch: "amd64", Packages: []string{"make", "gcc-16"}},
 		{Suite: "sid", Arch: "amd64", Packages: []string{"make=4.4.1-2", "gcc-16", "linux-headers-amd64"}},
+		{Suite: "sid", Arch: "amd64", Packages: base.Packages, Sources: []string{"deb http://deb.debian.org/debian-security trixie-security main"}},
 	}
 	for _, s := range different {
 		if k2, err := s.Key(); err != nil || k2 == k {
@@ -62,6 +63,8 @@ func TestSpecInvalid(t *testing.T) {
 		{Spec{Suite: "sid", Packages: []string{"make=1 2"}}, "NAME=VERSION"},
 		{Spec{Suite: "sid", Arch: "AMD64", Packages: []string{"make"}}, "architecture"},
 		{Spec{Suite: "sid", Packages: []string{"make"}, Mirror: "deb.debian.org"}, "mirror"},
+		{Spec{Suite: "sid", Packages: []string{"make"}, Sources: []string{"http://deb.debian.org/debian"}}, "source"},
+		{Spec{Suite: "sid", Packages: []string{"make"}, Sources: []string{"deb http://x/debian sid main\ndeb http://y sid main"}}, "source"},
 	} {
 		if _, err := tc.spec.Key(); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: err = %v, want one containing %q", tc.spec, err, tc.want)
@@ -83,6 +86,14 @@ func TestMmdebstrapArgs(t *testing.T) {
 	s.Mirror = "http://deb.debian.org/debian"
 	if got := mmdebstrapArgs(s, "D"); got[len(got)-1] != s.Mirror {
 		t.Errorf("mirror not last: %q", got)
+	}
+	// Sources follow the mirror; without one, the default is named, since
+	// mmdebstrap adds it only when no source is given.
+	s.Mirror = ""
+	sec := "deb http://deb.debian.org/debian-security trixie-security main"
+	s.Sources = []string{sec}
+	if got := mmdebstrapArgs(s, "D"); !reflect.DeepEqual(got[len(got)-3:], []string{"D", DefaultMirror, sec}) {
+		t.Errorf("with Sources: %q", got)
 	}
 }
 

@@ -10,7 +10,7 @@
 //	)
 //
 // and run `mage initsec:build` (or initsec:generate, initsec:verify,
-// initsec:e2e). The targets work on every module directory
+// initsec:e2e, initsec:matrix). The targets work on every module directory
 // (a Kbuild or Makefile with obj-m) at or below the current directory.
 //
 // Settings come from the environment: KDIR (kernel build directory; default
@@ -26,6 +26,7 @@ package targets
 import (
 	"context"
 	"os"
+	"strings"
 
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild"
@@ -83,6 +84,30 @@ func E2e(ctx context.Context) error {
 		Log:    os.Stdout,
 	})
 	return err
+}
+
+// Matrix builds every module at or below the current directory for every
+// kernel target, in parallel up to the cores, each in its target's build
+// environment (the host, unpacked headers with a cross compiler, or a build
+// root of the target's release), and prints a table: module x target ->
+// built, findings, placement, init bytes freed, predicted coresize. The
+// targets are INITSEC_TARGETS (comma-separated names; default all: those of
+// initsec.targets at or above the current directory, pinned by its lock).
+// The table is also written as JSON to initsec-matrix.json; module copies
+// and build logs go to .initsec/matrix.
+func Matrix(ctx context.Context) error {
+	dirs, err := pipeline.ModuleDirs(nil)
+	if err != nil {
+		return err
+	}
+	return pipeline.MatrixFor(ctx, dirs, matrixTargets(), options(), os.Stdout)
+}
+
+func matrixTargets() []string {
+	if s := os.Getenv("INITSEC_TARGETS"); s != "" {
+		return strings.Split(s, ",")
+	}
+	return []string{pipeline.AllTargets}
 }
 
 func options() kbuild.Options {
