@@ -199,139 +199,168 @@ func (r *resolving) fail(format string, args ...any) {
 //
 // No kernel ABI name is known in advance: each comes from a Depends.
 func resolveRelease(ctx context.Context, ix Index, targets []Target) ([]Resolution, error) {
-	rs := make([]*resolving, len(targets))
-	for i, t := range targets {
-		rs[i] = &resolving{t: t, pkgs: map[Role]Stanza{}, deps: map[Role]Dependency{}}
+	q := &releaseQuery{ctx: ctx, ix: ix}
+	for _, t := range targets {
+		q.rs = append(q.rs, &resolving{t: t, pkgs: map[Role]Stanza{}, deps: map[Role]Dependency{}})
 	}
-	// query asks, per architecture, for the names want(r) lists for each
-	// unfailed target, then lets got(r, found) use the answer.
-	query := func(want func(r *resolving) []string, got func(r *resolving, found map[string]Stanza)) error {
-		byArch := map[string][]string{}
-		for _, r := range rs {
-			if r.err == nil && r.end == "" {
-				byArch[r.t.Arch] = append(byArch[r.t.Arch], want(r)...)
-			}
+	for _, level := range []struct {
+		want func(r *resolving) []string
+		got  func(r *resolving, found map[string]Stanza)
+	}{
+		{metaNames, (*resolving).takeMeta},
+		{versionedNames, (*resolving).takeVersioned},
+		{depNames, (*resolving).takeDeps},
+	} {
+		if err := q.ask(level.want, level.got); err != nil {
+			return nil, err
 		}
-		found := map[string]map[string]Stanza{}
-		for arch, names := range byArch {
-			slices.Sort(names)
-			m, err := ix.Candidates(ctx, arch, slices.Compact(names))
-			if err != nil {
-				return err
-			}
-			found[arch] = m
-		}
-		for _, r := range rs {
-			if r.err == nil && r.end == "" {
-				got(r, found[r.t.Arch])
-			}
-		}
-		return nil
 	}
+	return q.results()
+}
 
-	// Level 1: metapackages.
-	err := query(func(r *resolving) []string {
-		names := []string{"linux-headers-" + r.t.Arch, "linux-image-" + r.t.Arch}
-		if r.t.Series != "" {
-			names = append(names, "linux-headers-"+r.t.Series+"-"+r.t.Arch, "linux-image-"+r.t.Series+"-"+r.t.Arch)
-		}
-		return names
-	}, func(r *resolving, found map[string]Stanza) {
-		suffix := r.t.Arch
-		if r.t.Series != "" {
-			if _, ok := found["linux-headers-"+r.t.Series+"-"+r.t.Arch]; ok {
-				suffix = r.t.Series + "-" + r.t.Arch
-			}
-		}
-		h, okh := found["linux-headers-"+suffix]
-		im, oki := found["linux-image-"+suffix]
-		switch {
-		case !okh:
-			r.fail("the archive has no linux-headers-%s", suffix)
-			return
-		case !oki:
-			r.fail("the archive has linux-headers-%s but no linux-image-%s", suffix, suffix)
-			return
-		}
-		r.pkgs[RoleHeadersMeta], r.pkgs[RoleImageMeta] = h, im
-		if r.t.Series != "" && suffix == r.t.Arch {
-			if s := seriesOf(h.Version); s != r.t.Series {
-				r.end = fmt.Sprintf("%s serves no %s series for %s (no linux-headers-%s-%s; linux-headers-%s is %s)",
-					r.t.Release, r.t.Series, r.t.Arch, r.t.Series, r.t.Arch, r.t.Arch, s)
-				return
-			}
-		}
-		for _, x := range []struct {
-			from, to Role
-			prefix   string
-		}{{RoleHeadersMeta, RoleHeaders, "linux-headers-"}, {RoleImageMeta, RoleImage, "linux-image-"}} {
-			meta := r.pkgs[x.from]
-			d, ok := findDep(meta.Depends, func(d Dependency) bool { return strings.HasPrefix(d.Name, x.prefix) })
-			if !ok {
-				r.fail("%s %s depends on no %s* package (Depends: %s)", meta.Package, meta.Version, x.prefix, meta.Depends)
-				return
-			}
-			r.deps[x.to] = d
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
+// releaseQuery resolves the targets of one release level by level, one
+// batched apt-cache call per architecture and level.
+type releaseQuery struct {
+	ctx context.Context
+	ix  Index
+	rs  []*resolving
+}
 
-	// Level 2: the versioned headers and image.
-	err = query(func(r *resolving) []string {
-		return []string{r.deps[RoleHeaders].Name, r.deps[RoleImage].Name}
-	}, func(r *resolving, found map[string]Stanza) {
-		for _, role := range []Role{RoleHeaders, RoleImage} {
+// ask asks, per architecture, for the names want(r) lists for each target
+// still resolving, then lets got(r, found) use the answer.
+func (q *releaseQuery) ask(want func(r *resolving) []string, got func(r *resolving, found map[string]Stanza)) error {
+	byArch := map[string][]string{}
+	for _, r := range q.rs {
+		if r.err == nil && r.end == "" {
+			byArch[r.t.Arch] = append(byArch[r.t.Arch], want(r)...)
+		}
+	}
+	found := map[string]map[string]Stanza{}
+	for arch, names := range byArch {
+		slices.Sort(names)
+		m, err := q.ix.Candidates(q.ctx, arch, slices.Compact(names))
+		if err != nil {
+			return err
+		}
+		found[arch] = m
+	}
+	for _, r := range q.rs {
+		if r.err == nil && r.end == "" {
+			got(r, found[r.t.Arch])
+		}
+	}
+	return nil
+}
+
+// Level 1: the metapackages (linux-headers-[SERIES-]ARCH, linux-image-...).
+func metaNames(r *resolving) []string {
+	names := []string{"linux-headers-" + r.t.Arch, "linux-image-" + r.t.Arch}
+	if r.t.Series != "" {
+		names = append(names, "linux-headers-"+r.t.Series+"-"+r.t.Arch, "linux-image-"+r.t.Series+"-"+r.t.Arch)
+	}
+	return names
+}
+
+// takeMeta records the metapackages and the versioned packages they
+// depend on; a named series the release does not serve ends the target.
+func (r *resolving) takeMeta(found map[string]Stanza) {
+	suffix := r.t.Arch
+	if r.t.Series != "" {
+		if _, ok := found["linux-headers-"+r.t.Series+"-"+r.t.Arch]; ok {
+			suffix = r.t.Series + "-" + r.t.Arch
+		}
+	}
+	h, okh := found["linux-headers-"+suffix]
+	im, oki := found["linux-image-"+suffix]
+	switch {
+	case !okh:
+		r.fail("the archive has no linux-headers-%s", suffix)
+		return
+	case !oki:
+		r.fail("the archive has linux-headers-%s but no linux-image-%s", suffix, suffix)
+		return
+	}
+	r.pkgs[RoleHeadersMeta], r.pkgs[RoleImageMeta] = h, im
+	if r.t.Series != "" && suffix == r.t.Arch {
+		if s := seriesOf(h.Version); s != r.t.Series {
+			r.end = fmt.Sprintf("%s serves no %s series for %s (no linux-headers-%s-%s; linux-headers-%s is %s)",
+				r.t.Release, r.t.Series, r.t.Arch, r.t.Series, r.t.Arch, r.t.Arch, s)
+			return
+		}
+	}
+	for _, x := range []struct {
+		from, to Role
+		prefix   string
+	}{{RoleHeadersMeta, RoleHeaders, "linux-headers-"}, {RoleImageMeta, RoleImage, "linux-image-"}} {
+		meta := r.pkgs[x.from]
+		d, ok := findDep(meta.Depends, func(d Dependency) bool { return strings.HasPrefix(d.Name, x.prefix) })
+		if !ok {
+			r.fail("%s %s depends on no %s* package (Depends: %s)", meta.Package, meta.Version, x.prefix, meta.Depends)
+			return
+		}
+		r.deps[x.to] = d
+	}
+}
+
+// Level 2: the versioned headers and image.
+func versionedNames(r *resolving) []string {
+	return []string{r.deps[RoleHeaders].Name, r.deps[RoleImage].Name}
+}
+
+// takeVersioned records the headers and image, checks that they are of one
+// release and series, and sorts the headers' and image's Depends by role.
+func (r *resolving) takeVersioned(found map[string]Stanza) {
+	for _, role := range []Role{RoleHeaders, RoleImage} {
+		if !r.take(role, found) {
+			return
+		}
+	}
+	release := strings.TrimPrefix(r.pkgs[RoleHeaders].Package, "linux-headers-")
+	if img := r.pkgs[RoleImage].Package; img != "linux-image-"+release && img != "linux-image-"+release+"-unsigned" {
+		r.fail("headers are for %s but the image is %s", release, img)
+		return
+	}
+	if s := seriesOf(r.pkgs[RoleHeaders].Version); r.t.Series != "" && s != r.t.Series {
+		r.fail("linux-headers-%s-%s resolves to %s, series %s", r.t.Series, r.t.Arch, r.pkgs[RoleHeaders].Package, s)
+		return
+	}
+	r.classifyDeps(release)
+}
+
+// Level 3: what the headers and the image depend on.
+func depNames(r *resolving) []string {
+	var names []string
+	for _, d := range r.deps {
+		names = append(names, d.Name)
+	}
+	return names
+}
+
+// takeDeps records the dependencies; kbuild and the compiler must be among
+// them.
+func (r *resolving) takeDeps(found map[string]Stanza) {
+	for _, role := range Roles {
+		if _, asked := r.deps[role]; asked && role != RoleHeaders && role != RoleImage {
 			if !r.take(role, found) {
 				return
 			}
 		}
-		release := strings.TrimPrefix(r.pkgs[RoleHeaders].Package, "linux-headers-")
-		if img := r.pkgs[RoleImage].Package; img != "linux-image-"+release && img != "linux-image-"+release+"-unsigned" {
-			r.fail("headers are for %s but the image is %s", release, img)
+	}
+	for _, role := range []Role{RoleKbuild, RoleCompiler} {
+		if _, ok := r.pkgs[role]; !ok {
+			h := r.pkgs[RoleHeaders]
+			r.fail("cannot tell the %s package from %s's Depends: %s", role, h.Package, h.Depends)
 			return
 		}
-		if s := seriesOf(r.pkgs[RoleHeaders].Version); r.t.Series != "" && s != r.t.Series {
-			r.fail("linux-headers-%s-%s resolves to %s, series %s", r.t.Series, r.t.Arch, r.pkgs[RoleHeaders].Package, s)
-			return
-		}
-		r.classifyDeps(release)
-	})
-	if err != nil {
-		return nil, err
 	}
+}
 
-	// Level 3: what the headers and the image depend on.
-	err = query(func(r *resolving) []string {
-		var names []string
-		for _, d := range r.deps {
-			names = append(names, d.Name)
-		}
-		return names
-	}, func(r *resolving, found map[string]Stanza) {
-		for _, role := range Roles {
-			if _, asked := r.deps[role]; asked && role != RoleHeaders && role != RoleImage {
-				if !r.take(role, found) {
-					return
-				}
-			}
-		}
-		for _, role := range []Role{RoleKbuild, RoleCompiler} {
-			if _, ok := r.pkgs[role]; !ok {
-				h := r.pkgs[RoleHeaders]
-				r.fail("cannot tell the %s package from %s's Depends: %s", role, h.Package, h.Depends)
-				return
-			}
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-
+// results turns the resolved targets into Resolutions, sorted, and joins
+// the errors of those that failed.
+func (q *releaseQuery) results() ([]Resolution, error) {
 	var errs []error
-	out := make([]Resolution, len(rs))
-	for i, r := range rs {
+	out := make([]Resolution, len(q.rs))
+	for i, r := range q.rs {
 		out[i] = Resolution{Target: r.t, Ended: r.end}
 		if r.err != nil {
 			errs = append(errs, r.err)
