@@ -15,6 +15,7 @@
 //	initsec targets [-update | -check] [DIR]
 //	initsec init [DIR]
 //	initsec convert [-diff] [-n] [-prove] DIR
+//	initsec plan [-emit text|json|github|k8s] [DIR...]; plan run, plan merge
 //
 // Exit status: 0 clean, 1 findings (or stale files with generate -check),
 // 2 usage, I/O, annotation or build errors, or a path with nothing to check.
@@ -63,6 +64,7 @@ func init() {
 		{"suggest", "local functions and objects used only by init or exit code, and the bytes annotating them frees", runSuggest},
 		{"targets", "the kernels the repository targets, resolved to exact Debian packages; -update, -check the lock", runTargets},
 		{"convert", "rewrite __init-family macros and module_init lines into directives; -prove compares placement", runConvert},
+		{"plan", "the build plan, cells module × target × step; -emit github or k8s; run and merge its cells", runPlan},
 		{"init", "set up go.mod, a magefile importing the initsec targets and mage.go in an existing module repository", runInit},
 	}
 }

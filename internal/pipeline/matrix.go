@@ -90,7 +90,8 @@ const DefaultMatrixReport = "initsec-matrix.json"
 // MatrixFor runs the whole matrix for a Mage target: resolves targets (names,
 // or AllTargets) from the repository at or above the current directory,
 // builds dirs for each in DefaultMatrixDir there, prints the table on w
-// and writes DefaultMatrixReport; the error is nil when every cell built
+// (PrintMerged, the merge initsec plan merge uses too) and writes
+// DefaultMatrixReport and DefaultMatrixSARIF; the error is nil when every cell built
 // clean.
 func MatrixFor(ctx context.Context, dirs, targets []string, bopts kbuild.Options, w io.Writer) error {
 	repo, err := FindTargetsRoot(".")
@@ -110,8 +111,10 @@ func MatrixFor(ctx context.Context, dirs, targets []string, bopts kbuild.Options
 		Report:   DefaultMatrixReport,
 	})
 	fmt.Fprintln(w)
-	m.WriteTable(w)
-	fmt.Fprintf(w, "initsec: matrix written to %s; module copies and build logs in %s\n", DefaultMatrixReport, filepath.Join(repo, DefaultMatrixDir))
+	if _, err := PrintMerged(w, m.Cells, DefaultMatrixSARIF); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "initsec: matrix written to %s and %s in %.1fs; module copies and build logs in %s\n", DefaultMatrixReport, DefaultMatrixSARIF, m.Seconds, filepath.Join(repo, DefaultMatrixDir))
 	return s.Err("matrix")
 }
 

@@ -1,0 +1,300 @@
+package plan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/initsec/initsec/internal/pipeline"
+	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/kbuild/buildenv"
+	"github.com/initsec/initsec/target"
+)
+
+// Result is one cell's outcome, the file a cell leaves wherever it ran
+// (ResultFile): the plan and cell it belongs to, and the matrix cell of
+// its module and target as that step left it (pipeline.Cell, the row of
+// the table).
+type Result struct {
+	Plan string `json:"plan"` // Plan.Hash
+	Cell string `json:"cell"` // Cell.ID
+	Key  string `json:"key"`  // Cell.Key
+	Step Step   `json:"step"`
+	OK   bool   `json:"ok"`
+	// Error says why the step failed; "" when OK.
+	Error  string        `json:"error,omitempty"`
+	Matrix pipeline.Cell `json:"matrix"`
+}
+
+// ResultFile is the name of a cell's result file: its index and a slug of
+// its ID, so a directory of them lists in plan order and names are safe
+// in an artifact.
+func ResultFile(c Cell) string {
+	return fmt.Sprintf("%05d-%s.json", c.Index, Slug(c.ID))
+}
+
+// Slug turns a name into [A-Za-z0-9._-]: "/" and "@" and ":" become "_".
+func Slug(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-':
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// RunOptions configures Run.
+type RunOptions struct {
+	// Root is the repository root the plan's module paths are relative to.
+	Root string
+	// Out is the directory the result files go to (made if missing).
+	Out string
+	// WorkDir, Jobs, Build, Log and Progress are the matrix's
+	// (pipeline.MatrixOptions).
+	WorkDir  string
+	Jobs     int
+	Build    kbuild.Options
+	Log      io.Writer
+	Progress io.Writer
+	// Env makes a target's build environment; nil means buildenv's
+	// (Config.Ensure, logging to Log).
+	Env *buildenv.Config
+	// Resolve returns the locked resolutions of targets; nil means the
+	// repository's lock (target.ReadLock at Root).
+	Resolve func(targets []string) ([]target.Resolution, error)
+	// Matrix runs modules × resolutions, pipeline.RunMatrix when nil.
+	// Tests replace it.
+	Matrix func(ctx context.Context, dirs []string, rs []target.Resolution, cfg *buildenv.Config, opts pipeline.MatrixOptions) (*pipeline.Matrix, pipeline.Summary)
+	// Boot runs a boot cell given the matrix cell its build left; nil
+	// means boot cells fail with ErrNoBoot.
+	Boot func(ctx context.Context, c pipeline.Cell) error
+}
+
+// ErrNoBoot is a boot cell's error while nothing runs boots of a target.
+var ErrNoBoot = errors.New("boot of a target's cell is not wired to an executor yet (RunOptions.Boot)")
+
+// Run executes cells of p (all of them, or a selection from Select) with
+// the local matrix's worker pool: each module × target whose cells are
+// selected is built and verified once (pipeline.RunMatrix), and one
+// result file per selected cell goes to opts.Out. A cell's Needs are run
+// with it, not recorded: a verify cell alone still builds. The results are
+// returned in plan order.
+func Run(ctx context.Context, p *Plan, cells []Cell, opts RunOptions) ([]Result, error) {
+	if opts.Out != "" {
+		if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	run := opts.Matrix
+	if run == nil {
+		run = pipeline.RunMatrix
+	}
+	cfg := opts.Env
+	if cfg == nil {
+		cfg = &buildenv.Config{Log: opts.Log}
+	}
+	// Group by target: one matrix run per target, its modules together.
+	var targets []string
+	mods := map[string][]string{}
+	for _, c := range cells {
+		if !slices.Contains(targets, c.Target) {
+			targets = append(targets, c.Target)
+		}
+		if !slices.Contains(mods[c.Target], c.Module) {
+			mods[c.Target] = append(mods[c.Target], c.Module)
+		}
+	}
+	resolve := opts.Resolve
+	if resolve == nil {
+		resolve = func(names []string) ([]target.Resolution, error) { return lockedResolutions(opts.Root, names) }
+	}
+	rs, err := resolve(targets)
+	if err != nil {
+		return nil, err
+	}
+	matrix := map[[2]string]pipeline.Cell{}
+	for i, t := range targets {
+		var dirs []string
+		for _, m := range mods[t] {
+			dirs = append(dirs, filepath.Join(opts.Root, filepath.FromSlash(m)))
+		}
+		work := opts.WorkDir
+		if work == "" {
+			work = filepath.Join(opts.Root, pipeline.DefaultMatrixDir)
+		}
+		m, _ := run(ctx, dirs, rs[i:i+1], cfg, pipeline.MatrixOptions{
+			Build: opts.Build, WorkDir: work, Jobs: opts.Jobs, Progress: opts.Progress, Log: opts.Log,
+		})
+		for j, mc := range m.Cells {
+			mc.Module = mods[t][j] // the plan's name, not the path given to the matrix
+			matrix[[2]string{mc.Module, t}] = mc
+		}
+	}
+	var out []Result
+	for _, c := range cells {
+		mc, ok := matrix[[2]string{c.Module, c.Target}]
+		if !ok {
+			return nil, fmt.Errorf("%s: the matrix returned no cell", c.ID)
+		}
+		r := Result{Plan: p.Hash, Cell: c.ID, Key: c.Key, Step: c.Step, Matrix: mc}
+		switch c.Step {
+		case Build:
+			r.OK, r.Error = mc.Built, mc.Error
+		case Verify:
+			r.OK = mc.Built && mc.Findings == 0
+			switch {
+			case !mc.Built:
+				r.Error = "not built: " + mc.Error
+			case mc.Findings > 0:
+				r.Error = fmt.Sprintf("%d finding(s)", mc.Findings)
+			}
+		case Boot:
+			err := ErrNoBoot
+			if !mc.Built {
+				err = errors.New("not built: " + mc.Error)
+			} else if opts.Boot != nil {
+				err = opts.Boot(ctx, mc)
+			}
+			r.OK = err == nil
+			if err != nil {
+				r.Error = err.Error()
+			}
+		}
+		out = append(out, r)
+		if opts.Out != "" {
+			if err := WriteResult(filepath.Join(opts.Out, ResultFile(c)), r); err != nil {
+				return out, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// lockedResolutions reads the named targets' resolutions from root's lock.
+func lockedResolutions(root string, names []string) ([]target.Resolution, error) {
+	lock, err := target.ReadLock(root)
+	if err != nil {
+		return nil, err
+	}
+	var rs []target.Resolution
+	for _, n := range names {
+		t, err := target.ParseName(n)
+		if err != nil {
+			return nil, err
+		}
+		r, ok := lock.Lookup(t)
+		if !ok {
+			return nil, fmt.Errorf("%s is not locked", n)
+		}
+		rs = append(rs, r)
+	}
+	return rs, nil
+}
+
+// WriteResult writes one result file.
+func WriteResult(path string, r Result) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// ReadResults reads every *.json file under dir (artifacts downloaded
+// side by side, or nested one directory per artifact) as a Result.
+func ReadResults(dir string) ([]Result, error) {
+	var out []Result
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var r Result
+		dec := json.NewDecoder(strings.NewReader(string(data)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// Merge checks results against p and merges them into the matrix of the
+// local run (pipeline.MergeCells): for each module × target, the cell its
+// last step in plan order left; a module × target without any result is a
+// failed row ("no result"). A result of another plan, or with a key
+// that is not its cell's, is an error: it was made from other inputs. The
+// missing cells are returned by ID, in plan order.
+func Merge(p *Plan, results []Result) (*pipeline.Matrix, []string, error) {
+	byID := map[string]Result{}
+	for _, r := range results {
+		if r.Plan != p.Hash {
+			return nil, nil, fmt.Errorf("result for %s is of plan %s, not %s: the inputs changed since it ran", r.Cell, r.Plan, p.Hash)
+		}
+		c, ok := p.Cell(r.Cell)
+		if !ok {
+			return nil, nil, fmt.Errorf("result for %s: no such cell in plan %s", r.Cell, p.Hash)
+		}
+		if r.Key != c.Key || r.Step != c.Step {
+			return nil, nil, fmt.Errorf("result for %s: key %s, want %s", r.Cell, r.Key, c.Key)
+		}
+		if _, dup := byID[r.Cell]; dup {
+			return nil, nil, fmt.Errorf("two results for %s", r.Cell)
+		}
+		byID[r.Cell] = r
+	}
+	var missing []string
+	rows := map[[2]string]pipeline.Cell{}
+	var order [][2]string
+	for _, c := range p.Cells {
+		k := [2]string{c.Module, c.Target}
+		if _, seen := rows[k]; !seen {
+			order = append(order, k)
+			rows[k] = pipeline.Cell{Module: c.Module, Target: c.Target, Error: "no result"}
+		}
+		r, ok := byID[c.ID]
+		if !ok {
+			missing = append(missing, c.ID)
+			continue
+		}
+		rows[k] = r.Matrix
+	}
+	cells := make([]pipeline.Cell, 0, len(order))
+	for _, k := range order {
+		cells = append(cells, rows[k])
+	}
+	m, err := pipeline.MergeCells(cells)
+	return m, missing, err
+}
+
+// Select returns the cells of p a runner asked for: those of target (if
+// not ""), and of them the one at index (if >= 0; relative to the
+// selection, as JOB_COMPLETION_INDEX is to the Job's cells).
+func Select(p *Plan, targetName string, index int) ([]Cell, error) {
+	cells := p.Cells
+	if targetName != "" {
+		if _, ok := p.Target(targetName); !ok {
+			return nil, fmt.Errorf("target %s is not in the plan", targetName)
+		}
+		cells = p.TargetCells(targetName)
+	}
+	if index >= 0 {
+		if index >= len(cells) {
+			return nil, fmt.Errorf("cell index %d: the selection has %d cell(s)", index, len(cells))
+		}
+		cells = cells[index : index+1]
+	}
+	return cells, nil
+}
