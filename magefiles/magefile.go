@@ -48,10 +48,11 @@ func bootDeps(ctx context.Context) error {
 	return debpkg.Ensure(ctx, os.Stdout, bootPackages...)
 }
 
-// corpusPackages are what the section-mismatch tests compare against: the
+// corpusPackages are what the section-mismatch tests compare against (and
+// shellcheck, which actionlint runs on the emitted workflows' scripts): the
 // 6.12 kbuild and modpost, the arm64 cross compiler (internal/dev/kernels), and
 // the 4,230 compressed modules of Debian's 6.12 kernel.
-var corpusPackages = []string{kernels.Image612Meta}
+var corpusPackages = []string{kernels.Image612Meta, "shellcheck"}
 
 // testDeps installs what the tests need beyond the build: the kernel trees
 // of internal/dev/kernels (6.1 and 6.12 amd64 kbuild, 6.1 arm64 headers

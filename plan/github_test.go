@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"github.com/initsec/initsec/internal/dev/testenv"
+
 	"fmt"
 	"os"
 	"os/exec"
@@ -31,6 +33,8 @@ func lint(t *testing.T, files []File) []*actionlint.Error {
 	opts := &actionlint.LinterOptions{WorkingDir: root, LogWriter: os.Stderr}
 	if sc, err := exec.LookPath("shellcheck"); err == nil {
 		opts.Shellcheck = sc
+	} else if testenv.CI() {
+		t.Fatalf("CI=true but no shellcheck (Debian package shellcheck; go run mage.go test installs it): %v", err)
 	}
 	var out strings.Builder
 	l, err := actionlint.NewLinter(&out, opts)
