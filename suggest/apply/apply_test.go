@@ -1,0 +1,95 @@
+package apply
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/initsec/initsec/internal/dev/kernels"
+	"github.com/initsec/initsec/internal/dev/testenv"
+)
+
+func requireKernel(t *testing.T) kernels.Target {
+	t.Helper()
+	tg, err := kernels.Find61()
+	if err != nil {
+		testenv.SkipOrFail(t, "kernel tree not available: %v", err)
+	}
+	return tg
+}
+
+// copyFixture copies testdata/NAME into a temporary directory.
+func copyFixture(t *testing.T, name string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), name)
+	if _, err := copySources(filepath.Join("testdata", name), dst); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// snapshot reads every file under dir.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			m[p] = string(b)
+		}
+		return nil
+	})
+	return m
+}
+
+func TestPlanMacro(t *testing.T) {
+	tg := requireKernel(t)
+	dir := copyFixture(t, "macro")
+	before := snapshot(t, dir)
+	var log bytes.Buffer
+	res, err := Plan(context.Background(), dir, Options{Kbuild: tg.Options(), Log: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if after := snapshot(t, dir); len(after) != len(before) {
+		t.Errorf("Plan wrote to the directory")
+	}
+	var d bytes.Buffer
+	res.Diff(&d)
+	t.Logf("rounds %d\n%s", res.Rounds, d.String())
+	for _, s := range res.Skips {
+		t.Logf("skip %+v", s)
+	}
+	got := map[string]string{}
+	for _, e := range res.Edits {
+		got[e.Symbol] = e.Text
+	}
+	want := map[string]string{
+		"parse_opts": "__init", "parse_opts2": "__init", "leaf": "__init",
+		"mac_table": "__initconst", "mac_scratch": "__initdata", "mac_teardown": "__exit",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: got %q, want %q", k, got[k], v)
+		}
+	}
+	for _, never := range []string{"mac_open", "hook_cb", "ref_helper", "mac_exported", "mac_fops", "mac_misc", "hook"} {
+		if _, ok := got[never]; ok {
+			t.Errorf("%s annotated", never)
+		}
+	}
+	for _, l := range []string{
+		"+static noinline int __init parse_opts(int v)",
+		"+static noinline void __init leaf(int v) { sink = v ^ 5; }",
+		"+static const int mac_table[8] __initconst = { 3, 1, 4, 1, 5, 9, 2, 6 };",
+		"+static int mac_scratch[16] __initdata = { 1 };",
+		"+static noinline void __exit mac_teardown(int v)",
+	} {
+		if !strings.Contains(d.String(), l+"\n") {
+			t.Errorf("diff lacks %q", l)
+		}
+	}
+}
