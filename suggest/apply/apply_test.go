@@ -10,6 +10,7 @@ import (
 
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/dev/testenv"
+	"github.com/initsec/initsec/kbuild"
 )
 
 func requireKernel(t *testing.T) kernels.Target {
@@ -90,6 +91,33 @@ func TestPlanMacro(t *testing.T) {
 	} {
 		if !strings.Contains(d.String(), l+"\n") {
 			t.Errorf("diff lacks %q", l)
+		}
+	}
+}
+
+// TestProveMacro plans, proves with a boot, and writes.
+func TestProveMacro(t *testing.T) {
+	tg := requireKernel(t)
+	dir := copyFixture(t, "macro")
+	var log bytes.Buffer
+	res, err := Plan(context.Background(), dir, Options{Kbuild: tg.Options(), Log: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	p, err := Prove(context.Background(), dir, res, ProveOptions{Targets: []kbuild.Options{tg.Options()}, Log: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if p.Failed != "" {
+		t.Fatalf("proof failed: %s\n%s", p.Failed, log.String())
+	}
+	for _, tp := range p.Targets {
+		for _, m := range tp.Modules {
+			t.Logf("%s %s: moved %d, init %d -> %d, core %d -> %d, boot coresize %d -> %d, pages saved %d",
+				tp.Release, m.Module, m.Moved, m.InitBefore, m.InitAfter, m.CoreBefore, m.CoreAfter, m.BootCoreBefore, m.BootCoreAfter, m.PagesSaved)
+			if m.Moved == 0 || !tp.Booted {
+				t.Errorf("nothing moved or not booted: %+v", tp)
+			}
 		}
 	}
 }
