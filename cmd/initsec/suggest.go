@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"debug/elf"
 	"flag"
 	"fmt"
@@ -9,8 +10,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/sectionrt"
 	"github.com/initsec/initsec/suggest"
+	"github.com/initsec/initsec/suggest/apply"
 )
 
 // suggestReport is one object's part of `initsec suggest -format json`.
@@ -67,6 +70,7 @@ func (h *headerIndexes) forObject(o *sectionrt.Object) (*suggest.HeaderIndex, er
 }
 
 const suggestUsage = `Usage: initsec suggest [-format text|json] [-kdir DIR] file-or-dir...
+       initsec suggest -diff|-apply [-prove [-no-boot]] [-kdir DIR]... [-var NAME=VALUE]... DIR
 
 Suggests local functions and objects that could be annotated init
 (initconst, initdata) or exit (exitdata): in each object, every reference
@@ -89,6 +93,20 @@ instead of being kept.
 Arguments are objects (.o, .ko, .ko.xz, .ko.zst, .ko.gz) or directories,
 searched as by verify. x86_64 and arm64 only.
 
+-diff and -apply take one module source directory: they build a copy of
+it, annotate each suggestion at its definition in the module's C files
+(__init, __exit, __initconst, __initdata, __exitdata in the kernel's
+style, or a //go:init-section directive in a file that uses directives,
+then initsec generate), rebuild and suggest again until nothing new is
+found, and print the change as a unified diff (-diff) or write it, all or
+nothing (-apply). Symbols a header or a macro defines are listed, not
+edited. -prove (with -apply) first builds the directory as it is and
+edited with W=1 on every -kdir (default: the host's kernel), requires no
+new warning or section finding, boots both builds under QEMU and requires
+each module to load, reach live, free its init and unload; it reports the
+bytes moved and the sizes before and after, and writes nothing when a step
+fails. -apply exits 0 when written, 1 when a proof step failed, 2 on error.
+
 Exit status: 0 no suggestion, 1 suggestions, 2 an object could not be
 read or an argument holds no object, such as a module directory before
 its build (named; the others are still checked), or a usage error.
@@ -101,9 +119,23 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
 	kdir := fs.String("kdir", "", "kernel build directory whose headers name the header inlines (default /lib/modules/RELEASE/build per object)")
+	showDiff := fs.Bool("diff", false, "annotate a copy of the module directory DIR and print the change as a unified diff")
+	doApply := fs.Bool("apply", false, "annotate the module directory DIR in place (all or nothing)")
+	prove := fs.Bool("prove", false, "with -apply: build with W=1 and boot before writing; write nothing if a step fails")
+	noBoot := fs.Bool("no-boot", false, "with -prove: build and check findings only")
+	var kdirs, vars stringList
+	fs.Var(&kdirs, "target-kdir", "with -prove: a kernel build directory to prove on (repeatable; default -kdir, then the host's)")
+	fs.Var(&vars, "var", "with -diff/-apply: a make variable NAME=VALUE for every build (repeatable)")
 	setUsage(fs, suggestUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	if *showDiff || *doApply {
+		if fs.NArg() != 1 || (*showDiff && *doApply) || (*prove && !*doApply) {
+			fs.Usage()
+			return exitError
+		}
+		return runSuggestApply(stdout, stderr, fs.Arg(0), applyFlags{diff: *showDiff, prove: *prove, noBoot: *noBoot, kdir: *kdir, targets: kdirs, vars: vars, format: *format})
 	}
 	if !objectArgs(fs, stderr, *format) {
 		return exitError
@@ -187,4 +219,89 @@ func suggestionLine(s suggest.Suggestion) string {
 	}
 	return fmt.Sprintf("%s (%s, %d bytes): only referenced from %s code (%s: %s) — annotate it //go:init-section %s",
 		s.Symbol, s.Section, s.Size, code, who, strings.Join(s.ReferencedFrom, ", "), s.Kind)
+}
+
+type applyFlags struct {
+	diff, prove, noBoot bool
+	kdir, format        string
+	targets, vars       []string
+}
+
+// runSuggestApply is suggest -diff and -apply.
+func runSuggestApply(stdout, stderr io.Writer, dir string, f applyFlags) int {
+	ctx := context.Background()
+	kopts := kbuild.Options{KDIR: f.kdir, Vars: f.vars}
+	res, err := apply.Plan(ctx, dir, apply.Options{Kbuild: kopts})
+	if err != nil {
+		fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
+		return exitError
+	}
+	if f.diff {
+		if err := res.Diff(stdout); err != nil {
+			fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
+			return exitError
+		}
+		printPlan(stderr, res)
+		return exitOK
+	}
+	printPlan(stdout, res)
+	if len(res.Files) == 0 {
+		return exitOK
+	}
+	if f.prove {
+		var targets []kbuild.Options
+		for _, k := range f.targets {
+			targets = append(targets, kbuild.Options{KDIR: k, Vars: f.vars})
+		}
+		if len(targets) == 0 {
+			targets = []kbuild.Options{kopts}
+		}
+		p, err := apply.Prove(ctx, dir, res, apply.ProveOptions{Targets: targets, NoBoot: f.noBoot, Log: stderr})
+		if err != nil {
+			fmt.Fprintf(stderr, "initsec suggest: prove: %v; nothing written\n", err)
+			return exitError
+		}
+		printProof(stdout, p)
+		if p.Failed != "" {
+			fmt.Fprintf(stdout, "not applied: the proof failed on %s; every file is as it was\n", p.Failed)
+			return exitFindings
+		}
+	}
+	if err := res.Write(); err != nil {
+		fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "applied: %d file(s) written\n", len(res.Files))
+	return exitOK
+}
+
+func printPlan(w io.Writer, res *apply.Result) {
+	for _, e := range res.Edits {
+		fmt.Fprintf(w, "%s:%d: %s: %s (%s, %d bytes, round %d)\n", e.File, e.Line, e.Symbol, e.Text, e.Kind, e.Size, e.Round)
+	}
+	for _, s := range res.Skips {
+		what := "left"
+		if s.Header {
+			what = "header"
+		}
+		where := s.Where
+		if where == "" {
+			where = "?"
+		}
+		fmt.Fprintf(w, "%s: %s: %s (%s, %d bytes): %s\n", what, where, s.Symbol, s.Kind, s.Size, s.Why)
+	}
+	fmt.Fprintf(w, "%d symbol(s), %d bytes, in %d file(s) after %d build(s); %d left\n", len(res.Edits), res.BytesMoved(), len(res.Files), res.Rounds, len(res.Skips))
+}
+
+func printProof(w io.Writer, p *apply.Proof) {
+	for _, t := range p.Targets {
+		for _, m := range t.Modules {
+			boot := "not booted"
+			if t.Booted {
+				boot = fmt.Sprintf("booted: live, initsize 0, unloaded; coresize %d -> %d", m.BootCoreBefore, m.BootCoreAfter)
+			}
+			fmt.Fprintf(w, "proof %s %s: %d bytes moved; init %d -> %d, core %d -> %d bytes (%d -> %d pages, %d saved); %s\n",
+				t.Release, m.Module, m.Moved, m.InitBefore, m.InitAfter, m.CoreBefore, m.CoreAfter, m.Before.CorePages, m.After.CorePages, m.PagesSaved, boot)
+		}
+	}
 }
