@@ -231,12 +231,12 @@ type applyFlags struct {
 func runSuggestApply(stdout, stderr io.Writer, dir string, f applyFlags) int {
 	ctx := context.Background()
 	kopts := kbuild.Options{KDIR: f.kdir, Vars: f.vars}
-	res, err := apply.Plan(ctx, dir, apply.Options{Kbuild: kopts})
-	if err != nil {
-		fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
-		return exitError
-	}
 	if f.diff {
+		res, err := apply.Plan(ctx, dir, apply.Options{Kbuild: kopts})
+		if err != nil {
+			fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
+			return exitError
+		}
 		if err := res.Diff(stdout); err != nil {
 			fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
 			return exitError
@@ -244,10 +244,7 @@ func runSuggestApply(stdout, stderr io.Writer, dir string, f applyFlags) int {
 		printPlan(stderr, res)
 		return exitOK
 	}
-	printPlan(stdout, res)
-	if len(res.Files) == 0 {
-		return exitOK
-	}
+	var popts *apply.ProveOptions
 	if f.prove {
 		var targets []kbuild.Options
 		for _, k := range f.targets {
@@ -256,20 +253,25 @@ func runSuggestApply(stdout, stderr io.Writer, dir string, f applyFlags) int {
 		if len(targets) == 0 {
 			targets = []kbuild.Options{kopts}
 		}
-		p, err := apply.Prove(ctx, dir, res, apply.ProveOptions{Targets: targets, NoBoot: f.noBoot, Log: stderr})
-		if err != nil {
-			fmt.Fprintf(stderr, "initsec suggest: prove: %v; nothing written\n", err)
-			return exitError
-		}
-		printProof(stdout, p)
-		if p.Failed != "" {
-			fmt.Fprintf(stdout, "not applied: the proof failed on %s; every file is as it was\n", p.Failed)
-			return exitFindings
-		}
+		popts = &apply.ProveOptions{Targets: targets, NoBoot: f.noBoot, Log: stderr}
 	}
-	if err := res.Write(); err != nil {
+	res, p, err := apply.Apply(ctx, dir, apply.Options{Kbuild: kopts}, popts)
+	if res != nil {
+		printPlan(stdout, res)
+	}
+	if p != nil {
+		printProof(stdout, p)
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
 		return exitError
+	}
+	if p != nil && p.Failed != "" {
+		fmt.Fprintf(stdout, "not applied: the proof failed on %s; every file is as it was\n", p.Failed)
+		return exitFindings
+	}
+	if len(res.Files) == 0 {
+		return exitOK
 	}
 	fmt.Fprintf(stdout, "applied: %d file(s) written\n", len(res.Files))
 	return exitOK

@@ -121,3 +121,53 @@ func TestProveMacro(t *testing.T) {
 		}
 	}
 }
+
+// applyFails runs Apply on fixture with the given proof and checks that the
+// proof failed with want in its reason and left every file as it was.
+func applyFails(t *testing.T, fixture string, opts Options, popts ProveOptions, want string) {
+	t.Helper()
+	dir := copyFixture(t, fixture)
+	before := snapshot(t, dir)
+	var log bytes.Buffer
+	popts.Log = &log
+	opts.Log = &log
+	res, p, err := Apply(context.Background(), dir, opts, &popts)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if len(res.Edits) == 0 {
+		t.Fatalf("no edit planned: the fixture no longer tests the rollback")
+	}
+	if p == nil || !strings.Contains(p.Failed, want) {
+		t.Fatalf("proof %+v, want a failure with %q\n%s", p, want, log.String())
+	}
+	t.Logf("failed: %s", p.Failed)
+	after := snapshot(t, dir)
+	if len(after) != len(before) {
+		t.Errorf("files added or removed: %d -> %d", len(before), len(after))
+	}
+	for path, b := range before {
+		if after[path] != b {
+			t.Errorf("%s changed", path)
+		}
+	}
+}
+
+// TestApplyInitFailsAtBoot: the edited module's init fails at boot (so
+// does the original's): nothing is written.
+func TestApplyInitFailsAtBoot(t *testing.T) {
+	tg := requireKernel(t)
+	applyFails(t, "initfails", Options{Kbuild: tg.Options()}, ProveOptions{Targets: []kbuild.Options{tg.Options()}}, "boot:")
+}
+
+// TestApplyBuildBreaksOnATarget: the module builds on 6.1, where the plan
+// is made, and not on 6.12: nothing is written.
+func TestApplyBuildBreaksOnATarget(t *testing.T) {
+	t61 := requireKernel(t)
+	t612, err := kernels.Find612()
+	if err != nil {
+		testenv.SkipOrFail(t, "6.12 tree not available: %v", err)
+	}
+	applyFails(t, "breaks612", Options{Kbuild: t61.Options()},
+		ProveOptions{Targets: []kbuild.Options{t61.Options(), t612.Options()}, NoBoot: true}, "build as it is")
+}

@@ -268,3 +268,27 @@ func newWarnings(before, after string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Apply plans dir, proves the plan when prove is not nil, and writes it
+// only when the proof passed: a proof step that fails (a build that breaks
+// on a target, a new warning, a module whose init fails at boot) leaves
+// every file of dir as it was, and the Proof says why.
+func Apply(ctx context.Context, dir string, opts Options, prove *ProveOptions) (*Result, *Proof, error) {
+	res, err := Plan(ctx, dir, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(res.Files) == 0 {
+		return res, nil, nil
+	}
+	var p *Proof
+	if prove != nil {
+		if p, err = Prove(ctx, dir, res, *prove); err != nil {
+			return res, nil, fmt.Errorf("prove: %w (nothing written)", err)
+		}
+		if p.Failed != "" {
+			return res, p, nil
+		}
+	}
+	return res, p, res.Write()
+}
