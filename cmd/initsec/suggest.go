@@ -70,7 +70,7 @@ func (h *headerIndexes) forObject(o *sectionrt.Object) (*suggest.HeaderIndex, er
 }
 
 const suggestUsage = `Usage: initsec suggest [-format text|json] [-kdir DIR] file-or-dir...
-       initsec suggest -diff|-apply [-prove [-no-boot]] [-kdir DIR]... [-var NAME=VALUE]... DIR
+       initsec suggest -diff|-apply [-prove [-no-boot] [-target-kdir DIR]...] [-kdir DIR] [-var NAME=VALUE]... DIR
 
 Suggests local functions and objects that could be annotated init
 (initconst, initdata) or exit (exitdata): in each object, every reference
@@ -101,7 +101,7 @@ then initsec generate), rebuild and suggest again until nothing new is
 found, and print the change as a unified diff (-diff) or write it, all or
 nothing (-apply). Symbols a header or a macro defines are listed, not
 edited. -prove (with -apply) first builds the directory as it is and
-edited with W=1 on every -kdir (default: the host's kernel), requires no
+edited with W=1 on every -target-kdir (default: -kdir, then the host's kernel), requires no
 new warning or section finding, boots both builds under QEMU and requires
 each module to load, reach live, free its init and unload; it reports the
 bytes moved and the sizes before and after, and writes nothing when a step
