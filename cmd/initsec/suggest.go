@@ -299,7 +299,10 @@ func printProof(w io.Writer, p *apply.Proof) {
 	for _, t := range p.Targets {
 		for _, m := range t.Modules {
 			boot := "not booted"
-			if t.Booted {
+			switch {
+			case t.Booted && !t.BootPassed:
+				boot = "boot failed (below)"
+			case t.Booted:
 				boot = fmt.Sprintf("booted: live, initsize 0, unloaded; coresize %d -> %d", m.BootCoreBefore, m.BootCoreAfter)
 			}
 			fmt.Fprintf(w, "proof %s %s: %d bytes moved; init %d -> %d, core %d -> %d bytes (%d -> %d pages, %d saved); %s\n",

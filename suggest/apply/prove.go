@@ -58,6 +58,9 @@ type TargetProof struct {
 	Release string        `json:"release"`
 	Modules []ModuleProof `json:"modules"`
 	Booted  bool          `json:"booted"`
+	// BootPassed: every module build loaded, reached live, freed its init
+	// and unloaded.
+	BootPassed bool `json:"boot_passed"`
 }
 
 // Proof is what Prove established. Failed is "" when every step passed;
@@ -206,6 +209,7 @@ func proveTarget(ctx context.Context, dir string, res *Result, kopts kbuild.Opti
 		}
 		return tp, "boot: " + strings.Join(msgs, "; "), nil
 	}
+	tp.BootPassed = true
 	return tp, "", nil
 }
 
