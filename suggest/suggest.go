@@ -44,6 +44,11 @@ type Suggestion struct {
 	// Symbols lists the ELF symbols folded into Symbol when there is more
 	// than the one of that name (foo, foo.cold, foo.isra.0).
 	Symbols []string `json:"symbols,omitempty"`
+	// File is the translation unit the symbol comes from: the name of the
+	// STT_FILE symbol before it ("hello.c"), "" when the object has none.
+	// A static function of a header comes from every file that includes
+	// it, so File is where it was compiled, not where it is defined.
+	File string `json:"file,omitempty"`
 }
 
 // Find returns the local functions and objects of o that are
@@ -225,6 +230,7 @@ type refNode struct {
 	section  string
 	size     uint64
 	symbols  []string
+	file     string       // STT_FILE of its local symbols
 	referers map[int]bool // node index -> true
 	out      []int
 }
@@ -328,6 +334,9 @@ func (g *refGraph) addSymbol(n, i int, counted map[extent]bool) {
 	sec := g.section(s.SectionIndex)
 	nd := &g.nodes[n]
 	nd.symbols = append(nd.symbols, s.Name)
+	if nd.file == "" {
+		nd.file = s.File
+	}
 	if e := (extent{s.SectionIndex, s.Value, s.Size, s.Type}); !counted[e] {
 		counted[e] = true
 		nd.size += s.Size
@@ -579,7 +588,7 @@ func (g *refGraph) solve(root refClass) []Suggestion {
 			continue
 		}
 		nd := &g.nodes[i]
-		s := Suggestion{Symbol: nd.name, Section: nd.section, Size: nd.size, Kind: kindFor(nd, root), ReferencedFrom: []string{}}
+		s := Suggestion{Symbol: nd.name, Section: nd.section, Size: nd.size, Kind: kindFor(nd, root), ReferencedFrom: []string{}, File: nd.file}
 		for f := range nd.referers {
 			if f != i {
 				s.ReferencedFrom = append(s.ReferencedFrom, g.nodes[f].name)

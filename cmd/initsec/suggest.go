@@ -1,14 +1,19 @@
 package main
 
 import (
+	"context"
+	"debug/elf"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/sectionrt"
 	"github.com/initsec/initsec/suggest"
+	"github.com/initsec/initsec/suggest/apply"
 )
 
 // suggestReport is one object's part of `initsec suggest -format json`.
@@ -18,9 +23,54 @@ type suggestReport struct {
 	// InitBytes and ExitBytes total the suggestions' sizes by root.
 	InitBytes uint64 `json:"init_bytes"`
 	ExitBytes uint64 `json:"exit_bytes"`
+	// HeaderInlines are what Find found whose names the kernel's headers
+	// define: out-of-line copies of header inlines, which the module
+	// cannot annotate. Not counted above.
+	HeaderInlines []suggest.HeaderInline `json:"header_inlines,omitempty"`
 }
 
-const suggestUsage = `Usage: initsec suggest [-format text|json] file-or-dir...
+// headerIndexes indexes each kernel's headers once per run.
+type headerIndexes struct {
+	kdir  string // -kdir; "" for /lib/modules/RELEASE/build of each object
+	cache map[string]*suggest.HeaderIndex
+}
+
+// forObject returns the header index of o's kernel, nil when its headers
+// are not installed (nothing is then set apart).
+func (h *headerIndexes) forObject(o *sectionrt.Object) (*suggest.HeaderIndex, error) {
+	kdir := h.kdir
+	if kdir == "" {
+		rel := o.KernelRelease()
+		if rel == "" {
+			return nil, nil
+		}
+		kdir = filepath.Join("/lib/modules", rel, "build")
+	}
+	arch := "x86"
+	if o.Machine() == elf.EM_AARCH64 {
+		arch = "arm64"
+	}
+	key := kdir + "\x00" + arch
+	if idx, ok := h.cache[key]; ok {
+		return idx, nil
+	}
+	if _, err := os.Stat(kdir); err != nil {
+		if h.kdir != "" {
+			return nil, err
+		}
+		h.cache[key] = nil
+		return nil, nil
+	}
+	idx, err := suggest.IndexHeaders(suggest.KernelHeaderRoots(kdir, arch)...)
+	if err != nil {
+		return nil, err
+	}
+	h.cache[key] = idx
+	return idx, nil
+}
+
+const suggestUsage = `Usage: initsec suggest [-format text|json] [-kdir DIR] file-or-dir...
+       initsec suggest -diff|-apply [-prove [-no-boot] [-target-kdir DIR]...] [-kdir DIR] [-var NAME=VALUE]... DIR
 
 Suggests local functions and objects that could be annotated init
 (initconst, initdata) or exit (exitdata): in each object, every reference
@@ -29,6 +79,12 @@ through other suggestions, by the relocation graph plus the calls the
 assembler resolved inside a section. The bytes shown are what the
 annotation would move out of the resident image.
 
+A function or object whose name the kernel's headers define (a static
+inline the compiler emitted out of line, such as kzalloc.constprop.0) is
+listed apart, with the header and line: the module cannot annotate it.
+The headers are those of -kdir, or of /lib/modules/RELEASE/build for the
+release in each object's vermagic (none set apart when not installed).
+
 The view is one object: a global symbol is never suggested (another
 object of the module, or the kernel by name, may use it), and a module
 built into vmlinux frees its init code too, but its exit code is discarded
@@ -36,6 +92,20 @@ instead of being kept.
 
 Arguments are objects (.o, .ko, .ko.xz, .ko.zst, .ko.gz) or directories,
 searched as by verify. x86_64 and arm64 only.
+
+-diff and -apply take one module source directory: they build a copy of
+it, annotate each suggestion at its definition in the module's C files
+(__init, __exit, __initconst, __initdata, __exitdata in the kernel's
+style, or a //go:init-section directive in a file that uses directives,
+then initsec generate), rebuild and suggest again until nothing new is
+found, and print the change as a unified diff (-diff) or write it, all or
+nothing (-apply). Symbols a header or a macro defines are listed, not
+edited. -prove (with -apply) first builds the directory as it is and
+edited with W=1 on every -target-kdir (default: -kdir, then the host's kernel), requires no
+new warning or section finding, boots both builds under QEMU and requires
+each module to load, reach live, free its init and unload; it reports the
+bytes moved and the sizes before and after, and writes nothing when a step
+fails. -apply exits 0 when written, 1 when a proof step failed, 2 on error.
 
 Exit status: 0 no suggestion, 1 suggestions, 2 an object could not be
 read or an argument holds no object, such as a module directory before
@@ -48,20 +118,44 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("suggest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text or json")
+	kdir := fs.String("kdir", "", "kernel build directory whose headers name the header inlines (default /lib/modules/RELEASE/build per object)")
+	showDiff := fs.Bool("diff", false, "annotate a copy of the module directory DIR and print the change as a unified diff")
+	doApply := fs.Bool("apply", false, "annotate the module directory DIR in place (all or nothing)")
+	prove := fs.Bool("prove", false, "with -apply: build with W=1 and boot before writing; write nothing if a step fails")
+	noBoot := fs.Bool("no-boot", false, "with -prove: build and check findings only")
+	var kdirs, vars stringList
+	fs.Var(&kdirs, "target-kdir", "with -prove: a kernel build directory to prove on (repeatable; default -kdir, then the host's)")
+	fs.Var(&vars, "var", "with -diff/-apply: a make variable NAME=VALUE for every build (repeatable)")
 	setUsage(fs, suggestUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	if *showDiff || *doApply {
+		if fs.NArg() != 1 || (*showDiff && *doApply) || (*prove && !*doApply) {
+			fs.Usage()
+			return exitError
+		}
+		return runSuggestApply(stdout, stderr, fs.Arg(0), applyFlags{diff: *showDiff, prove: *prove, noBoot: *noBoot, kdir: *kdir, targets: kdirs, vars: vars, format: *format})
 	}
 	if !objectArgs(fs, stderr, *format) {
 		return exitError
 	}
 	reports := []suggestReport{}
+	headers := &headerIndexes{kdir: *kdir, cache: map[string]*suggest.HeaderIndex{}}
 	failed := eachObject(stderr, "suggest", fs.Args(), func(path string, o *sectionrt.Object) error {
 		sugg, err := suggest.Find(o)
 		if err != nil || len(sugg) == 0 {
 			return err
 		}
-		r := suggestReport{Object: filepath.ToSlash(path), Suggestions: sugg}
+		idx, err := headers.forObject(o)
+		if err != nil {
+			return err
+		}
+		sugg, inlines := suggest.Split(sugg, idx)
+		r := suggestReport{Object: filepath.ToSlash(path), Suggestions: sugg, HeaderInlines: inlines}
+		if r.Suggestions == nil {
+			r.Suggestions = []suggest.Suggestion{}
+		}
 		for _, s := range sugg {
 			if strings.HasPrefix(s.Kind, "init") {
 				r.InitBytes += s.Size
@@ -73,8 +167,10 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 		return nil
 	})
 	status := exitOK
-	if len(reports) > 0 {
-		status = exitFindings
+	for _, r := range reports {
+		if len(r.Suggestions) > 0 {
+			status = exitFindings
+		}
 	}
 	if failed {
 		status = exitError
@@ -85,19 +181,27 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 		}
 		return status
 	}
-	var n int
+	var n, objs, inl int
 	var initB, exitB uint64
 	for _, r := range reports {
 		for _, s := range r.Suggestions {
 			fmt.Fprintf(stdout, "%s: %s\n", r.Object, suggestionLine(s))
 		}
+		for _, h := range r.HeaderInlines {
+			fmt.Fprintf(stdout, "%s: %s (%s, %d bytes): defined in a header (%s), not suggested\n", r.Object, h.Symbol, h.Section, h.Size, h.Header)
+		}
+		inl += len(r.HeaderInlines)
+		if len(r.Suggestions) == 0 {
+			continue
+		}
+		objs++
 		fmt.Fprintf(stdout, "%s: %d bytes could move to init sections, %d to exit sections\n", r.Object, r.InitBytes, r.ExitBytes)
 		n += len(r.Suggestions)
 		initB += r.InitBytes
 		exitB += r.ExitBytes
 	}
-	if len(reports) > 1 {
-		fmt.Fprintf(stdout, "%d suggestion(s) in %d object(s): %d bytes could move to init sections, %d to exit sections\n", n, len(reports), initB, exitB)
+	if objs > 1 || inl > 0 {
+		fmt.Fprintf(stdout, "%d suggestion(s) in %d object(s): %d bytes could move to init sections, %d to exit sections; %d header inline(s) set apart\n", n, objs, initB, exitB, inl)
 	}
 	return status
 }
@@ -115,4 +219,94 @@ func suggestionLine(s suggest.Suggestion) string {
 	}
 	return fmt.Sprintf("%s (%s, %d bytes): only referenced from %s code (%s: %s) — annotate it //go:init-section %s",
 		s.Symbol, s.Section, s.Size, code, who, strings.Join(s.ReferencedFrom, ", "), s.Kind)
+}
+
+type applyFlags struct {
+	diff, prove, noBoot bool
+	kdir, format        string
+	targets, vars       []string
+}
+
+// runSuggestApply is suggest -diff and -apply.
+func runSuggestApply(stdout, stderr io.Writer, dir string, f applyFlags) int {
+	ctx := context.Background()
+	kopts := kbuild.Options{KDIR: f.kdir, Vars: f.vars}
+	if f.diff {
+		res, err := apply.Plan(ctx, dir, apply.Options{Kbuild: kopts})
+		if err != nil {
+			fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
+			return exitError
+		}
+		if err := res.Diff(stdout); err != nil {
+			fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
+			return exitError
+		}
+		printPlan(stderr, res)
+		return exitOK
+	}
+	var popts *apply.ProveOptions
+	if f.prove {
+		var targets []kbuild.Options
+		for _, k := range f.targets {
+			targets = append(targets, kbuild.Options{KDIR: k, Vars: f.vars})
+		}
+		if len(targets) == 0 {
+			targets = []kbuild.Options{kopts}
+		}
+		popts = &apply.ProveOptions{Targets: targets, NoBoot: f.noBoot, Log: stderr}
+	}
+	res, p, err := apply.Apply(ctx, dir, apply.Options{Kbuild: kopts}, popts)
+	if res != nil {
+		printPlan(stdout, res)
+	}
+	if p != nil {
+		printProof(stdout, p)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
+		return exitError
+	}
+	if p != nil && p.Failed != "" {
+		fmt.Fprintf(stdout, "not applied: the proof failed on %s; every file is as it was\n", p.Failed)
+		return exitFindings
+	}
+	if len(res.Files) == 0 {
+		return exitOK
+	}
+	fmt.Fprintf(stdout, "applied: %d file(s) written\n", len(res.Files))
+	return exitOK
+}
+
+func printPlan(w io.Writer, res *apply.Result) {
+	for _, e := range res.Edits {
+		fmt.Fprintf(w, "%s:%d: %s: %s (%s, %d bytes, round %d)\n", e.File, e.Line, e.Symbol, e.Text, e.Kind, e.Size, e.Round)
+	}
+	for _, s := range res.Skips {
+		what := "left"
+		if s.Header {
+			what = "header"
+		}
+		where := s.Where
+		if where == "" {
+			where = "?"
+		}
+		fmt.Fprintf(w, "%s: %s: %s (%s, %d bytes): %s\n", what, where, s.Symbol, s.Kind, s.Size, s.Why)
+	}
+	fmt.Fprintf(w, "%d symbol(s), %d bytes, in %d file(s) after %d build(s); %d left\n", len(res.Edits), res.BytesMoved(), len(res.Files), res.Rounds, len(res.Skips))
+}
+
+func printProof(w io.Writer, p *apply.Proof) {
+	for _, t := range p.Targets {
+		for _, m := range t.Modules {
+			boot := "not booted"
+			switch {
+			case t.Booted && !t.BootPassed:
+				boot = "boot failed (below)"
+			case t.Booted:
+				boot = fmt.Sprintf("booted: live, initsize 0, unloaded; coresize %d -> %d", m.BootCoreBefore, m.BootCoreAfter)
+			}
+			fmt.Fprintf(w, "proof %s %s: %d bytes moved; init %d -> %d, core %d -> %d bytes (%d -> %d pages, %d saved); %s\n",
+				t.Release, m.Module, m.Moved, m.InitBefore, m.InitAfter, m.CoreBefore, m.CoreAfter, m.Before.CorePages, m.After.CorePages, m.PagesSaved, boot)
+		}
+	}
 }

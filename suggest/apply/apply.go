@@ -1,0 +1,506 @@
+package apply
+
+import (
+	"bytes"
+	"context"
+	"debug/elf"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/initsec/initsec/annotate"
+	"github.com/initsec/initsec/gen"
+	"github.com/initsec/initsec/internal/clex"
+	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/sectionrt"
+	"github.com/initsec/initsec/suggest"
+)
+
+// DefaultMaxRounds bounds Plan's build-suggest-edit rounds.
+const DefaultMaxRounds = 8
+
+// Options configures Plan.
+type Options struct {
+	// Kbuild is how the copy is built each round (KDIR, ARCH, Vars). W and
+	// MismatchWarnOnly are ignored: rounds build with section mismatches
+	// fatal, so an edit that makes one stops the plan.
+	Kbuild kbuild.Options
+	// MaxRounds bounds the rounds (0: DefaultMaxRounds).
+	MaxRounds int
+	// Log receives a line per round and kbuild's output (nil: discarded).
+	Log io.Writer
+}
+
+// Edit is one annotation Plan made.
+type Edit struct {
+	Module string `json:"module"` // the .ko it was suggested for
+	Symbol string `json:"symbol"`
+	// Kind is the directive kind: init, exit, initdata, initconst, exitdata.
+	Kind string `json:"kind"`
+	// File and Line are the definition's, in the original source.
+	File string `json:"file"`
+	Line int    `json:"line"`
+	// Text is what was written: "__init", "__initconst", or the directive.
+	Text  string `json:"text"`
+	Size  uint64 `json:"size"`  // bytes suggest said it moves
+	Round int    `json:"round"` // 1 for the first build
+}
+
+// Skip is a suggestion Plan did not write, and why.
+type Skip struct {
+	Module string `json:"module"`
+	Symbol string `json:"symbol"`
+	Kind   string `json:"kind"`
+	Size   uint64 `json:"size"`
+	// Where is the definition when one was found: "file:line" of a C
+	// file, or a header's path and line.
+	Where string `json:"where,omitempty"`
+	Why   string `json:"why"`
+	// Header says the definition is in a header (a static inline's
+	// out-of-line copy): not the module's to annotate.
+	Header bool `json:"header,omitempty"`
+}
+
+// File is one file the plan changes.
+type File struct {
+	Path     string // relative to Result.Dir, slash-separated
+	Old, New []byte
+}
+
+// Result is a plan: the files it changes, the edits, what it skipped.
+type Result struct {
+	Dir    string // absolute
+	Files  []*File
+	Edits  []Edit
+	Skips  []Skip
+	Rounds int // builds run
+	// Modules are the .ko files of the last round, relative to Dir.
+	Modules []string
+}
+
+// BytesMoved totals the sizes of the edits.
+func (r *Result) BytesMoved() uint64 {
+	var n uint64
+	for _, e := range r.Edits {
+		n += e.Size
+	}
+	return n
+}
+
+// buildOutput matches what a build leaves in a source directory.
+var buildOutput = regexp.MustCompile(`\.(o|ko|mod|mod\.c|cmd|order|symvers|a|dwo|s)$|^\.tmp_`)
+
+// copySources copies the regular files of src (hidden files and build
+// outputs excepted) into dst and returns their contents by relative path.
+func copySources(src, dst string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		if rel != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !d.Type().IsRegular() || buildOutput.MatchString(d.Name()) {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		files[filepath.ToSlash(rel)] = data
+		return os.WriteFile(target, data, 0o644)
+	})
+	return files, err
+}
+
+// planner holds a plan under way.
+type planner struct {
+	res     *Result
+	work    string            // the copy being edited
+	orig    map[string][]byte // the directory as read
+	kernel  *suggest.HeaderIndex
+	local   *suggest.HeaderIndex // the module's own headers
+	handled map[string]bool      // module\x00symbol already edited or skipped
+	log     io.Writer
+}
+
+// Plan computes the edits for dir in a copy (see the package comment). It
+// returns an error when the unchanged directory does not build, or when a
+// round's edits make the build fail; dir is only read.
+func Plan(ctx context.Context, dir string, opts Options) (*Result, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	work, err := os.MkdirTemp("", "initsec-apply-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	res, _, err := plan(ctx, abs, work, opts)
+	return res, err
+}
+
+// plan runs Plan in work and leaves the edited copy there.
+func plan(ctx context.Context, abs, work string, opts Options) (*Result, map[string][]byte, error) {
+	log := opts.Log
+	if log == nil {
+		log = io.Discard
+	}
+	rounds := opts.MaxRounds
+	if rounds <= 0 {
+		rounds = DefaultMaxRounds
+	}
+	orig, err := copySources(abs, work)
+	if err != nil {
+		return nil, nil, fmt.Errorf("apply: copy %s: %w", abs, err)
+	}
+	p := &planner{res: &Result{Dir: abs}, work: work, orig: orig, handled: map[string]bool{}, log: log}
+	if p.local, err = suggest.IndexHeaders(work); err != nil {
+		return nil, nil, err
+	}
+	kopts := opts.Kbuild
+	kopts.W, kopts.MismatchWarnOnly = "", false
+	kopts.Stdout, kopts.Stderr = log, log
+	if kopts.KDIR == "" {
+		if kopts.KDIR, err = kbuild.FindKDIR(); err != nil {
+			return nil, nil, err
+		}
+	}
+	for round := 1; round <= rounds; round++ {
+		if err := generate(work); err != nil {
+			return nil, nil, fmt.Errorf("apply: round %d: generate: %w", round, err)
+		}
+		b, err := kbuild.Build(ctx, work, kopts)
+		p.res.Rounds = round
+		if err != nil {
+			if round == 1 {
+				return nil, nil, fmt.Errorf("apply: the module does not build as it is: %w", err)
+			}
+			return nil, nil, fmt.Errorf("apply: round %d: the build with round %d's edits failed (nothing written): %w", round, round-1, err)
+		}
+		p.res.Modules = nil
+		n := 0
+		for _, ko := range b.Modules {
+			rel, _ := filepath.Rel(work, ko)
+			p.res.Modules = append(p.res.Modules, filepath.ToSlash(rel))
+			k, err := p.module(ko, kopts.KDIR, round)
+			if err != nil {
+				return nil, nil, err
+			}
+			n += k
+		}
+		fmt.Fprintf(log, "initsec suggest: round %d: %d edit(s)\n", round, n)
+		if n == 0 {
+			break
+		}
+	}
+	for _, path := range mapsKeys(orig) {
+		cur, err := os.ReadFile(filepath.Join(work, filepath.FromSlash(path)))
+		if err != nil {
+			return nil, nil, err
+		}
+		if !bytes.Equal(cur, orig[path]) {
+			p.res.Files = append(p.res.Files, &File{Path: path, Old: orig[path], New: cur})
+		}
+	}
+	return p.res, orig, nil
+}
+
+func mapsKeys(m map[string][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// generate runs gen when a C source of dir has directives.
+func generate(dir string) error {
+	has := false
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".c") {
+			if b, err := os.ReadFile(p); err == nil && bytes.Contains(b, []byte("//go:init-section")) {
+				has = true
+			}
+		}
+		return nil
+	})
+	if !has {
+		return nil
+	}
+	_, _, err := gen.Generate(dir)
+	return err
+}
+
+// module handles one built module of a round and returns the edits made.
+func (p *planner) module(ko, kdir string, round int) (int, error) {
+	o, err := sectionrt.Open(ko)
+	if err != nil {
+		return 0, err
+	}
+	defer o.Close()
+	sugg, err := suggest.Find(o)
+	if err != nil {
+		return 0, err
+	}
+	if p.kernel == nil {
+		arch := "x86"
+		if o.Machine() == elf.EM_AARCH64 {
+			arch = "arm64"
+		}
+		if p.kernel, err = suggest.IndexHeaders(suggest.KernelHeaderRoots(kdir, arch)...); err != nil {
+			return 0, err
+		}
+	}
+	mod := strings.TrimSuffix(filepath.Base(ko), ".ko")
+	byFile := map[string][]edit{}
+	n := 0
+	for _, s := range sugg {
+		key := mod + "\x00" + s.Symbol
+		if p.handled[key] {
+			continue
+		}
+		p.handled[key] = true
+		e, skip := p.locate(mod, s)
+		if skip != nil {
+			p.res.Skips = append(p.res.Skips, *skip)
+			continue
+		}
+		e.edit.Round = round
+		byFile[e.path] = append(byFile[e.path], e)
+	}
+	for _, path := range slices.Sorted(maps.Keys(byFile)) {
+		k, err := p.write(path, byFile[path])
+		if err != nil {
+			return n, err
+		}
+		n += k
+	}
+	return n, nil
+}
+
+// edit is a located edit: insert text at off in the work copy of path.
+type edit struct {
+	path string // relative, slash-separated
+	off  int
+	text string
+	edit Edit
+}
+
+// locate finds the definition of s in the module's C files and returns
+// the edit, or why there is none.
+func (p *planner) locate(mod string, s suggest.Suggestion) (edit, *Skip) {
+	skip := func(where, why string, header bool) (edit, *Skip) {
+		return edit{}, &Skip{Module: mod, Symbol: s.Symbol, Kind: s.Kind, Size: s.Size, Where: where, Why: why, Header: header}
+	}
+	var cands []string
+	for path := range p.orig {
+		if strings.HasSuffix(path, ".c") && (s.File == "" || filepath.Base(path) == filepath.Base(s.File)) {
+			cands = append(cands, path)
+		}
+	}
+	sort.Strings(cands)
+	type found struct {
+		path string
+		src  []byte
+		lx   *clex.Lexer
+		d    clex.Decl
+	}
+	var defs []found
+	for _, path := range cands {
+		src, err := os.ReadFile(filepath.Join(p.work, filepath.FromSlash(path)))
+		if err != nil {
+			return skip("", err.Error(), false)
+		}
+		lx := clex.Lex(src)
+		for _, d := range lx.Decls() {
+			if d.Name == s.Symbol && !d.Extern && !d.Typedef && d.Func == isFunc(s.Kind) {
+				defs = append(defs, found{path, src, lx, d})
+			}
+		}
+	}
+	switch {
+	case len(defs) == 0:
+		if w, ok := p.local.Lookup(s.Symbol); ok {
+			rel, _ := filepath.Rel(p.work, strings.Split(w, ":")[0])
+			return skip(filepath.ToSlash(rel)+w[strings.LastIndexByte(w, ':'):], "defined in a header of the module: every file including it has a copy; annotate it by hand if all of them are init-only", true)
+		}
+		if w, ok := p.kernel.Lookup(s.Symbol); ok {
+			return skip(w, "an out-of-line copy of a kernel header's definition: not the module's to annotate", true)
+		}
+		where := s.File
+		return skip(where, "no file-scope definition of that name in the module's C files (made by a macro?)", false)
+	case len(defs) > 1:
+		var where []string
+		for _, f := range defs {
+			l, _ := f.lx.Pos(f.d.Start)
+			where = append(where, fmt.Sprintf("%s:%d", f.path, l))
+		}
+		return skip(strings.Join(where, ", "), "defined more than once (#if branches?): annotate by hand", false)
+	}
+	f := defs[0]
+	line, _ := f.lx.Pos(f.lx.Toks[f.d.NameTok].Off)
+	where := fmt.Sprintf("%s:%d", f.path, line)
+	origLine := line // rounds insert directive lines; report the original's
+	if o := p.orig[f.path]; !bytes.Equal(o, f.src) {
+		origLine = 0
+	}
+	directives := bytes.Contains(f.src, []byte("//go:init-section"))
+	kind, err := p.checkKind(f.path, f.src, f.lx, f.d, s.Kind)
+	if err != nil {
+		return skip(where, err.Error(), false)
+	}
+	e := edit{path: f.path, edit: Edit{Module: mod, Symbol: s.Symbol, Kind: kind, File: f.path, Line: origLine, Size: s.Size}}
+	if origLine == 0 {
+		e.edit.Line = line
+	}
+	if directives {
+		if f.d.Conditional {
+			return skip(where, "inside #if/#ifdef in a file with directives: the trailer's redeclaration would not be conditional", false)
+		}
+		ls, indent, ok := lineStart(f.src, f.d.Start)
+		if !ok {
+			return skip(where, "the declaration does not start its own line, so no directive can go above it", false)
+		}
+		e.off = ls
+		e.edit.Text = "//go:init-section " + kind
+		e.text = indent + e.edit.Text + eolAt(f.src, f.d.Start)
+		return e, nil
+	}
+	macro := macros[kind]
+	e.edit.Text = macro
+	if f.d.Func {
+		e.off = f.lx.Toks[f.d.NameTok].Off
+		e.text = macro + " "
+	} else {
+		e.off = f.d.DeclaratorEnd
+		e.text = " " + macro
+	}
+	return e, nil
+}
+
+var macros = map[string]string{
+	"init": "__init", "exit": "__exit", "initdata": "__initdata", "initconst": "__initconst", "exitdata": "__exitdata",
+}
+
+func isFunc(kind string) bool { return kind == "init" || kind == "exit" }
+
+// checkKind puts a directive of the suggested kind above d in a scratch
+// copy and asks annotate.ScanC to find d under it; for an object the kind
+// follows the declaration: initconst when the object is const, initdata
+// when not. It returns the kind to write.
+func (p *planner) checkKind(path string, src []byte, lx *clex.Lexer, d clex.Decl, kind string) (string, error) {
+	kinds := []string{kind}
+	switch kind {
+	case "initdata":
+		kinds = []string{"initdata", "initconst"}
+	case "initconst":
+		kinds = []string{"initconst", "initdata"}
+	}
+	ls, indent, ok := lineStart(src, d.Start)
+	if !ok {
+		// A declaration sharing its line: check it on a line of its own.
+		ls, indent = d.Start, "\n"
+	}
+	var first error
+	for _, k := range kinds {
+		dir := "//go:init-section " + k
+		scratch := slices.Concat(src[:ls], []byte(indent+dir+eolAt(src, d.Start)), src[ls:])
+		anns, err := annotate.ScanC(path, scratch)
+		if err == nil {
+			for _, a := range anns {
+				if a.Decl.Name == d.Name && a.Kind.String() == k {
+					return k, nil
+				}
+			}
+			err = fmt.Errorf("annotate finds no definition of %s under the directive", d.Name)
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return "", fmt.Errorf("not annotatable: %s", oneLine(first))
+}
+
+func oneLine(err error) string {
+	var list annotate.ErrorList
+	if errors.As(err, &list) && len(list) > 0 {
+		e := list[0]
+		s := e.Msg
+		if e.Hint != "" {
+			s += " (" + e.Hint + ")"
+		}
+		return s
+	}
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}
+
+// lineStart returns the start of the line holding off and its
+// indentation, ok when only blanks precede off on it.
+func lineStart(src []byte, off int) (int, string, bool) {
+	ls := off
+	for ls > 0 && src[ls-1] != '\n' {
+		ls--
+	}
+	indent := string(src[ls:off])
+	return ls, indent, strings.TrimLeft(indent, " \t") == ""
+}
+
+// eolAt returns the line ending of the line holding off.
+func eolAt(src []byte, off int) string {
+	i := bytes.IndexByte(src[off:], '\n')
+	if i > 0 && src[off+i-1] == '\r' {
+		return "\r\n"
+	}
+	if i < 0 && bytes.Contains(src, []byte("\r\n")) {
+		return "\r\n"
+	}
+	return "\n"
+}
+
+// write applies edits to the work copy of path, then checks the file
+// still scans; it returns the number applied.
+func (p *planner) write(path string, edits []edit) (int, error) {
+	full := filepath.Join(p.work, filepath.FromSlash(path))
+	src, err := os.ReadFile(full)
+	if err != nil {
+		return 0, err
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].off > edits[j].off })
+	out := src
+	for _, e := range edits {
+		out = slices.Concat(out[:e.off], []byte(e.text), out[e.off:])
+	}
+	if _, err := annotate.ScanC(path, out); err != nil {
+		return 0, fmt.Errorf("apply: %s: the edited file does not scan: %s", path, oneLine(err))
+	}
+	if err := os.WriteFile(full, out, 0o644); err != nil {
+		return 0, err
+	}
+	for i := len(edits) - 1; i >= 0; i-- {
+		p.res.Edits = append(p.res.Edits, edits[i].edit)
+	}
+	return len(edits), nil
+}

@@ -1,0 +1,298 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/initsec/initsec/boottest"
+	"github.com/initsec/initsec/internal/pipeline"
+	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// ProveOptions configures Prove.
+type ProveOptions struct {
+	// Targets are the kernels to prove on, one kbuild.Options each (KDIR,
+	// ARCH, Vars); none means the host's (kbuild.FindKDIR).
+	Targets []kbuild.Options
+	// NoBoot skips the boot: build and findings only.
+	NoBoot bool
+	// Log receives progress and kbuild's output; Console the guests'
+	// serial consoles (nil: discarded).
+	Log, Console io.Writer
+	// WorkDir receives the copies ("": a temporary directory, removed).
+	WorkDir string
+}
+
+// ModuleProof is one module on one target, before and after.
+type ModuleProof struct {
+	Module        string           `json:"module"`
+	Before, After sectionrt.Memory `json:"-"`
+	// InitBefore ... CoreAfter are the predicted init and core bytes
+	// (sectionrt.PredictMemory with CONFIG_MODULE_UNLOAD; CorePages in
+	// Before and After are the page counts).
+	InitBefore uint64 `json:"init_bytes_before"`
+	InitAfter  uint64 `json:"init_bytes_after"`
+	CoreBefore uint64 `json:"core_bytes_before"`
+	CoreAfter  uint64 `json:"core_bytes_after"`
+	// BootCoreBefore and BootCoreAfter are /sys/module/NAME/coresize in
+	// the guest (0 without a boot).
+	BootCoreBefore int64 `json:"boot_coresize_before"`
+	BootCoreAfter  int64 `json:"boot_coresize_after"`
+	// Moved is the growth of the init region: the bytes the edits moved
+	// out of the resident image, unrounded.
+	Moved uint64 `json:"bytes_moved"`
+	// PagesSaved is the drop in resident pages, as predicted.
+	PagesSaved int64 `json:"pages_saved"`
+}
+
+// TargetProof is the proof on one kernel.
+type TargetProof struct {
+	KDIR    string        `json:"kdir"`
+	Release string        `json:"release"`
+	Modules []ModuleProof `json:"modules"`
+	Booted  bool          `json:"booted"`
+	// BootPassed: every module build loaded, reached live, freed its init
+	// and unloaded.
+	BootPassed bool `json:"boot_passed"`
+}
+
+// Proof is what Prove established. Failed is "" when every step passed;
+// otherwise it names the step that failed and why.
+type Proof struct {
+	Targets []TargetProof `json:"targets"`
+	Failed  string        `json:"failed,omitempty"`
+}
+
+// Prove builds dir as it is and with res's changes, in copies, on each
+// target with W=1, and requires the edited build to have no warning and no
+// failing section finding the original lacked; then boots both builds of
+// every module in one boot of the target's kernel and requires each to
+// load, reach live, free its init and unload. dir is only read.
+//
+// A failed step is a Proof with Failed set, not an error; errors are for
+// what stopped the proof from running (no image for the release, I/O).
+func Prove(ctx context.Context, dir string, res *Result, opts ProveOptions) (*Proof, error) {
+	log := opts.Log
+	if log == nil {
+		log = io.Discard
+	}
+	work := opts.WorkDir
+	if work == "" {
+		var err error
+		if work, err = os.MkdirTemp("", "initsec-prove-"); err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(work)
+	}
+	targets := opts.Targets
+	if len(targets) == 0 {
+		targets = []kbuild.Options{{}}
+	}
+	proof := &Proof{}
+	for i, kopts := range targets {
+		if kopts.KDIR == "" {
+			k, err := kbuild.FindKDIR()
+			if err != nil {
+				return nil, err
+			}
+			kopts.KDIR = k
+		}
+		tp, failed, err := proveTarget(ctx, dir, res, kopts, filepath.Join(work, fmt.Sprint(i)), opts, log)
+		if err != nil {
+			return nil, err
+		}
+		proof.Targets = append(proof.Targets, *tp)
+		if failed != "" {
+			proof.Failed = tp.Release + ": " + failed
+			return proof, nil
+		}
+	}
+	return proof, nil
+}
+
+func proveTarget(ctx context.Context, dir string, res *Result, kopts kbuild.Options, work string, opts ProveOptions, log io.Writer) (*TargetProof, string, error) {
+	release, err := kbuild.Release(kopts.KDIR)
+	if err != nil {
+		return nil, "", err
+	}
+	tp := &TargetProof{KDIR: kopts.KDIR, Release: release}
+	before, after := filepath.Join(work, "before"), filepath.Join(work, "after")
+	for _, d := range []string{before, after} {
+		if _, err := copySources(dir, d); err != nil {
+			return nil, "", err
+		}
+	}
+	for _, f := range res.Files {
+		if err := os.WriteFile(filepath.Join(after, filepath.FromSlash(f.Path)), f.New, 0o644); err != nil {
+			return nil, "", err
+		}
+	}
+	kopts.W, kopts.MismatchWarnOnly = "1", true
+	kopts.Stdout, kopts.Stderr = log, log
+	fmt.Fprintf(log, "initsec suggest: prove on %s: build as it is (W=1)\n", release)
+	rb, err := kbuild.Build(ctx, before, kopts)
+	if err != nil {
+		return tp, "build as it is: " + firstLine(err), nil
+	}
+	fmt.Fprintf(log, "initsec suggest: prove on %s: build with the edits (W=1)\n", release)
+	ra, err := kbuild.Build(ctx, after, kopts)
+	if err != nil {
+		return tp, "build with the edits: " + firstLine(err), nil
+	}
+	if added := newWarnings(rb.Output, ra.Output); len(added) > 0 {
+		return tp, fmt.Sprintf("%d new warning(s) with W=1: %s", len(added), strings.Join(added, "; ")), nil
+	}
+	if len(ra.Modules) != len(rb.Modules) {
+		return tp, fmt.Sprintf("the edited build made %d module(s), the original %d", len(ra.Modules), len(rb.Modules)), nil
+	}
+	var boot []boottest.Module
+	for i, koA := range ra.Modules {
+		koB := rb.Modules[i]
+		fb, err := failing(koB)
+		if err != nil {
+			return nil, "", err
+		}
+		fa, err := failing(koA)
+		if err != nil {
+			return nil, "", err
+		}
+		if len(fa) > len(fb) {
+			return tp, fmt.Sprintf("%s: %d new section finding(s): %s", filepath.Base(koA), len(fa)-len(fb), strings.Join(fa, "; ")), nil
+		}
+		mb, err := predict(koB)
+		if err != nil {
+			return nil, "", err
+		}
+		ma, err := predict(koA)
+		if err != nil {
+			return nil, "", err
+		}
+		mp := ModuleProof{Module: strings.TrimSuffix(filepath.Base(koA), ".ko"), Before: mb, After: ma,
+			InitBefore: mb.Init, InitAfter: ma.Init, CoreBefore: mb.Core, CoreAfter: ma.Core,
+			PagesSaved: int64(mb.CorePages) - int64(ma.CorePages)}
+		if ib, ia := mb.InitText+mb.InitData+mb.InitRodata, ma.InitText+ma.InitData+ma.InitRodata; ia > ib {
+			mp.Moved = ia - ib
+		}
+		tp.Modules = append(tp.Modules, mp)
+		boot = append(boot, boottest.Module{Path: koB}, boottest.Module{Path: koA})
+	}
+	if opts.NoBoot {
+		return tp, "", nil
+	}
+	kernel, err := boottest.FindKernel(release)
+	if err != nil {
+		return nil, "", err
+	}
+	fmt.Fprintf(log, "initsec suggest: prove on %s: boot %s with %d module build(s)\n", release, kernel, len(boot))
+	rep, err := boottest.Run(ctx, boottest.Config{Kernel: kernel, Modules: boot, Log: opts.Console})
+	if err != nil {
+		return tp, "boot: " + firstLine(err), nil
+	}
+	tp.Booted = true
+	for i := range tp.Modules {
+		if 2*i+1 < len(rep.Modules) {
+			tp.Modules[i].BootCoreBefore = rep.Modules[2*i].CoreSize
+			tp.Modules[i].BootCoreAfter = rep.Modules[2*i+1].CoreSize
+		}
+	}
+	if errs := rep.Check(); len(errs) > 0 {
+		var msgs []string
+		for _, e := range errs {
+			msgs = append(msgs, e.Error())
+		}
+		return tp, "boot: " + strings.Join(msgs, "; "), nil
+	}
+	tp.BootPassed = true
+	return tp, "", nil
+}
+
+func firstLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func predict(ko string) (sectionrt.Memory, error) {
+	o, err := sectionrt.Open(ko)
+	if err != nil {
+		return sectionrt.Memory{}, err
+	}
+	defer o.Close()
+	return sectionrt.PredictMemory(o, true), nil
+}
+
+// failing returns the failing findings of sectionrt's mismatch rules on ko.
+func failing(ko string) ([]string, error) {
+	fs, err := pipeline.CheckObject(ko, sectionrt.Manifest{Module: strings.TrimSuffix(filepath.Base(ko), ".ko")})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range fs {
+		if f.Severity != sectionrt.Note {
+			out = append(out, f.String())
+		}
+	}
+	return out, nil
+}
+
+// warningPos strips "path:line:col: " from a compiler or modpost line, so
+// that a warning the original build had is the same line after an edit
+// moved it.
+var warningPos = regexp.MustCompile(`^\S*?:\d+(:\d+)?: `)
+
+// newWarnings returns the warning lines of after that before lacks
+// (counted, position-free).
+func newWarnings(before, after string) []string {
+	count := func(out string) map[string]int {
+		m := map[string]int{}
+		for _, l := range strings.Split(out, "\n") {
+			if strings.Contains(l, "warning:") || strings.Contains(l, "WARNING:") {
+				m[warningPos.ReplaceAllString(strings.TrimSpace(l), "")]++
+			}
+		}
+		return m
+	}
+	b, a := count(before), count(after)
+	var out []string
+	for l, n := range a {
+		if n > b[l] {
+			out = append(out, l)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Apply plans dir, proves the plan when prove is not nil, and writes it
+// only when the proof passed: a proof step that fails (a build that breaks
+// on a target, a new warning, a module whose init fails at boot) leaves
+// every file of dir as it was, and the Proof says why.
+func Apply(ctx context.Context, dir string, opts Options, prove *ProveOptions) (*Result, *Proof, error) {
+	res, err := Plan(ctx, dir, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(res.Files) == 0 {
+		return res, nil, nil
+	}
+	var p *Proof
+	if prove != nil {
+		if p, err = Prove(ctx, dir, res, *prove); err != nil {
+			return res, nil, fmt.Errorf("prove: %w (nothing written)", err)
+		}
+		if p.Failed != "" {
+			return res, p, nil
+		}
+	}
+	return res, p, res.Write()
+}
