@@ -381,6 +381,18 @@ func runMake(ctx context.Context, args []string, opts Options) (*Result, error) 
 // readModulesOrder lists the modules kbuild built in dir. modules.order
 // names them as .ko (up to v6.2) or .o (v6.3 on), absolute or relative to
 // dir.
+// ModulesOrder returns the modules dir's modules.order lists, as absolute
+// .ko paths (kbuild lists NAME.o from 6.2 on, NAME.ko before); nil when
+// there is no modules.order. It reads the file even when the build
+// stopped before linking the .ko files, as it does when modpost fails.
+func ModulesOrder(dir string) ([]string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	return readModulesOrder(abs)
+}
+
 func readModulesOrder(dir string) ([]string, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "modules.order"))
 	if errors.Is(err, os.ErrNotExist) {

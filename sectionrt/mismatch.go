@@ -60,6 +60,15 @@ type Reference struct {
 	ModpostFromOff uint64 `json:"modpostFromOff"`
 	ModpostToSym   string `json:"modpostToSym,omitempty"`
 	ModpostToAddr  uint64 `json:"modpostToAddr"`
+	// ModpostFromSec is the section modpost read the reference from when
+	// it is not FromSec: a .ko merges or drops the .o's export sections
+	// (6.1's ___ksymtab_gpl+NAME into __ksymtab_gpl; 6.5 and later drop
+	// .export_symbol), so its export is read from __ksymtab* and named as
+	// modpost saw it in the .o. "" when it is FromSec.
+	ModpostFromSec string `json:"modpostFromSec,omitempty"`
+	// NamesWhy says why modpost's names (Modpost*) differ from the real
+	// symbols (FromSym, ToSym, FromSec); "" when they do not differ.
+	NamesWhy string `json:"namesWhy,omitempty"`
 	// RuleVersion is the rule set that produced the finding ("6.1", ...).
 	RuleVersion string `json:"ruleVersion"`
 }
@@ -67,7 +76,7 @@ type Reference struct {
 // NamesDiffer reports whether modpost names either end differently from
 // sectionrt.
 func (r *Reference) NamesDiffer() bool {
-	return r.ModpostFromSym != r.FromSym || r.ModpostToSym != r.ToSym
+	return r.ModpostFromSym != r.FromSym || r.ModpostToSym != r.ToSym || (r.ModpostFromSec != "" && r.ModpostFromSec != r.FromSec)
 }
 
 // ModuleName is the module name modpost prints for an object file: its base
@@ -241,13 +250,16 @@ func CheckMismatch(o *Object, rs *RuleSet) ([]Finding, error) {
 	if err := o.checkSymbolExtents(); err != nil {
 		return nil, err
 	}
-	c := &checker{o: o, rs: rs, module: ModuleName(o.name)}
+	c := &checker{o: o, rs: rs, module: ModuleName(o.name), linked: o.linkedModule()}
 	if rs.Export == ExportSymbolSection {
 		for i := range o.sections {
 			if o.sections[i].Name == ".export_symbol" {
 				c.exportSec = i // modpost keeps the last one
 			}
 		}
+		// A .ko has no .export_symbol (module.lds discards it): its
+		// exports are the __ksymtab* entries modpost generated from it.
+		c.exportFromKsymtab = c.exportSec == 0 && c.linked
 	}
 	for _, r := range rels {
 		if err := c.section(r); err != nil {
@@ -262,12 +274,18 @@ func CheckMismatch(o *Object, rs *RuleSet) ([]Finding, error) {
 const maxChecks = 64
 
 type checker struct {
-	o         *Object
-	rs        *RuleSet
-	module    string
+	o      *Object
+	rs     *RuleSet
+	module string
+	// linked: o is a linked module (.ko), not the .o modpost read at
+	// build time; see Object.linkedModule.
+	linked    bool
 	exportSec int
-	idx       *symIndex
-	findings  []Finding
+	// exportFromKsymtab: rs exports through .export_symbol, which o (a
+	// .ko) no longer has; its __ksymtab* entries stand for it.
+	exportFromKsymtab bool
+	idx               *symIndex
+	findings          []Finding
 	// bad[sec] is badFor(sec) once badKnown[sec].
 	bad      []uint64
 	badKnown []bool
@@ -275,7 +293,7 @@ type checker struct {
 
 func (c *checker) index() *symIndex {
 	if c.idx == nil {
-		c.idx = &symIndex{o: c.o}
+		c.idx = &symIndex{o: c.o, linked: c.linked}
 	}
 	return c.idx
 }
@@ -284,13 +302,28 @@ func (c *checker) index() *symIndex {
 func (c *checker) section(r RelocSection) error {
 	o, rs := c.o, c.rs
 	fromsec := o.sections[r.Target].Name
-	if matchAny(fromsec, rs.SkipSections) {
+	// msec is the section's name as modpost saw it in the .o.
+	msec := fromsec
+	if c.linked && rs.Export == ExportKsymtab && isMergedKsymtab(fromsec) {
+		// 6.1: module.lds merges the .o's ___ksymtab+NAME and
+		// ___ksymtab_gpl+NAME sections into __ksymtab and __ksymtab_gpl;
+		// modpost checked them under their .o names ("___ksymtab*").
+		msec = "_" + fromsec + "+"
+	}
+	if matchAny(msec, rs.SkipSections) {
 		return nil
 	}
-	isExport := c.exportSec != 0 && r.Target == c.exportSec
+	exportLabel := ""
+	switch {
+	case c.exportSec != 0 && r.Target == c.exportSec:
+		exportLabel = "__export_symbol_"
+	case c.exportFromKsymtab && isMergedKsymtab(fromsec):
+		exportLabel = "__ksymtab_"
+	}
+	isExport := exportLabel != ""
 	var checks uint64 // bit i: rs.Checks[i]'s fromsec matches
 	for i := range rs.Checks {
-		if matchAny(fromsec, rs.Checks[i].FromSec) {
+		if matchAny(msec, rs.Checks[i].FromSec) {
 			checks |= 1 << i
 		}
 	}
@@ -312,7 +345,7 @@ func (c *checker) section(r RelocSection) error {
 		}
 		sym := &o.syms[rel.Sym]
 		if isExport {
-			c.export(r, rel, sym)
+			c.export(r, rel, sym, exportLabel)
 			continue
 		}
 		if !sym.Defined() {
@@ -320,7 +353,7 @@ func (c *checker) section(r RelocSection) error {
 		}
 		// The first check in modpost's order that fires for the target.
 		if fire := c.badFor(sym.SectionIndex) & checks; fire != 0 {
-			c.report(r, fromsec, rel, &rs.Checks[bits.TrailingZeros64(fire)])
+			c.report(r, fromsec, msec, rel, &rs.Checks[bits.TrailingZeros64(fire)])
 		}
 	}
 	return nil
@@ -488,14 +521,18 @@ func (c *checker) whitelisted(fromsec, fromsym, tosec, tosym string) bool {
 	return false
 }
 
-func (c *checker) report(r RelocSection, fromsec string, rel Relocation, check *SectionCheck) {
+// report records a reference that check fires for, unless modpost's
+// whitelist lets it pass. fromsec is the relocated section's name, msec
+// the name modpost saw in the .o (different only for a .ko's merged
+// __ksymtab* sections under 6.1's rules).
+func (c *checker) report(r RelocSection, fromsec, msec string, rel Relocation, check *SectionCheck) {
 	o := c.o
 	sym := &o.syms[rel.Sym]
 	tosec := o.sections[sym.SectionIndex].Name
 	mFrom, mFromOff, mTo, mTaddr := c.modpostNames(r, fromsec, rel)
 	// secref_whitelist sees "(unknown)" in 6.1 and "" in 6.12 for a
 	// missing symbol; no pattern matches either.
-	if c.whitelisted(fromsec, mFrom, tosec, mTo) {
+	if c.whitelisted(msec, mFrom, tosec, mTo) {
 		return
 	}
 	from, fromOff, to, toOff := c.exactNames(r, rel)
@@ -508,7 +545,7 @@ func (c *checker) report(r RelocSection, fromsec string, rel Relocation, check *
 		ModpostFromSym: mFrom, ModpostFromOff: mFromOff, ModpostToSym: mTo, ModpostToAddr: mTaddr,
 		RuleVersion: c.rs.Version,
 	}
-	rule := c.rs.mismatchRule(check, fromsec, tosec)
+	rule := c.rs.mismatchRule(check, msec, tosec)
 	sev := Warning
 	if rule == RuleExtable && !matchAny(tosec, check.BadToSec) && o.sections[sym.SectionIndex].Flags&elf.SHF_EXECINSTR == 0 {
 		sev = Error
@@ -519,7 +556,11 @@ func (c *checker) report(r RelocSection, fromsec string, rel Relocation, check *
 		if ref.ModpostToSym == "" {
 			ref.ModpostToSym = sym.Name
 		}
+		if msec != fromsec {
+			ref.ModpostFromSec = msec + sym.Name
+		}
 	}
+	ref.NamesWhy = c.namesWhy(ref, sym)
 	c.findings = append(c.findings, Finding{
 		Rule: rule, Severity: sev, Object: o.name, Symbol: from,
 		Expected: expectedFor(rule), Actual: tosec,
@@ -532,8 +573,12 @@ func (c *checker) report(r RelocSection, fromsec string, rel Relocation, check *
 // __export_symbol_NAME, referring to the global symbol NAME, defined in an
 // init or exit section. Its errors (strange label, local symbol, unknown
 // license) are not section mismatches and are not reported here.
-func (c *checker) export(r RelocSection, rel Relocation, sym *Symbol) {
-	const prefix = "__export_symbol_"
+//
+// On a .ko, which has no .export_symbol, prefix is "__ksymtab_": the
+// __ksymtab and __ksymtab_gpl entries modpost generated for the .o's
+// exports (in NAME.mod.c) carry a label __ksymtab_NAME, and their first
+// relocation refers to NAME, as the .export_symbol entry did.
+func (c *checker) export(r RelocSection, rel Relocation, sym *Symbol, prefix string) {
 	o, x := c.o, c.index()
 	label := x.findNearest(rel.Offset, uint32(r.Target), false, ^uint64(0))
 	name := o.syms[label].Name
@@ -565,6 +610,11 @@ func (c *checker) export(r RelocSection, rel Relocation, sym *Symbol) {
 		ModpostFromSym: name, ModpostFromOff: rel.Offset - o.syms[label].Value, ModpostToSym: sym.Name,
 		RuleVersion: c.rs.Version,
 	}
+	if prefix != "__export_symbol_" {
+		ref.ModpostFromSym = "__export_symbol_" + sym.Name
+		ref.ModpostFromSec = ".export_symbol"
+	}
+	ref.NamesWhy = c.namesWhy(ref, sym)
 	c.findings = append(c.findings, Finding{
 		Rule: rule, Severity: Warning, Object: o.name, Symbol: sym.Name,
 		Expected: expectedFor(rule), Actual: tosec,
@@ -627,10 +677,60 @@ func message(rule string, r *Reference) string {
 	default:
 		s = fmt.Sprintf("%s (%s) refers to %s (%s)", from, r.FromSec, to, r.ToSec)
 	}
-	if rule != RuleExportInit && rule != RuleExportExit && r.NamesDiffer() {
-		s += fmt.Sprintf(" [modpost %s names it %s -> %s]", r.RuleVersion, nameOr(r.ModpostFromSym, "(unknown)"), nameOr(r.ModpostToSym, "(unknown)"))
+	switch {
+	case !r.NamesDiffer():
+	case rule == RuleExportInit || rule == RuleExportExit:
+		s += fmt.Sprintf(" [modpost %s: %s]", r.RuleVersion, r.NamesWhy)
+	default:
+		s += fmt.Sprintf(" [modpost %s names it %s -> %s: %s]", r.RuleVersion, nameOr(r.ModpostFromSym, "(unknown)"), nameOr(r.ModpostToSym, "(unknown)"), r.NamesWhy)
 	}
 	return s
+}
+
+// namesWhy says why modpost's names for r differ from the real ones; ""
+// when they do not. relSym is the relocation's symbol.
+func (c *checker) namesWhy(r *Reference, relSym *Symbol) string {
+	if !r.NamesDiffer() {
+		return ""
+	}
+	if r.ModpostFromSec != "" && r.ModpostFromSec != r.FromSec {
+		if r.ModpostFromSec == ".export_symbol" {
+			return fmt.Sprintf("modpost read the export at build time from the .o's .export_symbol entry %s; the linked module drops .export_symbol and keeps the %s entry %s that modpost generated from it",
+				r.ModpostFromSym, r.FromSec, nameOr(r.FromSym, "(unnamed)"))
+		}
+		return fmt.Sprintf("modpost read the export at build time from the .o's section %s, which the module link merged into %s", r.ModpostFromSec, r.FromSec)
+	}
+	var why []string
+	if r.ModpostFromSym != r.FromSym {
+		switch {
+		case r.ModpostFromSym == "":
+			why = append(why, fmt.Sprintf("modpost %s finds no symbol at or below %s+0x%x", r.RuleVersion, r.FromSec, r.RelocOffset))
+		case isEntryAlias(r.ModpostFromSym):
+			why = append(why, fmt.Sprintf("modpost %s names the module_init/module_exit alias %s of %s (same address)", r.RuleVersion, r.ModpostFromSym, nameOr(r.FromSym, "the function")))
+		default:
+			why = append(why, fmt.Sprintf("modpost %s names the nearest symbol at or below %s+0x%x, %s, not the one holding it", r.RuleVersion, r.FromSec, r.RelocOffset, r.ModpostFromSym))
+		}
+	}
+	if r.ModpostToSym != r.ToSym {
+		switch {
+		case relSym.Type == elf.STT_SECTION || relSym.Name == "":
+			why = append(why, fmt.Sprintf("the relocation names only section %s, and modpost %s takes the symbol nearest the address it computes (within 20 bytes), not the one holding the target", r.ToSec, r.RuleVersion))
+		case r.ModpostToSym == "":
+			why = append(why, fmt.Sprintf("modpost %s finds no symbol near the target address", r.RuleVersion))
+		default:
+			why = append(why, fmt.Sprintf("modpost %s names the relocation's own symbol %s", r.RuleVersion, r.ModpostToSym))
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
+// isMergedKsymtab reports whether a linked module's section is one of
+// the export tables module.lds merges the .o's ___ksymtab*+NAME sections
+// into (__ksymtab, __ksymtab_gpl, and before 5.13 __ksymtab_unused,
+// __ksymtab_unused_gpl, __ksymtab_gpl_future); 6.5 and later generate
+// them from .export_symbol.
+func isMergedKsymtab(sec string) bool {
+	return strings.HasPrefix(sec, "__ksymtab") && sec != "__ksymtab_strings"
 }
 
 func orPlace(sym string, off uint64, sec string) string {

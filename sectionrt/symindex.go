@@ -47,6 +47,10 @@ func exactName(s *Symbol) bool { return s.Named() }
 // most objects have no reference to name, and 6.1's naming needs neither.
 type symIndex struct {
 	o *Object
+	// linked: o is a linked module (.ko); modpost's searches then skip the
+	// symbols the link added (linkerMade), which modpost did not see in
+	// the .o.
+	linked bool
 	// bySec: for each section index, its defined symbols with exact
 	// names, sorted by value then symbol index (built by buildBySec).
 	bySec map[int][]int
@@ -140,7 +144,7 @@ func (x *symIndex) buildSymsearch() {
 	x.hasSymsearch = true
 	for i := 0; i < len(o.syms); i++ {
 		s := &o.syms[i]
-		if validName612(s.Name) {
+		if validName612(s.Name) && !(x.linked && linkerMade(s)) {
 			x.symsearch = append(x.symsearch, symsearchEntry{secIndex(s), o.symAddr(s), i})
 		}
 	}
@@ -192,7 +196,7 @@ func (x *symIndex) findElfSymbol2(addr uint64, secName string) int {
 	best, dist := 0, ^uint64(0)
 	for i := 0; i < len(o.syms); i++ {
 		s := &o.syms[i]
-		if !s.Defined() || s.Section != secName || !validName61(s.Name) {
+		if !s.Defined() || s.Section != secName || !validName61(s.Name) || (x.linked && linkerMade(s)) {
 			continue
 		}
 		if s.Value <= addr && addr-s.Value <= dist {
@@ -217,7 +221,7 @@ func (x *symIndex) findElfSymbol(addr int32, relsym int) int {
 	near, dist := 0, int32(20)
 	for i := 0; i < len(o.syms); i++ {
 		s := &o.syms[i]
-		if secIndex(s) != sec || s.Type == elf.STT_SECTION || !validName61(s.Name) {
+		if secIndex(s) != sec || s.Type == elf.STT_SECTION || !validName61(s.Name) || (x.linked && linkerMade(s)) {
 			continue
 		}
 		v := int32(s.Value)
@@ -338,3 +342,26 @@ func (o *Object) SymbolAt(sec int, addr uint64) (sym Symbol, ok bool) {
 }
 
 func isEntryAlias(name string) bool { return name == "init_module" || name == "cleanup_module" }
+
+// linkerMade reports whether s, a symbol of a linked module, is one the
+// module link defined and the .o did not have: the zero-size
+// __start_SECTION and __stop_SECTION markers of the linker script
+// (6.10 and later: __start_alloc_tags and __stop_alloc_tags at .data+0,
+// from CODETAG_SECTIONS) or of ld for sections named like C identifiers.
+// In the .o they are undefined, if present at all.
+func linkerMade(s *Symbol) bool {
+	return s.Size == 0 && s.Type == elf.STT_NOTYPE && s.Bind == elf.STB_GLOBAL &&
+		(strings.HasPrefix(s.Name, "__start_") || strings.HasPrefix(s.Name, "__stop_"))
+}
+
+// linkedModule reports whether o is a linked module (a .ko: it has the
+// .gnu.linkonce.this_module section of NAME.mod.o) rather than the
+// module's .o that modpost reads at build time.
+func (o *Object) linkedModule() bool {
+	for i := range o.sections {
+		if o.sections[i].Name == ".gnu.linkonce.this_module" {
+			return true
+		}
+	}
+	return false
+}

@@ -38,7 +38,9 @@ Two checks:
   section mismatches, as the kernel's modpost finds them: a reference from
   resident code or data into .init.* or .exit.* (rules mismatch/...). The
   rule set is that of the object's own kernel release (its vermagic), else
-  of the kernel headers in use, or the one -rules names;
+  of the kernel its kbuild output names (.NAME.o.cmd's kernel tree, else
+  NAME.ko's vermagic), or the one -rules names; an object nothing names a
+  kernel for is an error, never checked by a guessed rule set;
 
   placement (rules placement/...): every annotated symbol in the section
   its kind names, init_module/cleanup_module aliasing the entry functions.
@@ -60,7 +62,7 @@ func runVerify(stdout, stderr io.Writer, args []string) int {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: text (gcc style), modpost (modpost's own lines, per kernel release), json or sarif (SARIF 2.1.0)")
-	rulesFlag := fs.String("rules", "", "section-mismatch rules: "+strings.Join(sectionrt.RuleVersions, ", ")+"; default: each object's own kernel release (vermagic), else the release of the kernel headers in use ($KDIR)")
+	rulesFlag := fs.String("rules", "", "section-mismatch rules: "+strings.Join(sectionrt.RuleVersions, ", ")+"; default: each object's own kernel release (vermagic), else the kernel its kbuild output names (.NAME.o.cmd, NAME.ko)")
 	manifestPath := fs.String("manifest", "", "JSON manifest (sectionrt.Manifest) to check placement against, for every object")
 	placement := fs.String("placement", "auto", "placement checks: auto (with -manifest, or where the object's directory has annotations), always (an object without annotations is an error), never")
 	jobs := fs.Int("j", runtime.GOMAXPROCS(0), "objects checked in parallel")

@@ -8,6 +8,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/modpost"
 	"github.com/initsec/initsec/module"
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -50,12 +52,28 @@ type Result struct {
 	Dir      string
 	Module   *module.Module // the first module the directory builds
 	Modules  *module.Dir    // every module it builds, and how they were found
-	Objects  []string       // built .ko files
+	Objects  []string       // built .ko files; the .o files when ModpostFailed
 	Findings []sectionrt.Finding
+	// ModpostFailed: kbuild's modpost stopped the build on section
+	// mismatches (they are fatal unless MismatchWarnOnly), so no .ko was
+	// linked, and Objects are the modules' .o files modpost read.
+	ModpostFailed bool
+	// MismatchWarnOnly: section mismatches do not count as failing.
+	MismatchWarnOnly bool
 }
 
-// Failing counts the findings that are not notes.
-func (r *Result) Failing() int { return sectionrt.Failing(r.Findings) }
+// Failing counts the findings that are not notes, less the section
+// mismatches when MismatchWarnOnly.
+func (r *Result) Failing() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == sectionrt.Note || (r.MismatchWarnOnly && strings.HasPrefix(f.Rule, "mismatch/")) {
+			continue
+		}
+		n++
+	}
+	return n
+}
 
 // BuildAndVerify generates the files of the modules in dir, builds them
 // with kbuild and checks every built object against its module's manifest
@@ -83,21 +101,39 @@ func buildAndVerify(ctx context.Context, dir string, build buildFunc, opts kbuil
 	if opts.Stderr == nil {
 		opts.Stderr = log
 	}
+	out := &Result{Dir: dir, Module: d.Modules[0], Modules: d, MismatchWarnOnly: opts.MismatchWarnOnly}
 	res, err := build(ctx, d.Path, opts)
-	if err != nil {
+	var be *kbuild.BuildError
+	switch {
+	case err == nil:
+		out.Objects = res.Modules
+	case !opts.MismatchWarnOnly && errors.As(err, &be) && modpostMismatchFailure(be):
+		// modpost -E stopped the build before the .ko files were linked:
+		// check the .o files it read, so that its findings are reported
+		// (and fail the run) like those of a build that went through.
+		kos, oerr := kbuild.ModulesOrder(d.Path)
+		if oerr != nil || len(kos) == 0 {
+			return nil, fmt.Errorf("build %s: %w", dir, err)
+		}
+		for _, ko := range kos {
+			out.Objects = append(out.Objects, strings.TrimSuffix(ko, ".ko")+".o")
+		}
+		out.ModpostFailed = true
+		fmt.Fprintf(log, "initsec: %s: modpost stopped the build on section mismatches (fatal without -mismatch-warn-only); checking the .o files it read\n", dir)
+	default:
 		return nil, fmt.Errorf("build %s: %w", dir, err)
 	}
-	out := &Result{Dir: dir, Module: d.Modules[0], Modules: d, Objects: res.Modules}
-	if len(res.Modules) == 0 {
+	if len(out.Objects) == 0 {
 		return nil, fmt.Errorf("build %s: kbuild reported no module in modules.order", dir)
 	}
-	for _, ko := range res.Modules {
+	for _, obj := range out.Objects {
 		var r findings.Result
-		if m := d.Module(strings.TrimSuffix(filepath.Base(ko), ".ko")); m != nil && filepath.Dir(ko) == d.Path {
+		name := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(obj), ".ko"), ".o")
+		if m := d.Module(name); m != nil && filepath.Dir(obj) == d.Path {
 			mm := module.Manifest(m)
-			r = verify.Files([]string{ko}, verify.Options{Manifest: &mm, Jobs: 1})[0]
+			r = verify.Files([]string{obj}, verify.Options{Manifest: &mm, Jobs: 1})[0]
 		} else {
-			r = verify.Files([]string{ko}, verify.Options{Jobs: 1})[0]
+			r = verify.Files([]string{obj}, verify.Options{Jobs: 1})[0]
 		}
 		if r.Err != nil {
 			return nil, fmt.Errorf("verify %s: %w", dir, r.Err)
@@ -105,6 +141,21 @@ func buildAndVerify(ctx context.Context, dir string, build buildFunc, opts kbuil
 		out.Findings = append(out.Findings, r.Findings...)
 	}
 	return out, nil
+}
+
+// modpostMismatchFailure reports whether make failed because modpost, run
+// with -E, found section mismatches: its closing error and at least one
+// mismatch message.
+func modpostMismatchFailure(be *kbuild.BuildError) bool {
+	if !strings.Contains(be.Output, "Section mismatches detected") {
+		return false
+	}
+	for _, w := range be.Warnings {
+		if w.Kind != modpost.KindOther {
+			return true
+		}
+	}
+	return false
 }
 
 // CheckObject checks one built module as `initsec verify -manifest` does

@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/dev/testenv"
 	"github.com/initsec/initsec/kbuild"
 )
@@ -87,7 +89,7 @@ func TestReadBootExpect(t *testing.T) {
 
 // TestBuildAndVerifyMismatch builds, with the real kbuild and mismatches
 // made non-fatal, a module whose resident data points at an init function:
-// verify must still report it, naming both symbols.
+// verify must still report it, naming both symbols, as not failing.
 func TestBuildAndVerifyMismatch(t *testing.T) {
 	kdir, err := kbuild.FindKDIR()
 	if err != nil {
@@ -127,15 +129,93 @@ MODULE_LICENSE("GPL");
 			found = true
 		}
 	}
-	if !found || res.Failing() == 0 {
-		t.Errorf("findings %v: want mismatch/data-to-init bad_hook -> bad_setup", res.Findings)
+	if !found || res.Failing() != 0 {
+		t.Errorf("findings %v (%d failing): want mismatch/data-to-init bad_hook -> bad_setup, not failing with MismatchWarnOnly", res.Findings, res.Failing())
 	}
-	// With mismatches fatal (the default), kbuild's own modpost stops the build.
+	// With mismatches fatal (the default), kbuild's own modpost stops the
+	// build; the .o it read is checked instead, and the finding fails.
 	log.Reset()
-	if _, err := BuildAndVerify(context.Background(), dir, kbuild.Options{KDIR: kdir}, &log); err == nil {
-		t.Error("build with fatal mismatches succeeded")
-	} else if !strings.Contains(log.String(), "Section mismatches detected") {
-		t.Errorf("build failed (%v), but not on modpost's section mismatch:\n%s", err, log.String())
+	res, err = BuildAndVerify(context.Background(), dir, kbuild.Options{KDIR: kdir}, &log)
+	if err != nil {
+		t.Fatalf("BuildAndVerify with fatal mismatches: %v\n%s", err, log.String())
+	}
+	if !strings.Contains(log.String(), "Section mismatches detected") || !res.ModpostFailed {
+		t.Errorf("build went through (ModpostFailed %v), not stopped by modpost's section mismatch:\n%s", res.ModpostFailed, log.String())
+	}
+	if res.Failing() == 0 || len(res.Objects) != 1 || !strings.HasSuffix(res.Objects[0], "bad.o") {
+		t.Errorf("objects %v, findings %v: want bad.o checked, with a failing finding", res.Objects, res.Findings)
+	}
+}
+
+// TestBuildExitStatus: `initsec build` (pipeline.Build) exits 1 on every
+// section-mismatch finding modpost printed at build time, on each
+// installed series: a data -> init reference (fatal in modpost, so the
+// build stops there and the .o is checked) and EXPORT_SYMBOL of an __init
+// function (6.1 fatal; 6.12 only warns, so the .ko is linked and checked).
+// With -mismatch-warn-only the findings are still printed, and exit 0.
+func TestBuildExitStatus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds modules with kbuild")
+	}
+	for _, tc := range []struct {
+		series string
+		find   func() (kernels.Target, error)
+	}{
+		{"6.1", kernels.Find61},
+		{"6.12", kernels.Find612},
+	} {
+		t.Run(tc.series, func(t *testing.T) {
+			tg, err := tc.find()
+			if err != nil {
+				testenv.SkipOrFail(t, "kernel tree not available: %v", err)
+			}
+			root := t.TempDir()
+			dirs := map[string]string{
+				"datainit": "int (*di_hook)(void) = di_setup;\n",
+				"expinit":  "EXPORT_SYMBOL(di_setup);\n",
+			}
+			var paths []string
+			for name, tail := range dirs {
+				dir := filepath.Join(root, name)
+				write(t, filepath.Join(dir, "Kbuild"), "obj-m += "+name+".o\n")
+				write(t, filepath.Join(dir, name+".c"), `#include <linux/init.h>
+#include <linux/module.h>
+
+int __init di_setup(void)
+{
+	return 0;
+}
+`+tail+`
+static int __init di_init(void)
+{
+	return di_setup();
+}
+module_init(di_init);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("initsec exit status test");
+`)
+				paths = append(paths, dir)
+			}
+			slices.Sort(paths)
+			for _, warnOnly := range []bool{false, true} {
+				var results, log strings.Builder
+				opts := tg.Options()
+				opts.MismatchWarnOnly = warnOnly
+				s := Build(context.Background(), paths, opts, Output{Results: &results, Log: &log, Generate: "initsec generate", Build: "initsec build"})
+				want := ExitFindings
+				if warnOnly {
+					want = ExitOK
+				}
+				if got := s.ExitCode(); got != want {
+					t.Errorf("mismatch-warn-only=%v: exit %d, want %d\nresults:\n%s\nlog:\n%s", warnOnly, got, want, results.String(), log.String())
+				}
+				for _, w := range []string{"di_hook", "EXPORT_SYMBOL(di_setup)"} {
+					if !strings.Contains(results.String(), w) {
+						t.Errorf("mismatch-warn-only=%v: no finding naming %s:\n%s\nlog:\n%s", warnOnly, w, results.String(), log.String())
+					}
+				}
+			}
+		})
 	}
 }
 

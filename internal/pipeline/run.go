@@ -13,6 +13,7 @@ import (
 	"github.com/initsec/initsec/gen"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/module"
+	"github.com/initsec/initsec/sectionrt"
 )
 
 // Exit statuses CI can branch on; the CLI exits with them and Mage targets
@@ -160,7 +161,15 @@ func Build(ctx context.Context, dirs []string, opts kbuild.Options, out Output) 
 		}
 		printFindings(out, res)
 		s.Failing += res.Failing()
-		fmt.Fprintf(out.Log, "initsec: %s: built %s, %d finding(s)\n", dir, strings.Join(res.Objects, " "), res.Failing())
+		what := "built"
+		if res.ModpostFailed {
+			what = "modpost failed the build; checked"
+		}
+		note := ""
+		if n := sectionrt.Failing(res.Findings) - res.Failing(); n > 0 {
+			note = fmt.Sprintf(" (and %d section mismatch(es), not failing with -mismatch-warn-only)", n)
+		}
+		fmt.Fprintf(out.Log, "initsec: %s: %s %s, %d finding(s)%s\n", dir, what, strings.Join(res.Objects, " "), res.Failing(), note)
 	}
 	return s
 }

@@ -16,7 +16,6 @@ import (
 
 	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/modfile"
-	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/module"
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -33,7 +32,8 @@ type Options struct {
 	Placement string
 	Manifest  *sectionrt.Manifest // checked against every object when set
 	// Rules is the section-mismatch rule set for every object; nil: each
-	// object's own release (vermagic), else that of the headers in use.
+	// object's own release (vermagic), else the one its build names (see
+	// buildRelease), else an error asking for a rule set.
 	Rules *sectionrt.RuleSet
 	// Jobs is the number of objects checked at once; < 1 means 1.
 	Jobs int
@@ -60,12 +60,6 @@ type verifier struct {
 	// Annotations per directory, loaded once.
 	mu        sync.Mutex
 	manifests map[string]*dirManifest
-
-	// The release of the kernel headers in use, for objects without a
-	// vermagic; looked up once, when first needed.
-	headersOnce sync.Once
-	headersRel  string
-	headersErr  error
 
 	// Rule sets by release: building one costs more than checking a
 	// small module. CheckMismatch only reads them.
@@ -280,7 +274,9 @@ func namesOf(d *module.Dir) string {
 }
 
 // rulesFor picks the section-mismatch rule set for o: Options.Rules, else
-// the object's own release, else the release of the headers in use.
+// the object's own release (vermagic), else the release its kbuild output
+// directory names (buildRelease). Nothing else: the newest headers on this
+// machine need not be the kernel the object was built for.
 func (v *verifier) rulesFor(o *sectionrt.Object) (*sectionrt.RuleSet, error) {
 	if v.fixedRules != nil {
 		return v.fixedRules, nil
@@ -288,17 +284,15 @@ func (v *verifier) rulesFor(o *sectionrt.Object) (*sectionrt.RuleSet, error) {
 	if rel := o.KernelRelease(); rel != "" {
 		return v.rulesForRelease(rel)
 	}
-	v.headersOnce.Do(func() {
-		kdir, err := kbuild.FindKDIR()
-		if err == nil {
-			v.headersRel, err = kbuild.Release(kdir)
-		}
-		v.headersErr = err
-	})
-	if v.headersErr != nil {
-		return nil, fmt.Errorf("no vermagic in the object and no kernel headers to take the release from (%v); choose the rules with -rules %s", v.headersErr, strings.Join(sectionrt.RuleVersions, "|"))
+	rel, from, err := buildRelease(o.Name())
+	if err != nil {
+		return nil, fmt.Errorf("no vermagic in the object, and %w; choose the rules with -rules %s", err, strings.Join(sectionrt.RuleVersions, "|"))
 	}
-	return v.rulesForRelease(v.headersRel)
+	rs, err := v.rulesForRelease(rel)
+	if err != nil {
+		return nil, fmt.Errorf("kernel %s (from %s): %w", rel, from, err)
+	}
+	return rs, nil
 }
 
 func (v *verifier) rulesForRelease(rel string) (*sectionrt.RuleSet, error) {

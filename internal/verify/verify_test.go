@@ -141,10 +141,12 @@ func TestPlacementModes(t *testing.T) {
 
 func isPlacement(f sectionrt.Finding) bool { return strings.HasPrefix(f.Rule, "placement/") }
 
-// TestNoReleaseNoHeaders: an object without a vermagic takes the release
-// of the kernel headers; without those it is an error that says to choose
-// the rules, and -rules makes it checkable.
-func TestNoReleaseNoHeaders(t *testing.T) {
+// TestNoReleaseFromBuild: an object without a vermagic takes the release
+// its own kbuild output names (.NAME.o.cmd's kernel tree, else NAME.ko's
+// vermagic); when nothing does, it is an error that says to choose the
+// rules, whatever headers are installed or named by $KDIR, and -rules
+// makes it checkable.
+func TestNoReleaseFromBuild(t *testing.T) {
 	if _, err := exec.LookPath("gcc"); err != nil {
 		testenv.SkipOrFail(t, "no gcc (install gcc)")
 	}
@@ -157,30 +159,53 @@ func TestNoReleaseNoHeaders(t *testing.T) {
 	if out, err := exec.Command("gcc", "-c", "-o", obj, src).CombinedOutput(); err != nil {
 		t.Fatalf("gcc: %v\n%s", err, out)
 	}
-	t.Setenv("KDIR", filepath.Join(dir, "no-such-kdir"))
-	r := Files([]string{obj}, Options{})[0]
-	if r.Err == nil || !strings.Contains(r.Err.Error(), obj) || !strings.Contains(r.Err.Error(), "-rules") {
-		t.Errorf("no vermagic, no headers: err %v, want one naming the object and -rules", r.Err)
+	noBuild := func(kdir string) {
+		t.Helper()
+		t.Setenv("KDIR", kdir)
+		r := Files([]string{obj}, Options{})[0]
+		if r.Err == nil || !strings.Contains(r.Err.Error(), obj) || !strings.Contains(r.Err.Error(), "-rules") {
+			t.Errorf("no vermagic, no build record, KDIR=%s: rules %q, err %v; want an error naming the object and -rules", kdir, r.Rules, r.Err)
+		}
 	}
-	r = Files([]string{obj}, Options{Rules: mustRules(t, "6.12")})[0]
+	noBuild(filepath.Join(dir, "no-such-kdir"))
+	r := Files([]string{obj}, Options{Rules: mustRules(t, "6.12")})[0]
 	if r.Err != nil || r.Rules != "6.12" || len(r.Findings) != 0 {
 		t.Errorf("with -rules 6.12: %+v", r)
 	}
 
-	// With headers, their release chooses the rules. Both installed
-	// series are tried, so that the answer cannot be a default.
-	for _, series := range []string{"6.1.", "6.12."} {
-		rel, ok := kernels.FindRelease(series)
-		if !ok {
-			testenv.SkipOrFail(t, "no Linux %s* headers installed", series)
+	// The compile record names the tree. Both installed series are tried,
+	// each with $KDIR naming the other, so that the answer can be neither
+	// a default nor the headers in use.
+	cmd := filepath.Join(dir, ".plain.o.cmd")
+	series := []string{"6.1.", "6.12."}
+	for i, s := range series {
+		rel, ok := kernels.FindRelease(s)
+		other, ok2 := kernels.FindRelease(series[1-i])
+		if !ok || !ok2 {
+			testenv.SkipOrFail(t, "Linux 6.1 and 6.12 headers are not both installed")
 		}
-		want := strings.TrimSuffix(series, ".")
-		t.Setenv("KDIR", rel.KDIR)
-		r := Files([]string{obj}, Options{})[0]
-		if r.Err != nil || r.Rules != want {
-			t.Errorf("no vermagic, KDIR=%s: rules %q, err %v; want %s", rel.KDIR, r.Rules, r.Err, want)
+		os.Remove(cmd)
+		noBuild(other.KDIR)
+		want := strings.TrimSuffix(s, ".")
+		for _, form := range []string{
+			"-I" + rel.KDIR + "/include",
+			"-include " + rel.KDIR + "/include/linux/kconfig.h",
+			"-I ./include -I" + rel.KDIR + "/arch/x86/include/uapi",
+		} {
+			line := "savedcmd_" + obj + " := gcc -nostdinc " + form + " -c -o " + obj + " " + src + "\n\nsource_" + obj + " := " + src + "\n"
+			if err := os.WriteFile(cmd, []byte(line), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if r := Files([]string{obj}, Options{})[0]; r.Err != nil || r.Rules != want {
+				t.Errorf("no vermagic, %s names %s (KDIR=%s): rules %q, err %v; want %s", cmd, form, other.KDIR, r.Rules, r.Err, want)
+			}
 		}
 	}
+	// A record that names no tree is no answer either.
+	if err := os.WriteFile(cmd, []byte("cmd_"+obj+" := gcc -I./include -c\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	noBuild(filepath.Join(dir, "no-such-kdir"))
 }
 
 func mustRules(t *testing.T, v string) *sectionrt.RuleSet {

@@ -19,7 +19,10 @@ import (
 
 // Corpus is a set of test modules built for one Target: srcDir/<case>/*.c
 // compiled, one module per case, by one kbuild run (obj-m += <case>.o for
-// each case), with section mismatches kept as warnings.
+// each case, plus the case's own Kbuild.frag lines, such as
+// "<case>-y := a.o b.o" for a module of several objects), with section
+// mismatches kept as warnings. Every case is one module of the same
+// directory, so the corpus is also a directory of several modules.
 type Corpus struct {
 	Target Target
 	Dir    string   // the build directory: <case>.o, <case>.ko, modules.order, build.log
@@ -81,6 +84,7 @@ func BuildCorpus(ctx context.Context, srcDir string, t Target, rebuild bool, w i
 		if err != nil {
 			return nil, err
 		}
+		var frag []byte
 		for _, f := range files {
 			if f.IsDir() {
 				continue
@@ -89,11 +93,16 @@ func BuildCorpus(ctx context.Context, srcDir string, t Target, rebuild bool, w i
 			if err != nil {
 				return nil, err
 			}
+			if f.Name() == caseKbuild {
+				frag = b
+				continue
+			}
 			if err := os.WriteFile(filepath.Join(tmp, f.Name()), b, 0o644); err != nil {
 				return nil, err
 			}
 		}
 		fmt.Fprintf(&kb, "obj-m += %s.o\n", name)
+		kb.Write(frag)
 	}
 	if err := os.WriteFile(filepath.Join(tmp, "Kbuild"), []byte(kb.String()), 0o644); err != nil {
 		return nil, err
@@ -111,6 +120,28 @@ func BuildCorpus(ctx context.Context, srcDir string, t Target, rebuild bool, w i
 	}
 	return c, nil
 }
+
+// caseKbuild is the file of a case directory whose lines are added to the
+// corpus's Kbuild file rather than copied.
+const caseKbuild = "Kbuild.frag"
+
+// BuildWarnings returns the modpost messages kbuild printed while building
+// the corpus (Dir/build.log): what a user of the corpus's modules saw at
+// build time, modpost having read each module's .o.
+func (c *Corpus) BuildWarnings() ([]modpost.Warning, string, error) {
+	b, err := os.ReadFile(filepath.Join(c.Dir, "build.log"))
+	if err != nil {
+		return nil, "", err
+	}
+	ws, err := modpost.Parse(strings.NewReader(string(b)))
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", filepath.Join(c.Dir, "build.log"), err)
+	}
+	return ws, string(b), nil
+}
+
+// Module returns the path of a case's linked module (<case>.ko).
+func (c *Corpus) Module(name string) string { return filepath.Join(c.Dir, name+".ko") }
 
 // hashCases lists the case directories of srcDir and hashes them with
 // the target.

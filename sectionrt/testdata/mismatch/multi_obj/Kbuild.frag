@@ -1,0 +1,1 @@
+multi_obj-y := mo_core.o mo_extra.o
