@@ -29,7 +29,7 @@ func runBuild(stdout, stderr io.Writer, args []string) int {
 	fs.StringVar(&opts.Arch, "arch", os.Getenv("ARCH"), "ARCH= for cross builds (default $ARCH)")
 	fs.StringVar(&opts.CrossCompile, "cross-compile", os.Getenv("CROSS_COMPILE"), "CROSS_COMPILE= prefix (default $CROSS_COMPILE)")
 	fs.StringVar(&opts.W, "W", "1", "kbuild W= warning level; empty for none")
-	fs.BoolVar(&opts.MismatchWarnOnly, "mismatch-warn-only", false, "let modpost section mismatches warn instead of failing the build")
+	fs.BoolVar(&opts.MismatchWarnOnly, "mismatch-warn-only", false, "let section mismatches warn: modpost does not stop the build and initsec prints them without failing (placement findings still fail)")
 	fs.Var(&vars, "var", "extra make variable NAME=VALUE (repeatable)")
 	var targets stringList
 	fs.Var(&targets, "target", "kernel target NAME (debian-sid/amd64, ...), or all for every target in initsec.targets (repeatable); replaces -kdir, -arch and -cross-compile")
@@ -54,7 +54,9 @@ Installing, downloading and making roots needs root; a second build
 downloads nothing. Modules are built in place, target after target, and
 each result is verified before the next target's build.
 
-Exit status: 0 clean, 1 findings, 2 usage, generate or build error.
+Exit status: 0 clean, 1 findings (every section mismatch modpost found
+at build time counts, also when it stopped the build; not with
+-mismatch-warn-only), 2 usage, generate or build error.
 
 Flags:
 `)
