@@ -194,13 +194,24 @@ func prepareTargets(ctx context.Context, cfg *buildenv.Config, rs []target.Resol
 	return rs, envs, kernels, errs
 }
 
-// prepareTarget makes r's build environment and, when boot, its kernel.
+// prepareTarget makes r's build environment and, when boot, its kernel,
+// both at once (on a cold cache, a build root and a kernel download each
+// take a minute).
 func prepareTarget(ctx context.Context, cfg *buildenv.Config, r target.Resolution, boot bool) (*buildenv.Env, *buildenv.Kernel, error) {
+	var k *buildenv.Kernel
+	var kerr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if boot {
+			k, kerr = cfg.Kernel(ctx, r)
+		}
+	}()
 	env, err := cfg.Ensure(ctx, r)
-	if err != nil || !boot {
-		return env, nil, err
+	<-done
+	if err == nil {
+		err = kerr
 	}
-	k, err := cfg.Kernel(ctx, r)
 	if err != nil {
 		return nil, nil, err
 	}
