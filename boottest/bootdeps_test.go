@@ -24,7 +24,7 @@ func TestBootDeps(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots a kernel under QEMU (-short)")
 	}
-	if _, err := findQEMU(""); err != nil {
+	if _, err := findQEMU("", Arches["amd64"]); err != nil {
 		testenv.SkipOrFail(t, "%v", err)
 	}
 	for _, tc := range []struct {

@@ -6,12 +6,16 @@
 // # Contract
 //
 // Run takes a kernel image (an x86_64 bzImage such as Debian's
-// /boot/vmlinuz-<release>) and a list of .ko files built for that kernel's
-// release. Before booting it checks, and reports as errors naming the
+// /boot/vmlinuz-<release>, or an arm64 Image such as Debian's arm64
+// vmlinuz) and a list of .ko files built for that kernel's release. The
+// image's architecture (Config.Arch, else read from the image) chooses
+// everything that differs between architectures, in one place (Arches):
+// the emulator, the machine, the console device and the GOARCH of the
+// guest /init. Before booting it checks, and reports as errors naming the
 // Debian package to install: a missing image (linux-image-<release>, or
-// linux-image-<release>-unsigned), a missing qemu-system-x86_64
-// (qemu-system-x86), and a module whose .modinfo vermagic names another
-// release than the image's.
+// linux-image-<release>-unsigned), a missing emulator (qemu-system-x86_64
+// from qemu-system-x86, qemu-system-aarch64 from qemu-system-arm), and a
+// module whose .modinfo vermagic names another release than the image's.
 //
 // Modules a module needs are loaded before it, as modprobe would: the
 // names of its .modinfo depends= (and Module.LoadFirst) are looked up in
@@ -36,10 +40,13 @@
 //	  -serial stdio -no-reboot -m 512 -kernel K -initrd I
 //	  -append "console=ttyS0 panic=-1 quiet loglevel=4"
 //
-// where K is, by default, the uncompressed vmlinux extracted from the image
-// (cached) and booted through its PVH entry, skipping the real-mode setup
-// and in-guest xz decompression that dominate a TCG boot; see Vmlinux and
-// Config.BootBzImage.
+// on amd64, where K is, by default, the uncompressed vmlinux extracted
+// from the image (cached) and booted through its PVH entry, skipping the
+// real-mode setup and in-guest xz decompression that dominate a TCG boot;
+// see Vmlinux and Config.BootBzImage. On arm64:
+//
+//	qemu-system-aarch64 -accel tcg -M virt -cpu cortex-a57 -nodefaults ...
+//	  -kernel IMAGE -initrd I -append "console=ttyAMA0 panic=-1 quiet loglevel=4"
 //
 // In the guest, for each module in order, /init loads its dependencies,
 // calls finit_module with the module's Params, reads
@@ -112,14 +119,19 @@ const (
 	DefaultTimeout     = 120 * time.Second
 	DefaultStepTimeout = 20 * time.Second
 	DefaultMemoryMB    = 512
-	DefaultAppend      = "console=ttyS0 panic=-1 quiet loglevel=4"
+	// DefaultAppend is amd64's default command line; see AppendFor.
+	DefaultAppend = "console=ttyS0 panic=-1 quiet loglevel=4"
 )
 
 // Config says what to boot and what to load.
 type Config struct {
-	// Kernel is the bzImage to boot, e.g. /boot/vmlinuz-6.1.0-56-amd64
-	// (see FindKernel). Empty: FindKernel of the first module's release.
+	// Kernel is the image to boot, e.g. /boot/vmlinuz-6.1.0-56-amd64
+	// (see FindKernel): an x86 bzImage or an arm64 Image. Empty:
+	// FindKernel of the first module's release.
 	Kernel string
+	// Arch is the Debian architecture of Kernel (a key of Arches); empty:
+	// read from the image (ImageArch).
+	Arch string
 	// Modules are loaded and unloaded in this order, in one boot.
 	Modules []Module
 	// Timeout bounds the whole QEMU run (default DefaultTimeout).
@@ -127,14 +139,14 @@ type Config struct {
 	// StepTimeout bounds each load and unload in the guest (default
 	// DefaultStepTimeout).
 	StepTimeout time.Duration
-	// QEMU is the qemu-system-x86_64 binary (default: found in $PATH).
+	// QEMU is the emulator's binary (default: the Arch's, found in $PATH).
 	QEMU string
 	// QEMUArgs are appended to QEMU's command line, e.g. "-device",
 	// "pci-testdev" to give a PCI driver a device to probe.
 	QEMUArgs []string
 	// MemoryMB is the guest's memory (default DefaultMemoryMB).
 	MemoryMB int
-	// Append is the kernel command line (default DefaultAppend).
+	// Append is the kernel command line (default AppendFor the Arch).
 	Append string
 	// GuestInit is a prebuilt guest /init (default: built with BuildGuest).
 	GuestInit string
@@ -190,6 +202,8 @@ type Report struct {
 	// confirmed by uname in the guest).
 	Kernel  string `json:"kernel"`
 	Release string `json:"release"`
+	// Arch is the Debian architecture booted.
+	Arch string `json:"arch"`
 	// Boot says what QEMU booted: "pvh vmlinux PATH" or "bzImage" (with
 	// the reason when the vmlinux could not be used).
 	Boot string `json:"boot"`
@@ -314,11 +328,23 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("boottest: %w", err)
 	}
+	arch, err := kernelArch(cfg.Arch, kernel)
+	if err != nil {
+		return nil, fmt.Errorf("boottest: %w", err)
+	}
+	if cfg.Append == "" {
+		cfg.Append = AppendFor(arch)
+	}
+	for i, m := range cfg.Modules {
+		if infos[i].Machine != arch.ELFMachine {
+			return nil, fmt.Errorf("boottest: %s: machine %v, but the kernel image %s is %s (%v)", m.Path, infos[i].Machine, kernel, arch.Name, arch.ELFMachine)
+		}
+	}
 	plans, err := resolveDeps(cfg, infos, release)
 	if err != nil {
 		return nil, fmt.Errorf("boottest: %w", err)
 	}
-	qemu, err := findQEMU(cfg.QEMU)
+	qemu, err := findQEMU(cfg.QEMU, arch)
 	if err != nil {
 		return nil, err
 	}
@@ -328,15 +354,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("boottest: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	initrd, size, nonce, err := buildInitramfs(ctx, cfg, infos, plans, release, dir)
+	initrd, size, nonce, err := buildInitramfs(ctx, cfg, arch, infos, plans, release, dir)
 	if err != nil {
 		return nil, fmt.Errorf("boottest: %w", err)
 	}
 
-	rep := &Report{Kernel: kernel, Release: release, InitramfsBytes: size}
+	rep := &Report{Kernel: kernel, Release: release, Arch: arch.Name, InitramfsBytes: size}
 	var image string
-	image, rep.Boot = bootImage(cfg, kernel)
-	args := qemuArgs(cfg, image, initrd)
+	image, rep.Boot = bootImage(cfg, arch, kernel)
+	args := qemuArgs(cfg, arch, image, initrd)
 	rep.QEMU = append([]string{qemu}, args...)
 	bootStart := time.Now()
 	out, err := runQEMU(ctx, qemu, args, nonce, cfg.Timeout, cfg.Log)
@@ -364,9 +390,6 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.MemoryMB <= 0 {
 		cfg.MemoryMB = DefaultMemoryMB
-	}
-	if cfg.Append == "" {
-		cfg.Append = DefaultAppend
 	}
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
@@ -416,13 +439,32 @@ func resolveKernel(kernel string, mods []Module, infos []*ModInfo) (image, relea
 	return kernel, release, nil
 }
 
-func findQEMU(q string) (string, error) {
+// kernelArch returns the architecture named, or else the image's, and
+// checks that they agree.
+func kernelArch(name, kernel string) (*Arch, error) {
+	got, err := ImageArch(kernel)
+	if name == "" {
+		return got, err
+	}
+	a, lerr := LookupArch(name)
+	if lerr != nil {
+		return nil, lerr
+	}
+	if err == nil && got != a {
+		return nil, fmt.Errorf("kernel image %s is for %s, Config.Arch says %s", kernel, got.Name, a.Name)
+	}
+	return a, nil
+}
+
+// findQEMU returns q, or a's emulator, from $PATH, or an error naming the
+// Debian package that installs it.
+func findQEMU(q string, a *Arch) (string, error) {
 	if q == "" {
-		q = "qemu-system-x86_64"
+		q = a.QEMU
 	}
 	p, err := exec.LookPath(q)
 	if err != nil {
-		return "", fmt.Errorf("boottest: %s not found: install the Debian package qemu-system-x86: %w", q, err)
+		return "", fmt.Errorf("boottest: %s not found: install the Debian package %s: %w", q, a.QEMUPackage, err)
 	}
 	return p, nil
 }
@@ -431,10 +473,10 @@ func findQEMU(q string) (string, error) {
 // (built into dir unless cfg.GuestInit names one), the modules and the
 // guest configuration. It returns the file's path and size, and the nonce
 // that frames the guest's result.
-func buildInitramfs(ctx context.Context, cfg Config, infos []*ModInfo, plans [][]TreeModule, release, dir string) (path string, size int64, nonce string, err error) {
+func buildInitramfs(ctx context.Context, cfg Config, arch *Arch, infos []*ModInfo, plans [][]TreeModule, release, dir string) (path string, size int64, nonce string, err error) {
 	guest := cfg.GuestInit
 	if guest == "" {
-		if guest, err = BuildGuest(ctx, dir); err != nil {
+		if guest, err = BuildGuestFor(ctx, dir, arch.GOARCH); err != nil {
 			return "", 0, "", err
 		}
 	}
@@ -453,10 +495,14 @@ func buildInitramfs(ctx context.Context, cfg Config, infos []*ModInfo, plans [][
 	return path, int64(buf.Len()), nonce, nil
 }
 
-// bootImage returns what QEMU boots and how Report.Boot names it: by
-// default the vmlinux inside kernel, through its PVH entry (see Vmlinux),
-// else kernel itself, with the reason when the vmlinux was wanted.
-func bootImage(cfg Config, kernel string) (image, boot string) {
+// bootImage returns what QEMU boots and how Report.Boot names it: on
+// amd64 by default the vmlinux inside kernel, through its PVH entry (see
+// Vmlinux), else kernel itself, with the reason when the vmlinux was
+// wanted; on arm64 the Image as it is.
+func bootImage(cfg Config, arch *Arch, kernel string) (image, boot string) {
+	if !arch.PVH {
+		return kernel, arch.Name + " Image"
+	}
 	if cfg.BootBzImage {
 		return kernel, "bzImage"
 	}
@@ -469,12 +515,13 @@ func bootImage(cfg Config, kernel string) (image, boot string) {
 
 // qemuArgs is QEMU's command line after the binary (see the package
 // documentation).
-func qemuArgs(cfg Config, image, initrd string) []string {
-	args := []string{
-		"-accel", "tcg", "-nodefaults", "-no-user-config", "-display", "none",
+func qemuArgs(cfg Config, arch *Arch, image, initrd string) []string {
+	args := append([]string{"-accel", "tcg"}, arch.Machine...)
+	args = append(args,
+		"-nodefaults", "-no-user-config", "-display", "none",
 		"-serial", "stdio", "-no-reboot", "-m", fmt.Sprint(cfg.MemoryMB),
 		"-kernel", image, "-initrd", initrd, "-append", cfg.Append,
-	}
+	)
 	return append(args, cfg.QEMUArgs...)
 }
 

@@ -70,7 +70,7 @@ func TestBoot(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots a kernel under QEMU (-short)")
 	}
-	if _, err := findQEMU(""); err != nil {
+	if _, err := findQEMU("", Arches["amd64"]); err != nil {
 		testenv.SkipOrFail(t, "%v", err)
 	}
 	kd := kdir(t)
@@ -167,7 +167,7 @@ func TestBoot(t *testing.T) {
 }
 
 func TestMissingQEMU(t *testing.T) {
-	_, err := findQEMU("/nonexistent/qemu-system-x86_64")
+	_, err := findQEMU("/nonexistent/qemu-system-x86_64", Arches["amd64"])
 	if err == nil || !strings.Contains(err.Error(), "qemu-system-x86") {
 		t.Fatalf("err = %v, want one naming the Debian package qemu-system-x86", err)
 	}
@@ -230,7 +230,7 @@ func TestTimeoutKillsQEMU(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs QEMU (-short)")
 	}
-	qemu, err := findQEMU("")
+	qemu, err := findQEMU("", Arches["amd64"])
 	if err != nil {
 		testenv.SkipOrFail(t, "%v", err)
 	}
@@ -291,7 +291,7 @@ func TestQEMUDiesWithParent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs QEMU (-short)")
 	}
-	qemu, err := findQEMU("")
+	qemu, err := findQEMU("", Arches["amd64"])
 	if err != nil {
 		testenv.SkipOrFail(t, "%v", err)
 	}

@@ -34,6 +34,10 @@ func (r *Report) Check() []error {
 	return errs
 }
 
+// Check returns one error per expectation m did not meet (see
+// Report.Check), each naming the module.
+func (m *ModuleResult) Check() []error { return m.check() }
+
 func (m *ModuleResult) check() []error {
 	var errs []error
 	fail := func(format string, args ...any) {

@@ -24,9 +24,15 @@ const GuestPackage = "github.com/initsec/initsec/boottest/guest"
 // has github.com/initsec/initsec in its build list (this repository, or a
 // module repository that imports boottest).
 func BuildGuest(ctx context.Context, dir string) (string, error) {
+	return BuildGuestFor(ctx, dir, "amd64")
+}
+
+// BuildGuestFor is BuildGuest for GOARCH goarch (a static binary: Go
+// cross-compiles it without a C toolchain).
+func BuildGuestFor(ctx context.Context, dir, goarch string) (string, error) {
 	out := filepath.Join(dir, "init")
 	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, GuestPackage)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {

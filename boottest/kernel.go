@@ -39,10 +39,15 @@ func FindKernel(release string) (string, error) {
 	return p, nil
 }
 
-// ImageRelease reads the kernel release from an x86 bzImage: the setup
-// header ("HdrS" at 0x202) points at the version string at 0x20e, whose
-// first word is the release ("6.1.0-56-amd64 (debian-kernel@...) #1 SMP ...").
+// ImageRelease reads the kernel release from a kernel image. In an x86
+// bzImage the setup header ("HdrS" at 0x202) points at the version string
+// at 0x20e, whose first word is the release ("6.1.0-56-amd64
+// (debian-kernel@...) #1 SMP ..."); an arm64 Image (ARM\x64 at 56) has no
+// such pointer, and its linux_banner ("Linux version RELEASE ...") is read.
 func ImageRelease(path string) (string, error) {
+	if a, err := ImageArch(path); err == nil && a.Name == "arm64" {
+		return arm64ImageRelease(path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("kernel image: %w", err)

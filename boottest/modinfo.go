@@ -31,6 +31,8 @@ type ModInfo struct {
 	// Depends are the modules named by .modinfo depends= (modpost lists
 	// those exporting a symbol the module uses), as written there.
 	Depends []string `json:"depends,omitempty"`
+	// Machine is the module's ELF machine (x86_64, AArch64).
+	Machine elf.Machine `json:"-"`
 }
 
 // ReadModInfo reads the .modinfo section and the section table of the .ko at
@@ -45,14 +47,14 @@ func ReadModInfo(path string) (*ModInfo, error) {
 	if o.Type() != elf.ET_REL {
 		return nil, fmt.Errorf("read %s: ELF type %v, want a relocatable kernel module (ET_REL)", path, o.Type())
 	}
-	if o.Machine() != elf.EM_X86_64 {
-		return nil, fmt.Errorf("read %s: machine %v: boottest boots x86_64 kernels only", path, o.Machine())
+	if archOfMachine(o.Machine()) == nil {
+		return nil, fmt.Errorf("read %s: machine %v: boottest boots x86_64 and AArch64 kernels only", path, o.Machine())
 	}
 	info := o.ModInfo()
 	if info == nil {
 		return nil, fmt.Errorf("read %s: no .modinfo section: not a kernel module", path)
 	}
-	mi := &ModInfo{Vermagic: o.Vermagic(), Release: o.KernelRelease()}
+	mi := &ModInfo{Vermagic: o.Vermagic(), Release: o.KernelRelease(), Machine: o.Machine()}
 	if names := info["name"]; len(names) > 0 {
 		mi.Name = names[0]
 	}

@@ -12,13 +12,17 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
 	"github.com/initsec/initsec/boottest"
+	"github.com/initsec/initsec/internal/dev/debpkg"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/kbuild/buildenv"
 	"github.com/initsec/initsec/sectionrt"
+	"github.com/initsec/initsec/target"
 )
 
 // BootFile is the optional per-module file that says what a boot test
@@ -160,20 +164,12 @@ func Boot(ctx context.Context, dirs []string, opts BootOptions) (*BootResult, er
 		if n := res.Failing(); n > 0 {
 			return nil, fmt.Errorf("verify %s: %d finding(s); fix them before booting", d, n)
 		}
-		exp, err := readBootExpect(d)
+		dmods, err := bootModules(d, res.Objects)
 		if err != nil {
 			return nil, err
 		}
-		if err := checkParams(d, exp, res.Objects); err != nil {
-			return nil, err
-		}
+		mods = append(mods, dmods...)
 		for _, ko := range res.Objects {
-			m := boottest.Module{Path: ko, InitMessage: exp.InitMessage, ExitMessage: exp.ExitMessage, ExpectUnloadFail: exp.UnloadFails,
-				Params: exp.Params[boottest.ModName(ko)], LoadFirst: exp.LoadFirst}
-			if exp.InitErrno != "" {
-				m.ExpectInitFail, m.ExpectErrno = true, errnos[exp.InitErrno]
-			}
-			mods = append(mods, m)
 			o, err := sectionrt.Open(ko)
 			if err != nil {
 				return nil, err
@@ -208,6 +204,28 @@ func Boot(ctx context.Context, dirs []string, opts BootOptions) (*BootResult, er
 		return out, fmt.Errorf("boot test: %d problem(s):\n  %s", len(out.Problems), strings.Join(out.Problems, "\n  "))
 	}
 	return out, nil
+}
+
+// bootModules returns what a boot test loads of the module directory dir,
+// which built objects: each .ko with what dir's BootFile expects of it.
+func bootModules(dir string, objects []string) ([]boottest.Module, error) {
+	exp, err := readBootExpect(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkParams(dir, exp, objects); err != nil {
+		return nil, err
+	}
+	var mods []boottest.Module
+	for _, ko := range objects {
+		m := boottest.Module{Path: ko, InitMessage: exp.InitMessage, ExitMessage: exp.ExitMessage, ExpectUnloadFail: exp.UnloadFails,
+			Params: exp.Params[boottest.ModName(ko)], LoadFirst: exp.LoadFirst}
+		if exp.InitErrno != "" {
+			m.ExpectInitFail, m.ExpectErrno = true, errnos[exp.InitErrno]
+		}
+		mods = append(mods, m)
+	}
+	return mods, nil
 }
 
 // checkParams reports params of BootFile naming no module built in dir.
@@ -281,4 +299,165 @@ func printBoot(w io.Writer, r *BootResult) {
 			predicted, p.Init, unload)
 	}
 	tw.Flush()
+}
+
+// TargetBoot is one target's boot in a matrix.
+type TargetBoot struct {
+	Target  string `json:"target"`
+	Arch    string `json:"arch"`
+	Release string `json:"release"`
+	Image   string `json:"image"`
+	Modules int    `json:"modules"`
+	// Error says why the boot gave no result (QEMU failed, timed out, the
+	// kernel could not be had); the cells then say so too.
+	Error string `json:"error,omitempty"`
+	// BootSeconds is from starting QEMU to the guest's result; Seconds
+	// includes building the guest /init and the initramfs.
+	BootSeconds float64          `json:"boot_seconds"`
+	Seconds     float64          `json:"seconds"`
+	Console     string           `json:"console,omitempty"`
+	Report      *boottest.Report `json:"report,omitempty"`
+}
+
+// bootTargets boots each target with its cells' modules, up to jobs at
+// once (each QEMU under TCG keeps a core busy), and fills in the cells'
+// boot columns. kernels[i] is nil where prepErrs[i] says why.
+func bootTargets(ctx context.Context, m *Matrix, rs []target.Resolution, kernels []*buildenv.Kernel, prepErrs []error, jobs int, opts MatrixOptions, log io.Writer) []TargetBoot {
+	boots := make([]TargetBoot, len(rs))
+	sem := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	for ti, r := range rs {
+		var cells []*Cell
+		for i := ti; i < len(m.Cells); i += len(rs) {
+			cells = append(cells, &m.Cells[i])
+		}
+		tb := &boots[ti]
+		tb.Target, tb.Arch, tb.Release = r.Target.String(), r.Target.Arch, r.Kernel()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if prepErrs[ti] != nil {
+				tb.Error = prepErrs[ti].Error()
+				return
+			}
+			bootTarget(ctx, tb, cells, kernels[ti], opts, log)
+		}()
+	}
+	wg.Wait()
+	return boots
+}
+
+// bootTarget boots k once with the modules of cells that built clean and
+// records the outcome in each cell and in tb.
+func bootTarget(ctx context.Context, tb *TargetBoot, cells []*Cell, k *buildenv.Kernel, opts MatrixOptions, log io.Writer) {
+	start := time.Now()
+	defer func() { tb.Seconds = time.Since(start).Seconds() }()
+	tb.Image = k.Image
+	var mods []boottest.Module
+	var owner []*Cell // owner[i] built mods[i]
+	var booting []*Cell
+	for _, c := range cells {
+		switch {
+		case !c.Built:
+			c.Boot, c.BootError = "skipped", "not built"
+			continue
+		case c.Findings > 0:
+			c.Boot, c.BootError = "skipped", fmt.Sprintf("%d finding(s): not loaded into a kernel", c.Findings)
+			continue
+		}
+		ms, err := bootModules(c.Dir, c.Objects)
+		if err != nil {
+			c.Boot, c.BootError = "failed", err.Error()
+			continue
+		}
+		for range ms {
+			owner = append(owner, c)
+		}
+		mods = append(mods, ms...)
+		booting = append(booting, c)
+	}
+	tb.Modules = len(mods)
+	if len(mods) == 0 {
+		return
+	}
+	fail := func(err error) {
+		tb.Error = err.Error()
+		for _, c := range booting {
+			c.Boot, c.BootError = "failed", err.Error()
+		}
+		fmt.Fprintf(log, "initsec: boot %s: %v\n", tb.Target, err)
+	}
+	arch, err := boottest.LookupArch(k.Arch)
+	if err != nil {
+		fail(err)
+		return
+	}
+	if err := debpkg.Ensure(ctx, log, arch.QEMUPackage); err != nil {
+		fail(err)
+		return
+	}
+	var console io.Writer = io.Discard
+	if opts.WorkDir != "" {
+		tb.Console = filepath.Join(opts.WorkDir, slug(tb.Target)+".console")
+		if f, err := os.Create(tb.Console); err == nil {
+			defer f.Close()
+			console = f
+		}
+	}
+	timeout := opts.BootTimeout
+	if timeout <= 0 {
+		timeout = DefaultBootTimeout
+	}
+	fmt.Fprintf(log, "initsec: booting %s (%s, %s) with %d module(s) under %s (TCG)\n", tb.Target, k.Release, k.Arch, len(mods), arch.QEMU)
+	rep, err := boottest.Run(ctx, boottest.Config{
+		Kernel: k.Image, Arch: k.Arch, ModulesDir: k.ModulesDir, Modules: mods,
+		Timeout: timeout, Log: console,
+	})
+	if rep != nil {
+		tb.BootSeconds = rep.BootDuration.Seconds()
+	}
+	if err != nil {
+		fail(err)
+		return
+	}
+	tb.Report = rep
+	for _, c := range booting {
+		c.Boot = "ok"
+	}
+	var guestErrs []string
+	for _, e := range rep.GuestErrors {
+		guestErrs = append(guestErrs, "guest: "+e)
+	}
+	for i := range rep.Modules {
+		mr, c := &rep.Modules[i], owner[i]
+		if mr.Loaded {
+			if c.InitSizeAfterInit == nil {
+				c.InitSizeAfterInit = new(int64)
+			}
+			*c.InitSizeAfterInit += mr.InitSize
+			c.BootedCoreSize += mr.CoreSize
+		}
+		var problems []string
+		for _, e := range mr.Check() {
+			problems = append(problems, e.Error())
+		}
+		if len(problems) > 0 {
+			c.Boot = "failed"
+			c.BootError = strings.Join(append([]string{c.BootError}, problems...), "; ")
+			c.BootError = strings.TrimPrefix(c.BootError, "; ")
+		}
+	}
+	if len(guestErrs) > 0 {
+		for _, c := range booting {
+			c.Boot = "failed"
+			c.BootError = strings.TrimPrefix(c.BootError+"; "+strings.Join(guestErrs, "; "), "; ")
+		}
+	}
+	for _, c := range booting {
+		c.Booted = c.Boot == "ok"
+	}
+	fmt.Fprintf(log, "initsec: booted %s (%s): %d module(s), boot %.1fs (kernel up at %.1fs), total %.1fs\n",
+		tb.Target, rep.Boot, len(mods), rep.BootDuration.Seconds(), rep.KernelBoot.Seconds(), time.Since(start).Seconds())
 }

@@ -42,7 +42,26 @@ type MatrixOptions struct {
 	Log io.Writer
 	// Report, when not empty, is where the matrix is written as JSON.
 	Report string
+	// Boot: after the builds, each target is booted once, in its own
+	// kernel (buildenv.Config.Kernel: the locked image and modules
+	// packages, unpacked into a cache) under QEMU (TCG), with every module
+	// its cells built without findings; each cell records whether its
+	// modules behaved as its BootFile expects and their initsize after
+	// init. A target whose boot fails marks its cells; the others go on.
+	// The serial console of each boot is kept in WorkDir/TARGET.console.
+	Boot bool
+	// BootTimeout bounds each target's boot (default DefaultBootTimeout).
+	BootTimeout time.Duration
+	// Refresh: a target whose locked packages cannot be had (one gone from
+	// the archive, or replaced) is resolved from the archive today, and
+	// the log says so, rather than failing: for a CI that must pass on
+	// any day with a lock that may be stale (a drift check reports that).
+	Refresh bool
 }
+
+// DefaultBootTimeout bounds one target's boot in a matrix: under TCG, on
+// busy cores, with other boots running.
+const DefaultBootTimeout = 5 * time.Minute
 
 // Cell is one module built for one target.
 type Cell struct {
@@ -67,6 +86,21 @@ type Cell struct {
 	InitPages uint64 `json:"init_pages"`
 	CoreSize  uint64 `json:"predicted_coresize"`
 
+	// Boot is what booting the target's kernel with the cell's modules
+	// came to (MatrixOptions.Boot): "ok" (every module behaved as its
+	// BootFile expects), "failed" (BootError says why), "skipped" (not
+	// built, findings: BootError says why), or "" (no boot asked).
+	// Booted is Boot == "ok".
+	Boot      string `json:"boot,omitempty"`
+	Booted    bool   `json:"booted"`
+	BootError string `json:"boot_error,omitempty"`
+	// InitSizeAfterInit is the sum of /sys/module/NAME/initsize of the
+	// cell's modules once their init returned (0: every init region
+	// freed), and BootedCoreSize of their coresize; nil and 0 when no
+	// module of the cell loaded.
+	InitSizeAfterInit *int64 `json:"initsize_after_init,omitempty"`
+	BootedCoreSize    int64  `json:"booted_coresize,omitempty"`
+
 	Dir     string  `json:"work_dir"`
 	LogFile string  `json:"log"`
 	Seconds float64 `json:"seconds"`
@@ -77,7 +111,9 @@ type Matrix struct {
 	Targets []string `json:"targets"`
 	Modules []string `json:"modules"`
 	Cells   []Cell   `json:"cells"` // module-major, targets in order
-	Seconds float64  `json:"seconds"`
+	// Boots has one entry per target booted (MatrixOptions.Boot).
+	Boots   []TargetBoot `json:"boots,omitempty"`
+	Seconds float64      `json:"seconds"`
 }
 
 // DefaultMatrixDir is the work directory of a matrix run, under the
@@ -94,6 +130,12 @@ const DefaultMatrixReport = "initsec-matrix.json"
 // DefaultMatrixReport and DefaultMatrixSARIF; the error is nil when every cell built
 // clean.
 func MatrixFor(ctx context.Context, dirs, targets []string, bopts kbuild.Options, w io.Writer) error {
+	return MatrixWith(ctx, dirs, targets, MatrixOptions{Build: bopts, Boot: true}, w)
+}
+
+// MatrixWith is MatrixFor with opts (Build, Boot, Refresh, Jobs); WorkDir,
+// Progress, Log and Report are MatrixFor's.
+func MatrixWith(ctx context.Context, dirs, targets []string, opts MatrixOptions, w io.Writer) error {
 	repo, err := FindTargetsRoot(".")
 	if err != nil {
 		return err
@@ -103,13 +145,9 @@ func MatrixFor(ctx context.Context, dirs, targets []string, bopts kbuild.Options
 		return err
 	}
 	cfg := &buildenv.Config{Log: w}
-	m, s := RunMatrix(ctx, dirs, rs, cfg, MatrixOptions{
-		Build:    bopts,
-		WorkDir:  filepath.Join(repo, DefaultMatrixDir),
-		Progress: w,
-		Log:      w,
-		Report:   DefaultMatrixReport,
-	})
+	opts.WorkDir = filepath.Join(repo, DefaultMatrixDir)
+	opts.Progress, opts.Log, opts.Report = w, w, DefaultMatrixReport
+	m, s := RunMatrix(ctx, dirs, rs, cfg, opts)
 	fmt.Fprintln(w)
 	if _, err := PrintMerged(w, m.Cells, DefaultMatrixSARIF); err != nil {
 		return err
@@ -132,7 +170,7 @@ func RunMatrix(ctx context.Context, dirs []string, rs []target.Resolution, cfg *
 	for _, r := range rs {
 		m.Targets = append(m.Targets, r.Target.String())
 	}
-	envs, envErrs := TargetEnvs(ctx, cfg, rs)
+	rs, envs, kernels, envErrs := prepareTargets(ctx, cfg, rs, opts.Boot, opts.Refresh, logw)
 	for i, e := range envs {
 		if envErrs[i] == nil {
 			fmt.Fprintf(logw, "initsec: %s\n", e)
@@ -177,11 +215,17 @@ func RunMatrix(ctx context.Context, dirs []string, rs []target.Resolution, cfg *
 	}
 	wg.Wait()
 	p.close()
+	if opts.Boot {
+		m.Boots = bootTargets(ctx, m, rs, kernels, envErrs, jobs, opts, logw)
+	}
 	for _, c := range m.Cells {
 		s.Dirs++
 		s.Failing += c.Findings
 		if c.Error != "" {
 			s.fail(out, c.Module, fmt.Errorf("[%s] %s", c.Target, c.Error))
+		}
+		if c.Boot == "failed" {
+			s.fail(out, c.Module, fmt.Errorf("[%s] boot: %s", c.Target, c.BootError))
 		}
 	}
 	m.Seconds = time.Since(start).Seconds()
@@ -330,7 +374,7 @@ func copyModule(src, dst string) error {
 // WriteTable prints the matrix: one row per module × target.
 func (m *Matrix) WriteTable(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "MODULE\tTARGET\tKERNEL\tENV\tBUILT\tFINDINGS\tPLACED\tINIT FREED\tCORESIZE\tTIME")
+	fmt.Fprintln(tw, "MODULE\tTARGET\tKERNEL\tENV\tBUILT\tFINDINGS\tPLACED\tINIT FREED\tCORESIZE\tBOOTED\tINITSIZE AFTER INIT\tTIME")
 	for _, c := range m.Cells {
 		built := "yes"
 		if !c.Built {
@@ -342,18 +386,48 @@ func (m *Matrix) WriteTable(w io.Writer) {
 			initB = fmt.Sprintf("%d B", c.InitBytes)
 			core = fmt.Sprintf("%d", c.CoreSize)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%.1fs\n", c.Module, c.Target, c.Kernel, c.Env, built, c.Findings, placed, initB, core, c.Seconds)
+		booted, initsize := "-", "-"
+		switch c.Boot {
+		case "ok":
+			booted = "yes"
+		case "failed":
+			booted = "FAILED"
+		case "skipped":
+			booted = "skipped"
+		}
+		if c.InitSizeAfterInit != nil {
+			initsize = fmt.Sprint(*c.InitSizeAfterInit)
+		} else if c.Boot == "ok" {
+			initsize = "(not loaded)" // init expected to fail
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%.1fs\n", c.Module, c.Target, c.Kernel, c.Env, built, c.Findings, placed, initB, core, booted, initsize, c.Seconds)
 	}
 	tw.Flush()
-	built, failing := 0, 0
+	built, failing, booted, boots := 0, 0, 0, 0
 	for _, c := range m.Cells {
 		if c.Built {
 			built++
 		}
 		failing += c.Findings
+		if c.Boot != "" {
+			boots++
+		}
+		if c.Booted {
+			booted++
+		}
 	}
-	fmt.Fprintf(w, "%d module(s) x %d target(s): %d of %d built, %d finding(s), %.1fs\n",
-		len(m.Modules), len(m.Targets), built, len(m.Cells), failing, m.Seconds)
+	fmt.Fprintf(w, "%d module(s) x %d target(s): %d of %d built, %d finding(s)", len(m.Modules), len(m.Targets), built, len(m.Cells), failing)
+	if boots > 0 {
+		fmt.Fprintf(w, ", %d of %d booted", booted, len(m.Cells))
+	}
+	fmt.Fprintf(w, ", %.1fs\n", m.Seconds)
+	for _, b := range m.Boots {
+		status := fmt.Sprintf("%d module(s), boot %.1fs, total %.1fs", b.Modules, b.BootSeconds, b.Seconds)
+		if b.Error != "" {
+			status = "FAILED: " + firstLine(b.Error)
+		}
+		fmt.Fprintf(w, "  boot %s: %s (%s): %s\n", b.Target, b.Release, b.Arch, status)
+	}
 }
 
 // progress reports cells as they start and finish.

@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/kbuild/buildenv"
@@ -150,4 +152,74 @@ func BuildTargets(ctx context.Context, dirs []string, rs []target.Resolution, cf
 		}
 	}
 	return s
+}
+
+// prepareTargets makes each target's build environment and, when boot,
+// unpacks its kernel, all targets at once. With refresh, a target whose
+// locked packages cannot be had is resolved from the archive today and
+// tried again with that, and log says so; the resolutions returned are
+// those used. A target that cannot be prepared has its error.
+func prepareTargets(ctx context.Context, cfg *buildenv.Config, rs []target.Resolution, boot, refresh bool, log io.Writer) ([]target.Resolution, []*buildenv.Env, []*buildenv.Kernel, []error) {
+	rs = slices.Clone(rs)
+	envs := make([]*buildenv.Env, len(rs))
+	kernels := make([]*buildenv.Kernel, len(rs))
+	errs := make([]error, len(rs))
+	var resolving sync.Mutex // one archive resolution at a time: they share apt's state
+	var wg sync.WaitGroup
+	for i := range rs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			envs[i], kernels[i], errs[i] = prepareTarget(ctx, cfg, rs[i], boot)
+			if errs[i] == nil || !refresh || ctx.Err() != nil {
+				return
+			}
+			resolving.Lock()
+			fresh, err := target.Resolve(ctx, &target.APT{}, []target.Target{rs[i].Target})
+			resolving.Unlock()
+			if err != nil {
+				fmt.Fprintf(log, "initsec: %s: the locked packages failed (%v), and resolving from the archive failed too: %v\n", rs[i].Target, errs[i], err)
+				return
+			}
+			if slices.Equal(fresh[0].Packages, rs[i].Packages) || fresh[0].Ended != "" {
+				return // the lock is current: the failure is not staleness
+			}
+			fmt.Fprintf(log, "initsec: %s: the lock is stale (%v); resolved from the archive today instead: kernel %s (was %s); run `initsec targets -update` to lock it\n",
+				rs[i].Target, firstLine(errs[i].Error()), fresh[0].Kernel(), rs[i].Kernel())
+			rs[i] = fresh[0]
+			envs[i], kernels[i], errs[i] = prepareTarget(ctx, cfg, rs[i], boot)
+		}()
+	}
+	wg.Wait()
+	return rs, envs, kernels, errs
+}
+
+// prepareTarget makes r's build environment and, when boot, its kernel,
+// both at once (on a cold cache, a build root and a kernel download each
+// take a minute).
+func prepareTarget(ctx context.Context, cfg *buildenv.Config, r target.Resolution, boot bool) (*buildenv.Env, *buildenv.Kernel, error) {
+	var k *buildenv.Kernel
+	var kerr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if boot {
+			k, kerr = cfg.Kernel(ctx, r)
+		}
+	}()
+	env, err := cfg.Ensure(ctx, r)
+	<-done
+	if err == nil {
+		err = kerr
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return env, k, nil
+}
+
+// firstLine is s up to its first newline.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

@@ -38,6 +38,14 @@
 // (Config.HeadersDir), one directory per package version, made in a
 // temporary directory and renamed into place; roots are the buildroot
 // cache's. Once there, Ensure downloads nothing.
+//
+// # Kernels
+//
+// A target's modules are booted in the target's own kernel (Config.Kernel):
+// its locked image, binary and modules packages are downloaded and
+// unpacked the same way under os.UserCacheDir()/initsec/kernels
+// (Config.KernelsDir), never installed on the host, and the host's depmod
+// indexes the module tree.
 package buildenv
 
 import (
@@ -55,6 +63,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/initsec/initsec/internal/dev/debpkg"
 	"github.com/initsec/initsec/kbuild"
@@ -223,6 +234,9 @@ type Config struct {
 	// HeadersDir holds unpacked header trees; "" means
 	// os.UserCacheDir()/initsec/headers.
 	HeadersDir string
+	// KernelsDir holds unpacked kernels (Kernel); "" means
+	// os.UserCacheDir()/initsec/kernels.
+	KernelsDir string
 	// Mirror and SecurityMirror are the archive's URLs
 	// (target.DefaultMirror, target.DefaultSecurityMirror when empty).
 	Mirror, SecurityMirror string
@@ -345,7 +359,7 @@ func (c *Config) ensureHeaders(ctx context.Context, e *Env) error {
 			return fmt.Errorf("%w (the host's %s must be the target's version)", err, p.Name)
 		}
 	}
-	tree, err := c.unpack(ctx, hdr)
+	tree, err := c.unpackHeaders(ctx, hdr)
 	if err != nil {
 		return err
 	}
@@ -366,57 +380,98 @@ func (c *Config) headersDir() (string, error) {
 	return filepath.Join(d, "initsec", "headers"), nil
 }
 
-// unpackDone marks a complete tree; it holds the .deb's SHA256.
+// unpackDone marks a complete tree; it holds the SHA256 of each .deb
+// unpacked in it, one a line.
 const unpackDone = ".initsec-unpacked"
 
-// unpack returns the directory p's .deb is unpacked in, downloading and
-// unpacking it first if needed. Its scripts and tools links are pointed at
-// the host's /usr/lib/linux-kbuild-*: the package's own point there
-// relatively, and the target's kbuild tools are of its architecture.
-func (c *Config) unpack(ctx context.Context, p target.Package) (string, error) {
+// unpackHeaders returns the directory p's .deb (a linux-headers-RELEASE)
+// is unpacked in under the headers cache. Its scripts and tools links are
+// pointed at the host's /usr/lib/linux-kbuild-*: the package's own point
+// there relatively, and the target's kbuild tools are of its
+// architecture.
+func (c *Config) unpackHeaders(ctx context.Context, p target.Package) (string, error) {
 	dir, err := c.headersDir()
 	if err != nil {
 		return "", err
 	}
-	final := filepath.Join(dir, p.Name+"_"+strings.ReplaceAll(p.Version, ":", "%3a")+"_"+p.Arch)
-	if b, err := os.ReadFile(filepath.Join(final, unpackDone)); err == nil && strings.TrimSpace(string(b)) == p.SHA256 {
+	name := p.Name + "_" + strings.ReplaceAll(p.Version, ":", "%3a") + "_" + p.Arch
+	return c.unpack(ctx, dir, name, []target.Package{p}, func(tree string) error {
+		src := filepath.Join(tree, "usr/src", p.Name)
+		for _, l := range []string{"scripts", "tools"} {
+			link := filepath.Join(src, l)
+			dest, err := os.Readlink(link)
+			if err != nil {
+				return fmt.Errorf("%s: %s: %w", p.Name, l, err)
+			}
+			if !filepath.IsAbs(dest) {
+				// ../../lib/linux-kbuild-6.1/scripts, relative to /usr/src/NAME.
+				dest = filepath.Join("/usr/src", p.Name, dest)
+			}
+			if err := os.Remove(link); err != nil {
+				return err
+			}
+			if err := os.Symlink(dest, link); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// unpack returns dir/name, where the .debs of pkgs are unpacked one over
+// the other (dpkg-deb -x: nothing is installed on the host), downloading
+// and unpacking them first unless a complete tree of the same packages
+// (by SHA256) is there. fix, when not nil, finishes the tree before it is
+// renamed into place. Processes unpacking the same name wait on an flock,
+// and only the first downloads.
+func (c *Config) unpack(ctx context.Context, dir, name string, pkgs []target.Package, fix func(tree string) error) (string, error) {
+	final := filepath.Join(dir, name)
+	var sums strings.Builder
+	for _, p := range pkgs {
+		sums.WriteString(p.SHA256 + "\n")
+	}
+	done := func() bool {
+		b, err := os.ReadFile(filepath.Join(final, unpackDone))
+		return err == nil && string(b) == sums.String()
+	}
+	if done() {
 		return final, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	tmp, err := os.MkdirTemp(dir, ".tmp-"+p.Name+"-")
+	unlock, err := lockFile(ctx, filepath.Join(dir, "."+name+".lock"))
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if done() { // another process made it while this one waited
+		return final, nil
+	}
+	tmp, err := os.MkdirTemp(dir, ".tmp-"+name+"-")
 	if err != nil {
 		return "", err
 	}
 	defer os.RemoveAll(tmp)
-	deb := filepath.Join(tmp, "pkg.deb")
-	if err := c.download(ctx, p, deb); err != nil {
-		return "", err
-	}
 	tree := filepath.Join(tmp, "tree")
-	if out, err := exec.CommandContext(ctx, "dpkg-deb", "-x", deb, tree).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("dpkg-deb -x %s: %w: %s", p.Name, err, strings.TrimSpace(string(out)))
-	}
-	src := filepath.Join(tree, "usr/src", p.Name)
-	for _, l := range []string{"scripts", "tools"} {
-		link := filepath.Join(src, l)
-		dest, err := os.Readlink(link)
-		if err != nil {
-			return "", fmt.Errorf("%s: %s: %w", p.Name, l, err)
-		}
-		if !filepath.IsAbs(dest) {
-			// ../../lib/linux-kbuild-6.1/scripts, relative to /usr/src/NAME.
-			dest = filepath.Join("/usr/src", p.Name, dest)
-		}
-		if err := os.Remove(link); err != nil {
+	for _, p := range pkgs {
+		deb := filepath.Join(tmp, p.Name+".deb")
+		if err := c.download(ctx, p, deb); err != nil {
 			return "", err
 		}
-		if err := os.Symlink(dest, link); err != nil {
+		if out, err := exec.CommandContext(ctx, "dpkg-deb", "-x", deb, tree).CombinedOutput(); err != nil {
+			return "", fmt.Errorf("dpkg-deb -x %s: %w: %s", p.Name, err, strings.TrimSpace(string(out)))
+		}
+		if err := os.Remove(deb); err != nil {
 			return "", err
 		}
 	}
-	if err := os.WriteFile(filepath.Join(tree, unpackDone), []byte(p.SHA256+"\n"), 0o644); err != nil {
+	if fix != nil {
+		if err := fix(tree); err != nil {
+			return "", err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(tree, unpackDone), []byte(sums.String()), 0o644); err != nil {
 		return "", err
 	}
 	if err := os.RemoveAll(final); err != nil {
@@ -426,6 +481,31 @@ func (c *Config) unpack(ctx context.Context, p target.Package) (string, error) {
 		return "", err
 	}
 	return final, nil
+}
+
+// lockFile takes an exclusive flock on path (made if missing), waiting
+// for it until ctx ends, and returns its release.
+func lockFile(ctx context.Context, path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			return func() { f.Close() }, nil
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // download fetches p's .deb from the archive (the main mirror, then the

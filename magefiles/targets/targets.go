@@ -90,17 +90,24 @@ func E2e(ctx context.Context) error {
 // kernel target, in parallel up to the cores, each in its target's build
 // environment (the host, unpacked headers with a cross compiler, or a build
 // root of the target's release), and prints a table: module x target ->
-// built, findings, placement, init bytes freed, predicted coresize. The
-// targets are INITSEC_TARGETS (comma-separated names; default all: those of
+// built, findings, placement, init bytes freed, predicted coresize. Then
+// it boots each target once in that target's own kernel (its locked image
+// and modules packages, unpacked into a cache, never installed) under QEMU
+// (TCG: qemu-system-x86_64, or qemu-system-aarch64 for arm64) with every
+// module that built without findings, and adds whether each behaved as its
+// initsec-boot.json says and its initsize after init (0: the init region
+// was freed); INITSEC_BOOT=0 skips the boots. The targets are
+// INITSEC_TARGETS (comma-separated names; default all: those of
 // initsec.targets at or above the current directory, pinned by its lock).
-// The table is also written as JSON to initsec-matrix.json; module copies
-// and build logs go to .initsec/matrix.
+// The table is also written as JSON to initsec-matrix.json; module copies,
+// build logs and boot consoles go to .initsec/matrix.
 func Matrix(ctx context.Context) error {
 	dirs, err := pipeline.ModuleDirs(nil)
 	if err != nil {
 		return err
 	}
-	return pipeline.MatrixFor(ctx, dirs, matrixTargets(), options(), os.Stdout)
+	return pipeline.MatrixWith(ctx, dirs, matrixTargets(),
+		pipeline.MatrixOptions{Build: options(), Boot: os.Getenv("INITSEC_BOOT") != "0"}, os.Stdout)
 }
 
 func matrixTargets() []string {
