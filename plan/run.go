@@ -3,7 +3,6 @@ package plan
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -72,13 +71,7 @@ type RunOptions struct {
 	// Matrix runs modules × resolutions, pipeline.RunMatrix when nil.
 	// Tests replace it.
 	Matrix func(ctx context.Context, dirs []string, rs []target.Resolution, cfg *buildenv.Config, opts pipeline.MatrixOptions) (*pipeline.Matrix, pipeline.Summary)
-	// Boot runs a boot cell given the matrix cell its build left; nil
-	// means boot cells fail with ErrNoBoot.
-	Boot func(ctx context.Context, c pipeline.Cell) error
 }
-
-// ErrNoBoot is a boot cell's error while nothing runs boots of a target.
-var ErrNoBoot = errors.New("boot of a target's cell is not wired to an executor yet (RunOptions.Boot)")
 
 // Run executes cells of p (all of them, or a selection from Select) with
 // the local matrix's worker pool: each module × target whose cells are
@@ -103,7 +96,9 @@ func Run(ctx context.Context, p *Plan, cells []Cell, opts RunOptions) ([]Result,
 	// Group by target: one matrix run per target, its modules together.
 	var targets []string
 	mods := map[string][]string{}
+	boots := map[string]bool{} // targets with a boot cell: the matrix boots them once
 	for _, c := range cells {
+		boots[c.Target] = boots[c.Target] || c.Step == Boot
 		if !slices.Contains(targets, c.Target) {
 			targets = append(targets, c.Target)
 		}
@@ -131,6 +126,7 @@ func Run(ctx context.Context, p *Plan, cells []Cell, opts RunOptions) ([]Result,
 		}
 		m, _ := run(ctx, dirs, rs[i:i+1], cfg, pipeline.MatrixOptions{
 			Build: opts.Build, WorkDir: work, Jobs: opts.Jobs, Progress: opts.Progress, Log: opts.Log,
+			Boot: boots[t],
 		})
 		for j, mc := range m.Cells {
 			mc.Module = mods[t][j] // the plan's name, not the path given to the matrix
@@ -156,15 +152,14 @@ func Run(ctx context.Context, p *Plan, cells []Cell, opts RunOptions) ([]Result,
 				r.Error = fmt.Sprintf("%d finding(s)", mc.Findings)
 			}
 		case Boot:
-			err := ErrNoBoot
-			if !mc.Built {
-				err = errors.New("not built: " + mc.Error)
-			} else if opts.Boot != nil {
-				err = opts.Boot(ctx, mc)
-			}
-			r.OK = err == nil
-			if err != nil {
-				r.Error = err.Error()
+			// The matrix booted the target once with every cell it built
+			// without findings (MatrixOptions.Boot).
+			r.OK = mc.Booted
+			switch {
+			case !mc.Built:
+				r.Error = "not built: " + mc.Error
+			case !mc.Booted:
+				r.Error = "boot " + mc.Boot + ": " + mc.BootError
 			}
 		}
 		out = append(out, r)

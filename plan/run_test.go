@@ -3,6 +3,8 @@ package plan
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -249,4 +251,50 @@ func TestThisRepository(t *testing.T) {
 		t.Fatalf("%s: %s\n%s", results[0].Cell, results[0].Error, log.String())
 	}
 	compareMerge(t, one, cells, out)
+}
+
+// Boot cells run in the matrix's one boot per target: the matrix is asked
+// to boot exactly the targets that have boot cells, and a boot cell is OK
+// only when its module booted as expected.
+func TestRunBootCells(t *testing.T) {
+	p := synthetic(2, 2, Build, Boot)
+	p.Cells = slices.DeleteFunc(p.Cells, func(c Cell) bool { return c.Step == Boot && strings.HasSuffix(c.Target, "6.1/amd64") })
+	booted := map[string]bool{}
+	matrix := func(ctx context.Context, dirs []string, rs []target.Resolution, cfg *buildenv.Config, opts pipeline.MatrixOptions) (*pipeline.Matrix, pipeline.Summary) {
+		m := &pipeline.Matrix{Modules: dirs}
+		for _, r := range rs {
+			booted[r.Target.String()] = opts.Boot
+			for _, d := range dirs {
+				c := pipeline.Cell{Module: d, Target: r.Target.String(), Built: true}
+				if opts.Boot {
+					c.Boot, c.Booted = "ok", true
+					if strings.HasSuffix(d, "m001") {
+						c.Boot, c.Booted, c.BootError = "failed", false, "m001: init returned ENODEV"
+					}
+				}
+				m.Cells = append(m.Cells, c)
+			}
+		}
+		return m, pipeline.Summary{}
+	}
+	rs, err := Run(context.Background(), p, p.Cells, RunOptions{Root: "/repo", Matrix: matrix, Resolve: fakeResolve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]bool{"debian-12/6.0/amd64": true, "debian-12/6.1/amd64": false}; !maps.Equal(booted, want) {
+		t.Errorf("matrix asked to boot %v, want %v", booted, want)
+	}
+	var got []string
+	for _, r := range rs {
+		if r.Step == Boot {
+			got = append(got, fmt.Sprintf("%s ok=%v %s", r.Cell, r.OK, r.Error))
+		}
+	}
+	want := []string{
+		"drivers/m000@debian-12/6.0/amd64:boot ok=true ",
+		"drivers/m001@debian-12/6.0/amd64:boot ok=false boot failed: m001: init returned ENODEV",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("boot results:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
