@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/kbuild"
@@ -73,11 +74,54 @@ const (
 // .text.unlikely -> init/exit, and gcc's .isra and .constprop clones.
 func TestSidBuildTime(t *testing.T) {
 	sid := needSid(t)
+	b := buildInSid(t, sid, "testdata/sid", "sid7x")
+	var got []string
+	for _, w := range b.want {
+		got = append(got, expectKey(w))
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, sidExpected) {
+		t.Errorf("7.x modpost during the build:\n got %q\nwant %q", got, sidExpected)
+	}
+	checkSymbols(t, b.dir)
+	t.Run("other-sets", func(t *testing.T) { checkOtherSets(t, b.dir, b.cases, b.want, sid.Kernel) })
+	b.compare(t, koMisses)
+}
+
+// TestSidMismatchCorpus builds sectionrt's corpus (testdata/mismatch: the
+// cases the 6.1 and 6.12 modpost are compared on) in the sid root and
+// compares 7.x's modpost lines from that build with initsec on the .o and
+// .ko files, as TestSidBuildTime does.
+func TestSidMismatchCorpus(t *testing.T) {
+	sid := needSid(t)
+	b := buildInSid(t, sid, "../../../sectionrt/testdata/mismatch", "mismatch7x")
+	b.compare(t, mismatchKoMisses)
+}
+
+// mismatchKoMisses are TestSidMismatchCorpus's koMisses.
+var mismatchKoMisses = map[string]string{
+	"export_init: export-init exi_setup":    exportOnKo,
+	"export_init: export-exit exi_teardown": exportOnKo,
+}
+
+// sidBuild is a directory of cases built with kbuild in the sid root.
+type sidBuild struct {
+	sid   *kernels.Sid
+	dir   string
+	cases []string
+	want  []modpost.Warning // modpost's findings during the build
+	rules *sectionrt.RuleSet
+}
+
+// buildInSid copies the cases of src (one module per directory) into a
+// fresh directory named name, builds them in the sid root with section
+// mismatches kept warnings, and returns modpost's findings from the build.
+func buildInSid(t *testing.T, sid *kernels.Sid, src, name string) *sidBuild {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Minute)
 	defer cancel()
-
-	dir := filepath.Join(t.TempDir(), "sid7x")
-	cases, err := layoutCases("testdata/sid", dir)
+	dir := filepath.Join(t.TempDir(), name)
+	cases, err := layoutCases(src, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,73 +130,65 @@ func TestSidBuildTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("built %d modules for %s in the sid root in %v", len(cases), sid.Release, time.Since(start).Round(time.Millisecond))
-
-	// modpost's messages, by the module's base name.
-	var want []modpost.Warning
+	t.Logf("built %d modules of %s for %s in the sid root in %v", len(cases), src, sid.Release, time.Since(start).Round(time.Millisecond))
+	b := &sidBuild{sid: sid, dir: dir, cases: cases}
 	var other []string
 	for _, w := range res.Warnings {
 		if w.Kind == modpost.KindOther {
 			other = append(other, w.Raw)
 			continue
 		}
-		want = append(want, w)
+		b.want = append(b.want, w)
+		t.Logf("modpost: %s", w.Raw)
 	}
 	if len(other) > 0 {
 		t.Logf("other modpost messages (not findings):\n%s", strings.Join(other, "\n"))
 	}
-	var got []string
-	for _, w := range want {
-		got = append(got, expectKey(w))
-		t.Logf("modpost: %s", w.Raw)
-	}
-	slices.Sort(got)
-	if !slices.Equal(got, sidExpected) {
-		t.Errorf("7.x modpost during the build:\n got %q\nwant %q", got, sidExpected)
-	}
-
-	checkSymbols(t, dir)
-
-	rules, err := sectionrt.RulesForRelease(sid.Release)
-	if err != nil {
+	if b.rules, err = sectionrt.RulesForRelease(sid.Release); err != nil {
 		t.Fatal(err)
 	}
-	if rules.Version != "7.2" {
-		t.Errorf("release %s: rules %s, want the verified 7.2 set", sid.Release, rules.Version)
+	if b.rules.Version != "7.2" {
+		t.Errorf("release %s: rules %s, want the verified 7.2 set", sid.Release, b.rules.Version)
 	}
-	t.Run("other-sets", func(t *testing.T) { checkOtherSets(t, dir, cases, want, sid.Kernel) })
+	return b
+}
+
+// compare runs initsec verify on the .o files (with the build's rules: a
+// .o has no vermagic) and on the .ko files (rules from the vermagic) and
+// requires modpost's findings from the build, but for the known
+// differences on the .ko (koMisses, and .text.* names: dropKnown).
+func (b *sidBuild) compare(t *testing.T, koMisses map[string]string) {
 	for _, kind := range []string{".o", ".ko"} {
 		t.Run(strings.TrimPrefix(kind, "."), func(t *testing.T) {
-			files := make([]string, len(cases))
-			for i, c := range cases {
-				files[i] = filepath.Join(dir, c+kind)
+			files := make([]string, len(b.cases))
+			for i, c := range b.cases {
+				files[i] = filepath.Join(b.dir, c+kind)
 			}
 			opts := verify.Options{Placement: "never", Jobs: 2}
 			if kind == ".o" {
-				// A .o has no vermagic: the rules are the build's.
-				opts.Rules = rules
+				opts.Rules = b.rules
 			}
 			results := verify.Files(files, opts)
 			for _, r := range results {
 				if r.Err != nil {
 					t.Errorf("initsec: %v", r.Err)
-				} else if r.Rules != rules.Version {
-					t.Errorf("%s: checked with rules %q, want %q", r.Object, r.Rules, rules.Version)
+				} else if r.Rules != b.rules.Version {
+					t.Errorf("%s: checked with rules %q, want %q", r.Object, r.Rules, b.rules.Version)
 				}
 			}
-			expected := make([]modpost.Warning, 0, len(want))
-			for _, w := range want {
-				w.Module = filepath.Join(dir, filepath.Base(w.Module)+kind)
+			expected := make([]modpost.Warning, 0, len(b.want))
+			for _, w := range b.want {
+				w.Module = filepath.Join(b.dir, filepath.Base(w.Module)+kind)
 				expected = append(expected, w)
 			}
-			d := Compare(results, expected, sid.Kernel)
+			d := Compare(results, expected, b.sid.Kernel)
 			if kind == ".ko" {
-				d = dropKnown(t, d, want)
+				d = dropKnown(t, d, b.want, koMisses)
 			}
 			if !d.Equal() {
 				t.Errorf("initsec verify on the %s files and 7.x modpost at build time differ: %s", kind, d)
 			}
-			t.Logf("%d case(s), %d finding(s) from modpost at build time; on the %s files: %s", len(cases), len(want), kind, d)
+			t.Logf("%d case(s), %d finding(s) from modpost at build time; on the %s files: %s", len(b.cases), len(b.want), kind, d)
 			logLines(t, results)
 		})
 	}
@@ -221,7 +257,7 @@ func expectKey(w modpost.Warning) string {
 // from its only-modpost list (failing for a listed miss that initsec now
 // finds) and pairs of one finding that modpost names from a .text.*
 // section and initsec from .text (textMerged).
-func dropKnown(t *testing.T, d Diff, want []modpost.Warning) Diff {
+func dropKnown(t *testing.T, d Diff, want []modpost.Warning, koMisses map[string]string) Diff {
 	t.Helper()
 	name := func(k Key) string {
 		return fmt.Sprintf("%s: %s %s", strings.TrimSuffix(filepath.Base(k.Object), ".ko"), k.Kind, k.ToSym)
