@@ -192,7 +192,11 @@ func Test(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "./...")
+	// -timeout: internal/dev/corpus runs modpost over three installed
+	// kernels' modules, one of them (sid's 7.x) in a build root that the
+	// first run makes with mmdebstrap; together they can pass go test's
+	// default 10 minutes on a busy 2-core runner.
+	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-timeout=30m", "./...")
 	// The matrix test checks the report bootMatrix just wrote rather than
 	// building and booting every target a second time.
 	cmd.Env = append(os.Environ(), "INITSEC_MATRIX_REPORT="+report)

@@ -42,7 +42,7 @@
 // # Section mismatches
 //
 // CheckMismatch is modpost's section-mismatch check done outside a kernel
-// build: Rules("6.1"|"6.12"|"6.19"|"7.0") or RulesForRelease(release) choose a
+// build: Rules("6.1"|"6.12"|"6.19"|"7.0"|"7.2") or RulesForRelease(release) choose a
 // RuleSet (section groups, the sectioncheck table, secref_whitelist, the
 // export check — each entry citing modpost.c of its version), relocations
 // are decoded by hand (RelocSections, Relocations: SHT_REL and SHT_RELA;

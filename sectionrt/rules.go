@@ -47,6 +47,23 @@ const (
 	source70 = "scripts/mod/modpost.c of Aarav90-cpu/linux-kotlin@a663adb68e0eb2208a5df1793d83184dbdc96866 (a 7.1-rc4/7.0.9 merge) and commit a4df2071f1a2 (\"modpost: drop '*_probe' from section check whitelist\", Linux 7.0)"
 )
 
+// The 7.2 set: read from the source of the modpost it is verified against.
+const (
+	// Debian sid's linux-source-7.2 7.2.13-1, the source of the
+	// linux-kbuild-7.2.13 package whose modpost (run in a sid build root:
+	// it needs GLIBC 2.38) the set is verified against, on modules built
+	// with kbuild in that root and on the 4,216 modules of sid's
+	// linux-modules package (internal/dev/corpus). Against 6.12.117 its
+	// section-mismatch code (section_white_list to check_section_mismatch,
+	// symsearch.c, is_valid_name, check_sec_ref) differs only in
+	// section_white_list (+"__llvm_covfun", "__llvm_covmap", ".klp.symid"),
+	// the data-symbol whitelist ("*_probe" gone, commit a4df2071f1a2, 7.0;
+	// "*_ops.llvm.*" added, "modpost: Ignore Clang LTO suffixes in symbol
+	// matching", a 7.2 fix, absent from the tree the 7.0 set was read
+	// from) and unaligned reads of REL addends (same values).
+	source72 = "scripts/mod/modpost.c and scripts/mod/symsearch.c of Linux 7.2.13 (Debian linux-source-7.2 7.2.13-1), verified against linux-kbuild 7.2.13's modpost"
+)
+
 // RuleSet is modpost's section-mismatch logic of one kernel version, as
 // data: which relocated sections are checked, which target sections are
 // bad (or, for __ex_table, which are good), which references are
@@ -54,7 +71,7 @@ const (
 // modpost names the two ends of a reference. Rules returns a fresh copy, so
 // a caller may change fields (ExtraWarn, say) without affecting others.
 type RuleSet struct {
-	Version string // "6.1", "6.12", "6.19", "7.0"
+	Version string // "6.1", "6.12", "6.19", "7.0", "7.2"
 	Source  string // the modpost.c the rules are transcribed from
 
 	// Section groups (glob patterns, as modpost's fnmatch() takes them).
@@ -259,11 +276,52 @@ func rules70() *RuleSet {
 	return rs
 }
 
+// rules72 transcribes 7.2.13's modpost.c lines 747-772
+// (section_white_list), 797-882 (section macros, sectioncheck[]), 955-992
+// (secref_whitelist) and 1083-1171 (check_export_symbol,
+// check_section_mismatch).
+func rules72() *RuleSet {
+	initSecs := []string{".init.*"}
+	exitSecs := []string{".exit.*"}
+	text := []string{".text", ".text.*", ".sched.text", ".kprobes.text", ".cpuidle.text", ".noinstr.text", ".ltext", ".ltext.*"}
+	other := []string{".ref.text", ".head.text", ".spinlock.text", ".fixup", ".entry.text", ".exception.text", ".coldtext", ".softirqentry.text", ".irqentry.text"}
+	data := []string{".data", ".data.rel"}
+	allText := cat([]string{".init.text", ".exit.text"}, text, other)
+	initData := []string{".init.setup", ".init.rodata", ".init.data"}
+	c := func(line int) string { return fmt.Sprintf("modpost.c 7.2.13:%d", line) }
+	return &RuleSet{
+		Version: "7.2", Source: source72,
+		InitSections: initSecs, ExitSections: exitSecs, InitDataSections: initData,
+		TextSections: text, OtherText: other, DataSections: data, AllTextSections: allText,
+		SkipSections: cat(sectionWhiteList61, []string{".llvm.call-graph-profile", "__llvm_covfun", "__llvm_covmap", ".klp.symid"}),
+		Checks: []SectionCheck{
+			{Mismatch: "TEXTDATA_TO_ANY_INIT_EXIT", FromSec: cat(text, data), BadToSec: cat(initSecs, exitSecs), Cite: c(854)},
+			{Mismatch: "ANY_INIT_TO_ANY_EXIT", FromSec: initSecs, BadToSec: exitSecs, Cite: c(860)},
+			{Mismatch: "ANY_EXIT_TO_ANY_INIT", FromSec: exitSecs, BadToSec: initSecs, Cite: c(866)},
+			{Mismatch: "ANY_INIT_TO_ANY_EXIT", FromSec: pciInitSections, BadToSec: initSecs, Cite: c(871)},
+			{Mismatch: "EXTABLE_TO_NON_TEXT", FromSec: []string{"__ex_table"}, BadToSec: []string{".altinstr_replacement"}, GoodToSec: allText, Cite: c(880)},
+		},
+		Whitelist: []WhitelistRule{
+			{Name: "pattern 1 (__param* data -> init data)", ToSec: initData, FromSec: data, FromSym: []string{"__param*"}, Cite: c(958)},
+			{Name: "pattern 1a (__param_ops_* -> .init.text)", ToSec: []string{".init.text"}, FromSec: data, FromSym: []string{"__param_ops_*"}, Cite: c(964)},
+			// "*_probe" was dropped in 7.0 (commit a4df2071f1a2);
+			// "*_ops.llvm.*" is "*_ops" renamed by Clang ThinLTO.
+			{Name: "data symbols that may refer to init/exit sections", FromSec: data, ToSec: cat(initSecs, exitSecs),
+				FromSym: []string{"*_ops", "*_ops.llvm.*", "*_console"}, Cite: c(970)},
+			{Name: "pattern 3 (.head.text -> init)", FromSec: []string{".head.text*"}, ToSec: initSecs, Cite: c(976)},
+			{Name: "pattern 4 (init section boundary symbols)", ToSym: []string{"__init_begin", "_sinittext", "_einittext"}, Cite: c(981)},
+			{Name: "pattern 5 (*.constprop.* text -> init)", FromSec: allText, ToSec: initSecs, FromSym: []string{"*.constprop.*"}, Cite: c(985)},
+		},
+		Export: ExportSymbolSection,
+		Naming: NamingSymsearch,
+	}
+}
+
 // RuleVersions lists the versions Rules knows, oldest first.
-var RuleVersions = []string{"6.1", "6.12", "6.19", "7.0"}
+var RuleVersions = []string{"6.1", "6.12", "6.19", "7.0", "7.2"}
 
 // Rules returns a fresh copy of the rule set for version "6.1", "6.12",
-// "6.19" or "7.0".
+// "6.19", "7.0" or "7.2".
 func Rules(version string) (*RuleSet, error) {
 	switch version {
 	case "6.1":
@@ -276,6 +334,8 @@ func Rules(version string) (*RuleSet, error) {
 		return rules612("6.19", source619, "modpost.c 6.12.117 (= 6.17-rc1, assumed 6.19)"), nil
 	case "7.0":
 		return rules70(), nil
+	case "7.2":
+		return rules72(), nil
 	}
 	return nil, fmt.Errorf("no section-mismatch rules for Linux %q: want one of %s", version, strings.Join(RuleVersions, ", "))
 }
@@ -283,8 +343,10 @@ func Rules(version string) (*RuleSet, error) {
 // RulesForRelease returns the rule set for a kernel release string
 // ("6.1.0-56-amd64", "6.12.57+deb13-amd64", "6.16.1", "6.19-rc3"): the
 // newest set at or below it. Releases 6.12 to 6.18 get 6.12's, 6.19 gets
-// 6.19's, 7.0 and later 7.0's (the newest modpost.c read is a 7.1-rc4
-// merge), everything before 6.12 gets 6.1's — including releases
+// 6.19's, 7.0 and 7.1 7.0's (read from a 7.1-rc4 merge, never run), 7.2
+// and later 7.2's (verified against 7.2.13's modpost; later releases are
+// assumed to match until a newer modpost is run), everything before 6.12
+// gets 6.1's — including releases
 // before 6.1, whose modpost differed (the verbose message form before
 // 5.x, no ".text.*" check before 6.2 and 6.1.y backports), so findings
 // for them are 6.1's judgement, not that kernel's. Releases between 6.5 and
@@ -296,7 +358,9 @@ func RulesForRelease(release string) (*RuleSet, error) {
 		return nil, fmt.Errorf("kernel release %q: want it to start with MAJOR.MINOR", release)
 	}
 	switch {
-	case v.Version > 6:
+	case v.Version > 7 || v.Version == 7 && v.PatchLevel >= 2:
+		return Rules("7.2")
+	case v.Version == 7:
 		return Rules("7.0")
 	case v.Version == 6 && v.PatchLevel >= 19:
 		return Rules("6.19")

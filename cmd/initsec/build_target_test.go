@@ -40,7 +40,7 @@ func TestBuildTarget(t *testing.T) {
 		machine elf.Machine
 		rules   string
 	}{
-		{"debian-sid/amd64", elf.EM_X86_64, "7.0"},
+		{"debian-sid/amd64", elf.EM_X86_64, "7.2"},
 		{"debian-12/6.1/arm64", elf.EM_AARCH64, "6.1"},
 	} {
 		t.Run(strings.ReplaceAll(tc.name, "/", "_"), func(t *testing.T) {

@@ -22,7 +22,7 @@ type Result struct {
 	// by walking a directory.
 	Object string
 	// Rules is the section-mismatch rule set the object was checked
-	// with ("6.1", "6.12", "6.19", "7.0"), "" when it was not checked for
+	// with ("6.1", "6.12", "6.19", "7.0", "7.2"), "" when it was not checked for
 	// mismatches.
 	Rules    string
 	Findings []sectionrt.Finding

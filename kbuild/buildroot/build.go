@@ -147,36 +147,7 @@ func (r *Root) Build(ctx context.Context, dir string, opts kbuild.Options) (*kbu
 	defer unlock()
 
 	var res *kbuild.Result
-	err = inNamespace(func() (err error) {
-		m := &mounts{}
-		defer func() {
-			if uerr := m.unmountAll(); uerr != nil {
-				err = errors.Join(err, uerr)
-			}
-			if testHookUnmounted != nil {
-				testHookUnmounted()
-			}
-		}()
-		const nosuid = unix.MS_NOSUID | unix.MS_NODEV
-		if err := m.mount("proc", filepath.Join(r.Path, "proc"), "proc", nosuid|unix.MS_NOEXEC, ""); err != nil {
-			return err
-		}
-		if err := m.mount("tmpfs", filepath.Join(r.Path, "tmp"), "tmpfs", nosuid, "mode=1777"); err != nil {
-			return err
-		}
-		if err := m.mount("tmpfs", filepath.Join(r.Path, BuildDir), "tmpfs", nosuid, "mode=0755"); err != nil {
-			return err
-		}
-		target := filepath.Join(r.Path, inner)
-		if err := os.Mkdir(target, 0o755); err != nil {
-			return err
-		}
-		if err := m.mount(abs, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-			return err
-		}
-		if testHookMounted != nil {
-			testHookMounted()
-		}
+	err = r.enter([]Bind{{Host: abs, Inside: inner}}, func() (err error) {
 		res, err = r.runMake(ctx, args, opts)
 		return err
 	})

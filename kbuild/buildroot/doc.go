@@ -53,4 +53,11 @@
 // explicitly before Build returns, on success, failure and cancellation.
 // mmdebstrap itself runs in such a namespace too, so the /dev, /sys and
 // /proc it mounts into a half-made root cannot outlive it.
+//
+// # Running other programs
+//
+// Root.Run runs any program of the root the same way (same namespace, same
+// mounts), with directories of this machine bound below BuildDir, read-only
+// or read-write: the root's modpost over modules unpacked here, say, which
+// needs the root's C library (sid's 7.x modpost wants GLIBC 2.38).
 package buildroot

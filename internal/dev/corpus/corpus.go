@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/findings"
@@ -34,12 +35,15 @@ import (
 
 // Modpost is a prepared modpost run over a set of modules.
 type Modpost struct {
-	KDIR    string   // kernel headers whose scripts/mod/modpost runs
+	KDIR    string   // kernel headers whose scripts/mod/modpost runs (for a build root's, as seen from here)
 	Dir     string   // the work directory with the NAME.o links
 	Files   []string // the modules, as given
 	Version modpost.KernelVersion
-	run     *kernels.ModpostRun
-	byLink  map[string]string // NAME.o path → original file
+	run     interface {
+		Run(context.Context) ([]modpost.Warning, string, error)
+	}
+	host   *kernels.ModpostRun // the run, when modpost runs on this machine
+	byLink map[string]string   // NAME.o path → original file
 }
 
 // Prepare lays out files in dir (which must exist and be empty) for
@@ -50,7 +54,44 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 	if err != nil {
 		return nil, err
 	}
-	mp := &Modpost{KDIR: kdir, Dir: dir, Files: files, Version: v, byLink: make(map[string]string, len(files))}
+	mp := &Modpost{KDIR: kdir, Dir: dir, Files: files, Version: v}
+	links, err := mp.layout(false)
+	if err != nil {
+		return nil, err
+	}
+	if mp.host, err = kernels.NewModpostRun(kdir, v, dir, links, true); err != nil {
+		return nil, err
+	}
+	mp.run = mp.host
+	return mp, nil
+}
+
+// PrepareSid is Prepare for the modpost of a sid build root, which runs
+// inside the root (kernels.SidModpostRun) with kbuild's flags and -w:
+// every module is copied (decompressed) into dir, since a link to a file
+// outside it would not resolve in the root.
+func PrepareSid(sid *kernels.Sid, dir string, files []string) (*Modpost, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	mp := &Modpost{KDIR: sid.HostKDIR(), Dir: dir, Files: files, Version: sid.Kernel}
+	links, err := mp.layout(true)
+	if err != nil {
+		return nil, err
+	}
+	if mp.run, err = sid.NewModpostRun(dir, links, true); err != nil {
+		return nil, err
+	}
+	return mp, nil
+}
+
+// layout gives every file a unique NAME.o in mp.Dir, with an empty
+// NAME.mod beside it: compressed modules decompressed, plain ones linked
+// (copied when copyPlain).
+func (mp *Modpost) layout(copyPlain bool) ([]string, error) {
+	files, dir := mp.Files, mp.Dir
+	mp.byLink = make(map[string]string, len(files))
 	links := make([]string, 0, len(files))
 	used := make(map[string]int)
 	type job struct{ src, link string }
@@ -62,7 +103,7 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 		}
 		used[filepath.Base(modfile.Trim(f))]++
 		link := filepath.Join(dir, name+".o")
-		if f != modfile.Trim(f)+".ko" && f != modfile.Trim(f)+".o" {
+		if copyPlain || f != modfile.Trim(f)+".ko" && f != modfile.Trim(f)+".o" {
 			decompress = append(decompress, job{f, link})
 		} else {
 			abs, err := filepath.Abs(f)
@@ -111,14 +152,17 @@ func Prepare(kdir, dir string, files []string) (*Modpost, error) {
 		return nil, err
 	default:
 	}
-	if mp.run, err = kernels.NewModpostRun(kdir, v, dir, links, true); err != nil {
-		return nil, err
-	}
-	return mp, nil
+	return links, nil
 }
 
-// Command returns the modpost command; run it to time modpost alone.
-func (mp *Modpost) Command(ctx context.Context) *exec.Cmd { return mp.run.Command(ctx) }
+// Command returns the modpost command; run it to time modpost alone. It is
+// nil for a build root's modpost (PrepareSid): time Run instead.
+func (mp *Modpost) Command(ctx context.Context) *exec.Cmd {
+	if mp.host == nil {
+		return nil
+	}
+	return mp.host.Command(ctx)
+}
 
 // Run runs modpost and returns its section-mismatch and export warnings,
 // each Module set to the original file's path. A non-zero exit status of
@@ -267,6 +311,10 @@ type Outcome struct {
 	Results []findings.Result // initsec's, one per file
 	Modpost []modpost.Warning
 	Diff    Diff
+
+	// Wall-clock times: initsec over the files; laying them out for
+	// modpost (decompressing); modpost's run alone.
+	InitsecTime, PrepareTime, ModpostTime time.Duration
 }
 
 // Errors returns the objects initsec could not check.
@@ -284,6 +332,16 @@ func (o *Outcome) Errors() []error {
 // set, jobs in parallel) and with modpost of kdir, in work directory dir,
 // and compares the two.
 func Run(ctx context.Context, kdir, tree, dir string, jobs int) (*Outcome, error) {
+	return run(ctx, tree, jobs, func(files []string) (*Modpost, error) { return Prepare(kdir, dir, files) })
+}
+
+// RunSid is Run with the modpost of a sid build root, run inside it
+// (PrepareSid).
+func RunSid(ctx context.Context, sid *kernels.Sid, tree, dir string, jobs int) (*Outcome, error) {
+	return run(ctx, tree, jobs, func(files []string) (*Modpost, error) { return PrepareSid(sid, dir, files) })
+}
+
+func run(ctx context.Context, tree string, jobs int, prepare func([]string) (*Modpost, error)) (*Outcome, error) {
 	files, err := Tree(tree)
 	if err != nil {
 		return nil, err
@@ -292,14 +350,20 @@ func Run(ctx context.Context, kdir, tree, dir string, jobs int) (*Outcome, error
 		return nil, fmt.Errorf("%s: no modules", tree)
 	}
 	out := &Outcome{Files: files}
+	start := time.Now()
 	out.Results = verify.Files(files, verify.Options{Placement: "never", Jobs: jobs})
-	mp, err := Prepare(kdir, dir, files)
+	out.InitsecTime = time.Since(start)
+	start = time.Now()
+	mp, err := prepare(files)
 	if err != nil {
 		return nil, err
 	}
+	out.PrepareTime = time.Since(start)
+	start = time.Now()
 	if out.Modpost, err = mp.Run(ctx); err != nil {
 		return nil, err
 	}
+	out.ModpostTime = time.Since(start)
 	out.Diff = Compare(out.Results, out.Modpost, mp.Version)
 	return out, nil
 }
