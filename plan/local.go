@@ -89,6 +89,7 @@ func Local(ctx context.Context, root string, dirs, targets []string, steps []Ste
 	}
 	fmt.Fprintf(w, "initsec: plan %s: %d cell(s), %d module(s) x %d target(s) x steps %s\n",
 		p.Hash, len(p.Cells), len(p.Modules), len(p.Targets), joinSteps(p.Steps))
+	fmt.Fprintf(w, "initsec: the same plan is emitted by: initsec plan %s-emit github|k8s %s\n", planFlags(p, targets), strings.Join(dirs, " "))
 	out := filepath.Join(root, filepath.FromSlash(LocalDir))
 	if err := os.RemoveAll(out); err != nil {
 		return p, nil, err
@@ -163,4 +164,17 @@ func writeReport(reportPath, sarifPath string, rep *Report) error {
 		return err
 	}
 	return errors.Join(rep.WriteSARIF(f), f.Close())
+}
+
+// planFlags are the flags of initsec plan that make p: its steps unless
+// the default, and the targets when narrowed.
+func planFlags(p *Plan, targets []string) string {
+	var f string
+	if !slices.Equal(p.Steps, DefaultSteps) {
+		f += "-steps " + joinSteps(p.Steps) + " "
+	}
+	if len(targets) > 0 {
+		f += "-targets " + strings.Join(targets, ",") + " "
+	}
+	return f
 }

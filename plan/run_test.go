@@ -14,6 +14,7 @@ import (
 
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild/buildenv"
+	"github.com/initsec/initsec/module"
 	"github.com/initsec/initsec/sectionrt"
 	"github.com/initsec/initsec/target"
 )
@@ -213,6 +214,19 @@ func TestThisRepository(t *testing.T) {
 	gh, _ := ghCells(t, p, files)
 	if !slices.Equal(gh, ids(p.Cells)) {
 		t.Errorf("the workflow runs %d cells of %d", len(gh), len(p.Cells))
+	}
+	// go run mage.go matrix plans the module directories under examples/
+	// (with boot unless INITSEC_BOOT=0): the plan of initsec plan examples.
+	mods, err := module.FindModules(filepath.Join(root, "examples"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, steps := range [][]Step{DefaultSteps, Steps} {
+		mage, err := Make(root, Options{Dirs: mods, Steps: steps})
+		cli, err2 := Make(root, Options{Dirs: []string{filepath.Join(root, "examples")}, Steps: steps})
+		if err != nil || err2 != nil || mage.Hash != cli.Hash {
+			t.Errorf("steps %s: the Mage matrix's plan %v %v, initsec plan's %v %v", joinSteps(steps), mage, err, cli, err2)
+		}
 	}
 
 	if testing.Short() {
