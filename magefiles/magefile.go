@@ -24,6 +24,7 @@ import (
 	"github.com/initsec/initsec/kbuild/buildenv"
 	"github.com/initsec/initsec/kbuild/buildroot"
 	"github.com/initsec/initsec/module"
+	"github.com/initsec/initsec/plan"
 )
 
 // Default target: build.
@@ -144,15 +145,19 @@ func E2e(ctx context.Context) error {
 	return err
 }
 
-// Matrix builds every module under examples/ for every target of
-// initsec.targets (pinned by initsec.targets.lock; INITSEC_TARGETS=a,b
-// narrows it), in parallel up to the cores, each target in its own build
-// environment, and prints the table module x target -> built, findings,
-// placement, init bytes freed, predicted coresize, and, after booting each
-// target once in its own kernel under QEMU, whether the modules behaved and
-// their initsize after init (INITSEC_BOOT=0 skips the boots); also written
-// to initsec-matrix.json. Module
-// copies, build logs and boot consoles are in .initsec/matrix.
+// Matrix runs this repository's build plan here: every module under
+// examples/ × every target of initsec.targets (pinned by
+// initsec.targets.lock; INITSEC_TARGETS=a,b narrows it) × build, verify
+// and boot (INITSEC_BOOT=0 leaves boot out), with the worker pool of the
+// local matrix, each target in its own build environment and booted once
+// in its own kernel under QEMU (plan.Local). It prints the plan hash,
+// which `initsec plan -emit github|k8s examples` embeds for the same
+// plan, and the table the workflow's merge job prints, merged from the
+// per-cell JSON results in .initsec/plan: module x target -> built,
+// findings, placement, init bytes freed, predicted coresize, booted,
+// initsize after init; also written to initsec-matrix.json and
+// initsec-matrix.sarif. Module copies, build logs and boot consoles are in
+// .initsec/matrix.
 func Matrix(ctx context.Context) error {
 	dirs, err := examples()
 	if err != nil {
@@ -162,8 +167,16 @@ func Matrix(ctx context.Context) error {
 	if s := os.Getenv("INITSEC_TARGETS"); s != "" {
 		targets = strings.Split(s, ",")
 	}
-	return pipeline.MatrixWith(ctx, dirs, targets,
-		pipeline.MatrixOptions{Build: kbuild.Options{W: "1"}, Boot: os.Getenv("INITSEC_BOOT") != "0"}, os.Stdout)
+	steps := plan.Steps
+	if os.Getenv("INITSEC_BOOT") == "0" {
+		steps = []plan.Step{plan.Build, plan.Verify}
+	}
+	root, err := pipeline.FindTargetsRoot(".")
+	if err != nil {
+		return err
+	}
+	_, _, err = plan.Local(ctx, root, dirs, targets, steps, plan.LocalOptions{Build: kbuild.Options{W: "1"}}, os.Stdout)
+	return err
 }
 
 // checkGenerated fails when a committed generated file under examples/ is

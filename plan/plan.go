@@ -1,7 +1,8 @@
 // Package plan computes a module repository's build plan: every cell
 // module × target × step (build, verify, boot), each with the digests of
 // its inputs, stable and sorted, under one plan hash; and hands it to an
-// engine. The same plan is run here (Run, with the matrix's worker pool),
+// engine. The same plan is run here (Run, with the matrix's worker pool;
+// Local, the local matrix of mage initsec:matrix, runs all of it),
 // emitted as a GitHub Actions workflow (GitHub) or as a Kubernetes
 // Indexed Job (Kubernetes); wherever cells ran, their per-cell JSON
 // results (Result) are merged by Merge into the table and SARIF of the

@@ -75,10 +75,14 @@ type RunOptions struct {
 
 // Run executes cells of p (all of them, or a selection from Select) with
 // the local matrix's worker pool: each module × target whose cells are
-// selected is built and verified once (pipeline.RunMatrix), and one
-// result file per selected cell goes to opts.Out. A cell's Needs are run
-// with it, not recorded: a verify cell alone still builds. The results are
-// returned in plan order.
+// selected is built and verified once, and one result file per selected
+// cell goes to opts.Out. Targets whose selected modules are the same (the
+// common case: every target of a plan has every module) and which all
+// boot or all do not run in one pipeline.RunMatrix call, so their cells
+// share one worker pool and their boots (one per target) run at once, as
+// in the local matrix; other targets run in a call per such group. A
+// cell's Needs are run with it, not recorded: a verify cell alone still
+// builds. The results are returned in plan order.
 func Run(ctx context.Context, p *Plan, cells []Cell, opts RunOptions) ([]Result, error) {
 	if opts.Out != "" {
 		if err := os.MkdirAll(opts.Out, 0o755); err != nil {
@@ -93,7 +97,6 @@ func Run(ctx context.Context, p *Plan, cells []Cell, opts RunOptions) ([]Result,
 	if cfg == nil {
 		cfg = &buildenv.Config{Log: opts.Log}
 	}
-	// Group by target: one matrix run per target, its modules together.
 	var targets []string
 	mods := map[string][]string{}
 	boots := map[string]bool{} // targets with a boot cell: the matrix boots them once
@@ -114,23 +117,38 @@ func Run(ctx context.Context, p *Plan, cells []Cell, opts RunOptions) ([]Result,
 	if err != nil {
 		return nil, err
 	}
+	work := opts.WorkDir
+	if work == "" {
+		work = filepath.Join(opts.Root, pipeline.DefaultMatrixDir)
+	}
 	matrix := map[[2]string]pipeline.Cell{}
-	for i, t := range targets {
+	for _, g := range groupTargets(targets, mods, boots) {
+		// The directory given to the matrix is the module's path from the
+		// current directory when it is below it (the matrix copies it to
+		// WorkDir/TARGET/PATH, so modules of the same base name do not
+		// share a copy), else its absolute path.
 		var dirs []string
-		for _, m := range mods[t] {
-			dirs = append(dirs, filepath.Join(opts.Root, filepath.FromSlash(m)))
+		name := map[string]string{} // directory given -> the plan's module
+		for _, m := range g.modules {
+			d := matrixDir(filepath.Join(opts.Root, filepath.FromSlash(m)))
+			dirs = append(dirs, d)
+			name[d] = m
 		}
-		work := opts.WorkDir
-		if work == "" {
-			work = filepath.Join(opts.Root, pipeline.DefaultMatrixDir)
+		var grs []target.Resolution
+		for _, i := range g.targets {
+			grs = append(grs, rs[i])
 		}
-		m, _ := run(ctx, dirs, rs[i:i+1], cfg, pipeline.MatrixOptions{
+		m, _ := run(ctx, dirs, grs, cfg, pipeline.MatrixOptions{
 			Build: opts.Build, WorkDir: work, Jobs: opts.Jobs, Progress: opts.Progress, Log: opts.Log,
-			Boot: boots[t],
+			Boot: g.boot,
 		})
-		for j, mc := range m.Cells {
-			mc.Module = mods[t][j] // the plan's name, not the path given to the matrix
-			matrix[[2]string{mc.Module, t}] = mc
+		for _, mc := range m.Cells {
+			mod, ok := name[mc.Module]
+			if !ok {
+				return nil, fmt.Errorf("the matrix returned a cell of %s, which it was not given", mc.Module)
+			}
+			mc.Module = mod // the plan's name, not the path given to the matrix
+			matrix[[2]string{mc.Module, mc.Target}] = mc
 		}
 	}
 	var out []Result
@@ -170,6 +188,45 @@ func Run(ctx context.Context, p *Plan, cells []Cell, opts RunOptions) ([]Result,
 		}
 	}
 	return out, nil
+}
+
+// targetGroup is targets (indexes into Run's targets) run by one matrix
+// call: the same modules, all booted or none.
+type targetGroup struct {
+	modules []string
+	boot    bool
+	targets []int
+}
+
+// groupTargets groups targets by their modules and whether they boot, in
+// the order of their first target.
+func groupTargets(targets []string, mods map[string][]string, boots map[string]bool) []targetGroup {
+	var gs []targetGroup
+	for i, t := range targets {
+		j := slices.IndexFunc(gs, func(g targetGroup) bool {
+			return g.boot == boots[t] && slices.Equal(g.modules, mods[t])
+		})
+		if j < 0 {
+			gs = append(gs, targetGroup{modules: mods[t], boot: boots[t]})
+			j = len(gs) - 1
+		}
+		gs[j].targets = append(gs[j].targets, i)
+	}
+	return gs
+}
+
+// matrixDir is dir relative to the current directory when it is below it,
+// else dir.
+func matrixDir(dir string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return dir
+	}
+	rel, err := filepath.Rel(wd, dir)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return dir
+	}
+	return rel
 }
 
 // lockedResolutions reads the named targets' resolutions from root's lock.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild/buildenv"
+	"github.com/initsec/initsec/module"
 	"github.com/initsec/initsec/sectionrt"
 	"github.com/initsec/initsec/target"
 )
@@ -214,6 +215,19 @@ func TestThisRepository(t *testing.T) {
 	if !slices.Equal(gh, ids(p.Cells)) {
 		t.Errorf("the workflow runs %d cells of %d", len(gh), len(p.Cells))
 	}
+	// go run mage.go matrix plans the module directories under examples/
+	// (with boot unless INITSEC_BOOT=0): the plan of initsec plan examples.
+	mods, err := module.FindModules(filepath.Join(root, "examples"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, steps := range [][]Step{DefaultSteps, Steps} {
+		mage, err := Make(root, Options{Dirs: mods, Steps: steps})
+		cli, err2 := Make(root, Options{Dirs: []string{filepath.Join(root, "examples")}, Steps: steps})
+		if err != nil || err2 != nil || mage.Hash != cli.Hash {
+			t.Errorf("steps %s: the Mage matrix's plan %v %v, initsec plan's %v %v", joinSteps(steps), mage, err, cli, err2)
+		}
+	}
 
 	if testing.Short() {
 		t.Skip("-short: no real matrix run")
@@ -236,7 +250,8 @@ func TestThisRepository(t *testing.T) {
 	record := func(ctx context.Context, dirs []string, rs []target.Resolution, cfg *buildenv.Config, opts pipeline.MatrixOptions) (*pipeline.Matrix, pipeline.Summary) {
 		m, s := pipeline.RunMatrix(ctx, dirs, rs, cfg, opts)
 		for _, c := range m.Cells {
-			rel, _ := filepath.Rel(root, c.Module)
+			abs, _ := filepath.Abs(c.Module)
+			rel, _ := filepath.Rel(root, abs)
 			c.Module = filepath.ToSlash(rel)
 			cells = append(cells, c)
 		}
@@ -296,5 +311,65 @@ func TestRunBootCells(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("boot results:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// Targets with the same modules run in one matrix call, so their cells
+// share the worker pool and their boots run at once; targets whose
+// modules or boots differ run in a call per group.
+func TestRunOneMatrixCall(t *testing.T) {
+	type call struct {
+		dirs    []string
+		targets []string
+		boot    bool
+	}
+	var calls []call
+	var f fakeMatrix
+	count := func(ctx context.Context, dirs []string, rs []target.Resolution, cfg *buildenv.Config, opts pipeline.MatrixOptions) (*pipeline.Matrix, pipeline.Summary) {
+		c := call{dirs: dirs, boot: opts.Boot}
+		for _, r := range rs {
+			c.targets = append(c.targets, r.Target.String())
+		}
+		calls = append(calls, c)
+		return f.run(ctx, dirs, rs, cfg, opts)
+	}
+	p := synthetic(3, 4, Build, Verify, Boot)
+	rs, err := Run(context.Background(), p, p.Cells, RunOptions{Root: "/repo", Matrix: count, Resolve: fakeResolve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 1 || len(calls[0].targets) != 4 || len(calls[0].dirs) != 3 || !calls[0].boot {
+		t.Fatalf("%d matrix call(s) for 4 targets of the same modules: %+v", len(calls), calls)
+	}
+	if len(rs) != len(p.Cells) {
+		t.Errorf("%d results for %d cells", len(rs), len(p.Cells))
+	}
+	for i, r := range rs {
+		c := p.Cells[i]
+		if r.Cell != c.ID || r.Matrix.Module != c.Module || r.Matrix.Target != c.Target {
+			t.Errorf("result %d: %s of %s@%s, want %s", i, r.Cell, r.Matrix.Module, r.Matrix.Target, c.ID)
+		}
+	}
+
+	// One target without a module, another without boots: three groups.
+	calls = nil
+	cells := slices.DeleteFunc(slices.Clone(p.Cells), func(c Cell) bool {
+		return c.Target == p.Targets[0].Name && c.Module == p.Modules[2].Dir ||
+			c.Target == p.Targets[1].Name && c.Step == Boot
+	})
+	if _, err := Run(context.Background(), p, cells, RunOptions{Root: "/repo", Matrix: count, Resolve: fakeResolve}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range calls {
+		got = append(got, fmt.Sprintf("%d dirs %v boot=%v", len(c.dirs), c.targets, c.boot))
+	}
+	want := []string{
+		fmt.Sprintf("2 dirs [%s] boot=true", p.Targets[0].Name),
+		fmt.Sprintf("3 dirs [%s] boot=false", p.Targets[1].Name),
+		fmt.Sprintf("3 dirs [%s %s] boot=true", p.Targets[2].Name, p.Targets[3].Name),
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("matrix calls:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -30,6 +30,7 @@ import (
 
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/plan"
 )
 
 // Generate writes the generated files (trailer headers, Kbuild.initsec, Go
@@ -86,28 +87,48 @@ func E2e(ctx context.Context) error {
 	return err
 }
 
-// Matrix builds every module at or below the current directory for every
-// kernel target, in parallel up to the cores, each in its target's build
-// environment (the host, unpacked headers with a cross compiler, or a build
-// root of the target's release), and prints a table: module x target ->
-// built, findings, placement, init bytes freed, predicted coresize. Then
-// it boots each target once in that target's own kernel (its locked image
-// and modules packages, unpacked into a cache, never installed) under QEMU
-// (TCG: qemu-system-x86_64, or qemu-system-aarch64 for arm64) with every
-// module that built without findings, and adds whether each behaved as its
-// initsec-boot.json says and its initsize after init (0: the init region
-// was freed); INITSEC_BOOT=0 skips the boots. The targets are
-// INITSEC_TARGETS (comma-separated names; default all: those of
-// initsec.targets at or above the current directory, pinned by its lock).
-// The table is also written as JSON to initsec-matrix.json; module copies,
-// build logs and boot consoles go to .initsec/matrix.
+// Matrix runs the repository's build plan here (the plan `initsec plan`
+// prints and `initsec plan -emit github|k8s` hands to GitHub Actions or
+// Kubernetes, under the same plan hash): every module at or below the
+// current directory × every kernel target × the steps build, verify and
+// boot. Its cells run in parallel up to the cores, each target in its own
+// build environment (the host, unpacked headers with a cross compiler, or
+// a build root of the target's release); then each target boots once in
+// its own kernel (its locked image and modules packages, unpacked into a
+// cache, never installed) under QEMU (TCG: qemu-system-x86_64, or
+// qemu-system-aarch64 for arm64) with every module that built without
+// findings; INITSEC_BOOT=0 leaves the boot step out of the plan. Each
+// cell's JSON result goes to .initsec/plan, the files a GitHub job
+// uploads; they are merged as the workflow's merge job merges them and
+// printed as a table with the plan hash: module x target -> built,
+// findings, placement, init bytes freed, predicted coresize, booted,
+// initsize after init (0: the init region was freed). The targets are
+// INITSEC_TARGETS (comma-separated names of initsec.targets; default all
+// of them), each pinned by initsec.targets.lock (a plan's keys are the
+// locked packages: run `initsec targets -update` first). The merged matrix
+// is also written as JSON to initsec-matrix.json, with its plan hash, and
+// as SARIF to initsec-matrix.sarif; module copies, build logs and boot
+// consoles go to .initsec/matrix.
 func Matrix(ctx context.Context) error {
 	dirs, err := pipeline.ModuleDirs(nil)
 	if err != nil {
 		return err
 	}
-	return pipeline.MatrixWith(ctx, dirs, matrixTargets(),
-		pipeline.MatrixOptions{Build: options(), Boot: os.Getenv("INITSEC_BOOT") != "0"}, os.Stdout)
+	root, err := pipeline.FindTargetsRoot(".")
+	if err != nil {
+		return err
+	}
+	_, _, err = plan.Local(ctx, root, dirs, matrixTargets(), matrixSteps(), plan.LocalOptions{Build: options()}, os.Stdout)
+	return err
+}
+
+// matrixSteps are the plan's steps: build, verify and, unless
+// INITSEC_BOOT=0, boot.
+func matrixSteps() []plan.Step {
+	if os.Getenv("INITSEC_BOOT") == "0" {
+		return []plan.Step{plan.Build, plan.Verify}
+	}
+	return plan.Steps
 }
 
 func matrixTargets() []string {
