@@ -51,6 +51,10 @@ type Proof struct {
 	// which module.Load does not handle yet), by gen.Render per source.
 	Generated string
 	WorkDir   string
+	// Before and After are the two kbuild builds (before/ as it is,
+	// after/ converted): their modpost messages (Warnings) and the .ko
+	// files built (Modules), for callers that compare more than sections.
+	Before, After *kbuild.Result
 }
 
 // Differences returns the rows whose sections differ.
@@ -137,6 +141,7 @@ func Prove(ctx context.Context, dir string, opts ProveOptions) (p *Proof, err er
 		return nil, err
 	}
 	p.Rows, p.Modules = compare(secB, secA)
+	p.Before, p.After = rb, ra
 	return p, nil
 }
 
