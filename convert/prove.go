@@ -46,11 +46,17 @@ type Proof struct {
 	Result  *Result // the conversion applied to the after/ copy
 	Rows    []Row   // every function and object symbol of every module, sorted
 	Modules []string
-	// Generated says how the trailers were written: by gen.Generate, or,
-	// when gen refused the directory (several modules in one kbuild file,
-	// which module.Load does not handle yet), by gen.Render per source.
+	// Generated says how the trailers were written: by gen.GenerateDir, as
+	// `initsec generate` writes them, or, when module discovery finds no
+	// module there (obj-$(CONFIG_X) lines whose CONFIG_X only
+	// ProveOptions.Kbuild.Vars sets, which discovery does not see), by
+	// gen.Render per source.
 	Generated string
 	WorkDir   string
+	// Before and After are the two kbuild builds (before/ as it is,
+	// after/ converted): their modpost messages (Warnings) and the .ko
+	// files built (Modules), for callers that compare more than sections.
+	Before, After *kbuild.Result
 }
 
 // Differences returns the rows whose sections differ.
@@ -137,16 +143,18 @@ func Prove(ctx context.Context, dir string, opts ProveOptions) (p *Proof, err er
 		return nil, err
 	}
 	p.Rows, p.Modules = compare(secB, secA)
+	p.Before, p.After = rb, ra
 	return p, nil
 }
 
-// generate writes the converted copy's generated files with gen.Generate;
-// when module.Load refuses the directory, it renders each converted
-// source's trailer with gen.Render instead and writes only the trailers.
+// generate writes the converted copy's generated files with
+// gen.GenerateDir (every module the kbuild file builds); when module
+// discovery refuses the directory, it renders each converted source's
+// trailer with gen.Render instead and writes only the trailers.
 func generate(dir string, res *Result) (string, error) {
-	_, _, gerr := gen.Generate(dir)
+	_, _, gerr := gen.GenerateDir(dir)
 	if gerr == nil {
-		return "gen.Generate", nil
+		return "gen.GenerateDir", nil
 	}
 	for _, f := range res.Files {
 		if len(f.Changes) == 0 {
@@ -170,7 +178,7 @@ func generate(dir string, res *Result) (string, error) {
 			}
 		}
 	}
-	return "gen.Render per source (gen.Generate: " + oneLine(gerr) + ")", nil
+	return "gen.Render per source (gen.GenerateDir: " + oneLine(gerr) + ")", nil
 }
 
 // buildOutput matches what a previous build left in a source directory.

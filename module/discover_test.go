@@ -244,3 +244,34 @@ func TestFindModulesMulti(t *testing.T) {
 		t.Errorf("FindModules = %q, want %q", rel, want)
 	}
 }
+
+// TestBuiltThrough: a directory that another reaches through obj-m +=
+// sub/ is built with that one, found by make and by the textual fallback
+// alike; alone, it is built on its own.
+func TestBuiltThrough(t *testing.T) {
+	for _, how := range []string{"make", "text"} {
+		t.Run(how, func(t *testing.T) {
+			if how == "make" {
+				withDebian61(t)
+			} else {
+				withoutKDIR(t)
+			}
+			parent, sub, trio := dirFixture("parent"), dirFixture("parent/sub"), dirFixture("trio")
+			got := BuiltThrough([]string{sub, trio, parent})
+			if want := map[string]string{sub: parent}; !reflect.DeepEqual(got, want) {
+				t.Errorf("BuiltThrough = %v, want %v", got, want)
+			}
+			if got := BuiltThrough([]string{sub, trio}); len(got) != 0 {
+				t.Errorf("BuiltThrough without the parent = %v, want none", got)
+			}
+			d, err := Scan(parent)
+			if err != nil {
+				t.Fatal(err)
+			}
+			abs, _ := filepath.Abs(sub)
+			if got := d.SubdirPaths(); !reflect.DeepEqual(got, []string{abs}) {
+				t.Errorf("SubdirPaths = %q, want [%s]", got, abs)
+			}
+		})
+	}
+}

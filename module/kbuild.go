@@ -504,3 +504,87 @@ func checkKbuild(m *Module) annotate.ErrorList {
 	}
 	return errs
 }
+
+// BuiltThrough returns, for each directory of dirs that kbuild builds as
+// part of another directory of dirs (the other's kbuild file has
+// obj-m += sub/, directly or through further subdirectories), that other
+// directory, as both are written in dirs. Building the other builds it
+// too: a second build of it alone would build its modules twice. dirs are
+// taken shortest first, so a parent is kept and its subdirectories
+// dropped; a directory already dropped reaches nothing. Directories whose
+// kbuild file cannot be read are left to the caller's own error.
+func BuiltThrough(dirs []string) map[string]string {
+	byAbs := map[string]string{}
+	order := make([]string, 0, len(dirs))
+	for _, d := range dirs {
+		a, err := filepath.Abs(d)
+		if err != nil {
+			continue
+		}
+		if _, dup := byAbs[a]; !dup {
+			byAbs[a] = d
+			order = append(order, a)
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool { return len(order[i]) < len(order[j]) })
+	through := map[string]string{}
+	for _, top := range order {
+		if _, dropped := through[byAbs[top]]; dropped {
+			continue
+		}
+		seen := map[string]bool{top: true}
+		queue := []string{top}
+		for len(queue) > 0 {
+			a := queue[0]
+			queue = queue[1:]
+			d, err := Scan(a)
+			if err != nil {
+				continue
+			}
+			for _, s := range d.Subdirs {
+				c := filepath.Join(a, filepath.FromSlash(s))
+				if seen[c] {
+					continue
+				}
+				seen[c] = true
+				queue = append(queue, c)
+				if name, ok := byAbs[c]; ok {
+					if _, done := through[name]; !done {
+						through[name] = byAbs[top]
+					}
+				}
+			}
+		}
+	}
+	return through
+}
+
+// SubdirPaths returns the directories kbuild descends into from d
+// (obj-m += sub/), directly or further down, that build a module: the
+// directories whose files a build of d compiles besides d's own.
+func (d *Dir) SubdirPaths() []string {
+	var out []string
+	seen := map[string]bool{d.Path: true}
+	queue := []*Dir{d}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, s := range cur.Subdirs {
+			c := filepath.Join(cur.Path, filepath.FromSlash(s))
+			if seen[c] {
+				continue
+			}
+			seen[c] = true
+			sd, err := Scan(c)
+			if err != nil {
+				out = append(out, c) // the caller's load reports the error
+				continue
+			}
+			if len(sd.Modules) > 0 {
+				out = append(out, c)
+			}
+			queue = append(queue, sd)
+		}
+	}
+	return out
+}

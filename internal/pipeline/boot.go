@@ -21,6 +21,7 @@ import (
 	"github.com/initsec/initsec/internal/dev/debpkg"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/kbuild/buildenv"
+	"github.com/initsec/initsec/module"
 	"github.com/initsec/initsec/sectionrt"
 	"github.com/initsec/initsec/target"
 )
@@ -156,7 +157,12 @@ func Boot(ctx context.Context, dirs []string, opts BootOptions) (*BootResult, er
 	}
 	var mods []boottest.Module
 	predictions := map[string]sectionrt.Memory{}
+	through := module.BuiltThrough(dirs)
 	for _, d := range dirs {
+		if parent, ok := through[d]; ok {
+			fmt.Fprintf(log, "initsec: %s: built and booted with %s (obj-m += %s/ there)\n", d, parent, relOr(parent, d))
+			continue
+		}
 		res, err := BuildAndVerify(ctx, d, opts.Build, log)
 		if err != nil {
 			return nil, err

@@ -75,7 +75,9 @@ func (r *Result) Failing() int {
 	return n
 }
 
-// BuildAndVerify generates the files of the modules in dir, builds them
+// BuildAndVerify generates the files of the modules in dir (and of the
+// directories its obj-m += sub/ lines name, which kbuild builds with it),
+// builds them
 // with kbuild and checks every built object against its module's manifest
 // (an object kbuild built in a subdirectory, obj-m += sub/, against that
 // directory's). Progress goes to log.
@@ -94,6 +96,17 @@ func buildAndVerify(ctx context.Context, dir string, build buildFunc, opts kbuil
 	}
 	for _, c := range changes {
 		fmt.Fprintf(log, "initsec: %s %s\n", c.Action, filepath.Join(dir, c.Path))
+	}
+	// kbuild compiles the directories obj-m += sub/ names in this same
+	// build: their trailers must exist first.
+	for _, sub := range d.SubdirPaths() {
+		_, changes, err := gen.GenerateDir(sub)
+		if err != nil {
+			return nil, fmt.Errorf("generate %s (obj-m += %s/ in %s): %w", sub, filepath.Base(sub), dir, err)
+		}
+		for _, c := range changes {
+			fmt.Fprintf(log, "initsec: %s %s\n", c.Action, filepath.Join(sub, c.Path))
+		}
 	}
 	if opts.Stdout == nil {
 		opts.Stdout = log

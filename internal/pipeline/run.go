@@ -146,10 +146,18 @@ func Generate(dirs []string, check bool, out Output) Summary {
 
 // Build generates, builds and verifies each module directory
 // (BuildAndVerify): kbuild's output and a line per module go to out.Log,
-// findings to out.Results.
+// findings to out.Results. A directory that another of dirs reaches through
+// obj-m += sub/ (module.BuiltThrough) is built, once, with that one: kbuild
+// descends into it there, and a build of its own would build its modules
+// again.
 func Build(ctx context.Context, dirs []string, opts kbuild.Options, out Output) Summary {
 	var s Summary
+	through := module.BuiltThrough(dirs)
 	for _, dir := range dirs {
+		if parent, ok := through[dir]; ok {
+			fmt.Fprintf(out.Log, "initsec: %s: built with %s (obj-m += %s/ there), not on its own\n", dir, parent, relOr(parent, dir))
+			continue
+		}
 		s.Dirs++
 		res, err := BuildAndVerify(ctx, dir, opts, out.Log)
 		if err != nil {
@@ -228,4 +236,12 @@ func printFindings(out Output, res *Result) {
 	for _, f := range res.Findings {
 		fmt.Fprintln(out.Results, f.String())
 	}
+}
+
+// relOr is sub relative to parent, or sub when it is not below it.
+func relOr(parent, sub string) string {
+	if r, err := filepath.Rel(parent, sub); err == nil && !strings.HasPrefix(r, "..") {
+		return filepath.ToSlash(r)
+	}
+	return sub
 }
