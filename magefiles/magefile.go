@@ -16,8 +16,8 @@ import (
 	"github.com/magefile/mage/mg"
 	"github.com/magefile/mage/sh"
 
+	"github.com/initsec/initsec/internal/debpkg"
 	"github.com/initsec/initsec/internal/dev/corpus"
-	"github.com/initsec/initsec/internal/dev/debpkg"
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/kbuild"

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/initsec/initsec/boottest"
-	"github.com/initsec/initsec/internal/dev/debpkg"
+	"github.com/initsec/initsec/internal/debpkg"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/kbuild/buildenv"
 	"github.com/initsec/initsec/module"

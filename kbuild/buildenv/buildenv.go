@@ -67,7 +67,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/initsec/initsec/internal/dev/debpkg"
+	"github.com/initsec/initsec/internal/debpkg"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/kbuild/buildroot"
 	"github.com/initsec/initsec/target"

@@ -18,7 +18,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/initsec/initsec/internal/dev/debpkg"
+	"github.com/initsec/initsec/internal/debpkg"
 )
 
 // Cache is a directory of build roots, one per Spec key.

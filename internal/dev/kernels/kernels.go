@@ -23,7 +23,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/initsec/initsec/internal/dev/debpkg"
+	"github.com/initsec/initsec/internal/debpkg"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/modpost"
 )
