@@ -1,6 +1,7 @@
 package boottest
 
 import (
+	"github.com/initsec/initsec/internal/dev/testenv"
 	"path/filepath"
 	"testing"
 )
@@ -10,7 +11,7 @@ import (
 func TestVmlinuxInstalled(t *testing.T) {
 	images, _ := filepath.Glob("/boot/vmlinuz-*")
 	if len(images) == 0 {
-		t.Skip("no /boot/vmlinuz-* (linux-image-amd64)")
+		testenv.SkipOrFail(t, "no /boot/vmlinuz-* (apt-get install linux-image-amd64)")
 	}
 	for _, img := range images {
 		v, err := Vmlinux(img, "")

@@ -25,6 +25,7 @@ import (
 	"github.com/initsec/initsec/kbuild/buildroot"
 	"github.com/initsec/initsec/module"
 	"github.com/initsec/initsec/plan"
+	"github.com/initsec/initsec/sectionrt/sectiontest"
 )
 
 // Default target: build.
@@ -212,7 +213,9 @@ func Test(ctx context.Context) error {
 	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-timeout=30m", "./...")
 	// The matrix test checks the report bootMatrix just wrote rather than
 	// building and booting every target a second time.
-	cmd.Env = append(os.Environ(), "INITSEC_MATRIX_REPORT="+report)
+	// The examples are built by now: their generated tests must check the
+	// .ko files, not skip them (sectiontest.RequireBuiltEnv).
+	cmd.Env = append(os.Environ(), "INITSEC_MATRIX_REPORT="+report, sectiontest.RequireBuiltEnv+"=1")
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	return cmd.Run()
 }

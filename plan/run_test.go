@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/initsec/initsec/internal/dev/testenv"
 	"maps"
 	"os"
 	"path/filepath"
@@ -242,8 +243,12 @@ func TestThisRepository(t *testing.T) {
 		t.Fatal(err)
 	}
 	host, err := buildenv.DetectHost(context.Background())
-	if kind, _, _ := buildenv.Choose(rs[0], host); err != nil || kind != buildenv.KindHost || os.Geteuid() != 0 {
-		t.Skipf("%s is not built on this host (%v, %s): no real matrix run", cheap, err, kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kind, _, err := buildenv.Choose(rs[0], host)
+	if err != nil || kind != buildenv.KindHost || os.Geteuid() != 0 {
+		testenv.SkipOrFail(t, "%s is not built on this host (%v, %s, uid %d): no real matrix run", cheap, err, kind, os.Geteuid())
 	}
 	var log bytes.Buffer
 	var cells []pipeline.Cell

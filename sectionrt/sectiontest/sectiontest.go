@@ -14,7 +14,9 @@
 // Its contract with the test:
 //
 //   - the object does not exist (not built yet): the test is skipped, with
-//     a message saying how to build it;
+//     a message saying how to build it — unless the environment has
+//     INITSEC_REQUIRE_BUILT=1 (a CI step that runs after the build sets
+//     it), where a missing object fails the test instead;
 //   - the object cannot be read or checked (malformed, not relocatable, no
 //     symbol table, no vermagic to choose the rules by): the test fails and
 //     stops (Fatalf);
@@ -38,6 +40,12 @@ import (
 	"github.com/initsec/initsec/sectionrt"
 )
 
+// RequireBuiltEnv names the environment variable that, set to 1, makes a
+// missing object a failure rather than a skip: for a CI step that runs the
+// tests after the build, where a missing .ko means the build did not make
+// it.
+const RequireBuiltEnv = "INITSEC_REQUIRE_BUILT"
+
 // Check checks the kernel module at ko against manifest and against the
 // section-mismatch rules of the kernel it was built for, reporting to t as
 // the package documentation says. It returns after any Skipf or Fatalf, so
@@ -45,6 +53,10 @@ import (
 func Check(t testing.TB, ko string, manifest sectionrt.Manifest) {
 	t.Helper()
 	if _, err := os.Stat(ko); errors.Is(err, fs.ErrNotExist) {
+		if os.Getenv(RequireBuiltEnv) == "1" {
+			t.Fatalf("%s is not built, and %s=1 says it must be: %v", ko, RequireBuiltEnv, err)
+			return
+		}
 		t.Skipf("%s is not built (run `mage initsec:build` or `initsec build`): %v", ko, err)
 		return
 	}

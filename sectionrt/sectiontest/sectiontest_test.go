@@ -157,6 +157,7 @@ func TestCheckNoVermagic(t *testing.T) {
 }
 
 func TestCheckNotBuiltSkips(t *testing.T) {
+	t.Setenv(sectiontest.RequireBuiltEnv, "")
 	ko := filepath.Join(t.TempDir(), "hello.ko")
 	r := check(ko, cleanManifest())
 	if len(r.skips) != 1 || !strings.Contains(r.skips[0], ko+" is not built") {
@@ -164,6 +165,17 @@ func TestCheckNotBuiltSkips(t *testing.T) {
 	}
 	if len(r.errors)+len(r.fatals) != 0 {
 		t.Errorf("errors %q, fatals %q; want none", r.errors, r.fatals)
+	}
+}
+
+// With INITSEC_REQUIRE_BUILT=1 (a CI step after the build) a missing
+// object fails instead.
+func TestCheckNotBuiltRequired(t *testing.T) {
+	t.Setenv(sectiontest.RequireBuiltEnv, "1")
+	ko := filepath.Join(t.TempDir(), "hello.ko")
+	r := check(ko, cleanManifest())
+	if len(r.fatals) != 1 || !strings.Contains(r.fatals[0], ko+" is not built, and INITSEC_REQUIRE_BUILT=1") || len(r.skips) != 0 {
+		t.Errorf("fatals %q, skips %q; want one failure saying %s is not built", r.fatals, r.skips, ko)
 	}
 }
 

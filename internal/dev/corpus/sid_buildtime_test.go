@@ -93,6 +93,15 @@ func TestSidBuildTime(t *testing.T) {
 func TestSidMismatchCorpus(t *testing.T) {
 	sid := needSid(t)
 	b := buildInSid(t, sid, "../../../sectionrt/testdata/mismatch", "mismatch7x")
+	// Equal empty sides would pass compare: the build must have printed
+	// both kinds of finding the corpus holds (38 lines with 7.2.13).
+	kinds := map[string]int{}
+	for _, w := range b.want {
+		kinds[w.Kind]++
+	}
+	if kinds[modpost.KindSectionMismatch] == 0 || kinds[modpost.KindExportInit]+kinds[modpost.KindExportExit] == 0 {
+		t.Fatalf("7.x modpost printed %d finding(s) (%v) during the corpus build: want section mismatches and exported init/exit symbols", len(b.want), kinds)
+	}
 	b.compare(t, mismatchKoMisses)
 }
 
