@@ -353,20 +353,28 @@ func runMake(ctx context.Context, args []string, opts Options) (*Result, error) 
 	}
 	cmd := exec.CommandContext(ctx, makePath, args...)
 	cmd.Env = opts.Env
-	c := &capture{}
-	stdout := &lineWriter{c: c, w: opts.Stdout}
-	stderr := &lineWriter{c: c, w: opts.Stderr}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
 	// make starts compilers and modpost; cancelling must stop them all, so
 	// make leads its own process group and the whole group is killed.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return unix.Kill(-cmd.Process.Pid, unix.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
+	return RunMake(ctx, cmd, opts.Stdout, opts.Stderr)
+}
 
-	command := append([]string{"make"}, args...)
+// RunMake runs cmd, a make that drives kbuild (on the host, or chrooted
+// into a build root: kbuild/buildroot), with both output streams captured
+// as whole lines and copied to stdout and stderr (nil: not copied). It
+// returns make's output and modpost's messages in it; a failed make is a
+// *BuildError holding the same, and a cancelled ctx is wrapped in it.
+func RunMake(ctx context.Context, cmd *exec.Cmd, stdout, stderr io.Writer) (*Result, error) {
+	c := &capture{}
+	out := &lineWriter{c: c, w: stdout}
+	errw := &lineWriter{c: c, w: stderr}
+	cmd.Stdout, cmd.Stderr = out, errw
+	command := append([]string{"make"}, cmd.Args[1:]...)
 	runErr := cmd.Run()
-	stdout.flush()
-	stderr.flush()
+	out.flush()
+	errw.flush()
 	output := c.out.String()
 	warnings, _ := modpost.Parse(strings.NewReader(output)) // reading a string cannot fail
 	if runErr != nil {

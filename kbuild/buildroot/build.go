@@ -1,18 +1,15 @@
 package buildroot
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -171,23 +168,7 @@ func (r *Root) runMake(ctx context.Context, args []string, opts kbuild.Options) 
 	}
 	cmd := execInRoot(ctx, r.Path, "/usr/bin/make", args...)
 	cmd.Env = env
-	c := &capture{}
-	stdout := &lineWriter{c: c, w: opts.Stdout}
-	stderr := &lineWriter{c: c, w: opts.Stderr}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	command := append([]string{"make"}, args...)
-	runErr := cmd.Run()
-	stdout.flush()
-	stderr.flush()
-	output := c.out.String()
-	warnings, _ := modpost.Parse(strings.NewReader(output)) // reading a string cannot fail
-	if runErr != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			runErr = fmt.Errorf("%w (%w)", ctxErr, runErr)
-		}
-		return nil, &kbuild.BuildError{Command: command, Output: output, Warnings: warnings, Err: runErr}
-	}
-	return &kbuild.Result{Command: command, Output: output, Warnings: warnings}, nil
+	return kbuild.RunMake(ctx, cmd, opts.Stdout, opts.Stderr)
 }
 
 // execInRoot prepares prog (a path inside root) to run chrooted into
@@ -231,42 +212,4 @@ func readModulesOrder(dir, inner string) ([]string, error) {
 		mods = append(mods, filepath.Join(dir, line))
 	}
 	return mods, nil
-}
-
-// capture assembles each stream's output into whole lines before adding
-// them to the shared log, as kbuild.Build does, so modpost's messages
-// (written in pieces to an unbuffered stderr) stay whole.
-type capture struct {
-	mu  sync.Mutex
-	out bytes.Buffer
-}
-
-type lineWriter struct {
-	c       *capture
-	partial []byte
-	w       io.Writer
-}
-
-func (l *lineWriter) Write(p []byte) (int, error) {
-	l.c.mu.Lock()
-	defer l.c.mu.Unlock()
-	if l.w != nil {
-		_, _ = l.w.Write(p) // the caller's writer failing must not fail the build
-	}
-	l.partial = append(l.partial, p...)
-	if i := bytes.LastIndexByte(l.partial, '\n'); i >= 0 {
-		l.c.out.Write(l.partial[:i+1])
-		l.partial = append(l.partial[:0], l.partial[i+1:]...)
-	}
-	return len(p), nil
-}
-
-func (l *lineWriter) flush() {
-	if len(l.partial) > 0 {
-		l.c.mu.Lock()
-		l.c.out.Write(l.partial)
-		l.c.out.WriteByte('\n')
-		l.c.mu.Unlock()
-		l.partial = nil
-	}
 }
