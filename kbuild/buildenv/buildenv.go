@@ -525,7 +525,7 @@ func (c *Config) download(ctx context.Context, p target.Package, path string) er
 	var errs []error
 	for _, m := range mirrors {
 		url := strings.TrimSuffix(m, "/") + "/" + p.Filename
-		err := fetch(ctx, url, path, p.SHA256)
+		err := Fetch(ctx, url, path, p.SHA256)
 		if err == nil {
 			fmt.Fprintf(c.log(), "initsec: downloaded %s\n", url)
 			return nil
@@ -538,7 +538,11 @@ func (c *Config) download(ctx context.Context, p target.Package, path string) er
 // maxDeb bounds a downloaded package.
 const maxDeb = 1 << 30
 
-func fetch(ctx context.Context, url, path, sum string) error {
+// Fetch downloads url into path, at most maxDeb bytes, and checks its
+// SHA256 against sum (hex): the archive's Packages index gives it, so a
+// package fetched by its pool file name is the one the index (or a lock)
+// names.
+func Fetch(ctx context.Context, url, path, sum string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err

@@ -4,18 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/kbuild/buildenv"
 	"github.com/initsec/initsec/kbuild/buildroot"
 	"github.com/initsec/initsec/modpost"
 	"github.com/initsec/initsec/target"
@@ -238,7 +236,7 @@ func (s *Sid) EnsureModules(ctx context.Context, w io.Writer) (string, error) {
 	deb := filepath.Join(tmp, path.Base(st.Filename))
 	url := target.DefaultMirror + "/" + st.Filename
 	fmt.Fprintf(w, "download %s\n", url)
-	if err := download(ctx, url, deb, st.SHA256); err != nil {
+	if err := buildenv.Fetch(ctx, url, deb, st.SHA256); err != nil {
 		return "", err
 	}
 	if err := run(ctx, w, "", "dpkg-deb", "-x", deb, filepath.Join(tmp, "root")); err != nil {
@@ -254,36 +252,4 @@ func (s *Sid) EnsureModules(ctx context.Context, w io.Writer) (string, error) {
 		return "", err
 	}
 	return tree, nil
-}
-
-// download fetches url into file and checks its SHA-256.
-func download(ctx context.Context, url, file, sha string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	f, err := os.Create(file)
-	if err != nil {
-		return err
-	}
-	h := sha256.New()
-	_, err = io.Copy(io.MultiWriter(f, h), resp.Body)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("GET %s: %w", url, err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != sha {
-		return fmt.Errorf("GET %s: SHA256 %s, the index says %s", url, got, sha)
-	}
-	return nil
 }
