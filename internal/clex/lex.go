@@ -2,9 +2,9 @@
 // file-scope declarations and edit them in place without preprocessing:
 // comments, string and character literals and preprocessor lines (with
 // continuations) are single tokens, so that a "__init", "{" or ";" inside
-// them counts for nothing. It is convert's lexer (convert/lex.go), shared
-// for suggest/apply, which inserts init macros and directives at exact
-// offsets; annotate.ScanC remains the judge of the declarations found.
+// them counts for nothing. convert uses it to rewrite init macros, and
+// suggest/apply to insert init macros and directives, at exact offsets;
+// annotate.ScanC remains the judge of the declarations found.
 package clex
 
 import "sort"
