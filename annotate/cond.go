@@ -1,6 +1,10 @@
 package annotate
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/initsec/initsec/internal/clex"
+)
 
 // condDepth keeps a bracket depth sensible across #if/#else branches that
 // each open a brace, as in
@@ -56,7 +60,7 @@ func ppName(text string) string {
 	text = stripComments([]byte(text))
 	text = strings.TrimLeft(strings.TrimPrefix(strings.TrimLeft(text, " \t"), "#"), " \t")
 	i := 0
-	for i < len(text) && isIdentChar(text[i]) {
+	for i < len(text) && clex.IsIdentChar(text[i]) {
 		i++
 	}
 	return text[:i]

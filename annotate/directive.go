@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/initsec/initsec/internal/clex"
 )
 
 const directivePrefix = "//go:init-section"
@@ -21,7 +23,7 @@ func IsDirective(line string) bool {
 		return false
 	}
 	rest, ok := strings.CutPrefix(line, directivePrefix)
-	return ok && (rest == "" || isSpace(rest[0]))
+	return ok && (rest == "" || clex.IsSpace(rest[0]))
 }
 
 // trimNewline removes one trailing "\n" or "\r\n" and reports whether the
@@ -31,11 +33,6 @@ func trimNewline(line string) (string, bool) {
 		line = strings.TrimSuffix(line[:len(line)-1], "\r")
 	}
 	return line, !strings.Contains(line, "\n")
-}
-
-// isSpace is C's white space within a line (the newline is handled apart).
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'
 }
 
 // Option indices for dirPos.opt.
@@ -147,14 +144,14 @@ func (p *dirParser) directive() *Error {
 // p.start and p.hasValue describe the field, and p.i is just after the
 // NAME: at the "=" when p.hasValue, else at white space or the end.
 func (p *dirParser) next() bool {
-	for p.i < len(p.text) && isSpace(p.text[p.i]) {
+	for p.i < len(p.text) && clex.IsSpace(p.text[p.i]) {
 		p.i++
 	}
 	if p.i == len(p.text) {
 		return false
 	}
 	p.start = p.i
-	for p.i < len(p.text) && !isSpace(p.text[p.i]) && p.text[p.i] != '=' {
+	for p.i < len(p.text) && !clex.IsSpace(p.text[p.i]) && p.text[p.i] != '=' {
 		p.i++
 	}
 	p.name = p.text[p.start:p.i]
@@ -243,12 +240,12 @@ func (p *dirParser) value() *Error {
 		p.val, _ = strconv.Unquote(q) // QuotedPrefix accepted it
 		p.quoted = true
 		p.i += len(q)
-		if p.i < len(p.text) && !isSpace(p.text[p.i]) {
+		if p.i < len(p.text) && !clex.IsSpace(p.text[p.i]) {
 			return p.errorf(p.i, "separate options with white space", "unexpected text after quoted string")
 		}
 		return nil
 	}
-	for p.i < len(p.text) && !isSpace(p.text[p.i]) {
+	for p.i < len(p.text) && !clex.IsSpace(p.text[p.i]) {
 		p.i++
 	}
 	p.val = p.text[p.valOff:p.i]

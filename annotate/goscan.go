@@ -18,6 +18,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/initsec/initsec/internal/clex"
 )
 
 // The Go scanner. Go files may annotate package-level variables whose values
@@ -428,7 +430,7 @@ func (s *goScanner) nearMisses(c *ast.Comment, src []byte) {
 // alone reports whether only white space precedes offset off on its line.
 func alone(src []byte, off int) bool {
 	for i := off - 1; i >= 0 && src[i] != '\n'; i-- {
-		if !isSpace(src[i]) {
+		if !clex.IsSpace(src[i]) {
 			return false
 		}
 	}

@@ -2,6 +2,8 @@ package annotate
 
 import (
 	"sort"
+
+	"github.com/initsec/initsec/internal/clex"
 )
 
 // The C lexer. It knows just enough of C's translation phases 1–3 to find
@@ -68,22 +70,6 @@ func (lx *lexer) emit(kind tokKind, off, end int) {
 	lx.toks = append(lx.toks, token{kind: kind, off: off, end: end, line: line, col: col, endLine: endLine})
 }
 
-// splice returns the length of a backslash-newline at i (gcc also accepts
-// white space between the two, with a warning), or 0.
-func splice(src []byte, i int) int {
-	if i >= len(src) || src[i] != '\\' {
-		return 0
-	}
-	j := i + 1
-	for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\r') {
-		j++
-	}
-	if j < len(src) && src[j] == '\n' {
-		return j + 1 - i
-	}
-	return 0
-}
-
 var punct3 = []string{"<<=", ">>=", "..."}
 var punct2 = []string{"==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
 	"->", "++", "--", "&&", "||", "<<", ">>", "##"}
@@ -98,12 +84,12 @@ func (lx *lexer) run() {
 		case c == '\n':
 			atLineStart = true
 			i++
-		case isSpace(c):
+		case clex.IsSpace(c):
 			i++
-		case splice(src, i) > 0:
-			i += splice(src, i)
+		case clex.Splice(src, i) > 0:
+			i += clex.Splice(src, i)
 		case c == '/' && i+1 < n && src[i+1] == '/':
-			end := lx.lineCommentEnd(i)
+			end := clex.LineCommentEnd(src, i)
 			lx.emit(tLineComment, i, end)
 			i = end
 		case c == '/' && i+1 < n && src[i+1] == '*':
@@ -116,7 +102,7 @@ func (lx *lexer) run() {
 			i = end
 			atLineStart = false
 		case c == '"' || c == '\'':
-			end := quotedEnd(src, i)
+			end := clex.QuotedEnd(src, i)
 			kind := tString
 			if c == '\'' {
 				kind = tChar
@@ -124,9 +110,9 @@ func (lx *lexer) run() {
 			lx.emit(kind, i, end)
 			i = end
 			atLineStart = false
-		case isIdentStart(c):
+		case clex.IsIdentStart(c):
 			j := i + 1
-			for j < n && isIdentChar(src[j]) {
+			for j < n && clex.IsIdentChar(src[j]) {
 				j++
 			}
 			lx.emit(tIdent, i, j)
@@ -137,7 +123,7 @@ func (lx *lexer) run() {
 			j := i + 1
 			for j < n {
 				d := src[j]
-				if isIdentChar(d) || d == '.' {
+				if clex.IsIdentChar(d) || d == '.' {
 					j++
 				} else if (d == '+' || d == '-') && (src[j-1]|0x20 == 'e' || src[j-1]|0x20 == 'p') {
 					j++
@@ -173,23 +159,6 @@ func hasAt(src []byte, i int, s string) bool {
 	return len(src)-i >= len(s) && string(src[i:i+len(s)]) == s
 }
 
-// lineCommentEnd returns the offset of the newline that ends the line comment
-// at i. A backslash-newline continues the comment, as in C.
-func (lx *lexer) lineCommentEnd(i int) int {
-	src := lx.src
-	for j := i + 2; j < len(src); {
-		if s := splice(src, j); s > 0 {
-			j += s
-			continue
-		}
-		if src[j] == '\n' {
-			return trimCR(src, i, j)
-		}
-		j++
-	}
-	return trimCR(src, i, len(src))
-}
-
 // trimCR drops the '\r' of a CRLF from the end of a token ending at end.
 func trimCR(src []byte, start, end int) int {
 	if end > start && src[end-1] == '\r' {
@@ -219,14 +188,14 @@ func (lx *lexer) ppEnd(i int) int {
 	for j < len(src) {
 		c := src[j]
 		switch {
-		case splice(src, j) > 0:
-			j += splice(src, j)
+		case clex.Splice(src, j) > 0:
+			j += clex.Splice(src, j)
 		case c == '\n':
 			return trimCR(src, i, j)
 		case c == '"' || c == '\'':
-			j = quotedEnd(src, j)
+			j = clex.QuotedEnd(src, j)
 		case c == '/' && j+1 < len(src) && src[j+1] == '/':
-			for j > i && isSpace(src[j-1]) {
+			for j > i && clex.IsSpace(src[j-1]) {
 				j--
 			}
 			return j
@@ -238,34 +207,5 @@ func (lx *lexer) ppEnd(i int) int {
 	}
 	return trimCR(src, i, len(src))
 }
-
-// quotedEnd returns the end of the string or character literal at i. An
-// unterminated literal ends before the newline.
-func quotedEnd(src []byte, i int) int {
-	q := src[i]
-	for j := i + 1; j < len(src); {
-		c := src[j]
-		switch {
-		case splice(src, j) > 0:
-			j += splice(src, j)
-		case c == '\\':
-			// An escape; a backslash before a newline is a splice, handled above.
-			j = min(j+2, len(src))
-		case c == '\n':
-			return trimCR(src, i, j)
-		case c == q:
-			return j + 1
-		default:
-			j++
-		}
-	}
-	return len(src)
-}
-
-func isIdentStart(c byte) bool {
-	return c == '_' || c == '$' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= 0x80
-}
-
-func isIdentChar(c byte) bool { return isIdentStart(c) || isDigit(c) }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

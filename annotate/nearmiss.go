@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/initsec/initsec/internal/clex"
 )
 
 // Near-misses: comments meant as a directive that are not one, so that the
@@ -86,13 +88,13 @@ func findNearMisses(text string) []nearMiss {
 	for line := range strings.SplitSeq(body, "\n") {
 		// Skip the decoration: white space, then the '*'s of " * " or "/**".
 		i := 0
-		for i < len(line) && isSpace(line[i]) {
+		for i < len(line) && clex.IsSpace(line[i]) {
 			i++
 		}
 		for i < len(line) && line[i] == '*' {
 			i++
 		}
-		for i < len(line) && isSpace(line[i]) {
+		for i < len(line) && clex.IsSpace(line[i]) {
 			i++
 		}
 		content := strings.TrimRight(line[i:], " \t\r*")

@@ -2,6 +2,8 @@ package annotate
 
 import (
 	"strings"
+
+	"github.com/initsec/initsec/internal/clex"
 )
 
 // HasTrailer reports whether the last line of C source src that is neither
@@ -16,7 +18,7 @@ func HasTrailer(src []byte, header string) (ok bool, lastLine int) {
 	lx := lexC(src)
 	lastLine = 1
 	for i := len(src) - 1; i >= 0; i-- {
-		if !isSpace(src[i]) && src[i] != '\n' {
+		if !clex.IsSpace(src[i]) && src[i] != '\n' {
 			line, _ := lx.pos(i)
 			lastLine = line + 1
 			break
@@ -52,10 +54,10 @@ func stripComments(src []byte) string {
 	var b strings.Builder
 	for i := 0; i < len(src); {
 		switch {
-		case splice(src, i) > 0:
-			i += splice(src, i)
+		case clex.Splice(src, i) > 0:
+			i += clex.Splice(src, i)
 		case src[i] == '"' || src[i] == '\'':
-			end := quotedEnd(src, i)
+			end := clex.QuotedEnd(src, i)
 			b.Write(src[i:end])
 			i = end
 		case hasAt(src, i, "/*"):
@@ -67,7 +69,7 @@ func stripComments(src []byte) string {
 			b.WriteByte(' ')
 		case hasAt(src, i, "//"):
 			i = len(src)
-		case isSpace(src[i]) || src[i] == '\n':
+		case clex.IsSpace(src[i]) || src[i] == '\n':
 			b.WriteByte(' ')
 			i++
 		default:

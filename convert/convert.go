@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/initsec/initsec/annotate"
+	"github.com/initsec/initsec/internal/clex"
 )
 
 // macroKinds are the include/linux/init.h macros convert rewrites.
@@ -69,7 +70,7 @@ func (f *File) Changed() bool { return !bytes.Equal(f.Old, f.New) }
 
 // conversion is a candidate rewrite of one declaration.
 type conversion struct {
-	macro     token
+	macro     clex.Token
 	kind      annotate.Kind
 	declStart int    // offset of the declaration's first token
 	indent    string // white space before it on its line
@@ -108,7 +109,7 @@ func ConvertFile(name string, src []byte) *File {
 			Why: "its existing directives do not scan, so convert cannot check its output: " + oneLine(err)})
 		return f
 	}
-	c := &converter{file: name, lx: lex(src)}
+	c := &converter{file: name, lx: clex.Lex(src)}
 	c.find()
 	f.Skips = c.skips
 	out, changes := c.build()
@@ -124,15 +125,15 @@ func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", ";
 // scanHeader lists the init macros in a header: convert leaves headers
 // alone, since a definition in a header belongs to every file including it.
 func scanHeader(name string, src []byte) []Skip {
-	lx := lex(src)
+	lx := clex.Lex(src)
 	var skips []Skip
-	for _, t := range lx.toks {
-		if t.kind != tIdent {
+	for _, t := range lx.Toks {
+		if t.Kind != clex.Ident {
 			continue
 		}
-		if _, ok := macroKinds[lx.text(t)]; ok {
-			l, col := lx.pos(t.off)
-			skips = append(skips, Skip{annotate.Pos{File: name, Line: l, Col: col}, lx.text(t),
+		if _, ok := macroKinds[lx.Text(t)]; ok {
+			l, col := lx.Pos(t.Off)
+			skips = append(skips, Skip{annotate.Pos{File: name, Line: l, Col: col}, lx.Text(t),
 				"in a header: convert the definition in the .c file that owns it by hand"})
 		}
 	}
@@ -141,14 +142,14 @@ func scanHeader(name string, src []byte) []Skip {
 
 type converter struct {
 	file  string
-	lx    *lexer
+	lx    *clex.Lexer
 	convs []*conversion
 	regs  []*registration
 	skips []Skip
 }
 
 func (c *converter) posOf(off int) annotate.Pos {
-	l, col := c.lx.pos(off)
+	l, col := c.lx.Pos(off)
 	return annotate.Pos{File: c.file, Line: l, Col: col}
 }
 
@@ -165,7 +166,7 @@ func (c *converter) find() {
 	depth := 0
 	var cond []int // depth at each open #if
 	declStart := -1
-	var macros []token // init macros at depth 0 in the current declaration
+	var macros []clex.Token // init macros at depth 0 in the current declaration
 	sawParen, sawEq, inBody := false, false, false
 	endDecl := func(body bool) {
 		if len(macros) > 0 {
@@ -173,22 +174,22 @@ func (c *converter) find() {
 		}
 		declStart, macros, sawParen, sawEq, inBody = -1, nil, false, false, false
 	}
-	for k := 0; k < len(lx.toks); k++ {
-		t := lx.toks[k]
-		txt := lx.text(t)
-		switch t.kind {
-		case tComment, tString:
+	for k := 0; k < len(lx.Toks); k++ {
+		t := lx.Toks[k]
+		txt := lx.Text(t)
+		switch t.Kind {
+		case clex.Comment, clex.String:
 			continue
-		case tPP:
-			depth, cond = ppCondition(txt, depth, cond)
+		case clex.PP:
+			depth, cond = clex.PPCondition(txt, depth, cond)
 			for _, m := range ppWord.FindAllStringIndex(txt, -1) {
-				c.skip(t.off+m[0], txt[m[0]:m[1]], "in a preprocessor line (a macro definition or condition): macros are not expanded")
+				c.skip(t.Off+m[0], txt[m[0]:m[1]], "in a preprocessor line (a macro definition or condition): macros are not expanded")
 			}
 			continue
 		}
 		if depth == 0 && declStart < 0 {
-			declStart = t.off
-			if t.kind == tIdent && initcallRE.MatchString(txt) {
+			declStart = t.Off
+			if t.Kind == clex.Ident && initcallRE.MatchString(txt) {
 				if n := c.registration(k, len(cond) > 0); n > 0 {
 					k = n - 1
 					declStart = -1
@@ -196,7 +197,7 @@ func (c *converter) find() {
 				}
 			}
 		}
-		if t.kind == tIdent {
+		if t.Kind == clex.Ident {
 			if c.initMacro(t, txt, depth, inBody) {
 				macros = append(macros, t)
 			}
@@ -234,78 +235,56 @@ func (c *converter) find() {
 	}
 }
 
-// ppCondition follows a preprocessor line txt: each branch of an #if
-// starts at the bracket depth the #if was at (cond holds one per open #if).
-func ppCondition(txt string, depth int, cond []int) (int, []int) {
-	word := strings.Fields(strings.TrimPrefix(txt, "#"))
-	if len(word) == 0 {
-		return depth, cond
-	}
-	switch word[0] {
-	case "if", "ifdef", "ifndef":
-		cond = append(cond, depth)
-	case "elif", "else", "elifdef", "elifndef":
-		if len(cond) > 0 {
-			depth = cond[len(cond)-1]
-		}
-	case "endif":
-		if len(cond) > 0 {
-			cond = cond[:len(cond)-1]
-		}
-	}
-	return depth, cond
-}
-
 // initMacro reports whether identifier t, txt, is an init macro that
 // annotates the declaration at file scope; one inside brackets, and
 // the macros convert does not handle, are recorded as skipped.
-func (c *converter) initMacro(t token, txt string, depth int, inBody bool) bool {
+func (c *converter) initMacro(t clex.Token, txt string, depth int, inBody bool) bool {
 	if _, ok := macroKinds[txt]; ok {
 		switch {
 		case depth == 0:
 			return true
 		case inBody:
-			c.skip(t.off, txt, "inside a function body")
+			c.skip(t.Off, txt, "inside a function body")
 		default:
-			c.skip(t.off, txt, "inside parentheses or braces (a macro argument?): directives annotate file-scope declarations only")
+			c.skip(t.Off, txt, "inside parentheses or braces (a macro argument?): directives annotate file-scope declarations only")
 		}
 	} else if why, ok := otherMacros[txt]; ok {
-		c.skip(t.off, txt, why)
+		c.skip(t.Off, txt, why)
 	}
 	return false
 }
 
 // declaration records a candidate conversion for a file-scope declaration
 // that carries init macros.
-func (c *converter) declaration(start int, macros []token, body, conditional bool) {
+func (c *converter) declaration(start int, macros []clex.Token, body, conditional bool) {
 	lx := c.lx
 	if len(macros) > 1 {
 		for _, m := range macros {
-			c.skip(m.off, lx.text(m), "several init-section macros in one declaration")
+			c.skip(m.Off, lx.Text(m), "several init-section macros in one declaration")
 		}
 		return
 	}
 	m := macros[0]
-	name := lx.text(m)
+	name := lx.Text(m)
 	kind := macroKinds[name]
 	switch {
 	case conditional:
-		c.skip(m.off, name, "inside #if/#ifdef: the trailer's redeclaration would not be conditional")
+		c.skip(m.Off, name, "inside #if/#ifdef: the trailer's redeclaration would not be conditional")
 		return
 	case kind.IsFunction() && !body:
-		c.skip(m.off, name, "on a declaration without a body (a prototype): annotate the definition; the prototype keeps its macro")
+		c.skip(m.Off, name, "on a declaration without a body (a prototype): annotate the definition; the prototype keeps its macro")
 		return
 	}
 	ls := start
-	for ls > 0 && lx.src[ls-1] != '\n' {
+	for ls > 0 && lx.Src[ls-1] != '\n' {
 		ls--
 	}
-	indent := string(lx.src[ls:start])
+	indent := string(lx.Src[ls:start])
 	if strings.TrimLeft(indent, " \t") != "" {
-		c.skip(m.off, name, "the declaration does not start its own line, so no directive can go above it")
+		c.skip(m.Off, name, "the declaration does not start its own line, so no directive can go above it")
 		return
 	}
-	c.convs = append(c.convs, &conversion{macro: m, kind: kind, declStart: start, indent: indent, eol: eolAt(lx.src, start)})
+	c.convs = append(c.convs, &conversion{macro: m, kind: kind, declStart: start, indent: indent, eol: eolAt(lx.Src, start)})
 }
 
 // registration parses "NAME(fn);" alone on its line at token k and returns
@@ -313,21 +292,21 @@ func (c *converter) declaration(start int, macros []token, body, conditional boo
 func (c *converter) registration(k int, conditional bool) int {
 	lx := c.lx
 	var code []int // the first five code tokens from k
-	for j := k; j < len(lx.toks) && len(code) < 5; j++ {
-		if lx.toks[j].kind == tPP {
+	for j := k; j < len(lx.Toks) && len(code) < 5; j++ {
+		if lx.Toks[j].Kind == clex.PP {
 			break
 		}
-		if lx.toks[j].kind != tComment {
+		if lx.Toks[j].Kind != clex.Comment {
 			code = append(code, j)
 		}
 	}
 	texts := func(i int) string {
 		if i < len(code) {
-			return lx.text(lx.toks[code[i]])
+			return lx.Text(lx.Toks[code[i]])
 		}
 		return ""
 	}
-	if len(code) < 4 || texts(1) != "(" || lx.toks[code[2]].kind != tIdent || texts(3) != ")" {
+	if len(code) < 4 || texts(1) != "(" || lx.Toks[code[2]].Kind != clex.Ident || texts(3) != ")" {
 		return 0
 	}
 	last := code[3]
@@ -335,19 +314,19 @@ func (c *converter) registration(k int, conditional bool) int {
 		last = code[4]
 	}
 	macro, fn := texts(0), texts(2)
-	t := lx.toks[k]
-	r := &registration{macro: macro, fn: fn, pos: c.posOf(t.off), off: t.off}
+	t := lx.Toks[k]
+	r := &registration{macro: macro, fn: fn, pos: c.posOf(t.Off), off: t.Off}
 	what := macro + "(" + fn + ")"
-	ls := t.off
-	for ls > 0 && lx.src[ls-1] != '\n' {
+	ls := t.Off
+	for ls > 0 && lx.Src[ls-1] != '\n' {
 		ls--
 	}
-	le := lx.toks[last].end
-	for le < len(lx.src) && isSpace(lx.src[le]) {
+	le := lx.Toks[last].End
+	for le < len(lx.Src) && clex.IsSpace(lx.Src[le]) {
 		le++
 	}
 	switch {
-	case strings.TrimLeft(string(lx.src[ls:t.off]), " \t") != "" || le < len(lx.src) && lx.src[le] != '\n':
+	case strings.TrimLeft(string(lx.Src[ls:t.Off]), " \t") != "" || le < len(lx.Src) && lx.Src[le] != '\n':
 		r.skipReason = "shares its line with other code or a comment"
 	case conditional:
 		r.skipReason = "inside #if/#ifdef: initcall= would register it unconditionally"
@@ -362,12 +341,12 @@ func (c *converter) registration(k int, conditional bool) int {
 		}
 		r.level = lvl
 	}
-	if le < len(lx.src) {
+	if le < len(lx.Src) {
 		le++
 	}
 	r.lineStart, r.lineEnd = ls, le
 	if r.skipReason != "" {
-		c.skip(t.off, what, r.skipReason)
+		c.skip(t.Off, what, r.skipReason)
 	} else {
 		c.regs = append(c.regs, r)
 	}
@@ -411,7 +390,7 @@ type edit struct {
 // registrations) and returns the output and the output line of each
 // conversion's directive.
 func (c *converter) render(regs bool) ([]byte, map[int]*conversion) {
-	src := c.lx.src
+	src := c.lx.Src
 	var edits []edit
 	var lines [][2]int // registration lines to remove
 	for _, cv := range c.convs {
@@ -420,7 +399,7 @@ func (c *converter) render(regs bool) ([]byte, map[int]*conversion) {
 		}
 		ls := cv.declStart - len(cv.indent)
 		edits = append(edits, edit{ls, ls, cv.indent + cv.directive() + cv.eol, cv})
-		s, e := removal(src, cv.macro.off, cv.macro.end)
+		s, e := removal(src, cv.macro.Off, cv.macro.End)
 		edits = append(edits, edit{s, e, "", nil})
 		if regs {
 			for _, r := range cv.regs {
@@ -477,7 +456,7 @@ func lineRuns(src []byte, lines [][2]int) [][2]int {
 // the offset after it.
 func blankLineAt(src []byte, off int) (int, bool) {
 	i := off
-	for i < len(src) && isSpace(src[i]) {
+	for i < len(src) && clex.IsSpace(src[i]) {
 		i++
 	}
 	if i < len(src) && src[i] == '\n' {
@@ -551,7 +530,7 @@ func (c *converter) build() ([]byte, []Change) {
 			}
 			c.drop(err, lines)
 		}
-		return c.lx.src, nil
+		return c.lx.Src, nil
 	}
 	check(false)
 	c.attach()
@@ -561,7 +540,7 @@ func (c *converter) build() ([]byte, []Change) {
 		if cv.dropped {
 			continue
 		}
-		ch := Change{Pos: c.posOf(cv.macro.off), Macro: c.lx.text(cv.macro), Symbol: cv.name, Directive: cv.directive()}
+		ch := Change{Pos: c.posOf(cv.macro.Off), Macro: c.lx.Text(cv.macro), Symbol: cv.name, Directive: cv.directive()}
 		for _, r := range cv.regs {
 			ch.Removed = append(ch.Removed, r.macro+"("+r.fn+");")
 		}
@@ -628,7 +607,7 @@ func (c *converter) drop(err error, lines map[int]*conversion) {
 			if e.Hint != "" {
 				why += " (" + e.Hint + ")"
 			}
-			c.skip(cv.macro.off, c.lx.text(cv.macro), "the directive would not be valid: "+why)
+			c.skip(cv.macro.Off, c.lx.Text(cv.macro), "the directive would not be valid: "+why)
 			for _, r := range cv.regs {
 				c.skip(r.off, r.macro+"("+r.fn+")", "its function "+r.fn+" could not be converted")
 			}

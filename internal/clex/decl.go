@@ -40,7 +40,7 @@ func (lx *Lexer) Decls() []Decl {
 		case Comment:
 			continue
 		case PP:
-			depth, cond = ppCondition(lx.Text(t), depth, cond)
+			depth, cond = PPCondition(lx.Text(t), depth, cond)
 			continue
 		}
 		txt := lx.Text(t)
@@ -88,9 +88,10 @@ func (lx *Lexer) Decls() []Decl {
 	return out
 }
 
-// ppCondition follows a preprocessor line: each branch of an #if starts
-// at the bracket depth the #if was at (cond holds one per open #if).
-func ppCondition(txt string, depth int, cond []int) (int, []int) {
+// PPCondition follows a preprocessor line txt: each branch of an #if
+// starts at the bracket depth the #if was at (cond holds one per open
+// #if). It returns the depth to go on at and the updated cond.
+func PPCondition(txt string, depth int, cond []int) (int, []int) {
 	word := strings.Fields(strings.TrimPrefix(txt, "#"))
 	if len(word) == 0 {
 		return depth, cond

@@ -48,3 +48,19 @@ MODULE_LICENSE("GPL");
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// An unterminated literal ends before the line's end, CR included, as in
+// annotate's lexer; a preprocessor line keeps its trailing comment.
+func TestLexLineEnds(t *testing.T) {
+	src := "#define A 1 // one\r\nchar c = 'x\r\nint d; // two\r\n\"s\\\r\n t\";\n"
+	lx := Lex([]byte(src))
+	var got []string
+	for _, tk := range lx.Toks {
+		got = append(got, fmt.Sprintf("%d:%q", tk.Kind, lx.Text(tk)))
+	}
+	want := []string{`5:"#define A 1 // one"`, `1:"char"`, `1:"c"`, `2:"="`, `3:"'x"`,
+		`1:"int"`, `1:"d"`, `2:";"`, `4:"// two"`, "3:\"\\\"s\\\\\\r\\n t\\\"\"", `2:";"`}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, " "), strings.Join(want, " "))
+	}
+}

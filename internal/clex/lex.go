@@ -2,9 +2,9 @@
 // file-scope declarations and edit them in place without preprocessing:
 // comments, string and character literals and preprocessor lines (with
 // continuations) are single tokens, so that a "__init", "{" or ";" inside
-// them counts for nothing. It is convert's lexer (convert/lex.go), shared
-// for suggest/apply, which inserts init macros and directives at exact
-// offsets; annotate.ScanC remains the judge of the declarations found.
+// them counts for nothing. convert uses it to rewrite init macros, and
+// suggest/apply to insert init macros and directives, at exact offsets;
+// annotate.ScanC remains the judge of the declarations found.
 package clex
 
 import "sort"
@@ -59,14 +59,18 @@ func (lx *Lexer) Text(t Token) string { return string(lx.Src[t.Off:t.End]) }
 // IsSpace reports blanks other than newline.
 func IsSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' }
 
-func isIdentStart(c byte) bool {
+// IsIdentStart reports whether c may start an identifier ('$' and any
+// byte of a UTF-8 sequence included, as gcc accepts).
+func IsIdentStart(c byte) bool {
 	return c == '_' || c == '$' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c >= 0x80
 }
 
-func isIdentChar(c byte) bool { return isIdentStart(c) || '0' <= c && c <= '9' }
+// IsIdentChar reports whether c may go on an identifier.
+func IsIdentChar(c byte) bool { return IsIdentStart(c) || '0' <= c && c <= '9' }
 
-// splice returns the length of a backslash-newline at i, or 0.
-func splice(src []byte, i int) int {
+// Splice returns the length of a backslash-newline at i (gcc also accepts
+// white space between the two, with a warning), or 0.
+func Splice(src []byte, i int) int {
 	if i >= len(src) || src[i] != '\\' {
 		return 0
 	}
@@ -91,10 +95,10 @@ func (lx *Lexer) run() {
 			i++
 		case IsSpace(c):
 			i++
-		case splice(src, i) > 0:
-			i += splice(src, i)
+		case Splice(src, i) > 0:
+			i += Splice(src, i)
 		case c == '/' && i+1 < len(src) && src[i+1] == '/':
-			end := lineEnd(src, i)
+			end := LineCommentEnd(src, i)
 			lx.Toks = append(lx.Toks, Token{Comment, i, end})
 			i = end
 		case c == '/' && i+1 < len(src) && src[i+1] == '*':
@@ -106,13 +110,13 @@ func (lx *Lexer) run() {
 			lx.Toks = append(lx.Toks, Token{PP, i, end})
 			i = end
 		case c == '"' || c == '\'':
-			end := quotedEnd(src, i)
+			end := QuotedEnd(src, i)
 			lx.Toks = append(lx.Toks, Token{String, i, end})
 			i = end
 			atLineStart = false
-		case isIdentStart(c):
+		case IsIdentStart(c):
 			j := i + 1
-			for j < len(src) && isIdentChar(src[j]) {
+			for j < len(src) && IsIdentChar(src[j]) {
 				j++
 			}
 			lx.Toks = append(lx.Toks, Token{Ident, i, j})
@@ -126,12 +130,12 @@ func (lx *Lexer) run() {
 	}
 }
 
-// lineEnd returns the end of the line comment at i (before its newline or
-// CR); a backslash-newline continues it, as in C.
-func lineEnd(src []byte, i int) int {
+// LineCommentEnd returns the end of the line comment at i (before its
+// newline or CR); a backslash-newline continues it, as in C.
+func LineCommentEnd(src []byte, i int) int {
 	j := i
 	for j < len(src) {
-		if s := splice(src, j); s > 0 {
+		if s := Splice(src, j); s > 0 {
 			j += s
 			continue
 		}
@@ -162,15 +166,15 @@ func ppEnd(src []byte, i int) int {
 	for j < len(src) {
 		c := src[j]
 		switch {
-		case splice(src, j) > 0:
-			j += splice(src, j)
+		case Splice(src, j) > 0:
+			j += Splice(src, j)
 		case c == '\n':
 			if src[j-1] == '\r' {
 				return j - 1
 			}
 			return j
 		case c == '"' || c == '\'':
-			j = quotedEnd(src, j)
+			j = QuotedEnd(src, j)
 		case c == '/' && j+1 < len(src) && src[j+1] == '*':
 			j = blockEnd(src, j)
 		default:
@@ -180,17 +184,21 @@ func ppEnd(src []byte, i int) int {
 	return len(src)
 }
 
-// quotedEnd returns the end of the literal at i; an unterminated one ends
-// before the newline.
-func quotedEnd(src []byte, i int) int {
+// QuotedEnd returns the end of the string or character literal at i. An
+// unterminated literal ends before the newline (and the '\r' of a CRLF).
+func QuotedEnd(src []byte, i int) int {
 	q := src[i]
 	for j := i + 1; j < len(src); {
 		switch c := src[j]; {
-		case splice(src, j) > 0:
-			j += splice(src, j)
+		case Splice(src, j) > 0:
+			j += Splice(src, j)
 		case c == '\\':
+			// An escape; a backslash before a newline is a splice, handled above.
 			j = min(j+2, len(src))
 		case c == '\n':
+			if j-1 > i && src[j-1] == '\r' {
+				return j - 1
+			}
 			return j
 		case c == q:
 			return j + 1
