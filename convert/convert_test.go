@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/initsec/initsec/annotate"
+	"github.com/initsec/initsec/internal/srctree"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -144,13 +145,13 @@ func TestWriteAllOrNothing(t *testing.T) {
 	if len(res.Changed()) != 2 {
 		t.Fatalf("changed %d files, want 2", len(res.Changed()))
 	}
-	testHookWriteTemp = func(p string) error {
+	srctree.TestHookWriteTemp = func(p string) error {
 		if filepath.Base(p) == "b.c" {
 			return errors.New("disk full")
 		}
 		return nil
 	}
-	defer func() { testHookWriteTemp = nil }()
+	defer func() { srctree.TestHookWriteTemp = nil }()
 	if err := res.Write(); err == nil {
 		t.Fatal("Write succeeded")
 	}
@@ -164,7 +165,7 @@ func TestWriteAllOrNothing(t *testing.T) {
 			t.Errorf("%s changed:\n%s", f.Path, got)
 		}
 	}
-	testHookWriteTemp = nil
+	srctree.TestHookWriteTemp = nil
 	if err := res.Write(); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"debug/elf"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/initsec/initsec/annotate"
 	"github.com/initsec/initsec/gen"
+	"github.com/initsec/initsec/internal/srctree"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/module"
 )
@@ -111,7 +111,7 @@ func Prove(ctx context.Context, dir string, opts ProveOptions) (p *Proof, err er
 	p = &Proof{WorkDir: work}
 	before, after := filepath.Join(work, "before"), filepath.Join(work, "after")
 	for _, d := range []string{before, after} {
-		if err := copySources(dir, d); err != nil {
+		if _, err := srctree.Copy(dir, d, srctree.CopyOptions{}); err != nil {
 			return nil, fmt.Errorf("prove: copy %s: %w", dir, err)
 		}
 	}
@@ -179,41 +179,6 @@ func generate(dir string, res *Result) (string, error) {
 		}
 	}
 	return "gen.Render per source (gen.GenerateDir: " + oneLine(gerr) + ")", nil
-}
-
-// buildOutput matches what a previous build left in a source directory.
-var buildOutput = regexp.MustCompile(`\.(o|ko|mod|mod\.c|cmd|order|symvers|a)$`)
-
-// copySources copies the regular files of src (hidden files and build
-// outputs excepted) into dst.
-func copySources(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		if rel != "." && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		if !d.Type().IsRegular() || buildOutput.MatchString(d.Name()) {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
 }
 
 // uniqueID matches the counter gcc's __COUNTER__ appends to __UNIQUE_ID_
