@@ -11,7 +11,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/initsec/initsec/annotate"
 	"github.com/initsec/initsec/gen"
 	"github.com/initsec/initsec/internal/clex"
+	"github.com/initsec/initsec/internal/srctree"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/sectionrt"
 	"github.com/initsec/initsec/suggest"
@@ -95,44 +95,6 @@ func (r *Result) BytesMoved() uint64 {
 	return n
 }
 
-// buildOutput matches what a build leaves in a source directory.
-var buildOutput = regexp.MustCompile(`\.(o|ko|mod|mod\.c|cmd|order|symvers|a|dwo|s)$|^\.tmp_`)
-
-// copySources copies the regular files of src (hidden files and build
-// outputs excepted) into dst and returns their contents by relative path.
-func copySources(src, dst string) (map[string][]byte, error) {
-	files := map[string][]byte{}
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		if rel != "." && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		if !d.Type().IsRegular() || buildOutput.MatchString(d.Name()) {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		files[filepath.ToSlash(rel)] = data
-		return os.WriteFile(target, data, 0o644)
-	})
-	return files, err
-}
-
 // planner holds a plan under way.
 type planner struct {
 	res     *Result
@@ -171,7 +133,7 @@ func plan(ctx context.Context, abs, work string, opts Options) (*Result, map[str
 	if rounds <= 0 {
 		rounds = DefaultMaxRounds
 	}
-	orig, err := copySources(abs, work)
+	orig, err := srctree.Copy(abs, work, srctree.CopyOptions{})
 	if err != nil {
 		return nil, nil, fmt.Errorf("apply: copy %s: %w", abs, err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/dev/testenv"
+	"github.com/initsec/initsec/internal/srctree"
 	"github.com/initsec/initsec/kbuild"
 )
 
@@ -26,7 +27,7 @@ func requireKernel(t *testing.T) kernels.Target {
 func copyFixture(t *testing.T, name string) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), name)
-	if _, err := copySources(filepath.Join("testdata", name), dst); err != nil {
+	if _, err := srctree.Copy(filepath.Join("testdata", name), dst, srctree.CopyOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	return dst

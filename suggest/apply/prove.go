@@ -12,6 +12,7 @@ import (
 
 	"github.com/initsec/initsec/boottest"
 	"github.com/initsec/initsec/internal/pipeline"
+	"github.com/initsec/initsec/internal/srctree"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -125,7 +126,7 @@ func proveTarget(ctx context.Context, dir string, res *Result, kopts kbuild.Opti
 	tp := &TargetProof{KDIR: kopts.KDIR, Release: release}
 	before, after := filepath.Join(work, "before"), filepath.Join(work, "after")
 	for _, d := range []string{before, after} {
-		if _, err := copySources(dir, d); err != nil {
+		if _, err := srctree.Copy(dir, d, srctree.CopyOptions{}); err != nil {
 			return nil, "", err
 		}
 	}
