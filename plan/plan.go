@@ -40,6 +40,7 @@ import (
 	"strings"
 
 	"github.com/initsec/initsec/internal/pipeline"
+	"github.com/initsec/initsec/internal/srctree"
 	"github.com/initsec/initsec/target"
 )
 
@@ -308,7 +309,7 @@ func LockDigest(r target.Resolution) string {
 // ModuleDigest hashes a module directory's sources: for every file, in
 // path order, its slash path, its mode (a symbolic link's target instead
 // of content) and its content's SHA-256; kbuild's output
-// (pipeline.IsKbuildOutput) is left out, as a matrix cell leaves it out
+// (srctree.IsOutput) is left out, as a matrix cell leaves it out
 // of its copy.
 func ModuleDigest(dir string) (string, error) {
 	var b strings.Builder
@@ -323,7 +324,7 @@ func ModuleDigest(dir string) (string, error) {
 		if rel == "." {
 			return nil
 		}
-		if pipeline.IsKbuildOutput(d.Name()) {
+		if srctree.IsOutput(d.Name()) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -16,6 +15,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/initsec/initsec/internal/srctree"
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/kbuild/buildenv"
 	"github.com/initsec/initsec/module"
@@ -247,7 +247,7 @@ func runCell(ctx context.Context, c *Cell, env *buildenv.Env, bopts kbuild.Optio
 	if err := os.RemoveAll(c.Dir); err != nil {
 		return err
 	}
-	if err := copyModule(c.Module, c.Dir); err != nil {
+	if _, err := srctree.Copy(c.Module, c.Dir, cellCopy); err != nil {
 		return fmt.Errorf("copy %s: %w", c.Module, err)
 	}
 	logf, err := os.Create(c.LogFile)
@@ -311,65 +311,10 @@ func cellPath(dir string) string {
 	return filepath.Base(abs)
 }
 
-// kbuildOutput reports whether a file is kbuild's output, not copied into a
-// cell's directory.
-func kbuildOutput(name string) bool {
-	switch name {
-	case "modules.order", "Module.symvers", ".tmp_versions":
-		return true
-	}
-	if strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".cmd") {
-		return true
-	}
-	for _, suf := range []string{".o", ".ko", ".mod", ".mod.c"} {
-		if strings.HasSuffix(name, suf) {
-			return true
-		}
-	}
-	return false
-}
-
-// copyModule copies the module directory src to dst (which must not
-// exist), without kbuild's output; symbolic links are copied as links.
-func copyModule(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		if rel != "." && kbuildOutput(d.Name()) {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, 0o755)
-		case d.Type()&fs.ModeSymlink != 0:
-			l, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(l, target)
-		case d.Type().IsRegular():
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(target, data, info.Mode().Perm())
-		}
-		return nil // sockets, devices: not part of a module's sources
-	})
-}
+// cellCopy is how a cell's directory copies its module: as kbuild sees
+// it, hidden files, symbolic links and permission bits included, without
+// kbuild's output (plan.ModuleDigest hashes the same files).
+var cellCopy = srctree.CopyOptions{Hidden: true, Symlinks: true, Perm: true}
 
 // WriteTable prints the matrix: one row per module × target.
 func (m *Matrix) WriteTable(w io.Writer) {

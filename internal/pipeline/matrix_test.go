@@ -9,10 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/initsec/initsec/internal/srctree"
 	"github.com/initsec/initsec/target"
 )
 
-func TestCopyModule(t *testing.T) {
+func TestCellCopy(t *testing.T) {
 	src := t.TempDir()
 	for name, content := range map[string]string{
 		"Kbuild": "obj-m += m.o\n", "m.c": "int x;\n", "sub/a.c": "", "sub/a.h": "",
@@ -24,7 +25,7 @@ func TestCopyModule(t *testing.T) {
 	}
 	os.Symlink("m.c", filepath.Join(src, "link.c"))
 	dst := filepath.Join(t.TempDir(), "cell", "m")
-	if err := copyModule(src, dst); err != nil {
+	if _, err := srctree.Copy(src, dst, cellCopy); err != nil {
 		t.Fatal(err)
 	}
 	var got []string

@@ -76,7 +76,3 @@ func PrintMerged(w io.Writer, cells []Cell, sarifPath string) (*Matrix, error) {
 	err = m.WriteSARIF(f)
 	return m, errors.Join(err, f.Close())
 }
-
-// IsKbuildOutput reports whether a file name is kbuild's output, which a
-// matrix cell does not copy (and a plan does not hash) with its module.
-func IsKbuildOutput(name string) bool { return kbuildOutput(name) }
