@@ -53,7 +53,11 @@ type symIndex struct {
 	linked bool
 	// bySec: for each section index, its defined symbols with exact
 	// names, sorted by value then symbol index (built by buildBySec).
-	bySec map[int][]int
+	bySec [][]int
+	// ends[sec][i] is the greatest end (address + size, saturated) of
+	// bySec[sec][:i+1]: no symbol at or before i holds an address at or
+	// past it, which lets containing stop its backward scan early.
+	ends [][]uint64
 	// symsearch is 6.12's table (scripts/mod/symsearch.c): every symbol
 	// with a valid name, sorted by (section, address, index), each run of
 	// equal (section, address) carrying its lowest symbol index (built by
@@ -117,24 +121,40 @@ func (o *Object) checkSymbolExtents() error {
 	return nil
 }
 
-// buildBySec builds bySec.
+// buildBySec builds bySec and ends.
 func (x *symIndex) buildBySec() {
 	o := x.o
-	x.bySec = make(map[int][]int)
+	x.bySec = make([][]int, len(o.sections))
 	for i := 1; i < len(o.syms); i++ {
 		s := &o.syms[i]
-		if s.Defined() && exactName(s) {
+		if s.Defined() && exactName(s) && s.SectionIndex < len(o.sections) {
 			x.bySec[s.SectionIndex] = append(x.bySec[s.SectionIndex], i)
 		}
 	}
+	x.ends = make([][]uint64, len(o.sections))
 	for sec, l := range x.bySec {
+		if len(l) == 0 {
+			continue
+		}
 		slices.SortFunc(l, func(a, b int) int {
 			if c := cmp.Compare(o.symAddr(&o.syms[a]), o.symAddr(&o.syms[b])); c != 0 {
 				return c
 			}
 			return cmp.Compare(a, b)
 		})
-		x.bySec[sec] = l
+		ends := make([]uint64, len(l))
+		var m uint64
+		for i, si := range l {
+			s := &o.syms[si]
+			a := o.symAddr(s)
+			e := a + s.Size
+			if e < a {
+				e = ^uint64(0)
+			}
+			m = max(m, e)
+			ends[i] = m
+		}
+		x.ends[sec] = ends
 	}
 }
 
@@ -254,7 +274,11 @@ func (x *symIndex) containing(sec int, addr uint64, prefer int) int {
 	if x.bySec == nil {
 		x.buildBySec()
 	}
-	l := x.bySec[sec]
+	var l []int
+	var ends []uint64
+	if sec >= 0 && sec < len(x.bySec) {
+		l, ends = x.bySec[sec], x.ends[sec]
+	}
 	if prefer > 0 {
 		p := &o.syms[prefer]
 		a := o.symAddr(p)
@@ -288,6 +312,11 @@ func (x *symIndex) containing(sec int, addr uint64, prefer int) int {
 	for i := n - 1; i >= 0; i-- {
 		s := &o.syms[l[i]]
 		a := o.symAddr(s)
+		if ends[i] <= addr && a != addr {
+			// Nothing in l[:i+1] holds addr: each ends at or before
+			// it, and a zero-size label at addr would be at the top.
+			break
+		}
 		if addr-a < s.Size || (s.Size == 0 && a == addr) {
 			if better(l[i], best) {
 				best = l[i]
