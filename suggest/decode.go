@@ -57,8 +57,10 @@ func (g *refGraph) scanResolved(s *sectionrt.Section, mask []bool) error {
 	switch g.o.Machine() {
 	case elf.EM_X86_64:
 		sc.skipEndbr()
+		sc.indexStarts()
 		sc.x86()
 	case elf.EM_AARCH64:
+		sc.indexStarts()
 		sc.arm64(g.o.ByteOrder())
 	}
 	return nil
@@ -84,6 +86,24 @@ type resolvedScan struct {
 	code   []byte
 	mask   []bool         // the bytes relocations patch
 	starts map[uint64]int // function entry address -> node
+	// near has bit a set for each start a < len(code)+8, so that hit
+	// can pass over the many positions that name no start without a map
+	// lookup; far is whether some start lies beyond (malformed input).
+	near []uint64
+	far  bool
+}
+
+// indexStarts builds near and far from starts.
+func (sc *resolvedScan) indexStarts() {
+	n := uint64(len(sc.code)) + 8
+	sc.near = make([]uint64, (n+63)/64)
+	for a := range sc.starts {
+		if a < n {
+			sc.near[a/64] |= 1 << (a % 64)
+		} else {
+			sc.far = true
+		}
+	}
 }
 
 // skipEndbr adds, for each function that starts with endbr64, the address
@@ -116,6 +136,13 @@ func (sc *resolvedScan) patched(lo, hi uint64) bool {
 // hit adds a reference from the code at site to the function starting at
 // target, if one does.
 func (sc *resolvedScan) hit(site, target uint64, kind refKind) {
+	if target < uint64(len(sc.code))+8 {
+		if sc.near[target/64]&(1<<(target%64)) == 0 {
+			return
+		}
+	} else if !sc.far {
+		return
+	}
 	if to, ok := sc.starts[target]; ok {
 		sc.g.use(sc.g.nodeAt(sc.sec, site), to, kind)
 	}
