@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/sectionrt"
@@ -71,28 +73,57 @@ func expandObjects(args []string) (files []string, errs []error) {
 }
 
 // eachObject expands args (files and directories, as verify does), opens
-// each object (.ko, .o, compressed modules) and calls fn with it, closing
-// it afterwards. Errors, each naming its object (or the argument that holds
-// none), go to stderr; the other objects are still visited. It reports
-// whether any failed.
-func eachObject(stderr io.Writer, verb string, args []string, fn func(path string, o *sectionrt.Object) error) (failed bool) {
+// each object (.ko, .o, compressed modules) and calls work with it, on as
+// many workers as GOMAXPROCS, each reading into its own reused buffer (so
+// work must not keep o, only what it takes from it). It returns, in the
+// order of the files, what work returned with keep set. Errors, each
+// naming its object (or the argument that holds none), go to stderr in
+// that order too; the other objects are still visited. failed is whether
+// any failed.
+func eachObject[T any](stderr io.Writer, verb string, args []string, work func(path string, o *sectionrt.Object) (v T, keep bool, err error)) (out []T, failed bool) {
 	files, errs := expandObjects(args)
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "initsec %s: %v\n", verb, err)
 		failed = true
 	}
-	for _, f := range files {
-		o, err := modfile.Open(f)
-		if err == nil {
-			err = fn(f, o)
-			o.Close()
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "initsec %s: %v\n", verb, err)
+	type result struct {
+		v    T
+		keep bool
+		err  error
+	}
+	results := make([]result, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var r modfile.Reader
+			for i := range next {
+				res := &results[i]
+				o, err := r.Open(files[i])
+				if err == nil {
+					res.v, res.keep, err = work(files[i], o)
+					o.Close()
+				}
+				res.err = err
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, res := range results {
+		if res.err != nil {
+			fmt.Fprintf(stderr, "initsec %s: %v\n", verb, res.err)
 			failed = true
+		} else if res.keep {
+			out = append(out, res.v)
 		}
 	}
-	return failed
+	return out, failed
 }
 
 // writeJSON writes v indented; false when it could not.

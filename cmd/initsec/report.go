@@ -57,12 +57,14 @@ func runReport(stdout, stderr io.Writer, args []string) int {
 	if !objectArgs(fs, stderr, *format) {
 		return exitError
 	}
-	reports := []memoryReport{}
-	failed := eachObject(stderr, "report", fs.Args(), func(path string, o *sectionrt.Object) error {
+	tuneGC()
+	reports, failed := eachObject(stderr, "report", fs.Args(), func(path string, o *sectionrt.Object) (memoryReport, bool, error) {
 		m := sectionrt.PredictMemory(o, !*noUnload)
-		reports = append(reports, memoryReport{Object: path, Memory: m, Exit: m.Exit})
-		return nil
+		return memoryReport{Object: path, Memory: m, Exit: m.Exit}, true, nil
 	})
+	if reports == nil {
+		reports = []memoryReport{}
+	}
 	status := exitOK
 	if failed {
 		status = exitError

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/sectionrt"
@@ -31,7 +32,8 @@ type suggestReport struct {
 
 // headerIndexes indexes each kernel's headers once per run.
 type headerIndexes struct {
-	kdir  string // -kdir; "" for /lib/modules/RELEASE/build of each object
+	kdir  string     // -kdir; "" for /lib/modules/RELEASE/build of each object
+	mu    sync.Mutex // eachObject's workers share it
 	cache map[string]*suggest.HeaderIndex
 }
 
@@ -51,6 +53,8 @@ func (h *headerIndexes) forObject(o *sectionrt.Object) (*suggest.HeaderIndex, er
 		arch = "arm64"
 	}
 	key := kdir + "\x00" + arch
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	if idx, ok := h.cache[key]; ok {
 		return idx, nil
 	}
@@ -140,16 +144,16 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 	if !objectArgs(fs, stderr, *format) {
 		return exitError
 	}
-	reports := []suggestReport{}
+	tuneGC()
 	headers := &headerIndexes{kdir: *kdir, cache: map[string]*suggest.HeaderIndex{}}
-	failed := eachObject(stderr, "suggest", fs.Args(), func(path string, o *sectionrt.Object) error {
+	reports, failed := eachObject(stderr, "suggest", fs.Args(), func(path string, o *sectionrt.Object) (suggestReport, bool, error) {
 		sugg, err := suggest.Find(o)
 		if err != nil || len(sugg) == 0 {
-			return err
+			return suggestReport{}, false, err
 		}
 		idx, err := headers.forObject(o)
 		if err != nil {
-			return err
+			return suggestReport{}, false, err
 		}
 		sugg, inlines := suggest.Split(sugg, idx)
 		r := suggestReport{Object: filepath.ToSlash(path), Suggestions: sugg, HeaderInlines: inlines}
@@ -163,9 +167,11 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 				r.ExitBytes += s.Size
 			}
 		}
-		reports = append(reports, r)
-		return nil
+		return r, true, nil
 	})
+	if reports == nil {
+		reports = []suggestReport{}
+	}
 	status := exitOK
 	for _, r := range reports {
 		if len(r.Suggestions) > 0 {
