@@ -134,6 +134,22 @@ func Open(path string) (*Object, error) {
 	return o, nil
 }
 
+// OpenFile is Open for a file the caller has opened: the Object reads it
+// with ReadAt (only the headers and the sections asked for, never the
+// whole file) and Close closes it. On error f is left open.
+func OpenFile(f *os.File, name string) (*Object, error) {
+	size := int64(-1)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	o, err := newObject(f, size, name)
+	if err != nil {
+		return nil, err
+	}
+	o.closer = f
+	return o, nil
+}
+
 // NewObject reads an ELF object from r; name is used in errors and findings.
 // If r has a Size() int64 method (bytes.Reader, io.SectionReader) the file
 // size is known up front and extents are checked against it; otherwise each
@@ -620,6 +636,51 @@ func (o *Object) readSection(s *Section) ([]byte, error) {
 	return buf, nil
 }
 
+// scratch holds buffers for section bytes that are decoded and dropped
+// while an object is opened (the symbol table's entries, .symtab_shndx,
+// .modinfo), so that opening thousands of objects with ReadAt does not
+// allocate them anew each time.
+var scratch sync.Pool // of *[]byte
+
+// readSectionScratch is readSection into a buffer that release returns
+// to scratch: the bytes must not be used after release. For an Object
+// in memory they are the file's own and release does nothing.
+func (o *Object) readSectionScratch(s *Section) (data []byte, release func(), err error) {
+	if o.data != nil || !s.hasFileData() {
+		data, err := o.readSection(s)
+		return data, func() {}, err
+	}
+	if err := o.checkExtent(s); err != nil {
+		return nil, nil, err
+	}
+	if s.Flags&elf.SHF_COMPRESSED != 0 || s.Size > 1<<40 {
+		data, err := o.readSection(s) // its error
+		return data, func() {}, err
+	}
+	bp, _ := scratch.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	if uint64(cap(*bp)) < s.Size {
+		*bp = make([]byte, s.Size)
+	}
+	buf := (*bp)[:s.Size]
+	if _, err := o.r.ReadAt(buf, int64(s.Offset)); err != nil {
+		scratch.Put(bp)
+		return nil, nil, formatErr(o.name, int64(s.Offset), err, "read section %d (%s)", s.Index, s.Name)
+	}
+	return buf, func() {
+		if cap(*bp) <= maxScratch {
+			scratch.Put(bp)
+		}
+	}, nil
+}
+
+// maxScratch is the largest buffer kept in scratch: a larger one (the
+// symbol table of the largest modules) is left to the collector rather
+// than held for every later object.
+const maxScratch = 1 << 20
+
 // loadSymbols decodes .symtab from its bytes: each entry bounds-checked,
 // SHN_XINDEX resolved through .symtab_shndx, names taken as substrings of
 // one copy of the linked string table (a name whose offset is outside the
@@ -631,10 +692,11 @@ func (o *Object) loadSymbols() error {
 	if st == nil {
 		return nil
 	}
-	data, err := o.readSymtab(st)
+	data, release, err := o.readSymtab(st)
 	if err != nil {
 		return err
 	}
+	defer release()
 	if len(data) == 0 {
 		o.syms = make([]Symbol, 1)
 		return nil
@@ -643,10 +705,11 @@ func (o *Object) loadSymbols() error {
 	if err != nil {
 		return err
 	}
-	xindex, err := o.readSymtabShndx()
+	xindex, releaseX, err := o.readSymtabShndx()
 	if err != nil {
 		return err
 	}
+	defer releaseX()
 	d := symtabDecoder{o: o, st: st, data: data, entSize: o.symEntSize(), strtab: strtab, xindex: xindex}
 	n := d.count()
 	o.syms = make([]Symbol, n)
@@ -695,21 +758,22 @@ func (o *Object) symEntSize() uint64 {
 // readSymtab returns the entries of symbol table st, refusing a
 // compressed table or string table and a size that is not a whole number
 // of entries.
-func (o *Object) readSymtab(st *Section) ([]byte, error) {
+func (o *Object) readSymtab(st *Section) ([]byte, func(), error) {
 	if st.Flags&elf.SHF_COMPRESSED != 0 {
-		return nil, formatErr(o.name, int64(st.Offset), nil, "symbol table section %d (%s) is compressed (SHF_COMPRESSED)", st.Index, st.Name)
+		return nil, nil, formatErr(o.name, int64(st.Offset), nil, "symbol table section %d (%s) is compressed (SHF_COMPRESSED)", st.Index, st.Name)
 	}
 	if l := o.section(int(st.Link)); l != nil && l.Flags&elf.SHF_COMPRESSED != 0 {
-		return nil, formatErr(o.name, int64(l.Offset), nil, "string table section %d (%s) is compressed (SHF_COMPRESSED)", l.Index, l.Name)
+		return nil, nil, formatErr(o.name, int64(l.Offset), nil, "string table section %d (%s) is compressed (SHF_COMPRESSED)", l.Index, l.Name)
 	}
-	data, err := o.readSection(st)
+	data, release, err := o.readSectionScratch(st)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if entSize := o.symEntSize(); uint64(len(data))%entSize != 0 {
-		return nil, formatErr(o.name, int64(min(st.Offset, 1<<62)), nil, "symbol table section %d (%s): size %#x is not a multiple of the entry size %d", st.Index, st.Name, len(data), entSize)
+		release()
+		return nil, nil, formatErr(o.name, int64(min(st.Offset, 1<<62)), nil, "symbol table section %d (%s): size %#x is not a multiple of the entry size %d", st.Index, st.Name, len(data), entSize)
 	}
-	return data, nil
+	return data, release, nil
 }
 
 // readSymtabStrings returns the string table that symbol table st links
@@ -738,14 +802,18 @@ func (o *Object) readSymtabStrings(st *Section) (string, error) {
 // readSymtabShndx returns .symtab_shndx: one 32-bit word per symbol
 // (including symbol 0) holding the section index of symbols whose
 // st_shndx is SHN_XINDEX. Nil when the object has none.
-func (o *Object) readSymtabShndx() ([]byte, error) {
+func (o *Object) readSymtabShndx() ([]byte, func(), error) {
 	for i := range o.sections {
 		s := &o.sections[i]
 		if s.Type == elf.SHT_SYMTAB_SHNDX && int(s.Link) == o.symtabIdx {
-			return o.readSection(s)
+			data, release, err := o.readSectionScratch(s)
+			if err != nil {
+				return nil, func() {}, err
+			}
+			return data, release, nil
 		}
 	}
-	return nil, nil
+	return nil, func() {}, nil
 }
 
 // symtabDecoder decodes the entries of a symbol table read by
@@ -849,12 +917,13 @@ func (o *Object) loadModInfo() error {
 		if s.Name != ".modinfo" {
 			continue
 		}
-		data, err := o.readSection(s)
+		data, release, err := o.readSectionScratch(s)
 		if err != nil {
 			return err
 		}
 		// One copy of the section; keys and values are substrings of it.
 		text := string(data)
+		release()
 		o.modinfo = make([]modinfoEntry, 0, strings.Count(text, "="))
 		for len(text) > 0 {
 			kv := text

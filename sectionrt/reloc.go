@@ -124,7 +124,16 @@ type relocDecoder struct {
 	symCount       int
 	targetSize     uint64
 	targetIsNobits bool
+	// For an object read with ReadAt, data is a window of the entries
+	// from entry base on, refilled as at moves past it, so that a large
+	// relocation section is never in memory whole.
+	windowed bool
+	base     int
 }
+
+// relocWindow is the most bytes of relocation entries a decoder of an
+// object read with ReadAt holds at once.
+var relocWindow = 32 << 10 // tests lower it
 
 // relocDecoder validates relocation section rs's header and reads its
 // entries (and, for REL, the relocated bytes).
@@ -136,32 +145,67 @@ func (o *Object) relocDecoder(rs RelocSection) (*relocDecoder, error) {
 	if err := o.checkRelocHeader(s); err != nil {
 		return nil, err
 	}
-	data, err := o.readSection(s)
-	if err != nil {
-		return nil, err
+	rela := s.Type == elf.SHT_RELA
+	ent := int(o.relocEntSize(rela))
+	var data []byte
+	windowed := o.data == nil && s.Size > uint64(relocWindow)
+	if windowed {
+		// Checked as readSection checks; the entries are read as at
+		// reaches them.
+		if err := o.checkExtent(s); err != nil {
+			return nil, err
+		}
+		data = make([]byte, 0, relocWindow-relocWindow%ent)
+	} else {
+		var err error
+		if data, err = o.readSection(s); err != nil {
+			return nil, err
+		}
+	}
+	n := len(data) / ent
+	if windowed {
+		n = int(s.Size / uint64(ent))
 	}
 	target := &o.sections[s.Info]
-	rela := s.Type == elf.SHT_RELA
+	var err error
 	var tdata []byte
-	if !rela && len(data) > 0 && target.Type != elf.SHT_NOBITS {
+	if !rela && n > 0 && target.Type != elf.SHT_NOBITS {
 		if tdata, err = o.readSection(target); err != nil {
 			return nil, err
 		}
 	}
 	is64 := o.f.Class == elf.ELFCLASS64
-	ent := int(o.relocEntSize(rela))
 	return &relocDecoder{
 		o: o, s: s, target: target, data: data, tdata: tdata,
 		rela: rela, is64: is64, mips64: is64 && o.f.Machine == elf.EM_MIPS,
-		ent: ent, n: len(data) / ent, bo: o.f.ByteOrder, symCount: len(o.syms),
+		ent: ent, n: n, bo: o.f.ByteOrder, symCount: len(o.syms),
 		targetSize: target.Size, targetIsNobits: target.Type == elf.SHT_NOBITS,
+		windowed: windowed,
 	}, nil
+}
+
+// fill reads the window of entries that starts at entry i.
+func (d *relocDecoder) fill(i int) error {
+	k := min(cap(d.data)/d.ent, d.n-i)
+	buf := d.data[:k*d.ent]
+	off := d.s.Offset + uint64(i*d.ent)
+	if _, err := d.o.r.ReadAt(buf, int64(off)); err != nil {
+		return formatErr(d.o.name, int64(d.s.Offset), err, "read section %d (%s)", d.s.Index, d.s.Name)
+	}
+	d.data, d.base = buf, i
+	return nil
 }
 
 // at decodes and checks entry i (0 <= i < d.n).
 func (d *relocDecoder) at(i int) (Relocation, error) {
 	bo := d.bo
-	b := d.data[i*d.ent : (i+1)*d.ent]
+	if d.windowed && (i < d.base || i >= d.base+len(d.data)/d.ent) {
+		if err := d.fill(i); err != nil {
+			return Relocation{}, err
+		}
+	}
+	j := i - d.base
+	b := d.data[j*d.ent : (j+1)*d.ent]
 	var r Relocation
 	if d.is64 {
 		r.Offset = bo.Uint64(b)
