@@ -98,7 +98,7 @@ func eachObject[T any](stderr io.Writer, verb string, args []string, work func(p
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var r modfile.Reader
+			r := modfile.Reader{Serialize: true} // one large module at a time
 			for i := range next {
 				res := &results[i]
 				o, err := r.Open(files[i])
@@ -106,6 +106,7 @@ func eachObject[T any](stderr io.Writer, verb string, args []string, work func(p
 					res.v, res.keep, err = work(files[i], o)
 					o.Close()
 				}
+				r.Release()
 				res.err = err
 			}
 		}()

@@ -22,6 +22,7 @@ package modfile
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -145,6 +146,12 @@ func Open(path string) (*sectionrt.Object, error) {
 // must not be used after the next call to Open. A Reader is not safe for
 // concurrent use; give each worker its own.
 type Reader struct {
+	// Serialize makes a module that decompresses to more than 8 MiB
+	// wait until no other Serialize Reader holds one (until its Release),
+	// so that workers checking at once do not each hold a large module.
+	Serialize bool
+	big       bool // holds bigSem
+
 	buf []byte        // the decompressed object
 	in  []byte        // a zstd file's bytes
 	xz  *txz.Reader   // reused with Reset
@@ -156,8 +163,33 @@ type Reader struct {
 // that the workers do not each hold the largest module's size.
 const maxKeep = 8 << 20
 
+// bigSem is held by the one Serialize Reader that holds a large module.
+var bigSem = make(chan struct{}, 1)
+
+// Release is called when the last Object from Open is no longer used: a
+// large module's buffer is dropped and, with Serialize, another Reader may
+// take a large one. Open releases too.
+func (r *Reader) Release() {
+	if cap(r.buf) > maxKeep {
+		r.buf = nil
+	}
+	if r.big {
+		r.big = false
+		<-bigSem
+	}
+}
+
+// reserve is called before the Reader holds n bytes of output.
+func (r *Reader) reserve(n int64) {
+	if r.Serialize && !r.big && n > maxKeep {
+		bigSem <- struct{}{}
+		r.big = true
+	}
+}
+
 // Open is like the package's Open, with the Reader's buffer.
 func (r *Reader) Open(path string) (*sectionrt.Object, error) {
+	r.Release()
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -214,9 +246,6 @@ func notCompressed(name string, want Compression, head []byte) error {
 // decompress decodes f, a file of size bytes compressed with c, into the
 // Reader's buffer, with its decoders; gzip goes through Read.
 func (r *Reader) decompress(c Compression, f *os.File, size int64, name string) ([]byte, error) {
-	if cap(r.buf) > maxKeep {
-		r.buf = nil // the last module's, too large to keep
-	}
 	switch c {
 	case XZ:
 		var err error
@@ -229,7 +258,7 @@ func (r *Reader) decompress(c Compression, f *os.File, size int64, name string) 
 			r.xz = nil // its state is unknown: start afresh next time
 			return nil, decodeErr(c, name, xzErr(err))
 		}
-		data, err := r.readAll(r.xz, size, name, c)
+		data, err := r.readAll(r.xz, xzSize(f, size), name, c)
 		if err != nil {
 			r.xz = nil
 			return nil, err
@@ -257,6 +286,12 @@ func (r *Reader) decompress(c Compression, f *os.File, size int64, name string) 
 		if cap(r.in) > maxKeep {
 			r.in = nil
 		}
+		var h zstd.Header
+		if h.Decode(in) == nil && h.HasFCS {
+			r.reserve(int64(h.FrameContentSize))
+		} else {
+			r.reserve(limit) // not known: as if large
+		}
 		data, err := r.zs.DecodeAll(in, r.buf[:0])
 		if cap(data) > cap(r.buf) {
 			r.buf = data[:0]
@@ -283,12 +318,58 @@ func xzErr(err error) error {
 	return err
 }
 
+// xzSize returns the decompressed size that the index of f's last xz
+// stream records (f is size bytes), or -1 when it cannot be read: a hint
+// for the buffer, so that the output is not copied as it grows.
+func xzSize(f *os.File, size int64) int64 {
+	var foot [12]byte
+	if size < 32 {
+		return -1
+	}
+	if _, err := f.ReadAt(foot[:], size-12); err != nil || foot[10] != 'Y' || foot[11] != 'Z' {
+		return -1
+	}
+	n := (int64(binary.LittleEndian.Uint32(foot[4:8])) + 1) * 4 // the index's size
+	if n > 1<<20 || n > size-24 {
+		return -1
+	}
+	idx := make([]byte, n)
+	if _, err := f.ReadAt(idx, size-12-n); err != nil || idx[0] != 0 {
+		return -1
+	}
+	b := idx[1:]
+	uvarint := func() (uint64, bool) {
+		v, k := binary.Uvarint(b)
+		if k <= 0 {
+			return 0, false
+		}
+		b = b[k:]
+		return v, true
+	}
+	recs, ok := uvarint()
+	if !ok || recs > uint64(n) {
+		return -1
+	}
+	var total uint64
+	for range recs {
+		_, ok1 := uvarint() // unpadded size
+		u, ok2 := uvarint()
+		if !ok1 || !ok2 || u > uint64(limit) {
+			return -1
+		}
+		total += u
+	}
+	return int64(min(total, uint64(limit)+1))
+}
+
 // readAll reads dec to its end into the Reader's buffer, stopping with an
-// error past the limit.
-func (r *Reader) readAll(dec io.Reader, size int64, name string, c Compression) ([]byte, error) {
-	if cap(r.buf) == 0 {
-		// Kernel modules compress about 3:1 with xz; start there.
-		r.buf = make([]byte, 0, max(min(size*4, limit+1), 64<<10))
+// error past the limit. want is the expected size, -1 when not known.
+func (r *Reader) readAll(dec io.Reader, want int64, name string, c Compression) ([]byte, error) {
+	r.reserve(want)
+	if want > int64(cap(r.buf)) {
+		r.buf = make([]byte, 0, want+1) // +1: the end is seen without growing
+	} else if cap(r.buf) == 0 {
+		r.buf = make([]byte, 0, 256<<10)
 	}
 	b := r.buf[:0]
 	for {
@@ -296,6 +377,7 @@ func (r *Reader) readAll(dec io.Reader, size int64, name string, c Compression) 
 			if int64(len(b)) > limit {
 				break
 			}
+			r.reserve(int64(cap(b)) * 2)
 			nb := make([]byte, len(b), min(int64(cap(b))*2, limit+1))
 			copy(nb, b)
 			b = nb

@@ -91,9 +91,10 @@ func (v *verifier) checkAll(files []string, n int, progress io.Writer) []finding
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var r modfile.Reader
+			r := modfile.Reader{Serialize: true} // one large module at a time
 			for i := range next {
 				results[i] = v.check(&r, files[i])
+				r.Release()
 				done.Add(1)
 			}
 		}()
