@@ -150,7 +150,11 @@ type Reader struct {
 	// wait until no other Serialize Reader holds one (until its Release),
 	// so that workers checking at once do not each hold a large module.
 	Serialize bool
-	big       bool // holds bigSem
+	// Sparse keeps, of an xz module over 32 MiB decompressed, only what
+	// the section-mismatch checks read (decoding it twice): the Object
+	// can then give no other section's bytes. For verify's workers.
+	Sparse bool
+	big    bool // holds bigSem
 
 	buf []byte        // the decompressed object
 	in  []byte        // a zstd file's bytes
@@ -226,6 +230,24 @@ func (r *Reader) Open(path string) (*sectionrt.Object, error) {
 		return o, nil
 	}
 	defer f.Close()
+	if c == XZ && r.Sparse {
+		if want := xzSize(f, size); want > sparseMin {
+			if err := r.resetXZ(f); err != nil {
+				return nil, decodeErr(c, path, xzErr(err))
+			}
+			sf, ok, err := r.sparseXZ(f, want, path)
+			if err != nil {
+				r.xz = nil
+				return nil, err
+			}
+			if ok {
+				return sectionrt.NewObject(sf, path)
+			}
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return nil, &Error{File: path, Msg: "read", Err: err}
+			}
+		}
+	}
 	data, err := r.decompress(c, f, size, path)
 	if err != nil {
 		return nil, err
@@ -248,14 +270,7 @@ func notCompressed(name string, want Compression, head []byte) error {
 func (r *Reader) decompress(c Compression, f *os.File, size int64, name string) ([]byte, error) {
 	switch c {
 	case XZ:
-		var err error
-		if r.xz == nil {
-			r.xz, err = txz.NewReader(f, xzDictMax)
-		} else {
-			err = r.xz.Reset(f)
-		}
-		if err != nil {
-			r.xz = nil // its state is unknown: start afresh next time
+		if err := r.resetXZ(f); err != nil {
 			return nil, decodeErr(c, name, xzErr(err))
 		}
 		data, err := r.readAll(r.xz, xzSize(f, size), name, c)
@@ -302,6 +317,20 @@ func (r *Reader) decompress(c Compression, f *os.File, size int64, name string) 
 		return r.checkOut(data, name, c)
 	}
 	return Read(f, size, name)
+}
+
+// resetXZ starts the Reader's xz decoder on f.
+func (r *Reader) resetXZ(f io.Reader) error {
+	var err error
+	if r.xz == nil {
+		r.xz, err = txz.NewReader(f, xzDictMax)
+	} else {
+		err = r.xz.Reset(f)
+	}
+	if err != nil {
+		r.xz = nil // its state is unknown: start afresh next time
+	}
+	return err
 }
 
 // xzDictMax is the largest LZMA2 dictionary a .ko.xz may ask for: the

@@ -91,7 +91,9 @@ func (v *verifier) checkAll(files []string, n int, progress io.Writer) []finding
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := modfile.Reader{Serialize: true} // one large module at a time
+			// One large module at a time, and of a very large compressed
+			// one only what the checks read.
+			r := modfile.Reader{Serialize: true, Sparse: true}
 			for i := range next {
 				results[i] = v.check(&r, files[i])
 				r.Release()

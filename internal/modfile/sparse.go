@@ -1,0 +1,190 @@
+package modfile
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sort"
+)
+
+// sparseMin is the decompressed size from which a Sparse Reader keeps only
+// part of an xz module (7.x's amdgpu decompresses to 45 MiB; the next
+// largest modules to under 16 MiB).
+var sparseMin int64 = 32 << 20 // tests lower it
+
+// span is one kept range of a sparse object: data is the bytes at off.
+type span struct {
+	off  int64
+	data []byte
+}
+
+// sparseFile is a module of which only some ranges are in memory: what
+// the section-mismatch checks read (sectionrt.CheckMismatch). Reading
+// anywhere else is an error, never other bytes.
+type sparseFile struct {
+	name  string
+	size  int64
+	spans []span // sorted by off, not overlapping
+}
+
+func (s *sparseFile) Size() int64 { return s.size }
+
+func (s *sparseFile) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("negative offset")
+	}
+	if off >= s.size {
+		return 0, io.EOF
+	}
+	end := off + int64(len(p))
+	short := end > s.size
+	end = min(end, s.size)
+	i := sort.Search(len(s.spans), func(i int) bool { return s.spans[i].off+int64(len(s.spans[i].data)) > off })
+	if i == len(s.spans) || s.spans[i].off > off || s.spans[i].off+int64(len(s.spans[i].data)) < end {
+		return 0, fmt.Errorf("%s: bytes %#x-%#x were not kept (a module over %d MiB is read in part)", s.name, off, end, sparseMin>>20)
+	}
+	n := copy(p, s.spans[i].data[off-s.spans[i].off:])
+	if short {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// sparseXZ decodes the xz module f (size bytes, decompressing to want)
+// twice: first for its section header table, then keeping the ELF header,
+// that table and the sections the mismatch checks may read: symbol and
+// string tables, .symtab_shndx, relocation sections (and, for SHT_REL,
+// the sections they patch, which hold the addends) and every section of
+// at most 64 KiB (.modinfo among them). ok is false when the file is not
+// a 64-bit ELF object this can read so; the caller decodes it whole then.
+func (r *Reader) sparseXZ(f *os.File, want int64, name string) (sf *sparseFile, ok bool, err error) {
+	pass := func(keep func(pos int64, b []byte)) (int64, error) {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return 0, err
+		}
+		if err := r.xz.Reset(f); err != nil {
+			return 0, decodeErr(XZ, name, xzErr(err))
+		}
+		chunk := make([]byte, 256<<10)
+		var pos int64
+		for {
+			n, err := r.xz.Read(chunk)
+			keep(pos, chunk[:n])
+			pos += int64(n)
+			if pos > limit {
+				return 0, &Error{File: name, Msg: fmt.Sprintf("%s: decompressed size is more than the limit of %s", XZ, limitText())}
+			}
+			if err == io.EOF {
+				return pos, nil
+			}
+			if err != nil {
+				return 0, decodeErr(XZ, name, xzErr(err))
+			}
+		}
+	}
+	// copyRange copies what of chunk b (at pos) lies in [off, off+len(dst)).
+	copyRange := func(dst []byte, off, pos int64, b []byte) {
+		lo, hi := max(off, pos), min(off+int64(len(dst)), pos+int64(len(b)))
+		if lo < hi {
+			copy(dst[lo-off:hi-off], b[lo-pos:hi-pos])
+		}
+	}
+	// Pass 1: the ELF header, then the section header table it locates.
+	var hdr [64]byte
+	var shoff, shlen int64 = -1, 0
+	var sht []byte
+	total, err := pass(func(pos int64, b []byte) {
+		copyRange(hdr[:], 0, pos, b)
+		if shoff < 0 && pos+int64(len(b)) >= 64 {
+			if string(hdr[:4]) != elf.ELFMAG || elf.Class(hdr[elf.EI_CLASS]) != elf.ELFCLASS64 || elf.Data(hdr[elf.EI_DATA]) != elf.ELFDATA2LSB {
+				shoff = 0 // not for this reader: decoded whole
+				return
+			}
+			shoff = int64(binary.LittleEndian.Uint64(hdr[40:]))
+			shlen = int64(binary.LittleEndian.Uint16(hdr[60:])) * 64
+			if binary.LittleEndian.Uint16(hdr[58:]) != 64 || shoff <= 0 || shlen == 0 || shlen > 4<<20 || shoff > want {
+				shoff = 0
+				return
+			}
+			sht = make([]byte, shlen)
+		}
+		if sht != nil {
+			copyRange(sht, shoff, pos, b)
+		}
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if sht == nil || shoff+shlen > total {
+		return nil, false, nil
+	}
+	// What to keep.
+	sf = &sparseFile{name: name, size: total}
+	type rng struct{ off, end int64 }
+	ranges := []rng{{0, 64}, {shoff, shoff + shlen}}
+	shnum := int(shlen / 64)
+	shstrndx := int(binary.LittleEndian.Uint16(hdr[62:]))
+	for i := 0; i < shnum; i++ {
+		h := sht[i*64:]
+		typ := elf.SectionType(binary.LittleEndian.Uint32(h[4:]))
+		off := int64(binary.LittleEndian.Uint64(h[24:]))
+		sz := int64(binary.LittleEndian.Uint64(h[32:]))
+		info := int(binary.LittleEndian.Uint32(h[44:]))
+		if typ == elf.SHT_NOBITS || typ == elf.SHT_NULL || sz <= 0 || off < 0 || off >= total {
+			continue
+		}
+		keep := sz <= 64<<10 || i == shstrndx
+		switch typ {
+		case elf.SHT_SYMTAB, elf.SHT_STRTAB, elf.SHT_SYMTAB_SHNDX, elf.SHT_RELA:
+			keep = true
+		case elf.SHT_REL:
+			keep = true
+			if info > 0 && info < shnum {
+				t := sht[info*64:]
+				toff, tsz := int64(binary.LittleEndian.Uint64(t[24:])), int64(binary.LittleEndian.Uint64(t[32:]))
+				if toff >= 0 && tsz > 0 && toff < total {
+					ranges = append(ranges, rng{toff, min(toff+tsz, total)})
+				}
+			}
+		}
+		if keep {
+			ranges = append(ranges, rng{off, min(off+sz, total)})
+		}
+	}
+	slices.SortFunc(ranges, func(a, b rng) int { return int(min(max(a.off-b.off, -1), 1)) })
+	var merged []rng
+	for _, g := range ranges {
+		if n := len(merged); n > 0 && g.off <= merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, g.end)
+		} else {
+			merged = append(merged, g)
+		}
+	}
+	var kept int64
+	for _, g := range merged {
+		kept += g.end - g.off
+	}
+	r.reserve(kept)
+	store := make([]byte, kept)
+	for _, g := range merged {
+		sf.spans = append(sf.spans, span{g.off, store[: g.end-g.off : g.end-g.off]})
+		store = store[g.end-g.off:]
+	}
+	// Pass 2: the kept ranges.
+	i := 0
+	if _, err := pass(func(pos int64, b []byte) {
+		for i < len(sf.spans) && sf.spans[i].off+int64(len(sf.spans[i].data)) <= pos {
+			i++
+		}
+		for j := i; j < len(sf.spans) && sf.spans[j].off < pos+int64(len(b)); j++ {
+			copyRange(sf.spans[j].data, sf.spans[j].off, pos, b)
+		}
+	}); err != nil {
+		return nil, false, err
+	}
+	return sf, true, nil
+}
