@@ -366,10 +366,11 @@ func Bench(ctx context.Context) error {
 	}
 	type tree struct{ name, dir, tool string }
 	var trees []tree
-	if d := newestTree("/lib/modules/6.12.*/kernel"); d != "" {
+	// The installed 6.12 series, whatever its ABI (a release glob).
+	if d := newestTree(filepath.Join("/lib/modules", kernels.Series612+".*", "kernel")); d != "" {
 		trees = append(trees, tree{"6.12 .ko.xz", d, "xz"})
 	} else {
-		missing = append(missing, "6.12 .ko.xz: no /lib/modules/6.12.*/kernel (apt-get install -y "+kernels.Image612Meta+")")
+		missing = append(missing, "6.12 .ko.xz: no installed 6.12 modules (apt-get install -y "+kernels.Image612Meta+")")
 	}
 	d7 := os.Getenv("INITSEC_BENCH_7X")
 	if d7 == "" {

@@ -47,12 +47,15 @@ func (t Target) Options() kbuild.Options {
 const (
 	// Headers61Meta is the metapackage naming the current 6.1 ABI's headers.
 	Headers61Meta = "linux-headers-amd64"
+	// Series612 is the second series Debian 12 serves. Its ABI moves with
+	// security updates, so only the series is named: the metapackages
+	// below resolve to the current ABI's packages.
+	Series612 = "6.12"
 	// Headers612Meta is the metapackage naming the current 6.12 ABI's
-	// headers: Debian 12 also serves a 6.12 series, whose ABI moves with
-	// security updates, so it is resolved, never written down.
-	Headers612Meta = "linux-headers-6.12-amd64"
+	// headers (linux-headers-SERIES-amd64).
+	Headers612Meta = "linux-headers-" + Series612 + "-amd64"
 	// Image612Meta is the 6.12 kernel image and its 4,230 .ko.xz modules.
-	Image612Meta = "linux-image-6.12-amd64"
+	Image612Meta = "linux-image-" + Series612 + "-amd64"
 	// CrossGCC is the compiler Debian's arm64 kbuild asks for
 	// (aarch64-linux-gnu-gcc-12).
 	CrossGCC = "gcc-12-aarch64-linux-gnu"
