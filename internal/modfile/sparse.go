@@ -62,42 +62,68 @@ func (s *sparseFile) ReadAt(p []byte, off int64) (int, error) {
 // at most 64 KiB (.modinfo among them). ok is false when the file is not
 // a 64-bit ELF object this can read so; the caller decodes it whole then.
 func (r *Reader) sparseXZ(f *os.File, want int64, name string) (sf *sparseFile, ok bool, err error) {
-	pass := func(keep func(pos int64, b []byte)) (int64, error) {
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return 0, err
+	// Pass 1: the ELF header, then the section header table it locates.
+	hdr, shoff, sht, total, err := r.xzSectionTable(f, want, name)
+	if err != nil {
+		return nil, false, err
+	}
+	if sht == nil || shoff+int64(len(sht)) > total {
+		return nil, false, nil
+	}
+	shstrndx := int(binary.LittleEndian.Uint16(hdr[62:]))
+	merged := mergeRanges(keepRanges(shoff, sht, shstrndx, total))
+	sf = &sparseFile{name: name, size: total, spans: r.allocSpans(merged)}
+	// Pass 2: the kept ranges.
+	if err := r.xzFillSpans(f, name, sf.spans); err != nil {
+		return nil, false, err
+	}
+	return sf, true, nil
+}
+
+// xzPass decodes f from its start with r.xz, handing keep each chunk b of
+// output with its offset pos, and returns the decompressed size. It fails
+// once that size passes limit.
+func (r *Reader) xzPass(f *os.File, name string, keep func(pos int64, b []byte)) (int64, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return 0, err
+	}
+	if err := r.xz.Reset(f); err != nil {
+		return 0, decodeErr(XZ, name, xzErr(err))
+	}
+	chunk := make([]byte, 256<<10)
+	var pos int64
+	for {
+		n, err := r.xz.Read(chunk)
+		keep(pos, chunk[:n])
+		pos += int64(n)
+		if pos > limit {
+			return 0, &Error{File: name, Msg: fmt.Sprintf("%s: decompressed size is more than the limit of %s", XZ, limitText())}
 		}
-		if err := r.xz.Reset(f); err != nil {
+		if err == io.EOF {
+			return pos, nil
+		}
+		if err != nil {
 			return 0, decodeErr(XZ, name, xzErr(err))
 		}
-		chunk := make([]byte, 256<<10)
-		var pos int64
-		for {
-			n, err := r.xz.Read(chunk)
-			keep(pos, chunk[:n])
-			pos += int64(n)
-			if pos > limit {
-				return 0, &Error{File: name, Msg: fmt.Sprintf("%s: decompressed size is more than the limit of %s", XZ, limitText())}
-			}
-			if err == io.EOF {
-				return pos, nil
-			}
-			if err != nil {
-				return 0, decodeErr(XZ, name, xzErr(err))
-			}
-		}
 	}
-	// copyRange copies what of chunk b (at pos) lies in [off, off+len(dst)).
-	copyRange := func(dst []byte, off, pos int64, b []byte) {
-		lo, hi := max(off, pos), min(off+int64(len(dst)), pos+int64(len(b)))
-		if lo < hi {
-			copy(dst[lo-off:hi-off], b[lo-pos:hi-pos])
-		}
+}
+
+// copyRange copies what of chunk b (at pos) lies in [off, off+len(dst)).
+func copyRange(dst []byte, off, pos int64, b []byte) {
+	lo, hi := max(off, pos), min(off+int64(len(dst)), pos+int64(len(b)))
+	if lo < hi {
+		copy(dst[lo-off:hi-off], b[lo-pos:hi-pos])
 	}
-	// Pass 1: the ELF header, then the section header table it locates.
-	var hdr [64]byte
-	var shoff, shlen int64 = -1, 0
-	var sht []byte
-	total, err := pass(func(pos int64, b []byte) {
+}
+
+// xzSectionTable is sparseXZ's first pass: it decodes f whole, keeping the
+// 64-byte ELF header and the section header table (at shoff) that header
+// locates. sht is nil when the header is not a little-endian ELF64 one
+// with a plausible table; total is the decompressed size.
+func (r *Reader) xzSectionTable(f *os.File, want int64, name string) (hdr [64]byte, shoff int64, sht []byte, total int64, err error) {
+	var shlen int64
+	shoff = -1
+	total, err = r.xzPass(f, name, func(pos int64, b []byte) {
 		copyRange(hdr[:], 0, pos, b)
 		if shoff < 0 && pos+int64(len(b)) >= 64 {
 			if string(hdr[:4]) != elf.ELFMAG || elf.Class(hdr[elf.EI_CLASS]) != elf.ELFCLASS64 || elf.Data(hdr[elf.EI_DATA]) != elf.ELFDATA2LSB {
@@ -116,18 +142,18 @@ func (r *Reader) sparseXZ(f *os.File, want int64, name string) (sf *sparseFile, 
 			copyRange(sht, shoff, pos, b)
 		}
 	})
-	if err != nil {
-		return nil, false, err
-	}
-	if sht == nil || shoff+shlen > total {
-		return nil, false, nil
-	}
-	// What to keep.
-	sf = &sparseFile{name: name, size: total}
-	type rng struct{ off, end int64 }
-	ranges := []rng{{0, 64}, {shoff, shoff + shlen}}
-	shnum := int(shlen / 64)
-	shstrndx := int(binary.LittleEndian.Uint16(hdr[62:]))
+	return hdr, shoff, sht, total, err
+}
+
+// rng is a byte range [off, end) of a decompressed module.
+type rng struct{ off, end int64 }
+
+// keepRanges lists, unsorted and possibly overlapping, the ranges of a
+// module of total bytes that sparseXZ keeps: the ELF header, the section
+// header table sht (at shoff) and the sections sparseXZ's comment names.
+func keepRanges(shoff int64, sht []byte, shstrndx int, total int64) []rng {
+	ranges := []rng{{0, 64}, {shoff, shoff + int64(len(sht))}}
+	shnum := len(sht) / 64
 	for i := 0; i < shnum; i++ {
 		h := sht[i*64:]
 		typ := elf.SectionType(binary.LittleEndian.Uint32(h[4:]))
@@ -155,6 +181,12 @@ func (r *Reader) sparseXZ(f *os.File, want int64, name string) (sf *sparseFile, 
 			ranges = append(ranges, rng{off, min(off+sz, total)})
 		}
 	}
+	return ranges
+}
+
+// mergeRanges sorts ranges by offset (in place) and joins those that
+// overlap or touch.
+func mergeRanges(ranges []rng) []rng {
 	slices.SortFunc(ranges, func(a, b rng) int { return int(min(max(a.off-b.off, -1), 1)) })
 	var merged []rng
 	for _, g := range ranges {
@@ -164,27 +196,37 @@ func (r *Reader) sparseXZ(f *os.File, want int64, name string) (sf *sparseFile, 
 			merged = append(merged, g)
 		}
 	}
+	return merged
+}
+
+// allocSpans reserves the kept bytes of merged against r's memory budget
+// and returns an empty span for each range, all cut from one allocation.
+func (r *Reader) allocSpans(merged []rng) []span {
 	var kept int64
 	for _, g := range merged {
 		kept += g.end - g.off
 	}
 	r.reserve(kept)
 	store := make([]byte, kept)
+	var spans []span
 	for _, g := range merged {
-		sf.spans = append(sf.spans, span{g.off, store[: g.end-g.off : g.end-g.off]})
+		spans = append(spans, span{g.off, store[: g.end-g.off : g.end-g.off]})
 		store = store[g.end-g.off:]
 	}
-	// Pass 2: the kept ranges.
+	return spans
+}
+
+// xzFillSpans is sparseXZ's second pass: it decodes f again, copying into
+// spans (sorted, not overlapping) the bytes each covers.
+func (r *Reader) xzFillSpans(f *os.File, name string, spans []span) error {
 	i := 0
-	if _, err := pass(func(pos int64, b []byte) {
-		for i < len(sf.spans) && sf.spans[i].off+int64(len(sf.spans[i].data)) <= pos {
+	_, err := r.xzPass(f, name, func(pos int64, b []byte) {
+		for i < len(spans) && spans[i].off+int64(len(spans[i].data)) <= pos {
 			i++
 		}
-		for j := i; j < len(sf.spans) && sf.spans[j].off < pos+int64(len(b)); j++ {
-			copyRange(sf.spans[j].data, sf.spans[j].off, pos, b)
+		for j := i; j < len(spans) && spans[j].off < pos+int64(len(b)); j++ {
+			copyRange(spans[j].data, spans[j].off, pos, b)
 		}
-	}); err != nil {
-		return nil, false, err
-	}
-	return sf, true, nil
+	})
+	return err
 }
