@@ -361,9 +361,31 @@ func bootTarget(ctx context.Context, tb *TargetBoot, cells []*Cell, k *buildenv.
 	start := time.Now()
 	defer func() { tb.Seconds = time.Since(start).Seconds() }()
 	tb.Image = k.Image
-	var mods []boottest.Module
-	var owner []*Cell // owner[i] built mods[i]
-	var booting []*Cell
+	mods, owner, booting := bootCells(cells)
+	tb.Modules = len(mods)
+	if len(mods) == 0 {
+		return
+	}
+	rep, err := bootKernel(ctx, tb, k, mods, opts, log)
+	if err != nil {
+		tb.Error = err.Error()
+		for _, c := range booting {
+			c.Boot, c.BootError = "failed", err.Error()
+		}
+		fmt.Fprintf(log, "initsec: boot %s: %v\n", tb.Target, err)
+		return
+	}
+	tb.Report = rep
+	recordBoot(rep, owner, booting)
+	fmt.Fprintf(log, "initsec: booted %s (%s): %d module(s), boot %.1fs (kernel up at %.1fs), total %.1fs\n",
+		tb.Target, rep.Boot, len(mods), rep.BootDuration.Seconds(), rep.KernelBoot.Seconds(), time.Since(start).Seconds())
+}
+
+// bootCells returns the modules a boot of cells loads, with owner[i] the
+// cell that built mods[i] and booting the cells they come from. A cell
+// not built, with findings, or whose BootFile is wrong is marked so here
+// and boots nothing.
+func bootCells(cells []*Cell) (mods []boottest.Module, owner, booting []*Cell) {
 	for _, c := range cells {
 		switch {
 		case !c.Built:
@@ -384,25 +406,19 @@ func bootTarget(ctx context.Context, tb *TargetBoot, cells []*Cell, k *buildenv.
 		mods = append(mods, ms...)
 		booting = append(booting, c)
 	}
-	tb.Modules = len(mods)
-	if len(mods) == 0 {
-		return
-	}
-	fail := func(err error) {
-		tb.Error = err.Error()
-		for _, c := range booting {
-			c.Boot, c.BootError = "failed", err.Error()
-		}
-		fmt.Fprintf(log, "initsec: boot %s: %v\n", tb.Target, err)
-	}
+	return mods, owner, booting
+}
+
+// bootKernel boots k under QEMU (installing it first if need be) with
+// mods, the console going to a file in opts.WorkDir if there is one. It
+// sets tb's Console and BootSeconds.
+func bootKernel(ctx context.Context, tb *TargetBoot, k *buildenv.Kernel, mods []boottest.Module, opts MatrixOptions, log io.Writer) (*boottest.Report, error) {
 	arch, err := boottest.LookupArch(k.Arch)
 	if err != nil {
-		fail(err)
-		return
+		return nil, err
 	}
 	if err := debpkg.Ensure(ctx, log, arch.QEMUPackage); err != nil {
-		fail(err)
-		return
+		return nil, err
 	}
 	var console io.Writer = io.Discard
 	if opts.WorkDir != "" {
@@ -424,11 +440,13 @@ func bootTarget(ctx context.Context, tb *TargetBoot, cells []*Cell, k *buildenv.
 	if rep != nil {
 		tb.BootSeconds = rep.BootDuration.Seconds()
 	}
-	if err != nil {
-		fail(err)
-		return
-	}
-	tb.Report = rep
+	return rep, err
+}
+
+// recordBoot marks booting ok, then failed where rep's module results
+// (rep.Modules[i] is of owner[i]) miss an expectation or the guest
+// reported errors, and adds up each cell's booted init and core sizes.
+func recordBoot(rep *boottest.Report, owner, booting []*Cell) {
 	for _, c := range booting {
 		c.Boot = "ok"
 	}
@@ -464,6 +482,4 @@ func bootTarget(ctx context.Context, tb *TargetBoot, cells []*Cell, k *buildenv.
 	for _, c := range booting {
 		c.Booted = c.Boot == "ok"
 	}
-	fmt.Fprintf(log, "initsec: booted %s (%s): %d module(s), boot %.1fs (kernel up at %.1fs), total %.1fs\n",
-		tb.Target, rep.Boot, len(mods), rep.BootDuration.Seconds(), rep.KernelBoot.Seconds(), time.Since(start).Seconds())
 }
