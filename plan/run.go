@@ -97,18 +97,7 @@ func Run(ctx context.Context, p *Plan, cells []Cell, opts RunOptions) ([]Result,
 	if cfg == nil {
 		cfg = &buildenv.Config{Log: opts.Log}
 	}
-	var targets []string
-	mods := map[string][]string{}
-	boots := map[string]bool{} // targets with a boot cell: the matrix boots them once
-	for _, c := range cells {
-		boots[c.Target] = boots[c.Target] || c.Step == Boot
-		if !slices.Contains(targets, c.Target) {
-			targets = append(targets, c.Target)
-		}
-		if !slices.Contains(mods[c.Target], c.Module) {
-			mods[c.Target] = append(mods[c.Target], c.Module)
-		}
-	}
+	targets, mods, boots := cellTargets(cells)
 	resolve := opts.Resolve
 	if resolve == nil {
 		resolve = func(names []string) ([]target.Resolution, error) { return lockedResolutions(opts.Root, names) }
@@ -123,31 +112,18 @@ func Run(ctx context.Context, p *Plan, cells []Cell, opts RunOptions) ([]Result,
 	}
 	matrix := map[[2]string]pipeline.Cell{}
 	for _, g := range groupTargets(targets, mods, boots) {
-		// The directory given to the matrix is the module's path from the
-		// current directory when it is below it (the matrix copies it to
-		// WorkDir/TARGET/PATH, so modules of the same base name do not
-		// share a copy), else its absolute path.
-		var dirs []string
-		name := map[string]string{} // directory given -> the plan's module
-		for _, m := range g.modules {
-			d := matrixDir(filepath.Join(opts.Root, filepath.FromSlash(m)))
-			dirs = append(dirs, d)
-			name[d] = m
-		}
 		var grs []target.Resolution
 		for _, i := range g.targets {
 			grs = append(grs, rs[i])
 		}
-		m, _ := run(ctx, dirs, grs, cfg, pipeline.MatrixOptions{
+		mcs, err := runGroup(ctx, run, cfg, opts.Root, g.modules, grs, pipeline.MatrixOptions{
 			Build: opts.Build, WorkDir: work, Jobs: opts.Jobs, Progress: opts.Progress, Log: opts.Log,
 			Boot: g.boot,
 		})
-		for _, mc := range m.Cells {
-			mod, ok := name[mc.Module]
-			if !ok {
-				return nil, fmt.Errorf("the matrix returned a cell of %s, which it was not given", mc.Module)
-			}
-			mc.Module = mod // the plan's name, not the path given to the matrix
+		if err != nil {
+			return nil, err
+		}
+		for _, mc := range mcs {
 			matrix[[2]string{mc.Module, mc.Target}] = mc
 		}
 	}
@@ -157,29 +133,7 @@ func Run(ctx context.Context, p *Plan, cells []Cell, opts RunOptions) ([]Result,
 		if !ok {
 			return nil, fmt.Errorf("%s: the matrix returned no cell", c.ID)
 		}
-		r := Result{Plan: p.Hash, Cell: c.ID, Key: c.Key, Step: c.Step, Matrix: mc}
-		switch c.Step {
-		case Build:
-			r.OK, r.Error = mc.Built, mc.Error
-		case Verify:
-			r.OK = mc.Built && mc.Findings == 0
-			switch {
-			case !mc.Built:
-				r.Error = "not built: " + mc.Error
-			case mc.Findings > 0:
-				r.Error = fmt.Sprintf("%d finding(s)", mc.Findings)
-			}
-		case Boot:
-			// The matrix booted the target once with every cell it built
-			// without findings (MatrixOptions.Boot).
-			r.OK = mc.Booted
-			switch {
-			case !mc.Built:
-				r.Error = "not built: " + mc.Error
-			case !mc.Booted:
-				r.Error = "boot " + mc.Boot + ": " + mc.BootError
-			}
-		}
+		r := cellResult(p, c, mc)
 		out = append(out, r)
 		if opts.Out != "" {
 			if err := WriteResult(filepath.Join(opts.Out, ResultFile(c)), r); err != nil {
@@ -188,6 +142,84 @@ func Run(ctx context.Context, p *Plan, cells []Cell, opts RunOptions) ([]Result,
 		}
 	}
 	return out, nil
+}
+
+// cellTargets returns the targets of cells in order of first appearance,
+// each target's modules (likewise in order) and which targets have a boot
+// cell (the matrix boots those once).
+func cellTargets(cells []Cell) (targets []string, mods map[string][]string, boots map[string]bool) {
+	mods = map[string][]string{}
+	boots = map[string]bool{}
+	for _, c := range cells {
+		boots[c.Target] = boots[c.Target] || c.Step == Boot
+		if !slices.Contains(targets, c.Target) {
+			targets = append(targets, c.Target)
+		}
+		if !slices.Contains(mods[c.Target], c.Module) {
+			mods[c.Target] = append(mods[c.Target], c.Module)
+		}
+	}
+	return targets, mods, boots
+}
+
+// matrixFunc is RunOptions.Matrix's type (an alias, so the field keeps
+// its signature in the documentation).
+type matrixFunc = func(ctx context.Context, dirs []string, rs []target.Resolution, cfg *buildenv.Config, opts pipeline.MatrixOptions) (*pipeline.Matrix, pipeline.Summary)
+
+// runGroup runs modules (the plan's paths, relative to root) × rs in one
+// matrix call and returns its cells, named by the plan's module paths.
+func runGroup(ctx context.Context, run matrixFunc, cfg *buildenv.Config, root string, modules []string, rs []target.Resolution, mo pipeline.MatrixOptions) ([]pipeline.Cell, error) {
+	// The directory given to the matrix is the module's path from the
+	// current directory when it is below it (the matrix copies it to
+	// WorkDir/TARGET/PATH, so modules of the same base name do not
+	// share a copy), else its absolute path.
+	var dirs []string
+	name := map[string]string{} // directory given -> the plan's module
+	for _, m := range modules {
+		d := matrixDir(filepath.Join(root, filepath.FromSlash(m)))
+		dirs = append(dirs, d)
+		name[d] = m
+	}
+	m, _ := run(ctx, dirs, rs, cfg, mo)
+	cells := make([]pipeline.Cell, 0, len(m.Cells))
+	for _, mc := range m.Cells {
+		mod, ok := name[mc.Module]
+		if !ok {
+			return nil, fmt.Errorf("the matrix returned a cell of %s, which it was not given", mc.Module)
+		}
+		mc.Module = mod // the plan's name, not the path given to the matrix
+		cells = append(cells, mc)
+	}
+	return cells, nil
+}
+
+// cellResult is c's result from mc, its module and target's matrix cell:
+// whether c's step succeeded there, and if not why.
+func cellResult(p *Plan, c Cell, mc pipeline.Cell) Result {
+	r := Result{Plan: p.Hash, Cell: c.ID, Key: c.Key, Step: c.Step, Matrix: mc}
+	switch c.Step {
+	case Build:
+		r.OK, r.Error = mc.Built, mc.Error
+	case Verify:
+		r.OK = mc.Built && mc.Findings == 0
+		switch {
+		case !mc.Built:
+			r.Error = "not built: " + mc.Error
+		case mc.Findings > 0:
+			r.Error = fmt.Sprintf("%d finding(s)", mc.Findings)
+		}
+	case Boot:
+		// The matrix booted the target once with every cell it built
+		// without findings (MatrixOptions.Boot).
+		r.OK = mc.Booted
+		switch {
+		case !mc.Built:
+			r.Error = "not built: " + mc.Error
+		case !mc.Booted:
+			r.Error = "boot " + mc.Boot + ": " + mc.BootError
+		}
+	}
+	return r
 }
 
 // targetGroup is targets (indexes into Run's targets) run by one matrix
