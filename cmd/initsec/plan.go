@@ -79,28 +79,7 @@ func (a *planArgs) flags() []string {
 	return f
 }
 
-func runPlan(stdout, stderr io.Writer, args []string) int {
-	if len(args) > 0 {
-		switch args[0] {
-		case "run":
-			return runPlanRun(stdout, stderr, args[1:])
-		case "merge":
-			return runPlanMerge(stdout, stderr, args[1:])
-		}
-	}
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var pa planArgs
-	pa.register(fs)
-	emit := fs.String("emit", "text", "what to write: text, json (the plan), github (GitHub Actions workflows), k8s (Kubernetes Indexed Jobs)")
-	out := fs.String("o", "", "with -emit github: the repository root to write .github/workflows/ files under (default: print them, each after a '# file:' line)")
-	image := fs.String("image", "", "with -emit k8s: the image a cell runs in, the target's build root with initsec and the repository; "+plan.TargetPlaceholder+" in it gives a Job per target")
-	namespace := fs.String("namespace", "", "with -emit k8s: the Jobs' namespace")
-	claim := fs.String("results-claim", "", "with -emit k8s: a PersistentVolumeClaim for the result files (default an emptyDir; results are on the pods' logs too)")
-	initsec := fs.String("initsec", "", "the command the emitted jobs run initsec with (default: go run github.com/initsec/initsec/cmd/initsec for github, initsec for k8s)")
-	runsOn := fs.String("runs-on", "ubuntu-latest", "with -emit github: the runner label (boots want /dev/kvm)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: initsec plan [-emit text|json|github|k8s] [flags] [dir...]
+const planUsage = `Usage: initsec plan [-emit text|json|github|k8s] [flags] [dir...]
        initsec plan run [-hash H] [-target T] [-index N | -index-env VAR] [-out DIR] [flags] [dir...]
        initsec plan merge [-hash H] -results DIR [-sarif FILE] [-table FILE] [flags] [dir...]
 
@@ -124,48 +103,82 @@ matrix table and SARIF, as the local matrix does. With -hash, both fail
 unless the plan computed here is the one emitted.
 
 Flags:
-`)
-		fs.PrintDefaults()
+`
+
+// planEmitFlags are initsec plan's flags that say what to write.
+type planEmitFlags struct {
+	emit, out, image, namespace, claim, initsec, runsOn string
+}
+
+func (e *planEmitFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&e.emit, "emit", "text", "what to write: text, json (the plan), github (GitHub Actions workflows), k8s (Kubernetes Indexed Jobs)")
+	fs.StringVar(&e.out, "o", "", "with -emit github: the repository root to write .github/workflows/ files under (default: print them, each after a '# file:' line)")
+	fs.StringVar(&e.image, "image", "", "with -emit k8s: the image a cell runs in, the target's build root with initsec and the repository; "+plan.TargetPlaceholder+" in it gives a Job per target")
+	fs.StringVar(&e.namespace, "namespace", "", "with -emit k8s: the Jobs' namespace")
+	fs.StringVar(&e.claim, "results-claim", "", "with -emit k8s: a PersistentVolumeClaim for the result files (default an emptyDir; results are on the pods' logs too)")
+	fs.StringVar(&e.initsec, "initsec", "", "the command the emitted jobs run initsec with (default: go run github.com/initsec/initsec/cmd/initsec for github, initsec for k8s)")
+	fs.StringVar(&e.runsOn, "runs-on", "ubuntu-latest", "with -emit github: the runner label (boots want /dev/kvm)")
+}
+
+func runPlan(stdout, stderr io.Writer, args []string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "run":
+			return runPlanRun(stdout, stderr, args[1:])
+		case "merge":
+			return runPlanMerge(stdout, stderr, args[1:])
+		}
 	}
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var pa planArgs
+	pa.register(fs)
+	var ef planEmitFlags
+	ef.register(fs)
+	setUsage(fs, planUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
 	p, _, rel, err := pa.make(fs.Args())
-	if err != nil {
-		fmt.Fprintf(stderr, "initsec plan: %v\n", err)
-		return exitError
-	}
-	switch *emit {
-	case "text":
-		err = p.WriteText(stdout)
-	case "json":
-		err = p.WriteJSON(stdout)
-	case "github":
-		var files []plan.File
-		files, err = plan.GitHub(p, plan.GitHubOptions{Initsec: *initsec, Args: rel, PlanFlags: pa.flags(), RunsOn: *runsOn})
-		if err == nil {
-			err = writeFiles(stdout, stderr, *out, files)
-		}
-	case "k8s":
-		jobs, err2 := plan.Kubernetes(p, plan.KubernetesOptions{Image: *image, Namespace: *namespace, Initsec: *initsec,
-			Args: rel, PlanFlags: pa.flags(), ResultsClaim: *claim})
-		err = err2
-		if err == nil {
-			var data []byte
-			data, err = plan.KubernetesYAML(p, jobs)
-			if err == nil {
-				_, err = stdout.Write(data)
-			}
-		}
-	default:
-		fmt.Fprintf(stderr, "initsec plan: -emit %q: want one of %s\n", *emit, strings.Join(planEmits, ", "))
-		return exitError
+	if err == nil {
+		err = emitPlan(stdout, stderr, p, rel, &pa, &ef)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "initsec plan: %v\n", err)
 		return exitError
 	}
 	return exitOK
+}
+
+// emitPlan writes p as ef.emit says; rel are the module directories the
+// emitted jobs name, relative to the repository root.
+func emitPlan(stdout, stderr io.Writer, p *plan.Plan, rel []string, pa *planArgs, ef *planEmitFlags) error {
+	switch ef.emit {
+	case "text":
+		return p.WriteText(stdout)
+	case "json":
+		return p.WriteJSON(stdout)
+	case "github":
+		files, err := plan.GitHub(p, plan.GitHubOptions{Initsec: ef.initsec, Args: rel, PlanFlags: pa.flags(), RunsOn: ef.runsOn})
+		if err != nil {
+			return err
+		}
+		return writeFiles(stdout, stderr, ef.out, files)
+	case "k8s":
+		jobs, err := plan.Kubernetes(p, plan.KubernetesOptions{Image: ef.image, Namespace: ef.namespace, Initsec: ef.initsec,
+			Args: rel, PlanFlags: pa.flags(), ResultsClaim: ef.claim})
+		if err != nil {
+			return err
+		}
+		data, err := plan.KubernetesYAML(p, jobs)
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(data)
+		return err
+	default:
+		return fmt.Errorf("-emit %q: want one of %s", ef.emit, strings.Join(planEmits, ", "))
+	}
 }
 
 func writeFiles(stdout, stderr io.Writer, root string, files []plan.File) error {
