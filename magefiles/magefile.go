@@ -303,11 +303,9 @@ func Bench(ctx context.Context) error {
 	if !ok {
 		return fmt.Errorf("bench: no Linux 6.1 modules with headers (apt-get install -y linux-image-amd64 linux-headers-amd64)")
 	}
-	runs := 5
-	if s := os.Getenv("INITSEC_BENCH_RUNS"); s != "" {
-		if _, err := fmt.Sscan(s, &runs); err != nil || runs < 1 {
-			return fmt.Errorf("bench: INITSEC_BENCH_RUNS=%q: want a positive number", s)
-		}
+	runs, err := benchRuns()
+	if err != nil {
+		return err
 	}
 	ncpu := runtime.NumCPU()
 	tmp, err := os.MkdirTemp("", "initsec-bench-")
@@ -315,60 +313,112 @@ func Bench(ctx context.Context) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	// INITSEC_BENCH_BIN times another build (an older commit's, for a
-	// before-and-after) instead of this tree's.
-	bin := os.Getenv("INITSEC_BENCH_BIN")
-	if bin == "" {
-		bin = filepath.Join(tmp, "initsec")
-		if err := sh.RunV("go", "build", "-o", bin, "./cmd/initsec"); err != nil {
-			return err
-		}
+	bin, err := benchBinary(tmp)
+	if err != nil {
+		return err
 	}
 	work := filepath.Join(tmp, "modpost")
 	if err := os.Mkdir(work, 0o755); err != nil {
 		return err
 	}
-	initsec := func(args ...string) func() *exec.Cmd {
-		return func() *exec.Cmd { return exec.CommandContext(ctx, bin, args...) }
-	}
-	var goals []corpus.Goal
-	var missing []string
-
-	b, err := corpus.RunBench(ctx, rel, bin, work, runs, os.Stdout)
+	initsec := initsecCommand(ctx, bin)
+	goals, err := benchPlain(ctx, rel, bin, work, runs, ncpu, initsec)
 	if err != nil {
 		return err
 	}
+	trees, missing, err := compressedTrees(ctx, rel, ncpu)
+	if err != nil {
+		return err
+	}
+	for _, t := range trees {
+		g, err := benchCompressed(ctx, t, runs, ncpu, initsec)
+		if err != nil {
+			return err
+		}
+		goals = append(goals, g...)
+	}
+	return reportGoals(goals, missing, ncpu, runs)
+}
+
+// benchRuns is INITSEC_BENCH_RUNS, default 5.
+func benchRuns() (int, error) {
+	runs := 5
+	if s := os.Getenv("INITSEC_BENCH_RUNS"); s != "" {
+		if _, err := fmt.Sscan(s, &runs); err != nil || runs < 1 {
+			return 0, fmt.Errorf("bench: INITSEC_BENCH_RUNS=%q: want a positive number", s)
+		}
+	}
+	return runs, nil
+}
+
+// benchBinary is the initsec binary to time: this tree's, built into tmp,
+// or INITSEC_BENCH_BIN, another build (an older commit's, for a
+// before-and-after).
+func benchBinary(tmp string) (string, error) {
+	bin := os.Getenv("INITSEC_BENCH_BIN")
+	if bin == "" {
+		bin = filepath.Join(tmp, "initsec")
+		if err := sh.RunV("go", "build", "-o", bin, "./cmd/initsec"); err != nil {
+			return "", err
+		}
+	}
+	return bin, nil
+}
+
+// initsecCommand returns a maker of bin's commands with args: the
+// benchmarks start a fresh exec.Cmd for each run.
+func initsecCommand(ctx context.Context, bin string) func(args ...string) func() *exec.Cmd {
+	return func(args ...string) func() *exec.Cmd {
+		return func() *exec.Cmd { return exec.CommandContext(ctx, bin, args...) }
+	}
+}
+
+// benchPlain measures the goals on rel's uncompressed .ko tree: verify
+// against modpost, verify's peak RSS, also at -j 4 x the cores, and
+// suggest and report against verify. It prints the modpost comparison.
+func benchPlain(ctx context.Context, rel corpus.Release, bin, work string, runs, ncpu int, initsec func(args ...string) func() *exec.Cmd) ([]corpus.Goal, error) {
+	b, err := corpus.RunBench(ctx, rel, bin, work, runs, os.Stdout)
+	if err != nil {
+		return nil, err
+	}
 	b.Report(os.Stdout)
 	name := fmt.Sprintf("%s .ko (%d)", rel.Release, b.Modules)
-	goals = append(goals,
-		corpus.Goal{What: name + ": verify / modpost", Value: b.Ratio(), Limit: corpus.GoalModpostRatio, Unit: "x"},
-		corpus.Goal{What: name + ": verify peak RSS", Value: mib(b.InitsecRSS), Limit: mib(corpus.GoalPlainRSS), Unit: "MiB"})
+	goals := []corpus.Goal{
+		{What: name + ": verify / modpost", Value: b.Ratio(), Limit: corpus.GoalModpostRatio, Unit: "x"},
+		{What: name + ": verify peak RSS", Value: mib(b.InitsecRSS), Limit: mib(corpus.GoalPlainRSS), Unit: "MiB"}}
 	jobs := strconv.Itoa(4 * ncpu)
-	if p, err := corpus.RunPair(ctx, "verify -j "+jobs, "verify", initsec("verify", "-format", "modpost", rel.Tree),
-		initsec("verify", "-j", jobs, "-format", "modpost", rel.Tree), 1, os.Stdout); err != nil {
-		return err
-	} else {
-		goals = append(goals, corpus.Goal{What: name + ": verify -j " + jobs + " peak RSS", Value: mib(p.RSS), Limit: mib(corpus.GoalPlainRSS), Unit: "MiB"})
+	p, err := corpus.RunPair(ctx, "verify -j "+jobs, "verify", initsec("verify", "-format", "modpost", rel.Tree),
+		initsec("verify", "-j", jobs, "-format", "modpost", rel.Tree), 1, os.Stdout)
+	if err != nil {
+		return nil, err
 	}
+	goals = append(goals, corpus.Goal{What: name + ": verify -j " + jobs + " peak RSS", Value: mib(p.RSS), Limit: mib(corpus.GoalPlainRSS), Unit: "MiB"})
 	for _, cmd := range []string{"suggest", "report"} {
 		p, err := corpus.RunPair(ctx, cmd, "verify", initsec("verify", "-format", "json", rel.Tree),
 			initsec(cmd, "-format", "json", rel.Tree), runs, os.Stdout)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		goals = append(goals, corpus.Goal{What: fmt.Sprintf("%s: %s / verify (%v / %v)", name, cmd, p.Initsec.Round(time.Millisecond), p.Ref.Round(time.Millisecond)),
 			Value: p.Ratio(), Limit: corpus.GoalCmdRatio, Unit: "x"})
 	}
+	return goals, nil
+}
 
+// benchTree is a compressed module tree and the C decoder for its files.
+type benchTree struct{ name, dir, tool string }
+
+// compressedTrees finds the compressed trees to measure, and names those
+// it cannot find; the zstd tree it makes from rel's (once, in the user
+// cache).
+func compressedTrees(ctx context.Context, rel corpus.Release, ncpu int) (trees []benchTree, missing []string, err error) {
 	cache, err := os.UserCacheDir()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	type tree struct{ name, dir, tool string }
-	var trees []tree
 	// The installed 6.12 series, whatever its ABI (a release glob).
 	if d := newestTree(filepath.Join("/lib/modules", kernels.Series612+".*", "kernel")); d != "" {
-		trees = append(trees, tree{"6.12 .ko.xz", d, "xz"})
+		trees = append(trees, benchTree{"6.12 .ko.xz", d, "xz"})
 	} else {
 		missing = append(missing, "6.12 .ko.xz: no installed 6.12 modules (apt-get install -y "+kernels.Image612Meta+")")
 	}
@@ -377,34 +427,42 @@ func Bench(ctx context.Context) error {
 		d7 = newestTree(filepath.Join(cache, "initsec/bench/7x/usr/lib/modules/7.*/kernel"))
 	}
 	if d7 != "" {
-		trees = append(trees, tree{"7.x .ko.xz", d7, "xz"})
+		trees = append(trees, benchTree{"7.x .ko.xz", d7, "xz"})
 	} else {
 		missing = append(missing, "7.x .ko.xz: no tree (INITSEC_BENCH_7X, or sid's linux-modules-RELEASE unpacked with dpkg-deb -x into "+filepath.Join(cache, "initsec/bench/7x")+")")
 	}
 	zdir := filepath.Join(cache, "initsec/bench/zst", rel.Release, "kernel")
 	if err := corpus.MakeZstdTree(ctx, rel.Tree, zdir, ncpu, os.Stdout); err != nil {
-		return err
+		return nil, nil, err
 	}
-	trees = append(trees, tree{rel.Release + " .ko.zst (zstd -19)", zdir, "zstd"})
-	for _, t := range trees {
-		files, err := corpus.Tree(t.dir)
-		if err != nil {
-			return err
-		}
-		dec, err := corpus.DecoderCommand(ctx, t.tool, files, ncpu)
-		if err != nil {
-			return err
-		}
-		p, err := corpus.RunPair(ctx, t.name, t.tool+" -dc", dec, initsec("verify", "-format", "modpost", t.dir), runs, os.Stdout)
-		if err != nil {
-			return err
-		}
-		what := fmt.Sprintf("%s (%d): verify / %s -dc -P %d (%v / %v)", t.name, len(files), t.tool, ncpu, p.Initsec.Round(time.Millisecond), p.Ref.Round(time.Millisecond))
-		goals = append(goals,
-			corpus.Goal{What: what, Value: p.Ratio(), Limit: corpus.GoalDecodeRatio, Unit: "x"},
-			corpus.Goal{What: t.name + ": verify peak RSS", Value: mib(p.RSS), Limit: mib(corpus.GoalCompRSS), Unit: "MiB"})
-	}
+	trees = append(trees, benchTree{rel.Release + " .ko.zst (zstd -19)", zdir, "zstd"})
+	return trees, missing, nil
+}
 
+// benchCompressed measures the goals on one compressed tree: verify
+// against the C decoder alone, and verify's peak RSS.
+func benchCompressed(ctx context.Context, t benchTree, runs, ncpu int, initsec func(args ...string) func() *exec.Cmd) ([]corpus.Goal, error) {
+	files, err := corpus.Tree(t.dir)
+	if err != nil {
+		return nil, err
+	}
+	dec, err := corpus.DecoderCommand(ctx, t.tool, files, ncpu)
+	if err != nil {
+		return nil, err
+	}
+	p, err := corpus.RunPair(ctx, t.name, t.tool+" -dc", dec, initsec("verify", "-format", "modpost", t.dir), runs, os.Stdout)
+	if err != nil {
+		return nil, err
+	}
+	what := fmt.Sprintf("%s (%d): verify / %s -dc -P %d (%v / %v)", t.name, len(files), t.tool, ncpu, p.Initsec.Round(time.Millisecond), p.Ref.Round(time.Millisecond))
+	return []corpus.Goal{
+		{What: what, Value: p.Ratio(), Limit: corpus.GoalDecodeRatio, Unit: "x"},
+		{What: t.name + ": verify peak RSS", Value: mib(p.RSS), Limit: mib(corpus.GoalCompRSS), Unit: "MiB"}}, nil
+}
+
+// reportGoals prints every goal and every tree not measured, and fails
+// when a goal is missed or a tree is missing.
+func reportGoals(goals []corpus.Goal, missing []string, ncpu, runs int) error {
 	fmt.Printf("\nissue 13 goals on %d cores (GOMAXPROCS %d), %d runs each, medians:\n", ncpu, runtime.GOMAXPROCS(0), runs)
 	missed := 0
 	for _, g := range goals {

@@ -147,31 +147,51 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 	tuneGC()
 	headers := &headerIndexes{kdir: *kdir, cache: map[string]*suggest.HeaderIndex{}}
 	reports, failed := eachObject(stderr, "suggest", fs.Args(), func(path string, o *sectionrt.Object) (suggestReport, bool, error) {
-		sugg, err := suggest.Find(o)
-		if err != nil || len(sugg) == 0 {
-			return suggestReport{}, false, err
-		}
-		idx, err := headers.forObject(o)
-		if err != nil {
-			return suggestReport{}, false, err
-		}
-		sugg, inlines := suggest.Split(sugg, idx)
-		r := suggestReport{Object: filepath.ToSlash(path), Suggestions: sugg, HeaderInlines: inlines}
-		if r.Suggestions == nil {
-			r.Suggestions = []suggest.Suggestion{}
-		}
-		for _, s := range sugg {
-			if strings.HasPrefix(s.Kind, "init") {
-				r.InitBytes += s.Size
-			} else {
-				r.ExitBytes += s.Size
-			}
-		}
-		return r, true, nil
+		return suggestObject(headers, path, o)
 	})
 	if reports == nil {
 		reports = []suggestReport{}
 	}
+	status := suggestStatus(reports, failed)
+	if *format == "json" {
+		if !writeJSON(stdout, stderr, "suggest", reports) {
+			return exitError
+		}
+		return status
+	}
+	printSuggestions(stdout, reports)
+	return status
+}
+
+// suggestObject is the report on one object: its suggestions, with the
+// header inlines set apart, or keep false when it has none.
+func suggestObject(headers *headerIndexes, path string, o *sectionrt.Object) (suggestReport, bool, error) {
+	sugg, err := suggest.Find(o)
+	if err != nil || len(sugg) == 0 {
+		return suggestReport{}, false, err
+	}
+	idx, err := headers.forObject(o)
+	if err != nil {
+		return suggestReport{}, false, err
+	}
+	sugg, inlines := suggest.Split(sugg, idx)
+	r := suggestReport{Object: filepath.ToSlash(path), Suggestions: sugg, HeaderInlines: inlines}
+	if r.Suggestions == nil {
+		r.Suggestions = []suggest.Suggestion{}
+	}
+	for _, s := range sugg {
+		if strings.HasPrefix(s.Kind, "init") {
+			r.InitBytes += s.Size
+		} else {
+			r.ExitBytes += s.Size
+		}
+	}
+	return r, true, nil
+}
+
+// suggestStatus is suggest's exit status: exitError if an object failed,
+// else exitFindings if any has a suggestion, else exitOK.
+func suggestStatus(reports []suggestReport, failed bool) int {
 	status := exitOK
 	for _, r := range reports {
 		if len(r.Suggestions) > 0 {
@@ -181,35 +201,35 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 	if failed {
 		status = exitError
 	}
-	if *format == "json" {
-		if !writeJSON(stdout, stderr, "suggest", reports) {
-			return exitError
-		}
-		return status
-	}
+	return status
+}
+
+// printSuggestions is suggest's text output: each object's suggestions and
+// header inlines, its totals, and a grand total when there is more than
+// one object with suggestions or any header inline.
+func printSuggestions(w io.Writer, reports []suggestReport) {
 	var n, objs, inl int
 	var initB, exitB uint64
 	for _, r := range reports {
 		for _, s := range r.Suggestions {
-			fmt.Fprintf(stdout, "%s: %s\n", r.Object, suggestionLine(s))
+			fmt.Fprintf(w, "%s: %s\n", r.Object, suggestionLine(s))
 		}
 		for _, h := range r.HeaderInlines {
-			fmt.Fprintf(stdout, "%s: %s (%s, %d bytes): defined in a header (%s), not suggested\n", r.Object, h.Symbol, h.Section, h.Size, h.Header)
+			fmt.Fprintf(w, "%s: %s (%s, %d bytes): defined in a header (%s), not suggested\n", r.Object, h.Symbol, h.Section, h.Size, h.Header)
 		}
 		inl += len(r.HeaderInlines)
 		if len(r.Suggestions) == 0 {
 			continue
 		}
 		objs++
-		fmt.Fprintf(stdout, "%s: %d bytes could move to init sections, %d to exit sections\n", r.Object, r.InitBytes, r.ExitBytes)
+		fmt.Fprintf(w, "%s: %d bytes could move to init sections, %d to exit sections\n", r.Object, r.InitBytes, r.ExitBytes)
 		n += len(r.Suggestions)
 		initB += r.InitBytes
 		exitB += r.ExitBytes
 	}
 	if objs > 1 || inl > 0 {
-		fmt.Fprintf(stdout, "%d suggestion(s) in %d object(s): %d bytes could move to init sections, %d to exit sections; %d header inline(s) set apart\n", n, objs, initB, exitB, inl)
+		fmt.Fprintf(w, "%d suggestion(s) in %d object(s): %d bytes could move to init sections, %d to exit sections; %d header inline(s) set apart\n", n, objs, initB, exitB, inl)
 	}
-	return status
 }
 
 // suggestionLine is one suggestion as text: the symbol, where it is, why,

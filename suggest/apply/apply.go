@@ -277,50 +277,12 @@ func (p *planner) locate(mod string, s suggest.Suggestion) (edit, *Skip) {
 	skip := func(where, why string, header bool) (edit, *Skip) {
 		return edit{}, &Skip{Module: mod, Symbol: s.Symbol, Kind: s.Kind, Size: s.Size, Where: where, Why: why, Header: header}
 	}
-	var cands []string
-	for path := range p.orig {
-		if strings.HasSuffix(path, ".c") && (s.File == "" || filepath.Base(path) == filepath.Base(s.File)) {
-			cands = append(cands, path)
-		}
+	defs, err := p.definitions(s)
+	if err != nil {
+		return skip("", err.Error(), false)
 	}
-	sort.Strings(cands)
-	type found struct {
-		path string
-		src  []byte
-		lx   *clex.Lexer
-		d    clex.Decl
-	}
-	var defs []found
-	for _, path := range cands {
-		src, err := os.ReadFile(filepath.Join(p.work, filepath.FromSlash(path)))
-		if err != nil {
-			return skip("", err.Error(), false)
-		}
-		lx := clex.Lex(src)
-		for _, d := range lx.Decls() {
-			if d.Name == s.Symbol && !d.Extern && !d.Typedef && d.Func == isFunc(s.Kind) {
-				defs = append(defs, found{path, src, lx, d})
-			}
-		}
-	}
-	switch {
-	case len(defs) == 0:
-		if w, ok := p.local.Lookup(s.Symbol); ok {
-			rel, _ := filepath.Rel(p.work, strings.Split(w, ":")[0])
-			return skip(filepath.ToSlash(rel)+w[strings.LastIndexByte(w, ':'):], "defined in a header of the module: every file including it has a copy; annotate it by hand if all of them are init-only", true)
-		}
-		if w, ok := p.kernel.Lookup(s.Symbol); ok {
-			return skip(w, "an out-of-line copy of a kernel header's definition: not the module's to annotate", true)
-		}
-		where := s.File
-		return skip(where, "no file-scope definition of that name in the module's C files (made by a macro?)", false)
-	case len(defs) > 1:
-		var where []string
-		for _, f := range defs {
-			l, _ := f.lx.Pos(f.d.Start)
-			where = append(where, fmt.Sprintf("%s:%d", f.path, l))
-		}
-		return skip(strings.Join(where, ", "), "defined more than once (#if branches?): annotate by hand", false)
+	if len(defs) != 1 {
+		return skip(p.whyNotOne(s, defs))
 	}
 	f := defs[0]
 	line, _ := f.lx.Pos(f.lx.Toks[f.d.NameTok].Off)
@@ -338,19 +300,93 @@ func (p *planner) locate(mod string, s suggest.Suggestion) (edit, *Skip) {
 	if origLine == 0 {
 		e.edit.Line = line
 	}
+	// A file that already uses directives gets one more; any other file
+	// the kernel's macro (the package doc's "The edits").
 	if directives {
-		if f.d.Conditional {
-			return skip(where, "inside #if/#ifdef in a file with directives: the trailer's redeclaration would not be conditional", false)
+		if why := placeDirective(&e, f, kind); why != "" {
+			return skip(where, why, false)
 		}
-		ls, indent, ok := lineStart(f.src, f.d.Start)
-		if !ok {
-			return skip(where, "the declaration does not start its own line, so no directive can go above it", false)
-		}
-		e.off = ls
-		e.edit.Text = "//go:init-section " + kind
-		e.text = indent + e.edit.Text + eolAt(f.src, f.d.Start)
 		return e, nil
 	}
+	placeMacro(&e, f, kind)
+	return e, nil
+}
+
+// found is a file-scope definition in one of the module's C files.
+type found struct {
+	path string
+	src  []byte
+	lx   *clex.Lexer
+	d    clex.Decl
+}
+
+// definitions returns every file-scope definition of s in the module's C
+// files (the work copies, with earlier rounds' edits), in path order; only
+// files named like s.File when it is known.
+func (p *planner) definitions(s suggest.Suggestion) ([]found, error) {
+	var cands []string
+	for path := range p.orig {
+		if strings.HasSuffix(path, ".c") && (s.File == "" || filepath.Base(path) == filepath.Base(s.File)) {
+			cands = append(cands, path)
+		}
+	}
+	sort.Strings(cands)
+	var defs []found
+	for _, path := range cands {
+		src, err := os.ReadFile(filepath.Join(p.work, filepath.FromSlash(path)))
+		if err != nil {
+			return nil, err
+		}
+		lx := clex.Lex(src)
+		for _, d := range lx.Decls() {
+			if d.Name == s.Symbol && !d.Extern && !d.Typedef && d.Func == isFunc(s.Kind) {
+				defs = append(defs, found{path, src, lx, d})
+			}
+		}
+	}
+	return defs, nil
+}
+
+// whyNotOne is the Skip's where, why and header for s when defs, its
+// definitions in the module's C files, are none or several.
+func (p *planner) whyNotOne(s suggest.Suggestion, defs []found) (where, why string, header bool) {
+	if len(defs) > 1 {
+		var at []string
+		for _, f := range defs {
+			l, _ := f.lx.Pos(f.d.Start)
+			at = append(at, fmt.Sprintf("%s:%d", f.path, l))
+		}
+		return strings.Join(at, ", "), "defined more than once (#if branches?): annotate by hand", false
+	}
+	if w, ok := p.local.Lookup(s.Symbol); ok {
+		rel, _ := filepath.Rel(p.work, strings.Split(w, ":")[0])
+		return filepath.ToSlash(rel) + w[strings.LastIndexByte(w, ':'):], "defined in a header of the module: every file including it has a copy; annotate it by hand if all of them are init-only", true
+	}
+	if w, ok := p.kernel.Lookup(s.Symbol); ok {
+		return w, "an out-of-line copy of a kernel header's definition: not the module's to annotate", true
+	}
+	return s.File, "no file-scope definition of that name in the module's C files (made by a macro?)", false
+}
+
+// placeDirective makes e insert a //go:init-section directive of kind on
+// its own line above f, or says why it cannot.
+func placeDirective(e *edit, f found, kind string) (why string) {
+	if f.d.Conditional {
+		return "inside #if/#ifdef in a file with directives: the trailer's redeclaration would not be conditional"
+	}
+	ls, indent, ok := lineStart(f.src, f.d.Start)
+	if !ok {
+		return "the declaration does not start its own line, so no directive can go above it"
+	}
+	e.off = ls
+	e.edit.Text = "//go:init-section " + kind
+	e.text = indent + e.edit.Text + eolAt(f.src, f.d.Start)
+	return ""
+}
+
+// placeMacro makes e insert kind's macro into f: before a function's name,
+// after an object's declarator.
+func placeMacro(e *edit, f found, kind string) {
 	macro := macros[kind]
 	e.edit.Text = macro
 	if f.d.Func {
@@ -360,7 +396,6 @@ func (p *planner) locate(mod string, s suggest.Suggestion) (edit, *Skip) {
 		e.off = f.d.DeclaratorEnd
 		e.text = " " + macro
 	}
-	return e, nil
 }
 
 var macros = map[string]string{

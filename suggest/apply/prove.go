@@ -118,6 +118,8 @@ func Prove(ctx context.Context, dir string, res *Result, opts ProveOptions) (*Pr
 	return proof, nil
 }
 
+// proveTarget is Prove on one target, in work: the failed step, if any,
+// and the TargetProof so far.
 func proveTarget(ctx context.Context, dir string, res *Result, kopts kbuild.Options, work string, opts ProveOptions, log io.Writer) (*TargetProof, string, error) {
 	release, err := kbuild.Release(kopts.KDIR)
 	if err != nil {
@@ -125,37 +127,76 @@ func proveTarget(ctx context.Context, dir string, res *Result, kopts kbuild.Opti
 	}
 	tp := &TargetProof{KDIR: kopts.KDIR, Release: release}
 	before, after := filepath.Join(work, "before"), filepath.Join(work, "after")
+	if err := copyTrees(dir, before, after, res); err != nil {
+		return nil, "", err
+	}
+	rb, ra, failed := buildBoth(ctx, before, after, release, kopts, log)
+	if failed != "" {
+		return tp, failed, nil
+	}
+	boot, failed, err := measureModules(tp, rb.Modules, ra.Modules)
+	if err != nil {
+		return nil, "", err
+	}
+	if failed != "" || opts.NoBoot {
+		return tp, failed, nil
+	}
+	failed, err = bootModules(ctx, tp, boot, opts, log)
+	if err != nil {
+		return nil, "", err
+	}
+	return tp, failed, nil
+}
+
+// copyTrees makes the two copies of dir to build: before as it is, after
+// with res's files written over it.
+func copyTrees(dir, before, after string, res *Result) error {
 	for _, d := range []string{before, after} {
 		if _, err := srctree.Copy(dir, d, srctree.CopyOptions{}); err != nil {
-			return nil, "", err
+			return err
 		}
 	}
 	for _, f := range res.Files {
 		if err := os.WriteFile(filepath.Join(after, filepath.FromSlash(f.Path)), f.New, 0o644); err != nil {
-			return nil, "", err
+			return err
 		}
 	}
+	return nil
+}
+
+// buildBoth builds before and then after with W=1 and compares them: the
+// edited build may add no warning and must make as many modules. A build
+// error is a failed step, not an error, so failed carries it.
+func buildBoth(ctx context.Context, before, after, release string, kopts kbuild.Options, log io.Writer) (rb, ra *kbuild.Result, failed string) {
 	kopts.W, kopts.MismatchWarnOnly = "1", true
 	kopts.Stdout, kopts.Stderr = log, log
 	fmt.Fprintf(log, "initsec suggest: prove on %s: build as it is (W=1)\n", release)
 	rb, err := kbuild.Build(ctx, before, kopts)
 	if err != nil {
-		return tp, "build as it is: " + firstLine(err), nil
+		return nil, nil, "build as it is: " + firstLine(err)
 	}
 	fmt.Fprintf(log, "initsec suggest: prove on %s: build with the edits (W=1)\n", release)
-	ra, err := kbuild.Build(ctx, after, kopts)
+	ra, err = kbuild.Build(ctx, after, kopts)
 	if err != nil {
-		return tp, "build with the edits: " + firstLine(err), nil
+		return nil, nil, "build with the edits: " + firstLine(err)
 	}
 	if added := newWarnings(rb.Output, ra.Output); len(added) > 0 {
-		return tp, fmt.Sprintf("%d new warning(s) with W=1: %s", len(added), strings.Join(added, "; ")), nil
+		return nil, nil, fmt.Sprintf("%d new warning(s) with W=1: %s", len(added), strings.Join(added, "; "))
 	}
 	if len(ra.Modules) != len(rb.Modules) {
-		return tp, fmt.Sprintf("the edited build made %d module(s), the original %d", len(ra.Modules), len(rb.Modules)), nil
+		return nil, nil, fmt.Sprintf("the edited build made %d module(s), the original %d", len(ra.Modules), len(rb.Modules))
 	}
-	var boot []boottest.Module
-	for i, koA := range ra.Modules {
-		koB := rb.Modules[i]
+	return rb, ra, ""
+}
+
+// measureModules appends a ModuleProof to tp for each pair of builds of a
+// module, in build order, and returns the .ko files to boot: before and
+// after of each, paired, as bootModules reads them back. It stops at the
+// first module with a section finding the original lacked; tp keeps the
+// modules measured before it.
+func measureModules(tp *TargetProof, before, after []string) (boot []boottest.Module, failed string, err error) {
+	for i, koA := range after {
+		koB := before[i]
 		fb, err := failing(koB)
 		if err != nil {
 			return nil, "", err
@@ -165,36 +206,50 @@ func proveTarget(ctx context.Context, dir string, res *Result, kopts kbuild.Opti
 			return nil, "", err
 		}
 		if len(fa) > len(fb) {
-			return tp, fmt.Sprintf("%s: %d new section finding(s): %s", filepath.Base(koA), len(fa)-len(fb), strings.Join(fa, "; ")), nil
+			return nil, fmt.Sprintf("%s: %d new section finding(s): %s", filepath.Base(koA), len(fa)-len(fb), strings.Join(fa, "; ")), nil
 		}
-		mb, err := predict(koB)
+		mp, err := moduleProof(koB, koA)
 		if err != nil {
 			return nil, "", err
-		}
-		ma, err := predict(koA)
-		if err != nil {
-			return nil, "", err
-		}
-		mp := ModuleProof{Module: strings.TrimSuffix(filepath.Base(koA), ".ko"), Before: mb, After: ma,
-			InitBefore: mb.Init, InitAfter: ma.Init, CoreBefore: mb.Core, CoreAfter: ma.Core,
-			PagesSaved: int64(mb.CorePages) - int64(ma.CorePages)}
-		if ib, ia := mb.InitText+mb.InitData+mb.InitRodata, ma.InitText+ma.InitData+ma.InitRodata; ia > ib {
-			mp.Moved = ia - ib
 		}
 		tp.Modules = append(tp.Modules, mp)
 		boot = append(boot, boottest.Module{Path: koB}, boottest.Module{Path: koA})
 	}
-	if opts.NoBoot {
-		return tp, "", nil
-	}
-	kernel, err := boottest.FindKernel(release)
+	return boot, "", nil
+}
+
+// moduleProof predicts the memory of one module before and after.
+func moduleProof(koB, koA string) (ModuleProof, error) {
+	mb, err := predict(koB)
 	if err != nil {
-		return nil, "", err
+		return ModuleProof{}, err
 	}
-	fmt.Fprintf(log, "initsec suggest: prove on %s: boot %s with %d module build(s)\n", release, kernel, len(boot))
+	ma, err := predict(koA)
+	if err != nil {
+		return ModuleProof{}, err
+	}
+	mp := ModuleProof{Module: strings.TrimSuffix(filepath.Base(koA), ".ko"), Before: mb, After: ma,
+		InitBefore: mb.Init, InitAfter: ma.Init, CoreBefore: mb.Core, CoreAfter: ma.Core,
+		PagesSaved: int64(mb.CorePages) - int64(ma.CorePages)}
+	if ib, ia := mb.InitText+mb.InitData+mb.InitRodata, ma.InitText+ma.InitData+ma.InitRodata; ia > ib {
+		mp.Moved = ia - ib
+	}
+	return mp, nil
+}
+
+// bootModules boots tp's kernel once with every module build in boot
+// (measureModules' order: before, after, per module) and records in tp
+// the boot and the coresizes the guest saw. A failed boot is failed, not
+// an error.
+func bootModules(ctx context.Context, tp *TargetProof, boot []boottest.Module, opts ProveOptions, log io.Writer) (failed string, err error) {
+	kernel, err := boottest.FindKernel(tp.Release)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(log, "initsec suggest: prove on %s: boot %s with %d module build(s)\n", tp.Release, kernel, len(boot))
 	rep, err := boottest.Run(ctx, boottest.Config{Kernel: kernel, Modules: boot, Log: opts.Console})
 	if err != nil {
-		return tp, "boot: " + firstLine(err), nil
+		return "boot: " + firstLine(err), nil
 	}
 	tp.Booted = true
 	for i := range tp.Modules {
@@ -208,10 +263,10 @@ func proveTarget(ctx context.Context, dir string, res *Result, kopts kbuild.Opti
 		for _, e := range errs {
 			msgs = append(msgs, e.Error())
 		}
-		return tp, "boot: " + strings.Join(msgs, "; "), nil
+		return "boot: " + strings.Join(msgs, "; "), nil
 	}
 	tp.BootPassed = true
-	return tp, "", nil
+	return "", nil
 }
 
 func firstLine(err error) string {
