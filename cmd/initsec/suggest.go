@@ -74,7 +74,7 @@ func (h *headerIndexes) forObject(o *sectionrt.Object) (*suggest.HeaderIndex, er
 }
 
 const suggestUsage = `Usage: initsec suggest [-format text|json] [-kdir DIR] file-or-dir...
-       initsec suggest -diff|-apply [-prove [-no-boot] [-target-kdir DIR]...] [-kdir DIR] [-var NAME=VALUE]... DIR
+       initsec suggest -diff|-apply [-prove [-no-boot] [-boot MODULE]... [-target-kdir DIR]...] [-kdir DIR] [-var NAME=VALUE]... DIR
 
 Suggests local functions and objects that could be annotated init
 (initconst, initdata) or exit (exitdata): in each object, every reference
@@ -107,7 +107,9 @@ nothing (-apply). Symbols a header or a macro defines are listed, not
 edited. -prove (with -apply) first builds the directory as it is and
 edited with W=1 on every -target-kdir (default: -kdir, then the host's kernel), requires no
 new warning or section finding, boots both builds under QEMU and requires
-each module to load, reach live, free its init and unload; it reports the
+each module to load, reach live, free its init and unload (only the
+modules -boot names, when given: the others are built and checked but not
+booted, for modules that need hardware the guest lacks); it reports the
 bytes moved and the sizes before and after, and writes nothing when a step
 fails. -apply exits 0 when written, 1 when a proof step failed, 2 on error.
 
@@ -127,7 +129,8 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 	doApply := fs.Bool("apply", false, "annotate the module directory DIR in place (all or nothing)")
 	prove := fs.Bool("prove", false, "with -apply: build with W=1 and boot before writing; write nothing if a step fails")
 	noBoot := fs.Bool("no-boot", false, "with -prove: build and check findings only")
-	var kdirs, vars stringList
+	var kdirs, vars, boots stringList
+	fs.Var(&boots, "boot", "with -prove: a module to boot (repeatable; default every module of DIR)")
 	fs.Var(&kdirs, "target-kdir", "with -prove: a kernel build directory to prove on (repeatable; default -kdir, then the host's)")
 	fs.Var(&vars, "var", "with -diff/-apply: a make variable NAME=VALUE for every build (repeatable)")
 	setUsage(fs, suggestUsage)
@@ -139,7 +142,7 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 			fs.Usage()
 			return exitError
 		}
-		return runSuggestApply(stdout, stderr, fs.Arg(0), applyFlags{diff: *showDiff, prove: *prove, noBoot: *noBoot, kdir: *kdir, targets: kdirs, vars: vars, format: *format})
+		return runSuggestApply(stdout, stderr, fs.Arg(0), applyFlags{diff: *showDiff, prove: *prove, noBoot: *noBoot, boot: boots, kdir: *kdir, targets: kdirs, vars: vars, format: *format})
 	}
 	if !objectArgs(fs, stderr, *format) {
 		return exitError
@@ -250,7 +253,7 @@ func suggestionLine(s suggest.Suggestion) string {
 type applyFlags struct {
 	diff, prove, noBoot bool
 	kdir, format        string
-	targets, vars       []string
+	targets, vars, boot []string
 }
 
 // runSuggestApply is suggest -diff and -apply.
@@ -279,7 +282,7 @@ func runSuggestApply(stdout, stderr io.Writer, dir string, f applyFlags) int {
 		if len(targets) == 0 {
 			targets = []kbuild.Options{kopts}
 		}
-		popts = &apply.ProveOptions{Targets: targets, NoBoot: f.noBoot, Log: stderr}
+		popts = &apply.ProveOptions{Targets: targets, NoBoot: f.noBoot, Boot: f.boot, Log: stderr}
 	}
 	res, p, err := apply.Apply(ctx, dir, apply.Options{Kbuild: kopts}, popts)
 	if res != nil {
@@ -326,6 +329,8 @@ func printProof(w io.Writer, p *apply.Proof) {
 		for _, m := range t.Modules {
 			boot := "not booted"
 			switch {
+			case m.NotBooted:
+				boot = "not booted (not named by -boot)"
 			case t.Booted && !t.BootPassed:
 				boot = "boot failed (below)"
 			case t.Booted:

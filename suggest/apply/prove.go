@@ -24,6 +24,12 @@ type ProveOptions struct {
 	Targets []kbuild.Options
 	// NoBoot skips the boot: build and findings only.
 	NoBoot bool
+	// Boot names the modules to boot (kernel names; '-' and '_' alike),
+	// for a directory some of whose modules cannot load in the guest (no
+	// such hardware); none means every module. The others are still built
+	// and checked, and their ModuleProof says NotBooted. A name no build
+	// made fails the proof.
+	Boot []string
 	// Log receives progress and kbuild's output; Console the guests'
 	// serial consoles (nil: discarded).
 	Log, Console io.Writer
@@ -51,6 +57,8 @@ type ModuleProof struct {
 	Moved uint64 `json:"bytes_moved"`
 	// PagesSaved is the drop in resident pages, as predicted.
 	PagesSaved int64 `json:"pages_saved"`
+	// NotBooted: ProveOptions.Boot left this module out of the boot.
+	NotBooted bool `json:"not_booted,omitempty"`
 }
 
 // TargetProof is the proof on one kernel.
@@ -134,7 +142,7 @@ func proveTarget(ctx context.Context, dir string, res *Result, kopts kbuild.Opti
 	if failed != "" {
 		return tp, failed, nil
 	}
-	boot, failed, err := measureModules(tp, rb.Modules, ra.Modules)
+	boot, failed, err := measureModules(tp, rb.Modules, ra.Modules, opts.Boot)
 	if err != nil {
 		return nil, "", err
 	}
@@ -193,8 +201,13 @@ func buildBoth(ctx context.Context, before, after, release string, kopts kbuild.
 // module, in build order, and returns the .ko files to boot: before and
 // after of each, paired, as bootModules reads them back. It stops at the
 // first module with a section finding the original lacked; tp keeps the
-// modules measured before it.
-func measureModules(tp *TargetProof, before, after []string) (boot []boottest.Module, failed string, err error) {
+// modules measured before it. With only (ProveOptions.Boot) set, the
+// modules it does not name are measured and marked NotBooted.
+func measureModules(tp *TargetProof, before, after, only []string) (boot []boottest.Module, failed string, err error) {
+	want := map[string]bool{}
+	for _, n := range only {
+		want[strings.ReplaceAll(n, "-", "_")] = false
+	}
 	for i, koA := range after {
 		koB := before[i]
 		fb, err := failing(koB)
@@ -212,8 +225,24 @@ func measureModules(tp *TargetProof, before, after []string) (boot []boottest.Mo
 		if err != nil {
 			return nil, "", err
 		}
+		name := boottest.ModName(koA)
+		if _, named := want[name]; len(want) > 0 && !named {
+			mp.NotBooted = true
+		} else {
+			want[name] = true
+			boot = append(boot, boottest.Module{Path: koB}, boottest.Module{Path: koA})
+		}
 		tp.Modules = append(tp.Modules, mp)
-		boot = append(boot, boottest.Module{Path: koB}, boottest.Module{Path: koA})
+	}
+	var missing []string
+	for n, found := range want {
+		if !found {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, "no module built to boot: " + strings.Join(missing, ", "), nil
 	}
 	return boot, "", nil
 }
@@ -252,11 +281,16 @@ func bootModules(ctx context.Context, tp *TargetProof, boot []boottest.Module, o
 		return "boot: " + firstLine(err), nil
 	}
 	tp.Booted = true
+	j := 0
 	for i := range tp.Modules {
-		if 2*i+1 < len(rep.Modules) {
-			tp.Modules[i].BootCoreBefore = rep.Modules[2*i].CoreSize
-			tp.Modules[i].BootCoreAfter = rep.Modules[2*i+1].CoreSize
+		if tp.Modules[i].NotBooted {
+			continue
 		}
+		if 2*j+1 < len(rep.Modules) {
+			tp.Modules[i].BootCoreBefore = rep.Modules[2*j].CoreSize
+			tp.Modules[i].BootCoreAfter = rep.Modules[2*j+1].CoreSize
+		}
+		j++
 	}
 	if errs := rep.Check(); len(errs) > 0 {
 		var msgs []string
