@@ -172,3 +172,11 @@ func TestApplyBuildBreaksOnATarget(t *testing.T) {
 	applyFails(t, "breaks612", Options{Kbuild: t61.Options()},
 		ProveOptions{Targets: []kbuild.Options{t61.Options(), t612.Options()}, NoBoot: true}, "build as it is")
 }
+
+// TestProveBootUnknownModule: -boot naming a module the directory does
+// not build fails the proof, and Apply writes nothing.
+func TestProveBootUnknownModule(t *testing.T) {
+	tg := requireKernel(t)
+	applyFails(t, "macro", Options{Kbuild: tg.Options()},
+		ProveOptions{Targets: []kbuild.Options{tg.Options()}, NoBoot: true, Boot: []string{"no-such"}}, "no module built to boot: no_such")
+}
