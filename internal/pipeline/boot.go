@@ -170,7 +170,7 @@ func Boot(ctx context.Context, dirs []string, opts BootOptions) (*BootResult, er
 		if n := res.Failing(); n > 0 {
 			return nil, fmt.Errorf("verify %s: %d finding(s); fix them before booting", d, n)
 		}
-		dmods, err := bootModules(d, res.Objects)
+		dmods, err := BootModules(d, res.Objects)
 		if err != nil {
 			return nil, err
 		}
@@ -212,9 +212,13 @@ func Boot(ctx context.Context, dirs []string, opts BootOptions) (*BootResult, er
 	return out, nil
 }
 
-// bootModules returns what a boot test loads of the module directory dir,
-// which built objects: each .ko with what dir's BootFile expects of it.
-func bootModules(dir string, objects []string) ([]boottest.Module, error) {
+// BootModules returns what a boot test loads of the module directory dir,
+// which built objects: each .ko with what dir's BootFile expects of it
+// (boottest's Report.Check and ModuleResult.Check judge the result by
+// those expectations). Without a BootFile each must load, reach live,
+// free its init and unload. A BootFile that does not parse, or whose
+// params name a module not in objects, is an error.
+func BootModules(dir string, objects []string) ([]boottest.Module, error) {
 	exp, err := readBootExpect(dir)
 	if err != nil {
 		return nil, err
@@ -395,7 +399,7 @@ func bootCells(cells []*Cell) (mods []boottest.Module, owner, booting []*Cell) {
 			c.Boot, c.BootError = "skipped", fmt.Sprintf("%d finding(s): not loaded into a kernel", c.Findings)
 			continue
 		}
-		ms, err := bootModules(c.Dir, c.Objects)
+		ms, err := BootModules(c.Dir, c.Objects)
 		if err != nil {
 			c.Boot, c.BootError = "failed", err.Error()
 			continue

@@ -10,6 +10,7 @@ import (
 
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/dev/testenv"
+	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/internal/srctree"
 	"github.com/initsec/initsec/kbuild"
 )
@@ -159,6 +160,46 @@ func applyFails(t *testing.T, fixture string, opts Options, popts ProveOptions, 
 func TestApplyInitFailsAtBoot(t *testing.T) {
 	tg := requireKernel(t)
 	applyFails(t, "initfails", Options{Kbuild: tg.Options()}, ProveOptions{Targets: []kbuild.Options{tg.Options()}}, "boot:")
+}
+
+// TestApplyInitENODEVExpected: the module's init fails with ENODEV (no
+// device) before and after, and its initsec-boot.json says it must: the
+// proof passes and the edits are written. Without the file the same
+// module fails the proof (TestApplyInitFailsAtBoot).
+func TestApplyInitENODEVExpected(t *testing.T) {
+	tg := requireKernel(t)
+	dir := copyFixture(t, "initfails")
+	if err := os.WriteFile(filepath.Join(dir, pipeline.BootFile), []byte(`{"init_errno":"ENODEV"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	var log bytes.Buffer
+	res, p, err := Apply(context.Background(), dir, Options{Kbuild: tg.Options(), Log: &log},
+		&ProveOptions{Targets: []kbuild.Options{tg.Options()}, Log: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if len(res.Edits) == 0 {
+		t.Fatalf("no edit planned: the fixture no longer tests the proof")
+	}
+	if p == nil || p.Failed != "" {
+		t.Fatalf("proof %+v, want it to pass\n%s", p, log.String())
+	}
+	for _, tp := range p.Targets {
+		if !tp.Booted || !tp.BootPassed {
+			t.Errorf("%s: booted %v, passed %v", tp.Release, tp.Booted, tp.BootPassed)
+		}
+	}
+	after := snapshot(t, dir)
+	changed := 0
+	for path, b := range before {
+		if after[path] != b {
+			changed++
+		}
+	}
+	if changed == 0 {
+		t.Errorf("the proof passed and nothing was written")
+	}
 }
 
 // TestApplyBuildBreaksOnATarget: the module builds on 6.1, where the plan

@@ -54,8 +54,11 @@
 // Prove builds the directory as it is and as planned, in copies, for each
 // target (W=1), requires no warning or section-mismatch finding the
 // original build did not have, boots both builds of every module in one
-// QEMU boot (boottest) and requires each to load, reach live, free its
-// init (initsize 0) and unload; it reports per module the bytes moved and
+// QEMU boot (boottest) and requires each to do what the directory's
+// initsec-boot.json expects, as initsec boot does (without one: load,
+// reach live, free its init (initsize 0) and unload; with
+// {"init_errno":"ENODEV"}, a driver with no device under QEMU, fail init
+// with exactly ENODEV, before and after); it reports per module the bytes moved and
 // the predicted (sectionrt.PredictMemory) and booted sizes before and
 // after. A proof that fails names the step; the directory is untouched.
 package apply

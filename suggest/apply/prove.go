@@ -67,8 +67,9 @@ type TargetProof struct {
 	Release string        `json:"release"`
 	Modules []ModuleProof `json:"modules"`
 	Booted  bool          `json:"booted"`
-	// BootPassed: every module build loaded, reached live, freed its init
-	// and unloaded.
+	// BootPassed: every module build booted did what the directory's
+	// initsec-boot.json expects (pipeline.BootFile); without one, it
+	// loaded, reached live, freed its init and unloaded.
 	BootPassed bool `json:"boot_passed"`
 }
 
@@ -83,7 +84,10 @@ type Proof struct {
 // target with W=1, and requires the edited build to have no warning and no
 // failing section finding the original lacked; then boots both builds of
 // every module in one boot of the target's kernel and requires each to
-// load, reach live, free its init and unload. dir is only read.
+// do what dir's initsec-boot.json (pipeline.BootFile) expects, as
+// initsec boot does: without one, to load, reach live, free its init and
+// unload; with {"init_errno":"ENODEV"}, to fail init with exactly that,
+// before and after. dir is only read.
 //
 // A failed step is a Proof with Failed set, not an error; errors are for
 // what stopped the proof from running (no image for the release, I/O).
@@ -142,7 +146,17 @@ func proveTarget(ctx context.Context, dir string, res *Result, kopts kbuild.Opti
 	if failed != "" {
 		return tp, failed, nil
 	}
-	boot, failed, err := measureModules(tp, rb.Modules, ra.Modules, opts.Boot)
+	// Each build is booted with what the directory's BootFile expects of
+	// it, as initsec boot does: read from each copy, so the same for both.
+	mb, err := pipeline.BootModules(before, rb.Modules)
+	if err != nil {
+		return nil, "", err
+	}
+	ma, err := pipeline.BootModules(after, ra.Modules)
+	if err != nil {
+		return nil, "", err
+	}
+	boot, failed, err := measureModules(tp, mb, ma, opts.Boot)
 	if err != nil {
 		return nil, "", err
 	}
@@ -198,18 +212,20 @@ func buildBoth(ctx context.Context, before, after, release string, kopts kbuild.
 }
 
 // measureModules appends a ModuleProof to tp for each pair of builds of a
-// module, in build order, and returns the .ko files to boot: before and
-// after of each, paired, as bootModules reads them back. It stops at the
+// module, in build order, and returns the modules to boot (before and
+// after carry what pipeline.BootModules expects of each build): before
+// and after of each, paired, as bootModules reads them back. It stops at the
 // first module with a section finding the original lacked; tp keeps the
 // modules measured before it. With only (ProveOptions.Boot) set, the
 // modules it does not name are measured and marked NotBooted.
-func measureModules(tp *TargetProof, before, after, only []string) (boot []boottest.Module, failed string, err error) {
+func measureModules(tp *TargetProof, before, after []boottest.Module, only []string) (boot []boottest.Module, failed string, err error) {
 	want := map[string]bool{}
 	for _, n := range only {
 		want[strings.ReplaceAll(n, "-", "_")] = false
 	}
-	for i, koA := range after {
-		koB := before[i]
+	for i, mA := range after {
+		mB := before[i]
+		koA, koB := mA.Path, mB.Path
 		fb, err := failing(koB)
 		if err != nil {
 			return nil, "", err
@@ -230,7 +246,7 @@ func measureModules(tp *TargetProof, before, after, only []string) (boot []boott
 			mp.NotBooted = true
 		} else {
 			want[name] = true
-			boot = append(boot, boottest.Module{Path: koB}, boottest.Module{Path: koA})
+			boot = append(boot, mB, mA)
 		}
 		tp.Modules = append(tp.Modules, mp)
 	}
