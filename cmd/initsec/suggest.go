@@ -334,7 +334,7 @@ func printProof(w io.Writer, p *apply.Proof) {
 			case t.Booted && !t.BootPassed:
 				boot = "boot failed (below)"
 			case t.Booted:
-				boot = fmt.Sprintf("booted: live, initsize 0, unloaded; coresize %d -> %d", m.BootCoreBefore, m.BootCoreAfter)
+				boot = fmt.Sprintf("booted: %s; coresize %d -> %d", m.BootSeen, m.BootCoreBefore, m.BootCoreAfter)
 			}
 			fmt.Fprintf(w, "proof %s %s: %d bytes moved; init %d -> %d, core %d -> %d bytes (%d -> %d pages, %d saved); %s\n",
 				t.Release, m.Module, m.Moved, m.InitBefore, m.InitAfter, m.CoreBefore, m.CoreAfter, m.Before.CorePages, m.After.CorePages, m.PagesSaved, boot)

@@ -120,6 +120,9 @@ func TestProveMacro(t *testing.T) {
 			if m.Moved == 0 || !tp.Booted {
 				t.Errorf("nothing moved or not booted: %+v", tp)
 			}
+			if m.BootSeen != "live, initsize 0, unloaded" {
+				t.Errorf("%s: boot seen %q", m.Module, m.BootSeen)
+			}
 		}
 	}
 }
@@ -188,6 +191,11 @@ func TestApplyInitENODEVExpected(t *testing.T) {
 	for _, tp := range p.Targets {
 		if !tp.Booted || !tp.BootPassed {
 			t.Errorf("%s: booted %v, passed %v", tp.Release, tp.Booted, tp.BootPassed)
+		}
+		for _, m := range tp.Modules {
+			if m.BootSeen != "init failed with ENODEV (expected)" {
+				t.Errorf("%s %s: boot seen %q", tp.Release, m.Module, m.BootSeen)
+			}
 		}
 	}
 	after := snapshot(t, dir)

@@ -57,6 +57,10 @@ type ModuleProof struct {
 	Moved uint64 `json:"bytes_moved"`
 	// PagesSaved is the drop in resident pages, as predicted.
 	PagesSaved int64 `json:"pages_saved"`
+	// BootSeen says what the guest saw of the edited build, e.g. "live,
+	// initsize 0, unloaded", or "init failed with ENODEV (expected)" for
+	// a module whose initsec-boot.json expects it ("" without a boot).
+	BootSeen string `json:"boot_seen,omitempty"`
 	// NotBooted: ProveOptions.Boot left this module out of the boot.
 	NotBooted bool `json:"not_booted,omitempty"`
 }
@@ -305,6 +309,7 @@ func bootModules(ctx context.Context, tp *TargetProof, boot []boottest.Module, o
 		if 2*j+1 < len(rep.Modules) {
 			tp.Modules[i].BootCoreBefore = rep.Modules[2*j].CoreSize
 			tp.Modules[i].BootCoreAfter = rep.Modules[2*j+1].CoreSize
+			tp.Modules[i].BootSeen = bootSeen(&rep.Modules[2*j+1])
 		}
 		j++
 	}
@@ -317,6 +322,28 @@ func bootModules(ctx context.Context, tp *TargetProof, boot []boottest.Module, o
 	}
 	tp.BootPassed = true
 	return "", nil
+}
+
+// bootSeen is ModuleProof.BootSeen of mr.
+func bootSeen(mr *boottest.ModuleResult) string {
+	expected := func(b bool) string {
+		if b {
+			return " (expected)"
+		}
+		return ""
+	}
+	if !mr.Loaded {
+		errno := mr.LoadErrno
+		if errno == "" {
+			errno = "an error"
+		}
+		return "init failed with " + errno + expected(mr.ExpectInitFail)
+	}
+	s := fmt.Sprintf("%s, initsize %d", mr.InitState, mr.InitSize)
+	if mr.Unloaded {
+		return s + ", unloaded"
+	}
+	return s + ", unload refused" + expected(mr.ExpectUnloadFail)
 }
 
 func firstLine(err error) string {
