@@ -108,7 +108,7 @@ func Build(ctx context.Context, dir string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	mods, err := readModulesOrder(abs)
+	mods, err := ReadModulesOrder(abs, "")
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", abs, err)
 	}
@@ -386,9 +386,6 @@ func RunMake(ctx context.Context, cmd *exec.Cmd, stdout, stderr io.Writer) (*Res
 	return &Result{Command: command, Output: output, Warnings: warnings}, nil
 }
 
-// readModulesOrder lists the modules kbuild built in dir. modules.order
-// names them as .ko (up to v6.2) or .o (v6.3 on), absolute or relative to
-// dir.
 // ModulesOrder returns the modules dir's modules.order lists, as absolute
 // .ko paths (kbuild lists NAME.o from 6.2 on, NAME.ko before); nil when
 // there is no modules.order. It reads the file even when the build
@@ -398,10 +395,15 @@ func ModulesOrder(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return readModulesOrder(abs)
+	return ReadModulesOrder(abs, "")
 }
 
-func readModulesOrder(dir string) ([]string, error) {
+// ReadModulesOrder lists the modules named in dir/modules.order as .ko
+// paths under dir (dir is absolute); nil when there is none. kbuild names
+// them relative to the module directory or by absolute path: inner is the
+// path dir had where make ran ("" on the host, where an absolute name is
+// kept; /build/NAME in a build root, where one outside inner is an error).
+func ReadModulesOrder(dir, inner string) ([]string, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "modules.order"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil // no obj-m: nothing built
@@ -419,6 +421,13 @@ func readModulesOrder(dir string) ([]string, error) {
 			line = o + ".ko"
 		}
 		line = strings.TrimPrefix(line, "kernel/") // pre-5.x modules.order prefix
+		if inner != "" {
+			if rel, ok := strings.CutPrefix(line, inner+"/"); ok {
+				line = rel
+			} else if filepath.IsAbs(line) {
+				return nil, fmt.Errorf("modules.order names %s, outside %s", line, inner)
+			}
+		}
 		if !filepath.IsAbs(line) {
 			line = filepath.Join(dir, line)
 		}

@@ -2,7 +2,6 @@ package buildroot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -151,7 +150,7 @@ func (r *Root) Build(ctx context.Context, dir string, opts kbuild.Options) (*kbu
 	if err != nil {
 		return nil, err
 	}
-	mods, err := readModulesOrder(abs, inner)
+	mods, err := kbuild.ReadModulesOrder(abs, inner)
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", abs, err)
 	}
@@ -181,35 +180,4 @@ func execInRoot(ctx context.Context, root, prog string, args ...string) *exec.Cm
 	cmd.Cancel = func() error { return unix.Kill(-cmd.Process.Pid, unix.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
 	return cmd
-}
-
-// readModulesOrder lists the modules kbuild built: DIR/modules.order names
-// them relative to DIR or by their paths inside the root, which are
-// translated back to dir.
-func readModulesOrder(dir, inner string) ([]string, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "modules.order"))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil // no obj-m: nothing built
-	}
-	if err != nil {
-		return nil, err
-	}
-	var mods []string
-	for _, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		if o, ok := strings.CutSuffix(line, ".o"); ok {
-			line = o + ".ko"
-		}
-		if rel, ok := strings.CutPrefix(line, inner+"/"); ok {
-			line = rel
-		}
-		if path.IsAbs(line) {
-			return nil, fmt.Errorf("modules.order names %s, outside %s", line, inner)
-		}
-		mods = append(mods, filepath.Join(dir, line))
-	}
-	return mods, nil
 }

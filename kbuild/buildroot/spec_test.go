@@ -3,6 +3,7 @@ package buildroot
 import (
 	"encoding/json"
 	"errors"
+	"github.com/initsec/initsec/kbuild"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -100,16 +101,16 @@ func TestMmdebstrapArgs(t *testing.T) {
 func TestReadModulesOrder(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "modules.order"), []byte("hello.o\nsub/two.o\n/build/m/three.o\n"), 0o644)
-	got, err := readModulesOrder(dir, "/build/m")
+	got, err := kbuild.ReadModulesOrder(dir, "/build/m")
 	want := []string{filepath.Join(dir, "hello.ko"), filepath.Join(dir, "sub/two.ko"), filepath.Join(dir, "three.ko")}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("readModulesOrder = %q, %v\nwant %q", got, err, want)
 	}
 	os.WriteFile(filepath.Join(dir, "modules.order"), []byte("/elsewhere/x.o\n"), 0o644)
-	if _, err := readModulesOrder(dir, "/build/m"); err == nil {
+	if _, err := kbuild.ReadModulesOrder(dir, "/build/m"); err == nil {
 		t.Error("a module outside the build directory: want an error")
 	}
-	if got, err := readModulesOrder(t.TempDir(), "/build/m"); got != nil || err != nil {
+	if got, err := kbuild.ReadModulesOrder(t.TempDir(), "/build/m"); got != nil || err != nil {
 		t.Errorf("no modules.order: %q, %v", got, err)
 	}
 }
