@@ -87,9 +87,11 @@
 //     delete_module refuses it with EBUSY; a module whose init sleeps stays
 //     in initstate "coming".
 //
-// The guest is built with `go build` in the current directory, which must
-// be inside a module that has github.com/initsec/initsec in its build list;
-// Config.GuestInit names a prebuilt one instead.
+// The guest's sources are embedded in this package: BuildGuestFor builds
+// them with the go command in $PATH (Go 1.22 or later) in a temporary
+// directory, from any current directory and with no download, and keeps
+// the binary in os.UserCacheDir()/initsec/guest; Config.GuestInit names a
+// prebuilt one instead.
 package boottest
 
 import (
@@ -567,12 +569,12 @@ func moduleResult(m Module, info *ModInfo, g *wire.ModuleResult) ModuleResult {
 		mr.Errors = append(mr.Errors, "no result from the guest")
 		return mr
 	}
-	mr.Loaded, mr.LoadErrno, mr.LoadError, mr.LoadTimedOut = g.Loaded, g.LoadErrno, g.LoadError, g.LoadTimedOut
+	mr.Loaded, mr.LoadErrno, mr.LoadError, mr.LoadTimedOut = g.Loaded, guestErrno(g.LoadErrno), g.LoadError, g.LoadTimedOut
 	mr.UnloadTimedOut = g.UnloadTimedOut
 	mr.Load = time.Duration(g.LoadMS) * time.Millisecond
 	mr.InitState, mr.CoreSize, mr.InitSize, mr.Taint = g.InitState, g.CoreSize, g.InitSize, g.Taint
 	mr.Sections, mr.Kmsg, mr.SysfsAfterLoad = g.Sections, g.Kmsg, g.SysfsAfterLoad
-	mr.Unloaded, mr.UnloadErrno, mr.UnloadError = g.Unloaded, g.UnloadErrno, g.UnloadError
+	mr.Unloaded, mr.UnloadErrno, mr.UnloadError = g.Unloaded, guestErrno(g.UnloadErrno), g.UnloadError
 	mr.UnloadKmsg, mr.SysfsAfterUnload, mr.Errors = g.UnloadKmsg, g.SysfsAfterUnload, g.Errors
 	return mr
 }
@@ -625,6 +627,16 @@ func guestFiles(cfg Config, infos []*ModInfo, plans [][]TreeModule, release, gue
 	}
 	files = append(files, initramfsFile{name: wire.ConfigPath, mode: 0o644, data: b})
 	return gcfg.Nonce, files, nil
+}
+
+// guestErrno names an errno number the guest reported ("" for 0). The
+// host's table serves both guests: amd64 and arm64 number errnos alike
+// (include/uapi/asm-generic/errno-base.h, errno.h).
+func guestErrno(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return errnoName(syscall.Errno(n))
 }
 
 func errnoName(e syscall.Errno) string {
@@ -699,8 +711,8 @@ func depResults(plan []TreeModule, g *wire.ModuleResult) []DepResult {
 		if !d.Builtin && g != nil && j < len(g.Deps) {
 			gd := g.Deps[j]
 			j++
-			dr.AlreadyLoaded, dr.Loaded, dr.LoadErrno, dr.LoadError, dr.Kmsg = gd.AlreadyLoaded, gd.Loaded, gd.LoadErrno, gd.LoadError, gd.Kmsg
-			dr.Unloaded, dr.UnloadErrno, dr.UnloadError = gd.Unloaded, gd.UnloadErrno, gd.UnloadError
+			dr.AlreadyLoaded, dr.Loaded, dr.LoadErrno, dr.LoadError, dr.Kmsg = gd.AlreadyLoaded, gd.Loaded, guestErrno(gd.LoadErrno), gd.LoadError, gd.Kmsg
+			dr.Unloaded, dr.UnloadErrno, dr.UnloadError = gd.Unloaded, guestErrno(gd.UnloadErrno), gd.UnloadError
 		}
 		out = append(out, dr)
 	}

@@ -1,45 +1,15 @@
 package boottest
 
 import (
-	"bytes"
 	"compress/gzip"
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/cavaliergopher/cpio"
 )
-
-// GuestPackage is the import path of the guest /init program.
-const GuestPackage = "github.com/initsec/initsec/boottest/guest"
-
-// BuildGuest builds the guest /init into dir and returns its path. It runs
-// `go build` in the current directory, which must be inside a module that
-// has github.com/initsec/initsec in its build list (this repository, or a
-// module repository that imports boottest).
-func BuildGuest(ctx context.Context, dir string) (string, error) {
-	return BuildGuestFor(ctx, dir, "amd64")
-}
-
-// BuildGuestFor is BuildGuest for GOARCH goarch (a static binary: Go
-// cross-compiles it without a C toolchain).
-func BuildGuestFor(ctx context.Context, dir, goarch string) (string, error) {
-	out := filepath.Join(dir, "init")
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, GuestPackage)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("build guest init (%s): %w: %s", GuestPackage, err, strings.TrimSpace(stderr.String()))
-	}
-	return out, nil
-}
 
 // initramfsFile is one regular file of the initramfs.
 type initramfsFile struct {

@@ -1,6 +1,10 @@
 // Command guest is the /init of a boottest initramfs. It is built by the
-// boottest host library (CGO_ENABLED=0 GOOS=linux GOARCH=amd64) and runs as
-// PID 1 in a QEMU guest booting a real kernel.
+// boottest host library (CGO_ENABLED=0 GOOS=linux GOARCH=amd64 or arm64)
+// from source files embedded in it, and runs as PID 1 in a QEMU guest
+// booting a real kernel. It imports only the standard library and
+// boottest/internal/wire (itself standard library only), so that any Go
+// toolchain builds it anywhere, with no module download
+// (TestGuestImportsOnlyStd keeps it so).
 //
 // It mounts proc, sysfs and devtmpfs, reads wire.ConfigPath, and for each
 // module in order: loads its dependencies (wire.Module.Deps, in order,
@@ -15,7 +19,9 @@
 // off.
 //
 // It never exits normally: if power-off fails the kernel panics on PID 1's
-// exit, which with panic=-1 and QEMU's -no-reboot also ends the run.
+// exit, which with panic=-1 and QEMU's -no-reboot also ends the run. Run
+// as any other process than PID 1 it exits with status 2 before touching
+// anything: on a host it would mount over /dev and power the machine off.
 package main
 
 import (
@@ -25,26 +31,30 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/initsec/initsec/boottest/internal/wire"
 )
 
 func main() {
+	if os.Getpid() != 1 {
+		fmt.Fprintln(os.Stderr, "guest: this is the /init of an initsec boottest initramfs; it runs only as PID 1")
+		os.Exit(2)
+	}
 	start := time.Now()
 	var res wire.Result
 	console := setup(&res)
 	res.UptimeAtInitMS = uptimeMS()
-	var uts unix.Utsname
-	if err := unix.Uname(&uts); err == nil {
-		res.Release = unix.ByteSliceToString(uts.Release[:])
+	var uts syscall.Utsname
+	if err := syscall.Uname(&uts); err == nil {
+		res.Release = utsString(uts.Release[:])
 	}
 
 	cfg, err := readConfig()
@@ -70,8 +80,8 @@ func main() {
 	}
 	res.DurationMS = time.Since(start).Milliseconds()
 	emit(console, cfg.Nonce, &res)
-	unix.Sync()
-	unix.Reboot(unix.LINUX_REBOOT_CMD_POWER_OFF)
+	syscall.Sync()
+	syscall.Reboot(syscall.LINUX_REBOOT_CMD_POWER_OFF)
 	// Power-off failed: exiting PID 1 makes the kernel panic, which ends
 	// the run under panic=-1 and -no-reboot.
 	os.Exit(1)
@@ -89,7 +99,7 @@ func setup(res *wire.Result) *os.File {
 			res.Errors = append(res.Errors, fmt.Sprintf("mkdir %s: %v", m.dir, err))
 			continue
 		}
-		if err := unix.Mount(m.src, m.dir, m.fstype, 0, ""); err != nil && !errors.Is(err, unix.EBUSY) {
+		if err := syscall.Mount(m.src, m.dir, m.fstype, 0, ""); err != nil && !errors.Is(err, syscall.EBUSY) {
 			res.Errors = append(res.Errors, fmt.Sprintf("mount %s on %s: %v", m.fstype, m.dir, err))
 		}
 	}
@@ -100,8 +110,8 @@ func setup(res *wire.Result) *os.File {
 		res.Errors = append(res.Errors, fmt.Sprintf("open /dev/console: %v", err))
 		return os.Stdout
 	}
-	unix.Dup3(int(c.Fd()), 1, 0)
-	unix.Dup3(int(c.Fd()), 2, 0)
+	syscall.Dup3(int(c.Fd()), 1, 0)
+	syscall.Dup3(int(c.Fd()), 2, 0)
 	return c
 }
 
@@ -142,7 +152,7 @@ func runModule(m wire.Module, kmsg *kmsgReader, step time.Duration) wire.ModuleR
 		r = testModule(m, kmsg, step)
 	} else {
 		last := deps[len(deps)-1]
-		r = wire.ModuleResult{Name: m.Name, LoadError: fmt.Sprintf("not loaded: its dependency %s did not load (%s %s)", last.Name, last.LoadErrno, last.LoadError)}
+		r = wire.ModuleResult{Name: m.Name, LoadError: fmt.Sprintf("not loaded: its dependency %s did not load (%s)", last.Name, last.LoadError)}
 	}
 	r.Deps = deps
 	unloadDeps(r.Deps, m.Name, kmsg, step)
@@ -189,7 +199,7 @@ func unloadDeps(deps []wire.DepResult, user string, kmsg *kmsgReader, step time.
 			continue
 		}
 		kmsg.skip()
-		err := withTimeout(step, func() error { return unix.DeleteModule(d.Name, unix.O_NONBLOCK) })
+		err := withTimeout(step, func() error { return deleteModule(d.Name) })
 		kmsg.drain()
 		if err != nil {
 			d.UnloadErrno, d.UnloadError = errnoOf(err)
@@ -206,7 +216,7 @@ func finit(path, params string) error {
 		return err
 	}
 	defer f.Close()
-	return unix.FinitModule(int(f.Fd()), params, 0)
+	return finitModule(int(f.Fd()), params)
 }
 
 // testModule loads, inspects and unloads one module under test.
@@ -255,7 +265,7 @@ func testModule(m wire.Module, kmsg *kmsgReader, step time.Duration) wire.Module
 
 	kmsg.skip()
 	err = withTimeout(step, func() error {
-		return unix.DeleteModule(m.Name, unix.O_NONBLOCK)
+		return deleteModule(m.Name)
 	})
 	r.UnloadKmsg = kmsg.drain()
 	if err != nil {
@@ -284,12 +294,14 @@ func withTimeout(d time.Duration, f func() error) error {
 	}
 }
 
-func errnoOf(err error) (name, msg string) {
-	var en unix.Errno
+// errnoOf returns the errno inside err (0 if none) and err's text. The host
+// names the number: the guest carries no errno table.
+func errnoOf(err error) (errno int, msg string) {
+	var en syscall.Errno
 	if errors.As(err, &en) {
-		return unix.ErrnoName(en), en.Error()
+		return int(en), en.Error()
 	}
-	return "", err.Error()
+	return 0, err.Error()
 }
 
 func exists(p string) bool {
@@ -322,7 +334,7 @@ type kmsgReader struct {
 }
 
 func openKmsg() (*kmsgReader, error) {
-	fd, err := unix.Open("/dev/kmsg", unix.O_RDONLY|unix.O_NONBLOCK|unix.O_CLOEXEC, 0)
+	fd, err := syscall.Open("/dev/kmsg", syscall.O_RDONLY|syscall.O_NONBLOCK|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return &kmsgReader{fd: -1}, fmt.Errorf("open /dev/kmsg: %w", err)
 	}
@@ -332,7 +344,7 @@ func openKmsg() (*kmsgReader, error) {
 // skip moves past every record logged so far.
 func (k *kmsgReader) skip() {
 	if k.fd >= 0 {
-		unix.Seek(k.fd, 0, unix.SEEK_END)
+		syscall.Seek(k.fd, 0, io.SeekEnd)
 	}
 }
 
@@ -344,12 +356,12 @@ func (k *kmsgReader) drain() []string {
 	}
 	var out []string
 	for range 10000 {
-		n, err := unix.Read(k.fd, k.buf)
-		if err == unix.EPIPE { // records overwritten: the read moved on
+		n, err := syscall.Read(k.fd, k.buf)
+		if err == syscall.EPIPE { // records overwritten: the read moved on
 			out = append(out, "[boottest: kmsg records lost]")
 			continue
 		}
-		if err == unix.EINTR {
+		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil || n <= 0 {
@@ -379,4 +391,16 @@ func emit(console *os.File, nonce string, res *wire.Result) {
 	var out bytes.Buffer
 	fmt.Fprintf(&out, "\n%s %s\n%s\n%s %s sha256=%s\n", wire.BeginMarker, nonce, b, wire.EndMarker, nonce, hex.EncodeToString(sum[:]))
 	console.Write(out.Bytes())
+}
+
+// utsString is a NUL-terminated utsname field as a string.
+func utsString(f []int8) string {
+	b := make([]byte, 0, len(f))
+	for _, c := range f {
+		if c == 0 {
+			break
+		}
+		b = append(b, byte(c))
+	}
+	return string(b)
 }

@@ -58,17 +58,19 @@ type DepResult struct {
 	Name string `json:"name"`
 	// AlreadyLoaded: /sys/module/NAME existed before the load, so the
 	// guest neither loaded nor unloads it.
-	AlreadyLoaded bool   `json:"already_loaded,omitempty"`
-	Loaded        bool   `json:"loaded"`
-	LoadErrno     string `json:"load_errno,omitempty"`
-	LoadError     string `json:"load_error,omitempty"`
-	LoadMS        int64  `json:"load_ms"`
+	AlreadyLoaded bool `json:"already_loaded,omitempty"`
+	Loaded        bool `json:"loaded"`
+	// LoadErrno and UnloadErrno are errno numbers (see
+	// ModuleResult.LoadErrno).
+	LoadErrno int    `json:"load_errno,omitempty"`
+	LoadError string `json:"load_error,omitempty"`
+	LoadMS    int64  `json:"load_ms"`
 	// Kmsg holds the /dev/kmsg records logged while it loaded.
 	Kmsg []string `json:"kmsg,omitempty"`
 	// Unloaded: delete_module returned 0 after the module under test was
 	// unloaded. UnloadError also says why no unload was tried.
 	Unloaded    bool   `json:"unloaded"`
-	UnloadErrno string `json:"unload_errno,omitempty"`
+	UnloadErrno int    `json:"unload_errno,omitempty"`
 	UnloadError string `json:"unload_error,omitempty"`
 }
 
@@ -93,8 +95,11 @@ type ModuleResult struct {
 	Deps []DepResult `json:"deps,omitempty"`
 	// Loaded reports whether finit_module returned 0.
 	Loaded bool `json:"loaded"`
-	// LoadErrno is the errno name (ENODEV) when finit_module failed.
-	LoadErrno string `json:"load_errno,omitempty"`
+	// LoadErrno is the errno number when finit_module failed (0: none, or
+	// no errno); the host names it. Numbers, not names, keep the guest free
+	// of an errno table (it imports only the standard library); amd64 and
+	// arm64 share the numbering of include/uapi/asm-generic/errno*.h.
+	LoadErrno int `json:"load_errno,omitempty"`
 	// LoadTimedOut: finit_module had not returned when the step timeout
 	// passed (init still running); InitState is read all the same.
 	LoadTimedOut bool   `json:"load_timed_out,omitempty"`
@@ -116,7 +121,7 @@ type ModuleResult struct {
 	Unloaded bool `json:"unloaded"`
 	// UnloadTimedOut: delete_module had not returned within the timeout.
 	UnloadTimedOut bool   `json:"unload_timed_out,omitempty"`
-	UnloadErrno    string `json:"unload_errno,omitempty"`
+	UnloadErrno    int    `json:"unload_errno,omitempty"`
 	UnloadError    string `json:"unload_error,omitempty"`
 	// UnloadKmsg holds the /dev/kmsg records logged while it unloaded.
 	UnloadKmsg []string `json:"unload_kmsg,omitempty"`
