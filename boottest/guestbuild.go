@@ -36,12 +36,9 @@ var guestSources embed.FS
 // are here and their imports resolve inside it.
 const guestModule = "github.com/initsec/initsec"
 
-// minGuestGo is the oldest Go that builds the guest (range over an int):
-// go 1.minGuestMinor.
-const (
-	minGuestMinor = 22
-	minGuestGo    = "1.22"
-)
+// minGuestMinor is the oldest Go that builds the guest, go 1.22 (range
+// over an int).
+const minGuestMinor = 22
 
 // guestBuildFlags are the flags of `go build`, part of the cache key.
 var guestBuildFlags = []string{"build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w"}
@@ -69,7 +66,7 @@ func BuildGuestFor(ctx context.Context, dir, goarch string) (string, error) {
 	}
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
-		return "", fmt.Errorf("build guest init: needs a Go toolchain (go %s or later) as `go` in $PATH, or a prebuilt guest (Config.GuestInit): %w", minGuestGo, err)
+		return "", fmt.Errorf("build guest init: needs a Go toolchain (go 1.%d or later) as `go` in $PATH, or a prebuilt guest (Config.GuestInit): %w", minGuestMinor, err)
 	}
 	ver, err := goVersion(ctx, goCmd, goarch)
 	if err != nil {
@@ -164,7 +161,7 @@ var goVersionRE = regexp.MustCompile(`go(\d+)\.(\d+)(\.\d+|rc\d+)?`)
 // goModVersion is the go.mod `go` line's version for the toolchain whose
 // GOVERSION is ver ("go1.26.8" → "1.26.8"; a development build's
 // "devel go1.27-abc ..." → "1.27"), or an error if ver is older than
-// minGuestGo or unreadable.
+// minGuestMinor or unreadable.
 func goModVersion(ver string) (string, error) {
 	m := goVersionRE.FindStringSubmatch(ver)
 	if m == nil {
@@ -173,7 +170,7 @@ func goModVersion(ver string) (string, error) {
 	major, _ := strconv.Atoi(m[1])
 	minor, _ := strconv.Atoi(m[2])
 	if major < 1 || (major == 1 && minor < minGuestMinor) {
-		return "", fmt.Errorf("build guest init: %s is too old: the guest needs go %s or later", ver, minGuestGo)
+		return "", fmt.Errorf("build guest init: %s is too old: the guest needs go 1.%d or later", ver, minGuestMinor)
 	}
 	return strings.TrimPrefix(m[0], "go"), nil
 }

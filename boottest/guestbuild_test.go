@@ -244,6 +244,27 @@ func TestBuildGuestNoGo(t *testing.T) {
 	}
 }
 
+// TestBuildGuestNoCacheDir: with no user cache directory (neither
+// XDG_CACHE_HOME nor HOME) the guest is built into the directory given.
+func TestBuildGuestNoCacheDir(t *testing.T) {
+	goCmd := requireGo(t)
+	guestTestEnv(t, goCmd) // keeps GOCACHE, which go needs
+	t.Setenv("XDG_CACHE_HOME", "")
+	t.Setenv("HOME", "")
+	dir := t.TempDir()
+	p, err := BuildGuestFor(context.Background(), dir, "amd64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p != filepath.Join(dir, "init") {
+		t.Errorf("guest at %s, want %s", p, filepath.Join(dir, "init"))
+	}
+	checkStaticELF(t, p, elf.EM_X86_64)
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("%s holds %d entries, want only init", dir, len(ents))
+	}
+}
+
 // TestBuildGuestUnknownArch: a GOARCH boottest does not boot is refused
 // before anything runs.
 func TestBuildGuestUnknownArch(t *testing.T) {
