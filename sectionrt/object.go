@@ -289,8 +289,11 @@ func (o *Object) Vermagic() string {
 
 // KernelRelease returns the kernel release the module was built for: the
 // first word of its vermagic, e.g. "6.1.0-56-amd64"; "" when there is none.
-func (o *Object) KernelRelease() string {
-	if f := strings.Fields(o.Vermagic()); len(f) > 0 {
+func (o *Object) KernelRelease() string { return releaseOf(o.Vermagic()) }
+
+// releaseOf is the kernel release a vermagic string names: its first word.
+func releaseOf(vermagic string) string {
+	if f := strings.Fields(vermagic); len(f) > 0 {
 		return f[0]
 	}
 	return ""
@@ -925,20 +928,50 @@ func (o *Object) loadModInfo() error {
 		text := string(data)
 		release()
 		o.modinfo = make([]modinfoEntry, 0, strings.Count(text, "="))
-		for len(text) > 0 {
-			kv := text
-			if i := strings.IndexByte(text, 0); i >= 0 {
-				kv, text = text[:i], text[i+1:]
-			} else {
-				text = ""
-			}
-			k, v, ok := strings.Cut(kv, "=")
-			if !ok || len(k) == 0 {
-				continue
-			}
+		eachModInfo(text, func(k, v string) bool {
 			o.modinfo = append(o.modinfo, modinfoEntry{k, v})
-		}
+			return true
+		})
 		return nil
 	}
 	return nil
+}
+
+// eachModInfo calls fn with each key=value string of .modinfo's bytes, in
+// order, until fn returns false: strings are NUL-separated, padding NULs
+// skipped, a string without '=' or with an empty key ignored.
+func eachModInfo[S string | []byte](text S, fn func(k, v S) bool) {
+	for len(text) > 0 {
+		kv := text
+		if i := indexNUL(text); i >= 0 {
+			kv, text = text[:i], text[i+1:]
+		} else {
+			text = text[:0]
+		}
+		i := indexEq(kv)
+		if i <= 0 {
+			continue
+		}
+		if !fn(kv[:i], kv[i+1:]) {
+			return
+		}
+	}
+}
+
+func indexNUL[S string | []byte](s S) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+func indexEq[S string | []byte](s S) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '=' {
+			return i
+		}
+	}
+	return -1
 }
