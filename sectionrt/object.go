@@ -928,50 +928,20 @@ func (o *Object) loadModInfo() error {
 		text := string(data)
 		release()
 		o.modinfo = make([]modinfoEntry, 0, strings.Count(text, "="))
-		eachModInfo(text, func(k, v string) bool {
+		for len(text) > 0 {
+			kv := text
+			if i := strings.IndexByte(text, 0); i >= 0 {
+				kv, text = text[:i], text[i+1:]
+			} else {
+				text = ""
+			}
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok || len(k) == 0 {
+				continue
+			}
 			o.modinfo = append(o.modinfo, modinfoEntry{k, v})
-			return true
-		})
+		}
 		return nil
 	}
 	return nil
-}
-
-// eachModInfo calls fn with each key=value string of .modinfo's bytes, in
-// order, until fn returns false: strings are NUL-separated, padding NULs
-// skipped, a string without '=' or with an empty key ignored.
-func eachModInfo[S string | []byte](text S, fn func(k, v S) bool) {
-	for len(text) > 0 {
-		kv := text
-		if i := indexNUL(text); i >= 0 {
-			kv, text = text[:i], text[i+1:]
-		} else {
-			text = text[:0]
-		}
-		i := indexEq(kv)
-		if i <= 0 {
-			continue
-		}
-		if !fn(kv[:i], kv[i+1:]) {
-			return
-		}
-	}
-}
-
-func indexNUL[S string | []byte](s S) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0 {
-			return i
-		}
-	}
-	return -1
-}
-
-func indexEq[S string | []byte](s S) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '=' {
-			return i
-		}
-	}
-	return -1
 }

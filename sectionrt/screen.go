@@ -1,6 +1,7 @@
 package sectionrt
 
 import (
+	"bytes"
 	"debug/elf"
 	"encoding/binary"
 	"io"
@@ -25,16 +26,19 @@ import (
 //
 // A Screen is used by one goroutine at a time; its zero value is ready.
 type Screen struct {
-	hdr    [64]byte
-	tail   []byte   // the section header table and, usually, .shstrtab
-	shbuf  []byte   // .shstrtab when it is not in tail
-	shstr  []byte   // .shstrtab: in tail or shbuf
-	secs   []scrSec // by section index
-	symSec []uint32 // by symbol index: the defining section, 0 when none
-	chunk  []byte   // symbol and relocation entries, a window at a time
-	info   []byte   // .modinfo
-	rs     *RuleSet // the rule set names was filled for
-	names  map[string]scrClass
+	hdr   [64]byte
+	tail  []byte   // the section header table and, usually, .shstrtab
+	shbuf []byte   // .shstrtab when it is not in tail
+	shstr []byte   // .shstrtab: in tail or shbuf
+	secs  []scrSec // by section index
+	// symMask[i] is what a reference to symbol i can fire: the checks of
+	// its section's class.to, and exportBit for a symbol defined in an
+	// init or exit section; 0 for an undefined one.
+	symMask []uint64
+	chunk   []byte   // symbol and relocation entries, a window at a time
+	info    []byte   // .modinfo
+	rs      *RuleSet // the rule set names was filled for
+	names   map[string]scrClass
 }
 
 // scrSec is what Clean needs of one section header.
@@ -80,18 +84,21 @@ func (s *Screen) Clean(r io.ReaderAt, size int64, rules func(release string) *Ru
 		return nil
 	}
 	symtab, ok := s.symtab()
-	if !ok || !s.symbols(r, symtab) {
+	if !ok {
 		return nil
 	}
 	rs := rules(releaseOf(s.vermagic(r)))
-	if rs == nil || len(rs.Checks) > maxChecks {
-		return nil
+	if rs == nil || len(rs.Checks) >= exportBit {
+		return nil // CheckMismatch's limit is 64; bit 63 is exportBit here
 	}
-	if !s.classify(rs) || !s.relocations(r, rs, symtab) {
+	if !s.classify(rs) || !s.symbols(r, symtab) || !s.relocations(r, rs, symtab) {
 		return nil
 	}
 	return rs
 }
+
+// exportBit marks, in symMask, a symbol the export check could fire for.
+const exportBit = 63
 
 // scrHeader is the part of the ELF header Clean uses.
 type scrHeader struct {
@@ -189,7 +196,7 @@ func (s *Screen) sectionNames(r io.ReaderAt, h scrHeader, tailStart uint64) bool
 		if start >= len(strtab) {
 			return false
 		}
-		n := indexNUL(strtab[start:])
+		n := bytes.IndexByte(strtab[start:], 0)
 		if n < 0 {
 			return false
 		}
@@ -233,13 +240,13 @@ func (s *Screen) symtab() (int, bool) {
 
 // symbols scans the symbol table a window at a time, checking each
 // entry's section index as resolveSection does and each defined symbol's
-// extent as checkSymbolExtents does, and records where each symbol is
-// defined.
+// extent as checkSymbolExtents does, and fills symMask from the sections'
+// classes.
 func (s *Screen) symbols(r io.ReaderAt, symtab int) bool {
 	st := &s.secs[symtab]
 	n := int(st.size / elf.Sym64Size)
-	s.symSec = grow(s.symSec, n)
-	s.symSec[0] = 0
+	s.symMask = grow(s.symMask, n)
+	s.symMask[0] = 0
 	le := binary.LittleEndian
 	per := screenWindow / elf.Sym64Size
 	for base := 0; base < n; base += per {
@@ -259,15 +266,18 @@ func (s *Screen) symbols(r io.ReaderAt, symtab int) bool {
 				return false
 			}
 			if shndx == elf.SHN_UNDEF || shndx >= elf.SHN_LORESERVE {
-				s.symSec[idx] = 0
+				s.symMask[idx] = 0
 				continue
 			}
 			if int(shndx) >= len(s.secs) {
 				return false
 			}
-			s.symSec[idx] = uint32(shndx)
-			typ := elf.ST_TYPE(e[4])
 			sec := &s.secs[shndx]
+			s.symMask[idx] = sec.class.to
+			if sec.class.initExit {
+				s.symMask[idx] |= 1 << exportBit
+			}
+			typ := elf.ST_TYPE(e[4])
 			if typ == elf.STT_SECTION || typ == elf.STT_FILE || sec.typ == elf.SHT_NULL {
 				continue
 			}
@@ -296,20 +306,35 @@ func (s *Screen) vermagic(r io.ReaderAt) string {
 		if !readFull(r, s.info, int64(sec.off)) {
 			return ""
 		}
-		v := ""
-		eachModInfo(s.info, func(k, val []byte) bool {
-			if string(k) == "vermagic" {
-				v = string(val)
-				return false
-			}
-			return true
-		})
+		v := modinfoValue(s.info, "vermagic")
 		if cap(s.info) > maxScratch {
 			s.info = nil
 		}
 		return strings.TrimSpace(v)
 	}
 	return ""
+}
+
+// modinfoValue is the value of the first key=value string of .modinfo
+// (NUL-separated strings, as loadModInfo splits them) whose key is key;
+// "" when there is none.
+func modinfoValue(info []byte, key string) string {
+	pat := key + "="
+	for from := 0; ; {
+		i := bytes.Index(info[from:], []byte(pat))
+		if i < 0 {
+			return ""
+		}
+		i += from
+		if i == 0 || info[i-1] == 0 { // the start of a string: its key is key
+			v := info[i+len(pat):]
+			if j := bytes.IndexByte(v, 0); j >= 0 {
+				v = v[:j]
+			}
+			return string(v)
+		}
+		from = i + 1
+	}
 }
 
 // classify sets each section's class under rs, from a cache of names.
@@ -409,7 +434,11 @@ func (s *Screen) scanRela(r io.ReaderAt, sec *scrSec, targetSize, checks uint64,
 	n := int(sec.size / 24)
 	per := screenWindow / 24
 	le := binary.LittleEndian
-	nsyms := uint64(len(s.symSec))
+	nsyms := uint64(len(s.symMask))
+	want := checks
+	if isExport {
+		want = 1 << exportBit // CheckMismatch's export check, not the others
+	}
 	for base := 0; base < n; base += per {
 		k := min(per, n-base)
 		buf := s.window(k * 24)
@@ -418,18 +447,7 @@ func (s *Screen) scanRela(r io.ReaderAt, sec *scrSec, targetSize, checks uint64,
 		}
 		for j := 0; j+24 <= len(buf); j += 24 {
 			off, sym := le.Uint64(buf[j:]), le.Uint64(buf[j+8:])>>32
-			if sym >= nsyms || off >= targetSize {
-				return false
-			}
-			at := s.symSec[sym]
-			if at == 0 {
-				continue // undefined or reserved: nothing fires
-			}
-			if isExport {
-				if s.secs[at].class.initExit {
-					return false // maybe an init or exit symbol exported
-				}
-			} else if s.secs[at].class.to&checks != 0 {
+			if sym >= nsyms || off >= targetSize || s.symMask[sym]&want != 0 {
 				return false
 			}
 		}

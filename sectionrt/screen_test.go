@@ -92,8 +92,18 @@ func TestScreenAgrees(t *testing.T) {
 	if testing.Short() {
 		iters = 300
 	}
+	// mm.o holds mismatches: never cleared itself, its mutants must agree
+	// too. It has no vermagic, so every rule set is tried on it.
+	mm := readFile(t, compileC(t, "mm.c", mismatchSource, "-fno-pie"))
 	var s Screen
 	rng := rand.New(rand.NewPCG(13, 1))
+	for _, v := range RuleVersions {
+		fixed, _ := Rules(v)
+		rules := func(string) *RuleSet { return fixed }
+		for range iters / 10 {
+			screenAgrees(t, &s, mutate(rng, mm), "mm.o mutant", rules)
+		}
+	}
 	for bi, base := range bases {
 		if !screenAgrees(t, &s, base, "base", byRelease) {
 			t.Fatalf("base object %d not cleared", bi)
@@ -180,4 +190,32 @@ func FuzzScreen(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		screenAgrees(t, &s, data, "fuzz", byRelease)
 	})
+}
+
+// TestModinfoValue: the Screen's vermagic is Object.Vermagic's, the value
+// of the first NUL-separated key=value string whose key is vermagic.
+func TestModinfoValue(t *testing.T) {
+	for _, tc := range []struct{ info, want string }{
+		{"vermagic=6.1.0 SMP\x00", "6.1.0 SMP"},
+		{"license=GPL\x00\x00\x00vermagic=a b\x00depends=", "a b"},
+		{"xvermagic=no\x00vermagic=yes", "yes"},
+		{"a=vermagic=no\x00=vermagic=no\x00vermagic=yes\x00vermagic=second", "yes"},
+		{"vermagic\x00vermagic=\x00vermagic=late", ""},
+		{"license=GPL", ""},
+		{"", ""},
+	} {
+		if got := modinfoValue([]byte(tc.info), "vermagic"); got != tc.want {
+			t.Errorf("modinfoValue(%q) = %q, want %q", tc.info, got, tc.want)
+		}
+		// Object.loadModInfo's reading of the same bytes.
+		var o Object
+		for _, kv := range strings.Split(tc.info, "\x00") {
+			if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
+				o.modinfo = append(o.modinfo, modinfoEntry{k, v})
+			}
+		}
+		if got := o.Vermagic(); got != strings.TrimSpace(tc.want) {
+			t.Errorf("%q: Object.Vermagic %q, modinfoValue %q", tc.info, got, tc.want)
+		}
+	}
 }
