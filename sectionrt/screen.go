@@ -2,9 +2,11 @@ package sectionrt
 
 import (
 	"bytes"
+	"cmp"
 	"debug/elf"
 	"encoding/binary"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -35,9 +37,10 @@ type Screen struct {
 	// its section's class.to, and exportBit for a symbol defined in an
 	// init or exit section; 0 for an undefined one.
 	symMask []uint64
-	chunk   []byte   // symbol and relocation entries, a window at a time
-	info    []byte   // .modinfo
-	rs      *RuleSet // the rule set names was filled for
+	chunk   []byte     // symbol and relocation entries, a window at a time
+	jobs    []relocJob // the relocation sections to scan
+	info    []byte     // .modinfo
+	rs      *RuleSet   // the rule set names was filled for
 	names   map[string]scrClass
 }
 
@@ -68,7 +71,7 @@ const screenWindow = 64 << 10
 
 // screenTail is how much before the section header table Clean reads with
 // it, to catch .shstrtab, which linkers put just before it.
-const screenTail = 4 << 10
+const screenTail = 1 << 10
 
 // Clean reports whether CheckMismatch would find nothing in the object
 // that r holds (size bytes, a regular file's size), returning the rule set
@@ -380,6 +383,7 @@ func (s *Screen) relocations(r io.ReaderAt, rs *RuleSet, symtab int) bool {
 		exportSec = 0
 	}
 	exportFromKsymtab := rs.Export == ExportSymbolSection && exportSec == 0 && linked
+	s.jobs = s.jobs[:0]
 	for i := range s.secs {
 		sec := &s.secs[i]
 		if sec.typ != elf.SHT_RELA {
@@ -408,11 +412,13 @@ func (s *Screen) relocations(r io.ReaderAt, rs *RuleSet, symtab int) bool {
 		if !isExport && class.from == 0 {
 			continue
 		}
-		if !s.scanRela(r, sec, target.size, class.from, isExport) {
-			return false
+		want := class.from
+		if isExport {
+			want = 1 << exportBit // CheckMismatch's export check, not the others
 		}
+		s.jobs = append(s.jobs, relocJob{off: sec.off, size: sec.size, targetSize: target.size, want: want})
 	}
-	return true
+	return s.scanJobs(r)
 }
 
 // msecClass is the class of ___ksymtab*+ under rs: the name a linked
@@ -427,29 +433,74 @@ func (s *Screen) msecClass(rs *RuleSet, tname []byte) scrClass {
 	return c
 }
 
-// scanRela scans one relocation section's entries: symbol index inside the
-// table, r_offset inside the relocated section, and no target that checks
-// (or, for an export section, the export check) could fire for.
-func (s *Screen) scanRela(r io.ReaderAt, sec *scrSec, targetSize, checks uint64, isExport bool) bool {
-	n := int(sec.size / 24)
-	per := screenWindow / 24
-	le := binary.LittleEndian
-	nsyms := uint64(len(s.symMask))
-	want := checks
-	if isExport {
-		want = 1 << exportBit // CheckMismatch's export check, not the others
-	}
-	for base := 0; base < n; base += per {
-		k := min(per, n-base)
-		buf := s.window(k * 24)
-		if !readFull(r, buf, int64(sec.off)+int64(base)*24) {
-			return false
+// relocJob is one relocation section CheckMismatch would decode: its
+// entries, the size of the section they relocate, and what a reference
+// may not fire (its checks, or exportBit for an export section).
+type relocJob struct {
+	off, size, targetSize, want uint64
+}
+
+// scanJobs scans the entries of every job, reading those that lie close
+// together in the file (a module's relocation sections are side by side,
+// the ones no check looks at between them) with one read of at most
+// screenWindow bytes, and a large one a window at a time.
+func (s *Screen) scanJobs(r io.ReaderAt) bool {
+	jobs := s.jobs
+	slices.SortFunc(jobs, func(a, b relocJob) int { return cmp.Compare(a.off, b.off) })
+	for i := 0; i < len(jobs); {
+		start, end, j := jobs[i].off, jobs[i].off+jobs[i].size, i+1
+		for j < len(jobs) && jobs[j].off >= end && jobs[j].off-end <= screenGap && jobs[j].off+jobs[j].size-start <= screenWindow {
+			end = jobs[j].off + jobs[j].size
+			j++
 		}
-		for j := 0; j+24 <= len(buf); j += 24 {
-			off, sym := le.Uint64(buf[j:]), le.Uint64(buf[j+8:])>>32
-			if sym >= nsyms || off >= targetSize || s.symMask[sym]&want != 0 {
+		if end-start > screenWindow { // one large section
+			if !s.scanLarge(r, &jobs[i]) {
 				return false
 			}
+			i++
+			continue
+		}
+		buf := s.window(int(end - start))
+		if !readFull(r, buf, int64(start)) {
+			return false
+		}
+		for ; i < j; i++ {
+			jb := &jobs[i]
+			if !s.scanEntries(buf[jb.off-start:jb.off-start+jb.size], jb) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// screenGap is the most bytes scanJobs reads between two relocation
+// sections to read them at once: about what a read costs.
+const screenGap = 2 << 10
+
+// scanLarge scans a relocation section larger than a window, a window at
+// a time.
+func (s *Screen) scanLarge(r io.ReaderAt, jb *relocJob) bool {
+	per := uint64(screenWindow / 24 * 24)
+	for off := uint64(0); off < jb.size; off += per {
+		buf := s.window(int(min(per, jb.size-off)))
+		if !readFull(r, buf, int64(jb.off+off)) || !s.scanEntries(buf, jb) {
+			return false
+		}
+	}
+	return true
+}
+
+// scanEntries scans whole RELA entries: symbol index inside the table,
+// r_offset inside the relocated section, and no reference to a symbol
+// whose mask has a bit of jb.want.
+func (s *Screen) scanEntries(buf []byte, jb *relocJob) bool {
+	le := binary.LittleEndian
+	nsyms, mask := uint64(len(s.symMask)), s.symMask
+	for j := 0; j+24 <= len(buf); j += 24 {
+		off, sym := le.Uint64(buf[j:]), le.Uint64(buf[j+8:])>>32
+		if sym >= nsyms || off >= jb.targetSize || mask[sym]&jb.want != 0 {
+			return false
 		}
 	}
 	return true

@@ -7,6 +7,10 @@ import (
 	"github.com/initsec/initsec/sectionrt"
 )
 
+// screening is whether check screens objects; a variable for the test
+// that compares its results with the full check's.
+var screening = true
+
 // screen clears, without opening an Object, an uncompressed object whose
 // mismatch check would find nothing (sectionrt.Screen), returning the rule
 // set it was judged by; nil sends it to the full check, which then reports

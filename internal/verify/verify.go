@@ -169,7 +169,7 @@ func (v *verifier) check(r *modfile.Reader, s *sectionrt.Screen, path string) fi
 	if m != nil && len(m.Entries) == 0 && v.placement == "auto" && v.fixed == nil {
 		m = nil // no annotations: mismatch checks only
 	}
-	if m == nil {
+	if m == nil && screening {
 		if rs := v.screen(s, path); rs != nil {
 			res.Rules = rs.Version
 			return res // what the full check would say: nothing
