@@ -14,8 +14,9 @@ import (
 // opening an Object, that CheckMismatch would return neither a finding nor
 // an error. It reads only the ELF header, the section headers and their
 // names, the symbol table's entries (not its names), .modinfo and the
-// relocation sections a check looks at, in small reused buffers, and
-// allocates nothing per object once warm.
+// relocation sections a check decodes, at most 64 KiB at a time into
+// buffers it reuses, and builds no Symbol (with it, verify of Debian's
+// 4,023 6.1 modules went from about 0.55 to 0.13 CPU-seconds).
 //
 // It never decides the other way: an object it cannot clear — one
 // relocation that could fire a check (whitelisted or not), anything
@@ -77,7 +78,9 @@ const screenTail = 1 << 10
 // that r holds (size bytes, a regular file's size), returning the rule set
 // it was judged by: rules(release), release being the first word of the
 // object's vermagic ("" when it has none). A nil result means "not known":
-// open the object and check it.
+// open the object and check it. The rule sets rules returns must not
+// change while the Screen is in use: it keeps what they say of each
+// section name.
 func (s *Screen) Clean(r io.ReaderAt, size int64, rules func(release string) *RuleSet) *RuleSet {
 	if size < 64 || !readFull(r, s.hdr[:], 0) {
 		return nil

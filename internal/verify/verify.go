@@ -3,6 +3,11 @@
 // manifest say what was meant, placement (sectionrt.CheckPlacement). It is
 // what `initsec verify` runs, and what the corpus comparison with modpost
 // and the benchmark run.
+//
+// An uncompressed object with no placement to check goes through
+// sectionrt.Screen first, which clears most modules without opening them
+// as an Object; whatever it does not clear gets the full check, so the
+// results are the full check's (TestScreenedMatchesFull).
 package verify
 
 import (
