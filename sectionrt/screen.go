@@ -343,10 +343,17 @@ func modinfoValue(info []byte, key string) string {
 	}
 }
 
+// maxNames bounds the Screen's cache of section names: Debian's 6.1
+// modules use 165 distinct names.
+const maxNames = 8192
+
 // classify sets each section's class under rs, from a cache of names.
 // It gives up on a file that has SHT_REL sections.
 func (s *Screen) classify(rs *RuleSet) bool {
-	if s.rs != rs {
+	if s.rs != rs || len(s.names) > maxNames {
+		// A new rule set, or a cache grown past what a tree of linked
+		// modules needs (.o files built with -ffunction-sections name a
+		// section per function): start afresh.
 		s.rs, s.names = rs, make(map[string]scrClass)
 	}
 	for i := range s.secs {
