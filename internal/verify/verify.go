@@ -89,9 +89,9 @@ type dirManifest struct {
 // the order of files.
 func (v *verifier) checkAll(files []string, n int, progress io.Writer) []findings.Result {
 	results := make([]findings.Result, len(files))
-	// Workers take the next file from a shared counter: a channel send
-	// per object woke a worker per object, and the futex and scheduler
-	// traffic cost more than screening a small module.
+	// Workers take the next file from a shared counter rather than from
+	// a channel: no handoff and wake-up per object, which most objects
+	// (screened in tens of microseconds) no longer dwarf.
 	var next, done atomic.Int64
 	var wg sync.WaitGroup
 	for range min(n, max(len(files), 1)) {
