@@ -53,4 +53,10 @@
 // Finding.Warning gives it as a modpost.Warning) and
 // as the symbols that really contain the two addresses — modpost's
 // nearest-symbol search can name the object next to the real target.
+//
+// A Screen answers the common case first: it reads only what the checks
+// need, into reused buffers, and clears an object when CheckMismatch would
+// find nothing and fail nowhere; anything else (a reference a check could
+// fire for, anything malformed or unusual) it leaves to Open and
+// CheckMismatch, so findings and errors are theirs.
 package sectionrt

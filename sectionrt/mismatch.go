@@ -321,12 +321,7 @@ func (c *checker) section(r RelocSection) error {
 		exportLabel = "__ksymtab_"
 	}
 	isExport := exportLabel != ""
-	var checks uint64 // bit i: rs.Checks[i]'s fromsec matches
-	for i := range rs.Checks {
-		if matchAny(msec, rs.Checks[i].FromSec) {
-			checks |= 1 << i
-		}
-	}
+	checks := rs.fromChecks(msec)
 	if !isExport && checks == 0 {
 		return nil
 	}
@@ -371,15 +366,34 @@ func (c *checker) badFor(sec int) uint64 {
 	if c.badKnown[sec] {
 		return c.bad[sec]
 	}
-	tosec := c.o.sections[sec].Name
+	b := c.rs.toChecks(c.o.sections[sec].Name)
+	c.bad[sec], c.badKnown[sec] = b, true
+	return b
+}
+
+// fromChecks returns the checks whose FromSec matches msec, the name of
+// a relocated section as modpost saw it (bit i: rs.Checks[i]).
+func (rs *RuleSet) fromChecks(msec string) uint64 {
+	var checks uint64
+	for i := range rs.Checks {
+		if matchAny(msec, rs.Checks[i].FromSec) {
+			checks |= 1 << i
+		}
+	}
+	return checks
+}
+
+// toChecks returns the checks that fire for a reference into a section
+// named tosec (bit i: rs.Checks[i]): its BadToSec matches, or it has
+// GoodToSec and tosec matches none of it.
+func (rs *RuleSet) toChecks(tosec string) uint64 {
 	var b uint64
-	for i := range c.rs.Checks {
-		ch := &c.rs.Checks[i]
+	for i := range rs.Checks {
+		ch := &rs.Checks[i]
 		if (ch.BadToSec != nil && matchAny(tosec, ch.BadToSec)) || (ch.GoodToSec != nil && !matchAny(tosec, ch.GoodToSec)) {
 			b |= 1 << i
 		}
 	}
-	c.bad[sec], c.badKnown[sec] = b, true
 	return b
 }
 

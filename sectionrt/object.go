@@ -289,8 +289,11 @@ func (o *Object) Vermagic() string {
 
 // KernelRelease returns the kernel release the module was built for: the
 // first word of its vermagic, e.g. "6.1.0-56-amd64"; "" when there is none.
-func (o *Object) KernelRelease() string {
-	if f := strings.Fields(o.Vermagic()); len(f) > 0 {
+func (o *Object) KernelRelease() string { return releaseOf(o.Vermagic()) }
+
+// releaseOf is the kernel release a vermagic string names: its first word.
+func releaseOf(vermagic string) string {
+	if f := strings.Fields(vermagic); len(f) > 0 {
 		return f[0]
 	}
 	return ""

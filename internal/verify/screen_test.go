@@ -1,0 +1,84 @@
+package verify
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/initsec/initsec/internal/findings"
+	"github.com/initsec/initsec/internal/modfile"
+)
+
+// TestScreenedMatchesFull: with the screen, Files gives exactly the
+// results of the full check alone (same findings, same errors, same rule
+// sets, in order) on real modules of both installed kernels (the 6.12
+// ones decompressed, so that they are screened too) and on corrupted
+// copies of them, most of which end in an error or a finding.
+func TestScreenedMatchesFull(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(5, 8))
+	var files []string
+	for i, src := range installedModules(t, 12) {
+		data, err := modfile.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range 6 {
+			d := data
+			if k > 0 {
+				d = corrupt(rng, data)
+			}
+			p := filepath.Join(dir, fmt.Sprintf("%02d-%d-%s", i, k, filepath.Base(modfile.Trim(src))+".ko"))
+			if err := os.WriteFile(p, d, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, p)
+		}
+	}
+	screened := Files(files, Options{Jobs: 2})
+	screening = false
+	defer func() { screening = true }()
+	full := Files(files, Options{Jobs: 2})
+	errs, fs := 0, 0
+	for i := range files {
+		if a, b := describe(screened[i]), describe(full[i]); a != b {
+			t.Errorf("%s:\nscreened: %s\nfull:     %s", files[i], a, b)
+		}
+		if full[i].Err != nil {
+			errs++
+		}
+		fs += len(full[i].Findings)
+	}
+	t.Logf("%d objects: %d errors, %d findings", len(files), errs, fs)
+	if errs == 0 {
+		t.Error("no corrupted object gave an error: the comparison covers only clean ones")
+	}
+}
+
+// describe is a Result as text: findings and errors compared by value.
+func describe(r findings.Result) string {
+	return fmt.Sprintf("%s rules=%q err=%v findings=%+v", r.Object, r.Rules, r.Err, r.Findings)
+}
+
+// corrupt returns a copy of data with a few bytes changed in the section
+// headers and the tables at the end of the file, where the checks look.
+func corrupt(rng *rand.Rand, data []byte) []byte {
+	d := bytes.Clone(data)
+	for range 1 + rng.IntN(3) {
+		p := len(d)/2 + rng.IntN(len(d)/2)
+		switch rng.IntN(3) {
+		case 0:
+			d[p] ^= 1 << rng.IntN(8)
+		case 1:
+			d[p] = byte(rng.Uint32())
+		default:
+			for j := p; j < min(p+8, len(d)); j++ {
+				d[j] = 0xff
+			}
+		}
+	}
+	return d
+}
