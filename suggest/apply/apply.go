@@ -137,7 +137,7 @@ func plan(ctx context.Context, abs, work string, opts Options) (*Result, map[str
 	if rounds <= 0 {
 		rounds = DefaultMaxRounds
 	}
-	orig, err := srctree.Copy(abs, work, srctree.CopyOptions{})
+	orig, err := srctree.Copy(abs, work, srctree.CopyOptions{Perm: true})
 	if err != nil {
 		return nil, nil, fmt.Errorf("apply: copy %s: %w", abs, err)
 	}

@@ -178,7 +178,7 @@ func proveTarget(ctx context.Context, dir string, res *Result, kopts kbuild.Opti
 // with res's files written over it.
 func copyTrees(dir, before, after string, res *Result) error {
 	for _, d := range []string{before, after} {
-		if _, err := srctree.Copy(dir, d, srctree.CopyOptions{}); err != nil {
+		if _, err := srctree.Copy(dir, d, srctree.CopyOptions{Perm: true}); err != nil {
 			return err
 		}
 	}
