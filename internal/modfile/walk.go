@@ -24,9 +24,12 @@ import (
 //     compiles the common module info there, once for all modules);
 //   - X.o is skipped when X.ko is beside it: X.o is the .ko before modpost
 //     linked X.mod.o into it;
-//   - an object listed in a Y.mod file beside it (kbuild's list of the
-//     objects linked into module Y) is skipped when Y.ko or Y.o is there,
-//     unless it is Y.o itself (the single-source module with no .ko yet).
+//   - an object listed in a Y.mod file (kbuild's list of the objects
+//     linked into module Y) is skipped when Y.ko or Y.o is beside the
+//     Y.mod, unless it is Y.o itself (the single-source module with no .ko
+//     yet). An external module's list holds absolute paths, so its parts
+//     in subdirectories (xpadneo's xpadneo/*.o, lkrg's src/**.o) are
+//     skipped too, when the walk of the same argument reaches them.
 //
 // So in a module's build directory the .ko is checked (or, before modpost,
 // the linked X.o), and in an installed modules tree, which holds no .o, the
@@ -52,6 +55,11 @@ func Expand(args []string) ([]string, []error) {
 			add(arg)
 			continue
 		}
+		// The walk is pre-order, but a list may name objects anywhere:
+		// candidates are filtered once the whole argument is walked.
+		type cand struct{ path, abs string }
+		var cands []cand
+		elsewhere := map[string]bool{} // absolute paths of parts listed in another directory
 		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				errs = append(errs, err)
@@ -64,12 +72,15 @@ func Expand(args []string) ([]string, []error) {
 				if p != arg && strings.HasPrefix(d.Name(), ".") {
 					return filepath.SkipDir
 				}
-				files, err := dirModules(p)
+				absP, files, parts, err := dirModules(p)
 				if err != nil {
 					errs = append(errs, err)
 				}
 				for _, f := range files {
-					add(filepath.Join(p, f))
+					cands = append(cands, cand{filepath.Join(p, f), filepath.Join(absP, f)})
+				}
+				for _, o := range parts {
+					elsewhere[o] = true
 				}
 			}
 			return nil
@@ -77,16 +88,23 @@ func Expand(args []string) ([]string, []error) {
 		if err != nil {
 			errs = append(errs, err)
 		}
+		for _, c := range cands {
+			if !elsewhere[c.abs] {
+				add(c.path)
+			}
+		}
 	}
 	return out, errs
 }
 
-// dirModules returns the module files directly in dir, by the rules of
-// Expand, sorted.
-func dirModules(dir string) ([]string, error) {
+// dirModules returns dir's absolute path, the module files directly in
+// dir by the rules of Expand, sorted, and the parts its X.mod lists name
+// in other directories (absolute, cleaned).
+func dirModules(dir string) (abs string, files, elsewhere []string, err error) {
+	abs, _ = filepath.Abs(dir)
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return abs, nil, nil, err
 	}
 	names := make(map[string]bool, len(ents))
 	for _, e := range ents {
@@ -97,8 +115,7 @@ func dirModules(dir string) ([]string, error) {
 	// Objects that are parts of a module, from the X.mod lists. kbuild
 	// writes absolute paths for external modules (M=) and paths relative
 	// to the tree in-tree: a part is matched by its name, and an absolute
-	// one only in its own directory.
-	abs, _ := filepath.Abs(dir)
+	// one in another directory is returned for Expand to skip there.
 	parts := make(map[string]bool)
 	for n := range names {
 		mod, ok := strings.CutSuffix(n, ".mod")
@@ -106,7 +123,8 @@ func dirModules(dir string) ([]string, error) {
 			continue
 		}
 		for _, obj := range modList(filepath.Join(dir, n)) {
-			if filepath.IsAbs(obj) && filepath.Dir(obj) != abs {
+			if filepath.IsAbs(obj) && filepath.Dir(filepath.Clean(obj)) != abs {
+				elsewhere = append(elsewhere, filepath.Clean(obj))
 				continue
 			}
 			if b := filepath.Base(obj); b != mod+".o" {
@@ -114,7 +132,6 @@ func dirModules(dir string) ([]string, error) {
 			}
 		}
 	}
-	var out []string
 	for n := range names {
 		if !IsModuleFile(n) || strings.HasPrefix(n, ".") || strings.HasSuffix(n, ".mod.o") || parts[n] {
 			continue
@@ -122,10 +139,10 @@ func dirModules(dir string) ([]string, error) {
 		if base, ok := strings.CutSuffix(n, ".o"); ok && names[base+".ko"] {
 			continue
 		}
-		out = append(out, n)
+		files = append(files, n)
 	}
-	slices.Sort(out)
-	return out, nil
+	slices.Sort(files)
+	return abs, files, elsewhere, nil
 }
 
 // modList reads kbuild's X.mod: the object files of module X, separated by
