@@ -111,7 +111,7 @@ func Prove(ctx context.Context, dir string, opts ProveOptions) (p *Proof, err er
 	p = &Proof{WorkDir: work}
 	before, after := filepath.Join(work, "before"), filepath.Join(work, "after")
 	for _, d := range []string{before, after} {
-		if _, err := srctree.Copy(dir, d, srctree.CopyOptions{}); err != nil {
+		if _, err := srctree.Copy(dir, d, srctree.CopyOptions{Perm: true}); err != nil {
 			return nil, fmt.Errorf("prove: copy %s: %w", dir, err)
 		}
 	}

@@ -24,9 +24,12 @@ import (
 //     compiles the common module info there, once for all modules);
 //   - X.o is skipped when X.ko is beside it: X.o is the .ko before modpost
 //     linked X.mod.o into it;
-//   - an object listed in a Y.mod file beside it (kbuild's list of the
-//     objects linked into module Y) is skipped when Y.ko or Y.o is there,
-//     unless it is Y.o itself (the single-source module with no .ko yet).
+//   - an object listed in a Y.mod file (kbuild's list of the objects
+//     linked into module Y) is skipped when Y.ko or Y.o is beside the
+//     Y.mod, unless it is Y.o itself (the single-source module with no .ko
+//     yet). An external module's list holds absolute paths, so its parts
+//     in subdirectories (xpadneo's xpadneo/*.o, lkrg's src/**.o) are
+//     skipped too, when the walk of the same argument reaches them.
 //
 // So in a module's build directory the .ko is checked (or, before modpost,
 // the linked X.o), and in an installed modules tree, which holds no .o, the
@@ -57,39 +60,68 @@ func Expand(args []string) ([]string, []error) {
 			errs = append(errs, err)
 			continue
 		}
-		walkModules(arg, fs.FileInfoToDirEntry(root), true, add, &errs)
+		abs, err := filepath.Abs(arg)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		// The walk is pre-order, but a list may name objects anywhere:
+		// candidates are filtered once the whole argument is walked.
+		w := walker{errs: &errs, elsewhere: make(map[string]bool)}
+		w.walk(arg, abs, fs.FileInfoToDirEntry(root), true)
+		for _, c := range w.cands {
+			if !w.elsewhere[c.abs] {
+				add(c.path)
+			}
+		}
 	}
 	return out, errs
 }
 
-// walkModules is filepath.WalkDir over dir for Expand, with each
+// walker walks one directory argument of Expand.
+type walker struct {
+	errs      *[]error
+	cands     []cand
+	elsewhere map[string]bool // absolute paths of parts listed in another directory
+}
+
+// cand is a module file found by the walk, as the argument names it and
+// absolute.
+type cand struct{ path, abs string }
+
+// walk is filepath.WalkDir over dir (absolute: abs) for Expand, with each
 // directory read once, for both its modules and its subdirectories (an
 // installed tree has a thousand directories; walking them, each read
 // twice, took a fifth of verify's time). A directory that cannot be read
 // is reported twice, as it was when dirModules and WalkDir each read it.
 // root: dir is the argument, walked even when hidden.
-func walkModules(dir string, d fs.DirEntry, root bool, add func(string), errs *[]error) {
+func (w *walker) walk(dir, abs string, d fs.DirEntry, root bool) {
 	if !d.IsDir() || (!root && strings.HasPrefix(d.Name(), ".")) {
 		return // not followed: a symbolic link; skipped: a hidden directory
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		*errs = append(*errs, err, err)
+		*w.errs = append(*w.errs, err, err)
 		return
 	}
-	for _, f := range dirModules(dir, ents) {
-		add(filepath.Join(dir, f))
+	files, parts := dirModules(dir, abs, ents)
+	for _, f := range files {
+		w.cands = append(w.cands, cand{filepath.Join(dir, f), filepath.Join(abs, f)})
+	}
+	for _, o := range parts {
+		w.elsewhere[o] = true
 	}
 	for _, e := range ents {
 		if e.IsDir() {
-			walkModules(filepath.Join(dir, e.Name()), e, false, add, errs)
+			w.walk(filepath.Join(dir, e.Name()), filepath.Join(abs, e.Name()), e, false)
 		}
 	}
 }
 
-// dirModules returns the module files among ents, the entries of dir, by the rules of
-// Expand, sorted.
-func dirModules(dir string, ents []fs.DirEntry) []string {
+// dirModules returns the module files among ents, the entries of dir
+// (absolute: abs), by the rules of Expand, sorted, and the parts its
+// X.mod lists name in other directories (absolute, cleaned).
+func dirModules(dir, abs string, ents []fs.DirEntry) (files, elsewhere []string) {
 	names := make(map[string]bool, len(ents))
 	for _, e := range ents {
 		if e.Type().IsRegular() {
@@ -99,8 +131,7 @@ func dirModules(dir string, ents []fs.DirEntry) []string {
 	// Objects that are parts of a module, from the X.mod lists. kbuild
 	// writes absolute paths for external modules (M=) and paths relative
 	// to the tree in-tree: a part is matched by its name, and an absolute
-	// one only in its own directory.
-	abs, _ := filepath.Abs(dir)
+	// one in another directory is returned for Expand to skip there.
 	parts := make(map[string]bool)
 	for n := range names {
 		mod, ok := strings.CutSuffix(n, ".mod")
@@ -108,7 +139,8 @@ func dirModules(dir string, ents []fs.DirEntry) []string {
 			continue
 		}
 		for _, obj := range modList(filepath.Join(dir, n)) {
-			if filepath.IsAbs(obj) && filepath.Dir(obj) != abs {
+			if filepath.IsAbs(obj) && filepath.Dir(filepath.Clean(obj)) != abs {
+				elsewhere = append(elsewhere, filepath.Clean(obj))
 				continue
 			}
 			if b := filepath.Base(obj); b != mod+".o" {
@@ -116,7 +148,6 @@ func dirModules(dir string, ents []fs.DirEntry) []string {
 			}
 		}
 	}
-	var out []string
 	for n := range names {
 		if !IsModuleFile(n) || strings.HasPrefix(n, ".") || strings.HasSuffix(n, ".mod.o") || parts[n] {
 			continue
@@ -124,10 +155,10 @@ func dirModules(dir string, ents []fs.DirEntry) []string {
 		if base, ok := strings.CutSuffix(n, ".o"); ok && names[base+".ko"] {
 			continue
 		}
-		out = append(out, n)
+		files = append(files, n)
 	}
-	slices.Sort(out)
-	return out
+	slices.Sort(files)
+	return files, elsewhere
 }
 
 // modList reads kbuild's X.mod: the object files of module X, separated by

@@ -103,7 +103,11 @@ type planner struct {
 	kernel  *suggest.HeaderIndex
 	local   *suggest.HeaderIndex // the module's own headers
 	handled map[string]bool      // module\x00symbol already edited or skipped
-	log     io.Writer
+	// added holds, per file, the lines (1-based, in the work copy as it
+	// is now) that earlier rounds inserted: directive lines, which shift
+	// what follows. Edit.Line and Skip.Where subtract them.
+	added map[string][]int
+	log   io.Writer
 }
 
 // Plan computes the edits for dir in a copy (see the package comment). It
@@ -133,11 +137,11 @@ func plan(ctx context.Context, abs, work string, opts Options) (*Result, map[str
 	if rounds <= 0 {
 		rounds = DefaultMaxRounds
 	}
-	orig, err := srctree.Copy(abs, work, srctree.CopyOptions{})
+	orig, err := srctree.Copy(abs, work, srctree.CopyOptions{Perm: true})
 	if err != nil {
 		return nil, nil, fmt.Errorf("apply: copy %s: %w", abs, err)
 	}
-	p := &planner{res: &Result{Dir: abs}, work: work, orig: orig, handled: map[string]bool{}, log: log}
+	p := &planner{res: &Result{Dir: abs}, work: work, orig: orig, handled: map[string]bool{}, added: map[string][]int{}, log: log}
 	if p.local, err = suggest.IndexHeaders(work); err != nil {
 		return nil, nil, err
 	}
@@ -285,21 +289,15 @@ func (p *planner) locate(mod string, s suggest.Suggestion) (edit, *Skip) {
 		return skip(p.whyNotOne(s, defs))
 	}
 	f := defs[0]
-	line, _ := f.lx.Pos(f.lx.Toks[f.d.NameTok].Off)
+	workLine, _ := f.lx.Pos(f.lx.Toks[f.d.NameTok].Off)
+	line := p.origLine(f.path, workLine)
 	where := fmt.Sprintf("%s:%d", f.path, line)
-	origLine := line // rounds insert directive lines; report the original's
-	if o := p.orig[f.path]; !bytes.Equal(o, f.src) {
-		origLine = 0
-	}
 	directives := bytes.Contains(f.src, []byte("//go:init-section"))
 	kind, err := p.checkKind(f.path, f.src, f.lx, f.d, s.Kind)
 	if err != nil {
 		return skip(where, err.Error(), false)
 	}
-	e := edit{path: f.path, edit: Edit{Module: mod, Symbol: s.Symbol, Kind: kind, File: f.path, Line: origLine, Size: s.Size}}
-	if origLine == 0 {
-		e.edit.Line = line
-	}
+	e := edit{path: f.path, edit: Edit{Module: mod, Symbol: s.Symbol, Kind: kind, File: f.path, Line: line, Size: s.Size}}
 	// A file that already uses directives gets one more; any other file
 	// the kernel's macro (the package doc's "The edits").
 	if directives {
@@ -354,7 +352,7 @@ func (p *planner) whyNotOne(s suggest.Suggestion, defs []found) (where, why stri
 		var at []string
 		for _, f := range defs {
 			l, _ := f.lx.Pos(f.d.Start)
-			at = append(at, fmt.Sprintf("%s:%d", f.path, l))
+			at = append(at, fmt.Sprintf("%s:%d", f.path, p.origLine(f.path, l)))
 		}
 		return strings.Join(at, ", "), "defined more than once (#if branches?): annotate by hand", false
 	}
@@ -477,6 +475,51 @@ func eolAt(src []byte, off int) string {
 	return "\n"
 }
 
+// origLine maps a line of the work copy of path to the original's: the
+// lines earlier rounds inserted above it do not count.
+func (p *planner) origLine(path string, line int) int {
+	n := 0
+	for _, a := range p.added[path] {
+		if a < line {
+			n++
+		}
+	}
+	return line - n
+}
+
+// addLines returns added (inserted lines of src, 1-based) moved past the
+// lines edits insert into src, with those lines added: a directive edit
+// inserts its lines at the start of the line holding its offset.
+func addLines(added []int, src []byte, edits []edit) []int {
+	type ins struct{ line, n int }
+	var all []ins
+	for _, e := range edits {
+		if n := strings.Count(e.text, "\n"); n > 0 {
+			all = append(all, ins{bytes.Count(src[:e.off], []byte("\n")) + 1, n})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].line < all[j].line })
+	var out []int
+	for _, a := range added {
+		shift := 0
+		for _, in := range all {
+			if in.line <= a {
+				shift += in.n
+			}
+		}
+		out = append(out, a+shift)
+	}
+	before := 0 // lines inserted above the current insertion
+	for _, in := range all {
+		for k := 0; k < in.n; k++ {
+			out = append(out, in.line+before+k)
+		}
+		before += in.n
+	}
+	sort.Ints(out)
+	return out
+}
+
 // write applies edits to the work copy of path, then checks the file
 // still scans; it returns the number applied.
 func (p *planner) write(path string, edits []edit) (int, error) {
@@ -496,6 +539,7 @@ func (p *planner) write(path string, edits []edit) (int, error) {
 	if err := os.WriteFile(full, out, 0o644); err != nil {
 		return 0, err
 	}
+	p.added[path] = addLines(p.added[path], src, edits)
 	for i := len(edits) - 1; i >= 0; i-- {
 		p.res.Edits = append(p.res.Edits, edits[i].edit)
 	}

@@ -28,7 +28,7 @@ func requireKernel(t *testing.T) kernels.Target {
 func copyFixture(t *testing.T, name string) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), name)
-	if _, err := srctree.Copy(filepath.Join("testdata", name), dst, srctree.CopyOptions{}); err != nil {
+	if _, err := srctree.Copy(filepath.Join("testdata", name), dst, srctree.CopyOptions{Perm: true}); err != nil {
 		t.Fatal(err)
 	}
 	return dst
@@ -228,4 +228,24 @@ func TestProveBootUnknownModule(t *testing.T) {
 	tg := requireKernel(t)
 	applyFails(t, "macro", Options{Kbuild: tg.Options()},
 		ProveOptions{Targets: []kbuild.Options{tg.Options()}, NoBoot: true, Boot: []string{"no-such"}}, "no module built to boot: no_such")
+}
+
+// TestPlanScriptInMakefile: a Makefile that runs a script of the module's
+// directory (rtpengine's gen-rtpengine-kmod-flags) builds in Plan's and
+// Prove's copies: they keep the files' permission bits.
+func TestPlanScriptInMakefile(t *testing.T) {
+	tg := requireKernel(t)
+	dir := copyFixture(t, "genscript")
+	var log bytes.Buffer
+	res, err := Plan(context.Background(), dir, Options{Kbuild: tg.Options(), Log: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if len(res.Edits) != 1 || res.Edits[0].Symbol != "scale" || res.Edits[0].Text != "__init" || res.Edits[0].Line != 8 {
+		t.Fatalf("edits %+v, want scale __init at line 8", res.Edits)
+	}
+	p, err := Prove(context.Background(), dir, res, ProveOptions{Targets: []kbuild.Options{tg.Options()}, NoBoot: true, Log: &log})
+	if err != nil || p.Failed != "" {
+		t.Fatalf("proof %+v, %v\n%s", p, err, log.String())
+	}
 }

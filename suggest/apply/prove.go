@@ -178,7 +178,7 @@ func proveTarget(ctx context.Context, dir string, res *Result, kopts kbuild.Opti
 // with res's files written over it.
 func copyTrees(dir, before, after string, res *Result) error {
 	for _, d := range []string{before, after} {
-		if _, err := srctree.Copy(dir, d, srctree.CopyOptions{}); err != nil {
+		if _, err := srctree.Copy(dir, d, srctree.CopyOptions{Perm: true}); err != nil {
 			return err
 		}
 	}
@@ -206,7 +206,10 @@ func buildBoth(ctx context.Context, before, after, release string, kopts kbuild.
 	if err != nil {
 		return nil, nil, "build with the edits: " + firstLine(err)
 	}
-	if added := newWarnings(rb.Output, ra.Output); len(added) > 0 {
+	// kbuild prints absolute paths (M= is absolute).
+	absB, _ := filepath.Abs(before)
+	absA, _ := filepath.Abs(after)
+	if added := newWarnings(rb.Output, ra.Output, absB, absA); len(added) > 0 {
 		return nil, nil, fmt.Sprintf("%d new warning(s) with W=1: %s", len(added), strings.Join(added, "; "))
 	}
 	if len(ra.Modules) != len(rb.Modules) {
@@ -384,8 +387,13 @@ func failing(ko string) ([]string, error) {
 var warningPos = regexp.MustCompile(`^\S*?:\d+(:\d+)?: `)
 
 // newWarnings returns the warning lines of after that before lacks
-// (counted, position-free).
-func newWarnings(before, after string) []string {
+// (counted, position-free). dirB and dirA, the two builds' directories,
+// are cut from the lines: modpost names the object by its path ("missing
+// MODULE_DESCRIPTION() in DIR/foo.o", 6.12's W=1), so the same warning of
+// both builds differs only there.
+func newWarnings(before, after, dirB, dirA string) []string {
+	before = strings.ReplaceAll(before, dirB+string(filepath.Separator), "")
+	after = strings.ReplaceAll(after, dirA+string(filepath.Separator), "")
 	count := func(out string) map[string]int {
 		m := map[string]int{}
 		for _, l := range strings.Split(out, "\n") {

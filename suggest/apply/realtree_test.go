@@ -3,13 +3,16 @@ package apply
 import (
 	"bytes"
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/initsec/initsec/boottest"
+	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/dev/testenv"
+	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/internal/srctree"
 	"github.com/initsec/initsec/kbuild"
 )
@@ -142,4 +145,224 @@ func TestApplyProveLkmpg(t *testing.T) {
 			}
 		}
 	}
+}
+
+// realTarget is one kernel a real tree is proved on, and what the proof
+// must show there for the tree's one module.
+type realTarget struct {
+	find func() (kernels.Target, error)
+	// moved is ModuleProof.Moved (init bytes); exit the growth of the
+	// .exit sections.
+	moved, exit uint64
+	seen        string // ModuleProof.BootSeen
+}
+
+// realTree is a vendored tree (internal/dev/realtrees/testdata) with one
+// module and what suggest -apply -prove must do with it.
+type realTree struct {
+	name     string
+	bootFile string // initsec-boot.json written into the copy ("": none)
+	targets  []realTarget
+	// diff is Result.Diff; edited the one line the write changes
+	// (file: old, new).
+	diff   string
+	edited map[string][2]string
+}
+
+// applyProveTree runs Apply with a proof on a copy of rt's tree and checks
+// the diff, the files written, and each target's proof.
+func applyProveTree(t *testing.T, rt realTree) {
+	if testing.Short() {
+		t.Skip("builds a real tree four times per target and boots it under QEMU (-short)")
+	}
+	if _, err := exec.LookPath("qemu-system-x86_64"); err != nil {
+		testenv.SkipOrFail(t, "needs qemu-system-x86: %v", err)
+	}
+	var targets []kbuild.Options
+	for _, rtg := range rt.targets {
+		tg, err := rtg.find()
+		if err != nil {
+			testenv.SkipOrFail(t, "kernel tree not available: %v", err)
+		}
+		if _, err := boottest.FindKernel(tg.Release); err != nil {
+			testenv.SkipOrFail(t, "needs linux-image-%s: %v", tg.Release, err)
+		}
+		o := tg.Options()
+		o.Jobs = 2
+		targets = append(targets, o)
+	}
+	orig := filepath.Join("..", "..", "internal", "dev", "realtrees", "testdata", rt.name)
+	dir := filepath.Join(t.TempDir(), rt.name)
+	if _, err := srctree.Copy(orig, dir, srctree.CopyOptions{Perm: true}); err != nil {
+		t.Fatal(err)
+	}
+	if rt.bootFile != "" {
+		if err := os.WriteFile(filepath.Join(dir, pipeline.BootFile), []byte(rt.bootFile), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := snapshot(t, dir)
+	var log bytes.Buffer
+	// Planned with the first target's kbuild, as -kdir does.
+	res, p, err := Apply(context.Background(), dir, Options{Kbuild: targets[0], Log: &log},
+		&ProveOptions{Targets: targets, Log: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if p == nil || p.Failed != "" {
+		t.Fatalf("proof %+v\n%s", p, log.String())
+	}
+	var d bytes.Buffer
+	if err := res.Diff(&d); err != nil {
+		t.Fatal(err)
+	}
+	if d.String() != rt.diff {
+		t.Errorf("diff:\n%s\nwant:\n%s", d.String(), rt.diff)
+	}
+	checkWritten(t, before, snapshot(t, dir), rt.edited)
+
+	if len(p.Targets) != len(rt.targets) {
+		t.Fatalf("%d targets proved, want %d", len(p.Targets), len(rt.targets))
+	}
+	for i, tp := range p.Targets {
+		want := rt.targets[i]
+		if !tp.Booted || !tp.BootPassed || len(tp.Modules) != 1 {
+			t.Errorf("%s: booted %v, passed %v, %d modules", tp.Release, tp.Booted, tp.BootPassed, len(tp.Modules))
+			continue
+		}
+		m := tp.Modules[0]
+		t.Logf("%s %s: moved %d, exit %d -> %d, init %d -> %d, core %d -> %d, pages %d -> %d (saved %d), boot coresize %d -> %d, %s",
+			tp.Release, m.Module, m.Moved, m.Before.Exit, m.After.Exit, m.InitBefore, m.InitAfter, m.CoreBefore, m.CoreAfter,
+			m.Before.CorePages, m.After.CorePages, m.PagesSaved, m.BootCoreBefore, m.BootCoreAfter, m.BootSeen)
+		if m.Moved != want.moved || m.After.Exit-m.Before.Exit != want.exit {
+			t.Errorf("%s: moved %d init and %d exit bytes, want %d and %d", tp.Release, m.Moved, m.After.Exit-m.Before.Exit, want.moved, want.exit)
+		}
+		if m.BootSeen != want.seen {
+			t.Errorf("%s: the guest saw %q, want %q", tp.Release, m.BootSeen, want.seen)
+		}
+		if m.PagesSaved != int64(m.Before.CorePages)-int64(m.After.CorePages) {
+			t.Errorf("%s: pages saved %d, core pages %d -> %d", tp.Release, m.PagesSaved, m.Before.CorePages, m.After.CorePages)
+		}
+		if want.seen == seenLive && (m.BootCoreBefore != int64(m.Before.CorePages)*4096 || m.BootCoreAfter != int64(m.After.CorePages)*4096) {
+			t.Errorf("%s: guest coresize %d -> %d, predicted %d -> %d pages", tp.Release, m.BootCoreBefore, m.BootCoreAfter, m.Before.CorePages, m.After.CorePages)
+		}
+	}
+}
+
+const seenLive = "live, initsize 0, unloaded"
+
+// checkWritten requires after to be before with exactly the edited lines
+// changed (by file base name), once each.
+func checkWritten(t *testing.T, before, after map[string]string, edited map[string][2]string) {
+	t.Helper()
+	if len(after) != len(before) {
+		t.Errorf("files added or removed: %d -> %d", len(before), len(after))
+	}
+	for path, b := range before {
+		w := b
+		if e, ok := edited[filepath.Base(path)]; ok {
+			if strings.Count(b, e[0]) != 1 {
+				t.Fatalf("%s: the original no longer has %q once", path, e[0])
+			}
+			w = strings.Replace(b, e[0], e[1], 1)
+		}
+		if after[path] != w {
+			t.Errorf("%s: not as the diff says", path)
+		}
+	}
+}
+
+// TestApplyProveBonding: the kernel's bonding driver (Debian's
+// linux-source-6.1, drivers/net/bonding, eight objects, Makefile
+// unchanged), built out of tree: bond_check_params (2,848 bytes) is only
+// called by bonding_init. The module loads in the guest (it makes bond0),
+// goes live, frees its init and unloads. 6.1 only: these sources do not
+// build against 6.12's headers.
+func TestApplyProveBonding(t *testing.T) {
+	applyProveTree(t, realTree{
+		name:    "bonding",
+		targets: []realTarget{{find: kernels.Find61, moved: 2849, seen: seenLive}},
+		diff: `diff a/bond_main.c b/bond_main.c
+--- a/bond_main.c
++++ b/bond_main.c
+@@ -6081,7 +6081,7 @@
+ 
+ /*------------------------- Module initialization ---------------------------*/
+ 
+-static int bond_check_params(struct bond_params *params)
++static int __init bond_check_params(struct bond_params *params)
+ {
+ 	int arp_validate_value, fail_over_mac_value, primary_reselect_value, i;
+ 	struct bond_opt_value newval;
+`,
+		edited: map[string][2]string{"bond_main.c": {
+			"static int bond_check_params(struct bond_params *params)\n",
+			"static int __init bond_check_params(struct bond_params *params)\n"}},
+	})
+}
+
+// TestApplyProveRtpengine: rtpengine's kernel module (Debian's
+// rtpengine-kernel-dkms, one 6,700-line file, a Makefile that runs a
+// script of its directory): auto_array_free is only called by the module's
+// exit function, so it becomes __exit (suggest counts 139 bytes on 6.1 and
+// 144 on 6.12; as __exit, which is also cold, gcc emits 134 and 160). With CONFIG_MODULE_UNLOAD exit code
+// stays resident, so no init bytes move and no page is saved; the proof is
+// that both builds load, go live and unload on both series.
+func TestApplyProveRtpengine(t *testing.T) {
+	applyProveTree(t, realTree{
+		name: "rtpengine",
+		targets: []realTarget{
+			{find: kernels.Find61, exit: 134, seen: seenLive},
+			{find: kernels.Find612, exit: 160, seen: seenLive},
+		},
+		diff: `diff a/xt_RTPENGINE.c b/xt_RTPENGINE.c
+--- a/xt_RTPENGINE.c
++++ b/xt_RTPENGINE.c
+@@ -817,7 +817,7 @@
+ 	DBG("popped %u from free list\n", ret);
+ 	return ret;
+ }
+-static void auto_array_free(struct re_auto_array *a) {
++static void __exit auto_array_free(struct re_auto_array *a) {
+ 
+ 	if (a->array)
+ 		kfree(a->array);
+`,
+		edited: map[string][2]string{"xt_RTPENGINE.c": {
+			"static void auto_array_free(struct re_auto_array *a) {\n",
+			"static void __exit auto_array_free(struct re_auto_array *a) {\n"}},
+	})
+}
+
+// TestApplyProveBbswitch: bbswitch (Debian's bbswitch-dkms): has_dsm_func
+// (119 bytes with 6.1's headers) is only called by bbswitch_init. There
+// is no discrete GPU under QEMU, so init fails with ENODEV before and after
+// (initsec-boot.json says so); the module never goes live. With 6.12's
+// headers gcc inlines has_dsm_func into bbswitch_init: nothing moves there.
+func TestApplyProveBbswitch(t *testing.T) {
+	const seen = "init failed with ENODEV (expected)"
+	applyProveTree(t, realTree{
+		name:     "bbswitch",
+		bootFile: `{"init_errno": "ENODEV"}` + "\n",
+		targets: []realTarget{
+			{find: kernels.Find61, moved: 119, seen: seen},
+			{find: kernels.Find612, seen: seen},
+		},
+		diff: `diff a/bbswitch.c b/bbswitch.c
+--- a/bbswitch.c
++++ b/bbswitch.c
+@@ -174,7 +174,7 @@
+ }
+ 
+ // Returns 1 if a _DSM function and its function index exists and 0 otherwise
+-static int has_dsm_func(const char muid[16], int revid, int sfnc) {
++static int __init has_dsm_func(const char muid[16], int revid, int sfnc) {
+     u32 result = 0;
+ 
+     // fail if the _DSM call failed
+`,
+		edited: map[string][2]string{"bbswitch.c": {
+			"static int has_dsm_func(const char muid[16], int revid, int sfnc) {\n",
+			"static int __init has_dsm_func(const char muid[16], int revid, int sfnc) {\n"}},
+	})
 }

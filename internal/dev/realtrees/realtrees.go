@@ -14,6 +14,12 @@
 // checked against the directives) and, without -short, boot the converted
 // modules with their dependencies under QEMU.
 //
+// rtpengine (testdata/rtpengine) is not in the table: its Makefile makes
+// an included file by running a script in the directory, so evaluating it
+// in place writes into testdata (and module.Scan reads two
+// "initsec-obj-m:" lines from make's restart). suggest/apply's tests build
+// copies of it.
+//
 // The package has no code of its own beyond the table of trees: it exists
 // for its tests.
 package realtrees
@@ -79,5 +85,22 @@ var Trees = []Tree{
 		}},
 		MinConverted: 20,
 		Exercises:    "Linux 6.1 drivers/char/ipmi: six modules, ipmi_si linked from ten objects under ifdef CONFIG_PCI, __initdata module parameters",
+	},
+	{
+		Name:         "bbswitch",
+		Modules:      1,
+		Objects:      map[string][]string{"bbswitch": {"bbswitch.o"}},
+		MinConverted: 2,
+		Exercises:    "Debian's bbswitch-dkms: a Makefile with its own Makefile mode (ifneq KERNELRELEASE), brace on the function's line",
+	},
+	{
+		Name:    "bonding",
+		Modules: 1,
+		Objects: map[string][]string{"bonding": {
+			"bond_main.o", "bond_3ad.o", "bond_alb.o", "bond_sysfs.o", "bond_sysfs_slave.o",
+			"bond_debugfs.o", "bond_netlink.o", "bond_options.o", "bond_procfs.o",
+		}},
+		MinConverted: 3,
+		Exercises:    "Linux 6.1 drivers/net/bonding: bonding-objs from nine objects, one through proc-$(CONFIG_PROC_FS); a global __init function (bond_netlink_init) called from another object",
 	},
 }
