@@ -157,7 +157,7 @@ type Reader struct {
 	// wait until no other Serialize Reader holds one (until its Release),
 	// so that workers checking at once do not each hold a large module.
 	Serialize bool
-	// Sparse keeps, of an xz module over 32 MiB decompressed, only what
+	// Sparse keeps, of an xz module over 16 MiB decompressed, only what
 	// the section-mismatch checks read (decoding each of its xz blocks
 	// at most once, or, when it is one block, decoding it twice): the
 	// Object can then give no other section's bytes. For verify's

@@ -123,7 +123,7 @@ func TestSparseRealBlocks(t *testing.T) {
 		f.Close()
 	}
 	if p == "" {
-		t.Skip("no amdgpu.ko.xz of several blocks over 32 MiB (a 7.x kernel's modules: go run mage.go bench fetches them)")
+		t.Skip("no amdgpu.ko.xz of several blocks over 16 MiB (a 7.x kernel's modules: go run mage.go bench fetches them)")
 	}
 	data, err := ReadFile(p)
 	if err != nil {
