@@ -144,6 +144,10 @@ func newCXZ(lib *lzmaLib) *cXZ {
 	return x
 }
 
+// end frees liblzma's memory now rather than when x is garbage: after
+// lzma_end, internal is NULL and lzma_end does nothing again (base.h).
+func (x *cXZ) end() { x.lib.end(x.s) }
+
 // Reset starts decoding src, a whole .xz file (concatenated streams and
 // stream padding allowed, as the Go decoder and xz -dc allow them).
 func (x *cXZ) Reset(src io.Reader) error {
@@ -237,18 +241,31 @@ func lzmaErr(ret int32) error {
 // cZstd decodes single zstd frames that record their size, with libzstd,
 // into a buffer of that size; its context is freed when it is garbage.
 type cZstd struct {
-	lib  *zstdLib
-	dctx uintptr
+	lib *zstdLib
+	ctx *dctx
 }
 
+// dctx is a ZSTD_DCtx, 0 once freed.
+type dctx struct{ p uintptr }
+
 func newCZstd(lib *zstdLib) *cZstd {
-	dctx := lib.createDCtx()
-	if dctx == 0 {
+	d := &dctx{lib.createDCtx()}
+	if d.p == 0 {
 		return nil
 	}
-	z := &cZstd{lib: lib, dctx: dctx}
-	runtime.AddCleanup(z, func(d uintptr) { lib.freeDCtx(d) }, dctx)
+	z := &cZstd{lib: lib, ctx: d}
+	runtime.AddCleanup(z, func(d *dctx) { freeDCtx(lib, d) }, d)
 	return z
+}
+
+// end frees libzstd's context now rather than when z is garbage.
+func (z *cZstd) end() { freeDCtx(z.lib, z.ctx) }
+
+func freeDCtx(lib *zstdLib, d *dctx) {
+	if d.p != 0 {
+		lib.freeDCtx(d.p)
+		d.p = 0
+	}
 }
 
 // size returns the decompressed size of in when in is one zstd frame
@@ -275,7 +292,7 @@ func (z *cZstd) decode(out, in []byte) error {
 	if len(out) > 0 {
 		dst = &out[0]
 	}
-	n := z.lib.decompress(z.dctx, dst, uintptr(len(out)), &in[0], uintptr(len(in)))
+	n := z.lib.decompress(z.ctx.p, dst, uintptr(len(out)), &in[0], uintptr(len(in)))
 	if z.lib.isError(n) != 0 {
 		return fmt.Errorf("libzstd: %s", z.lib.errorName(n))
 	}

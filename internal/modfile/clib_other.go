@@ -25,6 +25,8 @@ type cXZ struct{}
 
 func newCXZ(*lzmaLib) *cXZ { return nil }
 
+func (*cXZ) end() {}
+
 func (*cXZ) Reset(io.Reader) error { return errNoPurego }
 
 func (*cXZ) Read([]byte) (int, error) { return 0, errNoPurego }
@@ -32,6 +34,8 @@ func (*cXZ) Read([]byte) (int, error) { return 0, errNoPurego }
 type cZstd struct{}
 
 func newCZstd(*zstdLib) *cZstd { return nil }
+
+func (*cZstd) end() {}
 
 func (*cZstd) size([]byte) int64 { return -1 }
 

@@ -510,8 +510,11 @@ func Read(r io.Reader, size int64, name string) ([]byte, error) {
 // decompress streams src through the decoder for c into memory, stopping
 // with an error past MaxSize.
 func decompress(c Compression, in []byte, name string) ([]byte, error) {
+	// One-shot C decoders are freed at once: their memory is not Go's,
+	// and would wait for a garbage collection otherwise.
 	if l := clibs().zstd; c == Zstd && l != nil {
 		if z := newCZstd(l); z != nil {
+			defer z.end()
 			if n := z.size(in); n >= 0 {
 				r := Reader{cz: z}
 				return r.zstdC(in, n, name)
@@ -526,6 +529,7 @@ func decompress(c Compression, in []byte, name string) ([]byte, error) {
 	switch {
 	case c == XZ && clibs().xz != nil:
 		x := newCXZ(clibs().xz)
+		defer x.end()
 		err = xzErr(x.Reset(src))
 		dec = x
 	case c == XZ:
