@@ -270,7 +270,11 @@ func freeDCtx(lib *zstdLib, d *dctx) {
 
 // size returns the decompressed size of in when in is one zstd frame
 // that records it, else -1 (several frames, a skippable frame, no size
-// recorded, or not a well-formed frame: the Go decoder takes those).
+// recorded, or not a well-formed frame: the Go decoder takes those). A
+// size over 32 times the input's, plus 1 MiB, is -1 too: the output
+// buffer is allocated before decoding, and a small file must not make a
+// large one (zstd -19 compresses modules about 5:1; the Go decoder grows
+// its buffer as it decodes).
 func (z *cZstd) size(in []byte) int64 {
 	if len(in) == 0 {
 		return -1
@@ -279,7 +283,7 @@ func (z *cZstd) size(in []byte) int64 {
 		return -1
 	}
 	n := z.lib.contentSz(&in[0], uintptr(len(in)))
-	if n >= 1<<63 { // ZSTD_CONTENTSIZE_UNKNOWN, ZSTD_CONTENTSIZE_ERROR
+	if n >= 1<<63 || n > 32*uint64(len(in))+1<<20 { // ZSTD_CONTENTSIZE_UNKNOWN and _ERROR are ≥ 1<<63
 		return -1
 	}
 	return int64(n)

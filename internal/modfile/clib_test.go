@@ -181,3 +181,27 @@ func xzBlocksOf(t testing.TB, b []byte, blockSize int64) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestZstdSizeBound: libzstd decodes a frame into a buffer of the size
+// the frame records, allocated first; a frame recording more than 32
+// times its own size (plus 1 MiB) goes to the Go decoder, which grows
+// its buffer as it decodes, so a small file cannot make a large
+// allocation. Both still decode it.
+func TestZstdSizeBound(t *testing.T) {
+	needC(t)
+	z := newCZstd(clibs().zstd)
+	defer z.end()
+	obj := elfObject(t)
+	small := compress(t, Zstd, obj)
+	if got := z.size(small); got != int64(len(obj)) {
+		t.Errorf("size of a %d-byte object's frame = %d", len(obj), got)
+	}
+	zeros := compress(t, Zstd, make([]byte, 8<<20))
+	if got := z.size(zeros); got != -1 {
+		t.Errorf("size of 8 MiB of zeros in %d bytes = %d, want -1 (for the Go decoder)", len(zeros), got)
+	}
+	out, err := Read(bytes.NewReader(zeros), int64(len(zeros)), "zeros.ko.zst")
+	if err != nil || len(out) != 8<<20 {
+		t.Errorf("Read: %d bytes, %v", len(out), err)
+	}
+}
