@@ -61,10 +61,18 @@ func xzIndex(f *os.File, size int64) (recs []xzRecord, n int64, ok bool) {
 	return recs, n, true
 }
 
+// plausible bounds the decompressed size an index may claim for its
+// compressed size before it is believed: buffers are allocated from it
+// before decoding, and a small file must not make a large one. The
+// kernel's modules compress about 4:1 with xz.
+func plausible(compressed, decompressed int64) bool {
+	return decompressed <= 1024*compressed+1<<20
+}
+
 // xzSize returns the decompressed size that the index of f's last xz
 // stream records (f is size bytes), at most limit+1, or -1 when it cannot
-// be read: a hint for the buffer, so that the output is not copied as it
-// grows.
+// be read or is not plausible: a hint for the buffer, so that the output
+// is not copied as it grows.
 func xzSize(f *os.File, size int64) int64 {
 	recs, _, ok := xzIndex(f, size)
 	if !ok {
@@ -76,6 +84,9 @@ func xzSize(f *os.File, size int64) int64 {
 			return -1
 		}
 		total += r.size
+	}
+	if !plausible(size, total) {
+		return -1
 	}
 	return min(total, limit+1)
 }
@@ -89,7 +100,7 @@ const maxBlock = 16 << 20
 
 // xzBlocks returns the stream header and the blocks of f (size bytes)
 // when f is one xz stream, with no padding, whose blocks are each at most
-// maxBlock and together at most limit; else no blocks.
+// maxBlock, plausible, and together at most limit; else no blocks.
 func xzBlocks(f *os.File, size int64) (head [12]byte, bs []xzBlock) {
 	recs, n, ok := xzIndex(f, size)
 	if !ok || len(recs) == 0 {
@@ -100,7 +111,7 @@ func xzBlocks(f *os.File, size int64) (head [12]byte, bs []xzBlock) {
 	}
 	off, pos := int64(12), int64(0)
 	for _, r := range recs {
-		if r.size > maxBlock || r.unpadded > size {
+		if r.size > maxBlock || r.unpadded > size || !plausible(r.unpadded, r.size) {
 			return head, nil
 		}
 		bs = append(bs, xzBlock{off, r.unpadded, pos, r.size})
