@@ -1,4 +1,4 @@
-//go:build !(linux && (amd64 || arm64))
+//go:build !(linux && (amd64 || arm64)) || initsec_godecoders
 
 package modfile
 
@@ -8,10 +8,12 @@ import (
 )
 
 // The C decoders are loaded on linux/amd64 and linux/arm64 only (where
-// github.com/ebitengine/purego needs no cgo); elsewhere the Go decoders
-// decode every module.
+// github.com/ebitengine/purego needs no cgo); elsewhere, and in a build
+// with -tags initsec_godecoders (which, with CGO_ENABLED=0, is a static
+// binary: purego makes it dynamically linked), the Go decoders decode
+// every module.
 
-var errNoPurego = errors.New("C decoders not loaded on this platform")
+var errNoPurego = errors.New("C decoders not built in (not linux/amd64 or linux/arm64, or -tags initsec_godecoders)")
 
 type lzmaLib struct{ version string }
 

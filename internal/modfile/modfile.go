@@ -12,8 +12,10 @@
 //
 // xz and zstd are decoded by the system's C libraries, liblzma.so.5 and
 // libzstd.so.1, loaded at run time (github.com/ebitengine/purego: no cgo)
-// where they are installed, on linux/amd64 and linux/arm64. Elsewhere, or
-// with INITSEC_GO_DECODERS=1, Go decoders do it: xz with
+// where they are installed, on linux/amd64 and linux/arm64 (purego makes
+// the binary dynamically linked even with CGO_ENABLED=0; build with -tags
+// initsec_godecoders for a static one without them). Elsewhere, or with
+// INITSEC_GO_DECODERS=1, Go decoders do it: xz with
 // github.com/therootcompany/xz (a port of xz-embedded; 1.5 times the CPU
 // of liblzma on the kernel's modules, against 2.4 times for
 // github.com/ulikunitz/xz, which also lacks the BCJ filters), zstd with
