@@ -162,6 +162,7 @@ static const char __modinfo[] __attribute__((used, section(".modinfo"), aligned(
 
 	for _, tc := range []exitCase{
 		{[]string{"verify", clean}, exitOK, ""},
+		{[]string{"verify", "-v", mod}, exitFindings, "initsec verify: decoders: xz: "},
 		{[]string{"verify", mod}, exitFindings, "mod.o: warning: bad_ref+0x"},
 		{[]string{"verify", "-format", "json", mod}, exitFindings, `"rule": "mismatch/text-to-init"`},
 		{[]string{"verify", garbage}, exitError, garbage + ": not an ELF object"},

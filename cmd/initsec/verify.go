@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/initsec/initsec/internal/findings"
+	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/sectionrt"
@@ -66,6 +67,7 @@ func runVerify(stdout, stderr io.Writer, args []string) int {
 	manifestPath := fs.String("manifest", "", "JSON manifest (sectionrt.Manifest) to check placement against, for every object")
 	placement := fs.String("placement", "auto", "placement checks: auto (with -manifest, or where the object's directory has annotations), always (an object without annotations is an error), never")
 	jobs := fs.Int("j", runtime.GOMAXPROCS(0), "objects checked in parallel")
+	verbose := fs.Bool("v", false, "say which decoder reads each compression (the system's liblzma and libzstd where they load, else Go's; INITSEC_GO_DECODERS=1 forces Go's)")
 	setUsage(fs, verifyUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -94,6 +96,9 @@ func runVerify(stdout, stderr io.Writer, args []string) int {
 		return exitError
 	}
 
+	if *verbose {
+		fmt.Fprintf(stderr, "initsec verify: decoders: %s\n", modfile.Decoders())
+	}
 	tuneGC()
 	files, errs := expandObjects(fs.Args())
 	results := make([]findings.Result, 0, len(files)+len(errs))

@@ -10,9 +10,19 @@
 // one module to the next. Decompressed output is capped (MaxSize): a module
 // larger than that, or a decompression bomb, is an error naming the file.
 //
-// xz is decoded with github.com/therootcompany/xz (a port of xz-embedded;
-// 1.5 times the CPU of liblzma on the kernel's modules, against 2.4 times
-// for github.com/ulikunitz/xz, which also lacks the BCJ filters).
+// xz and zstd are decoded by the system's C libraries, liblzma.so.5 and
+// libzstd.so.1, loaded at run time (github.com/ebitengine/purego: no cgo)
+// where they are installed, on linux/amd64 and linux/arm64 (purego makes
+// the binary dynamically linked even with CGO_ENABLED=0; build with -tags
+// initsec_godecoders for a static one without them). Elsewhere, or with
+// INITSEC_GO_DECODERS=1, Go decoders do it: xz with
+// github.com/therootcompany/xz (a port of xz-embedded; 1.5 times the CPU
+// of liblzma on the kernel's modules, against 2.4 times for
+// github.com/ulikunitz/xz, which also lacks the BCJ filters), zstd with
+// github.com/klauspost/compress/zstd (also for what libzstd is not asked
+// to decode: several frames, or a frame that does not record its size).
+// Both paths give the same bytes, and the same error for the same bad
+// input. Decoders says which is in use. gzip is always decoded in Go.
 //
 // The format is taken from the file's magic bytes, not from its name; a name
 // ending in .xz, .zst or .gz whose content has another magic is an error, so
@@ -22,7 +32,6 @@ package modfile
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -150,16 +159,22 @@ type Reader struct {
 	// wait until no other Serialize Reader holds one (until its Release),
 	// so that workers checking at once do not each hold a large module.
 	Serialize bool
-	// Sparse keeps, of an xz module over 32 MiB decompressed, only what
-	// the section-mismatch checks read (decoding it twice): the Object
-	// can then give no other section's bytes. For verify's workers.
+	// Sparse keeps, of an xz module over 16 MiB decompressed, only what
+	// the section-mismatch checks read (decoding each of its xz blocks
+	// at most once, or, when it is one block, decoding it twice): the
+	// Object can then give no other section's bytes. For verify's
+	// workers.
 	Sparse bool
 	big    bool // holds bigSem
 
 	buf []byte        // the decompressed object
-	in  []byte        // a zstd file's bytes
+	in  []byte        // a zstd file's bytes, or one xz block's
 	xz  *txz.Reader   // reused with Reset
 	zs  *zstd.Decoder // reused by DecodeAll
+	cx  *cXZ          // liblzma's decoder, reused
+	cz  *cZstd        // libzstd's context, reused
+
+	chunk []byte // output of an xz block decoded in parts
 }
 
 // maxKeep is the largest decompression buffer a Reader keeps for the next
@@ -232,19 +247,13 @@ func (r *Reader) Open(path string) (*sectionrt.Object, error) {
 	defer f.Close()
 	if c == XZ && r.Sparse {
 		if want := xzSize(f, size); want > sparseMin {
-			if err := r.resetXZ(f); err != nil {
-				return nil, decodeErr(c, path, xzErr(err))
-			}
-			sf, ok, err := r.sparseXZ(f, want, path)
+			sf, ok, err := r.sparseXZ(f, size, want, path)
 			if err != nil {
 				r.xz = nil
 				return nil, err
 			}
 			if ok {
 				return sectionrt.NewObject(sf, path)
-			}
-			if _, err := f.Seek(0, io.SeekStart); err != nil {
-				return nil, &Error{File: path, Msg: "read", Err: err}
 			}
 		}
 	}
@@ -270,53 +279,116 @@ func notCompressed(name string, want Compression, head []byte) error {
 func (r *Reader) decompress(c Compression, f *os.File, size int64, name string) ([]byte, error) {
 	switch c {
 	case XZ:
-		if err := r.resetXZ(f); err != nil {
-			return nil, decodeErr(c, name, xzErr(err))
+		dec, err := r.startXZ(f, name)
+		if err != nil {
+			return nil, err
 		}
-		data, err := r.readAll(r.xz, xzSize(f, size), name, c)
+		data, err := r.readAll(dec, xzSize(f, size), name, c)
 		if err != nil {
 			r.xz = nil
 			return nil, err
 		}
 		return data, nil
 	case Zstd:
-		if r.zs == nil {
-			var err error
-			r.zs, err = zstd.NewReader(nil,
-				zstd.WithDecoderConcurrency(1),
-				zstd.WithDecoderLowmem(true),
-				zstd.WithDecoderMaxMemory(uint64(limit)+1),
-				zstd.WithDecoderMaxWindow(uint64(min(limit, zstd.MaxWindowSize))))
-			if err != nil {
-				return nil, decodeErr(c, name, err)
+		in, err := r.readIn(f, size, name)
+		if err != nil {
+			return nil, err
+		}
+		if l := clibs().zstd; l != nil {
+			if r.cz == nil {
+				r.cz = newCZstd(l)
+			}
+			if r.cz != nil {
+				if n := r.cz.size(in); n >= 0 {
+					return r.zstdC(in, n, name)
+				}
 			}
 		}
-		if int64(cap(r.in)) < size {
-			r.in = make([]byte, size)
-		}
-		in := r.in[:size]
-		if _, err := io.ReadFull(f, in); err != nil {
-			return nil, &Error{File: name, Msg: "read", Err: err}
-		}
-		if cap(r.in) > maxKeep {
-			r.in = nil
-		}
-		var h zstd.Header
-		if h.Decode(in) == nil && h.HasFCS {
-			r.reserve(int64(h.FrameContentSize))
-		} else {
-			r.reserve(limit) // not known: as if large
-		}
-		data, err := r.zs.DecodeAll(in, r.buf[:0])
-		if cap(data) > cap(r.buf) {
-			r.buf = data[:0]
-		}
-		if err != nil {
-			return nil, decodeErr(c, name, err)
-		}
-		return r.checkOut(data, name, c)
+		return r.zstdGo(in, name)
 	}
 	return Read(f, size, name)
+}
+
+// readIn reads f (size bytes, from its start) into the Reader's input
+// buffer.
+func (r *Reader) readIn(f *os.File, size int64, name string) ([]byte, error) {
+	if int64(cap(r.in)) < size {
+		r.in = make([]byte, size)
+	}
+	in := r.in[:size]
+	if _, err := f.ReadAt(in, 0); err != nil {
+		return nil, &Error{File: name, Msg: "read", Err: err}
+	}
+	if cap(r.in) > maxKeep {
+		r.in = nil
+	}
+	return in, nil
+}
+
+// startXZ starts an xz decoder reading f from its start: liblzma where
+// it is loaded, else the Go decoder.
+func (r *Reader) startXZ(f *os.File, name string) (io.Reader, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, &Error{File: name, Msg: "read", Err: err}
+	}
+	if l := clibs().xz; l != nil {
+		if r.cx == nil {
+			r.cx = newCXZ(l)
+		}
+		if err := r.cx.Reset(f); err != nil {
+			return nil, decodeErr(XZ, name, xzErr(err))
+		}
+		return r.cx, nil
+	}
+	if err := r.resetXZ(f); err != nil {
+		return nil, decodeErr(XZ, name, xzErr(err))
+	}
+	return r.xz, nil
+}
+
+// zstdC decodes in, one frame that records its size n, with libzstd.
+func (r *Reader) zstdC(in []byte, n int64, name string) ([]byte, error) {
+	if n > limit {
+		return nil, decodeErr(Zstd, name, zstd.ErrDecoderSizeExceeded)
+	}
+	r.reserve(n)
+	if int64(cap(r.buf)) < n {
+		r.buf = make([]byte, n)
+	}
+	data := r.buf[:n]
+	if err := r.cz.decode(data, in); err != nil {
+		return nil, decodeErr(Zstd, name, err)
+	}
+	return r.checkOut(data, name, Zstd)
+}
+
+// zstdGo decodes in with the Go decoder.
+func (r *Reader) zstdGo(in []byte, name string) ([]byte, error) {
+	if r.zs == nil {
+		var err error
+		r.zs, err = zstd.NewReader(nil,
+			zstd.WithDecoderConcurrency(1),
+			zstd.WithDecoderLowmem(true),
+			zstd.WithDecoderMaxMemory(uint64(limit)+1),
+			zstd.WithDecoderMaxWindow(uint64(min(limit, zstd.MaxWindowSize))))
+		if err != nil {
+			return nil, decodeErr(Zstd, name, err)
+		}
+	}
+	var h zstd.Header
+	if h.Decode(in) == nil && h.HasFCS {
+		r.reserve(int64(h.FrameContentSize))
+	} else {
+		r.reserve(limit) // not known: as if large
+	}
+	data, err := r.zs.DecodeAll(in, r.buf[:0])
+	if cap(data) > cap(r.buf) {
+		r.buf = data[:0]
+	}
+	if err != nil {
+		return nil, decodeErr(Zstd, name, err)
+	}
+	return r.checkOut(data, name, Zstd)
 }
 
 // resetXZ starts the Reader's xz decoder on f.
@@ -345,50 +417,6 @@ func xzErr(err error) error {
 		return fmt.Errorf("%w (more than %d MiB)", err, xzDictMax>>20)
 	}
 	return err
-}
-
-// xzSize returns the decompressed size that the index of f's last xz
-// stream records (f is size bytes), or -1 when it cannot be read: a hint
-// for the buffer, so that the output is not copied as it grows.
-func xzSize(f *os.File, size int64) int64 {
-	var foot [12]byte
-	if size < 32 {
-		return -1
-	}
-	if _, err := f.ReadAt(foot[:], size-12); err != nil || foot[10] != 'Y' || foot[11] != 'Z' {
-		return -1
-	}
-	n := (int64(binary.LittleEndian.Uint32(foot[4:8])) + 1) * 4 // the index's size
-	if n > 1<<20 || n > size-24 {
-		return -1
-	}
-	idx := make([]byte, n)
-	if _, err := f.ReadAt(idx, size-12-n); err != nil || idx[0] != 0 {
-		return -1
-	}
-	b := idx[1:]
-	uvarint := func() (uint64, bool) {
-		v, k := binary.Uvarint(b)
-		if k <= 0 {
-			return 0, false
-		}
-		b = b[k:]
-		return v, true
-	}
-	recs, ok := uvarint()
-	if !ok || recs > uint64(n) {
-		return -1
-	}
-	var total uint64
-	for range recs {
-		_, ok1 := uvarint() // unpadded size
-		u, ok2 := uvarint()
-		if !ok1 || !ok2 || u > uint64(limit) {
-			return -1
-		}
-		total += u
-	}
-	return int64(min(total, uint64(limit)+1))
 }
 
 // readAll reads dec to its end into the Reader's buffer, stopping with an
@@ -478,25 +506,42 @@ func Read(r io.Reader, size int64, name string) ([]byte, error) {
 	if c == None {
 		return buf.Bytes(), nil
 	}
-	return decompress(c, bytes.NewReader(buf.Bytes()), int64(buf.Len()), name)
+	return decompress(c, buf.Bytes(), name)
 }
 
 // decompress streams src through the decoder for c into memory, stopping
 // with an error past MaxSize.
-func decompress(c Compression, src io.Reader, size int64, name string) ([]byte, error) {
+func decompress(c Compression, in []byte, name string) ([]byte, error) {
+	// One-shot C decoders are freed at once: their memory is not Go's,
+	// and would wait for a garbage collection otherwise.
+	if l := clibs().zstd; c == Zstd && l != nil {
+		if z := newCZstd(l); z != nil {
+			defer z.end()
+			if n := z.size(in); n >= 0 {
+				r := Reader{cz: z}
+				return r.zstdC(in, n, name)
+			}
+		}
+	}
 	var (
 		dec io.Reader
 		err error
+		src = bytes.NewReader(in)
 	)
-	switch c {
-	case XZ:
+	switch {
+	case c == XZ && clibs().xz != nil:
+		x := newCXZ(clibs().xz)
+		defer x.end()
+		err = xzErr(x.Reset(src))
+		dec = x
+	case c == XZ:
 		// The decoder allocates the dictionary its stream header names,
 		// up to xzDictMax; the output is capped below.
 		var z *txz.Reader
 		z, err = txz.NewReader(src, xzDictMax)
 		err = xzErr(err)
 		dec = z
-	case Zstd:
+	case c == Zstd:
 		var z *zstd.Decoder
 		z, err = zstd.NewReader(src,
 			zstd.WithDecoderConcurrency(1),
@@ -507,7 +552,7 @@ func decompress(c Compression, src io.Reader, size int64, name string) ([]byte, 
 			defer z.Close()
 		}
 		dec = z
-	case Gzip:
+	case c == Gzip:
 		var g *gzip.Reader
 		g, err = gzip.NewReader(src)
 		dec = g
@@ -516,10 +561,7 @@ func decompress(c Compression, src io.Reader, size int64, name string) ([]byte, 
 		return nil, decodeErr(c, name, err)
 	}
 	// Kernel modules compress about 3:1 with xz; start there.
-	est := int64(64 << 10)
-	if size > 0 {
-		est = min(size*4, limit)
-	}
+	est := min(max(int64(len(in))*4, 64<<10), limit)
 	buf := bytes.NewBuffer(make([]byte, 0, est))
 	_, err = buf.ReadFrom(io.LimitReader(dec, limit+1))
 	if err != nil {

@@ -91,7 +91,9 @@ var formats = []struct {
 	{Gzip, "x.ko.gz"},
 }
 
-func TestOpen(t *testing.T) {
+func TestOpen(t *testing.T) { bothPaths(t, testOpen) }
+
+func testOpen(t *testing.T) {
 	obj := elfObject(t)
 	dir := t.TempDir()
 	for _, f := range formats {
@@ -120,8 +122,11 @@ func TestOpen(t *testing.T) {
 }
 
 // TestMalformed: zero-length, truncated and bit-flipped files give an
-// error that names the file, never a panic.
-func TestMalformed(t *testing.T) {
+// error that names the file, never a panic, with the C decoders and with
+// the Go ones.
+func TestMalformed(t *testing.T) { bothPaths(t, testMalformed) }
+
+func testMalformed(t *testing.T) {
 	obj := elfObject(t)
 	dir := t.TempDir()
 	for _, f := range formats {
@@ -158,9 +163,12 @@ func TestMalformed(t *testing.T) {
 	}
 }
 
-// TestLimit: output past the limit is an error, for each format (a
-// decompression bomb is cut off at the limit, not read to its end).
-func TestLimit(t *testing.T) {
+// TestLimit: output past the limit is an error, for each format and both
+// decoders (a decompression bomb is cut off at the limit, not read to its
+// end).
+func TestLimit(t *testing.T) { bothPaths(t, testLimit) }
+
+func testLimit(t *testing.T) {
 	defer func(l int64) { limit = l }(limit)
 	big := make([]byte, 1<<20)
 	copy(big, "\x7fELF")

@@ -12,9 +12,11 @@ import (
 )
 
 // sparseMin is the decompressed size from which a Sparse Reader keeps only
-// part of an xz module (7.x's amdgpu decompresses to 45 MiB; the next
-// largest modules to under 16 MiB).
-var sparseMin int64 = 32 << 20 // tests lower it
+// part of an xz module: amdgpu, 28 MiB in one xz block in 6.12 and 45 MiB
+// in 15 blocks in 7.x; the next largest modules decompress to under 12
+// MiB. Reading 6.12's twice costs no more CPU than holding it whole (the
+// garbage collector works less) and 6 MiB less peak memory at -j 2.
+var sparseMin int64 = 16 << 20 // tests lower it
 
 // span is one kept range of a sparse object: data is the bytes at off.
 type span struct {
@@ -54,16 +56,27 @@ func (s *sparseFile) ReadAt(p []byte, off int64) (int, error) {
 	return n, nil
 }
 
-// sparseXZ decodes the xz module f (size bytes, decompressing to want)
-// twice: first for its section header table, then keeping the ELF header,
-// that table and the sections the mismatch checks may read: symbol and
-// string tables, .symtab_shndx, relocation sections (and, for SHT_REL,
-// the sections they patch, which hold the addends) and every section of
-// at most 64 KiB (.modinfo among them). ok is false when the file is not
-// a 64-bit ELF object this can read so; the caller decodes it whole then.
-func (r *Reader) sparseXZ(f *os.File, want int64, name string) (sf *sparseFile, ok bool, err error) {
+// sparseXZ reads of the xz module f (size bytes, decompressing to want)
+// only the ELF header, the section header table and the sections the
+// mismatch checks may read: symbol and string tables, .symtab_shndx,
+// relocation sections (and, for SHT_REL, the sections they patch, which
+// hold the addends) and every section of at most 64 KiB (.modinfo among
+// them). ok is false when the file is not a 64-bit ELF object this can
+// read so; the caller decodes it whole then.
+//
+// A file of several xz blocks (xz -T makes them: Debian's 7.x modules
+// have 3 MiB blocks) is read block by block, as its index locates them:
+// each block is decoded at most once, and one that holds nothing kept is
+// not decoded. A file of one block is decoded twice: the section header
+// table is at its end, and keeping everything until then would hold the
+// whole module.
+func (r *Reader) sparseXZ(f *os.File, size, want int64, name string) (sf *sparseFile, ok bool, err error) {
+	r.buf = nil // the last module's: not to be held beside this one's ranges
+	if head, bs := xzBlocks(f, size); len(bs) > 1 {
+		return r.sparseBlocks(f, head, bs, name)
+	}
 	// Pass 1: the ELF header, then the section header table it locates.
-	hdr, shoff, sht, total, err := r.xzSectionTable(f, want, name)
+	hdr, shoff, sht, total, err := r.xzSectionTable(f, size, want, name)
 	if err != nil {
 		return nil, false, err
 	}
@@ -74,26 +87,24 @@ func (r *Reader) sparseXZ(f *os.File, want int64, name string) (sf *sparseFile, 
 	merged := mergeRanges(keepRanges(shoff, sht, shstrndx, total))
 	sf = &sparseFile{name: name, size: total, spans: r.allocSpans(merged)}
 	// Pass 2: the kept ranges.
-	if err := r.xzFillSpans(f, name, sf.spans); err != nil {
+	if err := r.xzFillSpans(f, size, name, sf.spans); err != nil {
 		return nil, false, err
 	}
 	return sf, true, nil
 }
 
-// xzPass decodes f from its start with r.xz, handing keep each chunk b of
-// output with its offset pos, and returns the decompressed size. It fails
-// once that size passes limit.
-func (r *Reader) xzPass(f *os.File, name string, keep func(pos int64, b []byte)) (int64, error) {
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+// xzPass decodes f (size bytes) from its start, handing keep each chunk b
+// of output with its offset pos, and returns the decompressed size. It
+// fails once that size passes limit.
+func (r *Reader) xzPass(f *os.File, size int64, name string, keep func(pos int64, b []byte)) (int64, error) {
+	dec, err := r.startXZ(f, name)
+	if err != nil {
 		return 0, err
-	}
-	if err := r.xz.Reset(f); err != nil {
-		return 0, decodeErr(XZ, name, xzErr(err))
 	}
 	chunk := make([]byte, 256<<10)
 	var pos int64
 	for {
-		n, err := r.xz.Read(chunk)
+		n, err := dec.Read(chunk)
 		keep(pos, chunk[:n])
 		pos += int64(n)
 		if pos > limit {
@@ -116,24 +127,35 @@ func copyRange(dst []byte, off, pos int64, b []byte) {
 	}
 }
 
+// elfTable returns where the section header table of a module of total
+// bytes is, from its ELF header hdr; ok is false when hdr is not a
+// little-endian ELF64 header with a plausible table (such a module is
+// decoded whole).
+func elfTable(hdr []byte, total int64) (shoff, shlen int64, ok bool) {
+	if string(hdr[:4]) != elf.ELFMAG || elf.Class(hdr[elf.EI_CLASS]) != elf.ELFCLASS64 || elf.Data(hdr[elf.EI_DATA]) != elf.ELFDATA2LSB {
+		return 0, 0, false
+	}
+	shoff = int64(binary.LittleEndian.Uint64(hdr[40:]))
+	shlen = int64(binary.LittleEndian.Uint16(hdr[60:])) * 64
+	if binary.LittleEndian.Uint16(hdr[58:]) != 64 || shoff <= 0 || shlen == 0 || shlen > 4<<20 || shoff > total-shlen {
+		return 0, 0, false
+	}
+	return shoff, shlen, true
+}
+
 // xzSectionTable is sparseXZ's first pass: it decodes f whole, keeping the
 // 64-byte ELF header and the section header table (at shoff) that header
-// locates. sht is nil when the header is not a little-endian ELF64 one
-// with a plausible table; total is the decompressed size.
-func (r *Reader) xzSectionTable(f *os.File, want int64, name string) (hdr [64]byte, shoff int64, sht []byte, total int64, err error) {
-	var shlen int64
+// locates. sht is nil when elfTable finds no table; total is the
+// decompressed size.
+func (r *Reader) xzSectionTable(f *os.File, size, want int64, name string) (hdr [64]byte, shoff int64, sht []byte, total int64, err error) {
 	shoff = -1
-	total, err = r.xzPass(f, name, func(pos int64, b []byte) {
+	total, err = r.xzPass(f, size, name, func(pos int64, b []byte) {
 		copyRange(hdr[:], 0, pos, b)
 		if shoff < 0 && pos+int64(len(b)) >= 64 {
-			if string(hdr[:4]) != elf.ELFMAG || elf.Class(hdr[elf.EI_CLASS]) != elf.ELFCLASS64 || elf.Data(hdr[elf.EI_DATA]) != elf.ELFDATA2LSB {
+			var shlen int64
+			var ok bool
+			if shoff, shlen, ok = elfTable(hdr[:], want); !ok {
 				shoff = 0 // not for this reader: decoded whole
-				return
-			}
-			shoff = int64(binary.LittleEndian.Uint64(hdr[40:]))
-			shlen = int64(binary.LittleEndian.Uint16(hdr[60:])) * 64
-			if binary.LittleEndian.Uint16(hdr[58:]) != 64 || shoff <= 0 || shlen == 0 || shlen > 4<<20 || shoff > want {
-				shoff = 0
 				return
 			}
 			sht = make([]byte, shlen)
@@ -218,9 +240,9 @@ func (r *Reader) allocSpans(merged []rng) []span {
 
 // xzFillSpans is sparseXZ's second pass: it decodes f again, copying into
 // spans (sorted, not overlapping) the bytes each covers.
-func (r *Reader) xzFillSpans(f *os.File, name string, spans []span) error {
+func (r *Reader) xzFillSpans(f *os.File, size int64, name string, spans []span) error {
 	i := 0
-	_, err := r.xzPass(f, name, func(pos int64, b []byte) {
+	_, err := r.xzPass(f, size, name, func(pos int64, b []byte) {
 		for i < len(spans) && spans[i].off+int64(len(spans[i].data)) <= pos {
 			i++
 		}
