@@ -45,63 +45,88 @@ const PageSize = 4096
 
 // PredictMemory classifies o's sections as the module loader would.
 func PredictMemory(o *Object, moduleUnload bool) Memory {
-	m := Memory{Unload: moduleUnload}
-	add := func(total *uint64, s Section) {
-		a := s.Addralign
-		if a == 0 {
-			a = 1
-		}
-		*total = alignUp(*total, a) + s.Size
-	}
-	initSec := func(name string) bool {
-		return strings.HasPrefix(name, ".init") || (!moduleUnload && strings.HasPrefix(name, ".exit"))
-	}
-	allocated := func(s Section) bool {
-		// The percpu section gets its own allocation.
-		return s.Flags&elf.SHF_ALLOC != 0 && s.Name != ".modinfo" && s.Name != "__versions" && s.Name != ".data..percpu"
-	}
-	for _, s := range o.sections {
-		if !allocated(s) {
-			continue
-		}
-		init := initSec(s.Name)
-		if strings.HasPrefix(s.Name, ".exit") {
-			m.Exit += s.Size
-		}
-		switch {
-		case init && s.Flags&elf.SHF_EXECINSTR != 0:
-			add(&m.InitText, s)
-		case init && s.Flags&elf.SHF_WRITE != 0:
-			add(&m.InitData, s)
-		case init:
-			add(&m.InitRodata, s)
-		case s.Flags&elf.SHF_EXECINSTR != 0:
-			add(&m.CoreText, s)
-		case s.Name == ".data..ro_after_init" || s.Name == "__jump_table":
-			add(&m.CoreRoAfterInit, s)
-		case s.Flags&elf.SHF_WRITE != 0:
-			add(&m.CoreData, s)
-		default:
-			add(&m.CoreRodata, s)
-		}
+	l := newMemLayout(moduleUnload)
+	core := make([]bool, len(o.sections))
+	for i, s := range o.sections {
+		core[i] = l.section(s.Name, s.Flags, s.Addralign, s.Size)
 	}
 	// is_core_symbol with CONFIG_KALLSYMS_ALL: defined in an allocated,
 	// resident section and named; symbol 0 is always kept.
-	const symSize = 24 // sizeof(Elf64_Sym)
-	ndst, strtab := uint64(1), uint64(1)
 	for _, sym := range o.syms {
 		if sym.Name == "" || !sym.Defined() || sym.SectionIndex <= 0 || sym.SectionIndex >= len(o.sections) {
 			continue
 		}
-		sec := o.sections[sym.SectionIndex]
-		if !allocated(sec) || initSec(sec.Name) {
-			continue
+		if core[sym.SectionIndex] {
+			l.coreSymbol(len(sym.Name))
 		}
-		ndst++
-		strtab += uint64(len(sym.Name)) + 1
 	}
-	if o.HasSymbols() {
-		m.CoreKallsyms = ndst*symSize + strtab + ndst
+	return l.done(o.HasSymbols())
+}
+
+// memLayout is PredictMemory's arithmetic, fed one section and one kept
+// symbol at a time: by PredictMemory from an Object, by Screen.Memory
+// from the headers and tables alone.
+type memLayout struct {
+	m            Memory
+	ndst, strtab uint64 // core kallsyms: symbols kept (symbol 0 included), name bytes
+}
+
+func newMemLayout(moduleUnload bool) memLayout {
+	return memLayout{m: Memory{Unload: moduleUnload}, ndst: 1, strtab: 1}
+}
+
+// section adds one section header and reports whether the section is
+// allocated and resident: where a symbol is kept in the core kallsyms.
+func (l *memLayout) section(name string, flags elf.SectionFlag, align, size uint64) (core bool) {
+	// The percpu section gets its own allocation.
+	if flags&elf.SHF_ALLOC == 0 || name == ".modinfo" || name == "__versions" || name == ".data..percpu" {
+		return false
+	}
+	m := &l.m
+	add := func(total *uint64) {
+		a := align
+		if a == 0 {
+			a = 1
+		}
+		*total = alignUp(*total, a) + size
+	}
+	exit := strings.HasPrefix(name, ".exit")
+	init := strings.HasPrefix(name, ".init") || (!m.Unload && exit)
+	if exit {
+		m.Exit += size
+	}
+	switch {
+	case init && flags&elf.SHF_EXECINSTR != 0:
+		add(&m.InitText)
+	case init && flags&elf.SHF_WRITE != 0:
+		add(&m.InitData)
+	case init:
+		add(&m.InitRodata)
+	case flags&elf.SHF_EXECINSTR != 0:
+		add(&m.CoreText)
+	case name == ".data..ro_after_init" || name == "__jump_table":
+		add(&m.CoreRoAfterInit)
+	case flags&elf.SHF_WRITE != 0:
+		add(&m.CoreData)
+	default:
+		add(&m.CoreRodata)
+	}
+	return !init
+}
+
+// coreSymbol counts one symbol layout_symtab keeps, by its name's length.
+func (l *memLayout) coreSymbol(nameLen int) {
+	l.ndst++
+	l.strtab += uint64(nameLen) + 1
+}
+
+// done totals the classes: the core kallsyms table is Elf64_Sym, name and
+// type byte per kept symbol, when the object has symbols.
+func (l *memLayout) done(hasSymbols bool) Memory {
+	const symSize = 24 // sizeof(Elf64_Sym)
+	m := l.m
+	if hasSymbols {
+		m.CoreKallsyms = l.ndst*symSize + l.strtab + l.ndst
 	}
 	m.Init = m.InitText + m.InitData + m.InitRodata
 	m.Core = m.CoreText + m.CoreRodata + m.CoreRoAfterInit + m.CoreData

@@ -43,6 +43,11 @@ type Screen struct {
 	info    []byte     // .modinfo
 	rs      *RuleSet   // the rule set names was filled for
 	names   map[string]scrClass
+	// For Memory: section names interned, resident sections by index,
+	// the symbol string table.
+	interned map[string]string
+	core     []bool
+	strs     []byte
 }
 
 // scrSec is what Clean needs of one section header.
@@ -52,6 +57,7 @@ type scrSec struct {
 	off, size   uint64
 	link, info  uint32
 	entsize     uint64
+	align       uint64
 	class       scrClass
 	name0, name int // the name's extent in .shstrtab
 }
@@ -165,7 +171,7 @@ func (s *Screen) sections(r io.ReaderAt, h scrHeader, size int64) bool {
 			flags: elf.SectionFlag(le.Uint64(e[8:])),
 			off:   le.Uint64(e[24:]), size: le.Uint64(e[32:]),
 			link: le.Uint32(e[40:]), info: le.Uint32(e[44:]),
-			entsize: le.Uint64(e[56:]),
+			entsize: le.Uint64(e[56:]), align: le.Uint64(e[48:]),
 		}
 		if int64(sec.off) < 0 || int64(sec.size) < 0 || sec.flags&elf.SHF_COMPRESSED != 0 {
 			return false

@@ -8,6 +8,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/sectionrt"
@@ -81,6 +82,15 @@ func expandObjects(args []string) (files []string, errs []error) {
 // that order too; the other objects are still visited. failed is whether
 // any failed.
 func eachObject[T any](stderr io.Writer, verb string, args []string, work func(path string, o *sectionrt.Object) (v T, keep bool, err error)) (out []T, failed bool) {
+	return eachObjectFast(stderr, verb, args, nil, work)
+}
+
+// eachObjectFast is eachObject with a fast path: fast, when not nil, is
+// tried first on each uncompressed regular file, opened with
+// modfile.OpenRaw, with the worker's sectionrt.Screen; where it answers
+// (ok), its value is kept and the object is not opened. It must answer
+// only where work would have given the same value without an error.
+func eachObjectFast[T any](stderr io.Writer, verb string, args []string, fast func(s *sectionrt.Screen, path string, r io.ReaderAt, size int64) (v T, ok bool), work func(path string, o *sectionrt.Object) (v T, keep bool, err error)) (out []T, failed bool) {
 	files, errs := expandObjects(args)
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "initsec %s: %v\n", verb, err)
@@ -92,15 +102,32 @@ func eachObject[T any](stderr io.Writer, verb string, args []string, work func(p
 		err  error
 	}
 	results := make([]result, len(files))
-	next := make(chan int)
+	// Workers take the next file from a shared counter: a channel
+	// handoff per object cost more scheduling than a small module's work.
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			r := modfile.Reader{Serialize: true} // one large module at a time
-			for i := range next {
+			var s sectionrt.Screen
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) {
+					return
+				}
 				res := &results[i]
+				if fast != nil && modfile.ByName(files[i]) == modfile.None {
+					if f, size, ok := modfile.OpenRaw(files[i]); ok {
+						v, ok := fast(&s, files[i], f, size)
+						f.Close()
+						if ok {
+							res.v, res.keep = v, true
+							continue
+						}
+					}
+				}
 				o, err := r.Open(files[i])
 				if err == nil {
 					res.v, res.keep, err = work(files[i], o)
@@ -111,10 +138,6 @@ func eachObject[T any](stderr io.Writer, verb string, args []string, work func(p
 			}
 		}()
 	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 	for _, res := range results {
 		if res.err != nil {

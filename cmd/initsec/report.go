@@ -58,8 +58,13 @@ func runReport(stdout, stderr io.Writer, args []string) int {
 		return exitError
 	}
 	tuneGC()
-	reports, failed := eachObject(stderr, "report", fs.Args(), func(path string, o *sectionrt.Object) (memoryReport, bool, error) {
-		m := sectionrt.PredictMemory(o, !*noUnload)
+	unload := !*noUnload
+	fast := func(s *sectionrt.Screen, path string, r io.ReaderAt, size int64) (memoryReport, bool) {
+		m, ok := s.Memory(r, size, unload)
+		return memoryReport{Object: path, Memory: m, Exit: m.Exit}, ok
+	}
+	reports, failed := eachObjectFast(stderr, "report", fs.Args(), fast, func(path string, o *sectionrt.Object) (memoryReport, bool, error) {
+		m := sectionrt.PredictMemory(o, unload)
 		return memoryReport{Object: path, Memory: m, Exit: m.Exit}, true, nil
 	})
 	if reports == nil {

@@ -96,6 +96,10 @@ func Trim(name string) string {
 	return name
 }
 
+// ByName returns the compression a file name announces (.xz, .zst, .gz);
+// the contents decide in Reader.Open.
+func ByName(name string) Compression { return byName(name) }
+
 // byName returns the compression a file name announces.
 func byName(name string) Compression {
 	switch {

@@ -20,7 +20,7 @@ func (v *verifier) screen(s *sectionrt.Screen, path string) *sectionrt.RuleSet {
 	if strings.HasSuffix(path, ".xz") || strings.HasSuffix(path, ".zst") || strings.HasSuffix(path, ".gz") {
 		return nil // compressed by name: modfile decides
 	}
-	f, size, ok := openScreened(path)
+	f, size, ok := modfile.OpenRaw(path)
 	if !ok {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package verify
+package modfile
 
 import (
 	"io"
@@ -6,14 +6,16 @@ import (
 	"syscall"
 )
 
-// openScreened opens a regular file for the screen with open(2), to be
-// read with pread(2): an *os.File registers each file with the runtime's
-// poller (fcntl, epoll_ctl), which cost more than screening a small
-// module. O_NONBLOCK keeps a FIFO from blocking here (regular files
+// OpenRaw opens a regular file with open(2), to be read with pread(2) —
+// for readers of many small modules, such as sectionrt.Screen: an *os.File
+// registers each file with the runtime's poller (fcntl, epoll_ctl), which
+// costs more than screening a small module. ok is false for anything but
+// a regular file that opens; the caller then takes its usual path, which
+// reports the error. O_NONBLOCK keeps a FIFO from blocking here (regular files
 // ignore it); O_NOATIME spares each read the access-time check, a tenth
 // of the screen's CPU time, where the kernel allows it (the file's owner,
 // or CAP_FOWNER).
-func openScreened(path string) (f fdReader, size int64, ok bool) {
+func OpenRaw(path string) (f RawFile, size int64, ok bool) {
 	flags := syscall.O_RDONLY | syscall.O_CLOEXEC | syscall.O_NONBLOCK
 	fd, err := -1, error(syscall.EPERM)
 	if !noatimeRefused.Load() {
@@ -26,18 +28,24 @@ func openScreened(path string) (f fdReader, size int64, ok bool) {
 		fd, err = syscall.Open(path, flags, 0)
 	}
 	if err != nil {
-		return -1, 0, false
+		return nil, 0, false
 	}
 	var st syscall.Stat_t
 	if syscall.Fstat(fd, &st) != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		syscall.Close(fd)
-		return -1, 0, false
+		return nil, 0, false
 	}
 	return fdReader(fd), st.Size, true
 }
 
 // noatimeRefused: open(2) refused O_NOATIME once; it is not asked again.
 var noatimeRefused atomic.Bool
+
+// RawFile is a file opened by OpenRaw.
+type RawFile interface {
+	io.ReaderAt
+	io.Closer
+}
 
 // fdReader reads a file descriptor with pread(2).
 type fdReader int
