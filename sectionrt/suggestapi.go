@@ -1,0 +1,35 @@
+package sectionrt
+
+import "slices"
+
+// The read paths of an analysis that reads thousands of objects (package
+// suggest): the symbol table without a copy, and relocations decoded into
+// the caller's buffer, so that one buffer serves every object a worker
+// reads. Each checks what its copying counterpart checks and returns the
+// same errors.
+
+// SymbolTable returns the symbol table indexed by ELF symbol index, so that
+// a relocation's Sym indexes it: element 0 is the null symbol. It is the
+// Object's own slice, not a copy (Symbols copies): it must not be
+// modified. Empty when the object has no symbol table.
+func (o *Object) SymbolTable() []Symbol { return o.syms }
+
+// AppendRelocations is Relocations appending the entries of rs to dst:
+// pass dst[:0] to reuse its storage. On error dst is returned unchanged
+// in length.
+func (o *Object) AppendRelocations(dst []Relocation, rs RelocSection) ([]Relocation, error) {
+	d, err := o.relocDecoder(rs)
+	if err != nil {
+		return dst, err
+	}
+	n := len(dst)
+	dst = slices.Grow(dst, d.n)
+	for i := range d.n {
+		r, err := d.at(i)
+		if err != nil {
+			return dst[:n], err
+		}
+		dst = append(dst, r)
+	}
+	return dst, nil
+}
