@@ -1,0 +1,209 @@
+package suggest
+
+import (
+	"debug/elf"
+	"slices"
+	"sync"
+
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// Most objects have nothing to suggest, and that is cheap to show: every
+// suggestion is reachable from init (or exit) code through suggestions, so
+// the first on such a path is referenced by init (or exit) code itself.
+// Init code lives in .init* sections, an eligible symbol never does, and
+// the assembler resolves a reference only inside one section: so that
+// first reference is a relocation of an .init* (or .exit*) section, a
+// call to a function or an access to an object (an address taken escapes
+// and keeps its target resident). The one exception is a node that joins
+// a function of an .init* section with a clone of it elsewhere (foo in
+// .init.text, foo.part.0 in .text): the node is init code, and its clone's
+// references come from outside .init*. Find looks for such a seed first,
+// reading only the init and exit sections' relocations, and builds the
+// whole reference graph only when it finds one.
+
+// prefilter is what the seed search knows of an object: each section's
+// class and the extents of its eligible symbols.
+type prefilter struct {
+	o    *sectionrt.Object
+	m    elf.Machine
+	secs []sectionrt.Section
+	syms []sectionrt.Symbol // o's own table: not modified
+	// class[i] is refClassOf(&secs[i]).
+	class []refClass
+	// elig[i] lists the extents of the eligible symbols of section i,
+	// sorted by start, each with the greatest end up to it; nil when it
+	// has none.
+	elig [][]eligExtent
+	// mixed: some function of an init or exit section shares its
+	// translation unit and base name with a local function elsewhere.
+	mixed bool
+}
+
+// eligExtent is where an eligible symbol's bytes are, and its type.
+type eligExtent struct {
+	lo, hi uint64
+	fn     bool
+	maxHi  uint64 // the greatest hi of this extent and those before it
+}
+
+// relocPool holds decoded relocations between objects.
+var relocPool = sync.Pool{New: func() any { return new([]sectionrt.Relocation) }}
+
+// isMember reports whether symbol s can be part of a node: a defined,
+// named function or object in a section of the object.
+func isMember(s *sectionrt.Symbol, nsecs int) bool {
+	return s.Defined() && s.Named() && (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) && s.SectionIndex > 0 && s.SectionIndex < nsecs
+}
+
+// symEligible reports whether member s, in section sec of class class,
+// may be suggested as far as it alone tells; a node is eligible when
+// every member is.
+func symEligible(s *sectionrt.Symbol, sec *sectionrt.Section, class refClass) bool {
+	return class != classInit && class != classExit && s.Bind == elf.STB_LOCAL && s.Size > 0 && eligibleSection(s, sec.Name)
+}
+
+func newPrefilter(o *sectionrt.Object) *prefilter {
+	p := &prefilter{o: o, m: o.Machine(), secs: o.Sections(), syms: o.SymbolTable()}
+	p.class = make([]refClass, len(p.secs))
+	for i := range p.secs {
+		p.class[i] = refClassOf(&p.secs[i])
+	}
+	p.elig = make([][]eligExtent, len(p.secs))
+	var rootFuncs [][2]string // (file, base name) of local functions in init and exit sections
+	for i := 1; i < len(p.syms); i++ {
+		s := &p.syms[i]
+		if !isMember(s, len(p.secs)) {
+			continue
+		}
+		class := p.class[s.SectionIndex]
+		if s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL && (class == classInit || class == classExit) {
+			rootFuncs = append(rootFuncs, [2]string{s.File, baseName(s.Name)})
+		}
+		if symEligible(s, &p.secs[s.SectionIndex], class) {
+			p.elig[s.SectionIndex] = append(p.elig[s.SectionIndex], eligExtent{lo: s.Value, hi: s.Value + s.Size, fn: s.Type == elf.STT_FUNC})
+		}
+	}
+	for _, l := range p.elig {
+		slices.SortFunc(l, func(a, b eligExtent) int { return cmpUint(a.lo, b.lo) })
+		var m uint64
+		for i := range l {
+			m = max(m, l[i].hi)
+			l[i].maxHi = m
+		}
+	}
+	if len(rootFuncs) > 0 {
+		p.mixed = p.findMixed(rootFuncs)
+	}
+	return p
+}
+
+func cmpUint(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// findMixed reports whether a local function outside the init and exit
+// sections has the translation unit and base name of one in them (which
+// joinSymbols makes one node).
+func (p *prefilter) findMixed(rootFuncs [][2]string) bool {
+	for i := 1; i < len(p.syms); i++ {
+		s := &p.syms[i]
+		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL || !isMember(s, len(p.secs)) {
+			continue
+		}
+		if c := p.class[s.SectionIndex]; c == classInit || c == classExit {
+			continue
+		}
+		if slices.Contains(rootFuncs, [2]string{s.File, baseName(s.Name)}) {
+			return true
+		}
+	}
+	return false
+}
+
+// seeded reports whether the object may have a suggestion: a seed, or a
+// node that makes the search blind (mixed). It reads only the init and
+// exit code and its relocations.
+func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
+	if p.mixed {
+		return true, nil
+	}
+	buf := relocPool.Get().(*[]sectionrt.Relocation)
+	defer relocPool.Put(buf)
+	for _, r := range rels {
+		src := &p.secs[r.Target]
+		if c := p.class[r.Target]; c != classInit && c != classExit || src.Flags&elf.SHF_EXECINSTR == 0 {
+			// Not init or exit code: init data only takes addresses.
+			continue
+		}
+		code, err := p.o.SectionData(r.Target)
+		if err != nil {
+			return false, err
+		}
+		if *buf, err = p.o.AppendRelocations((*buf)[:0], r); err != nil {
+			return false, err
+		}
+		for _, rel := range *buf {
+			if p.seed(rel, code) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// seed reports whether relocation rel of init or exit code may call an
+// eligible function or access an eligible object: whether some eligible
+// symbol holds an address the graph could take for its target.
+func (p *prefilter) seed(rel sectionrt.Relocation, code []byte) bool {
+	kind := refKindOf(p.m, code, rel)
+	if kind == refAddress {
+		return false
+	}
+	sym := &p.syms[rel.Sym]
+	if !sym.Defined() || sym.SectionIndex <= 0 || sym.SectionIndex >= len(p.secs) {
+		return false
+	}
+	fn := kind == refCall
+	if isMember(sym, len(p.secs)) {
+		// The graph's target is sym's node, eligible only if sym is.
+		return (sym.Type == elf.STT_FUNC) == fn && symEligible(sym, &p.secs[sym.SectionIndex], p.class[sym.SectionIndex])
+	}
+	l := p.elig[sym.SectionIndex]
+	if len(l) == 0 {
+		return false
+	}
+	// As relocTargets: the address, and for data 1, 2 or 4 bytes on.
+	t := sym.Value + uint64(rel.Addend) + uint64(sectionrt.PCBias(p.m, rel.Type))
+	if holds(l, t, fn, false) {
+		return true
+	}
+	if sectionrt.PCBias(p.m, rel.Type) != 0 && p.secs[sym.SectionIndex].Flags&elf.SHF_EXECINSTR == 0 {
+		for _, k := range []uint64{1, 2, 4} {
+			if holds(l, t+k, fn, false) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holds reports whether an extent of l of type fn (a function, else an
+// object) holds addr; any also counts the other type.
+func holds(l []eligExtent, addr uint64, fn, any bool) bool {
+	// Extents starting at or below addr: l[:n]; back from the last while
+	// one of them may still reach past addr.
+	n, _ := slices.BinarySearchFunc(l, addr+1, func(e eligExtent, a uint64) int { return cmpUint(e.lo, a) })
+	for i := n - 1; i >= 0 && l[i].maxHi > addr; i-- {
+		if addr < l[i].hi && (any || l[i].fn == fn) {
+			return true
+		}
+	}
+	return false
+}
