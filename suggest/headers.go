@@ -2,10 +2,14 @@ package suggest
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/initsec/initsec/internal/clex"
 )
@@ -69,6 +73,181 @@ func IndexHeaders(roots ...string) (*HeaderIndex, error) {
 		}
 	}
 	return h, nil
+}
+
+// IndexHeadersFor is IndexHeaders for names only: Lookup answers for
+// each of them as the index of IndexHeaders(roots...) would, and knows no
+// other name. It reads every header, on GOMAXPROCS goroutines, but lexes
+// only those in which one of names occurs as an identifier: on a kernel's
+// 6,000 headers, a few dozen for the names of a tree's suggestions.
+func IndexHeadersFor(names []string, roots ...string) (*HeaderIndex, error) {
+	want := newNameSet(names)
+	files, err := headerFiles(roots)
+	if err != nil {
+		return nil, err
+	}
+	hits, err := filterFiles(files, want.occursIn)
+	if err != nil {
+		return nil, fmt.Errorf("index headers: %w", err)
+	}
+	h := &HeaderIndex{defs: map[string]string{}, Files: len(files)}
+	for _, p := range hits {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("index headers: %w", err)
+		}
+		h.add(p, src)
+	}
+	for name := range h.defs {
+		if !want.names[name] {
+			delete(h.defs, name)
+		}
+	}
+	return h, nil
+}
+
+// headerFiles lists the .h files under roots as IndexHeaders visits them
+// (missing roots skipped); an error is IndexHeaders' for the walk.
+func headerFiles(roots []string) ([]string, error) {
+	var files []string
+	for _, root := range roots {
+		if _, err := os.Stat(root); err != nil {
+			continue
+		}
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(p, ".h") && d.Type().IsRegular() {
+				files = append(files, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("index headers: %w", err)
+		}
+	}
+	return files, nil
+}
+
+// filterFiles returns, in order, the files whose bytes keep accepts,
+// reading them on GOMAXPROCS goroutines into reused buffers; the error is
+// the first file's that could not be read.
+func filterFiles(files []string, keep func([]byte) bool) ([]string, error) {
+	kept := make([]bool, len(files))
+	errs := make([]error, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf []byte
+			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
+				var err error
+				buf, err = readInto(buf, files[i])
+				kept[i], errs[i] = err == nil && keep(buf), err
+			}
+		}()
+	}
+	wg.Wait()
+	var out []string
+	for i, p := range files {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if kept[i] {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// readInto reads the file at p into buf's storage, grown as needed.
+func readInto(buf []byte, p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return buf, err
+	}
+	defer f.Close()
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// nameSet is a set of C identifiers with a fast test of whether a source
+// mentions one.
+type nameSet struct {
+	names map[string]bool
+	// bloom has bit identKey(name) of each name set: most identifiers
+	// of a source miss it and need no map lookup.
+	bloom [bloomBits / 64]uint64
+}
+
+const bloomBits = 1 << 14
+
+func newNameSet(names []string) *nameSet {
+	s := &nameSet{names: make(map[string]bool, len(names))}
+	for _, n := range names {
+		if n != "" {
+			s.names[n] = true
+			k := identKey([]byte(n))
+			s.bloom[k/64] |= 1 << (k % 64)
+		}
+	}
+	return s
+}
+
+func identKey(w []byte) uint {
+	return (uint(len(w))*131 + uint(w[0])*31 + uint(w[len(w)-1])*7 + uint(w[len(w)/2])) % bloomBits
+}
+
+// identByte is clex.IsIdentChar as a table.
+var identByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = clex.IsIdentChar(byte(c))
+	}
+	return t
+}()
+
+// occursIn reports whether one of the names is an identifier of src as
+// clex reads them: a run of identifier bytes without its leading digits
+// (clex makes each digit a token of its own). Comments, strings and
+// preprocessor lines are not told apart: a mention there is a false hit,
+// which only costs a lexing.
+func (s *nameSet) occursIn(src []byte) bool {
+	n := len(src)
+	for i := 0; i < n; {
+		if !identByte[src[i]] {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < n && identByte[src[j]] {
+			j++
+		}
+		for i < j && '0' <= src[i] && src[i] <= '9' {
+			i++
+		}
+		if w := src[i:j]; len(w) > 0 {
+			if k := identKey(w); s.bloom[k/64]&(1<<(k%64)) != 0 && s.names[string(w)] {
+				return true
+			}
+		}
+		i = j
+	}
+	return false
 }
 
 func (h *HeaderIndex) add(path string, src []byte) {
