@@ -98,7 +98,7 @@ func (g *refGraph) funcStarts(sec int) map[uint64]int {
 	for i := 1; i < len(g.syms); i++ {
 		sym := &g.syms[i]
 		if sym.Defined() && sym.SectionIndex == sec && sym.Type == elf.STT_FUNC && g.symNode[i] != 0 {
-			starts[sym.Value] = g.symNode[i]
+			starts[sym.Value] = int(g.symNode[i])
 		}
 	}
 	return starts

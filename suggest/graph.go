@@ -1,7 +1,9 @@
 package suggest
 
 import (
+	"cmp"
 	"debug/elf"
+	"slices"
 	"strings"
 
 	"github.com/initsec/initsec/sectionrt"
@@ -16,15 +18,19 @@ import (
 // or one object; or one of the pseudo-nodes that stand for referring bytes
 // no symbol covers.
 type refNode struct {
-	name     string
 	class    refClass // of the section it lives in; classResident for candidates and resident symbols
 	eligible bool
 	object   bool
-	section  string
+	// first and last are its first and last member symbols in table
+	// order, linked through refGraph.next; 0 for a pseudo-node.
+	first, last int32
+	// named is the member that gives the node its name and section: the
+	// last whose name is its own base name and not init_module or
+	// cleanup_module (foo, not foo.cold); 0 when there is none, and the
+	// node is named after its first member's base name.
+	named    int32
+	label    string // a pseudo-node's name
 	size     uint64
-	symbols  []string
-	members  []int        // symbol indices
-	file     string       // STT_FILE of its local symbols
 	referers map[int]bool // node index -> true
 	out      []int
 }
@@ -41,8 +47,10 @@ type refGraph struct {
 	secs  []sectionrt.Section
 	syms  []sectionrt.Symbol
 	nodes []refNode
-	// symNode maps a symbol index to its node (0: none).
-	symNode []int
+	// symNode maps a symbol index to its node (0: none); next links the
+	// members of a node.
+	symNode []int32
+	next    []int32
 	// anon[sec] is the pseudo-node for bytes of section sec outside every
 	// symbol (0 until needed).
 	anon []int
@@ -57,33 +65,42 @@ type refGraph struct {
 }
 
 func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
-	g := &refGraph{o: o, p: p, secs: p.secs, syms: p.syms, symNode: make([]int, len(p.syms))}
+	g := &refGraph{o: o, p: p, secs: p.secs, syms: p.syms}
 	g.anon = make([]int, len(g.secs))
 	g.code = make([][]byte, len(g.secs))
 	g.patched = make([][]bool, len(g.secs))
-	g.nodes = append(g.nodes, refNode{}) // 0: no node
-	members, find := g.joinSymbols()
-	rootNode := make(map[int]int)
-	counted := make(map[extent]bool)
+	members, parent, counted := g.joinSymbols()
+	groups := 0
 	for _, i := range members {
-		r := find(i)
-		n, ok := rootNode[r]
-		if !ok {
-			s := &g.syms[i]
-			g.nodes = append(g.nodes, refNode{name: baseName(s.Name), class: classResident, eligible: true, object: s.Type == elf.STT_OBJECT, section: g.section(s.SectionIndex).Name})
-			n = len(g.nodes) - 1
-			rootNode[r] = n
+		if parent[i] == i {
+			groups++
 		}
-		g.addSymbol(n, i, counted)
+	}
+	g.nodes = make([]refNode, 1, groups+8) // 0: no node
+	// symNode first holds, for a group's representative, its node.
+	g.symNode = make([]int32, len(g.syms))
+	g.next = make([]int32, len(g.syms))
+	for _, i := range members {
+		r := find(parent, i)
+		n := g.symNode[r]
+		if n == 0 {
+			s := &g.syms[i]
+			g.nodes = append(g.nodes, refNode{class: classResident, eligible: true, object: s.Type == elf.STT_OBJECT, first: i})
+			n = int32(len(g.nodes) - 1)
+			g.symNode[r] = n
+		}
+		g.addSymbol(int(n), i, counted[i])
 	}
 	return g
 }
 
-// extent is where a symbol's bytes are: aliases share it.
-type extent struct {
-	sec         int
-	value, size uint64
-	typ         elf.SymType
+// find is union-find's: the representative of i's group.
+func find(parent []int32, i int32) int32 {
+	for parent[i] != i {
+		parent[i] = parent[parent[i]]
+		i = parent[i]
+	}
+	return i
 }
 
 // joinSymbols finds the symbols that are one source symbol: foo,
@@ -92,66 +109,74 @@ type extent struct {
 // size and type: init_module and cleanup_module name the module_init and
 // module_exit functions, which struct module references through them).
 // It returns the symbols that can be nodes (defined, Named functions and
-// objects in a section), in table order, and find, which maps each to the
-// representative of its group.
-func (g *refGraph) joinSymbols() (members []int, find func(int) int) {
-	parent := make([]int, len(g.syms))
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	union := func(a, b int) { parent[find(a)] = find(b) }
-	groups := make(map[[2]string]int)
-	aliases := make(map[extent]int)
+// objects in a section), in table order; parent, a union-find forest of
+// their groups; and counted, whether a symbol is the first in table order
+// with its extent, whose size counts (an alias adds nothing).
+func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
+	parent = make([]int32, len(g.syms))
+	counted = make([]bool, len(g.syms))
+	var funcs, sized []int32
 	for i := 1; i < len(g.syms); i++ {
-		parent[i] = i
+		parent[i] = int32(i)
 		s := &g.syms[i]
 		if !isMember(s, len(g.secs)) {
 			continue
 		}
-		members = append(members, i)
+		members = append(members, int32(i))
+		counted[i] = true
 		if s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL {
-			key := [2]string{s.File, baseName(s.Name)}
-			if j, ok := groups[key]; ok {
-				union(i, j)
-			} else {
-				groups[key] = i
-			}
+			funcs = append(funcs, int32(i))
 		}
 		if s.Size > 0 {
-			e := extent{s.SectionIndex, s.Value, s.Size, s.Type}
-			if j, ok := aliases[e]; ok {
-				union(i, j)
-			} else {
-				aliases[e] = i
-			}
+			sized = append(sized, int32(i))
 		}
 	}
-	return members, find
+	union := func(a, b int32) { parent[find(parent, a)] = find(parent, b) }
+	// Sorted by key, then table order: runs of one key are one group.
+	fileBase := func(i int32) (string, string) { return g.syms[i].File, baseName(g.syms[i].Name) }
+	slices.SortFunc(funcs, func(a, b int32) int {
+		fa, ba := fileBase(a)
+		fb, bb := fileBase(b)
+		return cmp.Or(strings.Compare(fa, fb), strings.Compare(ba, bb), cmp.Compare(a, b))
+	})
+	for k := 1; k < len(funcs); k++ {
+		if fa, ba := fileBase(funcs[k-1]); cmp.Or(strings.Compare(fa, g.syms[funcs[k]].File), strings.Compare(ba, baseName(g.syms[funcs[k]].Name))) == 0 {
+			union(funcs[k], funcs[k-1])
+		}
+	}
+	slices.SortFunc(sized, func(a, b int32) int { return cmp.Or(g.cmpExtent(a, b), cmp.Compare(a, b)) })
+	for k := 1; k < len(sized); k++ {
+		if g.cmpExtent(sized[k-1], sized[k]) == 0 {
+			union(sized[k], sized[k-1])
+			counted[sized[k]] = false
+		}
+	}
+	return members, parent, counted
 }
 
-// addSymbol makes symbol i a part of node n: its name, its size (once per
-// extent, in counted, so an alias adds nothing), and what its section and
-// binding say about the node.
-func (g *refGraph) addSymbol(n, i int, counted map[extent]bool) {
+// cmpExtent orders symbols by where their bytes are (section, address,
+// size) and type: aliases compare equal.
+func (g *refGraph) cmpExtent(a, b int32) int {
+	sa, sb := &g.syms[a], &g.syms[b]
+	return cmp.Or(cmp.Compare(sa.SectionIndex, sb.SectionIndex), cmp.Compare(sa.Value, sb.Value), cmp.Compare(sa.Size, sb.Size), cmp.Compare(sa.Type, sb.Type))
+}
+
+// addSymbol makes symbol i a part of node n: its size (unless an alias
+// counted it already), its name, and what its section and binding say
+// about the node.
+func (g *refGraph) addSymbol(n int, i int32, counted bool) {
 	s := &g.syms[i]
 	sec := g.section(s.SectionIndex)
 	nd := &g.nodes[n]
-	nd.symbols = append(nd.symbols, s.Name)
-	nd.members = append(nd.members, i)
-	if nd.file == "" {
-		nd.file = s.File
+	if nd.last != 0 {
+		g.next[nd.last] = i
 	}
-	if e := (extent{s.SectionIndex, s.Value, s.Size, s.Type}); !counted[e] {
-		counted[e] = true
+	nd.last = i
+	if counted {
 		nd.size += s.Size
 	}
 	if s.Name == baseName(s.Name) && !isEntryAlias(s.Name) {
-		// The source name (not foo.cold, not init_module).
-		nd.name, nd.section = s.Name, sec.Name
+		nd.named = i
 	}
 	class := g.p.class[s.SectionIndex]
 	if class == classInit || class == classExit {
@@ -160,7 +185,40 @@ func (g *refGraph) addSymbol(n, i int, counted map[extent]bool) {
 	if !symEligible(s, sec, class) {
 		nd.eligible = false
 	}
-	g.symNode[i] = n
+	g.symNode[i] = int32(n)
+}
+
+// name is node n's name: the source name of a symbol, or a pseudo-node's.
+func (g *refGraph) name(n int) string {
+	nd := &g.nodes[n]
+	switch {
+	case nd.first == 0:
+		return nd.label
+	case nd.named != 0:
+		return g.syms[nd.named].Name
+	}
+	return baseName(g.syms[nd.first].Name)
+}
+
+// sectionName is where node n's symbol is, as name names it.
+func (g *refGraph) sectionName(n int) string {
+	nd := &g.nodes[n]
+	if nd.named != 0 {
+		return g.secs[g.syms[nd.named].SectionIndex].Name
+	}
+	return g.secs[g.syms[nd.first].SectionIndex].Name
+}
+
+// memberNames lists node n's symbols in table order, and file is the
+// first STT_FILE among them ("" when none has one).
+func (g *refGraph) memberNames(n int) (names []string, file string) {
+	for i := g.nodes[n].first; i != 0; i = g.next[i] {
+		names = append(names, g.syms[i].Name)
+		if file == "" {
+			file = g.syms[i].File
+		}
+	}
+	return names, file
 }
 
 // section returns the section with index i, or nil.
@@ -215,7 +273,7 @@ func (g *refGraph) nodeAt(sec int, addr uint64) int {
 // targetNode is nodeAt without the pseudo-node: 0 when no symbol covers addr.
 func (g *refGraph) targetNode(sec int, addr uint64) int {
 	if s, ok := g.o.SymbolAt(sec, addr); ok {
-		return g.symNode[s.Index]
+		return int(g.symNode[s.Index])
 	}
 	return 0
 }
@@ -225,7 +283,7 @@ func (g *refGraph) anonNode(sec int) int {
 		return n
 	}
 	s := &g.secs[sec]
-	g.nodes = append(g.nodes, refNode{name: s.Name, class: g.p.class[sec], section: s.Name})
+	g.nodes = append(g.nodes, refNode{label: s.Name, class: g.p.class[sec]})
 	n := len(g.nodes) - 1
 	g.anon[sec] = n
 	return n
@@ -258,43 +316,26 @@ func (g *refGraph) sectionCode(sec int) ([]byte, error) {
 }
 
 // addRelocs adds the references of relocation section r into eligible
-// nodes, and marks the bytes it patches.
+// nodes, and marks the bytes it patches in a section the scan for
+// resolved branches may read. buf is storage for the entries.
 func (g *refGraph) addRelocs(r sectionrt.RelocSection, buf []sectionrt.Relocation) ([]sectionrt.Relocation, error) {
-	o := g.o
-	m := o.Machine()
 	src := &g.secs[r.Target]
 	class := g.p.class[r.Target]
 	if src.Flags&elf.SHF_ALLOC == 0 {
 		return buf, nil
 	}
-	exec := src.Flags&elf.SHF_EXECINSTR != 0
-	var code []byte // the referring instructions, to tell a call from taking an address
-	if exec {
-		var err error
-		if code, err = g.sectionCode(r.Target); err != nil {
-			return buf, err
-		}
-	}
-	rels, err := o.AppendRelocations(buf[:0], r)
+	rels, err := g.o.AppendRelocations(buf[:0], r)
 	if err != nil {
 		return rels, err
 	}
-	var mask []bool
-	if exec && src.Type == elf.SHT_PROGBITS {
-		if g.patched[r.Target] == nil {
-			g.patched[r.Target] = make([]bool, src.Size)
-		}
-		mask = g.patched[r.Target]
+	exec := src.Flags&elf.SHF_EXECINSTR != 0
+	if exec && src.Type == elf.SHT_PROGBITS && g.p.eligFuncs[r.Target] {
+		g.markPatched(r.Target, rels)
+	}
+	if class == classIgnore {
+		return rels, nil
 	}
 	for _, rel := range rels {
-		if mask != nil {
-			for k := rel.Offset; k < rel.Offset+relocWidth(m, rel.Type) && k < uint64(len(mask)); k++ {
-				mask[k] = true
-			}
-		}
-		if class == classIgnore {
-			continue
-		}
 		sym := &g.syms[rel.Sym]
 		if !sym.Defined() {
 			continue // another object's symbol
@@ -308,26 +349,61 @@ func (g *refGraph) addRelocs(r sectionrt.RelocSection, buf []sectionrt.Relocatio
 		if len(t) == 0 {
 			continue
 		}
-		from := g.anonNode(r.Target) // data of a site list: resident
-		if class != classSite {
-			from = g.nodeAt(r.Target, rel.Offset)
-		}
-		kind := refAddress
-		if exec {
-			kind = refKindOf(m, code, rel)
-		}
-		for _, to := range t {
-			g.use(from, to, kind)
+		if err := g.addReloc(r.Target, class, rel, t); err != nil {
+			return rels, err
 		}
 	}
 	return rels, nil
+}
+
+// markPatched marks the bytes of section sec that rels patch.
+func (g *refGraph) markPatched(sec int, rels []sectionrt.Relocation) {
+	if g.patched[sec] == nil {
+		g.patched[sec] = make([]bool, g.secs[sec].Size)
+	}
+	mask := g.patched[sec]
+	m := g.o.Machine()
+	for _, rel := range rels {
+		for k := rel.Offset; k < rel.Offset+relocWidth(m, rel.Type) && k < uint64(len(mask)); k++ {
+			mask[k] = true
+		}
+	}
+}
+
+// addReloc adds the references of relocation rel of section sec (of class
+// class) to its eligible targets: from the referring symbol's node, or
+// from escape when the reference takes the target's address.
+func (g *refGraph) addReloc(sec int, class refClass, rel sectionrt.Relocation, targets []int) error {
+	kind := refAddress
+	if g.secs[sec].Flags&elf.SHF_EXECINSTR != 0 {
+		code, err := g.sectionCode(sec) // to tell a call from taking an address
+		if err != nil {
+			return err
+		}
+		kind = refKindOf(g.o.Machine(), code, rel)
+	}
+	from := 0 // found once needed: SymbolAt is the dearest step
+	for _, to := range targets {
+		if g.escapes(to, kind) {
+			g.use(0, to, kind)
+			continue
+		}
+		if from == 0 {
+			from = g.anonNode(sec) // data of a site list: resident
+			if class != classSite {
+				from = g.nodeAt(sec, rel.Offset)
+			}
+		}
+		g.use(from, to, kind)
+	}
+	return nil
 }
 
 // relocTargets appends to dst the eligible nodes that relocation rel
 // against symbol sym, defined in section tsec, may refer to; exec tells
 // that the relocated bytes are code.
 func (g *refGraph) relocTargets(dst []int, rel sectionrt.Relocation, sym *sectionrt.Symbol, tsec *sectionrt.Section, exec bool) []int {
-	if n := g.symNode[rel.Sym]; n != 0 {
+	if n := int(g.symNode[rel.Sym]); n != 0 {
 		// The relocation names the symbol itself (foo+8 is still foo).
 		if g.nodes[n].eligible {
 			dst = append(dst, n)
@@ -388,6 +464,12 @@ const (
 	refAccess
 )
 
+// escapes reports whether a reference of kind kind to node to lets its
+// address escape.
+func (g *refGraph) escapes(to int, kind refKind) bool {
+	return kind == refAddress || (kind == refCall) == g.nodes[to].object
+}
+
 // use adds a reference from node from to node to. A reference that lets
 // the target's address escape (an address taken, a branch to an object,
 // a memory operand on a function) counts as one from resident code.
@@ -395,9 +477,9 @@ func (g *refGraph) use(from, to int, kind refKind) {
 	if to == 0 {
 		return
 	}
-	if object := g.nodes[to].object; kind == refAddress || (kind == refCall) == object {
+	if g.escapes(to, kind) {
 		if g.escape == 0 {
-			g.nodes = append(g.nodes, refNode{name: "(address taken)", class: classResident})
+			g.nodes = append(g.nodes, refNode{label: "(address taken)", class: classResident})
 			g.escape = len(g.nodes) - 1
 		}
 		from = g.escape
@@ -429,7 +511,7 @@ func (g *refGraph) scanCandidates() error {
 				continue
 			}
 			scanned[n] = true
-			for _, i := range g.nodes[n].members {
+			for i := g.nodes[n].first; i != 0; i = g.next[i] {
 				s := &g.syms[i]
 				if c := g.p.class[s.SectionIndex]; c == classInit || c == classExit || s.Size == 0 {
 					continue

@@ -35,6 +35,8 @@ type prefilter struct {
 	// sorted by start, each with the greatest end up to it; nil when it
 	// has none.
 	elig [][]eligExtent
+	// eligFuncs[i]: section i holds an eligible function.
+	eligFuncs []bool
 	// mixed: some function of an init or exit section shares its
 	// translation unit and base name with a local function elsewhere.
 	mixed bool
@@ -70,6 +72,7 @@ func newPrefilter(o *sectionrt.Object) *prefilter {
 		p.class[i] = refClassOf(&p.secs[i])
 	}
 	p.elig = make([][]eligExtent, len(p.secs))
+	p.eligFuncs = make([]bool, len(p.secs))
 	var rootFuncs [][2]string // (file, base name) of local functions in init and exit sections
 	for i := 1; i < len(p.syms); i++ {
 		s := &p.syms[i]
@@ -82,6 +85,7 @@ func newPrefilter(o *sectionrt.Object) *prefilter {
 		}
 		if symEligible(s, &p.secs[s.SectionIndex], class) {
 			p.elig[s.SectionIndex] = append(p.elig[s.SectionIndex], eligExtent{lo: s.Value, hi: s.Value + s.Size, fn: s.Type == elf.STT_FUNC})
+			p.eligFuncs[s.SectionIndex] = p.eligFuncs[s.SectionIndex] || s.Type == elf.STT_FUNC
 		}
 	}
 	for _, l := range p.elig {

@@ -117,7 +117,12 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 	g := newRefGraph(o, p)
 	buf := relocPool.Get().(*[]sectionrt.Relocation)
 	defer relocPool.Put(buf)
+	var sites []sectionrt.RelocSection
 	for _, r := range rels {
+		if p.class[r.Target] == classSite {
+			sites = append(sites, r) // see below
+			continue
+		}
 		if *buf, err = g.addRelocs(r, *buf); err != nil {
 			return nil, err
 		}
@@ -126,11 +131,20 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 		return nil, err
 	}
 	inInit, inExit := g.members(classInit), g.members(classExit)
-	if slices.Contains(inInit, true) || slices.Contains(inExit, true) {
-		// Every resolved branch to a member, from anywhere.
-		member := func(n int) bool { return n < len(inInit) && (inInit[n] || inExit[n]) }
-		if err := g.scanAll(member); err != nil {
+	if member := g.union(inInit, inExit); member != nil {
+		// Every resolved branch to a member, from anywhere; and the site
+		// lists' references to data, which can only keep a member
+		// object resident (their entries pointing into code count for
+		// nothing), so they are read only when there is one.
+		if err := g.scanAll(func(n int) bool { return n < len(member) && member[n] }); err != nil {
 			return nil, err
+		}
+		if g.anyObject(member) {
+			for _, r := range sites {
+				if *buf, err = g.addRelocs(r, *buf); err != nil {
+					return nil, err
+				}
+			}
 		}
 		inInit, inExit = g.members(classInit), g.members(classExit)
 	}
@@ -261,6 +275,30 @@ func (g *refGraph) members(root refClass) []bool {
 	return in
 }
 
+// union returns the nodes in a or b, nil when there is none.
+func (g *refGraph) union(a, b []bool) []bool {
+	var u []bool
+	for i := range a {
+		if a[i] || b[i] {
+			if u == nil {
+				u = make([]bool, len(a))
+			}
+			u[i] = true
+		}
+	}
+	return u
+}
+
+// anyObject reports whether some node in set is an object.
+func (g *refGraph) anyObject(set []bool) bool {
+	for i, in := range set {
+		if in && g.nodes[i].object {
+			return true
+		}
+	}
+	return false
+}
+
 // reach returns the nodes of in reachable from the nodes from accepts
 // through nodes of in.
 func (g *refGraph) reach(from func(n int) bool, in []bool) []bool {
@@ -292,31 +330,34 @@ func (g *refGraph) suggestions(in []bool, root refClass) []Suggestion {
 			continue
 		}
 		nd := &g.nodes[i]
-		s := Suggestion{Symbol: nd.name, Section: nd.section, Size: nd.size, Kind: kindFor(nd, root), ReferencedFrom: []string{}, File: nd.file}
+		names, file := g.memberNames(i)
+		s := Suggestion{Symbol: g.name(i), Section: g.sectionName(i), Size: nd.size, Kind: kindFor(nd.object, g.sectionName(i), root), ReferencedFrom: []string{}, File: file}
 		for f := range nd.referers {
 			if f != i {
-				s.ReferencedFrom = append(s.ReferencedFrom, g.nodes[f].name)
+				s.ReferencedFrom = append(s.ReferencedFrom, g.name(f))
 			}
 		}
 		slices.Sort(s.ReferencedFrom)
 		s.ReferencedFrom = slices.Compact(s.ReferencedFrom)
-		if len(nd.symbols) > 1 || (len(nd.symbols) == 1 && nd.symbols[0] != nd.name) {
-			s.Symbols = slices.Clone(nd.symbols)
+		if len(names) > 1 || (len(names) == 1 && names[0] != s.Symbol) {
+			s.Symbols = names
 		}
 		out = append(out, s)
 	}
 	return out
 }
 
-func kindFor(nd *refNode, root refClass) string {
+// kindFor is the kind of a function (or object) in section sec used only
+// by root-class code.
+func kindFor(object bool, sec string, root refClass) string {
 	switch {
-	case !nd.object && root == classInit:
+	case !object && root == classInit:
 		return "init"
-	case !nd.object:
+	case !object:
 		return "exit"
 	case root == classExit:
 		return "exitdata"
-	case strings.HasPrefix(nd.section, ".rodata"):
+	case strings.HasPrefix(sec, ".rodata"):
 		return "initconst"
 	}
 	return "initdata"

@@ -3,6 +3,7 @@ package suggest
 import (
 	"context"
 	"debug/elf"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -224,5 +225,90 @@ func TestFindErrors(t *testing.T) {
 	}
 	if _, err := Find(o); err == nil || !strings.Contains(err.Error(), "riscv.o") {
 		t.Errorf("riscv: err %v", err)
+	}
+}
+
+// TestFindFolded: the parts a node joins and the site lists. An init
+// function's clone outside .init.text is init code too (its resolved call
+// makes helper a candidate, though no relocation of .init.text reaches
+// anything); a
+// function's .cold part is folded into it; a site list's entry pointing
+// into code counts for nothing, one pointing at data keeps the object
+// resident.
+func TestFindFolded(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      []string
+	}{{
+		name: "clone of init code",
+		src: `
+	.text
+	.type helper, @function
+helper:	ret
+	.size helper, .-helper
+	.type entry.part.0, @function
+entry.part.0:
+	call helper
+	ret
+	.size entry.part.0, .-entry.part.0
+	.section .init.text,"ax"
+	.type entry, @function
+entry:
+	ret
+	.size entry, .-entry
+`,
+		want: []string{"helper init .text 1 entry "},
+	}, {
+		name: "cold part and site lists",
+		src: `
+	.text
+	.type only_init, @function
+only_init:
+	jmp only_init.cold
+	.size only_init, .-only_init
+	.section .text.unlikely,"ax"
+	.type only_init.cold, @function
+only_init.cold:
+	ret
+	.size only_init.cold, .-only_init.cold
+	.data
+	.type flag, @object
+flag:	.long 0
+	.size flag, 4
+	.type tbl, @object
+tbl:	.long 1, 2
+	.size tbl, 8
+	.section .init.text,"ax"
+	.type entry, @function
+entry:
+	call only_init
+	movl flag(%rip), %eax
+	movl tbl(%rip), %eax
+	ret
+	.size entry, .-entry
+	.section __jump_table,"aw"
+	.quad flag
+	.section __mcount_loc,"a"
+	.quad only_init
+`,
+		want: []string{
+			"tbl initdata .data 8 entry ",
+			"only_init init .text 6 entry only_init,only_init.cold",
+		},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := mustOpen(t, assemble(t, tc.src))
+			sugg, err := Find(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, s := range sugg {
+				got = append(got, fmt.Sprintf("%s %s %s %d %s %s", s.Symbol, s.Kind, s.Section, s.Size, strings.Join(s.ReferencedFrom, ","), strings.Join(s.Symbols, ",")))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
 	}
 }
