@@ -3,6 +3,7 @@ package suggest
 import (
 	"cmp"
 	"debug/elf"
+	"hash/maphash"
 	"slices"
 	"strings"
 
@@ -115,7 +116,9 @@ func find(parent []int32, i int32) int32 {
 func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 	parent = make([]int32, len(g.syms))
 	counted = make([]bool, len(g.syms))
-	var funcs, sized []int32
+	var funcs []funcKey
+	var sized []extentKey
+	files := fileIDs{}
 	for i := 1; i < len(g.syms); i++ {
 		parent[i] = int32(i)
 		s := &g.syms[i]
@@ -125,40 +128,103 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 		members = append(members, int32(i))
 		counted[i] = true
 		if s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL {
-			funcs = append(funcs, int32(i))
+			base := baseName(s.Name)
+			funcs = append(funcs, funcKey{files.id(s.File), maphash.String(nameSeed, base), base, int32(i)})
 		}
 		if s.Size > 0 {
-			sized = append(sized, int32(i))
+			sized = append(sized, extentKey{int32(s.SectionIndex), s.Type, s.Value, s.Size, int32(i)})
 		}
 	}
 	union := func(a, b int32) { parent[find(parent, a)] = find(parent, b) }
 	// Sorted by key, then table order: runs of one key are one group.
-	fileBase := func(i int32) (string, string) { return g.syms[i].File, baseName(g.syms[i].Name) }
-	slices.SortFunc(funcs, func(a, b int32) int {
-		fa, ba := fileBase(a)
-		fb, bb := fileBase(b)
-		return cmp.Or(strings.Compare(fa, fb), strings.Compare(ba, bb), cmp.Compare(a, b))
-	})
+	slices.SortFunc(funcs, funcKey.cmp)
 	for k := 1; k < len(funcs); k++ {
-		if fa, ba := fileBase(funcs[k-1]); cmp.Or(strings.Compare(fa, g.syms[funcs[k]].File), strings.Compare(ba, baseName(g.syms[funcs[k]].Name))) == 0 {
-			union(funcs[k], funcs[k-1])
+		if a, b := funcs[k-1], funcs[k]; a.file == b.file && a.hash == b.hash && a.base == b.base {
+			union(b.sym, a.sym)
 		}
 	}
-	slices.SortFunc(sized, func(a, b int32) int { return cmp.Or(g.cmpExtent(a, b), cmp.Compare(a, b)) })
+	slices.SortFunc(sized, extentKey.cmp)
 	for k := 1; k < len(sized); k++ {
-		if g.cmpExtent(sized[k-1], sized[k]) == 0 {
-			union(sized[k], sized[k-1])
-			counted[sized[k]] = false
+		if a, b := sized[k-1], sized[k]; a.sec == b.sec && a.typ == b.typ && a.value == b.value && a.size == b.size {
+			union(b.sym, a.sym)
+			counted[b.sym] = false
 		}
 	}
 	return members, parent, counted
 }
 
-// cmpExtent orders symbols by where their bytes are (section, address,
-// size) and type: aliases compare equal.
-func (g *refGraph) cmpExtent(a, b int32) int {
-	sa, sb := &g.syms[a], &g.syms[b]
-	return cmp.Or(cmp.Compare(sa.SectionIndex, sb.SectionIndex), cmp.Compare(sa.Value, sb.Value), cmp.Compare(sa.Size, sb.Size), cmp.Compare(sa.Type, sb.Type))
+// nameSeed hashes base names for sorting.
+var nameSeed = maphash.MakeSeed()
+
+// funcKey is a local function's translation unit and base name.
+type funcKey struct {
+	file int32
+	hash uint64 // of base
+	base string
+	sym  int32
+}
+
+func (a funcKey) cmp(b funcKey) int {
+	// Not cmp.Or, which would compare the strings every time.
+	if a.file != b.file {
+		return cmp.Compare(a.file, b.file)
+	}
+	if a.hash != b.hash {
+		return cmp.Compare(a.hash, b.hash)
+	}
+	if c := strings.Compare(a.base, b.base); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.sym, b.sym)
+}
+
+// extentKey is where a symbol's bytes are (section, address, size), and
+// its type: aliases share it.
+type extentKey struct {
+	sec         int32
+	typ         elf.SymType
+	value, size uint64
+	sym         int32
+}
+
+func (a extentKey) cmp(b extentKey) int {
+	switch {
+	case a.sec != b.sec:
+		return cmp.Compare(a.sec, b.sec)
+	case a.value != b.value:
+		return cmp.Compare(a.value, b.value)
+	case a.size != b.size:
+		return cmp.Compare(a.size, b.size)
+	case a.typ != b.typ:
+		return cmp.Compare(a.typ, b.typ)
+	}
+	return cmp.Compare(a.sym, b.sym)
+}
+
+// fileIDs numbers STT_FILE names: the symbols of one translation unit
+// follow each other, so the last name answers most lookups.
+type fileIDs struct {
+	last   string
+	lastID int32
+	ids    map[string]int32
+}
+
+func (f *fileIDs) id(name string) int32 {
+	if f.ids == nil {
+		f.ids = map[string]int32{name: 0}
+		f.last = name
+		return 0
+	}
+	if name == f.last {
+		return f.lastID
+	}
+	id, ok := f.ids[name]
+	if !ok {
+		id = int32(len(f.ids))
+		f.ids[name] = id
+	}
+	f.last, f.lastID = name, id
+	return id
 }
 
 // addSymbol makes symbol i a part of node n: its size (unless an alias
@@ -166,7 +232,6 @@ func (g *refGraph) cmpExtent(a, b int32) int {
 // about the node.
 func (g *refGraph) addSymbol(n int, i int32, counted bool) {
 	s := &g.syms[i]
-	sec := g.section(s.SectionIndex)
 	nd := &g.nodes[n]
 	if nd.last != 0 {
 		g.next[nd.last] = i
@@ -178,11 +243,10 @@ func (g *refGraph) addSymbol(n int, i int32, counted bool) {
 	if s.Name == baseName(s.Name) && !isEntryAlias(s.Name) {
 		nd.named = i
 	}
-	class := g.p.class[s.SectionIndex]
-	if class == classInit || class == classExit {
+	if class := g.p.class[s.SectionIndex]; class == classInit || class == classExit {
 		nd.class = class
 	}
-	if !symEligible(s, sec, class) {
+	if !g.p.eligible(s) {
 		nd.eligible = false
 	}
 	g.symNode[i] = int32(n)
@@ -240,25 +304,23 @@ func baseName(name string) string {
 // module_exit define for the entry functions.
 func isEntryAlias(name string) bool { return name == "init_module" || name == "cleanup_module" }
 
-// eligibleSection: functions in .text*, objects in .rodata*, .data*,
-// .bss*, without per-cpu data (its own allocation, never freed) and
-// .data.once (the flags of WARN_ONCE and friends, made by macros).
-func eligibleSection(s *sectionrt.Symbol, sec string) bool {
-	if s.Type == elf.STT_FUNC {
-		return sec == ".text" || strings.HasPrefix(sec, ".text.")
-	}
-	if strings.IndexByte(s.Name, '.') >= 0 {
-		return false
+// eligibleSection says what a section of that name may hold that can be
+// suggested: functions in .text*; objects in .rodata*, .data*, .bss*,
+// without per-cpu data (its own allocation, never freed) and .data.once
+// (the flags of WARN_ONCE and friends, made by macros).
+func eligibleSection(sec string) secKind {
+	if sec == ".text" || strings.HasPrefix(sec, ".text.") {
+		return funcSection
 	}
 	if strings.HasPrefix(sec, ".data..percpu") || sec == ".data.once" {
-		return false
+		return 0
 	}
-	for _, p := range []string{".rodata", ".data", ".bss"} {
-		if sec == p || strings.HasPrefix(sec, p+".") {
-			return true
+	for _, p := range [...]string{".rodata", ".data", ".bss"} {
+		if strings.HasPrefix(sec, p) && (len(sec) == len(p) || sec[len(p)] == '.') {
+			return objectSection
 		}
 	}
-	return false
+	return 0
 }
 
 // nodeAt returns the node of the symbol that covers addr in section sec,

@@ -3,6 +3,7 @@ package suggest
 import (
 	"debug/elf"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/initsec/initsec/sectionrt"
@@ -29,8 +30,10 @@ type prefilter struct {
 	m    elf.Machine
 	secs []sectionrt.Section
 	syms []sectionrt.Symbol // o's own table: not modified
-	// class[i] is refClassOf(&secs[i]).
-	class []refClass
+	// class[i] is refClassOf(&secs[i]); secKinds[i], what eligible
+	// symbols section i may hold.
+	class    []refClass
+	secKinds []secKind
 	// elig[i] lists the extents of the eligible symbols of section i,
 	// sorted by start, each with the greatest end up to it; nil when it
 	// has none.
@@ -58,35 +61,68 @@ func isMember(s *sectionrt.Symbol, nsecs int) bool {
 	return s.Defined() && s.Named() && (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) && s.SectionIndex > 0 && s.SectionIndex < nsecs
 }
 
-// symEligible reports whether member s, in section sec of class class,
-// may be suggested as far as it alone tells; a node is eligible when
-// every member is.
-func symEligible(s *sectionrt.Symbol, sec *sectionrt.Section, class refClass) bool {
-	return class != classInit && class != classExit && s.Bind == elf.STB_LOCAL && s.Size > 0 && eligibleSection(s, sec.Name)
+// eligible reports whether member s may be suggested as far as it alone
+// tells: local, sized, a function in .text* or an object in .rodata*,
+// .data*, .bss* (see eligibleSection); a node is eligible when every
+// member is.
+func (p *prefilter) eligible(s *sectionrt.Symbol) bool {
+	if s.Bind != elf.STB_LOCAL || s.Size == 0 {
+		return false
+	}
+	if s.Type == elf.STT_FUNC {
+		return p.secKinds[s.SectionIndex]&funcSection != 0
+	}
+	return p.secKinds[s.SectionIndex]&objectSection != 0 && strings.IndexByte(s.Name, '.') < 0
 }
+
+// secKind says what eligible symbols a section may hold.
+type secKind uint8
+
+const (
+	funcSection secKind = 1 << iota
+	objectSection
+)
 
 func newPrefilter(o *sectionrt.Object) *prefilter {
 	p := &prefilter{o: o, m: o.Machine(), secs: o.Sections(), syms: o.SymbolTable()}
 	p.class = make([]refClass, len(p.secs))
+	p.secKinds = make([]secKind, len(p.secs))
 	for i := range p.secs {
 		p.class[i] = refClassOf(&p.secs[i])
+		if p.class[i] != classInit && p.class[i] != classExit {
+			p.secKinds[i] = eligibleSection(p.secs[i].Name)
+		}
 	}
-	p.elig = make([][]eligExtent, len(p.secs))
-	p.eligFuncs = make([]bool, len(p.secs))
 	var rootFuncs [][2]string // (file, base name) of local functions in init and exit sections
+	// The eligible symbols, in table order; then by section.
+	var elig []int32
+	count := make([]int32, len(p.secs))
 	for i := 1; i < len(p.syms); i++ {
 		s := &p.syms[i]
 		if !isMember(s, len(p.secs)) {
 			continue
 		}
-		class := p.class[s.SectionIndex]
-		if s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL && (class == classInit || class == classExit) {
+		if c := p.class[s.SectionIndex]; s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL && (c == classInit || c == classExit) {
 			rootFuncs = append(rootFuncs, [2]string{s.File, baseName(s.Name)})
 		}
-		if symEligible(s, &p.secs[s.SectionIndex], class) {
-			p.elig[s.SectionIndex] = append(p.elig[s.SectionIndex], eligExtent{lo: s.Value, hi: s.Value + s.Size, fn: s.Type == elf.STT_FUNC})
-			p.eligFuncs[s.SectionIndex] = p.eligFuncs[s.SectionIndex] || s.Type == elf.STT_FUNC
+		if p.eligible(s) {
+			elig = append(elig, int32(i))
+			count[s.SectionIndex]++
 		}
+	}
+	p.elig = make([][]eligExtent, len(p.secs))
+	p.eligFuncs = make([]bool, len(p.secs))
+	all := make([]eligExtent, 0, len(elig))
+	for i, c := range count {
+		if c > 0 {
+			p.elig[i] = all[len(all) : len(all) : len(all)+int(c)]
+			all = all[:len(all)+int(c)]
+		}
+	}
+	for _, i := range elig {
+		s := &p.syms[i]
+		p.elig[s.SectionIndex] = append(p.elig[s.SectionIndex], eligExtent{lo: s.Value, hi: s.Value + s.Size, fn: s.Type == elf.STT_FUNC})
+		p.eligFuncs[s.SectionIndex] = p.eligFuncs[s.SectionIndex] || s.Type == elf.STT_FUNC
 	}
 	for _, l := range p.elig {
 		slices.SortFunc(l, func(a, b eligExtent) int { return cmpUint(a.lo, b.lo) })
@@ -177,7 +213,7 @@ func (p *prefilter) seed(rel sectionrt.Relocation, code []byte) bool {
 	fn := kind == refCall
 	if isMember(sym, len(p.secs)) {
 		// The graph's target is sym's node, eligible only if sym is.
-		return (sym.Type == elf.STT_FUNC) == fn && symEligible(sym, &p.secs[sym.SectionIndex], p.class[sym.SectionIndex])
+		return (sym.Type == elf.STT_FUNC) == fn && p.eligible(sym)
 	}
 	l := p.elig[sym.SectionIndex]
 	if len(l) == 0 {

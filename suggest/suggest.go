@@ -117,15 +117,35 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 	g := newRefGraph(o, p)
 	buf := relocPool.Get().(*[]sectionrt.Relocation)
 	defer relocPool.Put(buf)
-	var sites []sectionrt.RelocSection
+	// The relocations of data and of init and exit code first: each
+	// seed that a resident referrer already rules out needs no more (an
+	// edge only adds referrers), and when every seed is ruled out there
+	// is nothing to find (which holds only when the seeds are all known:
+	// without a clone of init code outside .init*, they come from these
+	// relocations alone).
+	var code, sites []sectionrt.RelocSection
 	for _, r := range rels {
-		if p.class[r.Target] == classSite {
+		switch c := p.class[r.Target]; {
+		case c == classSite:
 			sites = append(sites, r) // see below
-			continue
+		case c == classResident && p.secs[r.Target].Flags&elf.SHF_EXECINSTR != 0:
+			code = append(code, r)
+		default:
+			if *buf, err = g.addRelocs(r, *buf); err != nil {
+				return nil, err
+			}
 		}
+	}
+	if !p.mixed && g.seedsRuledOut() {
+		return nil, nil
+	}
+	for _, r := range code {
 		if *buf, err = g.addRelocs(r, *buf); err != nil {
 			return nil, err
 		}
+	}
+	if !p.mixed && g.seedsRuledOut() {
+		return nil, nil
 	}
 	if err := g.scanCandidates(); err != nil {
 		return nil, err
@@ -273,6 +293,33 @@ func (g *refGraph) members(root refClass) []bool {
 		}
 	}
 	return in
+}
+
+// seedsRuledOut reports whether every seed (an eligible node that init or
+// exit code references) has a referrer that is neither eligible nor root
+// code of the seed's class, which keeps it resident whatever edges come.
+func (g *refGraph) seedsRuledOut() bool {
+	for i := range g.nodes {
+		nd := &g.nodes[i]
+		if !nd.eligible || len(nd.referers) == 0 {
+			continue
+		}
+		for _, c := range []refClass{classInit, classExit} {
+			seed, out := false, false
+			for f := range nd.referers {
+				switch from := &g.nodes[f]; {
+				case from.root(c):
+					seed = true
+				case !from.eligible:
+					out = true
+				}
+			}
+			if seed && !out {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // union returns the nodes in a or b, nil when there is none.
