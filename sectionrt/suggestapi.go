@@ -33,3 +33,21 @@ func (o *Object) AppendRelocations(dst []Relocation, rs RelocSection) ([]Relocat
 	}
 	return dst, nil
 }
+
+// SectionSymbols returns the symbols SymbolAt chooses among in section
+// sec: the indices of its Named, defined symbols, sorted by address, then
+// index. It is SymbolAt's own index (built on the first call to either),
+// not a copy: it must not be modified. Nil for a section with none.
+func (o *Object) SectionSymbols(sec int) []int {
+	o.atOnce.Do(o.buildAt)
+	if sec < 0 || sec >= len(o.at.bySec) {
+		return nil
+	}
+	return o.at.bySec[sec]
+}
+
+// buildAt builds SymbolAt's index as SymbolAt does (symindex.go).
+func (o *Object) buildAt() {
+	o.at = &symIndex{o: o}
+	o.at.buildBySec()
+}

@@ -117,7 +117,6 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 	parent = make([]int32, len(g.syms))
 	counted = make([]bool, len(g.syms))
 	var funcs []funcKey
-	var sized []extentKey
 	files := fileIDs{}
 	for i := 1; i < len(g.syms); i++ {
 		parent[i] = int32(i)
@@ -131,9 +130,6 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 			base := baseName(s.Name)
 			funcs = append(funcs, funcKey{files.id(s.File), maphash.String(nameSeed, base), base, int32(i)})
 		}
-		if s.Size > 0 {
-			sized = append(sized, extentKey{int32(s.SectionIndex), s.Type, s.Value, s.Size, int32(i)})
-		}
 	}
 	union := func(a, b int32) { parent[find(parent, a)] = find(parent, b) }
 	// Sorted by key, then table order: runs of one key are one group.
@@ -143,14 +139,41 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 			union(b.sym, a.sym)
 		}
 	}
-	slices.SortFunc(sized, extentKey.cmp)
-	for k := 1; k < len(sized); k++ {
-		if a, b := sized[k-1], sized[k]; a.sec == b.sec && a.typ == b.typ && a.value == b.value && a.size == b.size {
-			union(b.sym, a.sym)
-			counted[b.sym] = false
+	// Aliases start at one address: SymbolAt's index lists each
+	// section's symbols by address, then table order.
+	for sec := range g.secs {
+		l := g.o.SectionSymbols(sec)
+		for k := 0; k < len(l); {
+			run := k + 1
+			for run < len(l) && g.syms[l[run]].Value == g.syms[l[k]].Value {
+				run++
+			}
+			if run-k > 1 {
+				g.joinAliases(l[k:run], parent, counted)
+			}
+			k = run
 		}
 	}
 	return members, parent, counted
+}
+
+// joinAliases joins the sized members among syms, symbols at one address
+// in table order, that have one size and type, and counts each extent
+// once: for its first symbol.
+func (g *refGraph) joinAliases(syms []int, parent []int32, counted []bool) {
+	for j, b := range syms {
+		sb := &g.syms[b]
+		if sb.Size == 0 || !isMember(sb, len(g.secs)) {
+			continue
+		}
+		for _, a := range syms[:j] {
+			if sa := &g.syms[a]; sa.Size == sb.Size && sa.Type == sb.Type && isMember(sa, len(g.secs)) {
+				parent[find(parent, int32(b))] = find(parent, int32(a))
+				counted[b] = false
+				break
+			}
+		}
+	}
 }
 
 // nameSeed hashes base names for sorting.
@@ -174,29 +197,6 @@ func (a funcKey) cmp(b funcKey) int {
 	}
 	if c := strings.Compare(a.base, b.base); c != 0 {
 		return c
-	}
-	return cmp.Compare(a.sym, b.sym)
-}
-
-// extentKey is where a symbol's bytes are (section, address, size), and
-// its type: aliases share it.
-type extentKey struct {
-	sec         int32
-	typ         elf.SymType
-	value, size uint64
-	sym         int32
-}
-
-func (a extentKey) cmp(b extentKey) int {
-	switch {
-	case a.sec != b.sec:
-		return cmp.Compare(a.sec, b.sec)
-	case a.value != b.value:
-		return cmp.Compare(a.value, b.value)
-	case a.size != b.size:
-		return cmp.Compare(a.size, b.size)
-	case a.typ != b.typ:
-		return cmp.Compare(a.typ, b.typ)
 	}
 	return cmp.Compare(a.sym, b.sym)
 }
