@@ -187,31 +187,52 @@ func readInto(buf []byte, p string) ([]byte, error) {
 }
 
 // nameSet is a set of C identifiers with a fast test of whether a source
-// mentions one.
+// mentions one: Wu and Manber's multi-pattern search ("A fast algorithm
+// for multi-pattern searching", 1994), with blocks of 3 bytes, which
+// passes over most of a header without looking at each byte. A set with
+// a name shorter than 3 bytes scans identifiers one by one instead.
 type nameSet struct {
 	names map[string]bool
-	// bloom has bit identKey(name) of each name set: most identifiers
-	// of a source miss it and need no map lookup.
-	bloom [bloomBits / 64]uint64
+	// m is the length of the shortest name. shift[h] is how far the
+	// window (the first m bytes of a possible name) may move when the 3
+	// bytes ending it hash to h, and cands[h] are the names whose first m
+	// bytes end with 3 such bytes; nil shift: scan identifiers.
+	m     int
+	shift []uint8
+	cands map[uint16][]string
 }
 
-const bloomBits = 1 << 14
-
 func newNameSet(names []string) *nameSet {
-	s := &nameSet{names: make(map[string]bool, len(names))}
+	s := &nameSet{names: make(map[string]bool, len(names)), m: -1}
 	for _, n := range names {
 		if n != "" {
 			s.names[n] = true
-			k := identKey([]byte(n))
-			s.bloom[k/64] |= 1 << (k % 64)
+			if s.m < 0 || len(n) < s.m {
+				s.m = len(n)
+			}
 		}
+	}
+	if s.m < 3 {
+		return s
+	}
+	s.shift = make([]uint8, 1<<16)
+	for i := range s.shift {
+		s.shift[i] = uint8(min(s.m-2, 255))
+	}
+	s.cands = make(map[uint16][]string)
+	for n := range s.names {
+		for j := 2; j < s.m; j++ {
+			h := block(n[j-2], n[j-1], n[j])
+			s.shift[h] = min(s.shift[h], uint8(min(s.m-1-j, 255)))
+		}
+		h := block(n[s.m-3], n[s.m-2], n[s.m-1])
+		s.cands[h] = append(s.cands[h], n)
 	}
 	return s
 }
 
-func identKey(w []byte) uint {
-	return (uint(len(w))*131 + uint(w[0])*31 + uint(w[len(w)-1])*7 + uint(w[len(w)/2])) % bloomBits
-}
+// block hashes 3 bytes; a collision only shortens a shift.
+func block(a, b, c byte) uint16 { return uint16(a)<<10 ^ uint16(b)<<5 ^ uint16(c) }
 
 // identByte is clex.IsIdentChar as a table.
 var identByte = func() (t [256]bool) {
@@ -227,6 +248,42 @@ var identByte = func() (t [256]bool) {
 // preprocessor lines are not told apart: a mention there is a false hit,
 // which only costs a lexing.
 func (s *nameSet) occursIn(src []byte) bool {
+	if s.shift == nil {
+		return s.scanIdents(src)
+	}
+	n, m := len(src), s.m
+	for pos := m - 1; pos < n; {
+		h := block(src[pos-2], src[pos-1], src[pos])
+		if sh := s.shift[h]; sh != 0 {
+			pos += int(sh)
+			continue
+		}
+		start := pos - m + 1
+		for _, name := range s.cands[h] {
+			if end := start + len(name); end <= n && string(src[start:end]) == name && isToken(src, start, end) {
+				return true
+			}
+		}
+		pos++
+	}
+	return false
+}
+
+// isToken reports whether src[start:end] is an identifier token: not
+// continued by an identifier byte, and preceded by none but digits.
+func isToken(src []byte, start, end int) bool {
+	if end < len(src) && identByte[src[end]] {
+		return false
+	}
+	i := start
+	for i > 0 && '0' <= src[i-1] && src[i-1] <= '9' {
+		i--
+	}
+	return i == 0 || !identByte[src[i-1]]
+}
+
+// scanIdents is occursIn one identifier at a time.
+func (s *nameSet) scanIdents(src []byte) bool {
 	n := len(src)
 	for i := 0; i < n; {
 		if !identByte[src[i]] {
@@ -240,10 +297,8 @@ func (s *nameSet) occursIn(src []byte) bool {
 		for i < j && '0' <= src[i] && src[i] <= '9' {
 			i++
 		}
-		if w := src[i:j]; len(w) > 0 {
-			if k := identKey(w); s.bloom[k/64]&(1<<(k%64)) != 0 && s.names[string(w)] {
-				return true
-			}
+		if i < j && s.names[string(src[i:j])] {
+			return true
 		}
 		i = j
 	}

@@ -3,6 +3,7 @@ package suggest
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -100,9 +101,13 @@ func TestIndexHeadersFor(t *testing.T) {
 }
 
 // TestNameSetOccursIn: identifiers as clex reads them, digits before an
-// identifier being tokens of their own.
+// identifier being tokens of their own; by Wu-Manber's search and, with a
+// name of less than 3 bytes (Q, found nowhere), one identifier at a time.
 func TestNameSetOccursIn(t *testing.T) {
-	s := newNameSet([]string{"foo", "a$b"})
+	wm, idents := newNameSet([]string{"foo", "a$b"}), newNameSet([]string{"foo", "a$b", "Q"})
+	if wm.shift == nil || idents.shift != nil {
+		t.Fatalf("search not chosen as expected: %v %v", wm.shift == nil, idents.shift != nil)
+	}
 	for src, want := range map[string]bool{
 		"foo":          true,
 		"(foo)":        true,
@@ -117,9 +122,14 @@ func TestNameSetOccursIn(t *testing.T) {
 		"f\\\noo":      false,
 		"\xc3\xa9foo":  false,
 		"\"foo\" 1foo": true,
+		"xx foo":       true,
+		"fo":           false,
+		"":             false,
 	} {
-		if got := s.occursIn([]byte(src)); got != want {
-			t.Errorf("occursIn(%q) = %v, want %v", src, got, want)
+		for _, s := range []*nameSet{wm, idents} {
+			if got := s.occursIn([]byte(src)); got != want {
+				t.Errorf("occursIn(%q) = %v, want %v (Wu-Manber: %v)", src, got, want, s.shift != nil)
+			}
 		}
 	}
 }
@@ -134,11 +144,19 @@ func TestIndexHeadersForKernel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var names []string
+	// Every tenth name, in order; of 3 bytes or more, so that the search
+	// is Wu-Manber's, as on real suggestions (TestNameSetOccursIn covers
+	// the other).
+	var all []string
 	for n := range full.defs {
-		if len(names) < 2000 {
-			names = append(names, n)
+		if len(n) >= 3 {
+			all = append(all, n)
 		}
+	}
+	slices.Sort(all)
+	var names []string
+	for i := 0; i < len(all); i += 10 {
+		names = append(names, all[i])
 	}
 	names = append(names, "no_such_inline_anywhere", "sugg_init", "only_init")
 	start := time.Now()
