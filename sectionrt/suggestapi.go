@@ -51,3 +51,8 @@ func (o *Object) buildAt() {
 	o.at = &symIndex{o: o}
 	o.at.buildBySec()
 }
+
+// SectionTable returns the section headers in index order (element 0 is
+// the null section): the Object's own slice, not a copy (Sections
+// copies). It must not be modified.
+func (o *Object) SectionTable() []Section { return o.sections }

@@ -109,7 +109,7 @@ type resolvedScan struct {
 	g      *refGraph
 	sec    int
 	code   []byte
-	mask   []bool         // the bytes relocations patch
+	mask   []uint64       // the bytes relocations patch, as refGraph.patched
 	starts map[uint64]int // function entry address -> node
 	// near has bit a set for each start a < len(code)+8, so that the
 	// scan can pass over the many positions that name no start without a
@@ -150,8 +150,8 @@ func (sc *resolvedScan) skipEndbr() {
 
 // patched reports whether a relocation patches any byte in [lo, hi).
 func (sc *resolvedScan) patched(lo, hi uint64) bool {
-	for k := lo; k < hi && k < uint64(len(sc.mask)); k++ {
-		if sc.mask[k] {
+	for k := lo; k < hi && k/64 < uint64(len(sc.mask)); k++ {
+		if sc.mask[k/64]&(1<<(k%64)) != 0 {
 			return true
 		}
 	}

@@ -62,25 +62,25 @@ type refGraph struct {
 	// marks the bytes its relocations patch, which the scan for resolved
 	// branches does not read.
 	code    [][]byte
-	patched [][]bool
+	patched [][]uint64 // bit k of word k/64: byte k
 }
 
+// newRefGraph builds the nodes of o's symbols, into the tables of p's
+// workspace.
 func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
+	w := p.w
 	g := &refGraph{o: o, p: p, secs: p.secs, syms: p.syms}
-	g.anon = make([]int, len(g.secs))
-	g.code = make([][]byte, len(g.secs))
-	g.patched = make([][]bool, len(g.secs))
+	w.anon = zeroed(w.anon, len(g.secs))
+	w.code = zeroed(w.code, len(g.secs))
+	w.patched = zeroed(w.patched, len(g.secs))
+	g.anon, g.code, g.patched = w.anon, w.code, w.patched
 	members, parent, counted := g.joinSymbols()
-	groups := 0
-	for _, i := range members {
-		if parent[i] == i {
-			groups++
-		}
-	}
-	g.nodes = make([]refNode, 1, groups+8) // 0: no node
+	w.nodes = zeroed(w.nodes, 1)
+	g.nodes = w.nodes // 0: no node
 	// symNode first holds, for a group's representative, its node.
-	g.symNode = make([]int32, len(g.syms))
-	g.next = make([]int32, len(g.syms))
+	w.symNode = zeroed(w.symNode, len(g.syms))
+	w.next = zeroed(w.next, len(g.syms))
+	g.symNode, g.next = w.symNode, w.next
 	for _, i := range members {
 		r := find(parent, i)
 		n := g.symNode[r]
@@ -114,9 +114,13 @@ func find(parent []int32, i int32) int32 {
 // their groups; and counted, whether a symbol is the first in table order
 // with its extent, whose size counts (an alias adds nothing).
 func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
-	parent = make([]int32, len(g.syms))
-	counted = make([]bool, len(g.syms))
-	var funcs []funcKey
+	w := g.p.w
+	w.parent = zeroed(w.parent, len(g.syms))
+	w.counted = zeroed(w.counted, len(g.syms))
+	parent, counted = w.parent, w.counted
+	members = w.members[:0]
+	funcs := w.funcs[:0]
+	defer func() { w.members, w.funcs = members, funcs }()
 	files := fileIDs{}
 	for i := 1; i < len(g.syms); i++ {
 		parent[i] = int32(i)
@@ -420,14 +424,15 @@ func (g *refGraph) addRelocs(r sectionrt.RelocSection, buf []sectionrt.Relocatio
 
 // markPatched marks the bytes of section sec that rels patch.
 func (g *refGraph) markPatched(sec int, rels []sectionrt.Relocation) {
+	size := g.secs[sec].Size
 	if g.patched[sec] == nil {
-		g.patched[sec] = make([]bool, g.secs[sec].Size)
+		g.patched[sec] = make([]uint64, (size+63)/64)
 	}
 	mask := g.patched[sec]
 	m := g.o.Machine()
 	for _, rel := range rels {
-		for k := rel.Offset; k < rel.Offset+relocWidth(m, rel.Type) && k < uint64(len(mask)); k++ {
-			mask[k] = true
+		for k := rel.Offset; k < rel.Offset+relocWidth(m, rel.Type) && k < size; k++ {
+			mask[k/64] |= 1 << (k % 64)
 		}
 	}
 }

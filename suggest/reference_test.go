@@ -29,7 +29,7 @@ func findReference(o *sectionrt.Object) ([]Suggestion, error) {
 	if err := o.CheckSymbolExtents(); err != nil {
 		return nil, err
 	}
-	g := newRefGraph(o, newPrefilter(o))
+	g := newRefGraph(o, newPrefilter(o, new(workspace)))
 	for _, r := range rels {
 		if err := refAddRelocs(g, r); err != nil {
 			return nil, err

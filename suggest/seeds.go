@@ -4,7 +4,6 @@ import (
 	"debug/elf"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -26,6 +25,7 @@ import (
 // prefilter is what the seed search knows of an object: each section's
 // class and the extents of its eligible symbols.
 type prefilter struct {
+	w    *workspace
 	o    *sectionrt.Object
 	m    elf.Machine
 	secs []sectionrt.Section
@@ -51,9 +51,6 @@ type eligExtent struct {
 	fn     bool
 	maxHi  uint64 // the greatest hi of this extent and those before it
 }
-
-// relocPool holds decoded relocations between objects.
-var relocPool = sync.Pool{New: func() any { return new([]sectionrt.Relocation) }}
 
 // isMember reports whether symbol s can be part of a node: a defined,
 // named function or object in a section of the object.
@@ -83,10 +80,12 @@ const (
 	objectSection
 )
 
-func newPrefilter(o *sectionrt.Object) *prefilter {
-	p := &prefilter{o: o, m: o.Machine(), secs: o.Sections(), syms: o.SymbolTable()}
-	p.class = make([]refClass, len(p.secs))
-	p.secKinds = make([]secKind, len(p.secs))
+// newPrefilter reads o's sections and symbols, into w's tables.
+func newPrefilter(o *sectionrt.Object, w *workspace) *prefilter {
+	p := &prefilter{o: o, m: o.Machine(), secs: o.SectionTable(), syms: o.SymbolTable(), w: w}
+	w.class = zeroed(w.class, len(p.secs))
+	w.secKinds = zeroed(w.secKinds, len(p.secs))
+	p.class, p.secKinds = w.class, w.secKinds
 	for i := range p.secs {
 		p.class[i] = refClassOf(&p.secs[i])
 		if p.class[i] != classInit && p.class[i] != classExit {
@@ -95,8 +94,9 @@ func newPrefilter(o *sectionrt.Object) *prefilter {
 	}
 	var rootFuncs [][2]string // (file, base name) of local functions in init and exit sections
 	// The eligible symbols, in table order; then by section.
-	var elig []int32
-	count := make([]int32, len(p.secs))
+	elig := w.eligSyms[:0]
+	w.count = zeroed(w.count, len(p.secs))
+	count := w.count
 	for i := 1; i < len(p.syms); i++ {
 		s := &p.syms[i]
 		if !isMember(s, len(p.secs)) {
@@ -110,9 +110,12 @@ func newPrefilter(o *sectionrt.Object) *prefilter {
 			count[s.SectionIndex]++
 		}
 	}
-	p.elig = make([][]eligExtent, len(p.secs))
-	p.eligFuncs = make([]bool, len(p.secs))
-	all := make([]eligExtent, 0, len(elig))
+	w.eligSyms = elig
+	w.elig = zeroed(w.elig, len(p.secs))
+	w.eligFuncs = zeroed(w.eligFuncs, len(p.secs))
+	w.eligAll = zeroed(w.eligAll, len(elig))[:0]
+	p.elig, p.eligFuncs = w.elig, w.eligFuncs
+	all := w.eligAll
 	for i, c := range count {
 		if c > 0 {
 			p.elig[i] = all[len(all) : len(all) : len(all)+int(c)]
@@ -174,8 +177,7 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 	if p.mixed {
 		return true, nil
 	}
-	buf := relocPool.Get().(*[]sectionrt.Relocation)
-	defer relocPool.Put(buf)
+	buf := &p.w.relocs
 	for _, r := range rels {
 		src := &p.secs[r.Target]
 		if c := p.class[r.Target]; c != classInit && c != classExit || src.Flags&elf.SHF_EXECINSTR == 0 {

@@ -110,13 +110,18 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 	if err := o.CheckSymbolExtents(); err != nil {
 		return nil, err
 	}
-	p := newPrefilter(o)
+	w := workspaces.Get().(*workspace)
+	defer func() {
+		w.release()
+		workspaces.Put(w)
+	}()
+	p := newPrefilter(o, w)
 	if seeded, err := p.seeded(rels); err != nil || !seeded {
 		return nil, err
 	}
 	g := newRefGraph(o, p)
-	buf := relocPool.Get().(*[]sectionrt.Relocation)
-	defer relocPool.Put(buf)
+	defer func() { w.nodes = g.nodes[:0] }() // the storage the graph grew
+	buf := &w.relocs
 	// The relocations of data and of init and exit code first: each
 	// seed that a resident referrer already rules out needs no more (an
 	// edge only adds referrers), and when every seed is ruled out there
