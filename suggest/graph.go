@@ -120,7 +120,7 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 	parent, counted = w.parent, w.counted
 	members = w.members[:0]
 	funcs := w.funcs[:0]
-	defer func() { w.members, w.funcs = members, funcs }()
+	defer func() { w.members, w.funcs = members, funcs }() // funcs as long as used: see release
 	files := fileIDs{}
 	for i := 1; i < len(g.syms); i++ {
 		parent[i] = int32(i)

@@ -120,7 +120,7 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 		return nil, err
 	}
 	g := newRefGraph(o, p)
-	defer func() { w.nodes = g.nodes[:0] }() // the storage the graph grew
+	defer func() { w.nodes = g.nodes }() // the storage the graph grew, as long as used: see release
 	buf := &w.relocs
 	// The relocations of data and of init and exit code first: each
 	// seed that a resident referrer already rules out needs no more (an

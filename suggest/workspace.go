@@ -45,11 +45,13 @@ func zeroed[T any](s []T, n int) []T {
 }
 
 // release drops what w refers to of the object it served (section bytes,
-// symbol names, graph edges), so that the pool keeps only storage.
+// symbol names, graph edges), so that the pool keeps only storage. Each
+// table holds, as its length, how much of it that object used.
 func (w *workspace) release() {
-	clear(w.code[:cap(w.code)])
-	clear(w.funcs[:cap(w.funcs)])
-	clear(w.nodes[:cap(w.nodes)])
-	clear(w.patched[:cap(w.patched)])
-	clear(w.elig[:cap(w.elig)])
+	clear(w.code)
+	clear(w.patched)
+	clear(w.elig)
+	clear(w.funcs)
+	clear(w.nodes)
+	w.code, w.patched, w.elig, w.funcs, w.nodes = w.code[:0], w.patched[:0], w.elig[:0], w.funcs[:0], w.nodes[:0]
 }
