@@ -312,3 +312,52 @@ entry:
 		})
 	}
 }
+
+// TestFindResolvedCallArm64: on arm64 too, a BL the assembler resolved
+// keeps its target resident when resident code makes it, and carries the
+// init path on (only_init -> chain) when init code's callee makes it.
+func TestFindResolvedCallArm64(t *testing.T) {
+	obj := assembleWith(t, "aarch64-linux-gnu-as", `
+	.text
+	.type helper, %function
+helper:	ret
+	.size helper, .-helper
+	.type chain, %function
+chain:	ret
+	.size chain, .-chain
+	.type only_init, %function
+only_init:
+	bl chain
+	ret
+	.size only_init, .-only_init
+	.globl resident
+	.type resident, %function
+resident:
+	bl helper
+	ret
+	.size resident, .-resident
+	.section .init.text,"ax"
+	.globl init_module
+	.type init_module, %function
+init_module:
+	bl helper
+	bl only_init
+	ret
+	.size init_module, .-init_module
+`)
+	o := mustOpen(t, obj)
+	if o.Machine() != elf.EM_AARCH64 {
+		t.Fatalf("machine %s", o.Machine())
+	}
+	sugg, err := Find(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range sugg {
+		names = append(names, s.Symbol+":"+s.Kind+":"+strings.Join(s.ReferencedFrom, ","))
+	}
+	if want := []string{"chain:init:only_init", "only_init:init:init_module"}; !slices.Equal(names, want) {
+		t.Errorf("got %q, want %q", names, want)
+	}
+}
