@@ -2,7 +2,6 @@ package suggest
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/initsec/initsec/internal/clex"
 )
@@ -86,25 +86,28 @@ func IndexHeadersFor(names []string, roots ...string) (*HeaderIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	hits, err := filterFiles(files, want.occursIn)
+	found, err := eachFile(files, func(p string, src []byte) []headerDef {
+		if !want.occursIn(src) {
+			return nil
+		}
+		return definitions(p, src, func(name string) bool { return want.names[name] })
+	})
 	if err != nil {
 		return nil, fmt.Errorf("index headers: %w", err)
 	}
 	h := &HeaderIndex{defs: map[string]string{}, Files: len(files)}
-	for _, p := range hits {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return nil, fmt.Errorf("index headers: %w", err)
-		}
-		h.add(p, src)
-	}
-	for name := range h.defs {
-		if !want.names[name] {
-			delete(h.defs, name)
+	for _, defs := range found {
+		for _, d := range defs {
+			if _, ok := h.defs[d.name]; !ok {
+				h.defs[d.name] = d.where
+			}
 		}
 	}
 	return h, nil
 }
+
+// headerDef is a definition in a header: its name and "path:line".
+type headerDef struct{ name, where string }
 
 // headerFiles lists the .h files under roots as IndexHeaders visits them
 // (missing roots skipped); an error is IndexHeaders' for the walk.
@@ -130,11 +133,12 @@ func headerFiles(roots []string) ([]string, error) {
 	return files, nil
 }
 
-// filterFiles returns, in order, the files whose bytes keep accepts,
-// reading them on GOMAXPROCS goroutines into reused buffers; the error is
-// the first file's that could not be read.
-func filterFiles(files []string, keep func([]byte) bool) ([]string, error) {
-	kept := make([]bool, len(files))
+// eachFile returns, in the order of files, what look returns for each
+// file's bytes, calling it on GOMAXPROCS goroutines that read into reused
+// buffers (look must not keep the bytes); the error is the first file's
+// that could not be read.
+func eachFile[T any](files []string, look func(path string, src []byte) T) ([]T, error) {
+	out := make([]T, len(files))
 	errs := make([]error, len(files))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -144,45 +148,47 @@ func filterFiles(files []string, keep func([]byte) bool) ([]string, error) {
 			defer wg.Done()
 			var buf []byte
 			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
-				var err error
-				buf, err = readInto(buf, files[i])
-				kept[i], errs[i] = err == nil && keep(buf), err
+				buf, errs[i] = readInto(buf, files[i])
+				if errs[i] == nil {
+					out[i] = look(files[i], buf)
+				}
 			}
 		}()
 	}
 	wg.Wait()
-	var out []string
-	for i, p := range files {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		if kept[i] {
-			out = append(out, p)
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// readInto reads the file at p into buf's storage, grown as needed.
+// readInto reads the file at p into buf's storage, grown as needed. It
+// reads with the system calls themselves: os.Open would also try to add
+// each file to the poller, one more system call per header for nothing.
 func readInto(buf []byte, p string) ([]byte, error) {
-	f, err := os.Open(p)
+	fd, err := syscall.Open(p, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return buf, err
+		return buf, &fs.PathError{Op: "open", Path: p, Err: err}
 	}
-	defer f.Close()
+	defer syscall.Close(fd)
 	buf = buf[:0]
 	for {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
+		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		if err == syscall.EINTR {
+			continue
 		}
 		if err != nil {
-			return buf, err
+			return buf, &fs.PathError{Op: "read", Path: p, Err: err}
 		}
+		if n == 0 {
+			return buf, nil
+		}
+		buf = buf[:len(buf)+n]
 	}
 }
 
@@ -306,16 +312,26 @@ func (s *nameSet) scanIdents(src []byte) bool {
 }
 
 func (h *HeaderIndex) add(path string, src []byte) {
-	lx := clex.Lex(src)
-	for _, d := range lx.Decls() {
-		if d.Extern || d.Typedef || (!d.Func && !strings.Contains(string(src[d.Start:d.DeclaratorEnd]), "static")) {
-			continue
-		}
-		if _, ok := h.defs[d.Name]; !ok {
-			line, _ := lx.Pos(lx.Toks[d.NameTok].Off)
-			h.defs[d.Name] = fmt.Sprintf("%s:%d", path, line)
+	for _, d := range definitions(path, src, func(name string) bool { _, ok := h.defs[name]; return !ok }) {
+		if _, ok := h.defs[d.name]; !ok {
+			h.defs[d.name] = d.where
 		}
 	}
+}
+
+// definitions lists, in order, the file-scope function definitions and
+// static object definitions of a header whose names keep accepts.
+func definitions(path string, src []byte, keep func(name string) bool) []headerDef {
+	lx := clex.Lex(src)
+	var out []headerDef
+	for _, d := range lx.Decls() {
+		if d.Extern || d.Typedef || (!d.Func && !strings.Contains(string(src[d.Start:d.DeclaratorEnd]), "static")) || !keep(d.Name) {
+			continue
+		}
+		line, _ := lx.Pos(lx.Toks[d.NameTok].Off)
+		out = append(out, headerDef{d.Name, fmt.Sprintf("%s:%d", path, line)})
+	}
+	return out
 }
 
 // KernelHeaderRoots returns the include trees of a kernel build directory
