@@ -121,57 +121,9 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 	}
 	g := newRefGraph(o, p)
 	defer func() { w.nodes = g.nodes }() // the storage the graph grew, as long as used: see release
-	buf := &w.relocs
-	// The relocations of data and of init and exit code first: each
-	// seed that a resident referrer already rules out needs no more (an
-	// edge only adds referrers), and when every seed is ruled out there
-	// is nothing to find (which holds only when the seeds are all known:
-	// without a clone of init code outside .init*, they come from these
-	// relocations alone).
-	var code, sites []sectionrt.RelocSection
-	for _, r := range rels {
-		switch c := p.class[r.Target]; {
-		case c == classSite:
-			sites = append(sites, r) // see below
-		case c == classResident && p.secs[r.Target].Flags&elf.SHF_EXECINSTR != 0:
-			code = append(code, r)
-		default:
-			if *buf, err = g.addRelocs(r, *buf); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if !p.mixed && g.seedsRuledOut() {
-		return nil, nil
-	}
-	for _, r := range code {
-		if *buf, err = g.addRelocs(r, *buf); err != nil {
-			return nil, err
-		}
-	}
-	if !p.mixed && g.seedsRuledOut() {
-		return nil, nil
-	}
-	if err := g.scanCandidates(); err != nil {
+	inInit, inExit, err := g.solveInStages(rels)
+	if err != nil || inInit == nil {
 		return nil, err
-	}
-	inInit, inExit := g.members(classInit), g.members(classExit)
-	if member := g.union(inInit, inExit); member != nil {
-		// Every resolved branch to a member, from anywhere; and the site
-		// lists' references to data, which can only keep a member
-		// object resident (their entries pointing into code count for
-		// nothing), so they are read only when there is one.
-		if err := g.scanAll(func(n int) bool { return n < len(member) && member[n] }); err != nil {
-			return nil, err
-		}
-		if g.anyObject(member) {
-			for _, r := range sites {
-				if *buf, err = g.addRelocs(r, *buf); err != nil {
-					return nil, err
-				}
-			}
-		}
-		inInit, inExit = g.members(classInit), g.members(classExit)
 	}
 	out := append(g.suggestions(inInit, classInit), g.suggestions(inExit, classExit)...)
 	slices.SortFunc(out, func(a, b Suggestion) int {
@@ -181,6 +133,69 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 		return cmp.Compare(a.Symbol, b.Symbol)
 	})
 	return out, nil
+}
+
+// solveInStages adds to the graph what it needs to find the members, in
+// the order that lets it stop soonest, and returns the members of each
+// root class (nil, nil when it has shown that there are none).
+//
+// The relocations of data and of init and exit code come first: each
+// seed that a resident referrer already rules out needs no more (an edge
+// only adds referrers), and when every seed is ruled out there is nothing
+// to find. That holds only when the seeds are all known: without a clone
+// of init code outside .init* (mixed), they come from these relocations
+// alone. Then the code's relocations, then the resolved branches from the
+// candidates' code (scanCandidates); and, when members remain, every
+// resolved branch to them, and the site lists' references to data, which
+// can only keep a member object resident (their entries pointing into
+// code count for nothing), so they are read only when there is one.
+func (g *refGraph) solveInStages(rels []sectionrt.RelocSection) (inInit, inExit []bool, err error) {
+	p := g.p
+	buf := &p.w.relocs
+	add := func(rs []sectionrt.RelocSection) error {
+		for _, r := range rs {
+			if *buf, err = g.addRelocs(r, *buf); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var first, code, sites []sectionrt.RelocSection
+	for _, r := range rels {
+		switch c := p.class[r.Target]; {
+		case c == classSite:
+			sites = append(sites, r)
+		case c == classResident && p.secs[r.Target].Flags&elf.SHF_EXECINSTR != 0:
+			code = append(code, r)
+		default:
+			first = append(first, r)
+		}
+	}
+	for _, rs := range [][]sectionrt.RelocSection{first, code} {
+		if err := add(rs); err != nil {
+			return nil, nil, err
+		}
+		if !p.mixed && g.seedsRuledOut() {
+			return nil, nil, nil
+		}
+	}
+	if err := g.scanCandidates(); err != nil {
+		return nil, nil, err
+	}
+	inInit, inExit = g.members(classInit), g.members(classExit)
+	member := g.union(inInit, inExit)
+	if member == nil {
+		return nil, nil, nil
+	}
+	if err := g.scanAll(func(n int) bool { return n < len(member) && member[n] }); err != nil {
+		return nil, nil, err
+	}
+	if g.anyObject(member) {
+		if err := add(sites); err != nil {
+			return nil, nil, err
+		}
+	}
+	return g.members(classInit), g.members(classExit), nil
 }
 
 // formatErr is the *sectionrt.FormatError for an object Find refuses.
