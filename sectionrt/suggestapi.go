@@ -1,6 +1,10 @@
 package sectionrt
 
-import "slices"
+import (
+	"debug/elf"
+	"fmt"
+	"slices"
+)
 
 // The read paths of an analysis that reads thousands of objects (package
 // suggest): the symbol table without a copy, and relocations decoded into
@@ -56,3 +60,26 @@ func (o *Object) buildAt() {
 // the null section): the Object's own slice, not a copy (Sections
 // copies). It must not be modified.
 func (o *Object) SectionTable() []Section { return o.sections }
+
+// SectionDataBuf is SectionData reading into buf's storage when it is
+// large enough, so that a caller reading many sections in turn need not
+// allocate for each: the result is then valid until buf's storage is
+// reused. For an Object from NewObjectBytes it is a slice of the file, as
+// SectionData returns, and buf is not used.
+func (o *Object) SectionDataBuf(i int, buf []byte) ([]byte, error) {
+	if i < 0 || i >= len(o.sections) {
+		return nil, fmt.Errorf("%s: no section %d (the file has %d)", o.name, i, len(o.sections))
+	}
+	s := &o.sections[i]
+	if o.data != nil || !s.hasFileData() || uint64(cap(buf)) < s.Size || s.Flags&elf.SHF_COMPRESSED != 0 {
+		return o.readSection(s) // its bytes, or its error
+	}
+	if err := o.checkExtent(s); err != nil {
+		return nil, err
+	}
+	b := buf[:s.Size]
+	if _, err := o.r.ReadAt(b, int64(s.Offset)); err != nil {
+		return nil, formatErr(o.name, int64(s.Offset), err, "read section %d (%s)", s.Index, s.Name)
+	}
+	return b, nil
+}

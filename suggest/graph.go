@@ -372,7 +372,7 @@ func (g *refGraph) edge(from, to int) {
 // sectionCode returns the bytes of code section sec, read once.
 func (g *refGraph) sectionCode(sec int) ([]byte, error) {
 	if g.code[sec] == nil {
-		b, err := g.o.SectionData(sec)
+		b, err := g.p.w.sectionData(g.o, sec)
 		if err != nil {
 			return nil, err
 		}

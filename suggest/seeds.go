@@ -184,7 +184,7 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 			// Not init or exit code: init data only takes addresses.
 			continue
 		}
-		code, err := p.o.SectionData(r.Target)
+		code, err := p.w.sectionData(p.o, r.Target)
 		if err != nil {
 			return false, err
 		}

@@ -110,11 +110,8 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 	if err := o.CheckSymbolExtents(); err != nil {
 		return nil, err
 	}
-	w := workspaces.Get().(*workspace)
-	defer func() {
-		w.release()
-		workspaces.Put(w)
-	}()
+	w := getWorkspace()
+	defer putWorkspace(w)
 	p := newPrefilter(o, w)
 	if seeded, err := p.seeded(rels); err != nil || !seeded {
 		return nil, err
