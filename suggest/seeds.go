@@ -184,14 +184,20 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 			// Not init or exit code: init data only takes addresses.
 			continue
 		}
-		code, err := p.w.sectionData(p.o, r.Target)
-		if err != nil {
-			return false, err
-		}
+		var err error
 		if *buf, err = p.o.AppendRelocations((*buf)[:0], r); err != nil {
 			return false, err
 		}
+		var code []byte // read once a relocation needs it
 		for _, rel := range *buf {
+			if !p.mayReach(rel) {
+				continue
+			}
+			if code == nil {
+				if code, err = p.w.sectionData(p.o, r.Target); err != nil {
+					return false, err
+				}
+			}
 			if p.seed(rel, code) {
 				return true, nil
 			}
@@ -200,35 +206,45 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 	return false, nil
 }
 
-// seed reports whether relocation rel of init or exit code may call an
-// eligible function or access an eligible object: whether some eligible
-// symbol holds an address the graph could take for its target.
+// mayReach reports whether relocation rel refers to an eligible symbol,
+// as relocTargets finds them, whatever the instruction does with it: only
+// then need the code be read to tell.
+func (p *prefilter) mayReach(rel sectionrt.Relocation) bool {
+	return p.reaches(rel, false, true)
+}
+
+// seed reports whether relocation rel of init or exit code calls an
+// eligible function or accesses an eligible object: whether some
+// eligible symbol holds an address the graph could take for its target.
 func (p *prefilter) seed(rel sectionrt.Relocation, code []byte) bool {
 	kind := refKindOf(p.m, code, rel)
-	if kind == refAddress {
-		return false
-	}
+	return kind != refAddress && p.reaches(rel, kind == refCall, false)
+}
+
+// reaches reports whether rel refers to an eligible function (fn) or
+// object, or to either (any).
+func (p *prefilter) reaches(rel sectionrt.Relocation, fn, any bool) bool {
 	sym := &p.syms[rel.Sym]
 	if !sym.Defined() || sym.SectionIndex <= 0 || sym.SectionIndex >= len(p.secs) {
 		return false
 	}
-	fn := kind == refCall
 	if isMember(sym, len(p.secs)) {
 		// The graph's target is sym's node, eligible only if sym is.
-		return (sym.Type == elf.STT_FUNC) == fn && p.eligible(sym)
+		return (any || (sym.Type == elf.STT_FUNC) == fn) && p.eligible(sym)
 	}
 	l := p.elig[sym.SectionIndex]
 	if len(l) == 0 {
 		return false
 	}
 	// As relocTargets: the address, and for data 1, 2 or 4 bytes on.
-	t := sym.Value + uint64(rel.Addend) + uint64(sectionrt.PCBias(p.m, rel.Type))
-	if holds(l, t, fn, false) {
+	bias := sectionrt.PCBias(p.m, rel.Type)
+	t := sym.Value + uint64(rel.Addend) + uint64(bias)
+	if holds(l, t, fn, any) {
 		return true
 	}
-	if sectionrt.PCBias(p.m, rel.Type) != 0 && p.secs[sym.SectionIndex].Flags&elf.SHF_EXECINSTR == 0 {
+	if bias != 0 && p.secs[sym.SectionIndex].Flags&elf.SHF_EXECINSTR == 0 {
 		for _, k := range []uint64{1, 2, 4} {
-			if holds(l, t+k, fn, false) {
+			if holds(l, t+k, fn, any) {
 				return true
 			}
 		}
