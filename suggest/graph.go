@@ -12,7 +12,7 @@ import (
 
 // The reference graph. Its nodes are every symbol group of the object,
 // but it holds only the edges into eligible nodes: no other edge can
-// change what solve finds (a node that is not eligible is never a member,
+// change what members finds (a node that is not eligible is never a member,
 // and reachability only passes through members).
 
 // refNode is one suggestible unit: a function with its clones and parts,

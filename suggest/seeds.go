@@ -1,6 +1,7 @@
 package suggest
 
 import (
+	"cmp"
 	"debug/elf"
 	"slices"
 	"strings"
@@ -19,8 +20,8 @@ import (
 // a function of an .init* section with a clone of it elsewhere (foo in
 // .init.text, foo.part.0 in .text): the node is init code, and its clone's
 // references come from outside .init*. Find looks for such a seed first,
-// reading only the init and exit sections' relocations, and builds the
-// whole reference graph only when it finds one.
+// reading only the init and exit code and its relocations, and builds the
+// graph (solveInStages) only when it finds one.
 
 // prefilter is what the seed search knows of an object: each section's
 // class and the extents of its eligible symbols.
@@ -128,7 +129,7 @@ func newPrefilter(o *sectionrt.Object, w *workspace) *prefilter {
 		p.eligFuncs[s.SectionIndex] = p.eligFuncs[s.SectionIndex] || s.Type == elf.STT_FUNC
 	}
 	for _, l := range p.elig {
-		slices.SortFunc(l, func(a, b eligExtent) int { return cmpUint(a.lo, b.lo) })
+		slices.SortFunc(l, func(a, b eligExtent) int { return cmp.Compare(a.lo, b.lo) })
 		var m uint64
 		for i := range l {
 			m = max(m, l[i].hi)
@@ -139,16 +140,6 @@ func newPrefilter(o *sectionrt.Object, w *workspace) *prefilter {
 		p.mixed = p.findMixed(rootFuncs)
 	}
 	return p
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // findMixed reports whether a local function outside the init and exit
@@ -257,7 +248,7 @@ func (p *prefilter) reaches(rel sectionrt.Relocation, fn, any bool) bool {
 func holds(l []eligExtent, addr uint64, fn, any bool) bool {
 	// Extents starting at or below addr: l[:n]; back from the last while
 	// one of them may still reach past addr.
-	n, _ := slices.BinarySearchFunc(l, addr+1, func(e eligExtent, a uint64) int { return cmpUint(e.lo, a) })
+	n, _ := slices.BinarySearchFunc(l, addr+1, func(e eligExtent, a uint64) int { return cmp.Compare(e.lo, a) })
 	for i := n - 1; i >= 0 && l[i].maxHi > addr; i-- {
 		if addr < l[i].hi && (any || l[i].fn == fn) {
 			return true

@@ -90,7 +90,9 @@ type Suggestion struct {
 // out of bounds) in what Find reads. It reads only what its answer
 // depends on: when no relocation of init or exit code calls an eligible
 // function or accesses an eligible object (most modules), it reads no
-// other relocation section and no code (initsec verify reads them all).
+// other relocation section and no other code, and otherwise only as much
+// as it needs to rule the candidates out (solveInStages); initsec verify
+// reads them all.
 func Find(o *sectionrt.Object) ([]Suggestion, error) {
 	if o.Type() != elf.ET_REL {
 		return nil, formatErr(o, "not a relocatable object (%s): suggestions need a .o or .ko", o.Type())
