@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 
 	"github.com/initsec/initsec/internal/clex"
@@ -82,20 +81,16 @@ func IndexHeaders(roots ...string) (*HeaderIndex, error) {
 // 6,000 headers, a few dozen for the names of a tree's suggestions.
 func IndexHeadersFor(names []string, roots ...string) (*HeaderIndex, error) {
 	want := newNameSet(names)
-	files, err := headerFiles(roots)
-	if err != nil {
-		return nil, err
-	}
-	found, err := eachFile(files, func(p string, src []byte) []headerDef {
+	found, err := eachHeader(roots, func(p string, src []byte) []headerDef {
 		if !want.occursIn(src) {
 			return nil
 		}
 		return definitions(p, src, func(name string) bool { return want.names[name] })
 	})
 	if err != nil {
-		return nil, fmt.Errorf("index headers: %w", err)
+		return nil, err
 	}
-	h := &HeaderIndex{defs: map[string]string{}, Files: len(files)}
+	h := &HeaderIndex{defs: map[string]string{}, Files: len(found)}
 	for _, defs := range found {
 		for _, d := range defs {
 			if _, ok := h.defs[d.name]; !ok {
@@ -109,10 +104,65 @@ func IndexHeadersFor(names []string, roots ...string) (*HeaderIndex, error) {
 // headerDef is a definition in a header: its name and "path:line".
 type headerDef struct{ name, where string }
 
-// headerFiles lists the .h files under roots as IndexHeaders visits them
-// (missing roots skipped); an error is IndexHeaders' for the walk.
-func headerFiles(roots []string) ([]string, error) {
-	var files []string
+// eachHeader returns, in the order IndexHeaders visits the .h files under
+// roots (missing roots skipped), what look returns for each file's bytes.
+// GOMAXPROCS goroutines read the files into reused buffers (look must not
+// keep the bytes) and call look while the walk goes on. The error is
+// IndexHeaders': the first file that could not be read, or the walk's.
+func eachHeader[T any](roots []string, look func(path string, src []byte) T) ([]T, error) {
+	type job struct {
+		i    int
+		path string
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	var mu sync.Mutex
+	var results []result // grown by the walk, filled by the workers
+	jobs := make(chan job, 256)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf []byte
+			for j := range jobs {
+				var r result
+				if buf, r.err = readInto(buf, j.path); r.err == nil {
+					r.v = look(j.path, buf)
+				}
+				mu.Lock()
+				results[j.i] = r
+				mu.Unlock()
+			}
+		}()
+	}
+	walkErr := walkHeaders(roots, func(p string) {
+		mu.Lock()
+		results = append(results, result{})
+		i := len(results) - 1
+		mu.Unlock()
+		jobs <- job{i, p}
+	})
+	close(jobs)
+	wg.Wait()
+	out := make([]T, len(results))
+	for i, r := range results {
+		if r.err != nil {
+			return nil, fmt.Errorf("index headers: %w", r.err)
+		}
+		out[i] = r.v
+	}
+	if walkErr != nil {
+		return nil, fmt.Errorf("index headers: %w", walkErr)
+	}
+	return out, nil
+}
+
+// walkHeaders calls emit with each .h file under roots, in IndexHeaders'
+// order (missing roots skipped), and returns the walk's error.
+func walkHeaders(roots []string, emit func(path string)) error {
 	for _, root := range roots {
 		if _, err := os.Stat(root); err != nil {
 			continue
@@ -122,46 +172,15 @@ func headerFiles(roots []string) ([]string, error) {
 				return err
 			}
 			if !d.IsDir() && strings.HasSuffix(p, ".h") && d.Type().IsRegular() {
-				files = append(files, p)
+				emit(p)
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("index headers: %w", err)
+			return err
 		}
 	}
-	return files, nil
-}
-
-// eachFile returns, in the order of files, what look returns for each
-// file's bytes, calling it on GOMAXPROCS goroutines that read into reused
-// buffers (look must not keep the bytes); the error is the first file's
-// that could not be read.
-func eachFile[T any](files []string, look func(path string, src []byte) T) ([]T, error) {
-	out := make([]T, len(files))
-	errs := make([]error, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(files), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf []byte
-			for i := int(next.Add(1) - 1); i < len(files); i = int(next.Add(1) - 1) {
-				buf, errs[i] = readInto(buf, files[i])
-				if errs[i] == nil {
-					out[i] = look(files[i], buf)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return nil
 }
 
 // readInto reads the file at p into buf's storage, grown as needed. It
