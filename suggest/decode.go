@@ -48,7 +48,7 @@ func relocWidth(m elf.Machine, typ uint32) uint64 {
 // Only branches to the functions of nodes that want accepts are
 // recorded, and only from the sites in [lo, hi) that run covers: the
 // graph holds only edges into candidates, and Find scans the whole
-// section only when it has members to check (see Find).
+// section only when it has members to check (see solveInStages).
 
 // newScan prepares the scan of code section sec for branches to the
 // functions whose nodes want accepts; nil when it has none.
