@@ -3,40 +3,19 @@ package sectionrt
 import (
 	"debug/elf"
 	"fmt"
-	"slices"
 )
 
 // The read paths of an analysis that reads thousands of objects (package
-// suggest): the symbol table without a copy, and relocations decoded into
-// the caller's buffer, so that one buffer serves every object a worker
-// reads. Each checks what its copying counterpart checks and returns the
-// same errors.
+// suggest): the symbol and section tables without a copy, SymbolAt's
+// index, relocations decoded one at a time, and section bytes read into
+// the caller's buffer. Each checks what its copying counterpart checks
+// and returns the same errors.
 
 // SymbolTable returns the symbol table indexed by ELF symbol index, so that
 // a relocation's Sym indexes it: element 0 is the null symbol. It is the
 // Object's own slice, not a copy (Symbols copies): it must not be
 // modified. Empty when the object has no symbol table.
 func (o *Object) SymbolTable() []Symbol { return o.syms }
-
-// AppendRelocations is Relocations appending the entries of rs to dst:
-// pass dst[:0] to reuse its storage. On error dst is returned unchanged
-// in length.
-func (o *Object) AppendRelocations(dst []Relocation, rs RelocSection) ([]Relocation, error) {
-	d, err := o.relocDecoder(rs)
-	if err != nil {
-		return dst, err
-	}
-	n := len(dst)
-	dst = slices.Grow(dst, d.n)
-	for i := range d.n {
-		r, err := d.at(i)
-		if err != nil {
-			return dst[:n], err
-		}
-		dst = append(dst, r)
-	}
-	return dst, nil
-}
 
 // SectionSymbols returns the symbols SymbolAt chooses among in section
 // sec: the indices of its Named, defined symbols, sorted by address, then
@@ -82,4 +61,24 @@ func (o *Object) SectionDataBuf(i int, buf []byte) ([]byte, error) {
 		return nil, formatErr(o.name, int64(s.Offset), err, "read section %d (%s)", s.Index, s.Name)
 	}
 	return b, nil
+}
+
+// EachRelocation calls f with each entry of rs in order, decoded and
+// checked as Relocations does, without building a slice of them; it
+// stops when f returns false. The error is Relocations' (or nil).
+func (o *Object) EachRelocation(rs RelocSection, f func(Relocation) bool) error {
+	d, err := o.relocDecoder(rs)
+	if err != nil {
+		return err
+	}
+	for i := range d.n {
+		r, err := d.at(i)
+		if err != nil {
+			return err
+		}
+		if !f(r) {
+			return nil
+		}
+	}
+	return nil
 }

@@ -384,57 +384,55 @@ func (g *refGraph) sectionCode(sec int) ([]byte, error) {
 // addRelocs adds the references of relocation section r into eligible
 // nodes, and marks the bytes it patches in a section the scan for
 // resolved branches may read. buf is storage for the entries.
-func (g *refGraph) addRelocs(r sectionrt.RelocSection, buf []sectionrt.Relocation) ([]sectionrt.Relocation, error) {
+func (g *refGraph) addRelocs(r sectionrt.RelocSection) error {
 	src := &g.secs[r.Target]
 	class := g.p.class[r.Target]
 	if src.Flags&elf.SHF_ALLOC == 0 {
-		return buf, nil
-	}
-	rels, err := g.o.AppendRelocations(buf[:0], r)
-	if err != nil {
-		return rels, err
+		return nil
 	}
 	exec := src.Flags&elf.SHF_EXECINSTR != 0
+	var mask []uint64
 	if exec && src.Type == elf.SHT_PROGBITS && g.p.eligFuncs[r.Target] {
-		g.markPatched(r.Target, rels)
+		mask = g.patchMask(r.Target)
 	}
-	if class == classIgnore {
-		return rels, nil
-	}
-	for _, rel := range rels {
+	m := g.o.Machine()
+	var err error
+	decodeErr := g.o.EachRelocation(r, func(rel sectionrt.Relocation) bool {
+		if mask != nil {
+			for k := rel.Offset; k < rel.Offset+relocWidth(m, rel.Type) && k < src.Size; k++ {
+				mask[k/64] |= 1 << (k % 64)
+			}
+		}
+		if class == classIgnore {
+			return true
+		}
 		sym := &g.syms[rel.Sym]
 		if !sym.Defined() {
-			continue // another object's symbol
+			return true // another object's symbol
 		}
 		tsec := g.section(sym.SectionIndex)
 		if tsec == nil || class == classSite && tsec.Flags&elf.SHF_EXECINSTR != 0 {
-			continue
+			return true
 		}
 		var targets [5]int
-		t := g.relocTargets(targets[:0], rel, sym, tsec, exec)
-		if len(t) == 0 {
-			continue
+		if t := g.relocTargets(targets[:0], rel, sym, tsec, exec); len(t) > 0 {
+			err = g.addReloc(r.Target, class, rel, t)
 		}
-		if err := g.addReloc(r.Target, class, rel, t); err != nil {
-			return rels, err
-		}
+		return err == nil
+	})
+	if decodeErr != nil {
+		return decodeErr
 	}
-	return rels, nil
+	return err
 }
 
-// markPatched marks the bytes of section sec that rels patch.
-func (g *refGraph) markPatched(sec int, rels []sectionrt.Relocation) {
-	size := g.secs[sec].Size
+// patchMask returns the bitset of the bytes of section sec that
+// relocations patch, made on first use.
+func (g *refGraph) patchMask(sec int) []uint64 {
 	if g.patched[sec] == nil {
-		g.patched[sec] = make([]uint64, (size+63)/64)
+		g.patched[sec] = make([]uint64, (g.secs[sec].Size+63)/64)
 	}
-	mask := g.patched[sec]
-	m := g.o.Machine()
-	for _, rel := range rels {
-		for k := rel.Offset; k < rel.Offset+relocWidth(m, rel.Type) && k < size; k++ {
-			mask[k/64] |= 1 << (k % 64)
-		}
-	}
+	return g.patched[sec]
 }
 
 // addReloc adds the references of relocation rel of section sec (of class

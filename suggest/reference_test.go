@@ -69,7 +69,12 @@ func refAddRelocs(g *refGraph, r sectionrt.RelocSection) error {
 			return err
 		}
 		if src.Type == elf.SHT_PROGBITS {
-			g.markPatched(r.Target, rels)
+			mask := g.patchMask(r.Target)
+			for _, rel := range rels {
+				for k := rel.Offset; k < rel.Offset+relocWidth(g.o.Machine(), rel.Type) && k < src.Size; k++ {
+					mask[k/64] |= 1 << (k % 64)
+				}
+			}
 		}
 	}
 	if class == classIgnore {

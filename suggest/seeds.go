@@ -168,30 +168,34 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 	if p.mixed {
 		return true, nil
 	}
-	buf := &p.w.relocs
 	for _, r := range rels {
 		src := &p.secs[r.Target]
 		if c := p.class[r.Target]; c != classInit && c != classExit || src.Flags&elf.SHF_EXECINSTR == 0 {
 			// Not init or exit code: init data only takes addresses.
 			continue
 		}
-		var err error
-		if *buf, err = p.o.AppendRelocations((*buf)[:0], r); err != nil {
-			return false, err
-		}
 		var code []byte // read once a relocation needs it
-		for _, rel := range *buf {
+		var found bool
+		var err error
+		decodeErr := p.o.EachRelocation(r, func(rel sectionrt.Relocation) bool {
 			if !p.mayReach(rel) {
-				continue
+				return true
 			}
 			if code == nil {
 				if code, err = p.w.sectionData(p.o, r.Target); err != nil {
-					return false, err
+					return false
 				}
 			}
-			if p.seed(rel, code) {
-				return true, nil
-			}
+			found = p.seed(rel, code)
+			return !found
+		})
+		switch {
+		case decodeErr != nil:
+			return false, decodeErr
+		case err != nil:
+			return false, err
+		case found:
+			return true, nil
 		}
 	}
 	return false, nil

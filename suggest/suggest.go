@@ -150,10 +150,9 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 // code count for nothing), so they are read only when there is one.
 func (g *refGraph) solveInStages(rels []sectionrt.RelocSection) (inInit, inExit []bool, err error) {
 	p := g.p
-	buf := &p.w.relocs
 	add := func(rs []sectionrt.RelocSection) error {
 		for _, r := range rs {
-			if *buf, err = g.addRelocs(r, *buf); err != nil {
+			if err := g.addRelocs(r); err != nil {
 				return err
 			}
 		}

@@ -26,7 +26,6 @@ type workspace struct {
 	anon                  []int
 	code                  [][]byte
 	patched               [][]uint64
-	relocs                []sectionrt.Relocation
 	// bufs hold section bytes read with ReadAt; the first used are taken.
 	bufs [][]byte
 	used int
