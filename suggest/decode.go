@@ -33,37 +33,62 @@ func relocWidth(m elf.Machine, typ uint32) uint64 {
 	return 4
 }
 
-// scanResolved adds the references the assembler resolved inside code
-// section s, which have no relocation: a call, jump or address of a local
-// function of the same section. The bytes are not disassembled; every
-// position is tried as a displacement, skipping those a relocation
-// patches. A chance match adds a reference that is not there, which can
-// only keep a symbol resident, never suggest one.
+// The scan for resolved branches: in a code section, a call, jump or
+// address of a local function of the same section has no relocation. The
+// bytes are not disassembled; every position is tried as a displacement,
+// skipping those a relocation patches. A chance match adds a reference
+// that is not there, which can only keep a symbol resident, never suggest
+// one.
 //
 // x86_64: any rel32 (call, jmp, jcc, RIP-relative lea/mov) whose target
 // is a function's first byte, and rel8 after the short jmp and jcc
 // opcodes (eb, 70-7f, e0-e3). arm64: B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ
 // and ADR in each aligned word.
-func (g *refGraph) scanResolved(s *sectionrt.Section, mask []bool) error {
-	starts := g.funcStarts(s.Index)
+//
+// Only branches to the functions of nodes that want accepts are
+// recorded, and only from the sites in [lo, hi) that run covers: the
+// graph holds only edges into candidates, and Find scans the whole
+// section only when it has members to check (see solveInStages).
+
+// newScan prepares the scan of code section sec for branches to the
+// functions whose nodes want accepts; nil when it has none.
+func (g *refGraph) newScan(sec int, want func(node int) bool) (*resolvedScan, error) {
+	s := &g.secs[sec]
+	if s.Flags&elf.SHF_ALLOC == 0 || s.Flags&elf.SHF_EXECINSTR == 0 || s.Type != elf.SHT_PROGBITS {
+		return nil, nil
+	}
+	starts := g.funcStarts(sec)
 	if len(starts) == 0 {
-		return nil
+		return nil, nil
 	}
-	b, err := g.o.SectionData(s.Index)
+	b, err := g.sectionCode(sec)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	sc := &resolvedScan{g: g, sec: s.Index, code: b, mask: mask, starts: starts}
-	switch g.o.Machine() {
-	case elf.EM_X86_64:
+	sc := &resolvedScan{g: g, sec: sec, code: b, mask: g.patched[sec], starts: starts}
+	if g.o.Machine() == elf.EM_X86_64 {
 		sc.skipEndbr()
-		sc.indexStarts()
-		sc.x86()
-	case elf.EM_AARCH64:
-		sc.indexStarts()
-		sc.arm64(g.o.ByteOrder())
 	}
-	return nil
+	for a, n := range sc.starts {
+		if !want(n) {
+			delete(sc.starts, a)
+		}
+	}
+	if len(sc.starts) == 0 {
+		return nil, nil
+	}
+	sc.indexStarts()
+	return sc, nil
+}
+
+// run adds the references from the sites in [lo, hi).
+func (sc *resolvedScan) run(lo, hi uint64) {
+	switch sc.g.o.Machine() {
+	case elf.EM_X86_64:
+		sc.x86(lo, hi)
+	case elf.EM_AARCH64:
+		sc.arm64(sc.g.o.ByteOrder(), lo, hi)
+	}
 }
 
 // funcStarts maps the first byte of each function of section sec that
@@ -73,22 +98,22 @@ func (g *refGraph) funcStarts(sec int) map[uint64]int {
 	for i := 1; i < len(g.syms); i++ {
 		sym := &g.syms[i]
 		if sym.Defined() && sym.SectionIndex == sec && sym.Type == elf.STT_FUNC && g.symNode[i] != 0 {
-			starts[sym.Value] = g.symNode[i]
+			starts[sym.Value] = int(g.symNode[i])
 		}
 	}
 	return starts
 }
 
-// resolvedScan is scanResolved's pass over one code section.
+// resolvedScan is the scan of one code section.
 type resolvedScan struct {
 	g      *refGraph
 	sec    int
 	code   []byte
-	mask   []bool         // the bytes relocations patch
+	mask   []uint64       // the bytes relocations patch, as refGraph.patched
 	starts map[uint64]int // function entry address -> node
-	// near has bit a set for each start a < len(code)+8, so that hit
-	// can pass over the many positions that name no start without a map
-	// lookup; far is whether some start lies beyond (malformed input).
+	// near has bit a set for each start a < len(code)+8, so that the
+	// scan can pass over the many positions that name no start without a
+	// map lookup; far is whether some start lies beyond (malformed input).
 	near []uint64
 	far  bool
 }
@@ -125,57 +150,62 @@ func (sc *resolvedScan) skipEndbr() {
 
 // patched reports whether a relocation patches any byte in [lo, hi).
 func (sc *resolvedScan) patched(lo, hi uint64) bool {
-	for k := lo; k < hi && k < uint64(len(sc.mask)); k++ {
-		if sc.mask[k] {
+	for k := lo; k < hi && k/64 < uint64(len(sc.mask)); k++ {
+		if sc.mask[k/64]&(1<<(k%64)) != 0 {
 			return true
 		}
 	}
 	return false
 }
 
+// start reports whether a function of the scan starts at target.
+func (sc *resolvedScan) start(target uint64) bool {
+	if target < uint64(len(sc.code))+8 {
+		return sc.near[target/64]&(1<<(target%64)) != 0
+	}
+	return sc.far
+}
+
 // hit adds a reference from the code at site to the function starting at
 // target, if one does.
 func (sc *resolvedScan) hit(site, target uint64, kind refKind) {
-	if target < uint64(len(sc.code))+8 {
-		if sc.near[target/64]&(1<<(target%64)) == 0 {
-			return
-		}
-	} else if !sc.far {
-		return
-	}
 	if to, ok := sc.starts[target]; ok {
 		sc.g.use(sc.g.nodeAt(sc.sec, site), to, kind)
 	}
 }
 
-// x86 tries every rel32, then every rel8 after a short jmp or jcc opcode.
-func (sc *resolvedScan) x86() {
+// x86 tries every rel32 at the sites in [lo, hi), then every rel8 after a
+// short jmp or jcc opcode.
+func (sc *resolvedScan) x86(lo, hi uint64) {
 	b := sc.code
 	n := uint64(len(b))
-	for p := uint64(0); p+4 <= n; p++ {
-		if sc.patched(p, p+4) {
+	for p := lo; p < hi && p+4 <= n; p++ {
+		t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:]))))
+		if !sc.start(t) || sc.patched(p, p+4) {
 			continue
 		}
 		kind := refAddress // lea func(%rip), or a chance match
 		if x86Branch(b, p) {
 			kind = refCall
 		}
-		sc.hit(p, p+4+uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))), kind)
+		sc.hit(p, t, kind)
 	}
-	for p := uint64(1); p < n; p++ {
+	for p := max(lo, 1); p < hi && p < n; p++ {
 		op := b[p-1]
 		if (op == 0xeb || (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3)) && !sc.patched(p-1, p+1) {
-			sc.hit(p, p+1+uint64(int64(int8(b[p]))), refCall)
+			if t := p + 1 + uint64(int64(int8(b[p]))); sc.start(t) {
+				sc.hit(p, t, refCall)
+			}
 		}
 	}
 }
 
-// arm64 decodes each aligned word as B, BL, B.cond, CBZ/CBNZ, TBZ/TBNZ or
-// ADR.
-func (sc *resolvedScan) arm64(bo binary.ByteOrder) {
+// arm64 decodes each aligned word at the sites in [lo, hi) as B, BL,
+// B.cond, CBZ/CBNZ, TBZ/TBNZ or ADR.
+func (sc *resolvedScan) arm64(bo binary.ByteOrder, lo, hi uint64) {
 	b := sc.code
 	n := uint64(len(b))
-	for p := uint64(0); p+4 <= n; p += 4 {
+	for p := (lo + 3) &^ 3; p < hi && p+4 <= n; p += 4 {
 		if sc.patched(p, p+4) {
 			continue
 		}
@@ -195,7 +225,9 @@ func (sc *resolvedScan) arm64(bo binary.ByteOrder) {
 		default:
 			continue
 		}
-		sc.hit(p, p+uint64(off), kind)
+		if t := p + uint64(off); sc.start(t) {
+			sc.hit(p, t, kind)
+		}
 	}
 }
 

@@ -44,11 +44,17 @@ func run(t testing.TB, dir string, name string, args ...string) {
 // assemble assembles src with as and returns the object's path.
 func assemble(t testing.TB, src string) string {
 	t.Helper()
+	return assembleWith(t, "as", src)
+}
+
+// assembleWith is assemble with another assembler (aarch64-linux-gnu-as).
+func assembleWith(t testing.TB, as, src string) string {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "x.s"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run(t, dir, "as", "-o", "x.o", "x.s")
+	run(t, dir, as, "-o", "x.o", "x.s")
 	return filepath.Join(dir, "x.o")
 }
 

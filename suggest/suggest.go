@@ -87,7 +87,12 @@ type Suggestion struct {
 //
 // An object Find cannot judge (not ET_REL, no symbol table) is a
 // *sectionrt.FormatError; so is malformed input (a relocation or a symbol
-// out of bounds).
+// out of bounds) in what Find reads. It reads only what its answer
+// depends on: when no relocation of init or exit code calls an eligible
+// function or accesses an eligible object (most modules), it reads no
+// other relocation section and no other code, and otherwise only as much
+// as it needs to rule the candidates out (solveInStages); initsec verify
+// reads them all.
 func Find(o *sectionrt.Object) ([]Suggestion, error) {
 	if o.Type() != elf.ET_REL {
 		return nil, formatErr(o, "not a relocatable object (%s): suggestions need a .o or .ko", o.Type())
@@ -107,25 +112,19 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 	if err := o.CheckSymbolExtents(); err != nil {
 		return nil, err
 	}
-	g := newRefGraph(o)
-	// relocated[sec] marks the bytes of sec that relocations patch, so
-	// that the scan for resolved branches does not read them.
-	relocated := make(map[int][]bool)
-	for _, r := range rels {
-		if err := g.addRelocs(r, relocated); err != nil {
-			return nil, err
-		}
+	w := getWorkspace()
+	defer putWorkspace(w)
+	p := newPrefilter(o, w)
+	if seeded, err := p.seeded(rels); err != nil || !seeded {
+		return nil, err
 	}
-	for i := range g.secs {
-		s := &g.secs[i]
-		if s.Flags&elf.SHF_ALLOC == 0 || s.Flags&elf.SHF_EXECINSTR == 0 || s.Type != elf.SHT_PROGBITS {
-			continue
-		}
-		if err := g.scanResolved(s, relocated[i]); err != nil {
-			return nil, err
-		}
+	g := newRefGraph(o, p)
+	defer func() { w.nodes = g.nodes }() // the storage the graph grew, as long as used: see release
+	inInit, inExit, err := g.solveInStages(rels)
+	if err != nil || inInit == nil {
+		return nil, err
 	}
-	out := append(g.solve(classInit), g.solve(classExit)...)
+	out := append(g.suggestions(inInit, classInit), g.suggestions(inExit, classExit)...)
 	slices.SortFunc(out, func(a, b Suggestion) int {
 		if c := cmp.Compare(a.Section, b.Section); c != 0 {
 			return c
@@ -133,6 +132,68 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 		return cmp.Compare(a.Symbol, b.Symbol)
 	})
 	return out, nil
+}
+
+// solveInStages adds to the graph what it needs to find the members, in
+// the order that lets it stop soonest, and returns the members of each
+// root class (nil, nil when it has shown that there are none).
+//
+// The relocations of data and of init and exit code come first: each
+// seed that a resident referrer already rules out needs no more (an edge
+// only adds referrers), and when every seed is ruled out there is nothing
+// to find. That holds only when the seeds are all known: without a clone
+// of init code outside .init* (mixed), they come from these relocations
+// alone. Then the code's relocations, then the resolved branches from the
+// candidates' code (scanCandidates); and, when members remain, every
+// resolved branch to them, and the site lists' references to data, which
+// can only keep a member object resident (their entries pointing into
+// code count for nothing), so they are read only when there is one.
+func (g *refGraph) solveInStages(rels []sectionrt.RelocSection) (inInit, inExit []bool, err error) {
+	p := g.p
+	add := func(rs []sectionrt.RelocSection) error {
+		for _, r := range rs {
+			if err := g.addRelocs(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var first, code, sites []sectionrt.RelocSection
+	for _, r := range rels {
+		switch c := p.class[r.Target]; {
+		case c == classSite:
+			sites = append(sites, r)
+		case c == classResident && p.secs[r.Target].Flags&elf.SHF_EXECINSTR != 0:
+			code = append(code, r)
+		default:
+			first = append(first, r)
+		}
+	}
+	for _, rs := range [][]sectionrt.RelocSection{first, code} {
+		if err := add(rs); err != nil {
+			return nil, nil, err
+		}
+		if !p.mixed && g.seedsRuledOut() {
+			return nil, nil, nil
+		}
+	}
+	if err := g.scanCandidates(); err != nil {
+		return nil, nil, err
+	}
+	inInit, inExit = g.members(classInit), g.members(classExit)
+	member := g.union(inInit, inExit)
+	if member == nil {
+		return nil, nil, nil
+	}
+	if err := g.scanAll(func(n int) bool { return n < len(member) && member[n] }); err != nil {
+		return nil, nil, err
+	}
+	if g.anyObject(member) {
+		if err := add(sites); err != nil {
+			return nil, nil, err
+		}
+	}
+	return g.members(classInit), g.members(classExit), nil
 }
 
 // formatErr is the *sectionrt.FormatError for an object Find refuses.
@@ -219,332 +280,16 @@ func refClassOf(s *sectionrt.Section) refClass {
 	return classResident
 }
 
-// refNode is one suggestible unit: a function with its clones and parts,
-// or one object; or one of the pseudo-nodes that stand for referring bytes
-// no symbol covers.
-type refNode struct {
-	name     string
-	class    refClass // of the section it lives in; classResident for candidates and resident symbols
-	eligible bool
-	object   bool
-	section  string
-	size     uint64
-	symbols  []string
-	file     string       // STT_FILE of its local symbols
-	referers map[int]bool // node index -> true
-	out      []int
-}
-
-type refGraph struct {
-	o *sectionrt.Object
-	// secs and syms are o's sections and symbols, indexed as in the ELF
-	// file: syms[0] is the null symbol, so a relocation's Sym indexes it.
-	secs  []sectionrt.Section
-	syms  []sectionrt.Symbol
-	nodes []refNode
-	// symNode maps a symbol index to its node (0: none).
-	symNode []int
-	// anon[sec] is the pseudo-node for bytes of section sec outside every symbol.
-	anon map[int]int
-	// escape is the pseudo-node that references through an escaping
-	// address come from (0 until needed).
-	escape int
-}
-
-func newRefGraph(o *sectionrt.Object) *refGraph {
-	syms := append([]sectionrt.Symbol{{}}, o.Symbols()...)
-	g := &refGraph{o: o, secs: o.Sections(), syms: syms, symNode: make([]int, len(syms)), anon: make(map[int]int)}
-	g.nodes = append(g.nodes, refNode{}) // 0: no node
-	members, find := g.joinSymbols()
-	rootNode := make(map[int]int)
-	counted := make(map[extent]bool)
-	for _, i := range members {
-		r := find(i)
-		n, ok := rootNode[r]
-		if !ok {
-			s := &g.syms[i]
-			g.nodes = append(g.nodes, refNode{name: baseName(s.Name), class: classResident, eligible: true, object: s.Type == elf.STT_OBJECT, section: g.section(s.SectionIndex).Name})
-			n = len(g.nodes) - 1
-			rootNode[r] = n
-		}
-		g.addSymbol(n, i, counted)
-	}
-	return g
-}
-
-// extent is where a symbol's bytes are: aliases share it.
-type extent struct {
-	sec         int
-	value, size uint64
-	typ         elf.SymType
-}
-
-// joinSymbols finds the symbols that are one source symbol: foo,
-// foo.cold, foo.isra.0 of one translation unit (local functions with the
-// same name up to the first '.'), and aliases (same section, address,
-// size and type: init_module and cleanup_module name the module_init and
-// module_exit functions, which struct module references through them).
-// It returns the symbols that can be nodes (defined, Named functions and
-// objects in a section), in table order, and find, which maps each to the
-// representative of its group.
-func (g *refGraph) joinSymbols() (members []int, find func(int) int) {
-	parent := make([]int, len(g.syms))
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	union := func(a, b int) { parent[find(a)] = find(b) }
-	groups := make(map[[2]string]int)
-	aliases := make(map[extent]int)
-	for i := 1; i < len(g.syms); i++ {
-		parent[i] = i
-		s := &g.syms[i]
-		if !s.Defined() || !s.Named() || (s.Type != elf.STT_FUNC && s.Type != elf.STT_OBJECT) || g.section(s.SectionIndex) == nil {
-			continue
-		}
-		members = append(members, i)
-		if s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL {
-			key := [2]string{s.File, baseName(s.Name)}
-			if j, ok := groups[key]; ok {
-				union(i, j)
-			} else {
-				groups[key] = i
-			}
-		}
-		if s.Size > 0 {
-			e := extent{s.SectionIndex, s.Value, s.Size, s.Type}
-			if j, ok := aliases[e]; ok {
-				union(i, j)
-			} else {
-				aliases[e] = i
-			}
-		}
-	}
-	return members, find
-}
-
-// addSymbol makes symbol i a part of node n: its name, its size (once per
-// extent, in counted, so an alias adds nothing), and what its section and
-// binding say about the node.
-func (g *refGraph) addSymbol(n, i int, counted map[extent]bool) {
-	s := &g.syms[i]
-	sec := g.section(s.SectionIndex)
-	nd := &g.nodes[n]
-	nd.symbols = append(nd.symbols, s.Name)
-	if nd.file == "" {
-		nd.file = s.File
-	}
-	if e := (extent{s.SectionIndex, s.Value, s.Size, s.Type}); !counted[e] {
-		counted[e] = true
-		nd.size += s.Size
-	}
-	if s.Name == baseName(s.Name) && !isEntryAlias(s.Name) {
-		// The source name (not foo.cold, not init_module).
-		nd.name, nd.section = s.Name, sec.Name
-	}
-	switch class := refClassOf(sec); {
-	case class == classInit || class == classExit:
-		nd.class, nd.eligible = class, false
-	case s.Bind != elf.STB_LOCAL || s.Size == 0 || !eligibleSection(s, sec.Name):
-		nd.eligible = false
-	}
-	g.symNode[i] = n
-}
-
-// section returns the section with index i, or nil.
-func (g *refGraph) section(i int) *sectionrt.Section {
-	if i <= 0 || i >= len(g.secs) {
-		return nil
-	}
-	return &g.secs[i]
-}
-
-// baseName is a symbol name up to its first '.': a function and its
-// clones and parts (foo, foo.isra.0, foo.cold) share it.
-func baseName(name string) string {
-	base, _, _ := strings.Cut(name, ".")
-	return base
-}
-
-// isEntryAlias reports whether name is one of the aliases module_init and
-// module_exit define for the entry functions.
-func isEntryAlias(name string) bool { return name == "init_module" || name == "cleanup_module" }
-
-// eligibleSection: functions in .text*, objects in .rodata*, .data*,
-// .bss*, without per-cpu data (its own allocation, never freed) and
-// .data.once (the flags of WARN_ONCE and friends, made by macros).
-func eligibleSection(s *sectionrt.Symbol, sec string) bool {
-	if s.Type == elf.STT_FUNC {
-		return sec == ".text" || strings.HasPrefix(sec, ".text.")
-	}
-	if strings.IndexByte(s.Name, '.') >= 0 {
-		return false
-	}
-	if strings.HasPrefix(sec, ".data..percpu") || sec == ".data.once" {
-		return false
-	}
-	for _, p := range []string{".rodata", ".data", ".bss"} {
-		if sec == p || strings.HasPrefix(sec, p+".") {
-			return true
-		}
-	}
-	return false
-}
-
-// nodeAt returns the node of the symbol that covers addr in section sec,
-// or the section's pseudo-node.
-func (g *refGraph) nodeAt(sec int, addr uint64) int {
-	if n := g.targetNode(sec, addr); n != 0 {
-		return n
-	}
-	return g.anonNode(sec)
-}
-
-// targetNode is nodeAt without the pseudo-node: 0 when no symbol covers addr.
-func (g *refGraph) targetNode(sec int, addr uint64) int {
-	if s, ok := g.o.SymbolAt(sec, addr); ok {
-		return g.symNode[s.Index]
-	}
-	return 0
-}
-
-func (g *refGraph) anonNode(sec int) int {
-	if n, ok := g.anon[sec]; ok {
-		return n
-	}
-	s := &g.secs[sec]
-	g.nodes = append(g.nodes, refNode{name: s.Name, class: refClassOf(s), section: s.Name})
-	n := len(g.nodes) - 1
-	g.anon[sec] = n
-	return n
-}
-
-func (g *refGraph) edge(from, to int) {
-	if to == 0 {
-		return
-	}
-	nd := &g.nodes[to]
-	if nd.referers == nil {
-		nd.referers = make(map[int]bool)
-	}
-	if !nd.referers[from] {
-		nd.referers[from] = true
-		g.nodes[from].out = append(g.nodes[from].out, to)
-	}
-}
-
-// addRelocs adds the references of relocation section r and marks the
-// bytes it patches in relocated.
-func (g *refGraph) addRelocs(r sectionrt.RelocSection, relocated map[int][]bool) error {
-	o := g.o
-	m := o.Machine()
-	src := &g.secs[r.Target]
-	class := refClassOf(src)
-	if src.Flags&elf.SHF_ALLOC == 0 {
-		return nil
-	}
-	exec := src.Flags&elf.SHF_EXECINSTR != 0
-	var code []byte // the referring instructions, to tell a call from taking an address
-	if exec {
-		var err error
-		if code, err = o.SectionData(r.Target); err != nil {
-			return err
-		}
-	}
-	rels, err := o.Relocations(r)
-	if err != nil {
-		return err
-	}
-	var mask []bool
-	if exec && src.Type == elf.SHT_PROGBITS {
-		mask = relocated[r.Target]
-		if mask == nil {
-			mask = make([]bool, src.Size)
-			relocated[r.Target] = mask
-		}
-	}
-	for _, rel := range rels {
-		if mask != nil {
-			for k := rel.Offset; k < rel.Offset+relocWidth(m, rel.Type) && k < uint64(len(mask)); k++ {
-				mask[k] = true
-			}
-		}
-		if class == classIgnore {
-			continue
-		}
-		sym := &g.syms[rel.Sym]
-		if !sym.Defined() {
-			continue // another object's symbol
-		}
-		tsec := g.section(sym.SectionIndex)
-		if tsec == nil {
-			continue
-		}
-		if class == classSite && tsec.Flags&elf.SHF_EXECINSTR != 0 {
-			continue
-		}
-		targets := g.relocTargets(rel, sym, tsec, exec)
-		var from int
-		switch {
-		case class == classSite:
-			from = g.anonNode(r.Target) // data of a site list: resident
-		default:
-			from = g.nodeAt(r.Target, rel.Offset)
-		}
-		kind := refAddress
-		if exec {
-			kind = refKindOf(m, code, rel)
-		}
-		for _, t := range targets {
-			g.use(from, t, kind)
-		}
-	}
-	return nil
-}
-
-// relocTargets returns the nodes that relocation rel against symbol sym,
-// defined in section tsec, may refer to (0 for an address no symbol
-// holds); exec tells that the relocated bytes are code.
-func (g *refGraph) relocTargets(rel sectionrt.Relocation, sym *sectionrt.Symbol, tsec *sectionrt.Section, exec bool) []int {
-	if n := g.symNode[rel.Sym]; n != 0 {
-		// The relocation names the symbol itself (foo+8 is still foo).
-		return []int{n}
-	}
-	// A section symbol (gas turns references to local symbols into
-	// section+offset) or a label: the address tells. st_value is the
-	// address on x86_64 and arm64 (no Thumb bit).
-	t := sym.Value + uint64(rel.Addend)
-	bias := int64(0)
-	if exec {
-		bias = sectionrt.PCBias(g.o.Machine(), rel.Type)
-	}
-	t += uint64(bias)
-	targets := []int{g.targetNode(sym.SectionIndex, t)}
-	if bias != 0 && tsec.Flags&elf.SHF_EXECINSTR == 0 {
-		// The addend of an operand followed by an immediate
-		// (movl $1, x(%rip): x-8) ends short of the target by
-		// the immediate's size, which only decoding tells:
-		// count every object that 1, 2 or 4 more bytes reach.
-		for _, k := range []uint64{1, 2, 4} {
-			targets = append(targets, g.targetNode(sym.SectionIndex, t+k))
-		}
-	}
-	return targets
-}
-
-// solve returns the suggestions for root class root (classInit or
+// members returns the members for root class root (classInit or
 // classExit): the greatest set of eligible nodes whose referrers are all
 // root-class code or members, restricted to the members reachable from
 // root-class code through members, repeated until stable.
-func (g *refGraph) solve(root refClass) []Suggestion {
+func (g *refGraph) members(root refClass) []bool {
 	in := make([]bool, len(g.nodes))
 	for i := range g.nodes {
 		in[i] = g.nodes[i].eligible && len(g.nodes[i].referers) > 0
 	}
-	ok := func(from int) bool { return in[from] || g.nodes[from].class == root && !g.nodes[from].eligible }
+	ok := func(from int) bool { return in[from] || g.nodes[from].root(root) }
 	for changed := true; changed; {
 		changed = false
 		for i := range g.nodes {
@@ -558,94 +303,127 @@ func (g *refGraph) solve(root refClass) []Suggestion {
 				}
 			}
 		}
-		// Reachability from root code through members.
-		seen := make([]bool, len(g.nodes))
-		var stack []int
-		for i := range g.nodes {
-			if g.nodes[i].class == root && !g.nodes[i].eligible {
-				stack = append(stack, i)
-			}
-		}
-		for len(stack) > 0 {
-			f := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			for _, t := range g.nodes[f].out {
-				if in[t] && !seen[t] {
-					seen[t] = true
-					stack = append(stack, t)
-				}
-			}
-		}
+		seen := g.reach(func(n int) bool { return g.nodes[n].root(root) }, in)
 		for i := range g.nodes {
 			if in[i] && !seen[i] {
 				in[i], changed = false, true
 			}
 		}
 	}
-	var out []Suggestion
+	return in
+}
+
+// seedsRuledOut reports whether every seed (an eligible node that init or
+// exit code references) has a referrer that is neither eligible nor root
+// code of the seed's class, which keeps it resident whatever edges come.
+func (g *refGraph) seedsRuledOut() bool {
 	for i := range g.nodes {
+		nd := &g.nodes[i]
+		if !nd.eligible || len(nd.referers) == 0 {
+			continue
+		}
+		for _, c := range []refClass{classInit, classExit} {
+			seed, out := false, false
+			for f := range nd.referers {
+				switch from := &g.nodes[f]; {
+				case from.root(c):
+					seed = true
+				case !from.eligible:
+					out = true
+				}
+			}
+			if seed && !out {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// union returns the nodes in a or b, nil when there is none.
+func (g *refGraph) union(a, b []bool) []bool {
+	var u []bool
+	for i := range a {
+		if a[i] || b[i] {
+			if u == nil {
+				u = make([]bool, len(a))
+			}
+			u[i] = true
+		}
+	}
+	return u
+}
+
+// anyObject reports whether some node in set is an object.
+func (g *refGraph) anyObject(set []bool) bool {
+	for i, in := range set {
+		if in && g.nodes[i].object {
+			return true
+		}
+	}
+	return false
+}
+
+// reach returns the nodes of in reachable from the nodes from accepts
+// through nodes of in.
+func (g *refGraph) reach(from func(n int) bool, in []bool) []bool {
+	seen := make([]bool, len(g.nodes))
+	var stack []int
+	for i := range g.nodes {
+		if from(i) {
+			stack = append(stack, i)
+		}
+	}
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, t := range g.nodes[f].out {
+			if t < len(in) && in[t] && !seen[t] {
+				seen[t] = true
+				stack = append(stack, t)
+			}
+		}
+	}
+	return seen
+}
+
+// suggestions are the members in of root class root, as Suggestions.
+func (g *refGraph) suggestions(in []bool, root refClass) []Suggestion {
+	var out []Suggestion
+	for i := range in {
 		if !in[i] {
 			continue
 		}
 		nd := &g.nodes[i]
-		s := Suggestion{Symbol: nd.name, Section: nd.section, Size: nd.size, Kind: kindFor(nd, root), ReferencedFrom: []string{}, File: nd.file}
+		names, file := g.memberNames(i)
+		s := Suggestion{Symbol: g.name(i), Section: g.sectionName(i), Size: nd.size, Kind: kindFor(nd.object, g.sectionName(i), root), ReferencedFrom: []string{}, File: file}
 		for f := range nd.referers {
 			if f != i {
-				s.ReferencedFrom = append(s.ReferencedFrom, g.nodes[f].name)
+				s.ReferencedFrom = append(s.ReferencedFrom, g.name(f))
 			}
 		}
 		slices.Sort(s.ReferencedFrom)
 		s.ReferencedFrom = slices.Compact(s.ReferencedFrom)
-		if len(nd.symbols) > 1 || (len(nd.symbols) == 1 && nd.symbols[0] != nd.name) {
-			s.Symbols = slices.Clone(nd.symbols)
+		if len(names) > 1 || (len(names) == 1 && names[0] != s.Symbol) {
+			s.Symbols = names
 		}
 		out = append(out, s)
 	}
 	return out
 }
 
-func kindFor(nd *refNode, root refClass) string {
+// kindFor is the kind of a function (or object) in section sec used only
+// by root-class code.
+func kindFor(object bool, sec string, root refClass) string {
 	switch {
-	case !nd.object && root == classInit:
+	case !object && root == classInit:
 		return "init"
-	case !nd.object:
+	case !object:
 		return "exit"
 	case root == classExit:
 		return "exitdata"
-	case strings.HasPrefix(nd.section, ".rodata"):
+	case strings.HasPrefix(sec, ".rodata"):
 		return "initconst"
 	}
 	return "initdata"
-}
-
-// refKind is how a reference uses its target.
-type refKind int
-
-const (
-	// refAddress takes the target's address (lea, mov $sym, a pointer
-	// in data): the address may be stored and used after init, so the
-	// target stays resident whoever takes it.
-	refAddress refKind = iota
-	// refCall is a direct call or jump: the target runs when the
-	// referring code does.
-	refCall
-	// refAccess reads or writes the target through a memory operand.
-	refAccess
-)
-
-// use adds a reference from node from to node to. A reference that lets
-// the target's address escape (an address taken, a branch to an object,
-// a memory operand on a function) counts as one from resident code.
-func (g *refGraph) use(from, to int, kind refKind) {
-	if to == 0 {
-		return
-	}
-	if object := g.nodes[to].object; kind == refAddress || (kind == refCall) == object {
-		if g.escape == 0 {
-			g.nodes = append(g.nodes, refNode{name: "(address taken)", class: classResident})
-			g.escape = len(g.nodes) - 1
-		}
-		from = g.escape
-	}
-	g.edge(from, to)
 }

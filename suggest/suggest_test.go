@@ -3,6 +3,7 @@ package suggest
 import (
 	"context"
 	"debug/elf"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -224,5 +225,139 @@ func TestFindErrors(t *testing.T) {
 	}
 	if _, err := Find(o); err == nil || !strings.Contains(err.Error(), "riscv.o") {
 		t.Errorf("riscv: err %v", err)
+	}
+}
+
+// TestFindFolded: the parts a node joins and the site lists. An init
+// function's clone outside .init.text is init code too (its resolved call
+// makes helper a candidate, though no relocation of .init.text reaches
+// anything); a
+// function's .cold part is folded into it; a site list's entry pointing
+// into code counts for nothing, one pointing at data keeps the object
+// resident.
+func TestFindFolded(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      []string
+	}{{
+		name: "clone of init code",
+		src: `
+	.text
+	.type helper, @function
+helper:	ret
+	.size helper, .-helper
+	.type entry.part.0, @function
+entry.part.0:
+	call helper
+	ret
+	.size entry.part.0, .-entry.part.0
+	.section .init.text,"ax"
+	.type entry, @function
+entry:
+	ret
+	.size entry, .-entry
+`,
+		want: []string{"helper init .text 1 entry "},
+	}, {
+		name: "cold part and site lists",
+		src: `
+	.text
+	.type only_init, @function
+only_init:
+	jmp only_init.cold
+	.size only_init, .-only_init
+	.section .text.unlikely,"ax"
+	.type only_init.cold, @function
+only_init.cold:
+	ret
+	.size only_init.cold, .-only_init.cold
+	.data
+	.type flag, @object
+flag:	.long 0
+	.size flag, 4
+	.type tbl, @object
+tbl:	.long 1, 2
+	.size tbl, 8
+	.section .init.text,"ax"
+	.type entry, @function
+entry:
+	call only_init
+	movl flag(%rip), %eax
+	movl tbl(%rip), %eax
+	ret
+	.size entry, .-entry
+	.section __jump_table,"aw"
+	.quad flag
+	.section __mcount_loc,"a"
+	.quad only_init
+`,
+		want: []string{
+			"tbl initdata .data 8 entry ",
+			"only_init init .text 6 entry only_init,only_init.cold",
+		},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := mustOpen(t, assemble(t, tc.src))
+			sugg, err := Find(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, s := range sugg {
+				got = append(got, fmt.Sprintf("%s %s %s %d %s %s", s.Symbol, s.Kind, s.Section, s.Size, strings.Join(s.ReferencedFrom, ","), strings.Join(s.Symbols, ",")))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+// TestFindResolvedCallArm64: on arm64 too, a BL the assembler resolved
+// keeps its target resident when resident code makes it, and carries the
+// init path on (only_init -> chain) when init code's callee makes it.
+func TestFindResolvedCallArm64(t *testing.T) {
+	obj := assembleWith(t, "aarch64-linux-gnu-as", `
+	.text
+	.type helper, %function
+helper:	ret
+	.size helper, .-helper
+	.type chain, %function
+chain:	ret
+	.size chain, .-chain
+	.type only_init, %function
+only_init:
+	bl chain
+	ret
+	.size only_init, .-only_init
+	.globl resident
+	.type resident, %function
+resident:
+	bl helper
+	ret
+	.size resident, .-resident
+	.section .init.text,"ax"
+	.globl init_module
+	.type init_module, %function
+init_module:
+	bl helper
+	bl only_init
+	ret
+	.size init_module, .-init_module
+`)
+	o := mustOpen(t, obj)
+	if o.Machine() != elf.EM_AARCH64 {
+		t.Fatalf("machine %s", o.Machine())
+	}
+	sugg, err := Find(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range sugg {
+		names = append(names, s.Symbol+":"+s.Kind+":"+strings.Join(s.ReferencedFrom, ","))
+	}
+	if want := []string{"chain:init:only_init", "only_init:init:init_module"}; !slices.Equal(names, want) {
+		t.Errorf("got %q, want %q", names, want)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/sectionrt"
@@ -30,21 +29,18 @@ type suggestReport struct {
 	HeaderInlines []suggest.HeaderInline `json:"header_inlines,omitempty"`
 }
 
-// headerIndexes indexes each kernel's headers once per run.
-type headerIndexes struct {
-	kdir  string     // -kdir; "" for /lib/modules/RELEASE/build of each object
-	mu    sync.Mutex // eachObject's workers share it
-	cache map[string]*suggest.HeaderIndex
-}
+// headerKernel is the kernel whose headers name the header inlines of an
+// object's suggestions: its build directory and arch.
+type headerKernel struct{ kdir, arch string }
 
-// forObject returns the header index of o's kernel, nil when its headers
-// are not installed (nothing is then set apart).
-func (h *headerIndexes) forObject(o *sectionrt.Object) (*suggest.HeaderIndex, error) {
-	kdir := h.kdir
+// kernelOf returns the kernel of o's headers: -kdir, or
+// /lib/modules/RELEASE/build for the release in o's vermagic; ok false
+// when o names none.
+func kernelOf(kdir string, o *sectionrt.Object) (k headerKernel, ok bool) {
 	if kdir == "" {
 		rel := o.KernelRelease()
 		if rel == "" {
-			return nil, nil
+			return headerKernel{}, false
 		}
 		kdir = filepath.Join("/lib/modules", rel, "build")
 	}
@@ -52,25 +48,61 @@ func (h *headerIndexes) forObject(o *sectionrt.Object) (*suggest.HeaderIndex, er
 	if o.Machine() == elf.EM_AARCH64 {
 		arch = "arm64"
 	}
-	key := kdir + "\x00" + arch
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if idx, ok := h.cache[key]; ok {
-		return idx, nil
-	}
-	if _, err := os.Stat(kdir); err != nil {
-		if h.kdir != "" {
-			return nil, err
+	return headerKernel{kdir, arch}, true
+}
+
+// objectSuggestions is what the workers keep of an object with
+// suggestions: the header inlines are set apart once every object is
+// read, so that each kernel's headers are read once, for the names found.
+type objectSuggestions struct {
+	path   string
+	sugg   []suggest.Suggestion
+	kernel headerKernel
+	hasK   bool
+}
+
+// splitHeaderInlines indexes, for each kernel, the headers for the names
+// of its objects' suggestions, and makes each object's report. An object
+// whose kernel's headers cannot be indexed is an error, printed to stderr
+// (failed set) and left out: with -kdir (userKdir) a missing directory;
+// without, a missing /lib/modules/RELEASE/build sets nothing apart.
+func splitHeaderInlines(stderr io.Writer, objs []objectSuggestions, userKdir bool) (reports []suggestReport, failed bool) {
+	names := make(map[headerKernel][]string)
+	for _, ob := range objs {
+		if ob.hasK {
+			for _, s := range ob.sugg {
+				names[ob.kernel] = append(names[ob.kernel], s.Symbol)
+			}
 		}
-		h.cache[key] = nil
-		return nil, nil
 	}
-	idx, err := suggest.IndexHeaders(suggest.KernelHeaderRoots(kdir, arch)...)
-	if err != nil {
-		return nil, err
+	type index struct {
+		idx *suggest.HeaderIndex
+		err error
 	}
-	h.cache[key] = idx
-	return idx, nil
+	indexes := make(map[headerKernel]index)
+	for k, ns := range names {
+		if _, err := os.Stat(k.kdir); err != nil {
+			if userKdir {
+				indexes[k] = index{err: err}
+			}
+			continue
+		}
+		idx, err := suggest.IndexHeadersFor(ns, suggest.KernelHeaderRoots(k.kdir, k.arch)...)
+		indexes[k] = index{idx, err}
+	}
+	for _, ob := range objs {
+		x := indexes[ob.kernel]
+		if !ob.hasK {
+			x = index{}
+		}
+		if x.err != nil {
+			fmt.Fprintf(stderr, "initsec suggest: %v\n", x.err)
+			failed = true
+			continue
+		}
+		reports = append(reports, newSuggestReport(ob.path, ob.sugg, x.idx))
+	}
+	return reports, failed
 }
 
 const suggestUsage = `Usage: initsec suggest [-format text|json] [-kdir DIR] file-or-dir...
@@ -148,10 +180,16 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 		return exitError
 	}
 	tuneGC()
-	headers := &headerIndexes{kdir: *kdir, cache: map[string]*suggest.HeaderIndex{}}
-	reports, failed := eachObject(stderr, "suggest", fs.Args(), func(path string, o *sectionrt.Object) (suggestReport, bool, error) {
-		return suggestObject(headers, path, o)
+	objs, failed := eachObject(stderr, "suggest", fs.Args(), func(path string, o *sectionrt.Object) (objectSuggestions, bool, error) {
+		sugg, err := suggest.Find(o)
+		if err != nil || len(sugg) == 0 {
+			return objectSuggestions{}, false, err
+		}
+		k, ok := kernelOf(*kdir, o)
+		return objectSuggestions{path, sugg, k, ok}, true, nil
 	})
+	reports, splitFailed := splitHeaderInlines(stderr, objs, *kdir != "")
+	failed = failed || splitFailed
 	if reports == nil {
 		reports = []suggestReport{}
 	}
@@ -166,17 +204,9 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 	return status
 }
 
-// suggestObject is the report on one object: its suggestions, with the
-// header inlines set apart, or keep false when it has none.
-func suggestObject(headers *headerIndexes, path string, o *sectionrt.Object) (suggestReport, bool, error) {
-	sugg, err := suggest.Find(o)
-	if err != nil || len(sugg) == 0 {
-		return suggestReport{}, false, err
-	}
-	idx, err := headers.forObject(o)
-	if err != nil {
-		return suggestReport{}, false, err
-	}
+// newSuggestReport is the report on one object with suggestions sugg, the
+// header inlines idx names set apart.
+func newSuggestReport(path string, sugg []suggest.Suggestion, idx *suggest.HeaderIndex) suggestReport {
 	sugg, inlines := suggest.Split(sugg, idx)
 	r := suggestReport{Object: filepath.ToSlash(path), Suggestions: sugg, HeaderInlines: inlines}
 	if r.Suggestions == nil {
@@ -189,7 +219,7 @@ func suggestObject(headers *headerIndexes, path string, o *sectionrt.Object) (su
 			r.ExitBytes += s.Size
 		}
 	}
-	return r, true, nil
+	return r
 }
 
 // suggestStatus is suggest's exit status: exitError if an object failed,

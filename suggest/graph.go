@@ -1,0 +1,615 @@
+package suggest
+
+import (
+	"cmp"
+	"debug/elf"
+	"hash/maphash"
+	"slices"
+	"strings"
+
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// The reference graph. Its nodes are every symbol group of the object,
+// but it holds only the edges into eligible nodes: no other edge can
+// change what members finds (a node that is not eligible is never a member,
+// and reachability only passes through members).
+
+// refNode is one suggestible unit: a function with its clones and parts,
+// or one object; or one of the pseudo-nodes that stand for referring bytes
+// no symbol covers.
+type refNode struct {
+	class    refClass // of the section it lives in; classResident for candidates and resident symbols
+	eligible bool
+	object   bool
+	// first and last are its first and last member symbols in table
+	// order, linked through refGraph.next; 0 for a pseudo-node.
+	first, last int32
+	// named is the member that gives the node its name and section: the
+	// last whose name is its own base name and not init_module or
+	// cleanup_module (foo, not foo.cold); 0 when there is none, and the
+	// node is named after its first member's base name.
+	named    int32
+	label    string // a pseudo-node's name
+	size     uint64
+	referers map[int]bool // node index -> true
+	out      []int
+}
+
+// root reports whether the node is code or data of root class c (not a
+// candidate itself).
+func (nd *refNode) root(c refClass) bool { return nd.class == c && !nd.eligible }
+
+type refGraph struct {
+	o *sectionrt.Object
+	p *prefilter
+	// secs and syms are o's sections and symbols, indexed as in the ELF
+	// file: syms[0] is the null symbol, so a relocation's Sym indexes it.
+	secs  []sectionrt.Section
+	syms  []sectionrt.Symbol
+	nodes []refNode
+	// symNode maps a symbol index to its node (0: none); next links the
+	// members of a node.
+	symNode []int32
+	next    []int32
+	// anon[sec] is the pseudo-node for bytes of section sec outside every
+	// symbol (0 until needed).
+	anon []int
+	// escape is the pseudo-node that references through an escaping
+	// address come from (0 until needed).
+	escape int
+	// code[sec] is the bytes of code section sec, once read; patched[sec]
+	// marks the bytes its relocations patch, which the scan for resolved
+	// branches does not read.
+	code    [][]byte
+	patched [][]uint64 // bit k of word k/64: byte k
+}
+
+// newRefGraph builds the nodes of o's symbols, into the tables of p's
+// workspace.
+func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
+	w := p.w
+	g := &refGraph{o: o, p: p, secs: p.secs, syms: p.syms}
+	w.anon = zeroed(w.anon, len(g.secs))
+	w.code = zeroed(w.code, len(g.secs))
+	w.patched = zeroed(w.patched, len(g.secs))
+	g.anon, g.code, g.patched = w.anon, w.code, w.patched
+	members, parent, counted := g.joinSymbols()
+	w.nodes = zeroed(w.nodes, 1)
+	g.nodes = w.nodes // 0: no node
+	// symNode first holds, for a group's representative, its node.
+	w.symNode = zeroed(w.symNode, len(g.syms))
+	w.next = zeroed(w.next, len(g.syms))
+	g.symNode, g.next = w.symNode, w.next
+	for _, i := range members {
+		r := find(parent, i)
+		n := g.symNode[r]
+		if n == 0 {
+			s := &g.syms[i]
+			g.nodes = append(g.nodes, refNode{class: classResident, eligible: true, object: s.Type == elf.STT_OBJECT, first: i})
+			n = int32(len(g.nodes) - 1)
+			g.symNode[r] = n
+		}
+		g.addSymbol(int(n), i, counted[i])
+	}
+	return g
+}
+
+// find is union-find's: the representative of i's group.
+func find(parent []int32, i int32) int32 {
+	for parent[i] != i {
+		parent[i] = parent[parent[i]]
+		i = parent[i]
+	}
+	return i
+}
+
+// joinSymbols finds the symbols that are one source symbol: foo,
+// foo.cold, foo.isra.0 of one translation unit (local functions with the
+// same name up to the first '.'), and aliases (same section, address,
+// size and type: init_module and cleanup_module name the module_init and
+// module_exit functions, which struct module references through them).
+// It returns the symbols that can be nodes (defined, Named functions and
+// objects in a section), in table order; parent, a union-find forest of
+// their groups; and counted, whether a symbol is the first in table order
+// with its extent, whose size counts (an alias adds nothing).
+func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
+	w := g.p.w
+	w.parent = zeroed(w.parent, len(g.syms))
+	w.counted = zeroed(w.counted, len(g.syms))
+	parent, counted = w.parent, w.counted
+	members = w.members[:0]
+	funcs := w.funcs[:0]
+	defer func() { w.members, w.funcs = members, funcs }() // funcs as long as used: see release
+	files := fileIDs{}
+	for i := 1; i < len(g.syms); i++ {
+		parent[i] = int32(i)
+		s := &g.syms[i]
+		if !isMember(s, len(g.secs)) {
+			continue
+		}
+		members = append(members, int32(i))
+		counted[i] = true
+		if s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL {
+			base := baseName(s.Name)
+			funcs = append(funcs, funcKey{files.id(s.File), maphash.String(nameSeed, base), base, int32(i)})
+		}
+	}
+	union := func(a, b int32) { parent[find(parent, a)] = find(parent, b) }
+	// Sorted by key, then table order: runs of one key are one group.
+	slices.SortFunc(funcs, funcKey.cmp)
+	for k := 1; k < len(funcs); k++ {
+		if a, b := funcs[k-1], funcs[k]; a.file == b.file && a.hash == b.hash && a.base == b.base {
+			union(b.sym, a.sym)
+		}
+	}
+	// Aliases start at one address: SymbolAt's index lists each
+	// section's symbols by address, then table order.
+	for sec := range g.secs {
+		l := g.o.SectionSymbols(sec)
+		for k := 0; k < len(l); {
+			run := k + 1
+			for run < len(l) && g.syms[l[run]].Value == g.syms[l[k]].Value {
+				run++
+			}
+			if run-k > 1 {
+				g.joinAliases(l[k:run], parent, counted)
+			}
+			k = run
+		}
+	}
+	return members, parent, counted
+}
+
+// joinAliases joins the sized members among syms, symbols at one address
+// in table order, that have one size and type, and counts each extent
+// once: for its first symbol.
+func (g *refGraph) joinAliases(syms []int, parent []int32, counted []bool) {
+	for j, b := range syms {
+		sb := &g.syms[b]
+		if sb.Size == 0 || !isMember(sb, len(g.secs)) {
+			continue
+		}
+		for _, a := range syms[:j] {
+			if sa := &g.syms[a]; sa.Size == sb.Size && sa.Type == sb.Type && isMember(sa, len(g.secs)) {
+				parent[find(parent, int32(b))] = find(parent, int32(a))
+				counted[b] = false
+				break
+			}
+		}
+	}
+}
+
+// nameSeed hashes base names for sorting.
+var nameSeed = maphash.MakeSeed()
+
+// funcKey is a local function's translation unit and base name.
+type funcKey struct {
+	file int32
+	hash uint64 // of base
+	base string
+	sym  int32
+}
+
+func (a funcKey) cmp(b funcKey) int {
+	// Not cmp.Or, which would compare the strings every time.
+	if a.file != b.file {
+		return cmp.Compare(a.file, b.file)
+	}
+	if a.hash != b.hash {
+		return cmp.Compare(a.hash, b.hash)
+	}
+	if c := strings.Compare(a.base, b.base); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.sym, b.sym)
+}
+
+// fileIDs numbers STT_FILE names: the symbols of one translation unit
+// follow each other, so the last name answers most lookups.
+type fileIDs struct {
+	last   string
+	lastID int32
+	ids    map[string]int32
+}
+
+func (f *fileIDs) id(name string) int32 {
+	if f.ids == nil {
+		f.ids = map[string]int32{name: 0}
+		f.last = name
+		return 0
+	}
+	if name == f.last {
+		return f.lastID
+	}
+	id, ok := f.ids[name]
+	if !ok {
+		id = int32(len(f.ids))
+		f.ids[name] = id
+	}
+	f.last, f.lastID = name, id
+	return id
+}
+
+// addSymbol makes symbol i a part of node n: its size (unless an alias
+// counted it already), its name, and what its section and binding say
+// about the node.
+func (g *refGraph) addSymbol(n int, i int32, counted bool) {
+	s := &g.syms[i]
+	nd := &g.nodes[n]
+	if nd.last != 0 {
+		g.next[nd.last] = i
+	}
+	nd.last = i
+	if counted {
+		nd.size += s.Size
+	}
+	if s.Name == baseName(s.Name) && !isEntryAlias(s.Name) {
+		nd.named = i
+	}
+	if class := g.p.class[s.SectionIndex]; class == classInit || class == classExit {
+		nd.class = class
+	}
+	if !g.p.eligible(s) {
+		nd.eligible = false
+	}
+	g.symNode[i] = int32(n)
+}
+
+// name is node n's name: the source name of a symbol, or a pseudo-node's.
+func (g *refGraph) name(n int) string {
+	nd := &g.nodes[n]
+	switch {
+	case nd.first == 0:
+		return nd.label
+	case nd.named != 0:
+		return g.syms[nd.named].Name
+	}
+	return baseName(g.syms[nd.first].Name)
+}
+
+// sectionName is where node n's symbol is, as name names it.
+func (g *refGraph) sectionName(n int) string {
+	nd := &g.nodes[n]
+	if nd.named != 0 {
+		return g.secs[g.syms[nd.named].SectionIndex].Name
+	}
+	return g.secs[g.syms[nd.first].SectionIndex].Name
+}
+
+// memberNames lists node n's symbols in table order, and file is the
+// first STT_FILE among them ("" when none has one).
+func (g *refGraph) memberNames(n int) (names []string, file string) {
+	for i := g.nodes[n].first; i != 0; i = g.next[i] {
+		names = append(names, g.syms[i].Name)
+		if file == "" {
+			file = g.syms[i].File
+		}
+	}
+	return names, file
+}
+
+// section returns the section with index i, or nil.
+func (g *refGraph) section(i int) *sectionrt.Section {
+	if i <= 0 || i >= len(g.secs) {
+		return nil
+	}
+	return &g.secs[i]
+}
+
+// baseName is a symbol name up to its first '.': a function and its
+// clones and parts (foo, foo.isra.0, foo.cold) share it.
+func baseName(name string) string {
+	base, _, _ := strings.Cut(name, ".")
+	return base
+}
+
+// isEntryAlias reports whether name is one of the aliases module_init and
+// module_exit define for the entry functions.
+func isEntryAlias(name string) bool { return name == "init_module" || name == "cleanup_module" }
+
+// eligibleSection says what a section of that name may hold that can be
+// suggested: functions in .text*; objects in .rodata*, .data*, .bss*,
+// without per-cpu data (its own allocation, never freed) and .data.once
+// (the flags of WARN_ONCE and friends, made by macros).
+func eligibleSection(sec string) secKind {
+	if sec == ".text" || strings.HasPrefix(sec, ".text.") {
+		return funcSection
+	}
+	if strings.HasPrefix(sec, ".data..percpu") || sec == ".data.once" {
+		return 0
+	}
+	for _, p := range [...]string{".rodata", ".data", ".bss"} {
+		if strings.HasPrefix(sec, p) && (len(sec) == len(p) || sec[len(p)] == '.') {
+			return objectSection
+		}
+	}
+	return 0
+}
+
+// nodeAt returns the node of the symbol that covers addr in section sec,
+// or the section's pseudo-node.
+func (g *refGraph) nodeAt(sec int, addr uint64) int {
+	if n := g.targetNode(sec, addr); n != 0 {
+		return n
+	}
+	return g.anonNode(sec)
+}
+
+// targetNode is nodeAt without the pseudo-node: 0 when no symbol covers addr.
+func (g *refGraph) targetNode(sec int, addr uint64) int {
+	if s, ok := g.o.SymbolAt(sec, addr); ok {
+		return int(g.symNode[s.Index])
+	}
+	return 0
+}
+
+func (g *refGraph) anonNode(sec int) int {
+	if n := g.anon[sec]; n != 0 {
+		return n
+	}
+	s := &g.secs[sec]
+	g.nodes = append(g.nodes, refNode{label: s.Name, class: g.p.class[sec]})
+	n := len(g.nodes) - 1
+	g.anon[sec] = n
+	return n
+}
+
+func (g *refGraph) edge(from, to int) {
+	if to == 0 {
+		return
+	}
+	nd := &g.nodes[to]
+	if nd.referers == nil {
+		nd.referers = make(map[int]bool)
+	}
+	if !nd.referers[from] {
+		nd.referers[from] = true
+		g.nodes[from].out = append(g.nodes[from].out, to)
+	}
+}
+
+// sectionCode returns the bytes of code section sec, read once.
+func (g *refGraph) sectionCode(sec int) ([]byte, error) {
+	if g.code[sec] == nil {
+		b, err := g.p.w.sectionData(g.o, sec)
+		if err != nil {
+			return nil, err
+		}
+		g.code[sec] = b
+	}
+	return g.code[sec], nil
+}
+
+// addRelocs adds the references of relocation section r into eligible
+// nodes, and marks the bytes it patches in a section the scan for
+// resolved branches may read. buf is storage for the entries.
+func (g *refGraph) addRelocs(r sectionrt.RelocSection) error {
+	src := &g.secs[r.Target]
+	class := g.p.class[r.Target]
+	if src.Flags&elf.SHF_ALLOC == 0 {
+		return nil
+	}
+	exec := src.Flags&elf.SHF_EXECINSTR != 0
+	var mask []uint64
+	if exec && src.Type == elf.SHT_PROGBITS && g.p.eligFuncs[r.Target] {
+		mask = g.patchMask(r.Target)
+	}
+	m := g.o.Machine()
+	var err error
+	decodeErr := g.o.EachRelocation(r, func(rel sectionrt.Relocation) bool {
+		if mask != nil {
+			for k := rel.Offset; k < rel.Offset+relocWidth(m, rel.Type) && k < src.Size; k++ {
+				mask[k/64] |= 1 << (k % 64)
+			}
+		}
+		if class == classIgnore {
+			return true
+		}
+		sym := &g.syms[rel.Sym]
+		if !sym.Defined() {
+			return true // another object's symbol
+		}
+		tsec := g.section(sym.SectionIndex)
+		if tsec == nil || class == classSite && tsec.Flags&elf.SHF_EXECINSTR != 0 {
+			return true
+		}
+		var targets [5]int
+		if t := g.relocTargets(targets[:0], rel, sym, tsec, exec); len(t) > 0 {
+			err = g.addReloc(r.Target, class, rel, t)
+		}
+		return err == nil
+	})
+	if decodeErr != nil {
+		return decodeErr
+	}
+	return err
+}
+
+// patchMask returns the bitset of the bytes of section sec that
+// relocations patch, made on first use.
+func (g *refGraph) patchMask(sec int) []uint64 {
+	if g.patched[sec] == nil {
+		g.patched[sec] = make([]uint64, (g.secs[sec].Size+63)/64)
+	}
+	return g.patched[sec]
+}
+
+// addReloc adds the references of relocation rel of section sec (of class
+// class) to its eligible targets: from the referring symbol's node, or
+// from escape when the reference takes the target's address.
+func (g *refGraph) addReloc(sec int, class refClass, rel sectionrt.Relocation, targets []int) error {
+	kind := refAddress
+	if g.secs[sec].Flags&elf.SHF_EXECINSTR != 0 {
+		code, err := g.sectionCode(sec) // to tell a call from taking an address
+		if err != nil {
+			return err
+		}
+		kind = refKindOf(g.o.Machine(), code, rel)
+	}
+	from := 0 // found once needed: SymbolAt is the dearest step
+	for _, to := range targets {
+		if g.escapes(to, kind) {
+			g.use(0, to, kind)
+			continue
+		}
+		if from == 0 {
+			from = g.anonNode(sec) // data of a site list: resident
+			if class != classSite {
+				from = g.nodeAt(sec, rel.Offset)
+			}
+		}
+		g.use(from, to, kind)
+	}
+	return nil
+}
+
+// relocTargets appends to dst the eligible nodes that relocation rel
+// against symbol sym, defined in section tsec, may refer to; exec tells
+// that the relocated bytes are code.
+func (g *refGraph) relocTargets(dst []int, rel sectionrt.Relocation, sym *sectionrt.Symbol, tsec *sectionrt.Section, exec bool) []int {
+	if n := int(g.symNode[rel.Sym]); n != 0 {
+		// The relocation names the symbol itself (foo+8 is still foo).
+		if g.nodes[n].eligible {
+			dst = append(dst, n)
+		}
+		return dst
+	}
+	l := g.p.elig[sym.SectionIndex]
+	if len(l) == 0 {
+		return dst
+	}
+	// A section symbol (gas turns references to local symbols into
+	// section+offset) or a label: the address tells. st_value is the
+	// address on x86_64 and arm64 (no Thumb bit).
+	t := sym.Value + uint64(rel.Addend)
+	bias := int64(0)
+	if exec {
+		bias = sectionrt.PCBias(g.o.Machine(), rel.Type)
+	}
+	t += uint64(bias)
+	dst = g.eligibleAt(dst, l, sym.SectionIndex, t)
+	if bias != 0 && tsec.Flags&elf.SHF_EXECINSTR == 0 {
+		// The addend of an operand followed by an immediate
+		// (movl $1, x(%rip): x-8) ends short of the target by
+		// the immediate's size, which only decoding tells:
+		// count every object that 1, 2 or 4 more bytes reach.
+		for _, k := range []uint64{1, 2, 4} {
+			dst = g.eligibleAt(dst, l, sym.SectionIndex, t+k)
+		}
+	}
+	return dst
+}
+
+// eligibleAt appends the node holding addr in section sec if it is
+// eligible. The symbol holding addr can be eligible only where one of the
+// section's eligible extents l does, which spares most lookups.
+func (g *refGraph) eligibleAt(dst []int, l []eligExtent, sec int, addr uint64) []int {
+	if !holds(l, addr, false, true) {
+		return dst
+	}
+	if n := g.targetNode(sec, addr); n != 0 && g.nodes[n].eligible {
+		dst = append(dst, n)
+	}
+	return dst
+}
+
+// refKind is how a reference uses its target.
+type refKind int
+
+const (
+	// refAddress takes the target's address (lea, mov $sym, a pointer
+	// in data): the address may be stored and used after init, so the
+	// target stays resident whoever takes it.
+	refAddress refKind = iota
+	// refCall is a direct call or jump: the target runs when the
+	// referring code does.
+	refCall
+	// refAccess reads or writes the target through a memory operand.
+	refAccess
+)
+
+// escapes reports whether a reference of kind kind to node to lets its
+// address escape.
+func (g *refGraph) escapes(to int, kind refKind) bool {
+	return kind == refAddress || (kind == refCall) == g.nodes[to].object
+}
+
+// use adds a reference from node from to node to. A reference that lets
+// the target's address escape (an address taken, a branch to an object,
+// a memory operand on a function) counts as one from resident code.
+func (g *refGraph) use(from, to int, kind refKind) {
+	if to == 0 {
+		return
+	}
+	if g.escapes(to, kind) {
+		if g.escape == 0 {
+			g.nodes = append(g.nodes, refNode{label: "(address taken)", class: classResident})
+			g.escape = len(g.nodes) - 1
+		}
+		from = g.escape
+	}
+	g.edge(from, to)
+}
+
+// scanCandidates adds the resolved branches to eligible functions from the
+// code of the candidates (the eligible nodes reachable from init or exit
+// code through eligible nodes, as far as the edges found so far tell) and
+// of the init and exit nodes' parts outside .init* and .exit*, until no
+// new candidate appears. Init and exit sections themselves need no scan:
+// a resolved branch stays in its section, and theirs hold no eligible
+// function.
+func (g *refGraph) scanCandidates() error {
+	scans := make(map[int]*resolvedScan) // by section; nil: nothing to find
+	eligible := func(n int) bool { return g.nodes[n].eligible }
+	root := func(n int) bool { return g.nodes[n].root(classInit) || g.nodes[n].root(classExit) }
+	scanned := make(map[int]bool)
+	for progress := true; progress; {
+		progress = false
+		elig := make([]bool, len(g.nodes))
+		for i := range g.nodes {
+			elig[i] = g.nodes[i].eligible
+		}
+		seen := g.reach(root, elig)
+		for n := range seen {
+			if !(seen[n] || root(n)) || scanned[n] {
+				continue
+			}
+			scanned[n] = true
+			for i := g.nodes[n].first; i != 0; i = g.next[i] {
+				s := &g.syms[i]
+				if c := g.p.class[s.SectionIndex]; c == classInit || c == classExit || s.Size == 0 {
+					continue
+				}
+				sc, ok := scans[s.SectionIndex]
+				if !ok {
+					var err error
+					if sc, err = g.newScan(s.SectionIndex, eligible); err != nil {
+						return err
+					}
+					scans[s.SectionIndex] = sc
+				}
+				if sc != nil {
+					sc.run(s.Value, s.Value+s.Size)
+					progress = true
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// scanAll adds the resolved branches to the functions of the nodes want
+// accepts from every site of every code section.
+func (g *refGraph) scanAll(want func(n int) bool) error {
+	for sec := range g.secs {
+		sc, err := g.newScan(sec, want)
+		if err != nil {
+			return err
+		}
+		if sc != nil {
+			sc.run(0, uint64(len(sc.code)))
+		}
+	}
+	return nil
+}

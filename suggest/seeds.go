@@ -1,0 +1,262 @@
+package suggest
+
+import (
+	"cmp"
+	"debug/elf"
+	"slices"
+	"strings"
+
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// Most objects have nothing to suggest, and that is cheap to show: every
+// suggestion is reachable from init (or exit) code through suggestions, so
+// the first on such a path is referenced by init (or exit) code itself.
+// Init code lives in .init* sections, an eligible symbol never does, and
+// the assembler resolves a reference only inside one section: so that
+// first reference is a relocation of an .init* (or .exit*) section, a
+// call to a function or an access to an object (an address taken escapes
+// and keeps its target resident). The one exception is a node that joins
+// a function of an .init* section with a clone of it elsewhere (foo in
+// .init.text, foo.part.0 in .text): the node is init code, and its clone's
+// references come from outside .init*. Find looks for such a seed first,
+// reading only the init and exit code and its relocations, and builds the
+// graph (solveInStages) only when it finds one.
+
+// prefilter is what the seed search knows of an object: each section's
+// class and the extents of its eligible symbols.
+type prefilter struct {
+	w    *workspace
+	o    *sectionrt.Object
+	m    elf.Machine
+	secs []sectionrt.Section
+	syms []sectionrt.Symbol // o's own table: not modified
+	// class[i] is refClassOf(&secs[i]); secKinds[i], what eligible
+	// symbols section i may hold.
+	class    []refClass
+	secKinds []secKind
+	// elig[i] lists the extents of the eligible symbols of section i,
+	// sorted by start, each with the greatest end up to it; nil when it
+	// has none.
+	elig [][]eligExtent
+	// eligFuncs[i]: section i holds an eligible function.
+	eligFuncs []bool
+	// mixed: some function of an init or exit section shares its
+	// translation unit and base name with a local function elsewhere.
+	mixed bool
+}
+
+// eligExtent is where an eligible symbol's bytes are, and its type.
+type eligExtent struct {
+	lo, hi uint64
+	fn     bool
+	maxHi  uint64 // the greatest hi of this extent and those before it
+}
+
+// isMember reports whether symbol s can be part of a node: a defined,
+// named function or object in a section of the object.
+func isMember(s *sectionrt.Symbol, nsecs int) bool {
+	return s.Defined() && s.Named() && (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) && s.SectionIndex > 0 && s.SectionIndex < nsecs
+}
+
+// eligible reports whether member s may be suggested as far as it alone
+// tells: local, sized, a function in .text* or an object in .rodata*,
+// .data*, .bss* (see eligibleSection); a node is eligible when every
+// member is.
+func (p *prefilter) eligible(s *sectionrt.Symbol) bool {
+	if s.Bind != elf.STB_LOCAL || s.Size == 0 {
+		return false
+	}
+	if s.Type == elf.STT_FUNC {
+		return p.secKinds[s.SectionIndex]&funcSection != 0
+	}
+	return p.secKinds[s.SectionIndex]&objectSection != 0 && strings.IndexByte(s.Name, '.') < 0
+}
+
+// secKind says what eligible symbols a section may hold.
+type secKind uint8
+
+const (
+	funcSection secKind = 1 << iota
+	objectSection
+)
+
+// newPrefilter reads o's sections and symbols, into w's tables.
+func newPrefilter(o *sectionrt.Object, w *workspace) *prefilter {
+	p := &prefilter{o: o, m: o.Machine(), secs: o.SectionTable(), syms: o.SymbolTable(), w: w}
+	w.class = zeroed(w.class, len(p.secs))
+	w.secKinds = zeroed(w.secKinds, len(p.secs))
+	p.class, p.secKinds = w.class, w.secKinds
+	for i := range p.secs {
+		p.class[i] = refClassOf(&p.secs[i])
+		if p.class[i] != classInit && p.class[i] != classExit {
+			p.secKinds[i] = eligibleSection(p.secs[i].Name)
+		}
+	}
+	var rootFuncs [][2]string // (file, base name) of local functions in init and exit sections
+	// The eligible symbols, in table order; then by section.
+	elig := w.eligSyms[:0]
+	w.count = zeroed(w.count, len(p.secs))
+	count := w.count
+	for i := 1; i < len(p.syms); i++ {
+		s := &p.syms[i]
+		if !isMember(s, len(p.secs)) {
+			continue
+		}
+		if c := p.class[s.SectionIndex]; s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL && (c == classInit || c == classExit) {
+			rootFuncs = append(rootFuncs, [2]string{s.File, baseName(s.Name)})
+		}
+		if p.eligible(s) {
+			elig = append(elig, int32(i))
+			count[s.SectionIndex]++
+		}
+	}
+	w.eligSyms = elig
+	w.elig = zeroed(w.elig, len(p.secs))
+	w.eligFuncs = zeroed(w.eligFuncs, len(p.secs))
+	w.eligAll = zeroed(w.eligAll, len(elig))[:0]
+	p.elig, p.eligFuncs = w.elig, w.eligFuncs
+	all := w.eligAll
+	for i, c := range count {
+		if c > 0 {
+			p.elig[i] = all[len(all) : len(all) : len(all)+int(c)]
+			all = all[:len(all)+int(c)]
+		}
+	}
+	for _, i := range elig {
+		s := &p.syms[i]
+		p.elig[s.SectionIndex] = append(p.elig[s.SectionIndex], eligExtent{lo: s.Value, hi: s.Value + s.Size, fn: s.Type == elf.STT_FUNC})
+		p.eligFuncs[s.SectionIndex] = p.eligFuncs[s.SectionIndex] || s.Type == elf.STT_FUNC
+	}
+	for _, l := range p.elig {
+		slices.SortFunc(l, func(a, b eligExtent) int { return cmp.Compare(a.lo, b.lo) })
+		var m uint64
+		for i := range l {
+			m = max(m, l[i].hi)
+			l[i].maxHi = m
+		}
+	}
+	if len(rootFuncs) > 0 {
+		p.mixed = p.findMixed(rootFuncs)
+	}
+	return p
+}
+
+// findMixed reports whether a local function outside the init and exit
+// sections has the translation unit and base name of one in them (which
+// joinSymbols makes one node).
+func (p *prefilter) findMixed(rootFuncs [][2]string) bool {
+	for i := 1; i < len(p.syms); i++ {
+		s := &p.syms[i]
+		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL || !isMember(s, len(p.secs)) {
+			continue
+		}
+		if c := p.class[s.SectionIndex]; c == classInit || c == classExit {
+			continue
+		}
+		if slices.Contains(rootFuncs, [2]string{s.File, baseName(s.Name)}) {
+			return true
+		}
+	}
+	return false
+}
+
+// seeded reports whether the object may have a suggestion: a seed, or a
+// node that makes the search blind (mixed). It reads only the init and
+// exit code and its relocations.
+func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
+	if p.mixed {
+		return true, nil
+	}
+	for _, r := range rels {
+		src := &p.secs[r.Target]
+		if c := p.class[r.Target]; c != classInit && c != classExit || src.Flags&elf.SHF_EXECINSTR == 0 {
+			// Not init or exit code: init data only takes addresses.
+			continue
+		}
+		var code []byte // read once a relocation needs it
+		var found bool
+		var err error
+		decodeErr := p.o.EachRelocation(r, func(rel sectionrt.Relocation) bool {
+			if !p.mayReach(rel) {
+				return true
+			}
+			if code == nil {
+				if code, err = p.w.sectionData(p.o, r.Target); err != nil {
+					return false
+				}
+			}
+			found = p.seed(rel, code)
+			return !found
+		})
+		switch {
+		case decodeErr != nil:
+			return false, decodeErr
+		case err != nil:
+			return false, err
+		case found:
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// mayReach reports whether relocation rel refers to an eligible symbol,
+// as relocTargets finds them, whatever the instruction does with it: only
+// then need the code be read to tell.
+func (p *prefilter) mayReach(rel sectionrt.Relocation) bool {
+	return p.reaches(rel, false, true)
+}
+
+// seed reports whether relocation rel of init or exit code calls an
+// eligible function or accesses an eligible object: whether some
+// eligible symbol holds an address the graph could take for its target.
+func (p *prefilter) seed(rel sectionrt.Relocation, code []byte) bool {
+	kind := refKindOf(p.m, code, rel)
+	return kind != refAddress && p.reaches(rel, kind == refCall, false)
+}
+
+// reaches reports whether rel refers to an eligible function (fn) or
+// object, or to either (any).
+func (p *prefilter) reaches(rel sectionrt.Relocation, fn, any bool) bool {
+	sym := &p.syms[rel.Sym]
+	if !sym.Defined() || sym.SectionIndex <= 0 || sym.SectionIndex >= len(p.secs) {
+		return false
+	}
+	if isMember(sym, len(p.secs)) {
+		// The graph's target is sym's node, eligible only if sym is.
+		return (any || (sym.Type == elf.STT_FUNC) == fn) && p.eligible(sym)
+	}
+	l := p.elig[sym.SectionIndex]
+	if len(l) == 0 {
+		return false
+	}
+	// As relocTargets: the address, and for data 1, 2 or 4 bytes on.
+	bias := sectionrt.PCBias(p.m, rel.Type)
+	t := sym.Value + uint64(rel.Addend) + uint64(bias)
+	if holds(l, t, fn, any) {
+		return true
+	}
+	if bias != 0 && p.secs[sym.SectionIndex].Flags&elf.SHF_EXECINSTR == 0 {
+		for _, k := range []uint64{1, 2, 4} {
+			if holds(l, t+k, fn, any) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// holds reports whether an extent of l of type fn (a function, else an
+// object) holds addr; any also counts the other type.
+func holds(l []eligExtent, addr uint64, fn, any bool) bool {
+	// Extents starting at or below addr: l[:n]; back from the last while
+	// one of them may still reach past addr.
+	n, _ := slices.BinarySearchFunc(l, addr+1, func(e eligExtent, a uint64) int { return cmp.Compare(e.lo, a) })
+	for i := n - 1; i >= 0 && l[i].maxHi > addr; i-- {
+		if addr < l[i].hi && (any || l[i].fn == fn) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,99 @@
+package suggest
+
+import (
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// workspace holds the tables one call of Find fills, for the next call
+// to reuse: initsec suggest calls it on thousands of objects, and most
+// of its allocations would otherwise be these, each as large as the
+// object's section or symbol table.
+type workspace struct {
+	// The seed search's (prefilter).
+	class     []refClass
+	secKinds  []secKind
+	count     []int32
+	eligSyms  []int32
+	elig      [][]eligExtent
+	eligAll   []eligExtent
+	eligFuncs []bool
+	// The graph's (refGraph, joinSymbols).
+	nodes                 []refNode
+	symNode, next, parent []int32
+	members               []int32
+	counted               []bool
+	funcs                 []funcKey
+	anon                  []int
+	code                  [][]byte
+	patched               [][]uint64
+	// bufs hold section bytes read with ReadAt; the first used are taken.
+	bufs [][]byte
+	used int
+}
+
+// maxKeptBuf is the largest section buffer a workspace keeps for the next
+// object: a larger one (the code of the largest modules) is left to the
+// collector rather than held by every worker.
+const maxKeptBuf = 1 << 20
+
+// sectionData is o.SectionData(sec) into one of w's buffers.
+func (w *workspace) sectionData(o *sectionrt.Object, sec int) ([]byte, error) {
+	if w.used == len(w.bufs) {
+		w.bufs = append(w.bufs, nil)
+	}
+	if size := o.SectionTable()[sec].Size; uint64(cap(w.bufs[w.used])) < size && size <= maxKeptBuf {
+		w.bufs[w.used] = make([]byte, size)
+	}
+	b, err := o.SectionDataBuf(sec, w.bufs[w.used])
+	w.used++
+	return b, err
+}
+
+// workspaces holds the idle workspaces. Not a sync.Pool: the collector
+// empties one at every cycle, and initsec suggest runs many, so that most
+// objects would get a new workspace.
+var workspaces = make(chan *workspace, 16)
+
+// getWorkspace returns an idle workspace, or a new one.
+func getWorkspace() *workspace {
+	select {
+	case w := <-workspaces:
+		return w
+	default:
+		return new(workspace)
+	}
+}
+
+// putWorkspace releases w and keeps it for the next Find, unless enough
+// are idle.
+func putWorkspace(w *workspace) {
+	w.release()
+	select {
+	case workspaces <- w:
+	default:
+	}
+}
+
+// zeroed returns s with length n and every element zero, reusing its
+// storage when it is large enough.
+func zeroed[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// release drops what w refers to of the object it served (section bytes,
+// symbol names, graph edges), so that the pool keeps only storage. Each
+// table holds, as its length, how much of it that object used.
+func (w *workspace) release() {
+	clear(w.code)
+	clear(w.patched)
+	clear(w.elig)
+	clear(w.funcs)
+	clear(w.nodes)
+	w.code, w.patched, w.elig, w.funcs, w.nodes = w.code[:0], w.patched[:0], w.elig[:0], w.funcs[:0], w.nodes[:0]
+	w.used = 0
+}
