@@ -28,6 +28,9 @@ type bootModule struct {
 }
 
 var bootModules = []bootModule{
+	// dccp's init and exit activate and deactivate the built-in CCIDs
+	// (net/dccp/ccid.c).
+	{tree: "dccp", name: "dccp", initMsg: "DCCP: Activated CCID 2 (TCP-like)", exitMsg: "DCCP: Deactivated CCID 3 (TCP-Friendly Rate Control)"},
 	{tree: "nls", name: "nls_cp437"},
 	{tree: "nls", name: "nls_iso8859-1"},
 	{tree: "nls", name: "nls_utf8"},
@@ -43,9 +46,9 @@ var bootModules = []bootModule{
 	{tree: "tp_smapi", name: "thinkpad_ec", errno: syscall.ENODEV},
 	{tree: "hw_random", name: "virtio-rng", wantDeps: []string{"virtio", "virtio_ring"}},
 	{tree: "hw_random", name: "via-rng", errno: syscall.ENODEV},
-	{tree: "ipmi", name: "ipmi_msghandler"},
+	{tree: "ipmi", name: "ipmi_msghandler", initMsg: "IPMI message handler: version 39.2"},
 	{tree: "ipmi", name: "ipmi_devintf", wantDeps: []string{"ipmi_msghandler"}},
-	{tree: "ipmi", name: "ipmi_watchdog", wantDeps: []string{"ipmi_msghandler"}},
+	{tree: "ipmi", name: "ipmi_watchdog", initMsg: "IPMI Watchdog: driver initialized", wantDeps: []string{"ipmi_msghandler"}},
 }
 
 // TestBootRealTrees boots the converted trees under QEMU with Debian's 6.1
@@ -74,8 +77,9 @@ func TestBootRealTrees(t *testing.T) {
 	t.Run("pipeline", func(t *testing.T) {
 		dccp := filepath.Join(prove(t, k, byName["dccp"]).WorkDir, "after")
 		bbswitch := filepath.Join(prove(t, k, byName["bbswitch"]).WorkDir, "after")
-		// No discrete GPU under QEMU: bbswitch's init returns -ENODEV.
-		if err := os.WriteFile(filepath.Join(bbswitch, pipeline.BootFile), []byte(`{"init_errno": "ENODEV"}`+"\n"), 0o644); err != nil {
+		// No discrete GPU under QEMU: bbswitch's init prints its version,
+		// then returns -ENODEV.
+		if err := os.WriteFile(filepath.Join(bbswitch, pipeline.BootFile), []byte(`{"init_errno": "ENODEV", "init_message": "bbswitch: version 0.8"}`+"\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		var log bytes.Buffer
