@@ -37,7 +37,9 @@ const dccpDiff = `diff a/ccid.c b/ccid.c
 // TestApplyProveDccp runs Apply with a proof on a copy of the kernel's
 // DCCP directory, a real multi-module tree we did not write: W=1 builds of
 // its four modules, then one boot of the module the edit changes (named by
-// ProveOptions.Boot; the other three are built and measured, not booted).
+// ProveOptions.Boot; the other three are built and measured, not booted:
+// the kernel refuses to unload dccp_ipv4 and dccp_ipv6, whose control
+// sockets hold their own module, and the proof requires the unload).
 // ccid_kmem_cache_create is only called by ccid_initialize_builtins, an
 // __init function. It checks the symbol, the moved bytes, the boot and
 // that what was written is exactly dccpDiff.
