@@ -93,7 +93,7 @@ func LoadModulesDep(dir, release string) (*ModulesDep, error) {
 }
 
 // ParseModulesDep parses modules.dep text: one line per module,
-// "kernel/lib/crc8.ko:" or "kernel/drivers/hwmon/it87.ko: kernel/drivers/hwmon/hwmon-vid.ko",
+// "kernel/lib/crc8.ko:" or "kernel/net/dccp/dccp_ipv4.ko: kernel/net/dccp/dccp.ko",
 // paths relative to dir (or absolute). Blank lines and lines starting with
 // '#' are skipped; a line without ':' is an error naming file:line. A module
 // named twice keeps its first line (depmod writes one line per name, the

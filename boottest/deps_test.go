@@ -22,9 +22,9 @@ kernel/drivers/scsi/fcoe/libfcoe.ko.xz: kernel/drivers/scsi/libfc/libfc.ko.xz ke
 kernel/drivers/scsi/qedf/qedf.ko.xz: kernel/drivers/net/ethernet/qlogic/qed/qed.ko.xz kernel/lib/crc8.ko.xz kernel/drivers/scsi/fcoe/libfcoe.ko.xz kernel/drivers/scsi/libfc/libfc.ko.xz kernel/drivers/scsi/scsi_transport_fc.ko.xz kernel/drivers/scsi/scsi_mod.ko.xz kernel/drivers/scsi/scsi_common.ko.xz
 
 # a comment
-kernel/drivers/hwmon/hwmon-vid.ko.xz:
-kernel/drivers/hwmon/it87.ko.xz: kernel/drivers/hwmon/hwmon-vid.ko.xz kernel/drivers/hwmon/hwmon-vid.ko.xz
-kernel/drivers/hwmon/it87.ko.xz: kernel/lib/crc8.ko.xz
+kernel/drivers/platform/x86/thinkpad-ec.ko.xz:
+kernel/drivers/platform/x86/tp_smapi.ko.xz: kernel/drivers/platform/x86/thinkpad-ec.ko.xz kernel/drivers/platform/x86/thinkpad-ec.ko.xz
+kernel/drivers/platform/x86/tp_smapi.ko.xz: kernel/lib/crc8.ko.xz
 kernel/x/cyc_a.ko: kernel/x/cyc_b.ko
 kernel/x/cyc_b.ko: kernel/x/cyc_a.ko
 kernel/x/needs_gone.ko: kernel/x/gone.ko
@@ -61,10 +61,10 @@ func names(ms []TreeModule) []string {
 
 func TestModName(t *testing.T) {
 	for in, want := range map[string]string{
-		"kernel/drivers/hwmon/hwmon-vid.ko.xz": "hwmon_vid",
-		"/x/crc8.ko":                           "crc8",
-		"nct6775-core.ko.zst":                  "nct6775_core",
-		"a/b/c.ko.gz":                          "c",
+		"kernel/drivers/platform/x86/thinkpad-ec.ko.xz": "thinkpad_ec",
+		"/x/crc8.ko":          "crc8",
+		"nct6775-core.ko.zst": "nct6775_core",
+		"a/b/c.ko.gz":         "c",
 	} {
 		if got := ModName(in); got != want {
 			t.Errorf("ModName(%q) = %q, want %q", in, got, want)
@@ -88,12 +88,12 @@ func TestOrderModprobe(t *testing.T) {
 		t.Errorf("crc8 path %q", p)
 	}
 	// Several roots sharing dependencies, names with '-', duplicates: each once.
-	got, err = r.Order("mine", []string{"hwmon-vid", "it87", "qed", "crc8", "hwmon_vid", ""})
+	got, err = r.Order("mine", []string{"thinkpad-ec", "tp_smapi", "qed", "crc8", "thinkpad_ec", ""})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"hwmon_vid", "it87", "crc8", "qed"}; !reflect.DeepEqual(names(got), want) {
-		t.Errorf("order %v, want %v (the first it87 line wins; duplicates once)", names(got), want)
+	if want := []string{"thinkpad_ec", "tp_smapi", "crc8", "qed"}; !reflect.DeepEqual(names(got), want) {
+		t.Errorf("order %v, want %v (the first tp_smapi line wins; duplicates once)", names(got), want)
 	}
 	// Built-in modules keep their place and are marked.
 	got, err = r.Order("mine", []string{"needs_builtin"})
@@ -103,7 +103,7 @@ func TestOrderModprobe(t *testing.T) {
 	if want := []string{"crc32c(builtin)", "needs_builtin"}; !reflect.DeepEqual(names(got), want) {
 		t.Errorf("order %v, want %v", names(got), want)
 	}
-	if !d.Has("crc32c") || !d.Has("hwmon-vid") || d.Has("gone") {
+	if !d.Has("crc32c") || !d.Has("thinkpad-ec") || d.Has("gone") {
 		t.Error("Has")
 	}
 }
@@ -148,11 +148,11 @@ func TestOrderTested(t *testing.T) {
 	// dependencies; it shadows the tree's module of the same name.
 	r.AddTested("core", "/tmp/core.ko", []string{"crc8"})
 	r.AddTested("qed", "/tmp/qed.ko", nil)
-	got, err := r.Order("drv", []string{"core", "qed", "hwmon-vid"})
+	got, err := r.Order("drv", []string{"core", "qed", "thinkpad-ec"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"crc8", "core", "qed", "hwmon_vid"}; !reflect.DeepEqual(names(got), want) {
+	if want := []string{"crc8", "core", "qed", "thinkpad_ec"}; !reflect.DeepEqual(names(got), want) {
 		t.Errorf("order %v, want %v", names(got), want)
 	}
 	if got[1].Path != "/tmp/core.ko" || got[2].Path != "/tmp/qed.ko" {
@@ -192,12 +192,13 @@ func TestRealModulesDep(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := (&Resolver{Tree: d}).Order("test", []string{"it87"})
+		// dccp_ipv6.ko: dccp_ipv4.ko dccp.ko (needed by others last).
+		got, err := (&Resolver{Tree: d}).Order("test", []string{"dccp_ipv6"})
 		if err != nil {
 			t.Errorf("%s: %v", dir, err)
 			continue
 		}
-		if want := []string{"hwmon_vid", "it87"}; !reflect.DeepEqual(names(got), want) {
+		if want := []string{"dccp", "dccp_ipv4", "dccp_ipv6"}; !reflect.DeepEqual(names(got), want) {
 			t.Errorf("%s: order %v, want %v", dir, names(got), want)
 		}
 		for _, m := range got {

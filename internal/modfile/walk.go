@@ -28,8 +28,9 @@ import (
 //     linked into module Y) is skipped when Y.ko or Y.o is beside the
 //     Y.mod, unless it is Y.o itself (the single-source module with no .ko
 //     yet). An external module's list holds absolute paths, so its parts
-//     in subdirectories (xpadneo's xpadneo/*.o, lkrg's src/**.o) are
-//     skipped too, when the walk of the same argument reaches them.
+//     in subdirectories (dccp's ccids/*.o and ccids/lib/*.o built with
+//     M=, lkrg's src/**.o) are skipped too, when the walk of the same
+//     argument reaches them.
 //
 // So in a module's build directory the .ko is checked (or, before modpost,
 // the linked X.o), and in an installed modules tree, which holds no .o, the

@@ -19,11 +19,12 @@ func TestExpand(t *testing.T) {
 		"pre/pre.o": "", "pre/p1.o": "", "pre/p2.o": "", "pre/pre.mod": "p1.o p2.o\n",
 		// A stray object that belongs to no module.
 		"build/stray.o": "",
-		// An external module with parts in subdirectories (xpadneo's
-		// hid-xpadneo-y += xpadneo/core.o ...): sub.ko, not its parts; an
+		// An external module with parts in subdirectories (the kernel's
+		// net/dccp built with M=: dccp-y += ccids/ccid2.o, and
+		// ccids/lib/tfrc.o two levels down): dccp.ko, not its parts; an
 		// object of that subdirectory that no list names stays.
-		"build/sub.ko": "", "build/sub.o": "", "build/sub.mod": abs("build/s/one.o") + "\n" + abs("build/s/deep/two.o") + "\n",
-		"build/s/one.o": "", "build/s/deep/two.o": "", "build/s/lone.o": "",
+		"build/dccp.ko": "", "build/dccp.o": "", "build/dccp.mod": abs("build/ccids/ccid2.o") + "\n" + abs("build/ccids/lib/tfrc.o") + "\n",
+		"build/ccids/ccid2.o": "", "build/ccids/lib/tfrc.o": "", "build/ccids/lone.o": "",
 		// 6.12 kbuild compiles the common module info into .module-common.o.
 		"build/.module-common.o": "",
 		// An installed tree: compressed and plain modules, and what is not a module.
@@ -39,7 +40,7 @@ func TestExpand(t *testing.T) {
 
 	got, errs := Expand([]string{abs("build"), abs("pre"), abs("lib"), abs("build/a.o"), abs("build/hello.ko"), abs("nope")})
 	want := []string{
-		"build/hello.ko", "build/multi.ko", "build/stray.o", "build/sub.ko", "build/s/lone.o",
+		"build/dccp.ko", "build/hello.ko", "build/multi.ko", "build/stray.o", "build/ccids/lone.o",
 		"pre/pre.o",
 		"lib/kernel/w.ko", "lib/kernel/z.ko.gz", "lib/kernel/net/x.ko.xz", "lib/kernel/net/y.ko.zst",
 		"build/a.o", // named on the command line

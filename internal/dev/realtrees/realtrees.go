@@ -1,8 +1,9 @@
 // Package realtrees holds initsec's tests on kernel-module trees it did not
-// write: public out-of-tree repositories and directories of the kernel's
-// own drivers/, vendored under testdata with their files and makefiles
-// unchanged (testdata/ORIGINS.md says where each came from, at which
-// commit or package version, and under which licence).
+// write: out-of-tree modules of Debian's *-dkms packages and directories
+// of the kernel's own sources (Debian's linux-source-6.1), vendored under
+// testdata with their files and makefiles unchanged (testdata/ORIGINS.md
+// says which package and version each came from, and under which
+// licence).
 //
 // For each tree the tests find its modules as kbuild does (module.Scan,
 // make evaluating the unchanged Makefile against Debian's 6.1 headers),
@@ -42,32 +43,39 @@ type Tree struct {
 // Trees are the vendored trees.
 var Trees = []Tree{
 	{
-		Name:    "lkmpg",
-		Modules: 42,
+		Name:    "nls",
+		Modules: 51,
 		Objects: map[string][]string{
-			"startstop": {"start.o", "stop.o"},
-			"hello-1":   {"hello-1.o"},
+			"nls_cp437":     {"nls_cp437.o"},
+			"nls_iso8859-1": {"nls_iso8859-1.o"},
+			"mac-roman":     {"mac-roman.o"},
 		},
-		MinConverted: 81,
-		Exercises:    "42 modules in one Makefile (startstop-objs := start.o stop.o), Makefile with its own all/clean/indent targets",
+		MinConverted: 102,
+		Exercises:    "Linux 6.1 fs/nls: 51 modules from one Makefile (every obj-$(CONFIG_NLS_...) line =m in Debian's amd64 auto.conf, nls_base built in)",
 	},
 	{
-		Name:         "it87",
-		Modules:      1,
-		Objects:      map[string][]string{"it87": {"it87.o"}},
-		MinConverted: 5,
-		Exercises:    "obj-m = $(patsubst %,%.o,$(DRIVER)) computed by make; __initconst DMI table; depends on hwmon-vid and wmi at boot",
+		Name:    "tp_smapi",
+		Modules: 2,
+		Objects: map[string][]string{
+			"thinkpad_ec": {"thinkpad_ec.o"},
+			"tp_smapi":    {"tp_smapi.o"},
+		},
+		MinConverted: 8,
+		Exercises:    "Debian's tp-smapi-dkms: obj-m := $(TP_MODULES) computed by make (hdaps.o only with HDAPS=1); thinkpad_ec's init fails with ENODEV off a ThinkPad; tp_smapi needs thinkpad_ec",
 	},
 	{
-		Name:    "xpadneo",
-		Modules: 1,
-		Objects: map[string][]string{"hid-xpadneo": {
-			"xpadneo/consumer.o", "xpadneo/core.o", "xpadneo/debug.o", "xpadneo/device.o",
-			"xpadneo/events.o", "xpadneo/keyboard.o", "xpadneo/mappings.o", "xpadneo/mouse.o",
-			"xpadneo/power.o", "xpadneo/quirks.o", "xpadneo/rumble.o", "xpadneo/synthetic.o",
-		}},
-		MinConverted: 2,
-		Exercises:    "12 sources in a subdirectory (hid-xpadneo-y += xpadneo/*.o), init and exit in xpadneo/core.c; depends on hid and crc16 at boot",
+		Name:    "dccp",
+		Modules: 4,
+		Objects: map[string][]string{
+			"dccp": {
+				"ccid.o", "feat.o", "input.o", "minisocks.o", "options.o", "output.o", "proto.o", "timer.o",
+				"qpolicy.o", "ccids/ccid2.o", "ackvec.o", "ccids/ccid3.o", "ccids/lib/tfrc.o",
+				"ccids/lib/tfrc_equation.o", "ccids/lib/packet_history.o", "ccids/lib/loss_interval.o", "sysctl.o",
+			},
+			"dccp_diag": {"diag.o"},
+		},
+		MinConverted: 18,
+		Exercises:    "Linux 6.1 net/dccp: dccp linked from 17 objects, five of them in ccids/ and ccids/lib/; four modules; dccp_diag needs inet_diag from the kernel and dccp at boot",
 	},
 	{
 		Name:         "hw_random",
