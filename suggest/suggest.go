@@ -69,9 +69,12 @@ type Suggestion struct {
 // Eligible: STB_LOCAL, sized, and either STT_FUNC in .text or .text.*, or
 // STT_OBJECT in .rodata*, .data* or .bss* (not .data..percpu, not
 // .data.once) whose name has no '.' (gcc names function-local statics
-// name.N; most come from macros: __func__, __key, descriptor). Global and
-// weak symbols are never suggested: another object of the module, or the
-// kernel by name, may reference them; they count as resident referrers.
+// name.N; most come from macros: __func__, __key, descriptor). In a
+// linked module (a .ko) global symbols are eligible too: every referrer
+// is in it, and an export is a __ksymtab* entry, a resident referrer (see
+// bindEligible). In a .o global symbols are not (another object of the
+// module may reference them), nor are weak ones anywhere; they count as
+// resident referrers.
 //
 // Referring sections fall in four classes (refClass): init (.init*),
 // exit (.exit*), site lists whose entries record an address inside the
@@ -249,11 +252,15 @@ type refGraph struct {
 	// escape is the pseudo-node that references through an escaping
 	// address come from (0 until needed).
 	escape int
+	// linked: o is a linked module, whose globals may be suggested
+	// (bindEligible).
+	linked bool
 }
 
 func newRefGraph(o *sectionrt.Object) *refGraph {
 	syms := append([]sectionrt.Symbol{{}}, o.Symbols()...)
 	g := &refGraph{o: o, secs: o.Sections(), syms: syms, symNode: make([]int, len(syms)), anon: make(map[int]int)}
+	g.linked = linkedModule(g.secs)
 	g.nodes = append(g.nodes, refNode{}) // 0: no node
 	members, find := g.joinSymbols()
 	rootNode := make(map[int]int)
@@ -348,7 +355,7 @@ func (g *refGraph) addSymbol(n, i int, counted map[extent]bool) {
 	switch class := refClassOf(sec); {
 	case class == classInit || class == classExit:
 		nd.class, nd.eligible = class, false
-	case s.Bind != elf.STB_LOCAL || s.Size == 0 || !eligibleSection(s, sec.Name):
+	case !bindEligible(s, g.linked) || s.Size == 0 || !eligibleSection(s, sec.Name):
 		nd.eligible = false
 	}
 	g.symNode[i] = n

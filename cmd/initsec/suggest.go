@@ -89,8 +89,10 @@ listed apart, with the header and line: the module cannot annotate it.
 The headers are those of -kdir, or of /lib/modules/RELEASE/build for the
 release in each object's vermagic (none set apart when not installed).
 
-The view is one object: a global symbol is never suggested (another
-object of the module, or the kernel by name, may use it), and a module
+The view is one object. In a .o a global symbol is never suggested
+(another object of the module may use it); in a linked module (.ko) a
+global that is not exported is, when only init (or exit) code reaches it,
+since every object of the module is in the .ko. A module
 built into vmlinux frees its init code too, but its exit code is discarded
 instead of being kept.
 
