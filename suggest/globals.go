@@ -2,6 +2,7 @@ package suggest
 
 import (
 	"debug/elf"
+	"strings"
 
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -33,4 +34,56 @@ func linkedModule(secs []sectionrt.Section) bool {
 // may replace them at link.
 func bindEligible(s *sectionrt.Symbol, linked bool) bool {
 	return s.Bind == elf.STB_LOCAL || linked && s.Bind == elf.STB_GLOBAL
+}
+
+// globalParts pairs each global function of a linked module with its
+// local parts: gcc emits foo.cold, foo.part.N, foo.isra.N of a global foo
+// as local symbols of foo's translation unit, but a global has no STT_FILE
+// to group them by (the symbol table lists it after every local). A local
+// group (translation unit, base name) is a global's when it has no symbol
+// named exactly the base (that would be a static foo of its own) and it is
+// the only such group of that base name; several are a guess, so none is
+// joined. members are the candidate symbol indices; the result is pairs
+// of symbol indices to join.
+func globalParts(syms []sectionrt.Symbol, members []int) [][2]int {
+	global := make(map[string]int)
+	type group struct {
+		first int
+		exact bool
+	}
+	groups := make(map[[2]string]*group)
+	for _, i := range members {
+		s := &syms[i]
+		if s.Type != elf.STT_FUNC {
+			continue
+		}
+		base, _, _ := strings.Cut(s.Name, ".")
+		if s.Bind == elf.STB_GLOBAL {
+			global[s.Name] = i
+			continue
+		}
+		if s.Bind != elf.STB_LOCAL {
+			continue
+		}
+		key := [2]string{s.File, base}
+		gr := groups[key]
+		if gr == nil {
+			gr = &group{first: i}
+			groups[key] = gr
+		}
+		gr.exact = gr.exact || s.Name == base
+	}
+	partOf := make(map[string][]int) // base -> first symbols of its groups without an exact name
+	for key, gr := range groups {
+		if !gr.exact {
+			partOf[key[1]] = append(partOf[key[1]], gr.first)
+		}
+	}
+	var out [][2]int
+	for name, i := range global {
+		if firsts := partOf[name]; len(firsts) == 1 {
+			out = append(out, [2]int{firsts[0], i})
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package suggest
 
 import (
 	"context"
+	"debug/elf"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/kbuild"
+	"github.com/initsec/initsec/sectionrt"
 )
 
 // globalsA and globalsB are the two objects of one module: the globals
@@ -134,5 +136,34 @@ func TestFindGlobals(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGlobalParts: a global function is joined with the local parts of
+// the one translation unit that has them without a static of that name;
+// parts of a static foo, or parts in two units, are not joined.
+func TestGlobalParts(t *testing.T) {
+	fn := func(name string, bind elf.SymBind, file string) sectionrt.Symbol {
+		return sectionrt.Symbol{Name: name, Bind: bind, Type: elf.STT_FUNC, File: file}
+	}
+	syms := []sectionrt.Symbol{
+		{},
+		fn("setup.cold", elf.STB_LOCAL, "a.c"),    // 1: setup's part
+		fn("setup.part.0", elf.STB_LOCAL, "a.c"),  // 2: same group as 1
+		fn("helper", elf.STB_LOCAL, "b.c"),        // 3: a static helper
+		fn("helper.cold", elf.STB_LOCAL, "b.c"),   // 4: its part
+		fn("twice.cold", elf.STB_LOCAL, "a.c"),    // 5
+		fn("twice.cold", elf.STB_LOCAL, "b.c"),    // 6: two groups: a guess
+		fn("setup", elf.STB_GLOBAL, ""),           // 7
+		fn("helper", elf.STB_GLOBAL, ""),          // 8: another unit's global helper
+		fn("twice", elf.STB_GLOBAL, ""),           // 9
+		fn("weak_one", elf.STB_WEAK, ""),          // 10
+		fn("weak_one.cold", elf.STB_LOCAL, "a.c"), // 11
+	}
+	members := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
+	got := globalParts(syms, members)
+	want := [][2]int{{1, 7}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
 	}
 }

@@ -290,8 +290,9 @@ type extent struct {
 // foo.cold, foo.isra.0 of one translation unit (local functions with the
 // same name up to the first '.'), and aliases (same section, address,
 // size and type: init_module and cleanup_module name the module_init and
-// module_exit functions, which struct module references through them).
-// It returns the symbols that can be nodes (defined, Named functions and
+// module_exit functions, which struct module references through them);
+// in a linked module also a global function and its local parts
+// (globalParts). It returns the symbols that can be nodes (defined, Named functions and
 // objects in a section), in table order, and find, which maps each to the
 // representative of its group.
 func (g *refGraph) joinSymbols() (members []int, find func(int) int) {
@@ -328,6 +329,11 @@ func (g *refGraph) joinSymbols() (members []int, find func(int) int) {
 			} else {
 				aliases[e] = i
 			}
+		}
+	}
+	if g.linked {
+		for _, pair := range globalParts(g.syms, members) {
+			union(pair[0], pair[1])
 		}
 	}
 	return members, find
