@@ -243,13 +243,21 @@ func (p *planner) module(ko, kdir string, round int) (int, error) {
 	mod := strings.TrimSuffix(filepath.Base(ko), ".ko")
 	byFile := map[string][]edit{}
 	n := 0
+	var srcs *moduleSources // read when a global is suggested
 	for _, s := range sugg {
 		key := mod + "\x00" + s.Symbol
 		if p.handled[key] {
 			continue
 		}
 		p.handled[key] = true
-		e, skip := p.locate(mod, s)
+		var scope *moduleSources
+		if isGlobal(o, s.Symbol) {
+			if srcs == nil {
+				srcs = p.readModuleSources(ko)
+			}
+			scope = srcs
+		}
+		e, skip := p.locate(mod, s, scope)
 		if skip != nil {
 			p.res.Skips = append(p.res.Skips, *skip)
 			continue
@@ -276,14 +284,24 @@ type edit struct {
 }
 
 // locate finds the definition of s in the module's C files and returns
-// the edit, or why there is none.
-func (p *planner) locate(mod string, s suggest.Suggestion) (edit, *Skip) {
+// the edit, or why there is none. scope is nil for a local symbol, and
+// the module's sources for a global one (see globalDefinitions).
+func (p *planner) locate(mod string, s suggest.Suggestion, scope *moduleSources) (edit, *Skip) {
 	skip := func(where, why string, header bool) (edit, *Skip) {
 		return edit{}, &Skip{Module: mod, Symbol: s.Symbol, Kind: s.Kind, Size: s.Size, Where: where, Why: why, Header: header}
 	}
-	defs, err := p.definitions(s)
+	var defs []found
+	var err error
+	if scope != nil {
+		defs, err = p.globalDefinitions(s, scope)
+	} else {
+		defs, err = p.definitions(s)
+	}
 	if err != nil {
 		return skip("", err.Error(), false)
+	}
+	if scope != nil && len(defs) != 1 {
+		return skip(p.whyNotOneGlobal(s, defs, scope))
 	}
 	if len(defs) != 1 {
 		return skip(p.whyNotOne(s, defs))
