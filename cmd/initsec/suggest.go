@@ -74,7 +74,7 @@ func (h *headerIndexes) forObject(o *sectionrt.Object) (*suggest.HeaderIndex, er
 }
 
 const suggestUsage = `Usage: initsec suggest [-format text|json] [-kdir DIR] file-or-dir...
-       initsec suggest -diff|-apply [-prove [-no-boot] [-boot MODULE]... [-target-kdir DIR]...] [-kdir DIR] [-var NAME=VALUE]... DIR
+       initsec suggest -diff|-apply [-prove [-no-boot] [-boot MODULE]... [-target-kdir DIR]...] [-kdir DIR] [-var NAME=VALUE]... [-sub SUBDIR] DIR
 
 Suggests local functions and objects that could be annotated init
 (initconst, initdata) or exit (exitdata): in each object, every reference
@@ -114,6 +114,9 @@ modules -boot names, when given: the others are built and checked but not
 booted, for modules that need hardware the guest lacks); it reports the
 bytes moved and the sizes before and after, and writes nothing when a step
 fails. -apply exits 0 when written, 1 when a proof step failed, 2 on error.
+-sub SUBDIR names the module directory inside DIR when its build reads
+files outside it (a Kbuild with -I$(src)/../..): DIR is copied and may be
+edited, DIR/SUBDIR is built.
 
 Exit status: 0 no suggestion, 1 suggestions, 2 an object could not be
 read or an argument holds no object, such as a module directory before
@@ -135,6 +138,7 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 	fs.Var(&boots, "boot", "with -prove: a module to boot (repeatable; default every module of DIR)")
 	fs.Var(&kdirs, "target-kdir", "with -prove: a kernel build directory to prove on (repeatable; default -kdir, then the host's)")
 	fs.Var(&vars, "var", "with -diff/-apply: a make variable NAME=VALUE for every build (repeatable)")
+	sub := fs.String("sub", "", "with -diff/-apply: the module directory inside DIR that kbuild builds (default DIR)")
 	setUsage(fs, suggestUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -144,7 +148,7 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 			fs.Usage()
 			return exitError
 		}
-		return runSuggestApply(stdout, stderr, fs.Arg(0), applyFlags{diff: *showDiff, prove: *prove, noBoot: *noBoot, boot: boots, kdir: *kdir, targets: kdirs, vars: vars, format: *format})
+		return runSuggestApply(stdout, stderr, fs.Arg(0), applyFlags{diff: *showDiff, prove: *prove, noBoot: *noBoot, boot: boots, kdir: *kdir, targets: kdirs, vars: vars, format: *format, sub: *sub})
 	}
 	if !objectArgs(fs, stderr, *format) {
 		return exitError
@@ -254,7 +258,7 @@ func suggestionLine(s suggest.Suggestion) string {
 
 type applyFlags struct {
 	diff, prove, noBoot bool
-	kdir, format        string
+	kdir, format, sub   string
 	targets, vars, boot []string
 }
 
@@ -263,7 +267,7 @@ func runSuggestApply(stdout, stderr io.Writer, dir string, f applyFlags) int {
 	ctx := context.Background()
 	kopts := kbuild.Options{KDIR: f.kdir, Vars: f.vars}
 	if f.diff {
-		res, err := apply.Plan(ctx, dir, apply.Options{Kbuild: kopts})
+		res, err := apply.Plan(ctx, dir, apply.Options{Kbuild: kopts, Sub: f.sub})
 		if err != nil {
 			fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
 			return exitError
@@ -286,7 +290,7 @@ func runSuggestApply(stdout, stderr io.Writer, dir string, f applyFlags) int {
 		}
 		popts = &apply.ProveOptions{Targets: targets, NoBoot: f.noBoot, Boot: f.boot, Log: stderr}
 	}
-	res, p, err := apply.Apply(ctx, dir, apply.Options{Kbuild: kopts}, popts)
+	res, p, err := apply.Apply(ctx, dir, apply.Options{Kbuild: kopts, Sub: f.sub}, popts)
 	if res != nil {
 		printPlan(stdout, res)
 	}
