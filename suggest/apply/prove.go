@@ -251,7 +251,7 @@ func measureModules(tp *TargetProof, before, after []boottest.Module, only []str
 			return nil, "", err
 		}
 		name := boottest.ModName(koA)
-		if _, named := want[name]; len(want) > 0 && !named {
+		if _, named := want[name]; len(only) > 0 && !named {
 			mp.NotBooted = true
 		} else {
 			want[name] = true
