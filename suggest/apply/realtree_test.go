@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -158,15 +159,25 @@ type realTarget struct {
 }
 
 // realTree is a vendored tree (internal/dev/realtrees/testdata) with one
-// module and what suggest -apply -prove must do with it.
+// module (or modules, one of which has edits) and what suggest -apply
+// -prove must do with it.
 type realTree struct {
-	name     string
+	name string
+	sub  string   // Options.Sub: the module's directory in the tree ("": the tree)
+	vars []string // kbuild.Options.Vars of every target
+	// modules is how many modules the tree builds (0: one); module the
+	// one the targets' numbers are for, the others must move nothing.
+	modules  int
+	module   string
 	bootFile string // initsec-boot.json written into the copy ("": none)
 	targets  []realTarget
-	// diff is Result.Diff; edited the one line the write changes
-	// (file: old, new).
+	// diff is Result.Diff; edited the text the write changes in each
+	// file (file: old, new).
 	diff   string
 	edited map[string][2]string
+	// undone are the symbols whose edits the next build rejected with a
+	// section mismatch (Skips naming one), sorted.
+	undone []string
 }
 
 // applyProveTree runs Apply with a proof on a copy of rt's tree and checks
@@ -189,6 +200,7 @@ func applyProveTree(t *testing.T, rt realTree) {
 		}
 		o := tg.Options()
 		o.Jobs = 2
+		o.Vars = rt.vars
 		targets = append(targets, o)
 	}
 	orig := filepath.Join("..", "..", "internal", "dev", "realtrees", "testdata", rt.name)
@@ -197,14 +209,14 @@ func applyProveTree(t *testing.T, rt realTree) {
 		t.Fatal(err)
 	}
 	if rt.bootFile != "" {
-		if err := os.WriteFile(filepath.Join(dir, pipeline.BootFile), []byte(rt.bootFile), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, rt.sub, pipeline.BootFile), []byte(rt.bootFile), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	before := snapshot(t, dir)
 	var log bytes.Buffer
 	// Planned with the first target's kbuild, as -kdir does.
-	res, p, err := Apply(context.Background(), dir, Options{Kbuild: targets[0], Log: &log},
+	res, p, err := Apply(context.Background(), dir, Options{Kbuild: targets[0], Log: &log, Sub: rt.sub},
 		&ProveOptions{Targets: targets, Log: &log})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
@@ -220,17 +232,35 @@ func applyProveTree(t *testing.T, rt realTree) {
 		t.Errorf("diff:\n%s\nwant:\n%s", d.String(), rt.diff)
 	}
 	checkWritten(t, before, snapshot(t, dir), rt.edited)
+	var undone []string
+	for _, s := range res.Skips {
+		if strings.Contains(s.Why, "section mismatch") {
+			undone = append(undone, s.Symbol)
+		}
+	}
+	slices.Sort(undone)
+	if !slices.Equal(undone, rt.undone) {
+		t.Errorf("undone %v, want %v; skips %+v", undone, rt.undone, res.Skips)
+	}
 
 	if len(p.Targets) != len(rt.targets) {
 		t.Fatalf("%d targets proved, want %d", len(p.Targets), len(rt.targets))
 	}
 	for i, tp := range p.Targets {
 		want := rt.targets[i]
-		if !tp.Booted || !tp.BootPassed || len(tp.Modules) != 1 {
+		if !tp.Booted || !tp.BootPassed || len(tp.Modules) != max(rt.modules, 1) {
 			t.Errorf("%s: booted %v, passed %v, %d modules", tp.Release, tp.Booted, tp.BootPassed, len(tp.Modules))
 			continue
 		}
 		m := tp.Modules[0]
+		for _, o := range tp.Modules {
+			switch {
+			case o.Module == rt.module:
+				m = o
+			case rt.module != "" && (o.Moved != 0 || o.After.Exit != o.Before.Exit || o.BootSeen != want.seen):
+				t.Errorf("%s %s: moved %d, exit %d -> %d, %s; want nothing moved", tp.Release, o.Module, o.Moved, o.Before.Exit, o.After.Exit, o.BootSeen)
+			}
+		}
 		t.Logf("%s %s: moved %d, exit %d -> %d, init %d -> %d, core %d -> %d, pages %d -> %d (saved %d), boot coresize %d -> %d, %s",
 			tp.Release, m.Module, m.Moved, m.Before.Exit, m.After.Exit, m.InitBefore, m.InitAfter, m.CoreBefore, m.CoreAfter,
 			m.Before.CorePages, m.After.CorePages, m.PagesSaved, m.BootCoreBefore, m.BootCoreAfter, m.BootSeen)
@@ -252,7 +282,9 @@ func applyProveTree(t *testing.T, rt realTree) {
 const seenLive = "live, initsize 0, unloaded"
 
 // checkWritten requires after to be before with exactly the edited lines
-// changed (by file base name), once each.
+// changed, once each; a key of edited names the file by its base name,
+// or by more of its path's tail ("common/atomic_config.c") where the base
+// name is not unique.
 func checkWritten(t *testing.T, before, after map[string]string, edited map[string][2]string) {
 	t.Helper()
 	if len(after) != len(before) {
@@ -260,7 +292,10 @@ func checkWritten(t *testing.T, before, after map[string]string, edited map[stri
 	}
 	for path, b := range before {
 		w := b
-		if e, ok := edited[filepath.Base(path)]; ok {
+		for k, e := range edited {
+			if !strings.HasSuffix(filepath.ToSlash(path), "/"+k) {
+				continue
+			}
 			if strings.Count(b, e[0]) != 1 {
 				t.Fatalf("%s: the original no longer has %q once", path, e[0])
 			}
