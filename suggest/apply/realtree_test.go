@@ -310,13 +310,16 @@ func checkWritten(t *testing.T, before, after map[string]string, edited map[stri
 // TestApplyProveBonding: the kernel's bonding driver (Debian's
 // linux-source-6.1, drivers/net/bonding, eight objects, Makefile
 // unchanged), built out of tree: bond_check_params (2,848 bytes) is only
-// called by bonding_init. The module loads in the guest (it makes bond0),
-// goes live, frees its init and unloads. 6.1 only: these sources do not
-// build against 6.12's headers.
+// called by bonding_init, and the global bond_opt_get (bond_options.c)
+// only by bond_check_params (30 more bytes); bond_create_debugfs (an
+// empty stub with Debian's CONFIG_NET_NS) has a definition in each #if
+// branch of bond_debugfs.c, so it is not written. The module loads in the
+// guest (it makes bond0), goes live, frees its init and unloads. 6.1
+// only: these sources do not build against 6.12's headers.
 func TestApplyProveBonding(t *testing.T) {
 	applyProveTree(t, realTree{
 		name:    "bonding",
-		targets: []realTarget{{find: kernels.Find61, moved: 2849, seen: seenLive}},
+		targets: []realTarget{{find: kernels.Find61, moved: 2879, seen: seenLive}},
 		diff: `diff a/bond_main.c b/bond_main.c
 --- a/bond_main.c
 +++ b/bond_main.c
@@ -329,10 +332,26 @@ func TestApplyProveBonding(t *testing.T) {
  {
  	int arp_validate_value, fail_over_mac_value, primary_reselect_value, i;
  	struct bond_opt_value newval;
+diff a/bond_options.c b/bond_options.c
+--- a/bond_options.c
++++ b/bond_options.c
+@@ -869,7 +869,7 @@
+  * This function checks if option is valid and if so returns a pointer
+  * to its entry in the bond_opts[] option array.
+  */
+-const struct bond_option *bond_opt_get(unsigned int option)
++const struct bond_option *__init bond_opt_get(unsigned int option)
+ {
+ 	if (!BOND_OPT_VALID(option))
+ 		return NULL;
 `,
-		edited: map[string][2]string{"bond_main.c": {
-			"static int bond_check_params(struct bond_params *params)\n",
-			"static int __init bond_check_params(struct bond_params *params)\n"}},
+		edited: map[string][2]string{
+			"bond_main.c": {
+				"static int bond_check_params(struct bond_params *params)\n",
+				"static int __init bond_check_params(struct bond_params *params)\n"},
+			"bond_options.c": {
+				"const struct bond_option *bond_opt_get(unsigned int option)\n",
+				"const struct bond_option *__init bond_opt_get(unsigned int option)\n"}},
 	})
 }
 
