@@ -181,7 +181,7 @@ func (sc *resolvedScan) x86(lo, hi uint64) {
 	n := uint64(len(b))
 	for p := lo; p < hi && p+4 <= n; p++ {
 		t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:]))))
-		if !sc.start(t) || sc.patched(p, p+4) {
+		if !sc.start(t) || sc.patched(p, p+4) || x86NopDisp(b, p) {
 			continue
 		}
 		kind := refAddress // lea func(%rip), or a chance match
@@ -198,6 +198,17 @@ func (sc *resolvedScan) x86(lo, hi uint64) {
 			}
 		}
 	}
+}
+
+// x86NopDisp reports whether the four bytes at p are the disp32 of a
+// multi-byte NOP: 0f 1f /0 with ModRM 80 (nopl disp32(%rax)) or 84 and a
+// SIB byte (nopw disp32(%rax,%rax,1)), the forms gas pads with
+// (gas/config/tc-i386.c, i386_generate_nops). Their displacement is 0, so
+// padding that ends right before a function would read as a rel32 to it
+// and keep it resident for nothing.
+func x86NopDisp(b []byte, p uint64) bool {
+	return p >= 3 && b[p-3] == 0x0f && b[p-2] == 0x1f && b[p-1] == 0x80 ||
+		p >= 4 && b[p-4] == 0x0f && b[p-3] == 0x1f && b[p-2] == 0x84
 }
 
 // arm64 decodes each aligned word at the sites in [lo, hi) as B, BL,

@@ -108,8 +108,9 @@ func find(parent []int32, i int32) int32 {
 // foo.cold, foo.isra.0 of one translation unit (local functions with the
 // same name up to the first '.'), and aliases (same section, address,
 // size and type: init_module and cleanup_module name the module_init and
-// module_exit functions, which struct module references through them).
-// It returns the symbols that can be nodes (defined, Named functions and
+// module_exit functions, which struct module references through them);
+// in a linked module also a global function and its local parts
+// (globalParts). It returns the symbols that can be nodes (defined, Named functions and
 // objects in a section), in table order; parent, a union-find forest of
 // their groups; and counted, whether a symbol is the first in table order
 // with its extent, whose size counts (an alias adds nothing).
@@ -156,6 +157,11 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 				g.joinAliases(l[k:run], parent, counted)
 			}
 			k = run
+		}
+	}
+	if g.p.linked {
+		for _, pair := range globalParts(g.syms, members) {
+			union(pair[0], pair[1])
 		}
 	}
 	return members, parent, counted

@@ -44,6 +44,9 @@ type prefilter struct {
 	// mixed: some function of an init or exit section shares its
 	// translation unit and base name with a local function elsewhere.
 	mixed bool
+	// linked: o is a linked module, whose globals may be suggested
+	// (bindEligible).
+	linked bool
 }
 
 // eligExtent is where an eligible symbol's bytes are, and its type.
@@ -60,11 +63,11 @@ func isMember(s *sectionrt.Symbol, nsecs int) bool {
 }
 
 // eligible reports whether member s may be suggested as far as it alone
-// tells: local, sized, a function in .text* or an object in .rodata*,
+// tells: local (or, in a linked module, global: bindEligible), sized, a function in .text* or an object in .rodata*,
 // .data*, .bss* (see eligibleSection); a node is eligible when every
 // member is.
 func (p *prefilter) eligible(s *sectionrt.Symbol) bool {
-	if s.Bind != elf.STB_LOCAL || s.Size == 0 {
+	if !bindEligible(s, p.linked) || s.Size == 0 {
 		return false
 	}
 	if s.Type == elf.STT_FUNC {
@@ -84,6 +87,7 @@ const (
 // newPrefilter reads o's sections and symbols, into w's tables.
 func newPrefilter(o *sectionrt.Object, w *workspace) *prefilter {
 	p := &prefilter{o: o, m: o.Machine(), secs: o.SectionTable(), syms: o.SymbolTable(), w: w}
+	p.linked = linkedModule(p.secs)
 	w.class = zeroed(w.class, len(p.secs))
 	w.secKinds = zeroed(w.secKinds, len(p.secs))
 	p.class, p.secKinds = w.class, w.secKinds

@@ -69,9 +69,12 @@ type Suggestion struct {
 // Eligible: STB_LOCAL, sized, and either STT_FUNC in .text or .text.*, or
 // STT_OBJECT in .rodata*, .data* or .bss* (not .data..percpu, not
 // .data.once) whose name has no '.' (gcc names function-local statics
-// name.N; most come from macros: __func__, __key, descriptor). Global and
-// weak symbols are never suggested: another object of the module, or the
-// kernel by name, may reference them; they count as resident referrers.
+// name.N; most come from macros: __func__, __key, descriptor). In a
+// linked module (a .ko) global symbols are eligible too: every referrer
+// is in it, and an export is a __ksymtab* entry, a resident referrer (see
+// bindEligible). In a .o global symbols are not (another object of the
+// module may reference them), nor are weak ones anywhere; they count as
+// resident referrers.
 //
 // Referring sections fall in four classes (refClass): init (.init*),
 // exit (.exit*), site lists whose entries record an address inside the

@@ -178,6 +178,8 @@ static const char __modinfo[] __attribute__((used, section(".modinfo"), aligned(
 		{[]string{"verify", "-format", "json", nothing}, exitError, nothing + ": no module object"},
 		{[]string{"report", nothing}, exitError, nothing + ": no module object"},
 		{[]string{"suggest", nothing}, exitError, nothing + ": no module object"},
+		// -sub must name a directory inside DIR: refused before any copy.
+		{[]string{"suggest", "-diff", "-sub", "../elsewhere", nothing}, exitError, `the module directory "../elsewhere" is not inside`},
 	} {
 		stdout, stderr := tc.check(t)
 		if strings.Contains(stdout+stderr, "panic") {

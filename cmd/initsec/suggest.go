@@ -106,7 +106,7 @@ func splitHeaderInlines(stderr io.Writer, objs []objectSuggestions, userKdir boo
 }
 
 const suggestUsage = `Usage: initsec suggest [-format text|json] [-kdir DIR] file-or-dir...
-       initsec suggest -diff|-apply [-prove [-no-boot] [-boot MODULE]... [-target-kdir DIR]...] [-kdir DIR] [-var NAME=VALUE]... DIR
+       initsec suggest -diff|-apply [-prove [-no-boot] [-boot MODULE]... [-target-kdir DIR]...] [-kdir DIR] [-var NAME=VALUE]... [-sub SUBDIR] DIR
 
 Suggests local functions and objects that could be annotated init
 (initconst, initdata) or exit (exitdata): in each object, every reference
@@ -121,8 +121,10 @@ listed apart, with the header and line: the module cannot annotate it.
 The headers are those of -kdir, or of /lib/modules/RELEASE/build for the
 release in each object's vermagic (none set apart when not installed).
 
-The view is one object: a global symbol is never suggested (another
-object of the module, or the kernel by name, may use it), and a module
+The view is one object. In a .o a global symbol is never suggested
+(another object of the module may use it); in a linked module (.ko) a
+global that is not exported is, when only init (or exit) code reaches it,
+since every object of the module is in the .ko. A module
 built into vmlinux frees its init code too, but its exit code is discarded
 instead of being kept.
 
@@ -144,6 +146,9 @@ modules -boot names, when given: the others are built and checked but not
 booted, for modules that need hardware the guest lacks); it reports the
 bytes moved and the sizes before and after, and writes nothing when a step
 fails. -apply exits 0 when written, 1 when a proof step failed, 2 on error.
+-sub SUBDIR names the module directory inside DIR when its build reads
+files outside it (a Kbuild with -I$(src)/../..): DIR is copied and may be
+edited, DIR/SUBDIR is built.
 
 Exit status: 0 no suggestion, 1 suggestions, 2 an object could not be
 read or an argument holds no object, such as a module directory before
@@ -165,6 +170,7 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 	fs.Var(&boots, "boot", "with -prove: a module to boot (repeatable; default every module of DIR)")
 	fs.Var(&kdirs, "target-kdir", "with -prove: a kernel build directory to prove on (repeatable; default -kdir, then the host's)")
 	fs.Var(&vars, "var", "with -diff/-apply: a make variable NAME=VALUE for every build (repeatable)")
+	sub := fs.String("sub", "", "with -diff/-apply: the module directory inside DIR that kbuild builds (default DIR)")
 	setUsage(fs, suggestUsage)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -174,7 +180,7 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 			fs.Usage()
 			return exitError
 		}
-		return runSuggestApply(stdout, stderr, fs.Arg(0), applyFlags{diff: *showDiff, prove: *prove, noBoot: *noBoot, boot: boots, kdir: *kdir, targets: kdirs, vars: vars, format: *format})
+		return runSuggestApply(stdout, stderr, fs.Arg(0), applyFlags{diff: *showDiff, prove: *prove, noBoot: *noBoot, boot: boots, kdir: *kdir, targets: kdirs, vars: vars, format: *format, sub: *sub})
 	}
 	if !objectArgs(fs, stderr, *format) {
 		return exitError
@@ -282,7 +288,7 @@ func suggestionLine(s suggest.Suggestion) string {
 
 type applyFlags struct {
 	diff, prove, noBoot bool
-	kdir, format        string
+	kdir, format, sub   string
 	targets, vars, boot []string
 }
 
@@ -291,7 +297,7 @@ func runSuggestApply(stdout, stderr io.Writer, dir string, f applyFlags) int {
 	ctx := context.Background()
 	kopts := kbuild.Options{KDIR: f.kdir, Vars: f.vars}
 	if f.diff {
-		res, err := apply.Plan(ctx, dir, apply.Options{Kbuild: kopts})
+		res, err := apply.Plan(ctx, dir, apply.Options{Kbuild: kopts, Sub: f.sub})
 		if err != nil {
 			fmt.Fprintf(stderr, "initsec suggest: %v\n", err)
 			return exitError
@@ -314,7 +320,7 @@ func runSuggestApply(stdout, stderr io.Writer, dir string, f applyFlags) int {
 		}
 		popts = &apply.ProveOptions{Targets: targets, NoBoot: f.noBoot, Boot: f.boot, Log: stderr}
 	}
-	res, p, err := apply.Apply(ctx, dir, apply.Options{Kbuild: kopts}, popts)
+	res, p, err := apply.Apply(ctx, dir, apply.Options{Kbuild: kopts, Sub: f.sub}, popts)
 	if res != nil {
 		printPlan(stdout, res)
 	}

@@ -35,6 +35,11 @@ type Options struct {
 	Kbuild kbuild.Options
 	// MaxRounds bounds the rounds (0: DefaultMaxRounds).
 	MaxRounds int
+	// Sub is the module's directory, relative to the directory planned,
+	// when its build reads files outside it (jool's Kbuild adds
+	// -I$(src)/../..): the whole directory is copied and may be edited,
+	// and kbuild builds Sub. "": the directory itself.
+	Sub string
 	// Log receives a line per round and kbuild's output (nil: discarded).
 	Log io.Writer
 }
@@ -82,6 +87,8 @@ type Result struct {
 	Edits  []Edit
 	Skips  []Skip
 	Rounds int // builds run
+	// Sub is Options.Sub: where in Dir kbuild builds.
+	Sub string
 	// Modules are the .ko files of the last round, relative to Dir.
 	Modules []string
 }
@@ -108,6 +115,9 @@ type planner struct {
 	// what follows. Edit.Line and Skip.Where subtract them.
 	added map[string][]int
 	log   io.Writer
+	// last is what the latest round wrote, to undo edits the next build
+	// rejects (dropMismatched).
+	last *roundEdits
 }
 
 // Plan computes the edits for dir in a copy (see the package comment). It
@@ -137,11 +147,14 @@ func plan(ctx context.Context, abs, work string, opts Options) (*Result, map[str
 	if rounds <= 0 {
 		rounds = DefaultMaxRounds
 	}
+	if opts.Sub != "" && !filepath.IsLocal(opts.Sub) {
+		return nil, nil, fmt.Errorf("apply: the module directory %q is not inside %s", opts.Sub, abs)
+	}
 	orig, err := srctree.Copy(abs, work, srctree.CopyOptions{Perm: true})
 	if err != nil {
 		return nil, nil, fmt.Errorf("apply: copy %s: %w", abs, err)
 	}
-	p := &planner{res: &Result{Dir: abs}, work: work, orig: orig, handled: map[string]bool{}, added: map[string][]int{}, log: log}
+	p := &planner{res: &Result{Dir: abs, Sub: filepath.ToSlash(opts.Sub)}, work: work, orig: orig, handled: map[string]bool{}, added: map[string][]int{}, log: log}
 	if p.local, err = suggest.IndexHeaders(work); err != nil {
 		return nil, nil, err
 	}
@@ -157,8 +170,19 @@ func plan(ctx context.Context, abs, work string, opts Options) (*Result, map[str
 		if err := generate(work); err != nil {
 			return nil, nil, fmt.Errorf("apply: round %d: generate: %w", round, err)
 		}
-		b, err := kbuild.Build(ctx, work, kopts)
+		b, err := kbuild.Build(ctx, filepath.Join(work, filepath.FromSlash(opts.Sub)), kopts)
 		p.res.Rounds = round
+		if err != nil && round > 1 {
+			dropped, derr := p.dropMismatched(err, round-1)
+			if derr != nil {
+				return nil, nil, derr
+			}
+			if dropped > 0 {
+				fmt.Fprintf(log, "initsec suggest: round %d: %d edit(s) of round %d undone (section mismatch), building again\n", round, dropped, round-1)
+				round-- // the same round again, without them
+				continue
+			}
+		}
 		if err != nil {
 			if round == 1 {
 				return nil, nil, fmt.Errorf("apply: the module does not build as it is: %w", err)
@@ -166,6 +190,7 @@ func plan(ctx context.Context, abs, work string, opts Options) (*Result, map[str
 			return nil, nil, fmt.Errorf("apply: round %d: the build with round %d's edits failed (nothing written): %w", round, round-1, err)
 		}
 		p.res.Modules = nil
+		p.last = newRoundEdits(round)
 		n := 0
 		for _, ko := range b.Modules {
 			rel, _ := filepath.Rel(work, ko)
@@ -243,13 +268,21 @@ func (p *planner) module(ko, kdir string, round int) (int, error) {
 	mod := strings.TrimSuffix(filepath.Base(ko), ".ko")
 	byFile := map[string][]edit{}
 	n := 0
+	var srcs *moduleSources // read when a global is suggested
 	for _, s := range sugg {
 		key := mod + "\x00" + s.Symbol
 		if p.handled[key] {
 			continue
 		}
 		p.handled[key] = true
-		e, skip := p.locate(mod, s)
+		var scope *moduleSources
+		if isGlobal(o, s.Symbol) {
+			if srcs == nil {
+				srcs = p.readModuleSources(ko)
+			}
+			scope = srcs
+		}
+		e, skip := p.locate(mod, s, scope)
 		if skip != nil {
 			p.res.Skips = append(p.res.Skips, *skip)
 			continue
@@ -276,14 +309,24 @@ type edit struct {
 }
 
 // locate finds the definition of s in the module's C files and returns
-// the edit, or why there is none.
-func (p *planner) locate(mod string, s suggest.Suggestion) (edit, *Skip) {
+// the edit, or why there is none. scope is nil for a local symbol, and
+// the module's sources for a global one (see globalDefinitions).
+func (p *planner) locate(mod string, s suggest.Suggestion, scope *moduleSources) (edit, *Skip) {
 	skip := func(where, why string, header bool) (edit, *Skip) {
 		return edit{}, &Skip{Module: mod, Symbol: s.Symbol, Kind: s.Kind, Size: s.Size, Where: where, Why: why, Header: header}
 	}
-	defs, err := p.definitions(s)
+	var defs []found
+	var err error
+	if scope != nil {
+		defs, err = p.globalDefinitions(s, scope)
+	} else {
+		defs, err = p.definitions(s)
+	}
 	if err != nil {
 		return skip("", err.Error(), false)
+	}
+	if scope != nil && len(defs) != 1 {
+		return skip(p.whyNotOneGlobal(s, defs, scope))
 	}
 	if len(defs) != 1 {
 		return skip(p.whyNotOne(s, defs))
@@ -539,6 +582,7 @@ func (p *planner) write(path string, edits []edit) (int, error) {
 	if err := os.WriteFile(full, out, 0o644); err != nil {
 		return 0, err
 	}
+	p.last.record(path, src, p.added[path], edits)
 	p.added[path] = addLines(p.added[path], src, edits)
 	for i := len(edits) - 1; i >= 0; i-- {
 		p.res.Edits = append(p.res.Edits, edits[i].edit)

@@ -15,7 +15,11 @@
 //
 // Each suggestion is mapped to its definition in the module's own C files:
 // the translation unit the object names (the STT_FILE symbol, "foo.c"),
-// lexed for a file-scope definition of that name (internal/clex). What no
+// lexed for a file-scope definition of that name (internal/clex). A global
+// (suggested only in a linked .ko) has no STT_FILE: its definition is the
+// one non-static definition of that name in the C files of the module's
+// objects, as kbuild lists them in MOD.mod; none or several is a Skip,
+// never a guess, and a declaration in a header is left as it is. What no
 // C file of the module defines is a Skip: a header inline (found in the
 // module's headers or the kernel's include trees, with its header:line),
 // or a symbol a macro makes. Each edit is checked by annotate.ScanC, which

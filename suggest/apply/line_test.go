@@ -36,7 +36,7 @@ func TestLocateLineAfterRound(t *testing.T) {
 		handled: map[string]bool{}, added: map[string][]int{}}
 
 	// Round 1: first, at line 6, gets a directive line above it.
-	e, skip := p.locate("dir", suggest.Suggestion{Symbol: "first", Kind: "init", File: "dir.c"})
+	e, skip := p.locate("dir", suggest.Suggestion{Symbol: "first", Kind: "init", File: "dir.c"}, nil)
 	if skip != nil {
 		t.Fatalf("first: %+v", skip)
 	}
@@ -51,7 +51,7 @@ func TestLocateLineAfterRound(t *testing.T) {
 	}
 
 	// Round 2: second is at line 9 of the work copy, line 8 of the original.
-	e, skip = p.locate("dir", suggest.Suggestion{Symbol: "second", Kind: "init", File: "dir.c"})
+	e, skip = p.locate("dir", suggest.Suggestion{Symbol: "second", Kind: "init", File: "dir.c"}, nil)
 	if skip != nil {
 		t.Fatalf("second: %+v", skip)
 	}
@@ -59,7 +59,7 @@ func TestLocateLineAfterRound(t *testing.T) {
 		t.Errorf("second: line %d, want 8 (the original's)", e.edit.Line)
 	}
 	// third is in .data..read_mostly: a Skip, where the original has it.
-	_, skip = p.locate("dir", suggest.Suggestion{Symbol: "third", Kind: "initdata", File: "dir.c"})
+	_, skip = p.locate("dir", suggest.Suggestion{Symbol: "third", Kind: "initdata", File: "dir.c"}, nil)
 	if skip == nil || skip.Where != "dir.c:10" {
 		t.Errorf("third: skip %+v, want where dir.c:10", skip)
 	}

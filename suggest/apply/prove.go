@@ -146,17 +146,18 @@ func proveTarget(ctx context.Context, dir string, res *Result, kopts kbuild.Opti
 	if err := copyTrees(dir, before, after, res); err != nil {
 		return nil, "", err
 	}
-	rb, ra, failed := buildBoth(ctx, before, after, release, kopts, log)
+	rb, ra, failed := buildBoth(ctx, before, after, filepath.FromSlash(res.Sub), release, kopts, log)
 	if failed != "" {
 		return tp, failed, nil
 	}
-	// Each build is booted with what the directory's BootFile expects of
-	// it, as initsec boot does: read from each copy, so the same for both.
-	mb, err := pipeline.BootModules(before, rb.Modules)
+	// Each build is booted with what the module directory's BootFile
+	// expects of it, as initsec boot does: read from each copy, so the
+	// same for both.
+	mb, err := pipeline.BootModules(filepath.Join(before, filepath.FromSlash(res.Sub)), rb.Modules)
 	if err != nil {
 		return nil, "", err
 	}
-	ma, err := pipeline.BootModules(after, ra.Modules)
+	ma, err := pipeline.BootModules(filepath.Join(after, filepath.FromSlash(res.Sub)), ra.Modules)
 	if err != nil {
 		return nil, "", err
 	}
@@ -190,19 +191,20 @@ func copyTrees(dir, before, after string, res *Result) error {
 	return nil
 }
 
-// buildBoth builds before and then after with W=1 and compares them: the
-// edited build may add no warning and must make as many modules. A build
-// error is a failed step, not an error, so failed carries it.
-func buildBoth(ctx context.Context, before, after, release string, kopts kbuild.Options, log io.Writer) (rb, ra *kbuild.Result, failed string) {
+// buildBoth builds sub of before and then of after with W=1 and compares
+// them: the edited build may add no warning and must make as many
+// modules. A build error is a failed step, not an error, so failed
+// carries it.
+func buildBoth(ctx context.Context, before, after, sub, release string, kopts kbuild.Options, log io.Writer) (rb, ra *kbuild.Result, failed string) {
 	kopts.W, kopts.MismatchWarnOnly = "1", true
 	kopts.Stdout, kopts.Stderr = log, log
 	fmt.Fprintf(log, "initsec suggest: prove on %s: build as it is (W=1)\n", release)
-	rb, err := kbuild.Build(ctx, before, kopts)
+	rb, err := kbuild.Build(ctx, filepath.Join(before, sub), kopts)
 	if err != nil {
 		return nil, nil, "build as it is: " + firstLine(err)
 	}
 	fmt.Fprintf(log, "initsec suggest: prove on %s: build with the edits (W=1)\n", release)
-	ra, err = kbuild.Build(ctx, after, kopts)
+	ra, err = kbuild.Build(ctx, filepath.Join(after, sub), kopts)
 	if err != nil {
 		return nil, nil, "build with the edits: " + firstLine(err)
 	}
@@ -249,7 +251,7 @@ func measureModules(tp *TargetProof, before, after []boottest.Module, only []str
 			return nil, "", err
 		}
 		name := boottest.ModName(koA)
-		if _, named := want[name]; len(want) > 0 && !named {
+		if _, named := want[name]; len(only) > 0 && !named {
 			mp.NotBooted = true
 		} else {
 			want[name] = true

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -127,15 +128,25 @@ type realTarget struct {
 }
 
 // realTree is a vendored tree (internal/dev/realtrees/testdata) with one
-// module and what suggest -apply -prove must do with it.
+// module (or modules, one of which has edits) and what suggest -apply
+// -prove must do with it.
 type realTree struct {
-	name     string
+	name string
+	sub  string   // Options.Sub: the module's directory in the tree ("": the tree)
+	vars []string // kbuild.Options.Vars of every target
+	// modules is how many modules the tree builds (0: one); module the
+	// one the targets' numbers are for, the others must move nothing.
+	modules  int
+	module   string
 	bootFile string // initsec-boot.json written into the copy ("": none)
 	targets  []realTarget
-	// diff is Result.Diff; edited the one line the write changes
-	// (file: old, new).
+	// diff is Result.Diff; edited the text the write changes in each
+	// file (file: old, new).
 	diff   string
 	edited map[string][2]string
+	// undone are the symbols whose edits the next build rejected with a
+	// section mismatch (Skips naming one), sorted.
+	undone []string
 }
 
 // applyProveTree runs Apply with a proof on a copy of rt's tree and checks
@@ -158,6 +169,7 @@ func applyProveTree(t *testing.T, rt realTree) {
 		}
 		o := tg.Options()
 		o.Jobs = 2
+		o.Vars = rt.vars
 		targets = append(targets, o)
 	}
 	orig := filepath.Join("..", "..", "internal", "dev", "realtrees", "testdata", rt.name)
@@ -166,14 +178,14 @@ func applyProveTree(t *testing.T, rt realTree) {
 		t.Fatal(err)
 	}
 	if rt.bootFile != "" {
-		if err := os.WriteFile(filepath.Join(dir, pipeline.BootFile), []byte(rt.bootFile), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, rt.sub, pipeline.BootFile), []byte(rt.bootFile), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	before := snapshot(t, dir)
 	var log bytes.Buffer
 	// Planned with the first target's kbuild, as -kdir does.
-	res, p, err := Apply(context.Background(), dir, Options{Kbuild: targets[0], Log: &log},
+	res, p, err := Apply(context.Background(), dir, Options{Kbuild: targets[0], Log: &log, Sub: rt.sub},
 		&ProveOptions{Targets: targets, Log: &log})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
@@ -189,17 +201,35 @@ func applyProveTree(t *testing.T, rt realTree) {
 		t.Errorf("diff:\n%s\nwant:\n%s", d.String(), rt.diff)
 	}
 	checkWritten(t, before, snapshot(t, dir), rt.edited)
+	var undone []string
+	for _, s := range res.Skips {
+		if strings.Contains(s.Why, "section mismatch") {
+			undone = append(undone, s.Symbol)
+		}
+	}
+	slices.Sort(undone)
+	if !slices.Equal(undone, rt.undone) {
+		t.Errorf("undone %v, want %v; skips %+v", undone, rt.undone, res.Skips)
+	}
 
 	if len(p.Targets) != len(rt.targets) {
 		t.Fatalf("%d targets proved, want %d", len(p.Targets), len(rt.targets))
 	}
 	for i, tp := range p.Targets {
 		want := rt.targets[i]
-		if !tp.Booted || !tp.BootPassed || len(tp.Modules) != 1 {
+		if !tp.Booted || !tp.BootPassed || len(tp.Modules) != max(rt.modules, 1) {
 			t.Errorf("%s: booted %v, passed %v, %d modules", tp.Release, tp.Booted, tp.BootPassed, len(tp.Modules))
 			continue
 		}
 		m := tp.Modules[0]
+		for _, o := range tp.Modules {
+			switch {
+			case o.Module == rt.module:
+				m = o
+			case rt.module != "" && (o.Moved != 0 || o.After.Exit != o.Before.Exit || o.BootSeen != want.seen):
+				t.Errorf("%s %s: moved %d, exit %d -> %d, %s; want nothing moved", tp.Release, o.Module, o.Moved, o.Before.Exit, o.After.Exit, o.BootSeen)
+			}
+		}
 		t.Logf("%s %s: moved %d, exit %d -> %d, init %d -> %d, core %d -> %d, pages %d -> %d (saved %d), boot coresize %d -> %d, %s",
 			tp.Release, m.Module, m.Moved, m.Before.Exit, m.After.Exit, m.InitBefore, m.InitAfter, m.CoreBefore, m.CoreAfter,
 			m.Before.CorePages, m.After.CorePages, m.PagesSaved, m.BootCoreBefore, m.BootCoreAfter, m.BootSeen)
@@ -221,7 +251,9 @@ func applyProveTree(t *testing.T, rt realTree) {
 const seenLive = "live, initsize 0, unloaded"
 
 // checkWritten requires after to be before with exactly the edited lines
-// changed (by file base name), once each.
+// changed, once each; a key of edited names the file by its base name,
+// or by more of its path's tail ("common/atomic_config.c") where the base
+// name is not unique.
 func checkWritten(t *testing.T, before, after map[string]string, edited map[string][2]string) {
 	t.Helper()
 	if len(after) != len(before) {
@@ -229,7 +261,10 @@ func checkWritten(t *testing.T, before, after map[string]string, edited map[stri
 	}
 	for path, b := range before {
 		w := b
-		if e, ok := edited[filepath.Base(path)]; ok {
+		for k, e := range edited {
+			if !strings.HasSuffix(filepath.ToSlash(path), "/"+k) {
+				continue
+			}
 			if strings.Count(b, e[0]) != 1 {
 				t.Fatalf("%s: the original no longer has %q once", path, e[0])
 			}
@@ -244,13 +279,16 @@ func checkWritten(t *testing.T, before, after map[string]string, edited map[stri
 // TestApplyProveBonding: the kernel's bonding driver (Debian's
 // linux-source-6.1, drivers/net/bonding, eight objects, Makefile
 // unchanged), built out of tree: bond_check_params (2,848 bytes) is only
-// called by bonding_init. The module loads in the guest (it makes bond0),
-// goes live, frees its init and unloads. 6.1 only: these sources do not
-// build against 6.12's headers.
+// called by bonding_init, and the global bond_opt_get (bond_options.c)
+// only by bond_check_params (30 more bytes); bond_create_debugfs (an
+// empty stub with Debian's CONFIG_NET_NS) has a definition in each #if
+// branch of bond_debugfs.c, so it is not written. The module loads in the
+// guest (it makes bond0), goes live, frees its init and unloads. 6.1
+// only: these sources do not build against 6.12's headers.
 func TestApplyProveBonding(t *testing.T) {
 	applyProveTree(t, realTree{
 		name:    "bonding",
-		targets: []realTarget{{find: kernels.Find61, moved: 2849, seen: seenLive}},
+		targets: []realTarget{{find: kernels.Find61, moved: 2879, seen: seenLive}},
 		diff: `diff a/bond_main.c b/bond_main.c
 --- a/bond_main.c
 +++ b/bond_main.c
@@ -263,10 +301,26 @@ func TestApplyProveBonding(t *testing.T) {
  {
  	int arp_validate_value, fail_over_mac_value, primary_reselect_value, i;
  	struct bond_opt_value newval;
+diff a/bond_options.c b/bond_options.c
+--- a/bond_options.c
++++ b/bond_options.c
+@@ -869,7 +869,7 @@
+  * This function checks if option is valid and if so returns a pointer
+  * to its entry in the bond_opts[] option array.
+  */
+-const struct bond_option *bond_opt_get(unsigned int option)
++const struct bond_option *__init bond_opt_get(unsigned int option)
+ {
+ 	if (!BOND_OPT_VALID(option))
+ 		return NULL;
 `,
-		edited: map[string][2]string{"bond_main.c": {
-			"static int bond_check_params(struct bond_params *params)\n",
-			"static int __init bond_check_params(struct bond_params *params)\n"}},
+		edited: map[string][2]string{
+			"bond_main.c": {
+				"static int bond_check_params(struct bond_params *params)\n",
+				"static int __init bond_check_params(struct bond_params *params)\n"},
+			"bond_options.c": {
+				"const struct bond_option *bond_opt_get(unsigned int option)\n",
+				"const struct bond_option *__init bond_opt_get(unsigned int option)\n"}},
 	})
 }
 

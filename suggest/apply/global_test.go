@@ -1,0 +1,97 @@
+package apply
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// globalsDiff is what Plan writes into testdata/globals: the globals of
+// the linked module that only init code reaches, at their one definition
+// among the module's objects (not_built.c, which no Makefile names, also
+// defines glob_setup and does not count), and nothing in glob.h.
+const globalsDiff = `diff a/glob_setup.c b/glob_setup.c
+--- a/glob_setup.c
++++ b/glob_setup.c
+@@ -6,7 +6,7 @@
+ extern volatile int glob_sink;
+ 
+ /* Called only from glob_init: becomes __init. */
+-int glob_setup(int v)
++int __init glob_setup(int v)
+ {
+ 	glob_sink = v * 3;
+ 	return glob_sink + 1;
+@@ -13,7 +13,7 @@
+ }
+ 
+ /* Read only by glob_init: becomes __initconst. */
+-const int glob_table[8] = { 3, 1, 4, 1, 5, 9, 2, 6 };
++const int glob_table[8] __initconst = { 3, 1, 4, 1, 5, 9, 2, 6 };
+ 
+ /* Exported: stays. */
+ void glob_exported(int v)
+`
+
+// TestPlanGlobals plans testdata/globals on 6.1: two edits in
+// glob_setup.c, a skip for the global a macro defines and one for the
+// global with a definition in each #if branch.
+func TestPlanGlobals(t *testing.T) {
+	tg := requireKernel(t)
+	dir := copyFixture(t, "globals")
+	before := snapshot(t, dir)
+	var log bytes.Buffer
+	res, err := Plan(context.Background(), dir, Options{Kbuild: tg.Options(), Log: &log})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if after := snapshot(t, dir); len(after) != len(before) {
+		t.Errorf("Plan wrote to the directory")
+	}
+	var d bytes.Buffer
+	if err := res.Diff(&d); err != nil {
+		t.Fatal(err)
+	}
+	if d.String() != globalsDiff {
+		t.Errorf("diff:\n%s\nwant:\n%s", d.String(), globalsDiff)
+	}
+	var edits []string
+	for _, e := range res.Edits {
+		edits = append(edits, e.Symbol+" "+e.Text+" "+e.File)
+	}
+	slices.Sort(edits)
+	if want := []string{"glob_setup __init glob_setup.c", "glob_table __initconst glob_setup.c"}; !slices.Equal(edits, want) {
+		t.Errorf("edits %q, want %q", edits, want)
+	}
+	skips := map[string]Skip{}
+	for _, s := range res.Skips {
+		skips[s.Symbol] = s
+	}
+	if s := skips["glob_twice"]; s.Where != "glob_twice.c:8, glob_twice.c:13" || !strings.Contains(s.Why, "a global defined more than once") {
+		t.Errorf("glob_twice: %+v", s)
+	}
+	if s := skips["glob_macro"]; s.Where != "" || !strings.HasPrefix(s.Why, "a global with no non-static definition") {
+		t.Errorf("glob_macro: %+v", s)
+	}
+	if len(res.Skips) != 2 {
+		t.Errorf("skips %+v, want glob_twice and glob_macro", res.Skips)
+	}
+	if res.Rounds != 2 {
+		t.Errorf("%d rounds, want 2 (the second finds nothing new)", res.Rounds)
+	}
+	if _, ok := res.fileByPath("glob.h"); ok {
+		t.Errorf("glob.h changed")
+	}
+}
+
+func (r *Result) fileByPath(path string) (*File, bool) {
+	for _, f := range r.Files {
+		if filepath.ToSlash(f.Path) == path {
+			return f, true
+		}
+	}
+	return nil, false
+}

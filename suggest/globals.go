@@ -1,0 +1,89 @@
+package suggest
+
+import (
+	"debug/elf"
+	"strings"
+
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// linkedModule reports whether secs are a linked module's (a .ko): modpost's
+// .mod.c defines __this_module in .gnu.linkonce.this_module
+// (scripts/mod/modpost.c add_header), which only the final ld -r of the
+// module brings in; a single object (.o) never has it.
+func linkedModule(secs []sectionrt.Section) bool {
+	for i := range secs {
+		if secs[i].Name == ".gnu.linkonce.this_module" {
+			return true
+		}
+	}
+	return false
+}
+
+// bindEligible reports whether a symbol of that binding may be suggested.
+// A local one always. A global one only in a linked module: every object
+// of the module is in it, and the module's relocatable link (ld -r) keeps
+// every relocation to a global symbol (the assembler resolves only
+// references to local symbols of the same section), so each caller and
+// address-taker in another object is a referrer in the graph. Outside the
+// module a global is reachable only when exported, and an export is a
+// __ksymtab* entry whose relocation names the symbol (include/linux/export.h;
+// 6.5 and later: modpost's .mod.c makes it from .export_symbol), which is
+// resident data and so keeps the symbol resident. In a .o, another object
+// of the module may call it: never. Weak symbols never: another definition
+// may replace them at link.
+func bindEligible(s *sectionrt.Symbol, linked bool) bool {
+	return s.Bind == elf.STB_LOCAL || linked && s.Bind == elf.STB_GLOBAL
+}
+
+// globalParts pairs each global function of a linked module with its
+// local parts: gcc emits foo.cold, foo.part.N, foo.isra.N of a global foo
+// as local symbols of foo's translation unit, but a global has no STT_FILE
+// to group them by (the symbol table lists it after every local). A local
+// group (translation unit, base name) is a global's when it has no symbol
+// named exactly the base (that would be a static foo of its own) and it is
+// the only such group of that base name; several are a guess, so none is
+// joined. members are the candidate symbol indices; the result is pairs
+// of symbol indices to join.
+func globalParts(syms []sectionrt.Symbol, members []int32) [][2]int32 {
+	global := make(map[string]int32)
+	type group struct {
+		first int32
+		exact bool
+	}
+	groups := make(map[[2]string]*group)
+	for _, i := range members {
+		s := &syms[i]
+		if s.Type != elf.STT_FUNC {
+			continue
+		}
+		base, _, _ := strings.Cut(s.Name, ".")
+		if s.Bind == elf.STB_GLOBAL {
+			global[s.Name] = i
+			continue
+		}
+		if s.Bind != elf.STB_LOCAL {
+			continue
+		}
+		key := [2]string{s.File, base}
+		gr := groups[key]
+		if gr == nil {
+			gr = &group{first: i}
+			groups[key] = gr
+		}
+		gr.exact = gr.exact || s.Name == base
+	}
+	partOf := make(map[string][]int32) // base -> first symbols of its groups without an exact name
+	for key, gr := range groups {
+		if !gr.exact {
+			partOf[key[1]] = append(partOf[key[1]], gr.first)
+		}
+	}
+	var out [][2]int32
+	for name, i := range global {
+		if firsts := partOf[name]; len(firsts) == 1 {
+			out = append(out, [2]int32{firsts[0], i})
+		}
+	}
+	return out
+}
