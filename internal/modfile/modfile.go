@@ -212,10 +212,21 @@ func (r *Reader) reserve(n int64) {
 
 // Open is like the package's Open, with the Reader's buffer.
 func (r *Reader) Open(path string) (*sectionrt.Object, error) {
+	o, _, err := r.OpenScreened(path, nil)
+	return o, err
+}
+
+// OpenScreened is Open with a screen for compressed modules: once a
+// module is decoded whole, clean (when not nil) is given its bytes, and
+// when it answers true the module is not opened: cleared is true and o
+// nil. It is how verify runs sectionrt.Screen.Clean on .ko.xz and .ko.zst
+// without building an Object for the clean ones; plain files, and modules
+// read sparse, are opened as Open does.
+func (r *Reader) OpenScreened(path string, clean func(r io.ReaderAt, size int64) bool) (*sectionrt.Object, bool, error) {
 	r.Release()
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	size := int64(-1)
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
@@ -225,28 +236,29 @@ func (r *Reader) Open(path string) (*sectionrt.Object, error) {
 		defer f.Close()
 		data, err := Read(f, size, path)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return sectionrt.NewObjectBytes(data, path)
+		o, err := sectionrt.NewObjectBytes(data, path)
+		return o, false, err
 	}
 	var head [8]byte
 	n, err := f.ReadAt(head[:], 0)
 	if err != nil && err != io.EOF {
 		f.Close()
-		return nil, &Error{File: path, Msg: "read", Err: err}
+		return nil, false, &Error{File: path, Msg: "read", Err: err}
 	}
 	c := Sniff(head[:n])
 	if want := byName(path); want != None && c != want {
 		f.Close()
-		return nil, notCompressed(path, want, head[:n])
+		return nil, false, notCompressed(path, want, head[:n])
 	}
 	if c == None {
 		o, err := sectionrt.OpenFile(f, path)
 		if err != nil {
 			f.Close()
-			return nil, err
+			return nil, false, err
 		}
-		return o, nil
+		return o, false, nil
 	}
 	defer f.Close()
 	if c == XZ && r.Sparse {
@@ -254,18 +266,23 @@ func (r *Reader) Open(path string) (*sectionrt.Object, error) {
 			sf, ok, err := r.sparseXZ(f, size, want, path)
 			if err != nil {
 				r.xz = nil
-				return nil, err
+				return nil, false, err
 			}
 			if ok {
-				return sectionrt.NewObject(sf, path)
+				o, err := sectionrt.NewObject(sf, path)
+				return o, false, err
 			}
 		}
 	}
 	data, err := r.decompress(c, f, size, path)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return sectionrt.NewObjectBytes(data, path)
+	if clean != nil && clean(bytes.NewReader(data), int64(len(data))) {
+		return nil, true, nil
+	}
+	o, err := sectionrt.NewObjectBytes(data, path)
+	return o, false, err
 }
 
 // notCompressed is the error for a file named as compressed with want

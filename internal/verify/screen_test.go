@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/modfile"
 )
@@ -16,11 +18,16 @@ import (
 // results of the full check alone (same findings, same errors, same rule
 // sets, in order) on real modules of both installed kernels (the 6.12
 // ones decompressed, so that they are screened too) and on corrupted
-// copies of them, most of which end in an error or a finding.
+// copies of them, most of which end in an error or a finding; each also
+// as .ko.zst, screened once decoded.
 func TestScreenedMatchesFull(t *testing.T) {
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(5, 8))
 	var files []string
+	zenc, err := zstd.NewWriter(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i, src := range installedModules(t, 12) {
 		data, err := modfile.ReadFile(src)
 		if err != nil {
@@ -36,6 +43,12 @@ func TestScreenedMatchesFull(t *testing.T) {
 				t.Fatal(err)
 			}
 			files = append(files, p)
+			// The same bytes as .ko.zst: screened once decoded
+			// (modfile.Reader.OpenScreened).
+			if err := os.WriteFile(p+".zst", zenc.EncodeAll(d, nil), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, p+".zst")
 		}
 	}
 	screened := Files(files, Options{Jobs: 2})

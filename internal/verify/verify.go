@@ -174,13 +174,24 @@ func (v *verifier) check(r *modfile.Reader, s *sectionrt.Screen, path string) fi
 	if m != nil && len(m.Entries) == 0 && v.placement == "auto" && v.fixed == nil {
 		m = nil // no annotations: mismatch checks only
 	}
+	var clean func(io.ReaderAt, int64) bool // for a compressed module, once decoded
 	if m == nil && screening {
 		if rs := v.screen(s, path); rs != nil {
 			res.Rules = rs.Version
 			return res // what the full check would say: nothing
 		}
+		clean = func(r io.ReaderAt, size int64) bool {
+			rs := s.Clean(r, size, v.screenRules)
+			if rs != nil {
+				res.Rules = rs.Version
+			}
+			return rs != nil
+		}
 	}
-	o, err := r.Open(path)
+	o, cleared, err := r.OpenScreened(path, clean)
+	if cleared {
+		return res
+	}
 	if err != nil {
 		res.Err = err
 		return res
