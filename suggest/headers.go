@@ -48,28 +48,24 @@ func (h *HeaderIndex) Len() int { return len(h.defs) }
 // static inline) and each static object definition with where it is.
 func IndexHeaders(roots ...string) (*HeaderIndex, error) {
 	h := &HeaderIndex{defs: map[string]string{}}
-	for _, root := range roots {
-		if _, err := os.Stat(root); err != nil {
-			continue
+	var readErr error // the first; the headers after it are not read
+	err := walkHeaders(roots, func(p string) {
+		if readErr != nil {
+			return
 		}
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() || !strings.HasSuffix(p, ".h") || !d.Type().IsRegular() {
-				return nil
-			}
-			src, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			h.Files++
-			h.add(p, src)
-			return nil
-		})
+		src, err := os.ReadFile(p)
 		if err != nil {
-			return nil, fmt.Errorf("index headers: %w", err)
+			readErr = err
+			return
 		}
+		h.Files++
+		h.add(p, src)
+	})
+	if readErr != nil {
+		err = readErr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("index headers: %w", err)
 	}
 	return h, nil
 }
