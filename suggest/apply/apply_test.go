@@ -48,9 +48,12 @@ func snapshot(t *testing.T, dir string) map[string]string {
 	return m
 }
 
-func TestPlanMacro(t *testing.T) {
+// planFixture plans a copy of testdata/NAME with the kernel's kbuild,
+// requiring that planning wrote nothing into the copy.
+func planFixture(t *testing.T, name string) (*Result, string) {
+	t.Helper()
 	tg := requireKernel(t)
-	dir := copyFixture(t, "macro")
+	dir := copyFixture(t, name)
 	before := snapshot(t, dir)
 	var log bytes.Buffer
 	res, err := Plan(context.Background(), dir, Options{Kbuild: tg.Options(), Log: &log})
@@ -60,6 +63,11 @@ func TestPlanMacro(t *testing.T) {
 	if after := snapshot(t, dir); len(after) != len(before) {
 		t.Errorf("Plan wrote to the directory")
 	}
+	return res, dir
+}
+
+func TestPlanMacro(t *testing.T) {
+	res, _ := planFixture(t, "macro")
 	var d bytes.Buffer
 	res.Diff(&d)
 	t.Logf("rounds %d\n%s", res.Rounds, d.String())
