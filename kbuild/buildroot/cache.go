@@ -181,6 +181,7 @@ func (c *Cache) make(ctx context.Context, spec Spec, key, tmp string) (*Root, er
 	// while it works; in a private mount namespace they vanish with it even
 	// if it is killed, and removing the half-made root cannot reach them.
 	err := inNamespace(func() error {
+		defer detachUnder(tmp)
 		cmd := exec.CommandContext(ctx, "mmdebstrap", args...)
 		cmd.Stdout, cmd.Stderr = log, log
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -376,6 +377,22 @@ func removeStale(dir, key string) error {
 		}
 	}
 	return nil
+}
+
+// detachUnder lazily unmounts, in this thread's mount namespace, what a
+// killed mmdebstrap left mounted below dir. The namespace usually dies
+// with its thread, taking the mounts along; but when the Go runtime ran
+// inNamespace on the main thread, that thread (and its namespace, which
+// /proc/self shows) outlives the call, and removeTree would then refuse
+// the half-made root.
+func detachUnder(dir string) {
+	mps, err := mountsUnder("/proc/thread-self/mountinfo", dir)
+	if err != nil {
+		return
+	}
+	for i := len(mps) - 1; i >= 0; i-- {
+		unix.Unmount(mps[i], unix.MNT_DETACH)
+	}
 }
 
 // removeTree removes path unless something is mounted below it in this
