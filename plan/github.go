@@ -2,11 +2,16 @@ package plan
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/mod/modfile"
 )
 
 // GitHub Actions limits the emitted workflows keep to.
@@ -38,11 +43,19 @@ type GitHubOptions struct {
 	RunsOn string
 	// Name is the file name stem; default initsec-plan.
 	Name string
+	// NoGoMod says the repository root has no go.mod: setup-go installs
+	// the latest stable Go instead of reading go.mod's go line, and
+	// Initsec must not be the default (which runs initsec as go.mod
+	// requires it).
+	NoGoMod bool
 }
+
+// initsecCmd is initsec's command package.
+const initsecCmd = "github.com/initsec/initsec/cmd/initsec"
 
 func (o *GitHubOptions) defaults() {
 	if o.Initsec == "" {
-		o.Initsec = "go run github.com/initsec/initsec/cmd/initsec"
+		o.Initsec = "go run " + initsecCmd
 	}
 	if o.Container == "" {
 		o.Container = "debian:12"
@@ -133,6 +146,9 @@ const ResultsArtifact = "initsec-cells-"
 // the local matrix to the job summary, and uploads the SARIF log to code
 // scanning and as an artifact.
 func GitHub(p *Plan, opts GitHubOptions) ([]File, error) {
+	if opts.NoGoMod && opts.Initsec == "" {
+		return nil, fmt.Errorf("the repository has no go.mod, so the default command (go run %s) has no version of initsec to run: name one (go run %s@VERSION) or make the repository a Go module that requires initsec (initsec init)", initsecCmd, initsecCmd)
+	}
 	opts.defaults()
 	var entries []ghEntry
 	for _, t := range p.Targets {
@@ -262,10 +278,14 @@ func planCommand(initsec, sub, raw string, planFlags, args []string) string {
 const aptTools = "apt-get update\napt-get install -y --no-install-recommends ca-certificates git gcc make mmdebstrap debian-archive-keyring"
 
 func setupSteps(opts GitHubOptions) []ghStep {
+	goVersion := map[string]any{"go-version-file": "go.mod"}
+	if opts.NoGoMod {
+		goVersion = map[string]any{"go-version": "stable"}
+	}
 	return []ghStep{
 		{Uses: "actions/checkout@v4"},
 		{Name: "Install the build tools", Run: aptTools},
-		{Uses: "actions/setup-go@v5", With: map[string]any{"go-version-file": "go.mod"}},
+		{Uses: "actions/setup-go@v5", With: goVersion},
 	}
 }
 
@@ -334,3 +354,44 @@ func mergeJob(p *Plan, opts GitHubOptions, needs []string) ghJob {
 	)
 	return j
 }
+
+// ForRepository fills NoGoMod and, where it can, Initsec from the
+// repository at root: the workflow's default command runs initsec at the
+// version root/go.mod requires. Without a go.mod the default becomes
+// go run at version (this build's release, "" when it has none); a
+// go.mod that neither requires initsec nor is initsec's own is an
+// error unless Initsec is set, since the default command would fail in
+// every job.
+func (o *GitHubOptions) ForRepository(root, version string) error {
+	path := filepath.Join(root, "go.mod")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		o.NoGoMod = true
+		if o.Initsec == "" && version != "" {
+			o.Initsec = "go run " + initsecCmd + "@" + version
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if o.Initsec != "" {
+		return nil
+	}
+	f, err := modfile.ParseLax(path, data, nil)
+	if err != nil {
+		return err
+	}
+	if f.Module != nil && f.Module.Mod.Path == initsecModule {
+		return nil
+	}
+	for _, r := range f.Require {
+		if r.Mod.Path == initsecModule {
+			return nil
+		}
+	}
+	return fmt.Errorf("%s does not require %s, so the workflow's default command (go run %s) would fail: add it (go get %s@latest; initsec init sets a repository up) or name the command with -initsec", path, initsecModule, initsecCmd, initsecModule)
+}
+
+// initsecModule is initsec's module path.
+const initsecModule = "github.com/initsec/initsec"

@@ -169,3 +169,64 @@ func TestActionlintCatches(t *testing.T) {
 		t.Errorf("actionlint missed the faults:\n%s", all)
 	}
 }
+
+// The workflow's Go and initsec follow the repository's go.mod: with one
+// that requires initsec, setup-go reads it and the default command runs
+// that version; without one, setup-go installs the stable Go and the
+// command runs this build's release (or the one -initsec names); a
+// go.mod without initsec, or no go.mod and no version, is an error that
+// says what to do, not a workflow that fails in every job.
+func TestGitHubForRepository(t *testing.T) {
+	p := synthetic(1, 1, Build)
+	for _, tc := range []struct {
+		name, gomod, initsec, version string
+		want                          []string // in the workflow
+		err                           string
+	}{
+		{name: "requires", gomod: "module example.com/drv\n\ngo 1.24\n\nrequire github.com/initsec/initsec v0.3.0\n",
+			want: []string{"go-version-file: go.mod", "go run github.com/initsec/initsec/cmd/initsec plan run"}},
+		{name: "initsec itself", gomod: "module github.com/initsec/initsec\n\ngo 1.24\n",
+			want: []string{"go-version-file: go.mod", "go run github.com/initsec/initsec/cmd/initsec plan run"}},
+		{name: "no initsec", gomod: "module example.com/drv\n\ngo 1.24\n",
+			err: "go.mod does not require github.com/initsec/initsec"},
+		{name: "no initsec, -initsec", gomod: "module example.com/drv\n\ngo 1.24\n", initsec: "/opt/initsec",
+			want: []string{"go-version-file: go.mod", "/opt/initsec plan run"}},
+		{name: "no go.mod, release build", version: "v0.3.1",
+			want: []string{"go-version: stable", "go run github.com/initsec/initsec/cmd/initsec@v0.3.1 plan run"}},
+		{name: "no go.mod, -initsec", initsec: "go run github.com/initsec/initsec/cmd/initsec@v0.2.0",
+			want: []string{"go-version: stable", "go run github.com/initsec/initsec/cmd/initsec@v0.2.0 plan run"}},
+		{name: "no go.mod, development build", err: "has no go.mod"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			if tc.gomod != "" {
+				if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte(tc.gomod), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			opts := GitHubOptions{Initsec: tc.initsec}
+			err := opts.ForRepository(root, tc.version)
+			var files []File
+			if err == nil {
+				files, err = GitHub(p, opts)
+			}
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want one containing %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(string(files[0].Data), want) {
+					t.Errorf("workflow lacks %q", want)
+				}
+			}
+			for _, e := range lint(t, files) {
+				t.Errorf("actionlint: %v", e)
+			}
+		})
+	}
+}

@@ -76,7 +76,7 @@ func newGoMod(mp, version, replace string) ([]byte, []string, error) {
 			return nil, nil, fmt.Errorf("invalid initsec version: %v (hint: a semantic version such as v0.1.0)", err)
 		}
 	} else {
-		version = buildVersion()
+		version = BuildVersion()
 	}
 	if replace != "" {
 		abs, err := filepath.Abs(replace)
@@ -125,12 +125,12 @@ func newGoMod(mp, version, replace string) ([]byte, []string, error) {
 	return out, notes, nil
 }
 
-// buildVersion is the version of github.com/initsec/initsec this program
+// BuildVersion is the version of github.com/initsec/initsec this program
 // was built from, when it is one the go command can fetch: a release or
 // pseudo-version (go install ...@v1.2.3, or a magefile in a module that
 // requires initsec). A development build ("(devel)", "+dirty") or a replaced
 // module gives "".
-func buildVersion() string {
+func BuildVersion() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return ""

@@ -15,6 +15,7 @@ import (
 
 	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/plan"
+	"github.com/initsec/initsec/scaffold"
 )
 
 var planEmits = []string{"text", "json", "github", "k8s"}
@@ -139,9 +140,9 @@ func runPlan(stdout, stderr io.Writer, args []string) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	p, _, rel, err := pa.make(fs.Args())
+	p, root, rel, err := pa.make(fs.Args())
 	if err == nil {
-		err = emitPlan(stdout, stderr, p, rel, &pa, &ef)
+		err = emitPlan(stdout, stderr, p, root, rel, &pa, &ef)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "initsec plan: %v\n", err)
@@ -152,14 +153,18 @@ func runPlan(stdout, stderr io.Writer, args []string) int {
 
 // emitPlan writes p as ef.emit says; rel are the module directories the
 // emitted jobs name, relative to the repository root.
-func emitPlan(stdout, stderr io.Writer, p *plan.Plan, rel []string, pa *planArgs, ef *planEmitFlags) error {
+func emitPlan(stdout, stderr io.Writer, p *plan.Plan, root string, rel []string, pa *planArgs, ef *planEmitFlags) error {
 	switch ef.emit {
 	case "text":
 		return p.WriteText(stdout)
 	case "json":
 		return p.WriteJSON(stdout)
 	case "github":
-		files, err := plan.GitHub(p, plan.GitHubOptions{Initsec: ef.initsec, Args: rel, PlanFlags: pa.flags(), RunsOn: ef.runsOn})
+		opts := plan.GitHubOptions{Initsec: ef.initsec, Args: rel, PlanFlags: pa.flags(), RunsOn: ef.runsOn}
+		if err := opts.ForRepository(root, scaffold.BuildVersion()); err != nil {
+			return err
+		}
+		files, err := plan.GitHub(p, opts)
 		if err != nil {
 			return err
 		}
