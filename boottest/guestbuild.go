@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // GuestPackage is the import path of the guest /init program.
@@ -80,16 +81,43 @@ func BuildGuestFor(ctx context.Context, dir, goarch string) (string, error) {
 	if cache, err := GuestCacheDir(); err == nil {
 		out = filepath.Join(cache, guestKey(files, goarch, ver))
 		if checkGuestELF(out, machine) == nil {
+			now := time.Now()
+			os.Chtimes(out, now, now) // used: see pruneGuestCache
 			return out, nil
 		}
 		if err := os.MkdirAll(cache, 0o755); err != nil {
 			return "", fmt.Errorf("build guest init: %w", err)
 		}
+		defer pruneGuestCache(cache, time.Now())
 	}
 	if err := buildGuest(ctx, goCmd, files, goarch, machine, out); err != nil {
 		return "", err
 	}
 	return out, nil
+}
+
+// guestCacheKeep is how long a cached guest that no boot used is kept.
+// Each initsec version and Go version builds its own (1.5-2.5 MB); one
+// unused this long belongs to a version no longer run here.
+const guestCacheKeep = 30 * 24 * time.Hour
+
+// pruneGuestCache removes the guests in cache that no boot has used for
+// guestCacheKeep before now (a hit refreshes the file's time). It runs
+// when a new guest is built, the one time a version change shows; errors
+// only leave a file behind.
+func pruneGuestCache(cache string, now time.Time) {
+	ents, err := os.ReadDir(cache)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), "init-") || !e.Type().IsRegular() {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && now.Sub(fi.ModTime()) > guestCacheKeep {
+			os.Remove(filepath.Join(cache, e.Name()))
+		}
+	}
 }
 
 // GuestCacheDir is where BuildGuestFor keeps built guests:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"debug/elf"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/initsec/initsec/internal/dev/testenv"
 )
@@ -210,10 +212,22 @@ func TestBuildGuestCacheHit(t *testing.T) {
 	if got, want := goCalls(t, log), []string{"env GOVERSION"}; !slices.Equal(got, want) {
 		t.Errorf("cache hit ran go %q, want %q", got, want)
 	}
-	if p2 != p || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
-		t.Errorf("cache hit returned %s (%v), want %s untouched", p2, after.ModTime(), p)
+	if p2 != p || !os.SameFile(before, after) || after.Size() != before.Size() || after.ModTime().Before(before.ModTime()) {
+		t.Errorf("cache hit returned %s (%v), want %s, the same file, its time refreshed", p2, after.ModTime(), p)
 	}
 
+	// A rebuild prunes the guests no boot used for 30 days, and only them.
+	cache := filepath.Dir(p)
+	stale, recent := filepath.Join(cache, "init-0ld-arm64-go1.22.0"), filepath.Join(cache, "init-0ld-amd64-go1.25.0")
+	for f, age := range map[string]time.Duration{stale: 31 * 24 * time.Hour, recent: 29 * 24 * time.Hour} {
+		if err := os.WriteFile(f, []byte("an older version's guest"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().Add(-age)
+		if err := os.Chtimes(f, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := os.WriteFile(p, []byte("not an ELF file"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -222,6 +236,12 @@ func TestBuildGuestCacheHit(t *testing.T) {
 	}
 	if got, want := goCalls(t, log), []string{"env GOVERSION", "build -trimpath"}; !slices.Equal(got, want) {
 		t.Errorf("damaged entry: go %q, want %q", got, want)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a guest unused for 31 days is still there: %v", err)
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Errorf("a guest used 29 days ago was removed: %v", err)
 	}
 	checkStaticELF(t, p, elf.EM_AARCH64)
 }
