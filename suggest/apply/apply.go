@@ -173,12 +173,12 @@ func plan(ctx context.Context, abs, work string, opts Options) (*Result, map[str
 		b, err := kbuild.Build(ctx, filepath.Join(work, filepath.FromSlash(opts.Sub)), kopts)
 		p.res.Rounds = round
 		if err != nil && round > 1 {
-			dropped, derr := p.dropMismatched(err, round-1)
+			dropped, derr := p.undoRejected(err, round-1)
 			if derr != nil {
 				return nil, nil, derr
 			}
 			if dropped > 0 {
-				fmt.Fprintf(log, "initsec suggest: round %d: %d edit(s) of round %d undone (section mismatch), building again\n", round, dropped, round-1)
+				fmt.Fprintf(log, "initsec suggest: round %d: %d edit(s) of round %d undone (the build rejects them), building again\n", round, dropped, round-1)
 				round-- // the same round again, without them
 				continue
 			}

@@ -84,3 +84,51 @@ func (r *Result) fileByPath(path string) (*File, bool) {
 	}
 	return nil, false
 }
+
+// noinitDiff is what Plan writes into testdata/noinit: noinit_scale, in
+// a file that includes <linux/init.h>, becomes __init; noinit_helper's
+// edit is undone, since its file declares no __init and gcc rejects it.
+const noinitDiff = `diff a/noinit_main.c b/noinit_main.c
+--- a/noinit_main.c
++++ b/noinit_main.c
+@@ -8,7 +8,7 @@
+ int noinit_helper(int v);
+ 
+ /* Only noinit_init reaches it, and this file includes <linux/init.h>: becomes __init. */
+-static noinline int noinit_scale(int v)
++static noinline int __init noinit_scale(int v)
+ {
+ 	noinit_sink = v * 11;
+ 	return noinit_sink;
+`
+
+// TestPlanUncompiled plans testdata/noinit on 6.1: the global helper's
+// __init in a file that includes no header declaring __init stops that
+// file from compiling; the edit is undone and listed with gcc's error,
+// and the other file's edit stays.
+func TestPlanUncompiled(t *testing.T) {
+	res, _ := planFixture(t, "noinit")
+	var d bytes.Buffer
+	if err := res.Diff(&d); err != nil {
+		t.Fatal(err)
+	}
+	if d.String() != noinitDiff {
+		t.Errorf("diff:\n%s\nwant:\n%s", d.String(), noinitDiff)
+	}
+	var edits []string
+	for _, e := range res.Edits {
+		edits = append(edits, e.Symbol+" "+e.Text+" "+e.File)
+	}
+	if want := []string{"noinit_scale __init noinit_main.c"}; !slices.Equal(edits, want) {
+		t.Errorf("edits %q, want %q", edits, want)
+	}
+	if len(res.Skips) != 1 {
+		t.Fatalf("skips %+v, want noinit_helper's", res.Skips)
+	}
+	s := res.Skips[0]
+	if s.Symbol != "noinit_helper" || s.Where != "noinit_helper.c:8" ||
+		!strings.HasPrefix(s.Why, "annotated, gcc rejects the file: noinit_helper.c:8:") ||
+		!strings.Contains(s.Why, "error: expected") || !strings.HasSuffix(s.Why, "(does it include <linux/init.h>?): left as it is") {
+		t.Errorf("skip %+v", s)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -18,8 +19,10 @@ import (
 // resident code now calls into init or exit text. modpost reports it, and
 // the next round's build fails on it. dropMismatched undoes exactly the
 // edits the mismatches name and the round is built again without them;
-// they become Skips. Rounds stay bounded: each undo removes at least one
-// edit, and an undone symbol stays handled.
+// they become Skips. An edit can also stop a file from compiling (an
+// __init where no header declared it): dropUncompiled undoes that file's
+// edits. Rounds stay bounded: each undo removes at least one edit, and
+// an undone symbol stays handled.
 
 // roundEdits is what one round wrote: per file, its content and inserted
 // lines before the round, and the edits written into it.
@@ -50,29 +53,87 @@ func (r *roundEdits) record(path string, src []byte, added []int, edits []edit) 
 	r.edits[path] = append(r.edits[path], edits...)
 }
 
-// dropMismatched undoes the edits of round (the previous one) whose
-// symbol a section mismatch of the failed build err names as its target,
-// rewrites the other edits of their files, and returns how many it undid
-// (0: the failure is not one it can undo).
-func (p *planner) dropMismatched(err error, round int) (int, error) {
+// undoRejected undoes the edits of round (the previous one) that the
+// failed build err rejects: those whose symbol a section mismatch names
+// as its target (dropMismatched), else every edit of a file the compiler
+// reports an error in (dropUncompiled). It rewrites the other edits of
+// their files and returns how many it undid (0: the failure is not one
+// it can undo).
+func (p *planner) undoRejected(err error, round int) (int, error) {
 	var be *kbuild.BuildError
 	if !errors.As(err, &be) || p.last == nil || p.last.round != round {
 		return 0, nil
 	}
+	if n, err := p.dropMismatched(be); n > 0 || err != nil {
+		return n, err
+	}
+	return p.dropUncompiled(be)
+}
+
+// dropMismatched undoes the edits whose symbol a section mismatch of be
+// names as its target.
+func (p *planner) dropMismatched(be *kbuild.BuildError) (int, error) {
 	why := map[string]string{} // symbol -> the mismatch naming it
 	for _, w := range be.Warnings {
 		if w.ToSym != "" {
 			sym, _, _ := strings.Cut(w.ToSym, ".")
 			if _, ok := why[sym]; !ok {
-				why[sym] = fmt.Sprintf("%s (%s) -> %s (%s)", w.FromSym, w.FromSec, w.ToSym, w.ToSec)
+				why[sym] = fmt.Sprintf("annotated, the build has a section mismatch: %s (%s) -> %s (%s) (gcc had inlined it into resident code; annotated, it is called there): left as it is",
+					w.FromSym, w.FromSec, w.ToSym, w.ToSec)
 			}
 		}
 	}
+	return p.undo(func(e edit) (string, bool) {
+		w, ok := why[e.edit.Symbol]
+		return w, ok
+	})
+}
+
+// gccError is a compiler diagnostic line: FILE:LINE:COL: error: TEXT.
+var gccError = regexp.MustCompile(`(?m)^(\S+?):(\d+):(\d+): (?:fatal )?error: (.*)$`)
+
+// dropUncompiled undoes every edit of the last round in a file the
+// compiler rejects. The round before built, so the edits broke it: an
+// __init in a file that does not include <linux/init.h> (directly or
+// through another header) is the case seen (gcc: "expected ... before
+// 'name'"). All of the file's edits go, since one missing declaration
+// fails them all.
+func (p *planner) dropUncompiled(be *kbuild.BuildError) (int, error) {
+	why := map[string]string{} // path -> the first error in it
+	for _, m := range gccError.FindAllStringSubmatch(be.Output, -1) {
+		if path, ok := p.lastPath(m[1]); ok {
+			if _, seen := why[path]; !seen {
+				why[path] = fmt.Sprintf("annotated, gcc rejects the file: %s:%s:%s: error: %s (does it include <linux/init.h>?): left as it is", path, m[2], m[3], m[4])
+			}
+		}
+	}
+	return p.undo(func(e edit) (string, bool) {
+		w, ok := why[e.path]
+		return w, ok
+	})
+}
+
+// lastPath returns the path, as the last round's edits name it, of the
+// file the compiler names name (absolute, or relative to the directory
+// kbuild ran in, which is inside the work copy).
+func (p *planner) lastPath(name string) (string, bool) {
+	for _, path := range p.last.order {
+		abs := filepath.Join(p.work, filepath.FromSlash(path))
+		if filepath.Clean(name) == abs || strings.HasSuffix(filepath.ToSlash(name), "/"+path) || filepath.ToSlash(name) == path {
+			return path, true
+		}
+	}
+	return "", false
+}
+
+// undo undoes the last round's edits that reject names (with why), as a
+// Skip each, and rewrites the others of their files.
+func (p *planner) undo(reject func(edit) (why string, ok bool)) (int, error) {
 	last := p.last
 	n := 0
 	for _, path := range last.order {
 		for _, e := range last.edits[path] {
-			if _, ok := why[e.edit.Symbol]; ok {
+			if _, ok := reject(e); ok {
 				n++
 			}
 		}
@@ -80,6 +141,7 @@ func (p *planner) dropMismatched(err error, round int) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
+	round := last.round
 	p.last = newRoundEdits(round)
 	p.res.Edits = slices.DeleteFunc(p.res.Edits, func(e Edit) bool {
 		_, touched := last.src[e.File]
@@ -92,10 +154,9 @@ func (p *planner) dropMismatched(err error, round int) (int, error) {
 		p.added[path] = last.added[path]
 		var keep []edit
 		for _, e := range last.edits[path] {
-			if m, ok := why[e.edit.Symbol]; ok {
+			if why, ok := reject(e); ok {
 				p.res.Skips = append(p.res.Skips, Skip{Module: e.edit.Module, Symbol: e.edit.Symbol, Kind: e.edit.Kind, Size: e.edit.Size,
-					Where: fmt.Sprintf("%s:%d", e.edit.File, e.edit.Line),
-					Why:   "annotated, the build has a section mismatch: " + m + " (gcc had inlined it into resident code; annotated, it is called there): left as it is"})
+					Where: fmt.Sprintf("%s:%d", e.edit.File, e.edit.Line), Why: why})
 				continue
 			}
 			keep = append(keep, e)
