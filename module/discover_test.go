@@ -2,6 +2,7 @@ package module
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -144,8 +145,14 @@ func TestParseProbe(t *testing.T) {
 	if !reflect.DeepEqual(specs, want) || !reflect.DeepEqual(subdirs, []string{"sub", "sub2"}) {
 		t.Errorf("parseProbe = %v %v", specs, subdirs)
 	}
+	// Make read the makefiles twice (it remade an include): the last
+	// reading counts, and a module of the first only is not in it.
+	specs, subdirs, seen, err = parseProbe([]byte("initsec-obj-m: a.o sub/\ninitsec-mod: a: x.o\ninitsec-obj-m: b.o\ninitsec-mod: b: y.o\n"))
+	if want := []modSpec{{"b", []string{"y.o"}}}; err != nil || !seen || !reflect.DeepEqual(specs, want) || subdirs != nil {
+		t.Errorf("two readings: %v %v %v %v, want %v", specs, subdirs, seen, err, want)
+	}
 	for _, bad := range []string{
-		"initsec-obj-m: a.o\ninitsec-obj-m: b.o\n",
+		"initsec-obj-m: a.o\ninitsec-obj-m: b.o\ninitsec-mod: a: a.o\n",
 		"initsec-obj-m: a.o\ninitsec-mod: c: c.o\n",
 		"initsec-obj-m: a.o\ninitsec-mod: a\n",
 	} {
@@ -273,5 +280,24 @@ func TestBuiltThrough(t *testing.T) {
 				t.Errorf("SubdirPaths = %q, want [%s]", got, abs)
 			}
 		})
+	}
+}
+
+// TestScanRemadeInclude: a Makefile that includes a makefile its own rule
+// makes (rtpengine's rtpengine-kmod.mk) is read twice by make, which
+// remakes the include and starts again; the probe still answers once.
+func TestScanRemadeInclude(t *testing.T) {
+	withDebian61(t)
+	dir := t.TempDir()
+	mk := "include $(CURDIR)/flags.mk\n\nobj-m += remade.o\nremade-y := a.o b.o\n\n$(CURDIR)/flags.mk:\n\techo 'ccflags-y += -DREMADE' > $@\n"
+	if err := os.WriteFile(filepath.Join(dir, "Makefile"), []byte(mk), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Scan(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := modulesOf(d), []string{"remade: a.o b.o"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("modules %q, want %q", got, want)
 	}
 }

@@ -257,7 +257,7 @@ func probeEnviron() []string {
 }
 
 // parseProbe reads probe.mk's output: one obj-m line, then one line per
-// module in it. Lines without the probe's prefixes (a kbuild file's own
+// module in it, for each time make read the makefiles (the last counts). Lines without the probe's prefixes (a kbuild file's own
 // $(info ...)) are ignored.
 func parseProbe(out []byte) (specs []modSpec, subdirs []string, seen bool, err error) {
 	objs := map[string][]string{}
@@ -268,9 +268,13 @@ func parseProbe(out []byte) (specs []modSpec, subdirs []string, seen bool, err e
 		line := sc.Text()
 		switch {
 		case strings.HasPrefix(line, probeObjm):
-			if seen {
-				return nil, nil, false, fmt.Errorf("two %q lines", probeObjm)
-			}
+			// Another reading: make remade an included makefile that
+			// has a rule (rtpengine's rtpengine-kmod.mk) and read them
+			// all again. The last reading is the one kbuild builds
+			// from. (Printed from a recipe instead, the lines would
+			// come once, but not at all when an include is missing, as
+			// Kbuild.initsec is before the first generate.)
+			objs, order, subdirs = map[string][]string{}, nil, nil
 			seen = true
 			for _, w := range strings.Fields(line[len(probeObjm):]) {
 				switch {
