@@ -144,24 +144,26 @@ type stamp struct {
 	mtime, ctime   int64 // ns
 }
 
-// hwalk is one walk over the trees: goroutines, at most GOMAXPROCS at
-// work (sem), list directories, stat their entries and lex headers.
+// hwalk is one walk over the trees: GOMAXPROCS workers take tasks
+// (list a directory, stat its entries, lex a header) from a queue that
+// the tasks add to.
 type hwalk struct {
-	since   int64 // ns: stamps from then on are not trusted
-	relist  bool  // list every directory, stored listings or not
-	sem     chan struct{}
-	wg      sync.WaitGroup
+	since   int64       // ns: stamps from then on are not trusted
+	relist  bool        // list every directory, stored listings or not
 	changed atomic.Bool // something differs from what was stored
 	stale   atomic.Bool // a stored listing is out of date
 	bufs    sync.Pool   // *[]byte for reading headers
+
+	mu      sync.Mutex
+	more    sync.Cond // a task was queued, or none is left
+	tasks   []func()
+	pending int // tasks queued or running
 }
 
 func newHwalk(relist bool) *hwalk {
-	return &hwalk{
-		since:  now().Add(-racyWindow).UnixNano(),
-		relist: relist,
-		sem:    make(chan struct{}, runtime.GOMAXPROCS(0)),
-	}
+	w := &hwalk{since: now().Add(-racyWindow).UnixNano(), relist: relist}
+	w.more.L = &w.mu
+	return w
 }
 
 // walk brings the trees under roots up to date.
@@ -169,7 +171,43 @@ func (w *hwalk) walk(roots []string, tree []*hnode) {
 	for i, root := range roots {
 		w.root(tree[i], root)
 	}
-	w.wg.Wait()
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(w.work)
+	}
+	wg.Wait()
+}
+
+// spawn queues f. A queue, not a goroutine each: a cold run lexes 6,000
+// headers, and the collector would scan the stack of each goroutine
+// waiting its turn.
+func (w *hwalk) spawn(f func()) {
+	w.mu.Lock()
+	w.tasks = append(w.tasks, f)
+	w.pending++
+	w.mu.Unlock()
+	w.more.Signal()
+}
+
+// work runs the queued tasks until none is queued or running.
+func (w *hwalk) work() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for {
+		for len(w.tasks) == 0 && w.pending > 0 {
+			w.more.Wait()
+		}
+		if w.pending == 0 {
+			w.more.Broadcast()
+			return
+		}
+		f := w.tasks[len(w.tasks)-1]
+		w.tasks = w.tasks[:len(w.tasks)-1]
+		w.mu.Unlock()
+		f()
+		w.mu.Lock()
+		w.pending--
+	}
 }
 
 // root brings n up to date with the root at path, taken as walkHeaders
@@ -339,17 +377,6 @@ func (w *hwalk) restamp(n *hnode, st stamp) {
 		n.stamp = st
 		w.changed.Store(true)
 	}
-}
-
-// spawn runs f on a goroutine of its own, at most GOMAXPROCS at a time.
-func (w *hwalk) spawn(f func()) {
-	w.wg.Add(1)
-	go func() {
-		defer w.wg.Done()
-		w.sem <- struct{}{}
-		defer func() { <-w.sem }()
-		f()
-	}()
 }
 
 // firstError returns the first error in walk order under n.
