@@ -237,7 +237,7 @@ func (w *hwalk) root(n *hnode, path string) {
 
 // dir brings n, the directory at p, up to date: its stored listing when
 // its stamp is the one stored, else the directory's. Its entries are
-// stated in chunks, on goroutines of their own for a large directory.
+// stated in chunks, tasks of their own for a large directory.
 func (w *hwalk) dir(n *hnode, p dirPath, st stamp) {
 	const chunk = 256
 	n.err = nil
