@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -253,6 +254,41 @@ func setStoredDefs(t *testing.T, file string, roots []string, header, def string
 	k.defs = string(appendDefs(nil, []headerDef{{def, 1}}))
 	if err := saveHeaderCache(file, roots, tree); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHeaderCacheStaleListing: a stored listing that names an entry the
+// directory does not have (ghost.h), or one of another kind (b, a
+// directory stored as a header), under the directory's own unchanged
+// stamp, is read again: the answer is IndexHeaders', and the stored
+// listing is corrected.
+func TestHeaderCacheStaleListing(t *testing.T) {
+	useCache(t)
+	trustAll(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"a.h":   "static inline int in_a(void) { return 0; }\n",
+		"b/c.h": "static inline int in_c(void) { return 0; }\n",
+	})
+	roots := []string{dir}
+	indexBoth(t, "cold", roots)
+	file := headerCacheFile(roots)
+	for _, kind := range []string{"ghost.h", "b"} {
+		tree := loadHeaderCache(file, roots)
+		if tree == nil {
+			t.Fatal("no cache stored")
+		}
+		ghost := &hnode{name: kind, kind: kindHeader, stamp: stamp{ino: 1}, defs: string(appendDefs(nil, []headerDef{{"ghost_def", 1}}))}
+		kids := slices.DeleteFunc(tree[0].kids, func(k *hnode) bool { return k.name == kind })
+		tree[0].kids = append(kids, ghost)
+		slices.SortFunc(tree[0].kids, func(a, b *hnode) int { return strings.Compare(a.name, b.name) })
+		if err := saveHeaderCache(file, roots, tree); err != nil {
+			t.Fatal(err)
+		}
+		indexBoth(t, kind, roots)
+		if tree = loadHeaderCache(file, roots); tree == nil || tree[0].kid(kind, kindHeader) != nil {
+			t.Errorf("%s: the stored listing was not corrected", kind)
+		}
 	}
 }
 
