@@ -27,6 +27,11 @@ import (
 // name of a header inline of its release cannot be in a file that includes
 // that header (C forbids the redefinition), so a clash can only drop a
 // suggestion, never add one.
+//
+// IndexHeaders lexes every header, IndexHeadersFor only those that
+// mention a name asked; IndexHeadersCached and IndexHeadersForCached give
+// the same answers from an index kept in the user cache, lexing only the
+// headers changed since it was written.
 type HeaderIndex struct {
 	defs  map[string]defAt // name -> its first definition
 	Files int              // headers read
