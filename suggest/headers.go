@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -26,18 +27,33 @@ import (
 // name of a header inline of its release cannot be in a file that includes
 // that header (C forbids the redefinition), so a clash can only drop a
 // suggestion, never add one.
+//
+// IndexHeaders lexes every header, IndexHeadersFor only those that
+// mention a name asked; IndexHeadersCached and IndexHeadersForCached give
+// the same answers from an index kept in the user cache, lexing only the
+// headers changed since it was written.
 type HeaderIndex struct {
-	defs  map[string]string // name -> "path:line" of its first definition
-	Files int               // headers read
+	defs  map[string]defAt // name -> its first definition
+	Files int              // headers read
 }
 
-// Lookup returns where a header defines name.
+// defAt is where a definition is: "path:line" is made only when asked
+// (Lookup), not for each of a kernel's 20,000 names.
+type defAt struct {
+	path string
+	line int
+}
+
+// Lookup returns where a header defines name: "path:line".
 func (h *HeaderIndex) Lookup(name string) (string, bool) {
 	if h == nil {
 		return "", false
 	}
-	w, ok := h.defs[name]
-	return w, ok
+	d, ok := h.defs[name]
+	if !ok {
+		return "", false
+	}
+	return d.path + ":" + strconv.Itoa(d.line), true
 }
 
 // Len is the number of names indexed.
@@ -47,7 +63,7 @@ func (h *HeaderIndex) Len() int { return len(h.defs) }
 // and records each file-scope function definition (a body in a header:
 // static inline) and each static object definition with where it is.
 func IndexHeaders(roots ...string) (*HeaderIndex, error) {
-	h := &HeaderIndex{defs: map[string]string{}}
+	h := &HeaderIndex{defs: map[string]defAt{}}
 	var readErr error // the first; the headers after it are not read
 	err := walkHeaders(roots, func(p string) {
 		if readErr != nil {
@@ -59,7 +75,7 @@ func IndexHeaders(roots ...string) (*HeaderIndex, error) {
 			return
 		}
 		h.Files++
-		h.add(p, src)
+		h.addDefs(p, definitions(src, func(name string) bool { _, ok := h.defs[name]; return !ok }))
 	})
 	if readErr != nil {
 		err = readErr
@@ -77,28 +93,41 @@ func IndexHeaders(roots ...string) (*HeaderIndex, error) {
 // 6,000 headers, a few dozen for the names of a tree's suggestions.
 func IndexHeadersFor(names []string, roots ...string) (*HeaderIndex, error) {
 	want := newNameSet(names)
-	found, err := eachHeader(roots, func(p string, src []byte) []headerDef {
+	type file struct {
+		path string
+		defs []headerDef
+	}
+	found, err := eachHeader(roots, func(p string, src []byte) file {
 		if !want.occursIn(src) {
-			return nil
+			return file{}
 		}
-		return definitions(p, src, func(name string) bool { return want.names[name] })
+		return file{p, definitions(src, func(name string) bool { return want.names[name] })}
 	})
 	if err != nil {
 		return nil, err
 	}
-	h := &HeaderIndex{defs: map[string]string{}, Files: len(found)}
-	for _, defs := range found {
-		for _, d := range defs {
-			if _, ok := h.defs[d.name]; !ok {
-				h.defs[d.name] = d.where
-			}
-		}
+	h := &HeaderIndex{defs: map[string]defAt{}, Files: len(found)}
+	for _, f := range found {
+		h.addDefs(f.path, f.defs)
 	}
 	return h, nil
 }
 
-// headerDef is a definition in a header: its name and "path:line".
-type headerDef struct{ name, where string }
+// headerDef is a definition in a header: its name and line.
+type headerDef struct {
+	name string
+	line int
+}
+
+// addDefs records the definitions of the header at path, in file order,
+// whose names no header before it defines.
+func (h *HeaderIndex) addDefs(path string, defs []headerDef) {
+	for _, d := range defs {
+		if _, ok := h.defs[d.name]; !ok {
+			h.defs[d.name] = defAt{path, d.line}
+		}
+	}
+}
 
 // eachHeader returns, in the order IndexHeaders visits the .h files under
 // roots (missing roots skipped), what look returns for each file's bytes.
@@ -326,17 +355,9 @@ func (s *nameSet) scanIdents(src []byte) bool {
 	return false
 }
 
-func (h *HeaderIndex) add(path string, src []byte) {
-	for _, d := range definitions(path, src, func(name string) bool { _, ok := h.defs[name]; return !ok }) {
-		if _, ok := h.defs[d.name]; !ok {
-			h.defs[d.name] = d.where
-		}
-	}
-}
-
 // definitions lists, in order, the file-scope function definitions and
 // static object definitions of a header whose names keep accepts.
-func definitions(path string, src []byte, keep func(name string) bool) []headerDef {
+func definitions(src []byte, keep func(name string) bool) []headerDef {
 	lx := clex.Lex(src)
 	var out []headerDef
 	for _, d := range lx.Decls() {
@@ -344,7 +365,7 @@ func definitions(path string, src []byte, keep func(name string) bool) []headerD
 			continue
 		}
 		line, _ := lx.Pos(lx.Toks[d.NameTok].Off)
-		out = append(out, headerDef{d.Name, fmt.Sprintf("%s:%d", path, line)})
+		out = append(out, headerDef{d.Name, line})
 	}
 	return out
 }

@@ -62,7 +62,8 @@ type objectSuggestions struct {
 }
 
 // splitHeaderInlines indexes, for each kernel, the headers for the names
-// of its objects' suggestions, and makes each object's report. An object
+// of its objects' suggestions (from the header index cache:
+// suggest.IndexHeadersForCached), and makes each object's report. An object
 // whose kernel's headers cannot be indexed is an error, printed to stderr
 // (failed set) and left out: with -kdir (userKdir) a missing directory;
 // without, a missing /lib/modules/RELEASE/build sets nothing apart.
@@ -87,7 +88,7 @@ func splitHeaderInlines(stderr io.Writer, objs []objectSuggestions, userKdir boo
 			}
 			continue
 		}
-		idx, err := suggest.IndexHeadersFor(ns, suggest.KernelHeaderRoots(k.kdir, k.arch)...)
+		idx, err := suggest.IndexHeadersForCached(ns, suggest.KernelHeaderRoots(k.kdir, k.arch)...)
 		indexes[k] = index{idx, err}
 	}
 	for _, ob := range objs {
@@ -120,6 +121,9 @@ inline the compiler emitted out of line, such as kzalloc.constprop.0) is
 listed apart, with the header and line: the module cannot annotate it.
 The headers are those of -kdir, or of /lib/modules/RELEASE/build for the
 release in each object's vermagic (none set apart when not installed).
+What they define is kept in the user cache ($XDG_CACHE_HOME or
+~/.cache, initsec/header-index), checked against each header's size and
+times on every run; removing that directory only costs the next run time.
 
 The view is one object. In a .o a global symbol is never suggested
 (another object of the module may use it); in a linked module (.ko) a
