@@ -261,7 +261,7 @@ func (p *planner) module(ko, kdir string, round int) (int, error) {
 		if o.Machine() == elf.EM_AARCH64 {
 			arch = "arm64"
 		}
-		if p.kernel, err = suggest.IndexHeaders(suggest.KernelHeaderRoots(kdir, arch)...); err != nil {
+		if p.kernel, err = suggest.IndexHeadersCached(suggest.KernelHeaderRoots(kdir, arch)...); err != nil {
 			return 0, err
 		}
 	}
