@@ -186,7 +186,11 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 		return exitError
 	}
 	tuneGC()
-	objs, failed := eachObject(stderr, "suggest", fs.Args(), func(path string, o *sectionrt.Object) (objectSuggestions, bool, error) {
+	// Most objects have no seed: suggest.Clean tells from their bytes.
+	noSeed := func(s *sectionrt.Screen, _ string, r io.ReaderAt, size int64) (objectSuggestions, bool, bool) {
+		return objectSuggestions{}, false, suggest.Clean(s, r, size)
+	}
+	objs, failed := eachObjectFast(stderr, "suggest", fs.Args(), noSeed, func(path string, o *sectionrt.Object) (objectSuggestions, bool, error) {
 		sugg, err := suggest.Find(o)
 		if err != nil || len(sugg) == 0 {
 			return objectSuggestions{}, false, err
