@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"strings"
 	"unsafe"
 )
 
@@ -28,10 +29,16 @@ import (
 type RawView struct {
 	s       *Screen
 	r       io.ReaderAt
+	size    int64
 	machine elf.Machine
 	secs    []Section
 	syms    []Symbol
 	rels    []RelocSection
+	symtab  int
+	// buf holds the symbol entries and the string table, which strtab
+	// is: the names are substrings of it.
+	buf    []byte
+	strtab string
 }
 
 // maxViewSyms is the most symbols a view keeps storage for between
@@ -47,6 +54,9 @@ var errRawView = errors.New("sectionrt: raw view: malformed or unreadable input 
 // RawView; ok false means "not handled": open the object instead, which
 // then also reports any error exactly.
 func (s *Screen) View(r io.ReaderAt, size int64) (v *RawView, ok bool) {
+	if s.view != nil {
+		s.view.r = nil // the last view is spent, whatever this one becomes
+	}
 	if size < 64 || !readFull(r, s.hdr[:], 0) {
 		return nil, false
 	}
@@ -62,11 +72,11 @@ func (s *Screen) View(r io.ReaderAt, size int64) (v *RawView, ok bool) {
 		s.view = &RawView{s: s}
 	}
 	v = s.view
-	v.r, v.machine = r, h.machine
+	v.r, v.size, v.machine, v.symtab = r, size, h.machine, symtab
 	if cap(v.syms) > maxViewSyms {
 		// The last object's table was a large module's: not kept for
 		// every later one.
-		v.syms = nil
+		v.syms, v.buf = nil, nil
 	}
 	if !v.sections(symtab) || !v.symbols(symtab) {
 		v.r = nil
@@ -138,9 +148,10 @@ func (v *RawView) symbols(symtab int) bool {
 }
 
 // readSymtab reads the entries of symbol table symtab and its string
-// table, with one read when the string table follows closely, as ld
-// puts it. They are one new buffer that is never written again, so the
-// string table is a string of it without a copy.
+// table into v.buf, with one read when the string table follows closely,
+// as ld puts it. The string table is a string of the buffer, without a
+// copy: the names are valid until the next view (see RawView; Object
+// copies them).
 func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool) {
 	st, str := &v.s.secs[symtab], &v.s.secs[v.s.secs[symtab].link]
 	lo, hi := st.off, st.off+st.size
@@ -148,7 +159,8 @@ func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool
 	if together {
 		hi = str.off + str.size
 	}
-	b := make([]byte, hi-lo, hi-lo+str.size)
+	v.buf = grow(v.buf, int(hi-lo+str.size))
+	b := v.buf[:hi-lo]
 	if !readFull(v.r, b, int64(lo)) {
 		return nil, "", false
 	}
@@ -165,6 +177,7 @@ func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool
 	if len(strs) > 0 {
 		strtab = unsafe.String(&strs[0], len(strs))
 	}
+	v.strtab = strtab
 	return entries, strtab, true
 }
 
@@ -261,4 +274,52 @@ func (v *RawView) SectionDataBuf(i int, buf []byte) ([]byte, error) {
 		return nil, errRawView
 	}
 	return b, nil
+}
+
+// Object returns the Object Open would make of the viewed file, built
+// from the view's tables (it takes them: the view is spent, and the
+// Screen's next View reads into new ones) and .modinfo, read now. It reads
+// from the view's reader, which must stay open while the Object is used;
+// Close does not close it. An error (.modinfo unreadable) is not Open's:
+// open the object for that.
+func (v *RawView) Object(name string) (*Object, error) {
+	if v.r == nil {
+		return nil, errRawView
+	}
+	hdr, le := &v.s.hdr, binary.LittleEndian
+	o := &Object{
+		name: name, r: v.r, size: v.size,
+		f: &elf.File{FileHeader: elf.FileHeader{
+			Class: elf.ELFCLASS64, Data: elf.ELFDATA2LSB, Version: elf.EV_CURRENT,
+			OSABI: elf.OSABI(hdr[elf.EI_OSABI]), ABIVersion: hdr[elf.EI_ABIVERSION],
+			ByteOrder: le, Type: elf.ET_REL, Machine: v.machine, Entry: le.Uint64(hdr[24:]),
+		}},
+		sections: v.secs, symtabIdx: v.symtab, syms: v.syms,
+	}
+	v.r, v.secs, v.syms = nil, nil, nil
+	o.syms = rebase(o.syms, v.strtab, strings.Clone(v.strtab))
+	if err := o.loadModInfo(); err != nil {
+		return nil, errRawView
+	}
+	return o, nil
+}
+
+// rebase points the names of syms, substrings of old, at the same bytes
+// of str, a copy of old that outlives the view's buffer.
+func rebase(syms []Symbol, old, str string) []Symbol {
+	if len(old) == 0 {
+		return syms
+	}
+	base := uintptr(unsafe.Pointer(unsafe.StringData(old)))
+	at := func(name string) string {
+		if name == "" {
+			return ""
+		}
+		off := uintptr(unsafe.Pointer(unsafe.StringData(name))) - base
+		return str[off : off+uintptr(len(name))]
+	}
+	for i := range syms {
+		syms[i].Name, syms[i].File = at(syms[i].Name), at(syms[i].File)
+	}
+	return syms
 }

@@ -20,12 +20,20 @@ import (
 // viewAgrees requires that when View reads data, Open, RelocSections and
 // CheckSymbolExtents accept it and the view's tables, relocations and
 // section bytes are the Object's, with EachRelocation failing on the same
-// sections. It reports whether View read it.
+// sections, and that the view's Object is Open's. It reports whether View
+// read it.
 func viewAgrees(t *testing.T, s *Screen, data []byte, what string) bool {
+	_, _, ok := viewAgreesObjects(t, s, data, what)
+	return ok
+}
+
+// viewAgreesObjects is viewAgrees returning the Objects compared: the
+// view's and Open's.
+func viewAgreesObjects(t *testing.T, s *Screen, data []byte, what string) (vo, o *Object, ok bool) {
 	t.Helper()
 	v, ok := s.View(bytes.NewReader(data), int64(len(data)))
 	if !ok {
-		return false
+		return nil, nil, false
 	}
 	o, err := NewObject(bytes.NewReader(data), "x.ko")
 	if err != nil {
@@ -64,7 +72,49 @@ func viewAgrees(t *testing.T, s *Screen, data []byte, what string) bool {
 			t.Fatalf("%s: section %d: view %d bytes, error %v; Object %d, error %v", what, i, len(got), gerr, len(want), werr)
 		}
 	}
-	return true
+	vo, err = v.Object("x.ko")
+	if err != nil {
+		t.Fatalf("%s: viewed, but RawView.Object: %v", what, err)
+	}
+	objectsAgree(t, vo, o, what)
+	if _, err := v.Object("x.ko"); err == nil {
+		t.Fatalf("%s: a spent view made a second Object", what)
+	}
+	return vo, o, true
+}
+
+// objectsAgree requires the Object a view made to be the one Open made:
+// the same header, tables, .modinfo, relocations and section bytes.
+func objectsAgree(t *testing.T, vo, o *Object, what string) {
+	t.Helper()
+	if vo.f.FileHeader != o.f.FileHeader {
+		t.Fatalf("%s: view Object header %+v, Open's %+v", what, vo.f.FileHeader, o.f.FileHeader)
+	}
+	if !reflect.DeepEqual(vo.Sections(), o.Sections()) || !reflect.DeepEqual(vo.Symbols(), o.Symbols()) || vo.symtabIdx != o.symtabIdx {
+		t.Fatalf("%s: view Object tables differ from Open's", what)
+	}
+	if !reflect.DeepEqual(vo.ModInfo(), o.ModInfo()) || vo.KernelRelease() != o.KernelRelease() {
+		t.Fatalf("%s: view Object .modinfo %v, Open's %v", what, vo.ModInfo(), o.ModInfo())
+	}
+	vrels, verr := vo.RelocSections()
+	rels, err := o.RelocSections()
+	if !reflect.DeepEqual(vrels, rels) || (verr == nil) != (err == nil) {
+		t.Fatalf("%s: view Object RelocSections %v, %v; Open's %v, %v", what, vrels, verr, rels, err)
+	}
+	for _, rs := range rels {
+		got, gerr := vo.Relocations(rs)
+		want, werr := o.Relocations(rs)
+		if !reflect.DeepEqual(got, want) || (gerr == nil) != (werr == nil) {
+			t.Fatalf("%s: view Object relocation section %d differs: error %v, Open's %v", what, rs.Index, gerr, werr)
+		}
+	}
+	for i := range o.SectionTable() {
+		got, gerr := vo.SectionData(i)
+		want, werr := o.SectionData(i)
+		if !bytes.Equal(got, want) || (gerr == nil) != (werr == nil) {
+			t.Fatalf("%s: view Object section %d differs: error %v, Open's %v", what, i, gerr, werr)
+		}
+	}
 }
 
 // eachRelocation collects what each gives for rs.
@@ -130,6 +180,7 @@ func TestRawViewInstalled(t *testing.T) {
 	}
 	var s Screen
 	n, viewed := 0, 0
+	var prev, prevOpen *Object
 	err := filepath.WalkDir(filepath.Join(rel.Tree, "kernel"), func(p string, d fs.DirEntry, err error) error {
 		if err != nil || !strings.HasSuffix(p, ".ko") || (testing.Short() && n >= 400) {
 			return err
@@ -139,9 +190,16 @@ func TestRawViewInstalled(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if viewAgrees(t, &s, data, p) {
+		vo, o, ok := viewAgreesObjects(t, &s, data, p)
+		if ok {
 			viewed++
 		}
+		if prev != nil && !reflect.DeepEqual(prev.Symbols(), prevOpen.Symbols()) {
+			// The view's buffers were reused for p: the last Object's
+			// names must not have been.
+			t.Fatalf("%s: the view's Object changed when the Screen read the next object", prev.Name())
+		}
+		prev, prevOpen = vo, o
 		return nil
 	})
 	if err != nil {

@@ -18,9 +18,16 @@ import (
 // reading their headers, symbol table and init and exit relocations.
 func Clean(s *sectionrt.Screen, r io.ReaderAt, size int64) bool {
 	v, ok := s.View(r, size)
+	return ok && CleanView(v)
+}
+
+// CleanView is Clean for a view the caller read (s.View): when it
+// answers false, the caller can make the Object from the view
+// (RawView.Object) rather than open the file again.
+func CleanView(v *sectionrt.RawView) bool {
 	// As Find's first checks: ET_REL, a symbol table, RelocSections and
 	// CheckSymbolExtents are the view's.
-	if !ok || !supported(v.Machine()) {
+	if !supported(v.Machine()) {
 		return false
 	}
 	w := getWorkspace()

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"debug/elf"
 	"encoding/binary"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"sync"
 	"testing"
@@ -20,12 +22,18 @@ import (
 // cleanAgrees requires that when Clean clears data, the object opens and
 // Find returns no suggestion and no error; with reference, findReference
 // too, which has no seed search, so that a rule the seed search and
-// Clean share cannot be wrong in both unseen. It reports whether Clean
-// cleared it, and whether the seed search on the opened object finds the
-// object unseeded.
+// Clean share cannot be wrong in both unseen. When the view is read but
+// not cleared, Find on the view's Object must answer as on the opened
+// one, error text included (initsec suggest uses it). It reports whether
+// Clean cleared it, and whether the seed search on the opened object
+// finds the object unseeded.
 func cleanAgrees(t *testing.T, s *sectionrt.Screen, data []byte, what string, reference bool) (cleared, unseeded bool) {
 	t.Helper()
-	cleared = Clean(s, bytes.NewReader(data), int64(len(data)))
+	v, viewed := s.View(bytes.NewReader(data), int64(len(data)))
+	cleared = viewed && CleanView(v)
+	if cleared != Clean(s, bytes.NewReader(data), int64(len(data))) {
+		t.Fatalf("%s: Clean and CleanView disagree", what)
+	}
 	o, err := sectionrt.NewObjectBytes(data, what)
 	if err != nil {
 		if cleared {
@@ -35,6 +43,10 @@ func cleanAgrees(t *testing.T, s *sectionrt.Screen, data []byte, what string, re
 	}
 	unseeded = seedless(o)
 	if !cleared {
+		if viewed {
+			v, _ = s.View(bytes.NewReader(data), int64(len(data)))
+			findsAgree(t, v, o, what)
+		}
 		return false, unseeded
 	}
 	if sugg, err := Find(o); sugg != nil || err != nil {
@@ -47,6 +59,21 @@ func cleanAgrees(t *testing.T, s *sectionrt.Screen, data []byte, what string, re
 		t.Fatalf("%s: cleared, but findReference: %d suggestion(s) %v, error %v", what, len(sugg), sugg, err)
 	}
 	return true, unseeded
+}
+
+// findsAgree requires Find on the Object view v makes to answer as on o,
+// Open's Object of the same bytes.
+func findsAgree(t *testing.T, v *sectionrt.RawView, o *sectionrt.Object, what string) {
+	t.Helper()
+	vo, err := v.Object(what)
+	if err != nil {
+		t.Fatalf("%s: RawView.Object: %v", what, err)
+	}
+	got, gerr := Find(vo)
+	want, werr := Find(o)
+	if !reflect.DeepEqual(got, want) || fmt.Sprint(gerr) != fmt.Sprint(werr) {
+		t.Fatalf("%s: Find on the view's Object: %v, %v; on Open's: %v, %v", what, got, gerr, want, werr)
+	}
 }
 
 // seedless reports whether Find stops at the seed search for o, with no
