@@ -5,13 +5,16 @@ import (
 	"debug/elf"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/dev/testenv"
@@ -343,4 +346,81 @@ func FuzzClean(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cleanAgrees(t, &s, data, "fuzz", false)
 	})
+}
+
+// BenchmarkClean times, per module of the installed 6.1 tree without a
+// seed (which Clean clears), Clean against what it saves (opening the
+// module and running Find) and against verify's screen
+// (sectionrt.Screen.Clean), each reading the files as initsec does
+// (modfile.OpenRaw). cpu-ns/module is the process's CPU time (user and
+// system), steadier than wall time on a loaded machine:
+// go test -bench Clean -run XXX ./suggest.
+func BenchmarkClean(b *testing.B) {
+	rel, ok := kernels.FindRelease("6.1.")
+	if !ok {
+		b.Skip("no installed 6.1 kernel with modules")
+	}
+	all, errs := modfile.Expand([]string{rel.Tree + "/kernel"})
+	if len(errs) > 0 {
+		b.Fatal(errs)
+	}
+	var s sectionrt.Screen
+	var files []string
+	for _, path := range all {
+		if f, size, ok := modfile.OpenRaw(path); ok {
+			if Clean(&s, f, size) {
+				files = append(files, path)
+			}
+			f.Close()
+		}
+	}
+	rules := func(rel string) *sectionrt.RuleSet {
+		rs, _ := sectionrt.RulesForRelease(rel)
+		return rs
+	}
+	var r modfile.Reader
+	for _, tc := range []struct {
+		name string
+		one  func(path string, f io.ReaderAt, size int64) bool
+	}{
+		{"Clean", func(_ string, f io.ReaderAt, size int64) bool { return Clean(&s, f, size) }},
+		{"OpenFind", func(path string, _ io.ReaderAt, _ int64) bool {
+			o, err := r.Open(path)
+			if err != nil {
+				return false
+			}
+			defer o.Close()
+			sugg, err := Find(o)
+			return err == nil && sugg == nil
+		}},
+		{"ScreenClean", func(_ string, f io.ReaderAt, size int64) bool { return s.Clean(f, size, rules) != nil }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			cpu0 := cpuTime()
+			for b.Loop() {
+				for _, path := range files {
+					f, size, ok := modfile.OpenRaw(path)
+					if !ok {
+						b.Fatalf("%s: cannot open", path)
+					}
+					if !tc.one(path, f, size) {
+						b.Fatalf("%s: not cleared", path)
+					}
+					f.Close()
+				}
+			}
+			per := float64(b.N * len(files))
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/per, "ns/module")
+			b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/per, "cpu-ns/module")
+		})
+	}
+}
+
+// cpuTime is the process's user and system time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
