@@ -22,10 +22,12 @@ import (
 // anything malformed), and besides SHT_REL and any relocation section
 // whose header Object.RelocSections would refuse. So a view exists only
 // for an object that Open, RelocSections and CheckSymbolExtents accept,
-// and what it gives is what that Object gives (TestRawViewMatchesObject).
+// and what it gives is what that Object gives; Object makes that Object
+// from it (TestRawViewInstalled, TestRawViewAgrees).
 //
 // A view, its tables and the names in them belong to the Screen: they are
 // valid until the Screen's next use, and only while the reader is open.
+// The Object it makes keeps its own.
 type RawView struct {
 	s       *Screen
 	r       io.ReaderAt
@@ -42,7 +44,8 @@ type RawView struct {
 }
 
 // maxViewSyms is the most symbols a view keeps storage for between
-// objects: Debian 6.1's modules have a median of about 300.
+// objects: of Debian 6.1's 4,023 modules the median has 94, and one has
+// more than this.
 const maxViewSyms = 16 << 10
 
 // errRawView is the error of a view's reader: the Object would report the
