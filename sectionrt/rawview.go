@@ -135,8 +135,8 @@ func (v *RawView) symbols(symtab int) bool {
 	v.syms[0] = Symbol{}
 	file := ""
 	for idx := 1; idx < n; idx++ {
-		sym, ok := v.symbol(entries[idx*elf.Sym64Size:], idx, strtab)
-		if !ok {
+		sym := &v.syms[idx] // filled in place: a Symbol is 96 bytes
+		if !v.symbol(sym, entries[idx*elf.Sym64Size:], idx, strtab) {
 			return false
 		}
 		switch {
@@ -145,7 +145,6 @@ func (v *RawView) symbols(symtab int) bool {
 		case sym.Bind == elf.STB_LOCAL && sym.Type != elf.STT_SECTION:
 			sym.File = file
 		}
-		v.syms[idx] = sym
 	}
 	return true
 }
@@ -184,32 +183,26 @@ func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool
 	return entries, strtab, true
 }
 
-// symbol decodes entry e, symbol idx, as symtabDecoder.symbol does, and
-// checks its extent as checkSymbolExtents does.
-func (v *RawView) symbol(e []byte, idx int, strtab string) (Symbol, bool) {
+// symbol decodes entry e, symbol idx, into sym as symtabDecoder.symbol
+// does (File aside), and checks its extent as checkSymbolExtents does.
+func (v *RawView) symbol(sym *Symbol, e []byte, idx int, strtab string) bool {
 	le := binary.LittleEndian
 	info, shndx := e[4], elf.SectionIndex(le.Uint16(e[6:]))
-	sym := Symbol{
-		Name: strtabString(strtab, le.Uint32(e[0:])), Index: idx,
-		Value: le.Uint64(e[8:]), Size: le.Uint64(e[16:]),
-		Type: elf.ST_TYPE(info), Bind: elf.ST_BIND(info), Shndx: shndx,
-		SectionIndex: int(shndx),
-	}
+	sym.Name, sym.Section, sym.File = strtabString(strtab, le.Uint32(e[0:])), "", ""
+	sym.Index, sym.Value, sym.Size = idx, le.Uint64(e[8:]), le.Uint64(e[16:])
+	sym.Type, sym.Bind, sym.Shndx, sym.SectionIndex = elf.ST_TYPE(info), elf.ST_BIND(info), shndx, int(shndx)
 	switch {
 	case shndx == elf.SHN_XINDEX:
-		return sym, false
+		return false
 	case shndx == elf.SHN_UNDEF || shndx >= elf.SHN_LORESERVE:
-		return sym, true
+		return true
 	case int(shndx) >= len(v.secs):
-		return sym, false
+		return false
 	}
 	sec := &v.secs[shndx]
 	sym.Section = sec.Name
-	if sym.Type != elf.STT_SECTION && sym.Type != elf.STT_FILE && sec.Type != elf.SHT_NULL &&
-		(sym.Value > sec.Size || sym.Size > sec.Size-sym.Value) {
-		return sym, false
-	}
-	return sym, true
+	return sym.Type == elf.STT_SECTION || sym.Type == elf.STT_FILE || sec.Type == elf.SHT_NULL ||
+		sym.Value <= sec.Size && sym.Size <= sec.Size-sym.Value
 }
 
 // Machine returns the ELF e_machine.
