@@ -58,5 +58,9 @@
 // need, into reused buffers, and clears an object when CheckMismatch would
 // find nothing and fail nowhere; anything else (a reference a check could
 // fire for, anything malformed or unusual) it leaves to Open and
-// CheckMismatch, so findings and errors are theirs.
+// CheckMismatch, so findings and errors are theirs. Screen.View gives
+// another analysis the same shortcut: a RawView holds the section and
+// symbol tables Open would make, read without debug/elf into the
+// Screen's buffers, and makes the Object itself when the analysis needs
+// more (package suggest's Clean).
 package sectionrt

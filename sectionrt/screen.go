@@ -48,6 +48,7 @@ type Screen struct {
 	interned map[string]string
 	core     []bool
 	strs     []byte
+	view     *RawView // View's tables (rawview.go)
 }
 
 // scrSec is what Clean needs of one section header.

@@ -27,7 +27,7 @@ import (
 // class and the extents of its eligible symbols.
 type prefilter struct {
 	w    *workspace
-	o    *sectionrt.Object
+	o    source
 	m    elf.Machine
 	secs []sectionrt.Section
 	syms []sectionrt.Symbol // o's own table: not modified
@@ -84,8 +84,18 @@ const (
 	objectSection
 )
 
+// source is what the seed search reads of an object: an Object, or the
+// sectionrt.RawView a Screen read of one (Clean).
+type source interface {
+	Machine() elf.Machine
+	SectionTable() []sectionrt.Section
+	SymbolTable() []sectionrt.Symbol
+	EachRelocation(rs sectionrt.RelocSection, f func(sectionrt.Relocation) bool) error
+	SectionDataBuf(i int, buf []byte) ([]byte, error)
+}
+
 // newPrefilter reads o's sections and symbols, into w's tables.
-func newPrefilter(o *sectionrt.Object, w *workspace) *prefilter {
+func newPrefilter(o source, w *workspace) *prefilter {
 	p := &prefilter{o: o, m: o.Machine(), secs: o.SectionTable(), syms: o.SymbolTable(), w: w}
 	p.linked = linkedModule(p.secs)
 	w.class = zeroed(w.class, len(p.secs))

@@ -103,9 +103,7 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 	if !o.HasSymbols() {
 		return nil, formatErr(o, "no symbol table (stripped?): no suggestions can be made")
 	}
-	switch o.Machine() {
-	case elf.EM_X86_64, elf.EM_AARCH64:
-	default:
+	if !supported(o.Machine()) {
 		return nil, fmt.Errorf("%s: suggest supports x86_64 and arm64 objects, not %s: branches the assembler resolved are not decoded", o.Name(), o.Machine())
 	}
 	rels, err := o.RelocSections()

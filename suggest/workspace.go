@@ -1,9 +1,5 @@
 package suggest
 
-import (
-	"github.com/initsec/initsec/sectionrt"
-)
-
 // workspace holds the tables one call of Find fills, for the next call
 // to reuse: initsec suggest calls it on thousands of objects, and most
 // of its allocations would otherwise be these, each as large as the
@@ -37,7 +33,7 @@ type workspace struct {
 const maxKeptBuf = 1 << 20
 
 // sectionData is o.SectionData(sec) into one of w's buffers.
-func (w *workspace) sectionData(o *sectionrt.Object, sec int) ([]byte, error) {
+func (w *workspace) sectionData(o source, sec int) ([]byte, error) {
 	if w.used == len(w.bufs) {
 		w.bufs = append(w.bufs, nil)
 	}

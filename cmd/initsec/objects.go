@@ -88,9 +88,10 @@ func eachObject[T any](stderr io.Writer, verb string, args []string, work func(p
 // eachObjectFast is eachObject with a fast path: fast, when not nil, is
 // tried first on each uncompressed regular file, opened with
 // modfile.OpenRaw, with the worker's sectionrt.Screen; where it answers
-// (ok), its value is kept and the object is not opened. It must answer
-// only where work would have given the same value without an error.
-func eachObjectFast[T any](stderr io.Writer, verb string, args []string, fast func(s *sectionrt.Screen, path string, r io.ReaderAt, size int64) (v T, ok bool), work func(path string, o *sectionrt.Object) (v T, keep bool, err error)) (out []T, failed bool) {
+// (ok), its value (with keep, as work's) is taken and the object is not
+// opened. It must answer only where work would have given the same value
+// and keep without an error.
+func eachObjectFast[T any](stderr io.Writer, verb string, args []string, fast func(s *sectionrt.Screen, path string, r io.ReaderAt, size int64) (v T, keep, ok bool), work func(path string, o *sectionrt.Object) (v T, keep bool, err error)) (out []T, failed bool) {
 	files, errs := expandObjects(args)
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "initsec %s: %v\n", verb, err)
@@ -120,10 +121,10 @@ func eachObjectFast[T any](stderr io.Writer, verb string, args []string, fast fu
 				res := &results[i]
 				if fast != nil && modfile.ByName(files[i]) == modfile.None {
 					if f, size, ok := modfile.OpenRaw(files[i]); ok {
-						v, ok := fast(&s, files[i], f, size)
+						v, keep, ok := fast(&s, files[i], f, size)
 						f.Close()
 						if ok {
-							res.v, res.keep = v, true
+							res.v, res.keep = v, keep
 							continue
 						}
 					}

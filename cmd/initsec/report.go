@@ -59,9 +59,9 @@ func runReport(stdout, stderr io.Writer, args []string) int {
 	}
 	tuneGC()
 	unload := !*noUnload
-	fast := func(s *sectionrt.Screen, path string, r io.ReaderAt, size int64) (memoryReport, bool) {
+	fast := func(s *sectionrt.Screen, path string, r io.ReaderAt, size int64) (memoryReport, bool, bool) {
 		m, ok := s.Memory(r, size, unload)
-		return memoryReport{Object: path, Memory: m, Exit: m.Exit}, ok
+		return memoryReport{Object: path, Memory: m, Exit: m.Exit}, true, ok
 	}
 	reports, failed := eachObjectFast(stderr, "report", fs.Args(), fast, func(path string, o *sectionrt.Object) (memoryReport, bool, error) {
 		m := sectionrt.PredictMemory(o, unload)

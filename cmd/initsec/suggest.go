@@ -190,14 +190,33 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 		return exitError
 	}
 	tuneGC()
-	objs, failed := eachObject(stderr, "suggest", fs.Args(), func(path string, o *sectionrt.Object) (objectSuggestions, bool, error) {
+	find := func(path string, o *sectionrt.Object) (objectSuggestions, bool, error) {
 		sugg, err := suggest.Find(o)
 		if err != nil || len(sugg) == 0 {
 			return objectSuggestions{}, false, err
 		}
 		k, ok := kernelOf(*kdir, o)
 		return objectSuggestions{path, sugg, k, ok}, true, nil
-	})
+	}
+	// Most objects have no seed, which suggest.CleanView tells from the
+	// tables a sectionrt.RawView reads; the others are made Objects from
+	// the same view. An error is left to the opened object to report.
+	fast := func(s *sectionrt.Screen, path string, r io.ReaderAt, size int64) (objectSuggestions, bool, bool) {
+		v, ok := s.View(r, size)
+		if !ok {
+			return objectSuggestions{}, false, false
+		}
+		if suggest.CleanView(v) {
+			return objectSuggestions{}, false, true
+		}
+		o, err := v.Object(path)
+		if err != nil {
+			return objectSuggestions{}, false, false
+		}
+		res, keep, err := find(path, o)
+		return res, keep, err == nil
+	}
+	objs, failed := eachObjectFast(stderr, "suggest", fs.Args(), fast, find)
 	reports, splitFailed := splitHeaderInlines(stderr, objs, *kdir != "")
 	failed = failed || splitFailed
 	if reports == nil {

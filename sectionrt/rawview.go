@@ -1,0 +1,321 @@
+package sectionrt
+
+import (
+	"debug/elf"
+	"encoding/binary"
+	"errors"
+	"io"
+	"strings"
+	"unsafe"
+)
+
+// A RawView is an object's section headers and symbol table exactly as
+// Open makes them (the same Section and Symbol values), with its
+// relocation entries and section bytes on demand, read by a Screen from
+// the file without building an Object. It is for an analysis of thousands
+// of objects that, for most, needs only these tables and a few small
+// sections (package suggest's seed search): it costs no debug/elf parse,
+// and its tables are the Screen's reused buffers.
+//
+// View refuses what Clean refuses in the headers and the symbol table
+// (ELFCLASS32, big-endian, program headers, SHF_COMPRESSED, SHN_XINDEX,
+// anything malformed), and besides SHT_REL and any relocation section
+// whose header Object.RelocSections would refuse. So a view exists only
+// for an object that Open, RelocSections and CheckSymbolExtents accept,
+// and what it gives is what that Object gives; Object makes that Object
+// from it (TestRawViewInstalled, TestRawViewAgrees).
+//
+// A view, its tables and the names in them belong to the Screen: they are
+// valid until the Screen's next use, and only while the reader is open.
+// The Object it makes keeps its own.
+type RawView struct {
+	s       *Screen
+	r       io.ReaderAt
+	size    int64
+	machine elf.Machine
+	secs    []Section
+	syms    []Symbol
+	rels    []RelocSection
+	symtab  int
+	// buf holds the symbol entries and the string table, which strtab
+	// is: the names are substrings of it.
+	buf    []byte
+	strtab string
+}
+
+// maxViewSyms is the most symbols a view keeps storage for between
+// objects: of Debian 6.1's 4,023 modules the median has 94, and one has
+// more than this.
+const maxViewSyms = 16 << 10
+
+// errRawView is the error of a view's reader: the Object would report the
+// same input with a *FormatError, which a caller that meets this should
+// get by opening the object.
+var errRawView = errors.New("sectionrt: raw view: malformed or unreadable input (open the object for the error)")
+
+// View reads the object r holds (size bytes, a regular file's size) as a
+// RawView; ok false means "not handled": open the object instead, which
+// then also reports any error exactly.
+func (s *Screen) View(r io.ReaderAt, size int64) (v *RawView, ok bool) {
+	if s.view != nil {
+		s.view.r = nil // the last view is spent, whatever this one becomes
+	}
+	if size < 64 || !readFull(r, s.hdr[:], 0) {
+		return nil, false
+	}
+	h, ok := s.header(size)
+	if !ok || !s.sections(r, h, size) {
+		return nil, false
+	}
+	symtab, ok := s.symtab()
+	if !ok {
+		return nil, false
+	}
+	if s.view == nil {
+		s.view = &RawView{s: s}
+	}
+	v = s.view
+	v.r, v.size, v.machine, v.symtab = r, size, h.machine, symtab
+	if cap(v.syms) > maxViewSyms {
+		// The last object's table was a large module's: not kept for
+		// every later one.
+		v.syms, v.buf = nil, nil
+	}
+	if !v.sections(symtab) || !v.symbols(symtab) {
+		v.r = nil
+		return nil, false
+	}
+	return v, true
+}
+
+// sections fills secs from the Screen's section headers and rels as
+// RelocSections lists them, refusing SHT_REL and each header
+// checkRelocHeader would refuse.
+func (v *RawView) sections(symtab int) bool {
+	s := v.s
+	if s.interned == nil {
+		s.interned = make(map[string]string)
+	}
+	v.secs = grow(v.secs, len(s.secs))
+	v.rels = v.rels[:0]
+	for i := range s.secs {
+		sc := &s.secs[i]
+		v.secs[i] = Section{
+			Index: i, Name: s.internName(i), Type: sc.typ, Flags: sc.flags,
+			Offset: sc.off, Size: sc.size, Addralign: sc.align, Entsize: sc.entsize,
+			Link: sc.link, Info: sc.info,
+		}
+		switch sc.typ {
+		case elf.SHT_REL:
+			return false
+		case elf.SHT_RELA:
+			if sc.info == 0 || int(sc.info) >= len(s.secs) {
+				return false
+			}
+			if sc.size != 0 && (int(sc.link) != symtab || sc.size%24 != 0 || sc.entsize != 0 && sc.entsize != 24) {
+				return false
+			}
+			v.rels = append(v.rels, RelocSection{Index: i, Target: int(sc.info), RELA: true})
+		}
+	}
+	return true
+}
+
+// symbols decodes the symbol table as loadSymbols does (names from one
+// copy of the string table, File from the STT_FILE before a local
+// symbol), refusing what loadSymbols and checkSymbolExtents refuse, and
+// SHN_XINDEX.
+func (v *RawView) symbols(symtab int) bool {
+	entries, strtab, ok := v.readSymtab(symtab)
+	if !ok {
+		return false
+	}
+	n := len(entries) / elf.Sym64Size
+	v.syms = grow(v.syms, n)
+	v.syms[0] = Symbol{}
+	file := ""
+	for idx := 1; idx < n; idx++ {
+		sym := &v.syms[idx] // filled in place: a Symbol is 96 bytes
+		if !v.symbol(sym, entries[idx*elf.Sym64Size:], idx, strtab) {
+			return false
+		}
+		switch {
+		case sym.Type == elf.STT_FILE:
+			file = sym.Name
+		case sym.Bind == elf.STB_LOCAL && sym.Type != elf.STT_SECTION:
+			sym.File = file
+		}
+	}
+	return true
+}
+
+// readSymtab reads the entries of symbol table symtab and its string
+// table into v.buf, with one read when the string table follows closely,
+// as ld puts it. The string table is a string of the buffer, without a
+// copy: the names are valid until the next view (see RawView; Object
+// copies them).
+func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool) {
+	st, str := &v.s.secs[symtab], &v.s.secs[v.s.secs[symtab].link]
+	lo, hi := st.off, st.off+st.size
+	together := str.off >= hi && str.off-hi <= screenGap
+	if together {
+		hi = str.off + str.size
+	}
+	v.buf = grow(v.buf, int(hi-lo+str.size))
+	b := v.buf[:hi-lo]
+	if !readFull(v.r, b, int64(lo)) {
+		return nil, "", false
+	}
+	entries = b[:st.size]
+	var strs []byte
+	if together {
+		strs = b[str.off-lo:]
+	} else {
+		strs = b[len(b) : len(b)+int(str.size)]
+		if !readFull(v.r, strs, int64(str.off)) {
+			return nil, "", false
+		}
+	}
+	if len(strs) > 0 {
+		strtab = unsafe.String(&strs[0], len(strs))
+	}
+	v.strtab = strtab
+	return entries, strtab, true
+}
+
+// symbol decodes entry e, symbol idx, into sym as symtabDecoder.symbol
+// does (File aside), and checks its extent as checkSymbolExtents does.
+func (v *RawView) symbol(sym *Symbol, e []byte, idx int, strtab string) bool {
+	le := binary.LittleEndian
+	info, shndx := e[4], elf.SectionIndex(le.Uint16(e[6:]))
+	sym.Name, sym.Section, sym.File = strtabString(strtab, le.Uint32(e[0:])), "", ""
+	sym.Index, sym.Value, sym.Size = idx, le.Uint64(e[8:]), le.Uint64(e[16:])
+	sym.Type, sym.Bind, sym.Shndx, sym.SectionIndex = elf.ST_TYPE(info), elf.ST_BIND(info), shndx, int(shndx)
+	switch {
+	case shndx == elf.SHN_XINDEX:
+		return false
+	case shndx == elf.SHN_UNDEF || shndx >= elf.SHN_LORESERVE:
+		return true
+	case int(shndx) >= len(v.secs):
+		return false
+	}
+	sec := &v.secs[shndx]
+	sym.Section = sec.Name
+	return sym.Type == elf.STT_SECTION || sym.Type == elf.STT_FILE || sec.Type == elf.SHT_NULL ||
+		sym.Value <= sec.Size && sym.Size <= sec.Size-sym.Value
+}
+
+// Machine returns the ELF e_machine.
+func (v *RawView) Machine() elf.Machine { return v.machine }
+
+// SectionTable is Object.SectionTable: the headers in index order,
+// element 0 the null section. It must not be modified.
+func (v *RawView) SectionTable() []Section { return v.secs }
+
+// SymbolTable is Object.SymbolTable: indexed by ELF symbol index, element
+// 0 the null symbol. It must not be modified.
+func (v *RawView) SymbolTable() []Symbol { return v.syms }
+
+// RelocSections is Object.RelocSections: every one an SHT_RELA section
+// with a checked header.
+func (v *RawView) RelocSections() []RelocSection { return v.rels }
+
+// EachRelocation is Object.EachRelocation for one of RelocSections: each
+// entry decoded and checked as Relocations does, read a window at a time
+// into the Screen's buffer. Where the Object's would fail, the error is
+// errRawView.
+func (v *RawView) EachRelocation(rs RelocSection, f func(Relocation) bool) error {
+	if rs.Index <= 0 || rs.Index >= len(v.secs) || v.secs[rs.Index].Type != elf.SHT_RELA {
+		return errRawView
+	}
+	s, le := &v.secs[rs.Index], binary.LittleEndian
+	target := &v.secs[s.Info]
+	per := uint64(screenWindow / 24 * 24)
+	for off := uint64(0); off < s.Size; off += per {
+		buf := v.s.window(int(min(per, s.Size-off)))
+		if !readFull(v.r, buf, int64(s.Offset+off)) {
+			return errRawView
+		}
+		for j := 0; j+24 <= len(buf); j += 24 {
+			info := le.Uint64(buf[j+8:])
+			r := Relocation{Offset: le.Uint64(buf[j:]), Type: uint32(info), Sym: int(info >> 32), Addend: int64(le.Uint64(buf[j+16:])), HasAddend: true}
+			if info>>32 >= uint64(len(v.syms)) ||
+				r.Offset >= target.Size && !(target.Size == 0 && r.Offset == 0 && target.Type == elf.SHT_NOBITS) {
+				return errRawView
+			}
+			if !f(r) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// SectionDataBuf is Object.SectionDataBuf: section i's bytes, into buf's
+// storage when it is large enough (valid until that is reused), nil for a
+// section without file data.
+func (v *RawView) SectionDataBuf(i int, buf []byte) ([]byte, error) {
+	if i < 0 || i >= len(v.secs) {
+		return nil, errRawView
+	}
+	s := &v.secs[i]
+	if !s.hasFileData() {
+		return nil, nil
+	}
+	if uint64(cap(buf)) < s.Size {
+		buf = make([]byte, s.Size) // bounded: the extent lies inside the file
+	}
+	b := buf[:s.Size]
+	if !readFull(v.r, b, int64(s.Offset)) {
+		return nil, errRawView
+	}
+	return b, nil
+}
+
+// Object returns the Object Open would make of the viewed file, built
+// from the view's tables (it takes them: the view is spent, and the
+// Screen's next View reads into new ones) and .modinfo, read now. It reads
+// from the view's reader, which must stay open while the Object is used;
+// Close does not close it. An error (.modinfo unreadable) is not Open's:
+// open the object for that.
+func (v *RawView) Object(name string) (*Object, error) {
+	if v.r == nil {
+		return nil, errRawView
+	}
+	hdr, le := &v.s.hdr, binary.LittleEndian
+	o := &Object{
+		name: name, r: v.r, size: v.size,
+		f: &elf.File{FileHeader: elf.FileHeader{
+			Class: elf.ELFCLASS64, Data: elf.ELFDATA2LSB, Version: elf.EV_CURRENT,
+			OSABI: elf.OSABI(hdr[elf.EI_OSABI]), ABIVersion: hdr[elf.EI_ABIVERSION],
+			ByteOrder: le, Type: elf.ET_REL, Machine: v.machine, Entry: le.Uint64(hdr[24:]),
+		}},
+		sections: v.secs, symtabIdx: v.symtab, syms: v.syms,
+	}
+	v.r, v.secs, v.syms = nil, nil, nil
+	o.syms = rebase(o.syms, v.strtab, strings.Clone(v.strtab))
+	if err := o.loadModInfo(); err != nil {
+		return nil, errRawView
+	}
+	return o, nil
+}
+
+// rebase points the names of syms, substrings of old, at the same bytes
+// of str, a copy of old that outlives the view's buffer.
+func rebase(syms []Symbol, old, str string) []Symbol {
+	if len(old) == 0 {
+		return syms
+	}
+	base := uintptr(unsafe.Pointer(unsafe.StringData(old)))
+	at := func(name string) string {
+		if name == "" {
+			return ""
+		}
+		off := uintptr(unsafe.Pointer(unsafe.StringData(name))) - base
+		return str[off : off+uintptr(len(name))]
+	}
+	for i := range syms {
+		syms[i].Name, syms[i].File = at(syms[i].Name), at(syms[i].File)
+	}
+	return syms
+}

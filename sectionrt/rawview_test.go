@@ -1,0 +1,324 @@
+package sectionrt
+
+import (
+	"bytes"
+	"debug/elf"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/initsec/initsec/internal/dev/kernels"
+	"github.com/initsec/initsec/internal/dev/testenv"
+)
+
+// viewAgrees requires that when View reads data, Open, RelocSections and
+// CheckSymbolExtents accept it and the view's tables, relocations and
+// section bytes are the Object's, with EachRelocation failing on the same
+// sections, and that the view's Object is Open's. It reports whether View
+// read it.
+func viewAgrees(t *testing.T, s *Screen, data []byte, what string) bool {
+	_, _, ok := viewAgreesObjects(t, s, data, what)
+	return ok
+}
+
+// viewAgreesObjects is viewAgrees returning the Objects compared: the
+// view's and Open's.
+func viewAgreesObjects(t *testing.T, s *Screen, data []byte, what string) (vo, o *Object, ok bool) {
+	t.Helper()
+	v, ok := s.View(bytes.NewReader(data), int64(len(data)))
+	if !ok {
+		return nil, nil, false
+	}
+	o, err := NewObject(bytes.NewReader(data), "x.ko")
+	if err != nil {
+		t.Fatalf("%s: viewed, but NewObject: %v", what, err)
+	}
+	rels, err := o.RelocSections()
+	if err != nil {
+		t.Fatalf("%s: viewed, but RelocSections: %v", what, err)
+	}
+	if err := o.CheckSymbolExtents(); err != nil {
+		t.Fatalf("%s: viewed, but CheckSymbolExtents: %v", what, err)
+	}
+	if v.Machine() != o.Machine() {
+		t.Fatalf("%s: view machine %v, Object %v", what, v.Machine(), o.Machine())
+	}
+	if !reflect.DeepEqual(v.SectionTable(), o.SectionTable()) {
+		t.Fatalf("%s: the view's sections differ from the Object's", what)
+	}
+	if !reflect.DeepEqual(v.SymbolTable(), o.SymbolTable()) {
+		t.Fatalf("%s: the view's symbols differ from the Object's:\n%s", what, firstSymbolDiff(v.SymbolTable(), o.SymbolTable()))
+	}
+	if !reflect.DeepEqual(v.RelocSections(), rels) && (len(rels) != 0 || len(v.RelocSections()) != 0) {
+		t.Fatalf("%s: view relocation sections %v, Object %v", what, v.RelocSections(), rels)
+	}
+	for _, rs := range rels {
+		got, gerr := eachRelocation(v.EachRelocation, rs)
+		want, werr := eachRelocation(o.EachRelocation, rs)
+		if (gerr == nil) != (werr == nil) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: relocation section %d: view %d entries, error %v; Object %d, error %v", what, rs.Index, len(got), gerr, len(want), werr)
+		}
+	}
+	for i := range o.SectionTable() {
+		got, gerr := v.SectionDataBuf(i, nil)
+		want, werr := o.SectionData(i)
+		if (gerr == nil) != (werr == nil) || !bytes.Equal(got, want) {
+			t.Fatalf("%s: section %d: view %d bytes, error %v; Object %d, error %v", what, i, len(got), gerr, len(want), werr)
+		}
+	}
+	vo, err = v.Object("x.ko")
+	if err != nil {
+		t.Fatalf("%s: viewed, but RawView.Object: %v", what, err)
+	}
+	objectsAgree(t, vo, o, what)
+	if _, err := v.Object("x.ko"); err == nil {
+		t.Fatalf("%s: a spent view made a second Object", what)
+	}
+	return vo, o, true
+}
+
+// objectsAgree requires the Object a view made to be the one Open made:
+// the same header, tables, .modinfo, relocations and section bytes.
+func objectsAgree(t *testing.T, vo, o *Object, what string) {
+	t.Helper()
+	if vo.f.FileHeader != o.f.FileHeader {
+		t.Fatalf("%s: view Object header %+v, Open's %+v", what, vo.f.FileHeader, o.f.FileHeader)
+	}
+	if !reflect.DeepEqual(vo.Sections(), o.Sections()) || !reflect.DeepEqual(vo.Symbols(), o.Symbols()) || vo.symtabIdx != o.symtabIdx {
+		t.Fatalf("%s: view Object tables differ from Open's", what)
+	}
+	if !reflect.DeepEqual(vo.ModInfo(), o.ModInfo()) || vo.KernelRelease() != o.KernelRelease() {
+		t.Fatalf("%s: view Object .modinfo %v, Open's %v", what, vo.ModInfo(), o.ModInfo())
+	}
+	vrels, verr := vo.RelocSections()
+	rels, err := o.RelocSections()
+	if !reflect.DeepEqual(vrels, rels) || (verr == nil) != (err == nil) {
+		t.Fatalf("%s: view Object RelocSections %v, %v; Open's %v, %v", what, vrels, verr, rels, err)
+	}
+	for _, rs := range rels {
+		got, gerr := vo.Relocations(rs)
+		want, werr := o.Relocations(rs)
+		if !reflect.DeepEqual(got, want) || (gerr == nil) != (werr == nil) {
+			t.Fatalf("%s: view Object relocation section %d differs: error %v, Open's %v", what, rs.Index, gerr, werr)
+		}
+	}
+	for i := range o.SectionTable() {
+		got, gerr := vo.SectionData(i)
+		want, werr := o.SectionData(i)
+		if !bytes.Equal(got, want) || (gerr == nil) != (werr == nil) {
+			t.Fatalf("%s: view Object section %d differs: error %v, Open's %v", what, i, gerr, werr)
+		}
+	}
+}
+
+// eachRelocation collects what each gives for rs.
+func eachRelocation(each func(RelocSection, func(Relocation) bool) error, rs RelocSection) ([]Relocation, error) {
+	var out []Relocation
+	err := each(rs, func(r Relocation) bool { out = append(out, r); return true })
+	return out, err
+}
+
+// firstSymbolDiff describes the first symbol that differs.
+func firstSymbolDiff(a, b []Symbol) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return fmt.Sprintf("symbol %d: view %+v\n          Object %+v", i, a[i], b[i])
+		}
+	}
+	return fmt.Sprintf("view %d symbols, Object %d", len(a), len(b))
+}
+
+// TestRawViewFixtures: a small object is viewed as Open reads it; a
+// truncated one, one with SHT_REL and one whose relocation section names
+// another symbol table are not.
+func TestRawViewFixtures(t *testing.T) {
+	var s Screen
+	small := smallObject(t)
+	if !viewAgrees(t, &s, small, "small.o") {
+		t.Fatal("small.o not viewed")
+	}
+	for _, n := range []int{0, 63, 64, len(small) - 1} {
+		if _, ok := s.View(bytes.NewReader(small[:n]), int64(n)); ok {
+			t.Errorf("small.o truncated to %d bytes viewed", n)
+		}
+	}
+	o, err := NewObject(bytes.NewReader(small), "small.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shoff := int(le64(small[0x28:]))
+	for _, sec := range o.SectionTable() {
+		if sec.Type != elf.SHT_RELA {
+			continue
+		}
+		hdr := shoff + 64*sec.Index
+		rel := bytes.Clone(small)
+		rel[hdr+4] = byte(elf.SHT_REL) // sh_type
+		if _, ok := s.View(bytes.NewReader(rel), int64(len(rel))); ok {
+			t.Errorf("%s made SHT_REL: viewed", sec.Name)
+		}
+		link := bytes.Clone(small)
+		link[hdr+40] = byte(sec.Index) // sh_link: itself, not the symbol table
+		if _, ok := s.View(bytes.NewReader(link), int64(len(link))); ok {
+			t.Errorf("%s linked to section %d: viewed", sec.Name, sec.Index)
+		}
+	}
+}
+
+// TestRawViewInstalled: every installed 6.1 module is viewed, as Open
+// reads it.
+func TestRawViewInstalled(t *testing.T) {
+	rel, ok := kernels.FindRelease("6.1.")
+	if !ok {
+		testenv.SkipOrFail(t, "no installed 6.1 kernel with modules and headers")
+	}
+	var s Screen
+	n, viewed := 0, 0
+	var prev, prevOpen *Object
+	err := filepath.WalkDir(filepath.Join(rel.Tree, "kernel"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !strings.HasSuffix(p, ".ko") || (testing.Short() && n >= 400) {
+			return err
+		}
+		n++
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		vo, o, ok := viewAgreesObjects(t, &s, data, p)
+		if ok {
+			viewed++
+		}
+		if prev != nil && !reflect.DeepEqual(prev.Symbols(), prevOpen.Symbols()) {
+			// The view's buffers were reused for p: the last Object's
+			// names must not have been.
+			t.Fatalf("%s: the view's Object changed when the Screen read the next object", prev.Name())
+		}
+		prev, prevOpen = vo, o
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d modules, %d viewed", n, viewed)
+	if viewed != n {
+		t.Errorf("%d of %d well-formed modules not viewed", n-viewed, n)
+	}
+}
+
+// TestRawViewAgrees corrupts objects where the view reads (ELF header,
+// section headers, symbol entries and names, relocation entries) and
+// requires every object View reads to be one Open reads the same.
+func TestRawViewAgrees(t *testing.T) {
+	bases := [][]byte{smallObject(t)}
+	if rel, ok := kernels.FindRelease("6.1."); ok {
+		for _, m := range []string{"drivers/net/dummy.ko", "fs/fat/vfat.ko", "fs/ext4/ext4.ko"} {
+			if b, err := os.ReadFile(filepath.Join(rel.Tree, "kernel", m)); err == nil {
+				bases = append(bases, b)
+			}
+		}
+	}
+	iters := 2000
+	if testing.Short() {
+		iters = 200
+	}
+	var s Screen
+	rng := rand.New(rand.NewPCG(13, 2))
+	for bi, base := range bases {
+		regions := tableRegions(t, base)
+		n := iters
+		if len(base) > 1<<20 {
+			n = iters / 10 // ext4: each comparison takes milliseconds
+		}
+		viewed := 0
+		for range n {
+			if viewAgrees(t, &s, mutateTables(rng, base, regions), "mutant") {
+				viewed++
+			}
+		}
+		t.Logf("base %d (%d bytes): %d of %d mutants viewed", bi, len(base), viewed, n)
+	}
+}
+
+// tableRegions returns the file extents of what a view reads: the ELF
+// header, the section header table, the symbol table and its strings,
+// and each relocation section.
+func tableRegions(t testing.TB, data []byte) [][2]int {
+	o, err := NewObject(bytes.NewReader(data), "base")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shoff, shnum := int(le64(data[0x28:])), int(data[0x3c])|int(data[0x3d])<<8
+	regions := [][2]int{{0, 64}, {shoff, shoff + 64*shnum}}
+	for _, sec := range o.SectionTable() {
+		if sec.Type == elf.SHT_SYMTAB || sec.Type == elf.SHT_STRTAB || sec.Type == elf.SHT_RELA {
+			regions = append(regions, [2]int{int(sec.Offset), int(sec.Offset + sec.Size)})
+		}
+	}
+	return regions
+}
+
+// mutateTables returns a copy of base with one to four changes, each in
+// a random region: a bit flipped, a random byte, or a boundary value
+// written over 1 to 8 bytes.
+func mutateTables(rng *rand.Rand, base []byte, regions [][2]int) []byte {
+	d := bytes.Clone(base)
+	for range 1 + rng.IntN(4) {
+		r := regions[rng.IntN(len(regions))]
+		if r[1] <= r[0] {
+			continue
+		}
+		off := r[0] + rng.IntN(r[1]-r[0])
+		switch rng.IntN(3) {
+		case 0:
+			d[off] ^= 1 << rng.IntN(8)
+		case 1:
+			d[off] = byte(rng.Uint32())
+		default:
+			v := []uint64{0, 1, 0xff, 0xffff, 0xff00, 0xfff1, 0xffffffff, 1 << 62, ^uint64(0)}[rng.IntN(9)]
+			for j := range []int{1, 2, 4, 8}[rng.IntN(4)] {
+				if off+j < len(d) {
+					d[off+j] = byte(v >> (8 * j))
+				}
+			}
+		}
+	}
+	return d
+}
+
+// FuzzRawView: an object View reads is one Open reads the same.
+func FuzzRawView(f *testing.F) {
+	f.Add(smallObject(f))
+	var s Screen
+	f.Fuzz(func(t *testing.T, data []byte) {
+		viewAgrees(t, &s, data, "fuzz")
+	})
+}
+
+// TestRawViewErrors: EachRelocation and SectionDataBuf of a section the
+// view has not (an index out of range, a section that is not RELA) are
+// errors, not panics.
+func TestRawViewErrors(t *testing.T) {
+	var s Screen
+	small := smallObject(t)
+	v, ok := s.View(bytes.NewReader(small), int64(len(small)))
+	if !ok {
+		t.Fatal("small.o not viewed")
+	}
+	n := len(v.SectionTable())
+	for _, rs := range []RelocSection{{Index: 0}, {Index: -1}, {Index: n}, {Index: 1}} {
+		if err := v.EachRelocation(rs, func(Relocation) bool { return true }); !errors.Is(err, errRawView) {
+			t.Errorf("EachRelocation(%+v) = %v, want errRawView", rs, err)
+		}
+	}
+	for _, i := range []int{-1, n} {
+		if _, err := v.SectionDataBuf(i, nil); !errors.Is(err, errRawView) {
+			t.Errorf("SectionDataBuf(%d) = %v, want errRawView", i, err)
+		}
+	}
+}
