@@ -58,6 +58,9 @@ type refGraph struct {
 	// escape is the pseudo-node that references through an escaping
 	// address come from (0 until needed).
 	escape int
+	// relSym[i] says what a relocation against symbol i may refer to
+	// (relSymBits).
+	relSym []uint8
 	// code[sec] is the bytes of code section sec, once read; patched[sec]
 	// marks the bytes its relocations patch, which the scan for resolved
 	// branches does not read.
@@ -92,6 +95,7 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 		}
 		g.addSymbol(int(n), i, counted[i])
 	}
+	g.relSymBits()
 	return g
 }
 
@@ -389,7 +393,7 @@ func (g *refGraph) sectionCode(sec int) ([]byte, error) {
 
 // addRelocs adds the references of relocation section r into eligible
 // nodes, and marks the bytes it patches in a section the scan for
-// resolved branches may read. buf is storage for the entries.
+// resolved branches may read.
 func (g *refGraph) addRelocs(r sectionrt.RelocSection) error {
 	src := &g.secs[r.Target]
 	class := g.p.class[r.Target]
@@ -402,34 +406,91 @@ func (g *refGraph) addRelocs(r sectionrt.RelocSection) error {
 		mask = g.patchMask(r.Target)
 	}
 	m := g.o.Machine()
+	// Only these symbols' relocations can reach an eligible node: the
+	// others (another object's, or a section without eligible symbols)
+	// cost a load and a test.
+	want := symTarget
+	if class == classSite {
+		want = symTargetData // a site list's entries into code count for nothing
+	}
+	if class == classIgnore {
+		want = 0
+	}
+	relSym := g.relSym
 	var err error
-	decodeErr := g.o.EachRelocation(r, func(rel sectionrt.Relocation) bool {
-		if mask != nil {
-			for k := rel.Offset; k < rel.Offset+relocWidth(m, rel.Type) && k < src.Size; k++ {
-				mask[k/64] |= 1 << (k % 64)
+	decodeErr := g.o.EachRelocationBatch(r, &g.p.w.relocs, func(batch []sectionrt.Relocation) bool {
+		for i := range batch {
+			rel := &batch[i]
+			if mask != nil {
+				markPatched(mask, rel.Offset, relocWidth(m, rel.Type))
+			}
+			if relSym[rel.Sym]&want == 0 {
+				continue
+			}
+			sym := &g.syms[rel.Sym]
+			var targets [5]int
+			if t := g.relocTargets(targets[:0], *rel, sym, &g.secs[sym.SectionIndex], exec); len(t) > 0 {
+				if err = g.addReloc(r.Target, class, *rel, t); err != nil {
+					return false
+				}
 			}
 		}
-		if class == classIgnore {
-			return true
-		}
-		sym := &g.syms[rel.Sym]
-		if !sym.Defined() {
-			return true // another object's symbol
-		}
-		tsec := g.section(sym.SectionIndex)
-		if tsec == nil || class == classSite && tsec.Flags&elf.SHF_EXECINSTR != 0 {
-			return true
-		}
-		var targets [5]int
-		if t := g.relocTargets(targets[:0], rel, sym, tsec, exec); len(t) > 0 {
-			err = g.addReloc(r.Target, class, rel, t)
-		}
-		return err == nil
+		return true
 	})
 	if decodeErr != nil {
 		return decodeErr
 	}
 	return err
+}
+
+// The bits of refGraph.relSym: what a relocation against the symbol may
+// refer to.
+const (
+	// symTargetCode: an eligible node in a code section (the symbol's
+	// own, or one of the section's eligible symbols at the address).
+	symTargetCode uint8 = 1 << iota
+	// symTargetData: likewise, in a section that is not code.
+	symTargetData
+	symTarget = symTargetCode | symTargetData
+)
+
+// markPatched sets the bits of the width bytes at off in mask, those
+// that fall in it: bit k of word k/64 is byte k. The bits of the last
+// word past the section's end are never read.
+func markPatched(mask []uint64, off, width uint64) {
+	w, b := off/64, off%64
+	if w >= uint64(len(mask)) {
+		return
+	}
+	bits := uint64(1)<<width - 1
+	mask[w] |= bits << b
+	if b+width > 64 && w+1 < uint64(len(mask)) {
+		mask[w+1] |= bits >> (64 - b)
+	}
+}
+
+// relSymBits fills g.relSym: for each symbol, the bits that say which
+// eligible nodes a relocation against it may reach, as relocTargets finds
+// them (0 for none: undefined, or neither an eligible node's symbol nor
+// a section or label in a section with eligible symbols).
+func (g *refGraph) relSymBits() {
+	w := g.p.w
+	w.relSym = zeroed(w.relSym, len(g.syms))
+	g.relSym = w.relSym
+	for i := 1; i < len(g.syms); i++ {
+		s := &g.syms[i]
+		if !s.Defined() || g.section(s.SectionIndex) == nil {
+			continue
+		}
+		if n := g.symNode[i]; n != 0 && !g.nodes[n].eligible || n == 0 && len(g.p.elig[s.SectionIndex]) == 0 {
+			continue
+		}
+		if g.secs[s.SectionIndex].Flags&elf.SHF_EXECINSTR != 0 {
+			g.relSym[i] = symTargetCode
+		} else {
+			g.relSym[i] = symTargetData
+		}
+	}
 }
 
 // patchMask returns the bitset of the bytes of section sec that

@@ -19,6 +19,8 @@ type workspace struct {
 	eligFuncs []bool
 	// The graph's (refGraph, joinSymbols).
 	nodes                 []refNode
+	relSym                []uint8
+	relocs                sectionrt.RelocBuf
 	symNode, next, parent []int32
 	members               []int32
 	counted               []bool
