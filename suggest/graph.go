@@ -29,11 +29,17 @@ type refNode struct {
 	// last whose name is its own base name and not init_module or
 	// cleanup_module (foo, not foo.cold); 0 when there is none, and the
 	// node is named after its first member's base name.
-	named    int32
-	label    string // a pseudo-node's name
-	size     uint64
-	referers map[int]bool // node index -> true
-	out      []int
+	named int32
+	label string // a pseudo-node's name
+	size  uint64
+	// resident: a referrer that is neither eligible nor root code
+	// (resident code or data, a site list, an escaping address) keeps the
+	// node resident whatever else refers to it. Such a referrer is this
+	// flag, not an edge (see edge).
+	resident bool
+	// in and out head the node's lists of edges in refGraph.edges: its
+	// referrers and its targets (0: none).
+	in, out int32
 }
 
 // root reports whether the node is code or data of root class c (not a
@@ -55,9 +61,22 @@ type refGraph struct {
 	// anon[sec] is the pseudo-node for bytes of section sec outside every
 	// symbol (0 until needed).
 	anon []int
-	// escape is the pseudo-node that references through an escaping
-	// address come from (0 until needed).
-	escape int
+	// edges holds the edges; edges[0] is unused, so that 0 ends a list.
+	edges []refEdge
+	// rootIn[sec]: a symbol of section sec, itself neither init nor exit,
+	// is part of an init or exit node (a clone of an init function).
+	rootIn []bool
+	// plain[sec] tells whether SymbolAt's answer in section sec is the
+	// same at every address of a symbol's extent (plainSection): 0 not
+	// yet known, 1 yes, 2 no.
+	plain []uint8
+	// at caches nodeAt's last answer in a plain section: the node of
+	// the symbol whose extent [lo, hi) of section sec held the address.
+	at struct {
+		sec    int
+		lo, hi uint64
+		node   int
+	}
 	// relSym[i] says what a relocation against symbol i may refer to
 	// (relSymBits).
 	relSym []uint8
@@ -76,7 +95,10 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 	w.anon = zeroed(w.anon, len(g.secs))
 	w.code = zeroed(w.code, len(g.secs))
 	w.patched = zeroed(w.patched, len(g.secs))
-	g.anon, g.code, g.patched = w.anon, w.code, w.patched
+	w.rootIn = zeroed(w.rootIn, len(g.secs))
+	w.plain = zeroed(w.plain, len(g.secs))
+	w.edges = zeroed(w.edges, 1)
+	g.anon, g.code, g.patched, g.rootIn, g.plain, g.edges = w.anon, w.code, w.patched, w.rootIn, w.plain, w.edges
 	members, parent, counted := g.joinSymbols()
 	w.nodes = zeroed(w.nodes, 1)
 	g.nodes = w.nodes // 0: no node
@@ -94,6 +116,12 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 			g.symNode[r] = n
 		}
 		g.addSymbol(int(n), i, counted[i])
+	}
+	for _, i := range members {
+		sec := g.syms[i].SectionIndex
+		if c := g.nodes[g.symNode[i]].class; (c == classInit || c == classExit) && g.p.class[sec] != c {
+			g.rootIn[sec] = true
+		}
 	}
 	g.relSymBits()
 	return g
@@ -337,48 +365,6 @@ func eligibleSection(sec string) secKind {
 	return 0
 }
 
-// nodeAt returns the node of the symbol that covers addr in section sec,
-// or the section's pseudo-node.
-func (g *refGraph) nodeAt(sec int, addr uint64) int {
-	if n := g.targetNode(sec, addr); n != 0 {
-		return n
-	}
-	return g.anonNode(sec)
-}
-
-// targetNode is nodeAt without the pseudo-node: 0 when no symbol covers addr.
-func (g *refGraph) targetNode(sec int, addr uint64) int {
-	if s, ok := g.o.SymbolAt(sec, addr); ok {
-		return int(g.symNode[s.Index])
-	}
-	return 0
-}
-
-func (g *refGraph) anonNode(sec int) int {
-	if n := g.anon[sec]; n != 0 {
-		return n
-	}
-	s := &g.secs[sec]
-	g.nodes = append(g.nodes, refNode{label: s.Name, class: g.p.class[sec]})
-	n := len(g.nodes) - 1
-	g.anon[sec] = n
-	return n
-}
-
-func (g *refGraph) edge(from, to int) {
-	if to == 0 {
-		return
-	}
-	nd := &g.nodes[to]
-	if nd.referers == nil {
-		nd.referers = make(map[int]bool)
-	}
-	if !nd.referers[from] {
-		nd.referers[from] = true
-		g.nodes[from].out = append(g.nodes[from].out, to)
-	}
-}
-
 // sectionCode returns the bytes of code section sec, read once.
 func (g *refGraph) sectionCode(sec int) ([]byte, error) {
 	if g.code[sec] == nil {
@@ -503,9 +489,15 @@ func (g *refGraph) patchMask(sec int) []uint64 {
 }
 
 // addReloc adds the references of relocation rel of section sec (of class
-// class) to its eligible targets: from the referring symbol's node, or
-// from escape when the reference takes the target's address.
+// class) to its eligible targets.
 func (g *refGraph) addReloc(sec int, class refClass, rel sectionrt.Relocation, targets []int) error {
+	live := false
+	for _, to := range targets {
+		live = live || !g.nodes[to].resident
+	}
+	if !live {
+		return nil // nothing can change what a resident node is
+	}
 	kind := refAddress
 	if g.secs[sec].Flags&elf.SHF_EXECINSTR != 0 {
 		code, err := g.sectionCode(sec) // to tell a call from taking an address
@@ -514,7 +506,7 @@ func (g *refGraph) addReloc(sec int, class refClass, rel sectionrt.Relocation, t
 		}
 		kind = refKindOf(g.o.Machine(), code, rel)
 	}
-	from := 0 // found once needed: SymbolAt is the dearest step
+	from := 0 // found once needed
 	for _, to := range targets {
 		if g.escapes(to, kind) {
 			g.use(0, to, kind)
@@ -523,7 +515,7 @@ func (g *refGraph) addReloc(sec int, class refClass, rel sectionrt.Relocation, t
 		if from == 0 {
 			from = g.anonNode(sec) // data of a site list: resident
 			if class != classSite {
-				from = g.nodeAt(sec, rel.Offset)
+				from = g.referrer(sec, rel.Offset)
 			}
 		}
 		g.use(from, to, kind)
@@ -596,74 +588,65 @@ const (
 	refAccess
 )
 
-// escapes reports whether a reference of kind kind to node to lets its
-// address escape.
-func (g *refGraph) escapes(to int, kind refKind) bool {
-	return kind == refAddress || (kind == refCall) == g.nodes[to].object
-}
-
-// use adds a reference from node from to node to. A reference that lets
-// the target's address escape (an address taken, a branch to an object,
-// a memory operand on a function) counts as one from resident code.
-func (g *refGraph) use(from, to int, kind refKind) {
-	if to == 0 {
-		return
-	}
-	if g.escapes(to, kind) {
-		if g.escape == 0 {
-			g.nodes = append(g.nodes, refNode{label: "(address taken)", class: classResident})
-			g.escape = len(g.nodes) - 1
-		}
-		from = g.escape
-	}
-	g.edge(from, to)
-}
-
 // scanCandidates adds the resolved branches to eligible functions from the
-// code of the candidates (the eligible nodes reachable from init or exit
-// code through eligible nodes, as far as the edges found so far tell) and
-// of the init and exit nodes' parts outside .init* and .exit*, until no
-// new candidate appears. Init and exit sections themselves need no scan:
-// a resolved branch stays in its section, and theirs hold no eligible
-// function.
+// code of the candidates: the eligible nodes reachable from init or exit
+// code through eligible nodes that are not resident, and the init and
+// exit nodes' parts outside .init* and .exit*. Init and exit sections
+// themselves need no scan: a resolved branch stays in its section, and
+// theirs hold no eligible function.
+//
+// Each node's code is scanned before its targets are followed, so that
+// the branches found in it lead on: every node a member can be reached
+// through (a member is never resident) is scanned, which is what
+// solveInStages needs; a branch found in one node's code that names
+// another (overlapping symbols) may be left unfollowed.
 func (g *refGraph) scanCandidates() error {
-	scans := make(map[int]*resolvedScan) // by section; nil: nothing to find
-	eligible := func(n int) bool { return g.nodes[n].eligible }
-	root := func(n int) bool { return g.nodes[n].root(classInit) || g.nodes[n].root(classExit) }
-	scanned := make(map[int]bool)
-	for progress := true; progress; {
-		progress = false
-		elig := make([]bool, len(g.nodes))
-		for i := range g.nodes {
-			elig[i] = g.nodes[i].eligible
+	scans := make([]*resolvedScan, len(g.secs))
+	made := make([]bool, len(g.secs))
+	want := func(n int) bool { return g.nodes[n].eligible && !g.nodes[n].resident }
+	var seen []bool
+	var stack []int
+	for n := range g.nodes {
+		if g.nodes[n].root(classInit) || g.nodes[n].root(classExit) {
+			stack = append(stack, n)
 		}
-		seen := g.reach(root, elig)
-		for n := range seen {
-			if !(seen[n] || root(n)) || scanned[n] {
+	}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for i := g.nodes[n].first; i != 0; i = g.next[i] {
+			s := &g.syms[i]
+			if c := g.p.class[s.SectionIndex]; c == classInit || c == classExit || s.Size == 0 {
 				continue
 			}
-			scanned[n] = true
-			for i := g.nodes[n].first; i != 0; i = g.next[i] {
-				s := &g.syms[i]
-				if c := g.p.class[s.SectionIndex]; c == classInit || c == classExit || s.Size == 0 {
-					continue
+			if !made[s.SectionIndex] {
+				sc, err := g.newScan(s.SectionIndex, want)
+				if err != nil {
+					return err
 				}
-				sc, ok := scans[s.SectionIndex]
-				if !ok {
-					var err error
-					if sc, err = g.newScan(s.SectionIndex, eligible); err != nil {
-						return err
-					}
-					scans[s.SectionIndex] = sc
-				}
-				if sc != nil {
-					sc.run(s.Value, s.Value+s.Size)
-					progress = true
-				}
+				scans[s.SectionIndex], made[s.SectionIndex] = sc, true
+			}
+			if sc := scans[s.SectionIndex]; sc != nil {
+				sc.run(s.Value, s.Value+s.Size)
+			}
+		}
+		seen = grown(seen, len(g.nodes))
+		for e := g.nodes[n].out; e != 0; e = g.edges[e].nextOut {
+			if t := int(g.edges[e].to); want(t) && !seen[t] {
+				seen[t] = true
+				stack = append(stack, t)
 			}
 		}
 	}
 	return nil
+}
+
+// grown returns s with length at least n, the new elements zero.
+func grown[T any](s []T, n int) []T {
+	if len(s) < n {
+		s = append(s, make([]T, n-len(s))...)
+	}
+	return s
 }
 
 // scanAll adds the resolved branches to the functions of the nodes want

@@ -122,7 +122,7 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 		return nil, err
 	}
 	g := newRefGraph(o, p)
-	defer func() { w.nodes = g.nodes }() // the storage the graph grew, as long as used: see release
+	defer func() { w.nodes, w.edges = g.nodes, g.edges }() // the storage the graph grew, as long as used: see release
 	inInit, inExit, err := g.solveInStages(rels)
 	if err != nil || inInit == nil {
 		return nil, err
@@ -285,50 +285,73 @@ func refClassOf(s *sectionrt.Section) refClass {
 
 // members returns the members for root class root (classInit or
 // classExit): the greatest set of eligible nodes whose referrers are all
-// root-class code or members, restricted to the members reachable from
-// root-class code through members, repeated until stable.
+// root-class code or members, and each reachable from root-class code
+// through members.
+//
+// It starts from every eligible node with a referrer and no resident
+// flag, and removes nodes that break the rule with respect to the nodes
+// left, until none does: whatever breaks it for a set breaks it for each
+// subset, so that no node of the greatest set is ever removed, and what
+// is left satisfies the rule. A node removed breaks the rule for its
+// targets (it is eligible, so not root code), which go next.
 func (g *refGraph) members(root refClass) []bool {
 	in := make([]bool, len(g.nodes))
 	for i := range g.nodes {
-		in[i] = g.nodes[i].eligible && len(g.nodes[i].referers) > 0
+		nd := &g.nodes[i]
+		in[i] = nd.eligible && !nd.resident && nd.in != 0
 	}
-	ok := func(from int) bool { return in[from] || g.nodes[from].root(root) }
-	for changed := true; changed; {
-		changed = false
-		for i := range g.nodes {
+	var gone []int
+	for i := range g.nodes {
+		if !in[i] {
+			continue
+		}
+		for e := g.nodes[i].in; e != 0; e = g.edges[e].nextIn {
+			if f := g.edges[e].from; !in[f] && !g.nodes[f].root(root) {
+				gone = append(gone, i)
+				break
+			}
+		}
+	}
+	for {
+		for len(gone) > 0 {
+			i := gone[len(gone)-1]
+			gone = gone[:len(gone)-1]
 			if !in[i] {
 				continue
 			}
-			for f := range g.nodes[i].referers {
-				if !ok(f) {
-					in[i], changed = false, true
-					break
+			in[i] = false
+			for e := g.nodes[i].out; e != 0; e = g.edges[e].nextOut {
+				if t := int(g.edges[e].to); in[t] {
+					gone = append(gone, t)
 				}
 			}
 		}
 		seen := g.reach(func(n int) bool { return g.nodes[n].root(root) }, in)
-		for i := range g.nodes {
+		for i := range in {
 			if in[i] && !seen[i] {
-				in[i], changed = false, true
+				gone = append(gone, i)
 			}
 		}
+		if len(gone) == 0 {
+			return in
+		}
 	}
-	return in
 }
 
 // seedsRuledOut reports whether every seed (an eligible node that init or
 // exit code references) has a referrer that is neither eligible nor root
-// code of the seed's class, which keeps it resident whatever edges come.
+// code of the seed's class, which keeps it resident whatever edges come:
+// the resident flag, or code of the other class.
 func (g *refGraph) seedsRuledOut() bool {
 	for i := range g.nodes {
 		nd := &g.nodes[i]
-		if !nd.eligible || len(nd.referers) == 0 {
+		if !nd.eligible || nd.resident || nd.in == 0 {
 			continue
 		}
 		for _, c := range []refClass{classInit, classExit} {
 			seed, out := false, false
-			for f := range nd.referers {
-				switch from := &g.nodes[f]; {
+			for e := nd.in; e != 0; e = g.edges[e].nextIn {
+				switch from := &g.nodes[g.edges[e].from]; {
 				case from.root(c):
 					seed = true
 				case !from.eligible:
@@ -380,8 +403,8 @@ func (g *refGraph) reach(from func(n int) bool, in []bool) []bool {
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, t := range g.nodes[f].out {
-			if t < len(in) && in[t] && !seen[t] {
+		for e := g.nodes[f].out; e != 0; e = g.edges[e].nextOut {
+			if t := int(g.edges[e].to); t < len(in) && in[t] && !seen[t] {
 				seen[t] = true
 				stack = append(stack, t)
 			}
@@ -400,8 +423,8 @@ func (g *refGraph) suggestions(in []bool, root refClass) []Suggestion {
 		nd := &g.nodes[i]
 		names, file := g.memberNames(i)
 		s := Suggestion{Symbol: g.name(i), Section: g.sectionName(i), Size: nd.size, Kind: kindFor(nd.object, g.sectionName(i), root), ReferencedFrom: []string{}, File: file}
-		for f := range nd.referers {
-			if f != i {
+		for e := nd.in; e != 0; e = g.edges[e].nextIn {
+			if f := int(g.edges[e].from); f != i {
 				s.ReferencedFrom = append(s.ReferencedFrom, g.name(f))
 			}
 		}

@@ -19,6 +19,9 @@ type workspace struct {
 	eligFuncs []bool
 	// The graph's (refGraph, joinSymbols).
 	nodes                 []refNode
+	edges                 []refEdge
+	rootIn                []bool
+	plain                 []uint8
 	relSym                []uint8
 	relocs                sectionrt.RelocBuf
 	symNode, next, parent []int32
