@@ -103,9 +103,10 @@ type funcStart struct {
 // symbol table.
 func (g *refGraph) funcStarts(sec int) []funcStart {
 	var starts []funcStart
-	// SymbolAt's index: the Named symbols (as every node's are), by
-	// address, then table order.
-	for _, i := range g.o.SectionSymbols(sec) {
+	// The Named symbols (as every node's are), by address, then table
+	// order.
+	for _, e := range g.symTab.section(sec, true) {
+		i := e.sym
 		sym := &g.syms[i]
 		if sym.Type != elf.STT_FUNC || g.symNode[i] == 0 {
 			continue
@@ -211,32 +212,68 @@ func (sc *resolvedScan) x86(lo, hi uint64) {
 	if lo >= hi {
 		return
 	}
-	// The sites where both fields fit, [max(lo, 1), min(hi, n-3)), in a
-	// loop of their own; the others one at a time.
-	inLo, inHi := max(lo, 1), min(hi, max(n, 3)-3)
-	if sc.far || inLo >= inHi {
+	if sc.far {
 		for p := lo; p < hi; p++ {
 			sc.x86At(p)
 		}
 		return
 	}
-	for p := lo; p < inLo; p++ {
-		sc.x86At(p)
-	}
-	lim := n + 8 // a start is below (not far)
+	sc.x86Rel32(lo, hi)
+	sc.x86Rel8(lo, hi)
+}
+
+// x86Rel32 tries every rel32 at the sites in [lo, hi), hi <= len(code).
+// Most positions name no start and are set aside by one comparison: a
+// displacement is most often far out of the section.
+func (sc *resolvedScan) x86Rel32(lo, hi uint64) {
+	b := sc.code
+	n := uint64(len(b))
+	lim := n + 8 // every start is below (not far)
 	near := sc.near
-	for p := inLo; p < inHi; p++ {
-		if t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))); t < lim && near[t/64]&(1<<(t%64)) != 0 {
-			sc.rel32(p, t)
-		}
-		if shortBranch[b[p-1]] {
-			if t := p + 1 + uint64(int64(int8(b[p]))); t < lim && near[t/64]&(1<<(t%64)) != 0 {
-				sc.rel8(p, t)
+	p := lo
+	// Four sites from each eight bytes.
+	for ; p+8 <= n && p+4 <= hi; p += 4 {
+		w := binary.LittleEndian.Uint64(b[p:])
+		t0 := p + 4 + uint64(int64(int32(w)))
+		t1 := p + 5 + uint64(int64(int32(w>>8)))
+		t2 := p + 6 + uint64(int64(int32(w>>16)))
+		t3 := p + 7 + uint64(int64(int32(w>>24)))
+		if t0 < lim || t1 < lim || t2 < lim || t3 < lim {
+			for k, t := range [4]uint64{t0, t1, t2, t3} {
+				if t < lim && near[t/64]&(1<<(t%64)) != 0 {
+					sc.rel32(p+uint64(k), t)
+				}
 			}
 		}
 	}
-	for p := inHi; p < hi; p++ {
-		sc.x86At(p)
+	for ; p < hi && p+4 <= n; p++ {
+		if t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))); t < lim && near[t/64]&(1<<(t%64)) != 0 {
+			sc.rel32(p, t)
+		}
+	}
+}
+
+// x86Rel8 tries every rel8 after a short branch opcode at the sites in
+// [lo, hi), hi <= len(code): only those within reach of a start, a rel8
+// reaching 128 bytes back and 127 on from the byte after it.
+func (sc *resolvedScan) x86Rel8(lo, hi uint64) {
+	b := sc.code
+	lim := uint64(len(b)) + 8
+	near := sc.near
+	p := max(lo, 1)
+	k, _ := slices.BinarySearchFunc(sc.starts, p-min(p, 127), cmpStart)
+	for ; k < len(sc.starts) && p < hi; k++ {
+		// The sites whose rel8 may reach start s: p+1+d = s, d in [-128, 127].
+		s := sc.starts[k].addr
+		p = max(p, s-min(s, 128))
+		end := min(hi, s+128)
+		for ; p < end; p++ {
+			if shortBranch[b[p-1]] {
+				if t := p + 1 + uint64(int64(int8(b[p]))); t < lim && near[t/64]&(1<<(t%64)) != 0 {
+					sc.rel8(p, t)
+				}
+			}
+		}
 	}
 }
 

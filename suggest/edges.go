@@ -80,71 +80,48 @@ func (g *refGraph) referrer(sec int, addr uint64) int {
 	if sec == g.at.sec && g.at.lo <= addr && addr < g.at.hi {
 		return g.at.node
 	}
-	if g.p.class[sec] == classResident && !g.rootIn[sec] && !holds(g.p.elig[sec], addr, false, true) {
+	if !g.symTab.plainSection(sec) && g.p.class[sec] == classResident && !g.rootIn[sec] && !holds(g.p.elig[sec], addr, false, true) {
 		return g.anonNode(sec)
 	}
 	return g.nodeAt(sec, addr)
 }
 
 // nodeAt returns the node of the symbol that covers addr in section sec
-// (SymbolAt's), or the section's pseudo-node.
+// (SymbolAt's), or the section's pseudo-node. It keeps its answer for the
+// next address of the same extent, as relocations and the scan come in
+// address order.
 func (g *refGraph) nodeAt(sec int, addr uint64) int {
 	if sec == g.at.sec && g.at.lo <= addr && addr < g.at.hi {
 		return g.at.node
 	}
-	s, ok := g.o.SymbolAt(sec, addr)
-	if !ok {
+	if !g.symTab.plainSection(sec) {
+		if n := g.targetNode(sec, addr); n != 0 {
+			return n
+		}
 		return g.anonNode(sec)
 	}
-	n := int(g.symNode[s.Index])
+	sym, lo, hi := g.symbolAt(sec, addr)
+	n := int(g.symNode[sym])
 	if n == 0 {
 		n = g.anonNode(sec)
 	}
-	if g.plainSection(sec) {
-		g.at.sec, g.at.lo, g.at.hi, g.at.node = sec, s.Value, s.Value+s.Size, n
+	if sym != 0 {
+		g.at.sec, g.at.lo, g.at.hi, g.at.node = sec, lo, hi, n
 	}
 	return n
 }
 
-// targetNode is nodeAt without the pseudo-node: 0 when no symbol covers addr.
+// targetNode is nodeAt without the pseudo-node: 0 when no symbol covers
+// addr, or when the one that does is no node.
 func (g *refGraph) targetNode(sec int, addr uint64) int {
+	if g.symTab.plainSection(sec) {
+		sym, _, _ := g.symbolAt(sec, addr)
+		return int(g.symNode[sym])
+	}
 	if s, ok := g.o.SymbolAt(sec, addr); ok {
 		return int(g.symNode[s.Index])
 	}
 	return 0
-}
-
-// plainSection reports whether SymbolAt gives one answer for every
-// address of the extent of the symbol it returns in section sec, so that
-// nodeAt may keep it for the next address. It does when no two sized
-// symbols of the section with different extents overlap: the sized
-// symbols holding an address of the extent are then those with exactly
-// that extent, whichever the address, and a zero-size label never wins
-// over a sized symbol. And when none is larger than 1 MiB, past which
-// SymbolAt stops looking back (symindex.go, containing).
-func (g *refGraph) plainSection(sec int) bool {
-	if g.plain[sec] == 0 {
-		g.plain[sec] = 2
-		var lo, hi uint64 // the last sized extent
-		plain := true
-		for _, i := range g.o.SectionSymbols(sec) {
-			s := &g.syms[i]
-			switch {
-			case s.Size == 0:
-			case s.Size > 1<<20:
-				plain = false
-			case s.Value == lo && s.Value+s.Size == hi:
-			case s.Value < hi:
-				plain = false
-			default:
-				lo, hi = s.Value, s.Value+s.Size
-			}
-		}
-		if plain {
-			g.plain[sec] = 1
-		}
-	}
-	return g.plain[sec] == 1
 }
 
 func (g *refGraph) anonNode(sec int) int {

@@ -66,10 +66,8 @@ type refGraph struct {
 	// rootIn[sec]: a symbol of section sec, itself neither init nor exit,
 	// is part of an init or exit node (a clone of an init function).
 	rootIn []bool
-	// plain[sec] tells whether SymbolAt's answer in section sec is the
-	// same at every address of a symbol's extent (plainSection): 0 not
-	// yet known, 1 yes, 2 no.
-	plain []uint8
+	// symTab indexes the symbols by section and address.
+	symTab *symTable
 	// at caches nodeAt's last answer in a plain section: the node of
 	// the symbol whose extent [lo, hi) of section sec held the address.
 	at struct {
@@ -96,9 +94,9 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 	w.code = zeroed(w.code, len(g.secs))
 	w.patched = zeroed(w.patched, len(g.secs))
 	w.rootIn = zeroed(w.rootIn, len(g.secs))
-	w.plain = zeroed(w.plain, len(g.secs))
 	w.edges = zeroed(w.edges, 1)
-	g.anon, g.code, g.patched, g.rootIn, g.plain, g.edges = w.anon, w.code, w.patched, w.rootIn, w.plain, w.edges
+	g.anon, g.code, g.patched, g.rootIn, g.edges = w.anon, w.code, w.patched, w.rootIn, w.edges
+	g.buildSymTable(w)
 	members, parent, counted := g.joinSymbols()
 	w.nodes = zeroed(w.nodes, 1)
 	g.nodes = w.nodes // 0: no node
@@ -176,13 +174,13 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 			union(b.sym, a.sym)
 		}
 	}
-	// Aliases start at one address: SymbolAt's index lists each
+	// Aliases start at one address: the symbol table lists each
 	// section's symbols by address, then table order.
 	for sec := range g.secs {
-		l := g.o.SectionSymbols(sec)
+		l := g.symTab.section(sec, true)
 		for k := 0; k < len(l); {
 			run := k + 1
-			for run < len(l) && g.syms[l[run]].Value == g.syms[l[k]].Value {
+			for run < len(l) && l[run].lo == l[k].lo {
 				run++
 			}
 			if run-k > 1 {
@@ -202,15 +200,16 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 // joinAliases joins the sized members among syms, symbols at one address
 // in table order, that have one size and type, and counts each extent
 // once: for its first symbol.
-func (g *refGraph) joinAliases(syms []int, parent []int32, counted []bool) {
-	for j, b := range syms {
+func (g *refGraph) joinAliases(syms []symEntry, parent []int32, counted []bool) {
+	for j, eb := range syms {
+		b := eb.sym
 		sb := &g.syms[b]
 		if sb.Size == 0 || !isMember(sb, len(g.secs)) {
 			continue
 		}
-		for _, a := range syms[:j] {
-			if sa := &g.syms[a]; sa.Size == sb.Size && sa.Type == sb.Type && isMember(sa, len(g.secs)) {
-				parent[find(parent, int32(b))] = find(parent, int32(a))
+		for _, ea := range syms[:j] {
+			if sa := &g.syms[ea.sym]; sa.Size == sb.Size && sa.Type == sb.Type && isMember(sa, len(g.secs)) {
+				parent[find(parent, b)] = find(parent, ea.sym)
 				counted[b] = false
 				break
 			}
@@ -564,7 +563,7 @@ func (g *refGraph) relocTargets(dst []int, rel sectionrt.Relocation, sym *sectio
 // eligible. The symbol holding addr can be eligible only where one of the
 // section's eligible extents l does, which spares most lookups.
 func (g *refGraph) eligibleAt(dst []int, l []eligExtent, sec int, addr uint64) []int {
-	if !holds(l, addr, false, true) {
+	if !g.symTab.plainSection(sec) && !holds(l, addr, false, true) {
 		return dst
 	}
 	if n := g.targetNode(sec, addr); n != 0 && g.nodes[n].eligible {

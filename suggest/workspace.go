@@ -21,7 +21,7 @@ type workspace struct {
 	nodes                 []refNode
 	edges                 []refEdge
 	rootIn                []bool
-	plain                 []uint8
+	symTab                symTable
 	relSym                []uint8
 	relocs                sectionrt.RelocBuf
 	symNode, next, parent []int32

@@ -1,0 +1,146 @@
+package suggest
+
+import (
+	"cmp"
+	"slices"
+)
+
+// symTable is the graph's own index of the symbols SymbolAt chooses
+// among (the Named, defined symbols of each section, by address, then
+// table order: SectionSymbols' order), in compact entries, so that a
+// lookup reads no Symbol. In a plain section (plainSection) it answers
+// what SymbolAt answers; elsewhere the graph asks SymbolAt.
+type symTable struct {
+	// all lists every such symbol; sized, those with a size. Section
+	// sec's are all[allAt[sec]:allAt[sec+1]] and
+	// sized[sizedAt[sec]:sizedAt[sec+1]].
+	all, sized       []symEntry
+	allAt, sizedAt   []int32
+	plain            []uint8 // plainSection's answers: 0 not yet known, 1 yes, 2 no
+	named            []bool  // scratch: which symbols are in the table
+	count, countSize []int32 // scratch: symbols per section
+}
+
+// symEntry is a symbol's extent [lo, hi) and its index.
+type symEntry struct {
+	lo, hi uint64
+	sym    int32
+}
+
+// buildSymTable indexes g's symbols into w's tables.
+func (g *refGraph) buildSymTable(w *workspace) {
+	t := &w.symTab
+	nsec := len(g.secs)
+	t.count = zeroed(t.count, nsec+1)
+	t.countSize = zeroed(t.countSize, nsec+1)
+	t.named = zeroed(t.named, len(g.syms))
+	for i := 1; i < len(g.syms); i++ {
+		// As sectionrt's index (symindex.go, buildBySec).
+		if s := &g.syms[i]; s.Defined() && s.Named() && s.SectionIndex < nsec {
+			t.named[i] = true
+			t.count[s.SectionIndex+1]++
+			if s.Size > 0 {
+				t.countSize[s.SectionIndex+1]++
+			}
+		}
+	}
+	for sec := range nsec {
+		t.count[sec+1] += t.count[sec]
+		t.countSize[sec+1] += t.countSize[sec]
+	}
+	t.allAt = append(t.allAt[:0], t.count...)
+	t.sizedAt = append(t.sizedAt[:0], t.countSize...)
+	t.all = zeroed(t.all, int(t.count[nsec]))
+	t.sized = zeroed(t.sized, int(t.countSize[nsec]))
+	for i := 1; i < len(g.syms); i++ {
+		if !t.named[i] {
+			continue
+		}
+		s := &g.syms[i]
+		e := symEntry{lo: s.Value, hi: s.Value + s.Size, sym: int32(i)}
+		if e.hi < e.lo {
+			e.hi = ^uint64(0) // saturated, as sectionrt's ends
+		}
+		t.all[t.count[s.SectionIndex]] = e
+		t.count[s.SectionIndex]++
+		if s.Size > 0 {
+			t.sized[t.countSize[s.SectionIndex]] = e
+			t.countSize[s.SectionIndex]++
+		}
+	}
+	// Each section's entries are in table order: by address, then that.
+	for sec := range nsec {
+		sortEntries(t.all[t.allAt[sec]:t.allAt[sec+1]])
+		sortEntries(t.sized[t.sizedAt[sec]:t.sizedAt[sec+1]])
+	}
+	t.plain = zeroed(t.plain, nsec)
+	g.symTab = t
+}
+
+// sortEntries sorts l, in table order, by address, then table order.
+func sortEntries(l []symEntry) {
+	less := func(a, b symEntry) int {
+		if a.lo != b.lo {
+			return cmp.Compare(a.lo, b.lo)
+		}
+		return cmp.Compare(a.sym, b.sym)
+	}
+	if !slices.IsSortedFunc(l, less) {
+		slices.SortFunc(l, less)
+	}
+}
+
+// section returns section sec's entries, every one (all) or the sized.
+func (t *symTable) section(sec int, all bool) []symEntry {
+	if all {
+		return t.all[t.allAt[sec]:t.allAt[sec+1]]
+	}
+	return t.sized[t.sizedAt[sec]:t.sizedAt[sec+1]]
+}
+
+// plainSection reports whether SymbolAt's answer in section sec is the
+// symbol table's own: whether no two sized symbols of the section with
+// different extents overlap, so that the sized symbols holding an address
+// are those with exactly the extent of the last one starting at or below
+// it (a zero-size label never wins over a sized symbol), and none is
+// larger than 1 MiB, past which SymbolAt stops looking back
+// (symindex.go, containing).
+func (t *symTable) plainSection(sec int) bool {
+	if t.plain[sec] == 0 {
+		t.plain[sec] = 1
+		var last symEntry
+		for _, e := range t.section(sec, false) {
+			switch {
+			case e.hi-e.lo > 1<<20:
+				t.plain[sec] = 2
+			case e.lo == last.lo && e.hi == last.hi:
+			case e.lo < last.hi:
+				t.plain[sec] = 2
+			default:
+				last = e
+			}
+		}
+	}
+	return t.plain[sec] == 1
+}
+
+// symbolAt returns the symbol of plain section sec that SymbolAt finds at
+// addr: of those holding it (one extent), the first in the table that is
+// not init_module or cleanup_module, else the first; and that extent. 0
+// when no sized symbol holds addr.
+func (g *refGraph) symbolAt(sec int, addr uint64) (sym int32, lo, hi uint64) {
+	l := g.symTab.section(sec, false)
+	k, _ := slices.BinarySearchFunc(l, addr+1, func(e symEntry, a uint64) int { return cmp.Compare(e.lo, a) })
+	k-- // the last starting at or below addr
+	if k < 0 || addr >= l[k].hi {
+		return 0, 0, 0
+	}
+	e := l[k]
+	best := int32(0)
+	for ; k >= 0 && l[k].lo == e.lo; k-- {
+		if s := l[k].sym; best == 0 || isEntryAlias(g.syms[best].Name) && !isEntryAlias(g.syms[s].Name) || s < best && isEntryAlias(g.syms[s].Name) == isEntryAlias(g.syms[best].Name) {
+			best = s
+		}
+	}
+	return best, e.lo, e.hi
+}
