@@ -1,10 +1,7 @@
 package suggest
 
 import (
-	"cmp"
 	"debug/elf"
-	"hash/maphash"
-	"slices"
 	"strings"
 
 	"github.com/initsec/initsec/sectionrt"
@@ -150,30 +147,20 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 	w.counted = zeroed(w.counted, len(g.syms))
 	parent, counted = w.parent, w.counted
 	members = w.members[:0]
-	funcs := w.funcs[:0]
-	defer func() { w.members, w.funcs = members, funcs }() // funcs as long as used: see release
-	files := fileIDs{}
+	if w.groupOf == nil {
+		w.groupOf = make(map[funcGroupKey]int32)
+	}
+	groups := w.groups
+	defer func() { w.members, w.groups = members, groups }() // groups as long as used: see release
+	union := func(a, b int32) { parent[find(parent, a)] = find(parent, b) }
 	for i := 1; i < len(g.syms); i++ {
 		parent[i] = int32(i)
-		s := &g.syms[i]
-		if !isMember(s, len(g.secs)) {
-			continue
-		}
-		members = append(members, int32(i))
-		counted[i] = true
-		if s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL {
-			base := baseName(s.Name)
-			funcs = append(funcs, funcKey{files.id(s.File), maphash.String(nameSeed, base), base, int32(i)})
+		if isMember(&g.syms[i], len(g.secs)) {
+			members = append(members, int32(i))
+			counted[i] = true
 		}
 	}
-	union := func(a, b int32) { parent[find(parent, a)] = find(parent, b) }
-	// Sorted by key, then table order: runs of one key are one group.
-	slices.SortFunc(funcs, funcKey.cmp)
-	for k := 1; k < len(funcs); k++ {
-		if a, b := funcs[k-1], funcs[k]; a.file == b.file && a.hash == b.hash && a.base == b.base {
-			union(b.sym, a.sym)
-		}
-	}
+	groups = localGroups(g.syms, members, w.groupOf, groups, union)
 	// Aliases start at one address: the symbol table lists each
 	// section's symbols by address, then table order.
 	for sec := range g.secs {
@@ -190,11 +177,52 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 		}
 	}
 	if g.p.linked {
-		for _, pair := range globalParts(g.syms, members) {
+		for _, pair := range globalParts(g.syms, members, groups) {
 			union(pair[0], pair[1])
 		}
 	}
 	return members, parent, counted
+}
+
+// funcGroupKey is a local function's translation unit and base name: the
+// functions that share one are a group (foo, foo.cold, foo.isra.0).
+type funcGroupKey struct {
+	file int32
+	base string
+}
+
+// localGroup is a group of local functions: their base name, the first
+// in table order, and whether one is named exactly the base name.
+type localGroup struct {
+	base  string
+	first int32
+	exact bool
+}
+
+// localGroups returns the groups of the local functions among members
+// (symbol indices in table order), in groups' storage, and calls join
+// with each function after the first of its group and that first one.
+// groupOf is scratch, left empty.
+func localGroups(syms []sectionrt.Symbol, members []int32, groupOf map[funcGroupKey]int32, groups []localGroup, join func(i, first int32)) []localGroup {
+	groups = groups[:0]
+	files := fileIDs{}
+	for _, i := range members {
+		s := &syms[i]
+		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL {
+			continue
+		}
+		base := baseName(s.Name)
+		k := funcGroupKey{files.id(s.File), base}
+		if j, ok := groupOf[k]; ok {
+			join(i, groups[j].first)
+			groups[j].exact = groups[j].exact || s.Name == base
+			continue
+		}
+		groupOf[k] = int32(len(groups))
+		groups = append(groups, localGroup{base: base, first: i, exact: s.Name == base})
+	}
+	clear(groupOf)
+	return groups
 }
 
 // joinAliases joins the sized members among syms, symbols at one address
@@ -215,31 +243,6 @@ func (g *refGraph) joinAliases(syms []symEntry, parent []int32, counted []bool) 
 			}
 		}
 	}
-}
-
-// nameSeed hashes base names for sorting.
-var nameSeed = maphash.MakeSeed()
-
-// funcKey is a local function's translation unit and base name.
-type funcKey struct {
-	file int32
-	hash uint64 // of base
-	base string
-	sym  int32
-}
-
-func (a funcKey) cmp(b funcKey) int {
-	// Not cmp.Or, which would compare the strings every time.
-	if a.file != b.file {
-		return cmp.Compare(a.file, b.file)
-	}
-	if a.hash != b.hash {
-		return cmp.Compare(a.hash, b.hash)
-	}
-	if c := strings.Compare(a.base, b.base); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.sym, b.sym)
 }
 
 // fileIDs numbers STT_FILE names: the symbols of one translation unit

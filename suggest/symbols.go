@@ -2,6 +2,7 @@ package suggest
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 )
 
@@ -14,11 +15,12 @@ type symTable struct {
 	// all lists every such symbol; sized, those with a size. Section
 	// sec's are all[allAt[sec]:allAt[sec+1]] and
 	// sized[sizedAt[sec]:sizedAt[sec+1]].
-	all, sized       []symEntry
-	allAt, sizedAt   []int32
-	plain            []uint8 // plainSection's answers: 0 not yet known, 1 yes, 2 no
-	named            []bool  // scratch: which symbols are in the table
-	count, countSize []int32 // scratch: symbols per section
+	all, sized     []symEntry
+	allAt, sizedAt []int32
+	plain          []uint8 // plainSection's answers: 0 not yet known, 1 yes, 2 no
+	named          []bool  // scratch: which symbols are in the table
+	count          []int32 // scratch: symbols per section
+	scratch        []symEntry
 }
 
 // symEntry is a symbol's extent [lo, hi) and its index.
@@ -32,26 +34,19 @@ func (g *refGraph) buildSymTable(w *workspace) {
 	t := &w.symTab
 	nsec := len(g.secs)
 	t.count = zeroed(t.count, nsec+1)
-	t.countSize = zeroed(t.countSize, nsec+1)
 	t.named = zeroed(t.named, len(g.syms))
 	for i := 1; i < len(g.syms); i++ {
 		// As sectionrt's index (symindex.go, buildBySec).
 		if s := &g.syms[i]; s.Defined() && s.Named() && s.SectionIndex < nsec {
 			t.named[i] = true
 			t.count[s.SectionIndex+1]++
-			if s.Size > 0 {
-				t.countSize[s.SectionIndex+1]++
-			}
 		}
 	}
 	for sec := range nsec {
 		t.count[sec+1] += t.count[sec]
-		t.countSize[sec+1] += t.countSize[sec]
 	}
 	t.allAt = append(t.allAt[:0], t.count...)
-	t.sizedAt = append(t.sizedAt[:0], t.countSize...)
 	t.all = zeroed(t.all, int(t.count[nsec]))
-	t.sized = zeroed(t.sized, int(t.countSize[nsec]))
 	for i := 1; i < len(g.syms); i++ {
 		if !t.named[i] {
 			continue
@@ -63,30 +58,63 @@ func (g *refGraph) buildSymTable(w *workspace) {
 		}
 		t.all[t.count[s.SectionIndex]] = e
 		t.count[s.SectionIndex]++
-		if s.Size > 0 {
-			t.sized[t.countSize[s.SectionIndex]] = e
-			t.countSize[s.SectionIndex]++
-		}
 	}
-	// Each section's entries are in table order: by address, then that.
+	// Each section's entries are in table order: sorted stably by
+	// address, they are by address, then table order; the sized ones
+	// follow.
+	t.scratch = zeroed(t.scratch, len(t.all))
+	t.sized = t.sized[:0]
+	t.sizedAt = append(t.sizedAt[:0], 0)
 	for sec := range nsec {
-		sortEntries(t.all[t.allAt[sec]:t.allAt[sec+1]])
-		sortEntries(t.sized[t.sizedAt[sec]:t.sizedAt[sec+1]])
+		l := t.all[t.allAt[sec]:t.allAt[sec+1]]
+		sortByAddress(l, t.scratch)
+		for _, e := range l {
+			if e.hi != e.lo {
+				t.sized = append(t.sized, e)
+			}
+		}
+		t.sizedAt = append(t.sizedAt, int32(len(t.sized)))
 	}
 	t.plain = zeroed(t.plain, nsec)
 	g.symTab = t
 }
 
-// sortEntries sorts l, in table order, by address, then table order.
-func sortEntries(l []symEntry) {
-	less := func(a, b symEntry) int {
-		if a.lo != b.lo {
-			return cmp.Compare(a.lo, b.lo)
-		}
-		return cmp.Compare(a.sym, b.sym)
+// sortByAddress sorts l stably by address, with scratch as large: a
+// radix sort, since a linked module's section holds tens of thousands of
+// symbols, its locals in address order and its globals in none.
+func sortByAddress(l, scratch []symEntry) {
+	if len(l) < 64 {
+		slices.SortStableFunc(l, func(a, b symEntry) int { return cmp.Compare(a.lo, b.lo) })
+		return
 	}
-	if !slices.IsSortedFunc(l, less) {
-		slices.SortFunc(l, less)
+	var top uint64
+	sorted := true
+	for k := range l {
+		top |= l[k].lo
+		sorted = sorted && (k == 0 || l[k-1].lo <= l[k].lo)
+	}
+	if sorted {
+		return
+	}
+	const digit = 11
+	src, dst := l, scratch[:len(l)]
+	for shift := 0; shift < bits.Len64(top); shift += digit {
+		var at [1<<digit + 1]int
+		for _, e := range src {
+			at[(e.lo>>shift)&(1<<digit-1)+1]++
+		}
+		for d := 1; d < len(at); d++ {
+			at[d] += at[d-1]
+		}
+		for _, e := range src {
+			d := (e.lo >> shift) & (1<<digit - 1)
+			dst[at[d]] = e
+			at[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &l[0] {
+		copy(l, src)
 	}
 }
 

@@ -27,7 +27,8 @@ type workspace struct {
 	symNode, next, parent []int32
 	members               []int32
 	counted               []bool
-	funcs                 []funcKey
+	groupOf               map[funcGroupKey]int32
+	groups                []localGroup
 	anon                  []int
 	code                  [][]byte
 	patched               [][]uint64
@@ -97,8 +98,8 @@ func (w *workspace) release() {
 	clear(w.code)
 	clear(w.patched)
 	clear(w.elig)
-	clear(w.funcs)
+	clear(w.groups)
 	clear(w.nodes)
-	w.code, w.patched, w.elig, w.funcs, w.nodes = w.code[:0], w.patched[:0], w.elig[:0], w.funcs[:0], w.nodes[:0]
+	w.code, w.patched, w.elig, w.groups, w.nodes = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0]
 	w.used = 0
 }
