@@ -230,15 +230,17 @@ func (sc *resolvedScan) x86Rel32(lo, hi uint64) {
 	n := uint64(len(b))
 	lim := n + 8 // every start is below (not far)
 	near := sc.near
-	p := lo
-	// Four sites from each eight bytes.
-	for ; p+8 <= n && p+4 <= hi; p += 4 {
-		w := binary.LittleEndian.Uint64(b[p:])
+	// Four sites from each eight bytes, while they all are in [lo, hi)
+	// and within b: i <= stop.
+	i, stop := int(lo), min(len(b)-8, int(hi)-4)
+	for ; i <= stop; i += 4 {
+		w := binary.LittleEndian.Uint64(b[i : i+8])
+		p := uint64(i)
 		t0 := p + 4 + uint64(int64(int32(w)))
 		t1 := p + 5 + uint64(int64(int32(w>>8)))
 		t2 := p + 6 + uint64(int64(int32(w>>16)))
 		t3 := p + 7 + uint64(int64(int32(w>>24)))
-		if t0 < lim || t1 < lim || t2 < lim || t3 < lim {
+		if min(t0, t1, t2, t3) < lim {
 			for k, t := range [4]uint64{t0, t1, t2, t3} {
 				if t < lim && near[t/64]&(1<<(t%64)) != 0 {
 					sc.rel32(p+uint64(k), t)
@@ -246,7 +248,7 @@ func (sc *resolvedScan) x86Rel32(lo, hi uint64) {
 			}
 		}
 	}
-	for ; p < hi && p+4 <= n; p++ {
+	for p := uint64(i); p < hi && p+4 <= n; p++ {
 		if t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))); t < lim && near[t/64]&(1<<(t%64)) != 0 {
 			sc.rel32(p, t)
 		}
