@@ -13,8 +13,12 @@ type RelocBuf struct {
 	out []Relocation
 }
 
-// relocBatch is the most entries one batch holds.
-const relocBatch = 1024
+// relocBatch is the most entries one batch holds; relocRead, the most
+// one call to ReadAt reads.
+const (
+	relocBatch = 1024
+	relocRead  = 8 * relocBatch
+)
 
 // EachRelocationBatch calls f with the entries of rs in order, a batch at a
 // time, decoded and checked as Relocations does, into buf's storage: a
@@ -39,45 +43,49 @@ func (o *Object) EachRelocationBatch(rs RelocSection, buf *RelocBuf, f func([]Re
 	if cap(buf.out) < relocBatch {
 		buf.out = make([]Relocation, relocBatch)
 	}
-	if o.data == nil && cap(buf.raw) < relocBatch*ent {
-		buf.raw = make([]byte, relocBatch*ent)
+	if o.data == nil && cap(buf.raw) < relocRead*ent {
+		buf.raw = make([]byte, relocRead*ent)
 	}
 	for i := uint64(0); i < n; {
-		k := min(n-i, relocBatch)
+		// Read a window of entries (fewer calls to ReadAt), decode it a
+		// batch at a time.
 		var raw []byte
 		if o.data != nil {
 			// In bounds: checkExtent compared the end with len(data).
-			off := s.Offset + i*ent
-			raw = o.data[off : off+k*ent]
+			raw = o.data[s.Offset+i*ent : s.Offset+n*ent]
 		} else {
-			raw = buf.raw[:k*ent]
+			raw = buf.raw[:min(n-i, relocRead)*ent]
 			if _, err := o.r.ReadAt(raw, int64(s.Offset+i*ent)); err != nil {
 				return formatErr(o.name, int64(s.Offset), err, "read section %d (%s)", s.Index, s.Name)
 			}
 		}
-		out := buf.out[:k]
-		for j := range out {
-			e := raw[j*ent : j*ent+ent]
-			r := Relocation{
-				Offset:    binary.LittleEndian.Uint64(e),
-				Addend:    int64(binary.LittleEndian.Uint64(e[16:])),
-				HasAddend: true,
-			}
-			info := binary.LittleEndian.Uint64(e[8:])
-			r.Sym, r.Type = int(info>>32), uint32(info)
-			if uint64(r.Sym) >= uint64(len(o.syms)) || r.Offset >= target.Size && !(target.Size == 0 && r.Offset == 0 && target.Type == elf.SHT_NOBITS) {
-				// The entries before it first, then the decoder's own error.
-				if j > 0 && !f(out[:j]) {
-					return nil
+		for len(raw) > 0 {
+			k := min(len(raw)/ent, relocBatch)
+			out := buf.out[:k]
+			for j := range out {
+				e := raw[j*ent : j*ent+ent]
+				r := Relocation{
+					Offset:    binary.LittleEndian.Uint64(e),
+					Addend:    int64(binary.LittleEndian.Uint64(e[16:])),
+					HasAddend: true,
 				}
-				return o.relocError(rs, int(i)+j)
+				info := binary.LittleEndian.Uint64(e[8:])
+				r.Sym, r.Type = int(info>>32), uint32(info)
+				if uint64(r.Sym) >= uint64(len(o.syms)) || r.Offset >= target.Size && !(target.Size == 0 && r.Offset == 0 && target.Type == elf.SHT_NOBITS) {
+					// The entries before it first, then the decoder's own error.
+					if j > 0 && !f(out[:j]) {
+						return nil
+					}
+					return o.relocError(rs, int(i)+j)
+				}
+				out[j] = r
 			}
-			out[j] = r
+			if !f(out) {
+				return nil
+			}
+			raw = raw[k*ent:]
+			i += uint64(k)
 		}
-		if !f(out) {
-			return nil
-		}
-		i += k
 	}
 	return nil
 }
