@@ -158,7 +158,7 @@ type resolvedScan struct {
 // indexStarts builds near and far from starts.
 func (sc *resolvedScan) indexStarts() {
 	n := uint64(len(sc.code)) + 8
-	sc.near = make([]uint64, (n+63)/64)
+	sc.near = sc.g.p.w.bitset(int((n + 63) / 64))
 	for _, f := range sc.starts {
 		if a := f.addr; a < n {
 			sc.near[a/64] |= 1 << (a % 64)

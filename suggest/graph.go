@@ -485,7 +485,7 @@ func (g *refGraph) relSymBits() {
 // relocations patch, made on first use.
 func (g *refGraph) patchMask(sec int) []uint64 {
 	if g.patched[sec] == nil {
-		g.patched[sec] = make([]uint64, (g.secs[sec].Size+63)/64)
+		g.patched[sec] = g.p.w.bitset(int((g.secs[sec].Size + 63) / 64))
 	}
 	return g.patched[sec]
 }
