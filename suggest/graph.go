@@ -2,6 +2,8 @@ package suggest
 
 import (
 	"debug/elf"
+	"hash/maphash"
+	"math/bits"
 	"strings"
 
 	"github.com/initsec/initsec/sectionrt"
@@ -147,9 +149,6 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 	w.counted = zeroed(w.counted, len(g.syms))
 	parent, counted = w.parent, w.counted
 	members = w.members[:0]
-	if w.groupOf == nil {
-		w.groupOf = make(map[funcGroupKey]int32)
-	}
 	groups := w.groups
 	defer func() { w.members, w.groups = members, groups }() // groups as long as used: see release
 	union := func(a, b int32) { parent[find(parent, a)] = find(parent, b) }
@@ -160,7 +159,7 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 			counted[i] = true
 		}
 	}
-	groups = localGroups(g.syms, members, w.groupOf, groups, union)
+	groups = localGroups(g.syms, members, &w.groupOf, groups, union)
 	// Aliases start at one address: the symbol table lists each
 	// section's symbols by address, then table order.
 	for sec := range g.secs {
@@ -184,17 +183,11 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 	return members, parent, counted
 }
 
-// funcGroupKey is a local function's translation unit and base name: the
-// functions that share one are a group (foo, foo.cold, foo.isra.0).
-type funcGroupKey struct {
-	file int32
-	base string
-}
-
 // localGroup is a group of local functions: their base name, the first
 // in table order, and whether one is named exactly the base name.
 type localGroup struct {
 	base  string
+	file  int32
 	first int32
 	exact bool
 }
@@ -202,9 +195,11 @@ type localGroup struct {
 // localGroups returns the groups of the local functions among members
 // (symbol indices in table order), in groups' storage, and calls join
 // with each function after the first of its group and that first one.
-// groupOf is scratch, left empty.
-func localGroups(syms []sectionrt.Symbol, members []int32, groupOf map[funcGroupKey]int32, groups []localGroup, join func(i, first int32)) []localGroup {
+// A group is the functions of one translation unit (by STT_FILE name)
+// with one base name; byKey is scratch.
+func localGroups(syms []sectionrt.Symbol, members []int32, byKey *groupIndex, groups []localGroup, join func(i, first int32)) []localGroup {
 	groups = groups[:0]
+	byKey.reset(len(members))
 	files := fileIDs{}
 	for _, i := range members {
 		s := &syms[i]
@@ -212,18 +207,55 @@ func localGroups(syms []sectionrt.Symbol, members []int32, groupOf map[funcGroup
 			continue
 		}
 		base := baseName(s.Name)
-		k := funcGroupKey{files.id(s.File), base}
-		if j, ok := groupOf[k]; ok {
+		file := files.id(s.File)
+		slot := byKey.find(file, base, groups)
+		if j := *slot - 1; j >= 0 {
 			join(i, groups[j].first)
 			groups[j].exact = groups[j].exact || s.Name == base
 			continue
 		}
-		groupOf[k] = int32(len(groups))
-		groups = append(groups, localGroup{base: base, first: i, exact: s.Name == base})
+		groups = append(groups, localGroup{base: base, file: file, first: i, exact: s.Name == base})
+		*slot = int32(len(groups))
 	}
-	clear(groupOf)
 	return groups
 }
+
+// groupIndex finds a group by translation unit and base name: open
+// addressing over the hash of the pair. A map keyed by the pair would
+// hash the string and compare keys in its own code, several times as
+// slow, and a linked module has tens of thousands of local functions.
+type groupIndex struct {
+	hashes []uint64
+	groups []int32 // the group's index + 1; 0: empty
+	mask   uint64
+}
+
+// reset empties x for n keys at most.
+func (x *groupIndex) reset(n int) {
+	size := 1 << bits.Len(uint(2*n))
+	x.hashes = zeroed(x.hashes, size)
+	x.groups = zeroed(x.groups, size)
+	x.mask = uint64(size - 1)
+}
+
+// find returns the slot of the group of (file, base) among groups: its
+// index + 1, or 0 where a new group of that key is to go.
+func (x *groupIndex) find(file int32, base string, groups []localGroup) *int32 {
+	h := maphash.String(groupSeed, base) ^ uint64(file)*0x9e3779b97f4a7c15
+	for k := h & x.mask; ; k = (k + 1) & x.mask {
+		j := x.groups[k]
+		if j == 0 {
+			x.hashes[k] = h
+			return &x.groups[k]
+		}
+		if x.hashes[k] == h && groups[j-1].file == file && groups[j-1].base == base {
+			return &x.groups[k]
+		}
+	}
+}
+
+// groupSeed hashes base names for groupIndex.
+var groupSeed = maphash.MakeSeed()
 
 // joinAliases joins the sized members among syms, symbols at one address
 // in table order, that have one size and type, and counts each extent

@@ -27,7 +27,7 @@ type workspace struct {
 	symNode, next, parent []int32
 	members               []int32
 	counted               []bool
-	groupOf               map[funcGroupKey]int32
+	groupOf               groupIndex
 	groups                []localGroup
 	anon                  []int
 	code                  [][]byte
