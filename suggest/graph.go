@@ -74,6 +74,12 @@ type refGraph struct {
 		lo, hi uint64
 		node   int
 	}
+	// target is the same for eligibleAt's last answer.
+	target struct {
+		sec    int
+		lo, hi uint64
+		node   int
+	}
 	// relSym[i] says what a relocation against symbol i may refer to
 	// (relSymBits).
 	relSym []uint8
@@ -598,10 +604,20 @@ func (g *refGraph) relocTargets(dst []int, rel sectionrt.Relocation, sym *sectio
 // eligible. The symbol holding addr can be eligible only where one of the
 // section's eligible extents l does, which spares most lookups.
 func (g *refGraph) eligibleAt(dst []int, l []eligExtent, sec int, addr uint64) []int {
-	if !g.symTab.plainSection(sec) && !holds(l, addr, false, true) {
-		return dst
+	var n int
+	switch {
+	case sec == g.target.sec && g.target.lo <= addr && addr < g.target.hi:
+		n = g.target.node // as relocations reach into one object after another
+	case g.symTab.plainSection(sec):
+		sym, lo, hi := g.symbolAt(sec, addr)
+		n = int(g.symNode[sym])
+		if sym != 0 {
+			g.target.sec, g.target.lo, g.target.hi, g.target.node = sec, lo, hi, n
+		}
+	case holds(l, addr, false, true):
+		n = g.targetNode(sec, addr)
 	}
-	if n := g.targetNode(sec, addr); n != 0 && g.nodes[n].eligible {
+	if n != 0 && g.nodes[n].eligible && (len(dst) == 0 || dst[len(dst)-1] != n) {
 		dst = append(dst, n)
 	}
 	return dst

@@ -158,8 +158,17 @@ func (t *symTable) plainSection(sec int) bool {
 // when no sized symbol holds addr.
 func (g *refGraph) symbolAt(sec int, addr uint64) (sym int32, lo, hi uint64) {
 	l := g.symTab.section(sec, false)
-	k, _ := slices.BinarySearchFunc(l, addr+1, func(e symEntry, a uint64) int { return cmp.Compare(e.lo, a) })
-	k-- // the last starting at or below addr
+	// The last starting at or below addr: l[k-1].
+	k, n := 0, len(l)
+	for k < n {
+		m := int(uint(k+n) >> 1)
+		if l[m].lo <= addr {
+			k = m + 1
+		} else {
+			n = m
+		}
+	}
+	k--
 	if k < 0 || addr >= l[k].hi {
 		return 0, 0, 0
 	}
