@@ -126,7 +126,7 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 			g.rootIn[sec] = true
 		}
 	}
-	g.relSymBits()
+	g.relSymBits(members)
 	return g
 }
 
@@ -499,22 +499,26 @@ func markPatched(mask []uint64, off, width uint64) {
 // eligible nodes a relocation against it may reach, as relocTargets finds
 // them (0 for none: undefined, or neither an eligible node's symbol nor
 // a section or label in a section with eligible symbols).
-func (g *refGraph) relSymBits() {
+func (g *refGraph) relSymBits(members []int32) {
 	w := g.p.w
 	w.relSym = zeroed(w.relSym, len(g.syms))
 	g.relSym = w.relSym
+	bits := func(sec int) uint8 {
+		if g.secs[sec].Flags&elf.SHF_EXECINSTR != 0 {
+			return symTargetCode
+		}
+		return symTargetData
+	}
+	// A section symbol or a label: by the section's eligible symbols.
 	for i := 1; i < len(g.syms); i++ {
-		s := &g.syms[i]
-		if !s.Defined() || g.section(s.SectionIndex) == nil {
-			continue
+		if s := &g.syms[i]; s.Defined() && g.section(s.SectionIndex) != nil && len(g.p.elig[s.SectionIndex]) > 0 && g.symNode[i] == 0 {
+			g.relSym[i] = bits(s.SectionIndex)
 		}
-		if n := g.symNode[i]; n != 0 && !g.nodes[n].eligible || n == 0 && len(g.p.elig[s.SectionIndex]) == 0 {
-			continue
-		}
-		if g.secs[s.SectionIndex].Flags&elf.SHF_EXECINSTR != 0 {
-			g.relSym[i] = symTargetCode
-		} else {
-			g.relSym[i] = symTargetData
+	}
+	// A node's symbol: by the node.
+	for _, i := range members {
+		if g.nodes[g.symNode[i]].eligible {
+			g.relSym[i] = bits(g.syms[i].SectionIndex)
 		}
 	}
 }

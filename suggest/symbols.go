@@ -83,17 +83,22 @@ func (g *refGraph) buildSymTable(w *workspace) {
 // radix sort, since a linked module's section holds tens of thousands of
 // symbols, its locals in address order and its globals in none.
 func sortByAddress(l, scratch []symEntry) {
-	if len(l) < 64 {
-		slices.SortStableFunc(l, func(a, b symEntry) int { return cmp.Compare(a.lo, b.lo) })
-		return
-	}
 	var top uint64
 	sorted := true
 	for k := range l {
 		top |= l[k].lo
 		sorted = sorted && (k == 0 || l[k-1].lo <= l[k].lo)
 	}
-	if sorted {
+	switch {
+	case sorted:
+		return
+	case len(l) < 4096: // a radix pass costs its 2048 counters
+		slices.SortFunc(l, func(a, b symEntry) int {
+			if a.lo != b.lo {
+				return cmp.Compare(a.lo, b.lo)
+			}
+			return cmp.Compare(a.sym, b.sym) // table order: stable
+		})
 		return
 	}
 	const digit = 11
