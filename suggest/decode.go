@@ -153,20 +153,34 @@ type resolvedScan struct {
 	// search; far is whether some start lies beyond (malformed input).
 	near []uint64
 	far  bool
+	// low holds, when the starts are few, each distinct low byte of a
+	// start minus 4 repeated in every byte of a word (x86Rel32Few).
+	low []uint64
 }
 
 // indexStarts builds near and far from starts.
 func (sc *resolvedScan) indexStarts() {
 	n := uint64(len(sc.code)) + 8
 	sc.near = sc.g.p.w.bitset(int((n + 63) / 64))
+	var low [256]bool
 	for _, f := range sc.starts {
 		if a := f.addr; a < n {
 			sc.near[a/64] |= 1 << (a % 64)
 		} else {
 			sc.far = true
 		}
+		if c := byte(f.addr - 4); !low[c] && len(sc.low) <= maxLow {
+			low[c] = true
+			sc.low = append(sc.low, uint64(c)*ones)
+		}
+	}
+	if len(sc.low) > maxLow {
+		sc.low = nil // as many compares as the plain loop's work
 	}
 }
+
+// maxLow is the most distinct low bytes x86Rel32Few compares.
+const maxLow = 6
 
 // patched reports whether a relocation patches any byte in [lo, hi).
 func (sc *resolvedScan) patched(lo, hi uint64) bool {
@@ -226,6 +240,9 @@ func (sc *resolvedScan) x86(lo, hi uint64) {
 // Most positions name no start and are set aside by one comparison: a
 // displacement is most often far out of the section.
 func (sc *resolvedScan) x86Rel32(lo, hi uint64) {
+	if len(sc.low) > 0 {
+		lo = sc.x86Rel32Few(lo, hi)
+	}
 	b := sc.code
 	n := uint64(len(b))
 	lim := n + 8 // every start is below (not far)
@@ -248,11 +265,60 @@ func (sc *resolvedScan) x86Rel32(lo, hi uint64) {
 			}
 		}
 	}
-	for p := uint64(i); p < hi && p+4 <= n; p++ {
-		if t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))); t < lim && near[t/64]&(1<<(t%64)) != 0 {
+	sc.x86Rel32At(uint64(i), hi)
+}
+
+// x86Rel32At tries the rel32 at each site in [lo, hi), one at a time.
+func (sc *resolvedScan) x86Rel32At(lo, hi uint64) {
+	b := sc.code
+	n := uint64(len(b))
+	lim := n + 8
+	for p := lo; p < hi && p+4 <= n; p++ {
+		if t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))); t < lim && sc.near[t/64]&(1<<(t%64)) != 0 {
 			sc.rel32(p, t)
 		}
 	}
+}
+
+// Bytes of a word, for the byte-wise arithmetic of x86Rel32Few.
+const (
+	ones = 0x0101010101010101
+	tops = 0x8080808080808080
+)
+
+// x86Rel32Few is x86Rel32 for a scan with few starts (sc.low), eight
+// sites at a time, and returns where it stopped. The low byte of a rel32's
+// target p+4+disp is that of p+4+b[p]: a site can reach a start t only
+// where b[p]+p equals t-4 in its low byte, which is compared for eight
+// sites at once (the byte-wise sum of the eight bytes and the eight
+// sites' low bytes, against each start's t-4 in every byte). Only the
+// eight sites around a match are tried in full.
+func (sc *resolvedScan) x86Rel32Few(lo, hi uint64) uint64 {
+	b := sc.code
+	// Blocks [i, i+8) in [lo, hi), their fields within b.
+	i, stop := int(lo), min(len(b)-11, int(hi)-8)
+	var sites uint64 // the low bytes of i, i+1, ..., i+7
+	for k := range 8 {
+		sites |= uint64(byte(i+k)) << (8 * k)
+	}
+	for ; i <= stop; i += 8 {
+		u := addBytes(binary.LittleEndian.Uint64(b[i:i+8]), sites)
+		var match uint64
+		for _, c := range sc.low {
+			v := u ^ c
+			match |= (v - ones) &^ v & tops // some byte of v is 0
+		}
+		if match != 0 {
+			sc.x86Rel32At(uint64(i), uint64(i+8))
+		}
+		sites = addBytes(sites, 8*ones)
+	}
+	return uint64(i)
+}
+
+// addBytes adds x and y byte by byte, each byte modulo 256.
+func addBytes(x, y uint64) uint64 {
+	return ((x &^ tops) + (y &^ tops)) ^ ((x ^ y) & tops)
 }
 
 // x86Rel8 tries every rel8 after a short branch opcode at the sites in
