@@ -41,6 +41,9 @@ func (g *refGraph) edge(from, to int) {
 	case nd.in != 0 && g.edges[nd.in].from == int32(from):
 		return // again: relocations come in address order, so most repeats are in a row
 	}
+	if nd.in == 0 {
+		g.cands = append(g.cands, int32(to))
+	}
 	g.edges = append(g.edges, refEdge{from: int32(from), to: int32(to), nextIn: nd.in, nextOut: g.nodes[from].out})
 	e := int32(len(g.edges) - 1)
 	nd.in, g.nodes[from].out = e, e
@@ -132,5 +135,8 @@ func (g *refGraph) anonNode(sec int) int {
 	g.nodes = append(g.nodes, refNode{label: s.Name, class: g.p.class[sec]})
 	n := len(g.nodes) - 1
 	g.anon[sec] = n
+	if c := g.p.class[sec]; c == classInit || c == classExit {
+		g.roots = append(g.roots, int32(n)) // code or data of init or exit, no symbol's
+	}
 	return n
 }

@@ -62,6 +62,11 @@ type refGraph struct {
 	anon []int
 	// edges holds the edges; edges[0] is unused, so that 0 ends a list.
 	edges []refEdge
+	// roots lists the nodes of init or exit code (root(classInit) or
+	// root(classExit)); cands, the nodes given an edge, in the order of
+	// their first (eligible, and not resident then), so that members and
+	// the searches need not go through every node.
+	roots, cands []int32
 	// rootIn[sec]: a symbol of section sec, itself neither init nor exit,
 	// is part of an init or exit node (a clone of an init function).
 	rootIn []bool
@@ -124,6 +129,12 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 		sec := g.syms[i].SectionIndex
 		if c := g.nodes[g.symNode[i]].class; (c == classInit || c == classExit) && g.p.class[sec] != c {
 			g.rootIn[sec] = true
+		}
+	}
+	g.roots, g.cands = w.roots[:0], w.cands[:0]
+	for n := range g.nodes {
+		if c := g.nodes[n].class; (c == classInit || c == classExit) && !g.nodes[n].eligible {
+			g.roots = append(g.roots, int32(n))
 		}
 	}
 	g.relSymBits(members)
@@ -659,12 +670,7 @@ func (g *refGraph) scanCandidates() error {
 	made := make([]bool, len(g.secs))
 	want := func(n int) bool { return g.nodes[n].eligible && !g.nodes[n].resident }
 	var seen []bool
-	var stack []int
-	for n := range g.nodes {
-		if g.nodes[n].root(classInit) || g.nodes[n].root(classExit) {
-			stack = append(stack, n)
-		}
-	}
+	stack := append([]int32(nil), g.roots...)
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -686,7 +692,7 @@ func (g *refGraph) scanCandidates() error {
 		}
 		seen = grown(seen, len(g.nodes))
 		for e := g.nodes[n].out; e != 0; e = g.edges[e].nextOut {
-			if t := int(g.edges[e].to); want(t) && !seen[t] {
+			if t := g.edges[e].to; want(int(t)) && !seen[t] {
 				seen[t] = true
 				stack = append(stack, t)
 			}

@@ -122,7 +122,7 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 		return nil, err
 	}
 	g := newRefGraph(o, p)
-	defer func() { w.nodes, w.edges = g.nodes, g.edges }() // the storage the graph grew, as long as used: see release
+	defer func() { w.nodes, w.edges, w.roots, w.cands = g.nodes, g.edges, g.roots, g.cands }() // the storage the graph grew, as long as used: see release
 	inInit, inExit, err := g.solveInStages(rels)
 	if err != nil || inInit == nil {
 		return nil, err
@@ -296,12 +296,11 @@ func refClassOf(s *sectionrt.Section) refClass {
 // targets (it is eligible, so not root code), which go next.
 func (g *refGraph) members(root refClass) []bool {
 	in := make([]bool, len(g.nodes))
-	for i := range g.nodes {
-		nd := &g.nodes[i]
-		in[i] = nd.eligible && !nd.resident && nd.in != 0
+	for _, i := range g.cands {
+		in[i] = !g.nodes[i].resident
 	}
-	var gone []int
-	for i := range g.nodes {
+	var gone []int32
+	for _, i := range g.cands {
 		if !in[i] {
 			continue
 		}
@@ -321,13 +320,13 @@ func (g *refGraph) members(root refClass) []bool {
 			}
 			in[i] = false
 			for e := g.nodes[i].out; e != 0; e = g.edges[e].nextOut {
-				if t := int(g.edges[e].to); in[t] {
+				if t := g.edges[e].to; in[t] {
 					gone = append(gone, t)
 				}
 			}
 		}
-		seen := g.reach(func(n int) bool { return g.nodes[n].root(root) }, in)
-		for i := range in {
+		seen := g.reach(root, in)
+		for _, i := range g.cands {
 			if in[i] && !seen[i] {
 				gone = append(gone, i)
 			}
@@ -343,9 +342,9 @@ func (g *refGraph) members(root refClass) []bool {
 // code of the seed's class, which keeps it resident whatever edges come:
 // the resident flag, or code of the other class.
 func (g *refGraph) seedsRuledOut() bool {
-	for i := range g.nodes {
+	for _, i := range g.cands {
 		nd := &g.nodes[i]
-		if !nd.eligible || nd.resident || nd.in == 0 {
+		if nd.resident {
 			continue
 		}
 		for _, c := range []refClass{classInit, classExit} {
@@ -390,21 +389,21 @@ func (g *refGraph) anyObject(set []bool) bool {
 	return false
 }
 
-// reach returns the nodes of in reachable from the nodes from accepts
-// through nodes of in.
-func (g *refGraph) reach(from func(n int) bool, in []bool) []bool {
+// reach returns the nodes of in reachable from root-class code through
+// nodes of in.
+func (g *refGraph) reach(root refClass, in []bool) []bool {
 	seen := make([]bool, len(g.nodes))
-	var stack []int
-	for i := range g.nodes {
-		if from(i) {
-			stack = append(stack, i)
+	var stack []int32
+	for _, r := range g.roots {
+		if g.nodes[r].root(root) {
+			stack = append(stack, r)
 		}
 	}
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		for e := g.nodes[f].out; e != 0; e = g.edges[e].nextOut {
-			if t := int(g.edges[e].to); t < len(in) && in[t] && !seen[t] {
+			if t := g.edges[e].to; int(t) < len(in) && in[t] && !seen[t] {
 				seen[t] = true
 				stack = append(stack, t)
 			}

@@ -20,6 +20,7 @@ type workspace struct {
 	// The graph's (refGraph, joinSymbols).
 	nodes                 []refNode
 	edges                 []refEdge
+	roots, cands          []int32
 	rootIn                []bool
 	symTab                symTable
 	relSym                []uint8
