@@ -71,8 +71,8 @@ func (g *refGraph) newScan(sec int, want func(node int) bool) (*resolvedScan, er
 	if g.o.Machine() == elf.EM_X86_64 {
 		starts = skipEndbr(b, starts)
 	}
-	// Only now, as funcStarts' map was: the address after an endbr64 is
-	// the function's unless it is another's, wanted or not.
+	// Only now: the address after an endbr64 is the function's unless
+	// it is another's, wanted or not.
 	starts = slices.DeleteFunc(starts, func(f funcStart) bool { return !want(f.node) })
 	if len(starts) == 0 {
 		return nil, nil

@@ -12,7 +12,8 @@ import (
 // The reference graph. Its nodes are every symbol group of the object,
 // but it holds only the edges into eligible nodes: no other edge can
 // change what members finds (a node that is not eligible is never a member,
-// and reachability only passes through members).
+// and reachability only passes through members). Of those, the edges that
+// rule their target out whatever else comes are a flag (edges.go).
 
 // refNode is one suggestible unit: a function with its clones and parts,
 // or one object; or one of the pseudo-nodes that stand for referring bytes
