@@ -481,6 +481,9 @@ func (g *refGraph) addRelocs(r sectionrt.RelocSection) error {
 	return err
 }
 
+// relocBuf is the storage addRelocs reads relocations into.
+type relocBuf = sectionrt.RelocBuf
+
 // The bits of refGraph.relSym: what a relocation against the symbol may
 // refer to.
 const (

@@ -24,7 +24,7 @@ type workspace struct {
 	rootIn                []bool
 	symTab                symTable
 	relSym                []uint8
-	relocs                sectionrt.RelocBuf
+	relocs                relocBuf
 	symNode, next, parent []int32
 	members               []int32
 	counted               []bool
