@@ -423,3 +423,148 @@ func findBoth(r *modfile.Reader, path string) (got, want []Suggestion, err error
 	}
 	return got, want, nil
 }
+
+// refJoin is joinSymbols as it was first written, for
+// TestJoinMatchesReference: local functions grouped by (STT_FILE name,
+// base name) in a map, aliases by sectionrt's own index of the section's
+// symbols, and a linked module's globals joined with their parts through
+// maps of names. It returns, for each symbol, the least symbol of its
+// group (0 for a symbol that is no member), and counted.
+func refJoin(o *sectionrt.Object, linked bool) (group []int32, counted []bool) {
+	syms, nsecs := o.SymbolTable(), len(o.SectionTable())
+	parent := make([]int32, len(syms))
+	counted = make([]bool, len(syms))
+	var members []int32
+	union := func(a, b int32) { parent[find(parent, a)] = find(parent, b) }
+	byKey := map[[2]string]int32{}
+	for i := range syms {
+		parent[i] = int32(i)
+		s := &syms[i]
+		if i == 0 || !isMember(s, nsecs) {
+			continue
+		}
+		members = append(members, int32(i))
+		counted[i] = true
+		if s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL {
+			k := [2]string{s.File, baseName(s.Name)}
+			if first, ok := byKey[k]; ok {
+				union(int32(i), first)
+			} else {
+				byKey[k] = int32(i)
+			}
+		}
+	}
+	for sec := range nsecs {
+		l := o.SectionSymbols(sec)
+		run := 0 // the first of l at b's address
+		for j, b := range l {
+			sb := &syms[b]
+			if syms[l[run]].Value != sb.Value {
+				run = j
+			}
+			if sb.Size == 0 || !isMember(sb, nsecs) {
+				continue
+			}
+			for _, a := range l[run:j] {
+				if sa := &syms[a]; sa.Size == sb.Size && sa.Type == sb.Type && isMember(sa, nsecs) {
+					union(int32(b), int32(a))
+					counted[b] = false
+					break
+				}
+			}
+		}
+	}
+	if linked {
+		global := map[string]int32{}
+		type grp struct {
+			first int32
+			exact bool
+		}
+		groups := map[[2]string]*grp{}
+		for _, i := range members {
+			s := &syms[i]
+			base := baseName(s.Name)
+			switch {
+			case s.Type != elf.STT_FUNC:
+			case s.Bind == elf.STB_GLOBAL:
+				global[s.Name] = i
+			case s.Bind == elf.STB_LOCAL:
+				k := [2]string{s.File, base}
+				if groups[k] == nil {
+					groups[k] = &grp{first: i}
+				}
+				groups[k].exact = groups[k].exact || s.Name == base
+			}
+		}
+		partOf := map[string][]int32{}
+		for k, gr := range groups {
+			if !gr.exact {
+				partOf[k[1]] = append(partOf[k[1]], gr.first)
+			}
+		}
+		for name, i := range global {
+			if firsts := partOf[name]; len(firsts) == 1 {
+				union(firsts[0], i)
+			}
+		}
+	}
+	group = make([]int32, len(syms))
+	least := map[int32]int32{}
+	for _, i := range members { // in table order: the first seen is the least
+		r := find(parent, i)
+		if _, ok := least[r]; !ok {
+			least[r] = i
+		}
+		group[i] = least[r]
+	}
+	return group, counted
+}
+
+// TestJoinMatchesReference: on the installed trees (6.1 whole, 6.12 every
+// fourth module), newRefGraph makes of the symbols the nodes refJoin
+// makes, and counts the same sizes.
+func TestJoinMatchesReference(t *testing.T) {
+	for _, tc := range []struct {
+		prefix string
+		every  int
+	}{{"6.1.", 1}, {"6.12.", 4}} {
+		rel, ok := kernels.FindRelease(tc.prefix)
+		if !ok {
+			testenv.SkipOrFail(t, "no Linux %s* modules with headers installed", tc.prefix)
+		}
+		files, errs := modfile.Expand([]string{rel.Tree + "/kernel"})
+		if len(errs) > 0 || len(files) == 0 {
+			t.Fatalf("%s: %d objects, errors %v", rel.Tree, len(files), errs)
+		}
+		var r modfile.Reader
+		joined := 0
+		for i := 0; i < len(files); i += tc.every {
+			o, err := r.Open(files[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := newPrefilter(o, new(workspace))
+			g := newRefGraph(o, p)
+			want, wantCounted := refJoin(o, p.linked)
+			for s := range g.syms {
+				got := int32(0)
+				if n := g.symNode[s]; n != 0 {
+					got = g.nodes[n].first // the least symbol of its node: nodes begin at their first in table order
+				}
+				if got != want[s] || got != 0 && g.p.w.counted[s] != wantCounted[s] {
+					t.Errorf("%s: symbol %d (%s): node of %d, counted %v; reference %d, %v", files[i], s, g.syms[s].Name, got, g.p.w.counted[s], want[s], wantCounted[s])
+					break
+				}
+				if got != 0 && got != int32(s) {
+					joined++
+				}
+			}
+			o.Close()
+		}
+		r.Release()
+		t.Logf("%s: %d symbols joined to another", rel.Release, joined)
+		if joined == 0 {
+			t.Errorf("%s: no symbol joined: the comparison shows nothing", rel.Release)
+		}
+	}
+}
