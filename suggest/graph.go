@@ -166,16 +166,13 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 	w.parent = zeroed(w.parent, len(g.syms))
 	w.counted = zeroed(w.counted, len(g.syms))
 	parent, counted = w.parent, w.counted
-	members = w.members[:0]
+	members = w.members // buildSymTable's
 	groups := w.groups
-	defer func() { w.members, w.groups = members, groups }() // groups as long as used: see release
+	defer func() { w.groups = groups }() // groups as long as used: see release
 	union := func(a, b int32) { parent[find(parent, a)] = find(parent, b) }
-	for i := 1; i < len(g.syms); i++ {
-		parent[i] = int32(i)
-		if isMember(&g.syms[i], len(g.secs)) {
-			members = append(members, int32(i))
-			counted[i] = true
-		}
+	for _, i := range members { // only members are joined
+		parent[i] = i
+		counted[i] = true
 	}
 	groups = localGroups(g.syms, members, &w.groupOf, groups, union)
 	// Aliases start at one address: the symbol table lists each
@@ -510,32 +507,26 @@ func markPatched(mask []uint64, off, width uint64) {
 	}
 }
 
-// relSymBits fills g.relSym: for each symbol, the bits that say which
+// relSymBits completes g.relSym, which says for each symbol which
 // eligible nodes a relocation against it may reach, as relocTargets finds
 // them (0 for none: undefined, or neither an eligible node's symbol nor
-// a section or label in a section with eligible symbols).
+// a section or label in a section with eligible symbols): buildSymTable
+// set the symbols that are no member, and a member's is its node's.
 func (g *refGraph) relSymBits(members []int32) {
-	w := g.p.w
-	w.relSym = zeroed(w.relSym, len(g.syms))
-	g.relSym = w.relSym
-	bits := func(sec int) uint8 {
-		if g.secs[sec].Flags&elf.SHF_EXECINSTR != 0 {
-			return symTargetCode
-		}
-		return symTargetData
-	}
-	// A section symbol or a label: by the section's eligible symbols.
-	for i := 1; i < len(g.syms); i++ {
-		if s := &g.syms[i]; s.Defined() && g.section(s.SectionIndex) != nil && len(g.p.elig[s.SectionIndex]) > 0 && g.symNode[i] == 0 {
-			g.relSym[i] = bits(s.SectionIndex)
-		}
-	}
-	// A node's symbol: by the node.
 	for _, i := range members {
 		if g.nodes[g.symNode[i]].eligible {
-			g.relSym[i] = bits(g.syms[i].SectionIndex)
+			g.relSym[i] = g.relSymOf(g.syms[i].SectionIndex)
 		}
 	}
+}
+
+// relSymOf is the relSym bit of a symbol of section sec that may reach an
+// eligible node.
+func (g *refGraph) relSymOf(sec int) uint8 {
+	if g.secs[sec].Flags&elf.SHF_EXECINSTR != 0 {
+		return symTargetCode
+	}
+	return symTargetData
 }
 
 // patchMask returns the bitset of the bytes of section sec that

@@ -29,19 +29,38 @@ type symEntry struct {
 	sym    int32
 }
 
-// buildSymTable indexes g's symbols into w's tables.
+// buildSymTable indexes g's symbols into w's tables, and lists the members
+// in w.members.
 func (g *refGraph) buildSymTable(w *workspace) {
 	t := &w.symTab
 	nsec := len(g.secs)
 	t.count = zeroed(t.count, nsec+1)
 	t.named = zeroed(t.named, len(g.syms))
+	// One pass over the symbols for what the graph needs of each: the
+	// index's, the members (joinSymbols), and what a relocation against
+	// a symbol that is no member may reach (relSymBits).
+	members := w.members[:0]
+	w.relSym = zeroed(w.relSym, len(g.syms))
+	g.relSym = w.relSym
 	for i := 1; i < len(g.syms); i++ {
+		s := &g.syms[i]
+		if !s.Defined() {
+			continue
+		}
 		// As sectionrt's index (symindex.go, buildBySec).
-		if s := &g.syms[i]; s.Defined() && s.Named() && s.SectionIndex < nsec {
+		if s.Named() && s.SectionIndex < nsec {
 			t.named[i] = true
 			t.count[s.SectionIndex+1]++
 		}
+		if isMember(s, nsec) {
+			members = append(members, int32(i))
+		} else if s.SectionIndex > 0 && s.SectionIndex < nsec && len(g.p.elig[s.SectionIndex]) > 0 {
+			// A section symbol or a label: by the section's eligible
+			// symbols.
+			g.relSym[i] = g.relSymOf(s.SectionIndex)
+		}
 	}
+	w.members = members
 	for sec := range nsec {
 		t.count[sec+1] += t.count[sec]
 	}
