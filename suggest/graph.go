@@ -453,19 +453,18 @@ func (g *refGraph) addRelocs(r sectionrt.RelocSection) error {
 	}
 	relSym := g.relSym
 	var err error
+	lastType, width := ^uint32(0), uint64(0) // relocWidth's, for the type of most entries in a row
 	decodeErr := g.o.EachRelocationBatch(r, &g.p.w.relocs, func(batch []sectionrt.Relocation) bool {
 		for i := range batch {
 			rel := &batch[i]
 			if mask != nil {
-				markPatched(mask, rel.Offset, relocWidth(m, rel.Type))
+				if rel.Type != lastType {
+					lastType, width = rel.Type, relocWidth(m, rel.Type)
+				}
+				markPatched(mask, rel.Offset, width)
 			}
-			if relSym[rel.Sym]&want == 0 {
-				continue
-			}
-			sym := &g.syms[rel.Sym]
-			var targets [5]int
-			if t := g.relocTargets(targets[:0], *rel, sym, &g.secs[sym.SectionIndex], exec); len(t) > 0 {
-				if err = g.addReloc(r.Target, class, *rel, t); err != nil {
+			if relSym[rel.Sym]&want != 0 {
+				if err = g.addRelocTo(r.Target, class, exec, rel); err != nil {
 					return false
 				}
 			}
@@ -480,6 +479,17 @@ func (g *refGraph) addRelocs(r sectionrt.RelocSection) error {
 
 // relocBuf is the storage addRelocs reads relocations into.
 type relocBuf = sectionrt.RelocBuf
+
+// addRelocTo adds the references of relocation rel of section sec (of
+// class class; exec: code) to the eligible nodes it may refer to.
+func (g *refGraph) addRelocTo(sec int, class refClass, exec bool, rel *sectionrt.Relocation) error {
+	sym := &g.syms[rel.Sym]
+	var targets [5]int
+	if t := g.relocTargets(targets[:0], *rel, sym, &g.secs[sym.SectionIndex], exec); len(t) > 0 {
+		return g.addReloc(sec, class, *rel, t)
+	}
+	return nil
+}
 
 // The bits of refGraph.relSym: what a relocation against the symbol may
 // refer to.
