@@ -1,8 +1,10 @@
 package suggest
 
 import (
+	"cmp"
 	"debug/elf"
 	"encoding/binary"
+	"slices"
 
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -65,18 +67,17 @@ func (g *refGraph) newScan(sec int, want func(node int) bool) (*resolvedScan, er
 	if err != nil {
 		return nil, err
 	}
-	sc := &resolvedScan{g: g, sec: sec, code: b, mask: g.patched[sec], starts: starts}
+	sc := &resolvedScan{g: g, sec: sec, code: b, mask: g.patched[sec]}
 	if g.o.Machine() == elf.EM_X86_64 {
-		sc.skipEndbr()
+		starts = skipEndbr(b, starts)
 	}
-	for a, n := range sc.starts {
-		if !want(n) {
-			delete(sc.starts, a)
-		}
-	}
-	if len(sc.starts) == 0 {
+	// Only now: the address after an endbr64 is the function's unless
+	// it is another's, wanted or not.
+	starts = slices.DeleteFunc(starts, func(f funcStart) bool { return !want(f.node) })
+	if len(starts) == 0 {
 		return nil, nil
 	}
+	sc.starts = starts
 	sc.indexStarts()
 	return sc, nil
 }
@@ -91,62 +92,95 @@ func (sc *resolvedScan) run(lo, hi uint64) {
 	}
 }
 
-// funcStarts maps the first byte of each function of section sec that
-// is a node to its node.
-func (g *refGraph) funcStarts(sec int) map[uint64]int {
-	starts := make(map[uint64]int)
-	for i := 1; i < len(g.syms); i++ {
+// funcStart is the first byte of a function of a node.
+type funcStart struct {
+	addr uint64
+	node int
+}
+
+// funcStarts lists the first byte of each function of section sec that
+// is a node, by address; of two at one address, the one later in the
+// symbol table.
+func (g *refGraph) funcStarts(sec int) []funcStart {
+	var starts []funcStart
+	// The Named symbols (as every node's are), by address, then table
+	// order.
+	for _, e := range g.symTab.section(sec, true) {
+		i := e.sym
 		sym := &g.syms[i]
-		if sym.Defined() && sym.SectionIndex == sec && sym.Type == elf.STT_FUNC && g.symNode[i] != 0 {
-			starts[sym.Value] = int(g.symNode[i])
+		if sym.Type != elf.STT_FUNC || g.symNode[i] == 0 {
+			continue
 		}
+		if k := len(starts) - 1; k >= 0 && starts[k].addr == sym.Value {
+			starts[k].node = int(g.symNode[i])
+			continue
+		}
+		starts = append(starts, funcStart{sym.Value, int(g.symNode[i])})
 	}
 	return starts
 }
+
+// skipEndbr adds to starts, for each function that starts with endbr64,
+// the address after it, unless a function starts there: with IBT a direct
+// jump may skip the function's endbr64.
+func skipEndbr(b []byte, starts []funcStart) []funcStart {
+	n := len(starts)
+	for _, f := range starts[:n] {
+		a := f.addr
+		if a+4 <= uint64(len(b)) && string(b[a:a+4]) == "\xf3\x0f\x1e\xfa" {
+			if _, found := slices.BinarySearchFunc(starts[:n], a+4, cmpStart); !found {
+				starts = append(starts, funcStart{a + 4, f.node})
+			}
+		}
+	}
+	if len(starts) > n {
+		slices.SortFunc(starts, func(a, b funcStart) int { return cmp.Compare(a.addr, b.addr) })
+	}
+	return starts
+}
+
+func cmpStart(f funcStart, addr uint64) int { return cmp.Compare(f.addr, addr) }
 
 // resolvedScan is the scan of one code section.
 type resolvedScan struct {
 	g      *refGraph
 	sec    int
 	code   []byte
-	mask   []uint64       // the bytes relocations patch, as refGraph.patched
-	starts map[uint64]int // function entry address -> node
+	mask   []uint64    // the bytes relocations patch, as refGraph.patched
+	starts []funcStart // by address, each address once
 	// near has bit a set for each start a < len(code)+8, so that the
 	// scan can pass over the many positions that name no start without a
-	// map lookup; far is whether some start lies beyond (malformed input).
+	// search; far is whether some start lies beyond (malformed input).
 	near []uint64
 	far  bool
+	// low holds, when the starts are few, each distinct low byte of a
+	// start minus 4 repeated in every byte of a word (x86Rel32Few).
+	low []uint64
 }
 
 // indexStarts builds near and far from starts.
 func (sc *resolvedScan) indexStarts() {
 	n := uint64(len(sc.code)) + 8
-	sc.near = make([]uint64, (n+63)/64)
-	for a := range sc.starts {
-		if a < n {
+	sc.near = sc.g.p.w.bitset(int((n + 63) / 64))
+	var low [256]bool
+	for _, f := range sc.starts {
+		if a := f.addr; a < n {
 			sc.near[a/64] |= 1 << (a % 64)
 		} else {
 			sc.far = true
 		}
+		if c := byte(f.addr - 4); !low[c] && len(sc.low) <= maxLow {
+			low[c] = true
+			sc.low = append(sc.low, uint64(c)*ones)
+		}
+	}
+	if len(sc.low) > maxLow {
+		sc.low = nil // as many compares as the plain loop's work
 	}
 }
 
-// skipEndbr adds, for each function that starts with endbr64, the address
-// after it: with IBT a direct jump may skip the function's endbr64.
-func (sc *resolvedScan) skipEndbr() {
-	b := sc.code
-	var skip []uint64
-	for a := range sc.starts {
-		if a+4 <= uint64(len(b)) && string(b[a:a+4]) == "\xf3\x0f\x1e\xfa" {
-			skip = append(skip, a)
-		}
-	}
-	for _, a := range skip {
-		if _, ok := sc.starts[a+4]; !ok {
-			sc.starts[a+4] = sc.starts[a]
-		}
-	}
-}
+// maxLow is the most distinct low bytes x86Rel32Few compares.
+const maxLow = 6
 
 // patched reports whether a relocation patches any byte in [lo, hi).
 func (sc *resolvedScan) patched(lo, hi uint64) bool {
@@ -166,39 +200,201 @@ func (sc *resolvedScan) start(target uint64) bool {
 	return sc.far
 }
 
-// hit adds a reference from the code at site to the function starting at
-// target, if one does.
+// hit adds a reference of kind kind from the code at site to the function
+// starting at target, if one does.
 func (sc *resolvedScan) hit(site, target uint64, kind refKind) {
-	if to, ok := sc.starts[target]; ok {
-		sc.g.use(sc.g.nodeAt(sc.sec, site), to, kind)
+	k, ok := slices.BinarySearchFunc(sc.starts, target, cmpStart)
+	if !ok {
+		return
+	}
+	g, to := sc.g, sc.starts[k].node
+	switch {
+	case g.nodes[to].resident:
+	case g.escapes(to, kind):
+		g.use(0, to, kind)
+	default:
+		g.use(g.referrer(sc.sec, site), to, kind)
 	}
 }
 
-// x86 tries every rel32 at the sites in [lo, hi), then every rel8 after a
-// short jmp or jcc opcode.
+// x86 tries, at each site in [lo, hi), a rel32 that ends there plus 4
+// and a rel8 after a short jmp or jcc opcode.
 func (sc *resolvedScan) x86(lo, hi uint64) {
 	b := sc.code
 	n := uint64(len(b))
-	for p := lo; p < hi && p+4 <= n; p++ {
-		t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:]))))
-		if !sc.start(t) || sc.patched(p, p+4) || x86NopDisp(b, p) {
-			continue
-		}
-		kind := refAddress // lea func(%rip), or a chance match
-		if x86Branch(b, p) {
-			kind = refCall
-		}
-		sc.hit(p, t, kind)
+	hi = min(hi, n)
+	if lo >= hi {
+		return
 	}
-	for p := max(lo, 1); p < hi && p < n; p++ {
-		op := b[p-1]
-		if (op == 0xeb || (op >= 0x70 && op <= 0x7f) || (op >= 0xe0 && op <= 0xe3)) && !sc.patched(p-1, p+1) {
-			if t := p + 1 + uint64(int64(int8(b[p]))); sc.start(t) {
-				sc.hit(p, t, refCall)
+	if sc.far {
+		for p := lo; p < hi; p++ {
+			sc.x86At(p)
+		}
+		return
+	}
+	sc.x86Rel32(lo, hi)
+	sc.x86Rel8(lo, hi)
+}
+
+// x86Rel32 tries every rel32 at the sites in [lo, hi), hi <= len(code).
+// Most positions name no start and are set aside by one comparison: a
+// displacement is most often far out of the section.
+func (sc *resolvedScan) x86Rel32(lo, hi uint64) {
+	if len(sc.low) > 0 {
+		lo = sc.x86Rel32Few(lo, hi)
+	}
+	b := sc.code
+	n := uint64(len(b))
+	lim := n + 8 // every start is below (not far)
+	near := sc.near
+	// Four sites from each eight bytes, while they all are in [lo, hi)
+	// and within b: i <= stop.
+	i, stop := int(lo), min(len(b)-8, int(hi)-4)
+	for ; i <= stop; i += 4 {
+		w := binary.LittleEndian.Uint64(b[i : i+8])
+		p := uint64(i)
+		t0 := p + 4 + uint64(int64(int32(w)))
+		t1 := p + 5 + uint64(int64(int32(w>>8)))
+		t2 := p + 6 + uint64(int64(int32(w>>16)))
+		t3 := p + 7 + uint64(int64(int32(w>>24)))
+		if min(t0, t1, t2, t3) < lim {
+			for k, t := range [4]uint64{t0, t1, t2, t3} {
+				if t < lim && near[t/64]&(1<<(t%64)) != 0 {
+					sc.rel32(p+uint64(k), t)
+				}
+			}
+		}
+	}
+	sc.x86Rel32At(uint64(i), hi)
+}
+
+// x86Rel32At tries the rel32 at each site in [lo, hi), one at a time.
+func (sc *resolvedScan) x86Rel32At(lo, hi uint64) {
+	b := sc.code
+	n := uint64(len(b))
+	lim := n + 8
+	for p := lo; p < hi && p+4 <= n; p++ {
+		if t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))); t < lim && sc.near[t/64]&(1<<(t%64)) != 0 {
+			sc.rel32(p, t)
+		}
+	}
+}
+
+// Bytes of a word, for the byte-wise arithmetic of x86Rel32Few.
+const (
+	ones = 0x0101010101010101
+	tops = 0x8080808080808080
+)
+
+// x86Rel32Few is x86Rel32 for a scan with few starts (sc.low), eight
+// sites at a time, and returns where it stopped. The low byte of a rel32's
+// target p+4+disp is that of p+4+b[p]: a site can reach a start t only
+// where b[p]+p equals t-4 in its low byte, which is compared for eight
+// sites at once (the byte-wise sum of the eight bytes and the eight
+// sites' low bytes, against each start's t-4 in every byte). Only the
+// eight sites around a match are tried in full.
+func (sc *resolvedScan) x86Rel32Few(lo, hi uint64) uint64 {
+	b := sc.code
+	// Blocks [i, i+8) in [lo, hi), their fields within b.
+	i, stop := int(lo), min(len(b)-11, int(hi)-8)
+	var sites uint64 // the low bytes of i, i+1, ..., i+7
+	for k := range 8 {
+		sites |= uint64(byte(i+k)) << (8 * k)
+	}
+	for ; i <= stop; i += 8 {
+		u := addBytes(binary.LittleEndian.Uint64(b[i:i+8]), sites)
+		var match uint64
+		for _, c := range sc.low {
+			v := u ^ c
+			match |= (v - ones) &^ v & tops // some byte of v is 0
+		}
+		if match != 0 {
+			sc.x86Rel32At(uint64(i), uint64(i+8))
+		}
+		sites = addBytes(sites, 8*ones)
+	}
+	return uint64(i)
+}
+
+// addBytes adds x and y byte by byte, each byte modulo 256.
+func addBytes(x, y uint64) uint64 {
+	return ((x &^ tops) + (y &^ tops)) ^ ((x ^ y) & tops)
+}
+
+// x86Rel8 tries every rel8 after a short branch opcode at the sites in
+// [lo, hi), hi <= len(code): only those within reach of a start, a rel8
+// reaching 128 bytes back and 127 on from the byte after it.
+func (sc *resolvedScan) x86Rel8(lo, hi uint64) {
+	b := sc.code
+	lim := uint64(len(b)) + 8
+	near := sc.near
+	p := max(lo, 1)
+	k, _ := slices.BinarySearchFunc(sc.starts, p-min(p, 127), cmpStart)
+	for ; k < len(sc.starts) && p < hi; k++ {
+		// The sites whose rel8 may reach start s: p+1+d = s, d in [-128, 127].
+		s := sc.starts[k].addr
+		p = max(p, s-min(s, 128))
+		end := min(hi, s+128)
+		for ; p < end; p++ {
+			if shortBranch[b[p-1]] {
+				if t := p + 1 + uint64(int64(int8(b[p]))); t < lim && near[t/64]&(1<<(t%64)) != 0 {
+					sc.rel8(p, t)
+				}
 			}
 		}
 	}
 }
+
+// x86At tries the rel32 and the rel8 at site p.
+func (sc *resolvedScan) x86At(p uint64) {
+	b := sc.code
+	n := uint64(len(b))
+	if p+4 <= n {
+		if t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))); sc.start(t) {
+			sc.rel32(p, t)
+		}
+	}
+	if p >= 1 && p < n && shortBranch[b[p-1]] {
+		if t := p + 1 + uint64(int64(int8(b[p]))); sc.start(t) {
+			sc.rel8(p, t)
+		}
+	}
+}
+
+// rel32 adds the reference of the rel32 at p to the start t, unless a
+// relocation patches it or it is a NOP's: a call, jmp or jcc is a call;
+// anything else (lea func(%rip), or a chance match) takes the address.
+func (sc *resolvedScan) rel32(p, t uint64) {
+	if sc.patched(p, p+4) || x86NopDisp(sc.code, p) {
+		return
+	}
+	kind := refAddress
+	if x86Branch(sc.code, p) {
+		kind = refCall
+	}
+	sc.hit(p, t, kind)
+}
+
+// rel8 adds the reference of the rel8 at p, after a short jmp or jcc
+// opcode, to the start t, unless a relocation patches them.
+func (sc *resolvedScan) rel8(p, t uint64) {
+	if !sc.patched(p-1, p+1) {
+		sc.hit(p, t, refCall)
+	}
+}
+
+// shortBranch marks the opcodes followed by a rel8: jmp (eb), jcc
+// (70-7f), loop and jrcxz (e0-e3).
+var shortBranch = func() (t [256]bool) {
+	t[0xeb] = true
+	for op := 0x70; op <= 0x7f; op++ {
+		t[op] = true
+	}
+	for op := 0xe0; op <= 0xe3; op++ {
+		t[op] = true
+	}
+	return t
+}()
 
 // x86NopDisp reports whether the four bytes at p are the disp32 of a
 // multi-byte NOP: 0f 1f /0 with ModRM 80 (nopl disp32(%rax)) or 84 and a

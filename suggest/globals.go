@@ -1,8 +1,9 @@
 package suggest
 
 import (
+	"cmp"
 	"debug/elf"
-	"strings"
+	"slices"
 
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -43,47 +44,36 @@ func bindEligible(s *sectionrt.Symbol, linked bool) bool {
 // group (translation unit, base name) is a global's when it has no symbol
 // named exactly the base (that would be a static foo of its own) and it is
 // the only such group of that base name; several are a guess, so none is
-// joined. members are the candidate symbol indices; the result is pairs
-// of symbol indices to join.
-func globalParts(syms []sectionrt.Symbol, members []int32) [][2]int32 {
-	global := make(map[string]int32)
-	type group struct {
-		first int32
-		exact bool
+// joined. members are the candidate symbol indices, groups the groups of
+// their local functions (joinSymbols'); the result is pairs of symbol
+// indices to join (the group's first symbol, the global), by global.
+func globalParts(syms []sectionrt.Symbol, members []int32, groups []localGroup) [][2]int32 {
+	partOf := make(map[string]int32) // base -> first symbol of its one group without an exact name; -1 for several
+	for _, gr := range groups {
+		if gr.exact {
+			continue
+		}
+		if _, dup := partOf[gr.base]; dup {
+			partOf[gr.base] = -1
+		} else {
+			partOf[gr.base] = gr.first
+		}
 	}
-	groups := make(map[[2]string]*group)
+	if len(partOf) == 0 {
+		return nil
+	}
+	global := make(map[string]int32) // the last global function of that name
 	for _, i := range members {
-		s := &syms[i]
-		if s.Type != elf.STT_FUNC {
-			continue
-		}
-		base, _, _ := strings.Cut(s.Name, ".")
-		if s.Bind == elf.STB_GLOBAL {
-			global[s.Name] = i
-			continue
-		}
-		if s.Bind != elf.STB_LOCAL {
-			continue
-		}
-		key := [2]string{s.File, base}
-		gr := groups[key]
-		if gr == nil {
-			gr = &group{first: i}
-			groups[key] = gr
-		}
-		gr.exact = gr.exact || s.Name == base
-	}
-	partOf := make(map[string][]int32) // base -> first symbols of its groups without an exact name
-	for key, gr := range groups {
-		if !gr.exact {
-			partOf[key[1]] = append(partOf[key[1]], gr.first)
+		if s := &syms[i]; s.Type == elf.STT_FUNC && s.Bind == elf.STB_GLOBAL {
+			if first, ok := partOf[s.Name]; ok && first >= 0 {
+				global[s.Name] = i
+			}
 		}
 	}
 	var out [][2]int32
 	for name, i := range global {
-		if firsts := partOf[name]; len(firsts) == 1 {
-			out = append(out, [2]int32{firsts[0], i})
-		}
+		out = append(out, [2]int32{partOf[name], i})
 	}
+	slices.SortFunc(out, func(a, b [2]int32) int { return cmp.Compare(a[1], b[1]) })
 	return out
 }

@@ -1,10 +1,9 @@
 package suggest
 
 import (
-	"cmp"
 	"debug/elf"
 	"hash/maphash"
-	"slices"
+	"math/bits"
 	"strings"
 
 	"github.com/initsec/initsec/sectionrt"
@@ -13,7 +12,8 @@ import (
 // The reference graph. Its nodes are every symbol group of the object,
 // but it holds only the edges into eligible nodes: no other edge can
 // change what members finds (a node that is not eligible is never a member,
-// and reachability only passes through members).
+// and reachability only passes through members). Of those, the edges that
+// rule their target out whatever else comes are a flag (edges.go).
 
 // refNode is one suggestible unit: a function with its clones and parts,
 // or one object; or one of the pseudo-nodes that stand for referring bytes
@@ -29,11 +29,17 @@ type refNode struct {
 	// last whose name is its own base name and not init_module or
 	// cleanup_module (foo, not foo.cold); 0 when there is none, and the
 	// node is named after its first member's base name.
-	named    int32
-	label    string // a pseudo-node's name
-	size     uint64
-	referers map[int]bool // node index -> true
-	out      []int
+	named int32
+	label string // a pseudo-node's name
+	size  uint64
+	// resident: a referrer that is neither eligible nor root code
+	// (resident code or data, a site list, an escaping address) keeps the
+	// node resident whatever else refers to it. Such a referrer is this
+	// flag, not an edge (see edge).
+	resident bool
+	// in and out head the node's lists of edges in refGraph.edges: its
+	// referrers and its targets (0: none).
+	in, out int32
 }
 
 // root reports whether the node is code or data of root class c (not a
@@ -55,9 +61,34 @@ type refGraph struct {
 	// anon[sec] is the pseudo-node for bytes of section sec outside every
 	// symbol (0 until needed).
 	anon []int
-	// escape is the pseudo-node that references through an escaping
-	// address come from (0 until needed).
-	escape int
+	// edges holds the edges; edges[0] is unused, so that 0 ends a list.
+	edges []refEdge
+	// roots lists the nodes of init or exit code (root(classInit) or
+	// root(classExit)); cands, the nodes given an edge, in the order of
+	// their first (eligible, and not resident then), so that members and
+	// the searches need not go through every node.
+	roots, cands []int32
+	// rootIn[sec]: a symbol of section sec, itself neither init nor exit,
+	// is part of an init or exit node (a clone of an init function).
+	rootIn []bool
+	// symTab indexes the symbols by section and address.
+	symTab *symTable
+	// at caches nodeAt's last answer in a plain section: the node of
+	// the symbol whose extent [lo, hi) of section sec held the address.
+	at struct {
+		sec    int
+		lo, hi uint64
+		node   int
+	}
+	// target is the same for eligibleAt's last answer.
+	target struct {
+		sec    int
+		lo, hi uint64
+		node   int
+	}
+	// relSym[i] says what a relocation against symbol i may refer to
+	// (relSymBits).
+	relSym []uint8
 	// code[sec] is the bytes of code section sec, once read; patched[sec]
 	// marks the bytes its relocations patch, which the scan for resolved
 	// branches does not read.
@@ -73,7 +104,10 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 	w.anon = zeroed(w.anon, len(g.secs))
 	w.code = zeroed(w.code, len(g.secs))
 	w.patched = zeroed(w.patched, len(g.secs))
-	g.anon, g.code, g.patched = w.anon, w.code, w.patched
+	w.rootIn = zeroed(w.rootIn, len(g.secs))
+	w.edges = zeroed(w.edges, 1)
+	g.anon, g.code, g.patched, g.rootIn, g.edges = w.anon, w.code, w.patched, w.rootIn, w.edges
+	g.buildSymTable(w)
 	members, parent, counted := g.joinSymbols()
 	w.nodes = zeroed(w.nodes, 1)
 	g.nodes = w.nodes // 0: no node
@@ -92,6 +126,19 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 		}
 		g.addSymbol(int(n), i, counted[i])
 	}
+	for _, i := range members {
+		sec := g.syms[i].SectionIndex
+		if c := g.nodes[g.symNode[i]].class; (c == classInit || c == classExit) && g.p.class[sec] != c {
+			g.rootIn[sec] = true
+		}
+	}
+	g.roots, g.cands = w.roots[:0], w.cands[:0]
+	for n := range g.nodes {
+		if c := g.nodes[n].class; (c == classInit || c == classExit) && !g.nodes[n].eligible {
+			g.roots = append(g.roots, int32(n))
+		}
+	}
+	g.relSymBits(members)
 	return g
 }
 
@@ -119,38 +166,22 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 	w.parent = zeroed(w.parent, len(g.syms))
 	w.counted = zeroed(w.counted, len(g.syms))
 	parent, counted = w.parent, w.counted
-	members = w.members[:0]
-	funcs := w.funcs[:0]
-	defer func() { w.members, w.funcs = members, funcs }() // funcs as long as used: see release
-	files := fileIDs{}
-	for i := 1; i < len(g.syms); i++ {
-		parent[i] = int32(i)
-		s := &g.syms[i]
-		if !isMember(s, len(g.secs)) {
-			continue
-		}
-		members = append(members, int32(i))
-		counted[i] = true
-		if s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL {
-			base := baseName(s.Name)
-			funcs = append(funcs, funcKey{files.id(s.File), maphash.String(nameSeed, base), base, int32(i)})
-		}
-	}
+	members = w.members // buildSymTable's
+	groups := w.groups
+	defer func() { w.groups = groups }() // groups as long as used: see release
 	union := func(a, b int32) { parent[find(parent, a)] = find(parent, b) }
-	// Sorted by key, then table order: runs of one key are one group.
-	slices.SortFunc(funcs, funcKey.cmp)
-	for k := 1; k < len(funcs); k++ {
-		if a, b := funcs[k-1], funcs[k]; a.file == b.file && a.hash == b.hash && a.base == b.base {
-			union(b.sym, a.sym)
-		}
+	for _, i := range members { // only members are joined
+		parent[i] = i
+		counted[i] = true
 	}
-	// Aliases start at one address: SymbolAt's index lists each
+	groups = localGroups(g.syms, members, &w.groupOf, groups, union)
+	// Aliases start at one address: the symbol table lists each
 	// section's symbols by address, then table order.
 	for sec := range g.secs {
-		l := g.o.SectionSymbols(sec)
+		l := g.symTab.section(sec, true)
 		for k := 0; k < len(l); {
 			run := k + 1
-			for run < len(l) && g.syms[l[run]].Value == g.syms[l[k]].Value {
+			for run < len(l) && l[run].lo == l[k].lo {
 				run++
 			}
 			if run-k > 1 {
@@ -160,55 +191,105 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 		}
 	}
 	if g.p.linked {
-		for _, pair := range globalParts(g.syms, members) {
+		for _, pair := range globalParts(g.syms, members, groups) {
 			union(pair[0], pair[1])
 		}
 	}
 	return members, parent, counted
 }
 
+// localGroup is a group of local functions: their base name, the first
+// in table order, and whether one is named exactly the base name.
+type localGroup struct {
+	base  string
+	file  int32
+	first int32
+	exact bool
+}
+
+// localGroups returns the groups of the local functions among members
+// (symbol indices in table order), in groups' storage, and calls join
+// with each function after the first of its group and that first one.
+// A group is the functions of one translation unit (by STT_FILE name)
+// with one base name; byKey is scratch.
+func localGroups(syms []sectionrt.Symbol, members []int32, byKey *groupIndex, groups []localGroup, join func(i, first int32)) []localGroup {
+	groups = groups[:0]
+	byKey.reset(len(members))
+	files := fileIDs{}
+	for _, i := range members {
+		s := &syms[i]
+		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL {
+			continue
+		}
+		base := baseName(s.Name)
+		file := files.id(s.File)
+		slot := byKey.find(file, base, groups)
+		if j := *slot - 1; j >= 0 {
+			join(i, groups[j].first)
+			groups[j].exact = groups[j].exact || s.Name == base
+			continue
+		}
+		groups = append(groups, localGroup{base: base, file: file, first: i, exact: s.Name == base})
+		*slot = int32(len(groups))
+	}
+	return groups
+}
+
+// groupIndex finds a group by translation unit and base name: open
+// addressing over the hash of the pair. A map keyed by the pair would
+// hash the string and compare keys in its own code, several times as
+// slow, and a linked module has tens of thousands of local functions.
+type groupIndex struct {
+	hashes []uint64
+	groups []int32 // the group's index + 1; 0: empty
+	mask   uint64
+}
+
+// reset empties x for n keys at most.
+func (x *groupIndex) reset(n int) {
+	size := 1 << bits.Len(uint(2*n))
+	x.hashes = zeroed(x.hashes, size)
+	x.groups = zeroed(x.groups, size)
+	x.mask = uint64(size - 1)
+}
+
+// find returns the slot of the group of (file, base) among groups: its
+// index + 1, or 0 where a new group of that key is to go.
+func (x *groupIndex) find(file int32, base string, groups []localGroup) *int32 {
+	h := maphash.String(groupSeed, base) ^ uint64(file)*0x9e3779b97f4a7c15
+	for k := h & x.mask; ; k = (k + 1) & x.mask {
+		j := x.groups[k]
+		if j == 0 {
+			x.hashes[k] = h
+			return &x.groups[k]
+		}
+		if x.hashes[k] == h && groups[j-1].file == file && groups[j-1].base == base {
+			return &x.groups[k]
+		}
+	}
+}
+
+// groupSeed hashes base names for groupIndex.
+var groupSeed = maphash.MakeSeed()
+
 // joinAliases joins the sized members among syms, symbols at one address
 // in table order, that have one size and type, and counts each extent
 // once: for its first symbol.
-func (g *refGraph) joinAliases(syms []int, parent []int32, counted []bool) {
-	for j, b := range syms {
+func (g *refGraph) joinAliases(syms []symEntry, parent []int32, counted []bool) {
+	for j, eb := range syms {
+		b := eb.sym
 		sb := &g.syms[b]
 		if sb.Size == 0 || !isMember(sb, len(g.secs)) {
 			continue
 		}
-		for _, a := range syms[:j] {
-			if sa := &g.syms[a]; sa.Size == sb.Size && sa.Type == sb.Type && isMember(sa, len(g.secs)) {
-				parent[find(parent, int32(b))] = find(parent, int32(a))
+		for _, ea := range syms[:j] {
+			if sa := &g.syms[ea.sym]; sa.Size == sb.Size && sa.Type == sb.Type && isMember(sa, len(g.secs)) {
+				parent[find(parent, b)] = find(parent, ea.sym)
 				counted[b] = false
 				break
 			}
 		}
 	}
-}
-
-// nameSeed hashes base names for sorting.
-var nameSeed = maphash.MakeSeed()
-
-// funcKey is a local function's translation unit and base name.
-type funcKey struct {
-	file int32
-	hash uint64 // of base
-	base string
-	sym  int32
-}
-
-func (a funcKey) cmp(b funcKey) int {
-	// Not cmp.Or, which would compare the strings every time.
-	if a.file != b.file {
-		return cmp.Compare(a.file, b.file)
-	}
-	if a.hash != b.hash {
-		return cmp.Compare(a.hash, b.hash)
-	}
-	if c := strings.Compare(a.base, b.base); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.sym, b.sym)
 }
 
 // fileIDs numbers STT_FILE names: the symbols of one translation unit
@@ -333,48 +414,6 @@ func eligibleSection(sec string) secKind {
 	return 0
 }
 
-// nodeAt returns the node of the symbol that covers addr in section sec,
-// or the section's pseudo-node.
-func (g *refGraph) nodeAt(sec int, addr uint64) int {
-	if n := g.targetNode(sec, addr); n != 0 {
-		return n
-	}
-	return g.anonNode(sec)
-}
-
-// targetNode is nodeAt without the pseudo-node: 0 when no symbol covers addr.
-func (g *refGraph) targetNode(sec int, addr uint64) int {
-	if s, ok := g.o.SymbolAt(sec, addr); ok {
-		return int(g.symNode[s.Index])
-	}
-	return 0
-}
-
-func (g *refGraph) anonNode(sec int) int {
-	if n := g.anon[sec]; n != 0 {
-		return n
-	}
-	s := &g.secs[sec]
-	g.nodes = append(g.nodes, refNode{label: s.Name, class: g.p.class[sec]})
-	n := len(g.nodes) - 1
-	g.anon[sec] = n
-	return n
-}
-
-func (g *refGraph) edge(from, to int) {
-	if to == 0 {
-		return
-	}
-	nd := &g.nodes[to]
-	if nd.referers == nil {
-		nd.referers = make(map[int]bool)
-	}
-	if !nd.referers[from] {
-		nd.referers[from] = true
-		g.nodes[from].out = append(g.nodes[from].out, to)
-	}
-}
-
 // sectionCode returns the bytes of code section sec, read once.
 func (g *refGraph) sectionCode(sec int) ([]byte, error) {
 	if g.code[sec] == nil {
@@ -389,7 +428,7 @@ func (g *refGraph) sectionCode(sec int) ([]byte, error) {
 
 // addRelocs adds the references of relocation section r into eligible
 // nodes, and marks the bytes it patches in a section the scan for
-// resolved branches may read. buf is storage for the entries.
+// resolved branches may read.
 func (g *refGraph) addRelocs(r sectionrt.RelocSection) error {
 	src := &g.secs[r.Target]
 	class := g.p.class[r.Target]
@@ -402,29 +441,35 @@ func (g *refGraph) addRelocs(r sectionrt.RelocSection) error {
 		mask = g.patchMask(r.Target)
 	}
 	m := g.o.Machine()
+	// Only these symbols' relocations can reach an eligible node: the
+	// others (another object's, or a section without eligible symbols)
+	// cost a load and a test.
+	want := symTarget
+	if class == classSite {
+		want = symTargetData // a site list's entries into code count for nothing
+	}
+	if class == classIgnore {
+		want = 0
+	}
+	relSym := g.relSym
 	var err error
-	decodeErr := g.o.EachRelocation(r, func(rel sectionrt.Relocation) bool {
-		if mask != nil {
-			for k := rel.Offset; k < rel.Offset+relocWidth(m, rel.Type) && k < src.Size; k++ {
-				mask[k/64] |= 1 << (k % 64)
+	lastType, width := ^uint32(0), uint64(0) // relocWidth's, for the type of most entries in a row
+	decodeErr := g.o.EachRelocationBatch(r, &g.p.w.relocs, func(batch []sectionrt.Relocation) bool {
+		for i := range batch {
+			rel := &batch[i]
+			if mask != nil {
+				if rel.Type != lastType {
+					lastType, width = rel.Type, relocWidth(m, rel.Type)
+				}
+				markPatched(mask, rel.Offset, width)
+			}
+			if relSym[rel.Sym]&want != 0 {
+				if err = g.addRelocTo(r.Target, class, exec, rel); err != nil {
+					return false
+				}
 			}
 		}
-		if class == classIgnore {
-			return true
-		}
-		sym := &g.syms[rel.Sym]
-		if !sym.Defined() {
-			return true // another object's symbol
-		}
-		tsec := g.section(sym.SectionIndex)
-		if tsec == nil || class == classSite && tsec.Flags&elf.SHF_EXECINSTR != 0 {
-			return true
-		}
-		var targets [5]int
-		if t := g.relocTargets(targets[:0], rel, sym, tsec, exec); len(t) > 0 {
-			err = g.addReloc(r.Target, class, rel, t)
-		}
-		return err == nil
+		return true
 	})
 	if decodeErr != nil {
 		return decodeErr
@@ -432,19 +477,87 @@ func (g *refGraph) addRelocs(r sectionrt.RelocSection) error {
 	return err
 }
 
+// relocBuf is the storage addRelocs reads relocations into.
+type relocBuf = sectionrt.RelocBuf
+
+// addRelocTo adds the references of relocation rel of section sec (of
+// class class; exec: code) to the eligible nodes it may refer to.
+func (g *refGraph) addRelocTo(sec int, class refClass, exec bool, rel *sectionrt.Relocation) error {
+	sym := &g.syms[rel.Sym]
+	var targets [5]int
+	if t := g.relocTargets(targets[:0], *rel, sym, &g.secs[sym.SectionIndex], exec); len(t) > 0 {
+		return g.addReloc(sec, class, *rel, t)
+	}
+	return nil
+}
+
+// The bits of refGraph.relSym: what a relocation against the symbol may
+// refer to.
+const (
+	// symTargetCode: an eligible node in a code section (the symbol's
+	// own, or one of the section's eligible symbols at the address).
+	symTargetCode uint8 = 1 << iota
+	// symTargetData: likewise, in a section that is not code.
+	symTargetData
+	symTarget = symTargetCode | symTargetData
+)
+
+// markPatched sets the bits of the width bytes at off in mask, those
+// that fall in it: bit k of word k/64 is byte k. The bits of the last
+// word past the section's end are never read.
+func markPatched(mask []uint64, off, width uint64) {
+	w, b := off/64, off%64
+	if w >= uint64(len(mask)) {
+		return
+	}
+	bits := uint64(1)<<width - 1
+	mask[w] |= bits << b
+	if b+width > 64 && w+1 < uint64(len(mask)) {
+		mask[w+1] |= bits >> (64 - b)
+	}
+}
+
+// relSymBits completes g.relSym, which says for each symbol which
+// eligible nodes a relocation against it may reach, as relocTargets finds
+// them (0 for none: undefined, or neither an eligible node's symbol nor
+// a section or label in a section with eligible symbols): buildSymTable
+// set the symbols that are no member, and a member's is its node's.
+func (g *refGraph) relSymBits(members []int32) {
+	for _, i := range members {
+		if g.nodes[g.symNode[i]].eligible {
+			g.relSym[i] = g.relSymOf(g.syms[i].SectionIndex)
+		}
+	}
+}
+
+// relSymOf is the relSym bit of a symbol of section sec that may reach an
+// eligible node.
+func (g *refGraph) relSymOf(sec int) uint8 {
+	if g.secs[sec].Flags&elf.SHF_EXECINSTR != 0 {
+		return symTargetCode
+	}
+	return symTargetData
+}
+
 // patchMask returns the bitset of the bytes of section sec that
 // relocations patch, made on first use.
 func (g *refGraph) patchMask(sec int) []uint64 {
 	if g.patched[sec] == nil {
-		g.patched[sec] = make([]uint64, (g.secs[sec].Size+63)/64)
+		g.patched[sec] = g.p.w.bitset(int((g.secs[sec].Size + 63) / 64))
 	}
 	return g.patched[sec]
 }
 
 // addReloc adds the references of relocation rel of section sec (of class
-// class) to its eligible targets: from the referring symbol's node, or
-// from escape when the reference takes the target's address.
+// class) to its eligible targets.
 func (g *refGraph) addReloc(sec int, class refClass, rel sectionrt.Relocation, targets []int) error {
+	live := false
+	for _, to := range targets {
+		live = live || !g.nodes[to].resident
+	}
+	if !live {
+		return nil // nothing can change what a resident node is
+	}
 	kind := refAddress
 	if g.secs[sec].Flags&elf.SHF_EXECINSTR != 0 {
 		code, err := g.sectionCode(sec) // to tell a call from taking an address
@@ -453,7 +566,7 @@ func (g *refGraph) addReloc(sec int, class refClass, rel sectionrt.Relocation, t
 		}
 		kind = refKindOf(g.o.Machine(), code, rel)
 	}
-	from := 0 // found once needed: SymbolAt is the dearest step
+	from := 0 // found once needed
 	for _, to := range targets {
 		if g.escapes(to, kind) {
 			g.use(0, to, kind)
@@ -462,7 +575,7 @@ func (g *refGraph) addReloc(sec int, class refClass, rel sectionrt.Relocation, t
 		if from == 0 {
 			from = g.anonNode(sec) // data of a site list: resident
 			if class != classSite {
-				from = g.nodeAt(sec, rel.Offset)
+				from = g.referrer(sec, rel.Offset)
 			}
 		}
 		g.use(from, to, kind)
@@ -511,10 +624,20 @@ func (g *refGraph) relocTargets(dst []int, rel sectionrt.Relocation, sym *sectio
 // eligible. The symbol holding addr can be eligible only where one of the
 // section's eligible extents l does, which spares most lookups.
 func (g *refGraph) eligibleAt(dst []int, l []eligExtent, sec int, addr uint64) []int {
-	if !holds(l, addr, false, true) {
-		return dst
+	var n int
+	switch {
+	case sec == g.target.sec && g.target.lo <= addr && addr < g.target.hi:
+		n = g.target.node // as relocations reach into one object after another
+	case g.symTab.plainSection(sec):
+		sym, lo, hi := g.symbolAt(sec, addr)
+		n = int(g.symNode[sym])
+		if sym != 0 {
+			g.target.sec, g.target.lo, g.target.hi, g.target.node = sec, lo, hi, n
+		}
+	case holds(l, addr, false, true):
+		n = g.targetNode(sec, addr)
 	}
-	if n := g.targetNode(sec, addr); n != 0 && g.nodes[n].eligible {
+	if n != 0 && g.nodes[n].eligible && (len(dst) == 0 || dst[len(dst)-1] != n) {
 		dst = append(dst, n)
 	}
 	return dst
@@ -535,74 +658,60 @@ const (
 	refAccess
 )
 
-// escapes reports whether a reference of kind kind to node to lets its
-// address escape.
-func (g *refGraph) escapes(to int, kind refKind) bool {
-	return kind == refAddress || (kind == refCall) == g.nodes[to].object
-}
-
-// use adds a reference from node from to node to. A reference that lets
-// the target's address escape (an address taken, a branch to an object,
-// a memory operand on a function) counts as one from resident code.
-func (g *refGraph) use(from, to int, kind refKind) {
-	if to == 0 {
-		return
-	}
-	if g.escapes(to, kind) {
-		if g.escape == 0 {
-			g.nodes = append(g.nodes, refNode{label: "(address taken)", class: classResident})
-			g.escape = len(g.nodes) - 1
-		}
-		from = g.escape
-	}
-	g.edge(from, to)
-}
-
 // scanCandidates adds the resolved branches to eligible functions from the
-// code of the candidates (the eligible nodes reachable from init or exit
-// code through eligible nodes, as far as the edges found so far tell) and
-// of the init and exit nodes' parts outside .init* and .exit*, until no
-// new candidate appears. Init and exit sections themselves need no scan:
-// a resolved branch stays in its section, and theirs hold no eligible
-// function.
+// code of the candidates: the eligible nodes reachable from init or exit
+// code through eligible nodes that are not resident, and the init and
+// exit nodes' parts outside .init* and .exit*. Init and exit sections
+// themselves need no scan: a resolved branch stays in its section, and
+// theirs hold no eligible function.
+//
+// Each node's code is scanned before its targets are followed, so that
+// the branches found in it lead on: every node a member can be reached
+// through (a member is never resident) is scanned, which is what
+// solveInStages needs; a branch found in one node's code that names
+// another (overlapping symbols) may be left unfollowed.
 func (g *refGraph) scanCandidates() error {
-	scans := make(map[int]*resolvedScan) // by section; nil: nothing to find
-	eligible := func(n int) bool { return g.nodes[n].eligible }
-	root := func(n int) bool { return g.nodes[n].root(classInit) || g.nodes[n].root(classExit) }
-	scanned := make(map[int]bool)
-	for progress := true; progress; {
-		progress = false
-		elig := make([]bool, len(g.nodes))
-		for i := range g.nodes {
-			elig[i] = g.nodes[i].eligible
-		}
-		seen := g.reach(root, elig)
-		for n := range seen {
-			if !(seen[n] || root(n)) || scanned[n] {
+	scans := make([]*resolvedScan, len(g.secs))
+	made := make([]bool, len(g.secs))
+	want := func(n int) bool { return g.nodes[n].eligible && !g.nodes[n].resident }
+	var seen []bool
+	stack := append([]int32(nil), g.roots...)
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for i := g.nodes[n].first; i != 0; i = g.next[i] {
+			s := &g.syms[i]
+			if c := g.p.class[s.SectionIndex]; c == classInit || c == classExit || s.Size == 0 {
 				continue
 			}
-			scanned[n] = true
-			for i := g.nodes[n].first; i != 0; i = g.next[i] {
-				s := &g.syms[i]
-				if c := g.p.class[s.SectionIndex]; c == classInit || c == classExit || s.Size == 0 {
-					continue
+			if !made[s.SectionIndex] {
+				sc, err := g.newScan(s.SectionIndex, want)
+				if err != nil {
+					return err
 				}
-				sc, ok := scans[s.SectionIndex]
-				if !ok {
-					var err error
-					if sc, err = g.newScan(s.SectionIndex, eligible); err != nil {
-						return err
-					}
-					scans[s.SectionIndex] = sc
-				}
-				if sc != nil {
-					sc.run(s.Value, s.Value+s.Size)
-					progress = true
-				}
+				scans[s.SectionIndex], made[s.SectionIndex] = sc, true
+			}
+			if sc := scans[s.SectionIndex]; sc != nil {
+				sc.run(s.Value, s.Value+s.Size)
+			}
+		}
+		seen = grown(seen, len(g.nodes))
+		for e := g.nodes[n].out; e != 0; e = g.edges[e].nextOut {
+			if t := g.edges[e].to; want(int(t)) && !seen[t] {
+				seen[t] = true
+				stack = append(stack, t)
 			}
 		}
 	}
 	return nil
+}
+
+// grown returns s with length at least n, the new elements zero.
+func grown[T any](s []T, n int) []T {
+	if len(s) < n {
+		s = append(s, make([]T, n-len(s))...)
+	}
+	return s
 }
 
 // scanAll adds the resolved branches to the functions of the nodes want

@@ -120,7 +120,7 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 		return nil, err
 	}
 	g := newRefGraph(o, p)
-	defer func() { w.nodes = g.nodes }() // the storage the graph grew, as long as used: see release
+	defer func() { w.nodes, w.edges, w.roots, w.cands = g.nodes, g.edges, g.roots, g.cands }() // the storage the graph grew, as long as used: see release
 	inInit, inExit, err := g.solveInStages(rels)
 	if err != nil || inInit == nil {
 		return nil, err
@@ -283,50 +283,72 @@ func refClassOf(s *sectionrt.Section) refClass {
 
 // members returns the members for root class root (classInit or
 // classExit): the greatest set of eligible nodes whose referrers are all
-// root-class code or members, restricted to the members reachable from
-// root-class code through members, repeated until stable.
+// root-class code or members, and each reachable from root-class code
+// through members.
+//
+// It starts from every eligible node with a referrer and no resident
+// flag, and removes nodes that break the rule with respect to the nodes
+// left, until none does: whatever breaks it for a set breaks it for each
+// subset, so that no node of the greatest set is ever removed, and what
+// is left satisfies the rule. A node removed breaks the rule for its
+// targets (it is eligible, so not root code), which go next.
 func (g *refGraph) members(root refClass) []bool {
 	in := make([]bool, len(g.nodes))
-	for i := range g.nodes {
-		in[i] = g.nodes[i].eligible && len(g.nodes[i].referers) > 0
+	for _, i := range g.cands {
+		in[i] = !g.nodes[i].resident
 	}
-	ok := func(from int) bool { return in[from] || g.nodes[from].root(root) }
-	for changed := true; changed; {
-		changed = false
-		for i := range g.nodes {
+	var gone []int32
+	for _, i := range g.cands {
+		if !in[i] {
+			continue
+		}
+		for e := g.nodes[i].in; e != 0; e = g.edges[e].nextIn {
+			if f := g.edges[e].from; !in[f] && !g.nodes[f].root(root) {
+				gone = append(gone, i)
+				break
+			}
+		}
+	}
+	for {
+		for len(gone) > 0 {
+			i := gone[len(gone)-1]
+			gone = gone[:len(gone)-1]
 			if !in[i] {
 				continue
 			}
-			for f := range g.nodes[i].referers {
-				if !ok(f) {
-					in[i], changed = false, true
-					break
+			in[i] = false
+			for e := g.nodes[i].out; e != 0; e = g.edges[e].nextOut {
+				if t := g.edges[e].to; in[t] {
+					gone = append(gone, t)
 				}
 			}
 		}
-		seen := g.reach(func(n int) bool { return g.nodes[n].root(root) }, in)
-		for i := range g.nodes {
+		seen := g.reach(root, in)
+		for _, i := range g.cands {
 			if in[i] && !seen[i] {
-				in[i], changed = false, true
+				gone = append(gone, i)
 			}
 		}
+		if len(gone) == 0 {
+			return in
+		}
 	}
-	return in
 }
 
 // seedsRuledOut reports whether every seed (an eligible node that init or
 // exit code references) has a referrer that is neither eligible nor root
-// code of the seed's class, which keeps it resident whatever edges come.
+// code of the seed's class, which keeps it resident whatever edges come:
+// the resident flag, or code of the other class.
 func (g *refGraph) seedsRuledOut() bool {
-	for i := range g.nodes {
+	for _, i := range g.cands {
 		nd := &g.nodes[i]
-		if !nd.eligible || len(nd.referers) == 0 {
+		if nd.resident {
 			continue
 		}
 		for _, c := range []refClass{classInit, classExit} {
 			seed, out := false, false
-			for f := range nd.referers {
-				switch from := &g.nodes[f]; {
+			for e := nd.in; e != 0; e = g.edges[e].nextIn {
+				switch from := &g.nodes[g.edges[e].from]; {
 				case from.root(c):
 					seed = true
 				case !from.eligible:
@@ -365,21 +387,21 @@ func (g *refGraph) anyObject(set []bool) bool {
 	return false
 }
 
-// reach returns the nodes of in reachable from the nodes from accepts
-// through nodes of in.
-func (g *refGraph) reach(from func(n int) bool, in []bool) []bool {
+// reach returns the nodes of in reachable from root-class code through
+// nodes of in.
+func (g *refGraph) reach(root refClass, in []bool) []bool {
 	seen := make([]bool, len(g.nodes))
-	var stack []int
-	for i := range g.nodes {
-		if from(i) {
-			stack = append(stack, i)
+	var stack []int32
+	for _, r := range g.roots {
+		if g.nodes[r].root(root) {
+			stack = append(stack, r)
 		}
 	}
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, t := range g.nodes[f].out {
-			if t < len(in) && in[t] && !seen[t] {
+		for e := g.nodes[f].out; e != 0; e = g.edges[e].nextOut {
+			if t := g.edges[e].to; int(t) < len(in) && in[t] && !seen[t] {
 				seen[t] = true
 				stack = append(stack, t)
 			}
@@ -398,8 +420,8 @@ func (g *refGraph) suggestions(in []bool, root refClass) []Suggestion {
 		nd := &g.nodes[i]
 		names, file := g.memberNames(i)
 		s := Suggestion{Symbol: g.name(i), Section: g.sectionName(i), Size: nd.size, Kind: kindFor(nd.object, g.sectionName(i), root), ReferencedFrom: []string{}, File: file}
-		for f := range nd.referers {
-			if f != i {
+		for e := nd.in; e != 0; e = g.edges[e].nextIn {
+			if f := int(g.edges[e].from); f != i {
 				s.ReferencedFrom = append(s.ReferencedFrom, g.name(f))
 			}
 		}

@@ -214,6 +214,32 @@ init2:	call taker
 	}
 }
 
+// TestFindInitBytesOutsideSymbols: init code that no symbol covers is
+// still init code: the section's pseudo-node is a root, and what it
+// alone calls is suggested, referenced from the section.
+func TestFindInitBytesOutsideSymbols(t *testing.T) {
+	obj := assemble(t, `
+	.text
+	.type target, @function
+target:	ret
+	.size target, .-target
+	.section .init.text,"ax"
+	call target
+	.globl init_module
+	.type init_module, @function
+init_module:
+	ret
+	.size init_module, .-init_module
+`)
+	sugg, err := Find(mustOpen(t, obj))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sugg) != 1 || sugg[0].Symbol != "target" || sugg[0].Kind != "init" || !slices.Equal(sugg[0].ReferencedFrom, []string{".init.text"}) {
+		t.Errorf("got %+v, want target (init), referenced from .init.text", sugg)
+	}
+}
+
 // TestFindErrors: objects Find cannot judge are errors.
 func TestFindErrors(t *testing.T) {
 	o, err := sectionrt.NewObjectBytes(smallObject(t), "small.o")

@@ -15,16 +15,38 @@ type workspace struct {
 	eligFuncs []bool
 	// The graph's (refGraph, joinSymbols).
 	nodes                 []refNode
+	edges                 []refEdge
+	roots, cands          []int32
+	rootIn                []bool
+	symTab                symTable
+	relSym                []uint8
+	relocs                relocBuf
 	symNode, next, parent []int32
 	members               []int32
 	counted               []bool
-	funcs                 []funcKey
+	groupOf               groupIndex
+	groups                []localGroup
 	anon                  []int
 	code                  [][]byte
 	patched               [][]uint64
 	// bufs hold section bytes read with ReadAt; the first used are taken.
 	bufs [][]byte
 	used int
+	// bitsets hold the graph's bitsets (patched bytes, function starts);
+	// the first usedBits are taken.
+	bitsets  [][]uint64
+	usedBits int
+}
+
+// bitset returns a bitset of n words, all zero, from w's storage.
+func (w *workspace) bitset(n int) []uint64 {
+	if w.usedBits == len(w.bitsets) {
+		w.bitsets = append(w.bitsets, nil)
+	}
+	b := zeroed(w.bitsets[w.usedBits], n)
+	w.bitsets[w.usedBits] = b
+	w.usedBits++
+	return b
 }
 
 // maxKeptBuf is the largest section buffer a workspace keeps for the next
@@ -88,8 +110,8 @@ func (w *workspace) release() {
 	clear(w.code)
 	clear(w.patched)
 	clear(w.elig)
-	clear(w.funcs)
+	clear(w.groups)
 	clear(w.nodes)
-	w.code, w.patched, w.elig, w.funcs, w.nodes = w.code[:0], w.patched[:0], w.elig[:0], w.funcs[:0], w.nodes[:0]
-	w.used = 0
+	w.code, w.patched, w.elig, w.groups, w.nodes = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0]
+	w.used, w.usedBits = 0, 0
 }

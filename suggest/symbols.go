@@ -1,0 +1,203 @@
+package suggest
+
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+)
+
+// symTable is the graph's own index of the symbols SymbolAt chooses
+// among (the Named, defined symbols of each section, by address, then
+// table order: SectionSymbols' order), in compact entries, so that a
+// lookup reads no Symbol. In a plain section (plainSection) it answers
+// what SymbolAt answers; elsewhere the graph asks SymbolAt.
+type symTable struct {
+	// all lists every such symbol; sized, those with a size. Section
+	// sec's are all[allAt[sec]:allAt[sec+1]] and
+	// sized[sizedAt[sec]:sizedAt[sec+1]].
+	all, sized     []symEntry
+	allAt, sizedAt []int32
+	plain          []uint8 // plainSection's answers: 0 not yet known, 1 yes, 2 no
+	named          []bool  // scratch: which symbols are in the table
+	count          []int32 // scratch: symbols per section
+	scratch        []symEntry
+}
+
+// symEntry is a symbol's extent [lo, hi) and its index.
+type symEntry struct {
+	lo, hi uint64
+	sym    int32
+}
+
+// buildSymTable indexes g's symbols into w's tables, and lists the members
+// in w.members.
+func (g *refGraph) buildSymTable(w *workspace) {
+	t := &w.symTab
+	nsec := len(g.secs)
+	t.count = zeroed(t.count, nsec+1)
+	t.named = zeroed(t.named, len(g.syms))
+	// One pass over the symbols for what the graph needs of each: the
+	// index's, the members (joinSymbols), and what a relocation against
+	// a symbol that is no member may reach (relSymBits).
+	members := w.members[:0]
+	w.relSym = zeroed(w.relSym, len(g.syms))
+	g.relSym = w.relSym
+	for i := 1; i < len(g.syms); i++ {
+		s := &g.syms[i]
+		if !s.Defined() {
+			continue
+		}
+		// As sectionrt's index (symindex.go, buildBySec).
+		if s.Named() && s.SectionIndex < nsec {
+			t.named[i] = true
+			t.count[s.SectionIndex+1]++
+		}
+		if isMember(s, nsec) {
+			members = append(members, int32(i))
+		} else if s.SectionIndex > 0 && s.SectionIndex < nsec && len(g.p.elig[s.SectionIndex]) > 0 {
+			// A section symbol or a label: by the section's eligible
+			// symbols.
+			g.relSym[i] = g.relSymOf(s.SectionIndex)
+		}
+	}
+	w.members = members
+	for sec := range nsec {
+		t.count[sec+1] += t.count[sec]
+	}
+	t.allAt = append(t.allAt[:0], t.count...)
+	t.all = zeroed(t.all, int(t.count[nsec]))
+	for i := 1; i < len(g.syms); i++ {
+		if !t.named[i] {
+			continue
+		}
+		s := &g.syms[i]
+		e := symEntry{lo: s.Value, hi: s.Value + s.Size, sym: int32(i)}
+		if e.hi < e.lo {
+			e.hi = ^uint64(0) // saturated, as sectionrt's ends
+		}
+		t.all[t.count[s.SectionIndex]] = e
+		t.count[s.SectionIndex]++
+	}
+	// Each section's entries are in table order: sorted stably by
+	// address, they are by address, then table order; the sized ones
+	// follow.
+	t.scratch = zeroed(t.scratch, len(t.all))
+	t.sized = t.sized[:0]
+	t.sizedAt = append(t.sizedAt[:0], 0)
+	for sec := range nsec {
+		l := t.all[t.allAt[sec]:t.allAt[sec+1]]
+		sortByAddress(l, t.scratch)
+		for _, e := range l {
+			if e.hi != e.lo {
+				t.sized = append(t.sized, e)
+			}
+		}
+		t.sizedAt = append(t.sizedAt, int32(len(t.sized)))
+	}
+	t.plain = zeroed(t.plain, nsec)
+	g.symTab = t
+}
+
+// sortByAddress sorts l stably by address, with scratch as large: a
+// radix sort on bytes, since a linked module's section holds up to tens of
+// thousands of symbols, its locals in address order and its globals in
+// none, and comparison sorts cost several times as much from a hundred
+// symbols on.
+func sortByAddress(l, scratch []symEntry) {
+	var top uint64
+	sorted := true
+	for k := range l {
+		top |= l[k].lo
+		sorted = sorted && (k == 0 || l[k-1].lo <= l[k].lo)
+	}
+	switch {
+	case sorted:
+		return
+	case len(l) < 32:
+		slices.SortStableFunc(l, func(a, b symEntry) int { return cmp.Compare(a.lo, b.lo) })
+		return
+	}
+	src, dst := l, scratch[:len(l)]
+	for shift := 0; shift < bits.Len64(top); shift += 8 {
+		var at [257]int
+		for _, e := range src {
+			at[int(byte(e.lo>>shift))+1]++
+		}
+		for d := 1; d < len(at); d++ {
+			at[d] += at[d-1]
+		}
+		for _, e := range src {
+			d := byte(e.lo >> shift)
+			dst[at[d]] = e
+			at[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &l[0] {
+		copy(l, src)
+	}
+}
+
+// section returns section sec's entries, every one (all) or the sized.
+func (t *symTable) section(sec int, all bool) []symEntry {
+	if all {
+		return t.all[t.allAt[sec]:t.allAt[sec+1]]
+	}
+	return t.sized[t.sizedAt[sec]:t.sizedAt[sec+1]]
+}
+
+// plainSection reports whether SymbolAt's answer in section sec is the
+// symbol table's own: whether no two sized symbols of the section with
+// different extents overlap, so that the sized symbols holding an address
+// are those with exactly the extent of the last one starting at or below
+// it (a zero-size label never wins over a sized symbol), and none is
+// larger than 1 MiB, past which SymbolAt stops looking back
+// (symindex.go, containing).
+func (t *symTable) plainSection(sec int) bool {
+	if t.plain[sec] == 0 {
+		t.plain[sec] = 1
+		var last symEntry
+		for _, e := range t.section(sec, false) {
+			switch {
+			case e.hi-e.lo > 1<<20:
+				t.plain[sec] = 2
+			case e.lo == last.lo && e.hi == last.hi:
+			case e.lo < last.hi:
+				t.plain[sec] = 2
+			default:
+				last = e
+			}
+		}
+	}
+	return t.plain[sec] == 1
+}
+
+// symbolAt returns the symbol of plain section sec that SymbolAt finds at
+// addr: of those holding it (one extent), the first in the table that is
+// not init_module or cleanup_module, else the first; and that extent. 0
+// when no sized symbol holds addr.
+func (g *refGraph) symbolAt(sec int, addr uint64) (sym int32, lo, hi uint64) {
+	l := g.symTab.section(sec, false)
+	// The last starting at or below addr: l[k-1].
+	k, n := 0, len(l)
+	for k < n {
+		m := int(uint(k+n) >> 1)
+		if l[m].lo <= addr {
+			k = m + 1
+		} else {
+			n = m
+		}
+	}
+	k--
+	if k < 0 || addr >= l[k].hi {
+		return 0, 0, 0
+	}
+	e := l[k]
+	best := int32(0)
+	for ; k >= 0 && l[k].lo == e.lo; k-- {
+		if s := l[k].sym; best == 0 || isEntryAlias(g.syms[best].Name) && !isEntryAlias(g.syms[s].Name) || s < best && isEntryAlias(g.syms[s].Name) == isEntryAlias(g.syms[best].Name) {
+			best = s
+		}
+	}
+	return best, e.lo, e.hi
+}
