@@ -25,15 +25,66 @@ func Clean(s *sectionrt.Screen, r io.ReaderAt, size int64) bool {
 // answers false, the caller can make the Object from the view
 // (RawView.Object) rather than open the file again.
 func CleanView(v *sectionrt.RawView) bool {
+	clean, sd := ScreenView(v)
+	sd.Release()
+	return clean
+}
+
+// ScreenView is CleanView that keeps, when the view has a seed, what the
+// seed search found: Seeded.Find on the Object made from the view
+// (RawView.Object) then skips the search Find would run again. sd is nil
+// when clean, and when the search met an error or the object is one Find
+// would refuse (open it and call Find for the error).
+func ScreenView(v *sectionrt.RawView) (clean bool, sd *Seeded) {
 	// As Find's first checks: ET_REL, a symbol table, RelocSections and
 	// CheckSymbolExtents are the view's.
 	if !supported(v.Machine()) {
-		return false
+		return false, nil
 	}
 	w := getWorkspace()
-	defer putWorkspace(w)
-	seeded, err := newPrefilter(v, w).seeded(v.RelocSections())
-	return err == nil && !seeded
+	p := newPrefilter(v, w)
+	seeded, err := p.seeded(v.RelocSections())
+	if err != nil || !seeded {
+		putWorkspace(w)
+		return err == nil, nil
+	}
+	return false, &Seeded{p: p}
+}
+
+// A Seeded is the seed search's tables for one view, in a workspace it
+// holds until Find or Release.
+type Seeded struct{ p *prefilter }
+
+// Find is Find(o) for o, the Object made from the view sd was found on:
+// the same checks first and the same results, without the seed search.
+// For any other Object it runs the search as Find does. sd is spent.
+func (sd *Seeded) Find(o *sectionrt.Object) ([]Suggestion, error) {
+	p := sd.p
+	sd.p = nil
+	if p == nil || !sameTables(o, p) {
+		if p != nil {
+			putWorkspace(p.w)
+		}
+		return Find(o)
+	}
+	return findWith(o, p)
+}
+
+// Release returns sd's workspace when Find is not called; nil does
+// nothing.
+func (sd *Seeded) Release() {
+	if sd != nil && sd.p != nil {
+		putWorkspace(sd.p.w)
+		sd.p = nil
+	}
+}
+
+// sameTables reports whether o's section and symbol tables are the ones
+// p was built on (RawView.Object takes the view's).
+func sameTables(o *sectionrt.Object, p *prefilter) bool {
+	secs, syms := o.SectionTable(), o.SymbolTable()
+	return len(secs) == len(p.secs) && len(syms) == len(p.syms) && len(secs) > 0 && len(syms) > 0 &&
+		&secs[0] == &p.secs[0] && &syms[0] == &p.syms[0]
 }
 
 // supported reports whether Find decodes machine m's instructions.

@@ -65,18 +65,36 @@ func cleanAgrees(t *testing.T, s *sectionrt.Screen, data []byte, what string, re
 }
 
 // findsAgree requires Find on the Object view v makes to answer as on o,
-// Open's Object of the same bytes.
-func findsAgree(t *testing.T, v *sectionrt.RawView, o *sectionrt.Object, what string) {
+// Open's Object of the same bytes; so must Seeded.Find, on the view's
+// Object (the seed search reused) and on o (not the view's tables: the
+// search runs again). It reports whether ScreenView handed a Seeded.
+func findsAgree(t *testing.T, v *sectionrt.RawView, o *sectionrt.Object, what string) (handed bool) {
 	t.Helper()
+	clean, sd := ScreenView(v)
+	_, other := ScreenView(v)
+	if clean {
+		t.Fatalf("%s: ScreenView cleared a view CleanView did not", what)
+	}
 	vo, err := v.Object(what)
 	if err != nil {
 		t.Fatalf("%s: RawView.Object: %v", what, err)
 	}
-	got, gerr := Find(vo)
 	want, werr := Find(o)
-	if !reflect.DeepEqual(got, want) || fmt.Sprint(gerr) != fmt.Sprint(werr) {
-		t.Fatalf("%s: Find on the view's Object: %v, %v; on Open's: %v, %v", what, got, gerr, want, werr)
+	check := func(how string, got []Suggestion, gerr error) {
+		t.Helper()
+		if !reflect.DeepEqual(got, want) || fmt.Sprint(gerr) != fmt.Sprint(werr) {
+			t.Fatalf("%s: %s: %v, %v; Find on Open's Object: %v, %v", what, how, got, gerr, want, werr)
+		}
 	}
+	if sd != nil {
+		got, gerr := sd.Find(vo)
+		check("Seeded.Find on the view's Object", got, gerr)
+		got, gerr = other.Find(o)
+		check("Seeded.Find on Open's Object", got, gerr)
+	}
+	got, gerr := Find(vo)
+	check("Find on the view's Object", got, gerr)
+	return sd != nil
 }
 
 // seedless reports whether Find stops at the seed search for o, with no
@@ -123,6 +141,13 @@ init_module:
 `))
 	if c, _ := cleanAgrees(t, &s, seeded, "seeded.o", true); c {
 		t.Error("seeded.o (init code calls a static function) cleared")
+	}
+	if v, ok := s.View(bytes.NewReader(seeded), int64(len(seeded))); !ok {
+		t.Error("seeded.o: no view")
+	} else if o, err := sectionrt.NewObjectBytes(seeded, "seeded.o"); err != nil {
+		t.Fatal(err)
+	} else if !findsAgree(t, v, o, "seeded.o") {
+		t.Error("seeded.o: ScreenView handed no Seeded")
 	}
 	// foo's clone outside .init.text calls helper: the node {foo,
 	// foo.part.0} is init code, though no relocation of .init.text

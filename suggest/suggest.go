@@ -96,7 +96,14 @@ type Suggestion struct {
 // other relocation section and no other code, and otherwise only as much
 // as it needs to rule the candidates out (solveInStages); initsec verify
 // reads them all.
-func Find(o *sectionrt.Object) ([]Suggestion, error) {
+func Find(o *sectionrt.Object) ([]Suggestion, error) { return findWith(o, nil) }
+
+// findWith is Find; a non-nil p is the seed search's tables for o that found
+// a seed (Seeded), whose workspace findWith takes.
+func findWith(o *sectionrt.Object, p *prefilter) ([]Suggestion, error) {
+	if p != nil {
+		defer putWorkspace(p.w)
+	}
 	if o.Type() != elf.ET_REL {
 		return nil, formatErr(o, "not a relocatable object (%s): suggestions need a .o or .ko", o.Type())
 	}
@@ -113,12 +120,17 @@ func Find(o *sectionrt.Object) ([]Suggestion, error) {
 	if err := o.CheckSymbolExtents(); err != nil {
 		return nil, err
 	}
-	w := getWorkspace()
-	defer putWorkspace(w)
-	p := newPrefilter(o, w)
-	if seeded, err := p.seeded(rels); err != nil || !seeded {
-		return nil, err
+	if p == nil {
+		w := getWorkspace()
+		defer putWorkspace(w)
+		p = newPrefilter(o, w)
+		if seeded, err := p.seeded(rels); err != nil || !seeded {
+			return nil, err
+		}
+	} else {
+		p.o = o // the view's tables, now o's; its reader is spent
 	}
+	w := p.w
 	g := newRefGraph(o, p)
 	defer func() { w.nodes, w.edges, w.roots, w.cands = g.nodes, g.edges, g.roots, g.cands }() // the storage the graph grew, as long as used: see release
 	inInit, inExit, err := g.solveInStages(rels)

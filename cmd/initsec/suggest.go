@@ -190,30 +190,42 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 		return exitError
 	}
 	tuneGC()
-	find := func(path string, o *sectionrt.Object) (objectSuggestions, bool, error) {
-		sugg, err := suggest.Find(o)
+	report := func(path string, o *sectionrt.Object, sugg []suggest.Suggestion, err error) (objectSuggestions, bool, error) {
 		if err != nil || len(sugg) == 0 {
 			return objectSuggestions{}, false, err
 		}
 		k, ok := kernelOf(*kdir, o)
 		return objectSuggestions{path, sugg, k, ok}, true, nil
 	}
-	// Most objects have no seed, which suggest.CleanView tells from the
+	find := func(path string, o *sectionrt.Object) (objectSuggestions, bool, error) {
+		sugg, err := suggest.Find(o)
+		return report(path, o, sugg, err)
+	}
+	// Most objects have no seed, which suggest.ScreenView tells from the
 	// tables a sectionrt.RawView reads; the others are made Objects from
-	// the same view. An error is left to the opened object to report.
+	// the same view, and Find on them starts from the seed search the
+	// screen ran. An error is left to the opened object to report.
 	fast := func(s *sectionrt.Screen, path string, r io.ReaderAt, size int64) (objectSuggestions, bool, bool) {
 		v, ok := s.View(r, size)
 		if !ok {
 			return objectSuggestions{}, false, false
 		}
-		if suggest.CleanView(v) {
+		clean, sd := suggest.ScreenView(v)
+		if clean {
 			return objectSuggestions{}, false, true
 		}
+		var sugg []suggest.Suggestion
 		o, err := v.Object(path)
 		if err != nil {
+			sd.Release()
 			return objectSuggestions{}, false, false
 		}
-		res, keep, err := find(path, o)
+		if sd != nil {
+			sugg, err = sd.Find(o)
+		} else {
+			sugg, err = suggest.Find(o)
+		}
+		res, keep, err := report(path, o, sugg, err)
 		return res, keep, err == nil
 	}
 	objs, failed := eachObjectFast(stderr, "suggest", fs.Args(), fast, find)
