@@ -300,6 +300,25 @@ func (v *RawView) Object(name string) (*Object, error) {
 	return o, nil
 }
 
+// Recycle gives the view back the section and symbol tables Object took
+// for o, for the next View to fill rather than allocate: a caller that
+// makes Objects of many views (initsec suggest, for each object with a
+// seed) would otherwise allocate both tables for each. Call it once done
+// with o, which must not be used after: its tables are the view's again.
+// Strings taken from o (names) stay valid; they are not in the tables.
+func (v *RawView) Recycle(o *Object) {
+	if o == nil {
+		return
+	}
+	if v.syms == nil && cap(o.syms) <= maxViewSyms {
+		v.syms = o.syms[:0]
+	}
+	if v.secs == nil {
+		v.secs = o.sections[:0]
+	}
+	o.syms, o.sections = nil, nil
+}
+
 // rebase points the names of syms, substrings of old, at the same bytes
 // of str, a copy of old that outlives the view's buffer.
 func rebase(syms []Symbol, old, str string) []Symbol {

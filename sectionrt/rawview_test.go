@@ -211,6 +211,53 @@ func TestRawViewInstalled(t *testing.T) {
 	}
 }
 
+// TestRawViewRecycle: a view's Object, given back with Recycle, lends its
+// tables to the next view, which still reads every object as Open does;
+// the names taken from the recycled Object stay as they were.
+func TestRawViewRecycle(t *testing.T) {
+	rel, ok := kernels.FindRelease("6.1.")
+	if !ok {
+		testenv.SkipOrFail(t, "no installed 6.1 kernel with modules and headers")
+	}
+	files, err := filepath.Glob(filepath.Join(rel.Tree, "kernel", "fs", "*", "*.ko"))
+	if err != nil || len(files) < 10 {
+		t.Fatalf("%d modules under fs/, error %v", len(files), err)
+	}
+	var s Screen
+	var lent []Symbol
+	var lentNames, lentWant []Symbol
+	reused := 0
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vo, o, ok := viewAgreesObjects(t, &s, data, p)
+		if !ok {
+			t.Fatalf("%s: not viewed", p)
+		}
+		if lent != nil && cap(lent) >= len(o.SymbolTable()) {
+			if &vo.syms[:1][0] != &lent[:1][0] {
+				t.Fatalf("%s: the view did not fill the recycled symbol table", p)
+			}
+			reused++
+		}
+		if !reflect.DeepEqual(lentNames, lentWant) {
+			t.Fatalf("%s: the names of the last recycled Object changed", p)
+		}
+		lentNames, lentWant = vo.Symbols(), o.Symbols()
+		lent = vo.syms
+		s.view.Recycle(vo)
+		if vo.syms != nil || vo.sections != nil {
+			t.Fatalf("%s: Recycle left the Object its tables", p)
+		}
+	}
+	t.Logf("%d modules, %d views filled a recycled table", len(files), reused)
+	if reused == 0 {
+		t.Error("no view filled a recycled table")
+	}
+}
+
 // TestRawViewAgrees corrupts objects where the view reads (ELF header,
 // section headers, symbol entries and names, relocation entries) and
 // requires every object View reads to be one Open reads the same.

@@ -226,6 +226,7 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 			sugg, err = suggest.Find(o)
 		}
 		res, keep, err := report(path, o, sugg, err)
+		v.Recycle(o) // res keeps strings of o, not its tables
 		return res, keep, err == nil
 	}
 	objs, failed := eachObjectFast(stderr, "suggest", fs.Args(), fast, find)
