@@ -59,7 +59,10 @@ func (g *refGraph) newScan(sec int, want func(node int) bool) (*resolvedScan, er
 	if s.Flags&elf.SHF_ALLOC == 0 || s.Flags&elf.SHF_EXECINSTR == 0 || s.Type != elf.SHT_PROGBITS {
 		return nil, nil
 	}
-	starts := g.funcStarts(sec)
+	w := g.p.w
+	slot := w.startsSlot()
+	starts := g.funcStarts(sec, w.starts[slot])
+	defer func() { w.keepStarts(slot, starts) }()
 	if len(starts) == 0 {
 		return nil, nil
 	}
@@ -100,9 +103,9 @@ type funcStart struct {
 
 // funcStarts lists the first byte of each function of section sec that
 // is a node, by address; of two at one address, the one later in the
-// symbol table.
-func (g *refGraph) funcStarts(sec int) []funcStart {
-	var starts []funcStart
+// symbol table. It appends to starts[:0].
+func (g *refGraph) funcStarts(sec int, starts []funcStart) []funcStart {
+	starts = starts[:0]
 	// The Named symbols (as every node's are), by address, then table
 	// order.
 	for _, e := range g.symTab.section(sec, true) {

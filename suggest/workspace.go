@@ -1,5 +1,7 @@
 package suggest
 
+import "unsafe"
+
 // workspace holds the tables one call of Find fills, for the next call
 // to reuse: initsec suggest calls it on thousands of objects, and most
 // of its allocations would otherwise be these, each as large as the
@@ -36,6 +38,29 @@ type workspace struct {
 	// the first usedBits are taken.
 	bitsets  [][]uint64
 	usedBits int
+	// starts hold the function starts of the graph's scans (newScan),
+	// one slot a scan; the first usedStarts are taken.
+	starts     [][]funcStart
+	usedStarts int
+}
+
+// startsSlot takes the next slot of w.starts, whose storage newScan fills
+// and gives back.
+func (w *workspace) startsSlot() int {
+	if w.usedStarts == len(w.starts) {
+		w.starts = append(w.starts, nil)
+	}
+	w.usedStarts++
+	return w.usedStarts - 1
+}
+
+// keepStarts keeps the storage of s, the starts a scan filled from slot,
+// grown as it was, for the next object; not beyond maxKeptBuf bytes.
+func (w *workspace) keepStarts(slot int, s []funcStart) {
+	if cap(s)*int(unsafe.Sizeof(funcStart{})) > maxKeptBuf {
+		s = nil
+	}
+	w.starts[slot] = s[:0]
 }
 
 // bitset returns a bitset of n words, all zero, from w's storage.
@@ -113,5 +138,5 @@ func (w *workspace) release() {
 	clear(w.groups)
 	clear(w.nodes)
 	w.code, w.patched, w.elig, w.groups, w.nodes = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0]
-	w.used, w.usedBits = 0, 0
+	w.used, w.usedBits, w.usedStarts = 0, 0, 0
 }
