@@ -7,7 +7,9 @@ import "unsafe"
 // of its allocations would otherwise be these, each as large as the
 // object's section or symbol table.
 type workspace struct {
-	// The seed search's (prefilter).
+	// The seed search's: the prefilter newPrefilter returns, and its
+	// tables.
+	prefilter prefilter
 	class     []refClass
 	secKinds  []secKind
 	count     []int32
@@ -15,6 +17,9 @@ type workspace struct {
 	elig      [][]eligExtent
 	eligAll   []eligExtent
 	eligFuncs []bool
+	// sortExtents' scratch.
+	extentKeys []uint64
+	extentsWas []eligExtent
 	// The graph's (refGraph, joinSymbols).
 	nodes                 []refNode
 	edges                 []refEdge
@@ -139,4 +144,5 @@ func (w *workspace) release() {
 	clear(w.nodes)
 	w.code, w.patched, w.elig, w.groups, w.nodes = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0]
 	w.used, w.usedBits, w.usedStarts = 0, 0, 0
+	w.prefilter = prefilter{}
 }
