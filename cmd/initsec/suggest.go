@@ -190,6 +190,27 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 	if !objectArgs(fs, stderr, *format) {
 		return exitError
 	}
+	objs, failed := findSuggestions(stderr, fs.Args(), *kdir)
+	reports, splitFailed := splitHeaderInlines(stderr, objs, *kdir != "")
+	failed = failed || splitFailed
+	if reports == nil {
+		reports = []suggestReport{}
+	}
+	status := suggestStatus(reports, failed)
+	if *format == "json" {
+		if !writeJSON(stdout, stderr, "suggest", reports) {
+			return exitError
+		}
+		return status
+	}
+	printSuggestions(stdout, reports)
+	return status
+}
+
+// findSuggestions runs suggest.Find on every object of args and keeps
+// those with suggestions; failed when an object or argument gave an
+// error (printed to stderr). kdir is -kdir, for the header inlines.
+func findSuggestions(stderr io.Writer, args []string, kdir string) (objs []objectSuggestions, failed bool) {
 	tuneGC()
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// verify's 40 MiB limit sits near suggest's peak (about 60 MB RSS
@@ -202,7 +223,7 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 		if err != nil || len(sugg) == 0 {
 			return objectSuggestions{}, false, err
 		}
-		k, ok := kernelOf(*kdir, o)
+		k, ok := kernelOf(kdir, o)
 		return objectSuggestions{path, sugg, k, ok}, true, nil
 	}
 	find := func(path string, o *sectionrt.Object) (objectSuggestions, bool, error) {
@@ -237,21 +258,7 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 		v.Recycle(o) // res keeps strings of o, not its tables
 		return res, keep, err == nil
 	}
-	objs, failed := eachObjectFast(stderr, "suggest", fs.Args(), fast, find)
-	reports, splitFailed := splitHeaderInlines(stderr, objs, *kdir != "")
-	failed = failed || splitFailed
-	if reports == nil {
-		reports = []suggestReport{}
-	}
-	status := suggestStatus(reports, failed)
-	if *format == "json" {
-		if !writeJSON(stdout, stderr, "suggest", reports) {
-			return exitError
-		}
-		return status
-	}
-	printSuggestions(stdout, reports)
-	return status
+	return eachObjectFast(stderr, "suggest", args, fast, find)
 }
 
 // newSuggestReport is the report on one object with suggestions sugg, the
