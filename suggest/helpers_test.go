@@ -9,6 +9,7 @@ import (
 
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/dev/testenv"
+	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/sectionrt"
 )
 
@@ -95,4 +96,24 @@ func smallObject(t testing.TB) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// installedSample returns every every-th module of the installed Debian
+// tree whose release starts with prefix ("6.1."), and the release; it
+// skips (fails under CI) when none is installed.
+func installedSample(t *testing.T, prefix string, every int) ([]string, string) {
+	t.Helper()
+	rel, ok := kernels.FindRelease(prefix)
+	if !ok {
+		testenv.SkipOrFail(t, "no Linux %s* modules with headers installed", prefix)
+	}
+	files, errs := modfile.Expand([]string{rel.Tree + "/kernel"})
+	if len(errs) > 0 || len(files) == 0 {
+		t.Fatalf("%s: %d objects, errors %v", rel.Tree, len(files), errs)
+	}
+	var sample []string
+	for i := 0; i < len(files); i += every {
+		sample = append(sample, files[i])
+	}
+	return sample, rel.Release
 }

@@ -11,8 +11,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/initsec/initsec/internal/dev/kernels"
-	"github.com/initsec/initsec/internal/dev/testenv"
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -352,20 +350,9 @@ func TestFindMatchesReference(t *testing.T) {
 		every  int
 	}{{"6.1.", 1}, {"6.12.", 4}} {
 		t.Run(tc.prefix, func(t *testing.T) {
-			rel, ok := kernels.FindRelease(tc.prefix)
-			if !ok {
-				testenv.SkipOrFail(t, "no Linux %s* modules with headers installed", tc.prefix)
-			}
-			files, errs := modfile.Expand([]string{rel.Tree + "/kernel"})
-			if len(errs) > 0 || len(files) == 0 {
-				t.Fatalf("%s: %d objects, errors %v", rel.Tree, len(files), errs)
-			}
-			var sample []string
-			for i := 0; i < len(files); i += tc.every {
-				sample = append(sample, files[i])
-			}
+			sample, release := installedSample(t, tc.prefix, tc.every)
 			n := compareWithReference(t, sample)
-			t.Logf("%s: %d objects, %d suggestions", rel.Release, len(sample), n)
+			t.Logf("%s: %d objects, %d suggestions", release, len(sample), n)
 			if n == 0 {
 				t.Errorf("no suggestion in %d objects: the comparison shows nothing", len(sample))
 			}
@@ -528,17 +515,10 @@ func TestJoinMatchesReference(t *testing.T) {
 		prefix string
 		every  int
 	}{{"6.1.", 1}, {"6.12.", 4}} {
-		rel, ok := kernels.FindRelease(tc.prefix)
-		if !ok {
-			testenv.SkipOrFail(t, "no Linux %s* modules with headers installed", tc.prefix)
-		}
-		files, errs := modfile.Expand([]string{rel.Tree + "/kernel"})
-		if len(errs) > 0 || len(files) == 0 {
-			t.Fatalf("%s: %d objects, errors %v", rel.Tree, len(files), errs)
-		}
+		files, release := installedSample(t, tc.prefix, tc.every)
 		var r modfile.Reader
 		joined := 0
-		for i := 0; i < len(files); i += tc.every {
+		for i := range files {
 			o, err := r.Open(files[i])
 			if err != nil {
 				t.Fatal(err)
@@ -562,9 +542,9 @@ func TestJoinMatchesReference(t *testing.T) {
 			o.Close()
 		}
 		r.Release()
-		t.Logf("%s: %d symbols joined to another", rel.Release, joined)
+		t.Logf("%s: %d symbols joined to another", release, joined)
 		if joined == 0 {
-			t.Errorf("%s: no symbol joined: the comparison shows nothing", rel.Release)
+			t.Errorf("%s: no symbol joined: the comparison shows nothing", release)
 		}
 	}
 }

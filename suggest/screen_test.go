@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/initsec/initsec/internal/dev/kernels"
-	"github.com/initsec/initsec/internal/dev/testenv"
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -207,24 +206,13 @@ func TestCleanInstalled(t *testing.T) {
 		minCleared61 int
 	}{{"6.1.", 1, 700, 3000}, {"6.12.", 4, 700, 0}} {
 		t.Run(tc.prefix, func(t *testing.T) {
-			rel, ok := kernels.FindRelease(tc.prefix)
-			if !ok {
-				testenv.SkipOrFail(t, "no Linux %s* modules with headers installed", tc.prefix)
-			}
-			files, errs := modfile.Expand([]string{rel.Tree + "/kernel"})
-			if len(errs) > 0 || len(files) == 0 {
-				t.Fatalf("%s: %d objects, errors %v", rel.Tree, len(files), errs)
-			}
 			every := tc.every
 			if testing.Short() {
 				every *= 8
 			}
-			var sample []string
-			for i := 0; i < len(files); i += every {
-				sample = append(sample, files[i])
-			}
+			sample, release := installedSample(t, tc.prefix, every)
 			cleared, unseeded := cleanAll(t, sample)
-			t.Logf("%s: %d of %d modules cleared (%d without a seed)", rel.Release, cleared, len(sample), unseeded)
+			t.Logf("%s: %d of %d modules cleared (%d without a seed)", release, cleared, len(sample), unseeded)
 			if cleared*1000 < len(sample)*tc.minPerMille {
 				t.Errorf("%d of %d modules cleared, want at least %d per mille", cleared, len(sample), tc.minPerMille)
 			}

@@ -3,8 +3,6 @@ package suggest
 import (
 	"testing"
 
-	"github.com/initsec/initsec/internal/dev/kernels"
-	"github.com/initsec/initsec/internal/dev/testenv"
 	"github.com/initsec/initsec/internal/modfile"
 )
 
@@ -16,22 +14,15 @@ import (
 // objects of .BTF_ids at one address with different sizes): the test
 // requires it to have met one.
 func TestSymbolAtMatchesSectionrt(t *testing.T) {
-	rel, ok := kernels.FindRelease("6.1.")
-	if !ok {
-		testenv.SkipOrFail(t, "no Linux 6.1.* modules with headers installed")
-	}
-	files, errs := modfile.Expand([]string{rel.Tree + "/kernel"})
-	if len(errs) > 0 || len(files) == 0 {
-		t.Fatalf("%s: %d objects, errors %v", rel.Tree, len(files), errs)
-	}
 	every := 1
 	if testing.Short() {
 		every = 4
 	}
+	files, _ := installedSample(t, "6.1.", every)
 	var r modfile.Reader
 	defer r.Release()
 	plain, notPlain, lookups := 0, 0, 0
-	for i := 0; i < len(files); i += every {
+	for i := range files {
 		o, err := r.Open(files[i])
 		if err != nil {
 			t.Fatal(err)
