@@ -57,7 +57,7 @@ func runReport(stdout, stderr io.Writer, args []string) int {
 	if !objectArgs(fs, stderr, *format) {
 		return exitError
 	}
-	tuneGC()
+	tuneGC(gcLimit)
 	unload := !*noUnload
 	fast := func(s *sectionrt.Screen, path string, r io.ReaderAt, size int64) (memoryReport, bool, bool) {
 		m, ok := s.Memory(r, size, unload)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"github.com/initsec/initsec/kbuild"
@@ -211,14 +210,11 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 // those with suggestions; failed when an object or argument gave an
 // error (printed to stderr). kdir is -kdir, for the header inlines.
 func findSuggestions(stderr io.Writer, args []string, kdir string) (objs []objectSuggestions, failed bool) {
-	tuneGC()
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// verify's 40 MiB limit sits near suggest's peak (about 60 MB RSS
-		// on Debian 6.1's tree, a live heap of 20-25 MB), where the
-		// collector runs more: 64 MiB took about 8% less CPU there, for
-		// about 5 MB more peak RSS.
-		debug.SetMemoryLimit(64 << 20)
-	}
+	// verify's 40 MiB limit sits near suggest's peak (about 60 MB RSS on
+	// Debian 6.1's tree, a live heap of 20-25 MB), where the collector
+	// runs more: 64 MiB took about 8% less CPU there, for about 5 MB
+	// more peak RSS.
+	tuneGC(64 << 20)
 	report := func(path string, o *sectionrt.Object, sugg []suggest.Suggestion, err error) (objectSuggestions, bool, error) {
 		if err != nil || len(sugg) == 0 {
 			return objectSuggestions{}, false, err

@@ -99,7 +99,7 @@ func runVerify(stdout, stderr io.Writer, args []string) int {
 	if *verbose {
 		fmt.Fprintf(stderr, "initsec verify: decoders: %s\n", modfile.Decoders())
 	}
-	tuneGC()
+	tuneGC(gcLimit)
 	files, errs := expandObjects(fs.Args())
 	results := make([]findings.Result, 0, len(files)+len(errs))
 	for _, err := range errs {
@@ -203,13 +203,17 @@ func progressWriter(w io.Writer) io.Writer {
 // RSS within issue 13's budgets (48 MiB on plain modules, 64 MiB on
 // compressed ones; `go run mage.go bench` measures them): the live heap is
 // a few MiB, and a module too large to fit only makes the collector run
-// more while it is checked. An explicit GOGC or GOMEMLIMIT in the
-// environment wins.
-func tuneGC() {
+// more while it is checked. suggest passes its own limit (see
+// findSuggestions). An explicit GOGC or GOMEMLIMIT in the environment
+// wins.
+func tuneGC(memLimit int64) {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(40 << 20)
+		debug.SetMemoryLimit(memLimit)
 	}
 }
+
+// gcLimit is the soft memory limit of verify and report (see tuneGC).
+const gcLimit = 40 << 20
