@@ -47,6 +47,21 @@ type workspace struct {
 	// one slot a scan; the first usedStarts are taken.
 	starts     [][]funcStart
 	usedStarts int
+	// lows hold the scans' tables of low bits (x86Rel32Low); the first
+	// usedLows are taken.
+	lows     []*[1 << 16 / 64]uint64
+	usedLows int
+}
+
+// lowTable returns a table for x86Rel32Low, all zero, from w's storage.
+func (w *workspace) lowTable() *[1 << 16 / 64]uint64 {
+	if w.usedLows == len(w.lows) {
+		w.lows = append(w.lows, new([1 << 16 / 64]uint64))
+	} else {
+		clear(w.lows[w.usedLows][:])
+	}
+	w.usedLows++
+	return w.lows[w.usedLows-1]
 }
 
 // startsSlot takes the next slot of w.starts, whose storage newScan fills
@@ -143,6 +158,6 @@ func (w *workspace) release() {
 	clear(w.groups)
 	clear(w.nodes)
 	w.code, w.patched, w.elig, w.groups, w.nodes = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0]
-	w.used, w.usedBits, w.usedStarts = 0, 0, 0
+	w.used, w.usedBits, w.usedStarts, w.usedLows = 0, 0, 0, 0
 	w.prefilter = prefilter{}
 }
