@@ -115,19 +115,19 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 	w.symNode = zeroed(w.symNode, len(g.syms))
 	w.next = zeroed(w.next, len(g.syms))
 	g.symNode, g.next = w.symNode, w.next
-	for _, i := range members {
+	infos := w.memberInfo
+	for k, i := range members {
 		r := find(parent, i)
 		n := g.symNode[r]
 		if n == 0 {
-			s := &g.syms[i]
-			g.nodes = append(g.nodes, refNode{class: classResident, eligible: true, object: s.Type == elf.STT_OBJECT, first: i})
+			g.nodes = append(g.nodes, refNode{class: classResident, eligible: true, object: infos[k].flags&memberObject != 0, first: i})
 			n = int32(len(g.nodes) - 1)
 			g.symNode[r] = n
 		}
-		g.addSymbol(int(n), i, counted[i])
+		g.addSymbol(int(n), i, &infos[k], counted[i])
 	}
-	for _, i := range members {
-		sec := g.syms[i].SectionIndex
+	for k, i := range members {
+		sec := infos[k].sec
 		if c := g.nodes[g.symNode[i]].class; (c == classInit || c == classExit) && g.p.class[sec] != c {
 			g.rootIn[sec] = true
 		}
@@ -138,7 +138,7 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 			g.roots = append(g.roots, int32(n))
 		}
 	}
-	g.relSymBits(members)
+	g.relSymBits(members, infos)
 	return g
 }
 
@@ -163,18 +163,12 @@ func find(parent []int32, i int32) int32 {
 // with its extent, whose size counts (an alias adds nothing).
 func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 	w := g.p.w
-	w.parent = zeroed(w.parent, len(g.syms))
-	w.counted = zeroed(w.counted, len(g.syms))
-	parent, counted = w.parent, w.counted
-	members = w.members // buildSymTable's
+	// buildSymTable's, each member alone and counted.
+	members, parent, counted = w.members, w.parent, w.counted
 	groups := w.groups
 	defer func() { w.groups = groups }() // groups as long as used: see release
 	union := func(a, b int32) { parent[find(parent, a)] = find(parent, b) }
-	for _, i := range members { // only members are joined
-		parent[i] = i
-		counted[i] = true
-	}
-	groups = localGroups(g.syms, members, &w.groupOf, groups, union)
+	groups = localGroups(g.syms, w.locals, &w.groupOf, groups, union)
 	// Aliases start at one address: the symbol table lists each
 	// section's symbols by address, then table order.
 	for sec := range g.secs {
@@ -191,7 +185,7 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 		}
 	}
 	if g.p.linked {
-		for _, pair := range globalParts(g.syms, members, groups) {
+		for _, pair := range globalParts(g.syms, w.globalFuncs, groups) {
 			union(pair[0], pair[1])
 		}
 	}
@@ -318,26 +312,25 @@ func (f *fileIDs) id(name string) int32 {
 	return id
 }
 
-// addSymbol makes symbol i a part of node n: its size (unless an alias
-// counted it already), its name, and what its section and binding say
-// about the node.
-func (g *refGraph) addSymbol(n int, i int32, counted bool) {
-	s := &g.syms[i]
+// addSymbol makes member i, of memberInfo m, a part of node n: its size
+// (unless an alias counted it already), its name, and what its section
+// and binding say about the node.
+func (g *refGraph) addSymbol(n int, i int32, m *memberInfo, counted bool) {
 	nd := &g.nodes[n]
 	if nd.last != 0 {
 		g.next[nd.last] = i
 	}
 	nd.last = i
 	if counted {
-		nd.size += s.Size
+		nd.size += m.size
 	}
-	if s.Name == baseName(s.Name) && !isEntryAlias(s.Name) {
+	if m.flags&memberOwnName != 0 {
 		nd.named = i
 	}
-	if class := g.p.class[s.SectionIndex]; class == classInit || class == classExit {
+	if class := g.p.class[m.sec]; class == classInit || class == classExit {
 		nd.class = class
 	}
-	if !g.p.eligible(s) {
+	if m.flags&memberEligible == 0 {
 		nd.eligible = false
 	}
 	g.symNode[i] = int32(n)
@@ -521,11 +514,12 @@ func markPatched(mask []uint64, off, width uint64) {
 // eligible nodes a relocation against it may reach, as relocTargets finds
 // them (0 for none: undefined, or neither an eligible node's symbol nor
 // a section or label in a section with eligible symbols): buildSymTable
-// set the symbols that are no member, and a member's is its node's.
-func (g *refGraph) relSymBits(members []int32) {
-	for _, i := range members {
+// set the symbols that are no member, and a member's is its node's;
+// infos are the members' (buildSymTable).
+func (g *refGraph) relSymBits(members []int32, infos []memberInfo) {
+	for k, i := range members {
 		if g.nodes[g.symNode[i]].eligible {
-			g.relSym[i] = g.relSymOf(g.syms[i].SectionIndex)
+			g.relSym[i] = g.relSymOf(int(infos[k].sec))
 		}
 	}
 }

@@ -30,6 +30,8 @@ type workspace struct {
 	relocs                relocBuf
 	symNode, next, parent []int32
 	members               []int32
+	memberInfo            []memberInfo // members' (buildSymTable)
+	locals, globalFuncs   []int32      // the local and global functions among members
 	counted               []bool
 	groupOf               groupIndex
 	groups                []localGroup
@@ -146,6 +148,15 @@ func zeroed[T any](s []T, n int) []T {
 	s = s[:n]
 	clear(s)
 	return s
+}
+
+// resized returns s with length n, reusing its storage when it is large
+// enough: for a table whose every element the caller sets before reading.
+func resized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // release drops what w refers to of the object it served (section bytes,
