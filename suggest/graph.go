@@ -25,13 +25,8 @@ type refNode struct {
 	// first and last are its first and last member symbols in table
 	// order, linked through refGraph.next; 0 for a pseudo-node.
 	first, last int32
-	// named is the member that gives the node its name and section: the
-	// last whose name is its own base name and not init_module or
-	// cleanup_module (foo, not foo.cold); 0 when there is none, and the
-	// node is named after its first member's base name.
-	named int32
-	label string // a pseudo-node's name
-	size  uint64
+	label       string // a pseudo-node's name
+	size        uint64
 	// resident: a referrer that is neither eligible nor root code
 	// (resident code or data, a site list, an escaping address) keeps the
 	// node resident whatever else refers to it. Such a referrer is this
@@ -324,9 +319,6 @@ func (g *refGraph) addSymbol(n int, i int32, m *memberInfo, counted bool) {
 	if counted {
 		nd.size += m.size
 	}
-	if m.flags&memberOwnName != 0 {
-		nd.named = i
-	}
 	if class := g.p.class[m.sec]; class == classInit || class == classExit {
 		nd.class = class
 	}
@@ -338,23 +330,29 @@ func (g *refGraph) addSymbol(n int, i int32, m *memberInfo, counted bool) {
 
 // name is node n's name: the source name of a symbol, or a pseudo-node's.
 func (g *refGraph) name(n int) string {
-	nd := &g.nodes[n]
-	switch {
-	case nd.first == 0:
-		return nd.label
-	case nd.named != 0:
-		return g.syms[nd.named].Name
+	if g.nodes[n].first == 0 {
+		return g.nodes[n].label
 	}
-	return baseName(g.syms[nd.first].Name)
+	return baseName(g.syms[g.named(n)].Name)
 }
 
 // sectionName is where node n's symbol is, as name names it.
 func (g *refGraph) sectionName(n int) string {
-	nd := &g.nodes[n]
-	if nd.named != 0 {
-		return g.secs[g.syms[nd.named].SectionIndex].Name
+	return g.secs[g.syms[g.named(n)].SectionIndex].Name
+}
+
+// named is the member that gives node n its name and section: the last
+// whose name is its own base name and not init_module or cleanup_module
+// (foo, not foo.cold); else its first, whose base name it takes. Found
+// when asked, for the few nodes Find names, rather than for each member.
+func (g *refGraph) named(n int) int32 {
+	named := g.nodes[n].first
+	for i := named; i != 0; i = g.next[i] {
+		if name := g.syms[i].Name; strings.IndexByte(name, '.') < 0 && !isEntryAlias(name) {
+			named = i
+		}
 	}
-	return g.secs[g.syms[nd.first].SectionIndex].Name
+	return named
 }
 
 // memberNames lists node n's symbols in table order, and file is the

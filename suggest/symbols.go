@@ -5,7 +5,6 @@ import (
 	"debug/elf"
 	"math/bits"
 	"slices"
-	"strings"
 
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -122,10 +121,6 @@ type memberInfo struct {
 const (
 	memberObject   uint8 = 1 << iota // STT_OBJECT, else STT_FUNC
 	memberEligible                   // prefilter.eligible
-	// memberOwnName: the name is its own base name and not init_module or
-	// cleanup_module (foo, not foo.cold): the member names its node
-	// (refNode.named).
-	memberOwnName
 )
 
 // addMember records member i, symbol s, for newRefGraph and joinSymbols:
@@ -139,9 +134,6 @@ func (g *refGraph) addMember(w *workspace, i int32, s *sectionrt.Symbol) {
 	}
 	if g.p.eligible(s) {
 		m.flags |= memberEligible
-	}
-	if strings.IndexByte(s.Name, '.') < 0 && !isEntryAlias(s.Name) {
-		m.flags |= memberOwnName
 	}
 	w.memberInfo = append(w.memberInfo, m)
 	switch {
