@@ -162,7 +162,7 @@ func TestGlobalParts(t *testing.T) {
 	}
 	members := []int32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
 	groups := localGroups(syms, members, new(groupIndex), nil, func(int32, int32) {})
-	got := globalParts(syms, members, groups)
+	got := new(partIndex).globalParts(syms, members, groups)
 	want := [][2]int32{{1, 7}}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)

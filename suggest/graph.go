@@ -180,7 +180,7 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 		}
 	}
 	if g.p.linked {
-		for _, pair := range globalParts(g.syms, w.globalFuncs, groups) {
+		for _, pair := range w.parts.globalParts(g.syms, w.globalFuncs, groups) {
 			union(pair[0], pair[1])
 		}
 	}

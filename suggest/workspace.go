@@ -35,6 +35,7 @@ type workspace struct {
 	counted               []bool
 	groupOf               groupIndex
 	groups                []localGroup
+	parts                 partIndex
 	anon                  []int
 	code                  [][]byte
 	patched               [][]uint64
