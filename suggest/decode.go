@@ -108,18 +108,19 @@ type funcStart struct {
 func (g *refGraph) funcStarts(sec int, starts []funcStart) []funcStart {
 	starts = starts[:0]
 	// The Named symbols (as every node's are), by address, then table
-	// order.
+	// order. A node's members are all functions or all objects
+	// (joinSymbols joins no other): its type is theirs, read without
+	// the Symbol.
 	for _, e := range g.symTab.section(sec, true) {
-		i := e.sym
-		sym := &g.syms[i]
-		if sym.Type != elf.STT_FUNC || g.symNode[i] == 0 {
+		n := int(g.symNode[e.sym])
+		if n == 0 || g.nodes[n].object {
 			continue
 		}
-		if k := len(starts) - 1; k >= 0 && starts[k].addr == sym.Value {
-			starts[k].node = int(g.symNode[i])
+		if k := len(starts) - 1; k >= 0 && starts[k].addr == e.lo {
+			starts[k].node = n
 			continue
 		}
-		starts = append(starts, funcStart{sym.Value, int(g.symNode[i])})
+		starts = append(starts, funcStart{e.lo, n})
 	}
 	return starts
 }

@@ -707,9 +707,22 @@ func grown[T any](s []T, n int) []T {
 }
 
 // scanAll adds the resolved branches to the functions of the nodes want
-// accepts from every site of every code section.
+// accepts from every site of every code section. A branch stays in its
+// section: only the sections of those nodes' symbols are scanned.
 func (g *refGraph) scanAll(want func(n int) bool) error {
-	for sec := range g.secs {
+	w := g.p.w
+	w.scanSecs = zeroed(w.scanSecs, len(g.secs))
+	for n := range g.nodes {
+		if want(n) {
+			for i := g.nodes[n].first; i != 0; i = g.next[i] {
+				w.scanSecs[g.syms[i].SectionIndex] = true
+			}
+		}
+	}
+	for sec, in := range w.scanSecs {
+		if !in {
+			continue
+		}
 		sc, err := g.newScan(sec, want)
 		if err != nil {
 			return err

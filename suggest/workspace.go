@@ -37,6 +37,7 @@ type workspace struct {
 	groups                []localGroup
 	parts                 partIndex
 	anon                  []int
+	scanSecs              []bool // scanAll's sections
 	code                  [][]byte
 	patched               [][]uint64
 	// bufs hold section bytes read with ReadAt; the first used are taken.
