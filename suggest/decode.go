@@ -357,9 +357,13 @@ func (sc *resolvedScan) x86Rel32Few(lo, hi uint64) uint64 {
 // bit match sets: (v-ones)&^v&tops sets it for each byte of v that is 0,
 // and perhaps for a byte above one, which the full test rejects.
 func (sc *resolvedScan) x86Rel32Match(i, match uint64) {
+	b, lim := sc.code, uint64(len(sc.code))+8
 	for ; match != 0; match &= match - 1 {
+		// x86Rel32At's test, inline: most matches are by chance.
 		p := i + uint64(bits.TrailingZeros64(match)/8)
-		sc.x86Rel32At(p, p+1)
+		if t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))); t < lim && sc.near[t/64]&(1<<(t%64)) != 0 {
+			sc.rel32(p, t)
+		}
 	}
 }
 
