@@ -4,6 +4,7 @@ import (
 	"debug/elf"
 	"hash/maphash"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/initsec/initsec/sectionrt"
@@ -104,8 +105,8 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 	g.anon, g.code, g.patched, g.rootIn, g.edges = w.anon, w.code, w.patched, w.rootIn, w.edges
 	g.buildSymTable(w)
 	members, parent, counted := g.joinSymbols()
-	w.nodes = zeroed(w.nodes, 1)
-	g.nodes = w.nodes // 0: no node
+	w.nodes = slices.Grow(zeroed(w.nodes, 1), len(members)) // a node for each member at most, and a few pseudo-nodes
+	g.nodes = w.nodes                                       // 0: no node
 	// symNode first holds, for a group's representative, its node.
 	w.symNode = zeroed(w.symNode, len(g.syms))
 	w.next = zeroed(w.next, len(g.syms))

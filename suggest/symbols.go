@@ -43,13 +43,18 @@ func (g *refGraph) buildSymTable(w *workspace) {
 	t := &w.symTab
 	nsec := len(g.secs)
 	t.count = zeroed(t.count, nsec+1)
-	members := w.members[:0]
-	w.memberInfo, w.locals, w.globalFuncs = w.memberInfo[:0], w.locals[:0], w.globalFuncs[:0]
+	// Grown once to what the symbols can need: initsec suggest runs each
+	// workspace from empty, and growing by appends copies each table
+	// several times.
+	n := len(g.syms)
+	members := slices.Grow(w.members[:0], n)
+	w.memberInfo = slices.Grow(w.memberInfo[:0], n)
+	w.locals, w.globalFuncs = w.locals[:0], w.globalFuncs[:0]
 	w.relSym = zeroed(w.relSym, len(g.syms))
 	g.relSym = w.relSym
 	// Only the members' entries are read: no need to clear them.
 	w.parent, w.counted = resized(w.parent, len(g.syms)), resized(w.counted, len(g.syms))
-	ents := t.scratch[:0] // in table order
+	ents := slices.Grow(t.scratch[:0], n) // in table order
 	for i := 1; i < len(g.syms); i++ {
 		s := &g.syms[i]
 		if !s.Defined() {
@@ -92,7 +97,7 @@ func (g *refGraph) buildSymTable(w *workspace) {
 	// address, they are by address, then table order; the sized ones
 	// follow.
 	t.scratch = ents
-	t.sized = t.sized[:0]
+	t.sized = slices.Grow(t.sized[:0], len(ents))
 	t.sizedAt = append(t.sizedAt[:0], 0)
 	for sec := range nsec {
 		l := t.all[t.allAt[sec]:t.allAt[sec+1]]
