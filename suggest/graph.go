@@ -164,7 +164,7 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 	groups := w.groups
 	defer func() { w.groups = groups }() // groups as long as used: see release
 	union := func(a, b int32) { parent[find(parent, a)] = find(parent, b) }
-	groups = localGroups(g.syms, w.locals, &w.groupOf, groups, union)
+	groups = localGroups(w.locals, &w.groupOf, groups, union)
 	// Aliases start at one address: the symbol table lists each
 	// section's symbols by address, then table order.
 	for sec := range g.secs {
@@ -197,29 +197,39 @@ type localGroup struct {
 	exact bool
 }
 
-// localGroups returns the groups of the local functions among members
-// (symbol indices in table order), in groups' storage, and calls join
-// with each function after the first of its group and that first one.
-// A group is the functions of one translation unit (by STT_FILE name)
-// with one base name; byKey is scratch.
-func localGroups(syms []sectionrt.Symbol, members []int32, byKey *groupIndex, groups []localGroup, join func(i, first int32)) []localGroup {
+// localKey is a local function's group key: its base name and
+// translation unit (a fileIDs number); exact, whether its name is the
+// base name.
+type localKey struct {
+	base  string
+	file  int32
+	sym   int32
+	exact bool
+}
+
+// localKeyOf is the localKey of symbol i, s, a local function; files
+// numbers the translation units.
+func localKeyOf(i int32, s *sectionrt.Symbol, files *fileIDs) localKey {
+	base := baseName(s.Name)
+	return localKey{base: base, file: files.id(s.File), sym: i, exact: len(base) == len(s.Name)}
+}
+
+// localGroups returns the groups of the local functions of keys (in
+// table order), in groups' storage, and calls join with each function
+// after the first of its group and that first one. A group is the
+// functions of one translation unit (by STT_FILE name) with one base
+// name; byKey is scratch.
+func localGroups(keys []localKey, byKey *groupIndex, groups []localGroup, join func(i, first int32)) []localGroup {
 	groups = groups[:0]
-	byKey.reset(len(members))
-	files := fileIDs{}
-	for _, i := range members {
-		s := &syms[i]
-		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL {
-			continue
-		}
-		base := baseName(s.Name)
-		file := files.id(s.File)
-		slot := byKey.find(file, base, groups)
+	byKey.reset(len(keys))
+	for _, k := range keys {
+		slot := byKey.find(k.file, k.base, groups)
 		if j := *slot - 1; j >= 0 {
-			join(i, groups[j].first)
-			groups[j].exact = groups[j].exact || s.Name == base
+			join(k.sym, groups[j].first)
+			groups[j].exact = groups[j].exact || k.exact
 			continue
 		}
-		groups = append(groups, localGroup{base: base, file: file, first: i, exact: s.Name == base})
+		groups = append(groups, localGroup{base: k.base, file: k.file, first: k.sym, exact: k.exact})
 		*slot = int32(len(groups))
 	}
 	return groups
@@ -283,29 +293,35 @@ func (g *refGraph) joinAliases(syms []symEntry, parent []int32, counted []bool) 
 }
 
 // fileIDs numbers STT_FILE names: the symbols of one translation unit
-// follow each other, so the last name answers most lookups.
+// follow each other, so the last name answers most lookups. The zero
+// value is ready; reset starts the numbering again.
 type fileIDs struct {
 	last   string
 	lastID int32
+	valid  bool // last and lastID hold a name and its number
 	ids    map[string]int32
 }
 
 func (f *fileIDs) id(name string) int32 {
-	if f.ids == nil {
-		f.ids = map[string]int32{name: 0}
-		f.last = name
-		return 0
-	}
-	if name == f.last {
+	if f.valid && name == f.last {
 		return f.lastID
+	}
+	if f.ids == nil {
+		f.ids = map[string]int32{}
 	}
 	id, ok := f.ids[name]
 	if !ok {
 		id = int32(len(f.ids))
 		f.ids[name] = id
 	}
-	f.last, f.lastID = name, id
+	f.last, f.lastID, f.valid = name, id, true
 	return id
+}
+
+// reset forgets every name, keeping the map's storage.
+func (f *fileIDs) reset() {
+	clear(f.ids)
+	f.last, f.valid = "", false
 }
 
 // addSymbol makes member i, of memberInfo m, a part of node n: its size

@@ -50,6 +50,7 @@ func (g *refGraph) buildSymTable(w *workspace) {
 	members := slices.Grow(w.members[:0], n)
 	w.memberInfo = slices.Grow(w.memberInfo[:0], n)
 	w.locals, w.globalFuncs = w.locals[:0], w.globalFuncs[:0]
+	w.files.reset()
 	w.relSym = zeroed(w.relSym, len(g.syms))
 	g.relSym = w.relSym
 	// Only the members' entries are read: no need to clear them.
@@ -129,8 +130,9 @@ const (
 )
 
 // addMember records member i, symbol s, for newRefGraph and joinSymbols:
-// alone in its group and counted, its memberInfo, and whether it is a
-// local or a global function (localGroups, globalParts).
+// alone in its group and counted, its memberInfo, and, for a local
+// function, its group key (localGroups), for a global one, its index
+// (globalParts).
 func (g *refGraph) addMember(w *workspace, i int32, s *sectionrt.Symbol) {
 	w.parent[i], w.counted[i] = i, true
 	m := memberInfo{size: s.Size, sec: int32(s.SectionIndex)}
@@ -144,7 +146,7 @@ func (g *refGraph) addMember(w *workspace, i int32, s *sectionrt.Symbol) {
 	switch {
 	case s.Type != elf.STT_FUNC:
 	case s.Bind == elf.STB_LOCAL:
-		w.locals = append(w.locals, i)
+		w.locals = append(w.locals, localKeyOf(i, s, &w.files))
 	case s.Bind == elf.STB_GLOBAL:
 		w.globalFuncs = append(w.globalFuncs, i)
 	}

@@ -31,7 +31,9 @@ type workspace struct {
 	symNode, next, parent []int32
 	members               []int32
 	memberInfo            []memberInfo // members' (buildSymTable)
-	locals, globalFuncs   []int32      // the local and global functions among members
+	locals                []localKey   // the local functions among members
+	globalFuncs           []int32      // the global functions among members
+	files                 fileIDs      // the translation units of locals
 	counted               []bool
 	groupOf               groupIndex
 	groups                []localGroup
