@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"debug/elf"
 	"encoding/binary"
+	"math/bits"
 	"slices"
 
 	"github.com/initsec/initsec/sectionrt"
@@ -107,18 +108,19 @@ type funcStart struct {
 func (g *refGraph) funcStarts(sec int, starts []funcStart) []funcStart {
 	starts = starts[:0]
 	// The Named symbols (as every node's are), by address, then table
-	// order.
+	// order. A node's members are all functions or all objects
+	// (joinSymbols joins no other): its type is theirs, read without
+	// the Symbol.
 	for _, e := range g.symTab.section(sec, true) {
-		i := e.sym
-		sym := &g.syms[i]
-		if sym.Type != elf.STT_FUNC || g.symNode[i] == 0 {
+		n := int(g.symNode[e.sym])
+		if n == 0 || g.nodes[n].object {
 			continue
 		}
-		if k := len(starts) - 1; k >= 0 && starts[k].addr == sym.Value {
-			starts[k].node = int(g.symNode[i])
+		if k := len(starts) - 1; k >= 0 && starts[k].addr == e.lo {
+			starts[k].node = n
 			continue
 		}
-		starts = append(starts, funcStart{sym.Value, int(g.symNode[i])})
+		starts = append(starts, funcStart{e.lo, n})
 	}
 	return starts
 }
@@ -156,34 +158,39 @@ type resolvedScan struct {
 	// search; far is whether some start lies beyond (malformed input).
 	near []uint64
 	far  bool
-	// low holds, when the starts are few, each distinct low byte of a
-	// start minus 4 repeated in every byte of a word (x86Rel32Few).
-	low []uint64
+	// lows holds each distinct low byte of a start when there are at
+	// most maxFew (x86Rel32Few), else nil.
+	lows []byte
+	// low has bit v set for the low 16 bits v of each start
+	// (x86Rel32Low); made on first use.
+	low *[1 << 16 / 64]uint64
 }
 
-// indexStarts builds near and far from starts.
+// indexStarts builds near, far and lows from starts.
 func (sc *resolvedScan) indexStarts() {
 	n := uint64(len(sc.code)) + 8
 	sc.near = sc.g.p.w.bitset(int((n + 63) / 64))
-	var low [256]bool
+	var seen [256]bool
 	for _, f := range sc.starts {
 		if a := f.addr; a < n {
 			sc.near[a/64] |= 1 << (a % 64)
 		} else {
 			sc.far = true
 		}
-		if c := byte(f.addr - 4); !low[c] && len(sc.low) <= maxLow {
-			low[c] = true
-			sc.low = append(sc.low, uint64(c)*ones)
+		if c := byte(f.addr); !seen[c] && len(sc.lows) <= maxFew {
+			seen[c] = true
+			sc.lows = append(sc.lows, c)
 		}
 	}
-	if len(sc.low) > maxLow {
-		sc.low = nil // as many compares as the plain loop's work
+	if len(sc.lows) > maxFew {
+		sc.lows = nil
 	}
 }
 
-// maxLow is the most distinct low bytes x86Rel32Few compares.
-const maxLow = 6
+// maxFew is the most distinct low bytes x86Rel32Few compares: each costs
+// five operations per eight sites, and from about this many on they cost
+// more than x86Rel32Low's test of each site (BenchmarkScanAmdgpu).
+const maxFew = 4
 
 // patched reports whether a relocation patches any byte in [lo, hi).
 func (sc *resolvedScan) patched(lo, hi uint64) bool {
@@ -239,37 +246,26 @@ func (sc *resolvedScan) x86(lo, hi uint64) {
 	sc.x86Rel8(lo, hi)
 }
 
-// x86Rel32 tries every rel32 at the sites in [lo, hi), hi <= len(code).
-// Most positions name no start and are set aside by one comparison: a
-// displacement is most often far out of the section.
+// x86Rel32 tries every rel32 at the sites in [lo, hi), hi <= len(code),
+// no start far. The target of the rel32 at p is p+4+disp, whose low bits
+// are those of p+4 plus the field's first bytes: a test of those sets
+// aside most sites before the field is read whole. In a section's code
+// about one field in four lands inside it (small immediates and
+// displacements), so that the target's range tells little.
 func (sc *resolvedScan) x86Rel32(lo, hi uint64) {
-	if len(sc.low) > 0 {
-		lo = sc.x86Rel32Few(lo, hi)
-	}
-	b := sc.code
-	n := uint64(len(b))
-	lim := n + 8 // every start is below (not far)
-	near := sc.near
-	// Four sites from each eight bytes, while they all are in [lo, hi)
-	// and within b: i <= stop.
-	i, stop := int(lo), min(len(b)-8, int(hi)-4)
-	for ; i <= stop; i += 4 {
-		w := binary.LittleEndian.Uint64(b[i : i+8])
-		p := uint64(i)
-		t0 := p + 4 + uint64(int64(int32(w)))
-		t1 := p + 5 + uint64(int64(int32(w>>8)))
-		t2 := p + 6 + uint64(int64(int32(w>>16)))
-		t3 := p + 7 + uint64(int64(int32(w>>24)))
-		if min(t0, t1, t2, t3) < lim {
-			for k, t := range [4]uint64{t0, t1, t2, t3} {
-				if t < lim && near[t/64]&(1<<(t%64)) != 0 {
-					sc.rel32(p+uint64(k), t)
-				}
-			}
+	if hi-lo >= minFiltered {
+		if sc.lows != nil {
+			lo = sc.x86Rel32Few(lo, hi)
 		}
+		lo = sc.x86Rel32Low(lo, hi)
 	}
-	sc.x86Rel32At(uint64(i), hi)
+	sc.x86Rel32At(lo, hi)
 }
+
+// minFiltered is the fewest sites worth the tables of x86Rel32Few and
+// x86Rel32Low; scanCandidates reads most functions whole, a few hundred
+// bytes each.
+const minFiltered = 256
 
 // x86Rel32At tries the rel32 at each site in [lo, hi), one at a time.
 func (sc *resolvedScan) x86Rel32At(lo, hi uint64) {
@@ -283,45 +279,97 @@ func (sc *resolvedScan) x86Rel32At(lo, hi uint64) {
 	}
 }
 
+// x86Rel32Low tries the rel32 at the sites in [lo, hi) whose target has
+// the low 16 bits of a start, four sites at a time, and returns where it
+// stopped. A site passes with odds of about one in 65536 per start.
+func (sc *resolvedScan) x86Rel32Low(lo, hi uint64) uint64 {
+	if sc.low == nil {
+		sc.low = sc.g.p.w.lowTable()
+		for _, f := range sc.starts {
+			v := uint16(f.addr)
+			sc.low[v/64] |= 1 << (v % 64)
+		}
+	}
+	b, low := sc.code, sc.low
+	// Four sites from each eight bytes, while they all are in [lo, hi)
+	// and within b: i <= stop.
+	i, stop := int(lo), min(len(b)-8, int(hi)-4)
+	for ; i <= stop; i += 4 {
+		w := binary.LittleEndian.Uint64(b[i : i+8])
+		q := uint64(i) + 4
+		v0, v1, v2, v3 := uint16(w+q), uint16(w>>8+q+1), uint16(w>>16+q+2), uint16(w>>24+q+3)
+		if (low[v0/64]>>(v0%64)|low[v1/64]>>(v1%64)|low[v2/64]>>(v2%64)|low[v3/64]>>(v3%64))&1 != 0 {
+			sc.x86Rel32At(uint64(i), uint64(i+4))
+		}
+	}
+	return uint64(i)
+}
+
 // Bytes of a word, for the byte-wise arithmetic of x86Rel32Few.
 const (
 	ones = 0x0101010101010101
 	tops = 0x8080808080808080
 )
 
-// x86Rel32Few is x86Rel32 for a scan with few starts (sc.low), eight
-// sites at a time, and returns where it stopped. The low byte of a rel32's
-// target p+4+disp is that of p+4+b[p]: a site can reach a start t only
-// where b[p]+p equals t-4 in its low byte, which is compared for eight
-// sites at once (the byte-wise sum of the eight bytes and the eight
-// sites' low bytes, against each start's t-4 in every byte). Only the
-// eight sites around a match are tried in full.
+// x86Rel32Few is x86Rel32Low for a scan whose starts have few distinct
+// low bytes (sc.lows), eight sites at a time: a site p can reach a start
+// t only where b[p] is the low byte of t-4-p, and a word of the code is
+// compared with a word of those bytes for each low byte of a start.
+// Those words repeat every 256 sites: tables of 32, made first. Two
+// tables, or four (one repeated when the bytes are three), each loop
+// without a loop over them; most scans have one or two functions to
+// look for, and each function its address and the one after its
+// endbr64. It returns where it stopped.
 func (sc *resolvedScan) x86Rel32Few(lo, hi uint64) uint64 {
-	b := sc.code
-	// Blocks [i, i+8) in [lo, hi), their fields within b.
-	i, stop := int(lo), min(len(b)-11, int(hi)-8)
-	var sites uint64 // the low bytes of i, i+1, ..., i+7
-	for k := range 8 {
-		sites |= uint64(byte(i+k)) << (8 * k)
+	var tabs [maxFew][32]uint64
+	for k := range tabs {
+		c := sc.lows[min(k, len(sc.lows)-1)]
+		for j := range tabs[k] {
+			tabs[k][j] = subBytes(uint64(c-4-byte(lo)-byte(8*j))*ones, 0x0706050403020100)
+		}
 	}
-	for ; i <= stop; i += 8 {
-		u := addBytes(binary.LittleEndian.Uint64(b[i:i+8]), sites)
-		var match uint64
-		for _, c := range sc.low {
-			v := u ^ c
-			match |= (v - ones) &^ v & tops // some byte of v is 0
+	b := sc.code
+	// Blocks [i, i+8) in [lo, hi), their fields within b: i <= stop.
+	i, stop := int(lo), min(len(b)-11, int(hi)-8)
+	if len(sc.lows) <= 2 {
+		t0, t1 := &tabs[0], &tabs[1]
+		for j := 0; i <= stop; i, j = i+8, (j+1)&31 {
+			x := binary.LittleEndian.Uint64(b[i : i+8])
+			v0, v1 := x^t0[j], x^t1[j]
+			if match := ((v0-ones)&^v0 | (v1-ones)&^v1) & tops; match != 0 {
+				sc.x86Rel32Match(uint64(i), match)
+			}
 		}
-		if match != 0 {
-			sc.x86Rel32At(uint64(i), uint64(i+8))
+		return uint64(i)
+	}
+	t0, t1, t2, t3 := &tabs[0], &tabs[1], &tabs[2], &tabs[3]
+	for j := 0; i <= stop; i, j = i+8, (j+1)&31 {
+		x := binary.LittleEndian.Uint64(b[i : i+8])
+		v0, v1, v2, v3 := x^t0[j], x^t1[j], x^t2[j], x^t3[j]
+		if match := ((v0-ones)&^v0 | (v1-ones)&^v1 | (v2-ones)&^v2 | (v3-ones)&^v3) & tops; match != 0 {
+			sc.x86Rel32Match(uint64(i), match)
 		}
-		sites = addBytes(sites, 8*ones)
 	}
 	return uint64(i)
 }
 
-// addBytes adds x and y byte by byte, each byte modulo 256.
-func addBytes(x, y uint64) uint64 {
-	return ((x &^ tops) + (y &^ tops)) ^ ((x ^ y) & tops)
+// x86Rel32Match tries the rel32 at the sites i+k of the bytes k whose top
+// bit match sets: (v-ones)&^v&tops sets it for each byte of v that is 0,
+// and perhaps for a byte above one, which the full test rejects.
+func (sc *resolvedScan) x86Rel32Match(i, match uint64) {
+	b, lim := sc.code, uint64(len(sc.code))+8
+	for ; match != 0; match &= match - 1 {
+		// x86Rel32At's test, inline: most matches are by chance.
+		p := i + uint64(bits.TrailingZeros64(match)/8)
+		if t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))); t < lim && sc.near[t/64]&(1<<(t%64)) != 0 {
+			sc.rel32(p, t)
+		}
+	}
+}
+
+// subBytes subtracts y from x byte by byte, each byte modulo 256.
+func subBytes(x, y uint64) uint64 {
+	return ((x | tops) - (y &^ tops)) ^ ((x ^ ^y) & tops)
 }
 
 // x86Rel8 tries every rel8 after a short branch opcode at the sites in

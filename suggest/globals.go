@@ -46,9 +46,15 @@ func bindEligible(s *sectionrt.Symbol, linked bool) bool {
 // the only such group of that base name; several are a guess, so none is
 // joined. members are the candidate symbol indices, groups the groups of
 // their local functions (joinSymbols'); the result is pairs of symbol
-// indices to join (the group's first symbol, the global), by global.
-func globalParts(syms []sectionrt.Symbol, members []int32, groups []localGroup) [][2]int32 {
-	partOf := make(map[string]int32) // base -> first symbol of its one group without an exact name; -1 for several
+// indices to join (the group's first symbol, the global), by global; of
+// globals of one name, the last. x's storage is reused: the result is
+// valid until x's next call.
+func (x *partIndex) globalParts(syms []sectionrt.Symbol, members []int32, groups []localGroup) [][2]int32 {
+	if x.partOf == nil {
+		x.partOf = make(map[string]int32)
+	}
+	partOf := x.partOf // base -> first symbol of its one group without an exact name; -1 for several
+	clear(partOf)
 	for _, gr := range groups {
 		if gr.exact {
 			continue
@@ -59,21 +65,32 @@ func globalParts(syms []sectionrt.Symbol, members []int32, groups []localGroup) 
 			partOf[gr.base] = gr.first
 		}
 	}
-	if len(partOf) == 0 {
-		return nil
-	}
-	global := make(map[string]int32) // the last global function of that name
-	for _, i := range members {
-		if s := &syms[i]; s.Type == elf.STT_FUNC && s.Bind == elf.STB_GLOBAL {
-			if first, ok := partOf[s.Name]; ok && first >= 0 {
-				global[s.Name] = i
+	out := x.out[:0]
+	if len(partOf) > 0 {
+		for _, i := range members {
+			s := &syms[i]
+			if s.Type != elf.STT_FUNC || s.Bind != elf.STB_GLOBAL {
+				continue
+			}
+			// A matched base holds -2-k, k its pair in out: a later
+			// global of that name takes the pair.
+			switch v, ok := partOf[s.Name]; {
+			case !ok || v == -1:
+			case v >= 0:
+				partOf[s.Name] = -2 - int32(len(out))
+				out = append(out, [2]int32{v, i})
+			default:
+				out[-2-v][1] = i
 			}
 		}
 	}
-	var out [][2]int32
-	for name, i := range global {
-		out = append(out, [2]int32{partOf[name], i})
-	}
+	x.out = out
 	slices.SortFunc(out, func(a, b [2]int32) int { return cmp.Compare(a[1], b[1]) })
 	return out
+}
+
+// partIndex is globalParts' storage, kept from one object to the next.
+type partIndex struct {
+	partOf map[string]int32
+	out    [][2]int32
 }

@@ -161,8 +161,15 @@ func TestGlobalParts(t *testing.T) {
 		fn("weak_one.cold", elf.STB_LOCAL, "a.c"), // 11
 	}
 	members := []int32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
-	groups := localGroups(syms, members, new(groupIndex), nil, func(int32, int32) {})
-	got := globalParts(syms, members, groups)
+	var keys []localKey
+	var files fileIDs
+	for _, i := range members {
+		if syms[i].Bind == elf.STB_LOCAL {
+			keys = append(keys, localKeyOf(i, &syms[i], &files))
+		}
+	}
+	groups := localGroups(keys, new(groupIndex), nil, func(int32, int32) {})
+	got := new(partIndex).globalParts(syms, members, groups)
 	want := [][2]int32{{1, 7}}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)

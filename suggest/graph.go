@@ -4,6 +4,7 @@ import (
 	"debug/elf"
 	"hash/maphash"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/initsec/initsec/sectionrt"
@@ -25,13 +26,8 @@ type refNode struct {
 	// first and last are its first and last member symbols in table
 	// order, linked through refGraph.next; 0 for a pseudo-node.
 	first, last int32
-	// named is the member that gives the node its name and section: the
-	// last whose name is its own base name and not init_module or
-	// cleanup_module (foo, not foo.cold); 0 when there is none, and the
-	// node is named after its first member's base name.
-	named int32
-	label string // a pseudo-node's name
-	size  uint64
+	label       string // a pseudo-node's name
+	size        uint64
 	// resident: a referrer that is neither eligible nor root code
 	// (resident code or data, a site list, an escaping address) keeps the
 	// node resident whatever else refers to it. Such a referrer is this
@@ -109,25 +105,25 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 	g.anon, g.code, g.patched, g.rootIn, g.edges = w.anon, w.code, w.patched, w.rootIn, w.edges
 	g.buildSymTable(w)
 	members, parent, counted := g.joinSymbols()
-	w.nodes = zeroed(w.nodes, 1)
-	g.nodes = w.nodes // 0: no node
+	w.nodes = slices.Grow(zeroed(w.nodes, 1), len(members)) // a node for each member at most, and a few pseudo-nodes
+	g.nodes = w.nodes                                       // 0: no node
 	// symNode first holds, for a group's representative, its node.
 	w.symNode = zeroed(w.symNode, len(g.syms))
 	w.next = zeroed(w.next, len(g.syms))
 	g.symNode, g.next = w.symNode, w.next
-	for _, i := range members {
+	infos := w.memberInfo
+	for k, i := range members {
 		r := find(parent, i)
 		n := g.symNode[r]
 		if n == 0 {
-			s := &g.syms[i]
-			g.nodes = append(g.nodes, refNode{class: classResident, eligible: true, object: s.Type == elf.STT_OBJECT, first: i})
+			g.nodes = append(g.nodes, refNode{class: classResident, eligible: true, object: infos[k].flags&memberObject != 0, first: i})
 			n = int32(len(g.nodes) - 1)
 			g.symNode[r] = n
 		}
-		g.addSymbol(int(n), i, counted[i])
+		g.addSymbol(int(n), i, &infos[k], counted[i])
 	}
-	for _, i := range members {
-		sec := g.syms[i].SectionIndex
+	for k, i := range members {
+		sec := infos[k].sec
 		if c := g.nodes[g.symNode[i]].class; (c == classInit || c == classExit) && g.p.class[sec] != c {
 			g.rootIn[sec] = true
 		}
@@ -138,7 +134,7 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 			g.roots = append(g.roots, int32(n))
 		}
 	}
-	g.relSymBits(members)
+	g.relSymBits(members, infos)
 	return g
 }
 
@@ -163,18 +159,12 @@ func find(parent []int32, i int32) int32 {
 // with its extent, whose size counts (an alias adds nothing).
 func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 	w := g.p.w
-	w.parent = zeroed(w.parent, len(g.syms))
-	w.counted = zeroed(w.counted, len(g.syms))
-	parent, counted = w.parent, w.counted
-	members = w.members // buildSymTable's
+	// buildSymTable's, each member alone and counted.
+	members, parent, counted = w.members, w.parent, w.counted
 	groups := w.groups
 	defer func() { w.groups = groups }() // groups as long as used: see release
 	union := func(a, b int32) { parent[find(parent, a)] = find(parent, b) }
-	for _, i := range members { // only members are joined
-		parent[i] = i
-		counted[i] = true
-	}
-	groups = localGroups(g.syms, members, &w.groupOf, groups, union)
+	groups = localGroups(w.locals, &w.groupOf, groups, union)
 	// Aliases start at one address: the symbol table lists each
 	// section's symbols by address, then table order.
 	for sec := range g.secs {
@@ -191,7 +181,7 @@ func (g *refGraph) joinSymbols() (members, parent []int32, counted []bool) {
 		}
 	}
 	if g.p.linked {
-		for _, pair := range globalParts(g.syms, members, groups) {
+		for _, pair := range w.parts.globalParts(g.syms, w.globalFuncs, groups) {
 			union(pair[0], pair[1])
 		}
 	}
@@ -207,29 +197,39 @@ type localGroup struct {
 	exact bool
 }
 
-// localGroups returns the groups of the local functions among members
-// (symbol indices in table order), in groups' storage, and calls join
-// with each function after the first of its group and that first one.
-// A group is the functions of one translation unit (by STT_FILE name)
-// with one base name; byKey is scratch.
-func localGroups(syms []sectionrt.Symbol, members []int32, byKey *groupIndex, groups []localGroup, join func(i, first int32)) []localGroup {
+// localKey is a local function's group key: its base name and
+// translation unit (a fileIDs number); exact, whether its name is the
+// base name.
+type localKey struct {
+	base  string
+	file  int32
+	sym   int32
+	exact bool
+}
+
+// localKeyOf is the localKey of symbol i, s, a local function; files
+// numbers the translation units.
+func localKeyOf(i int32, s *sectionrt.Symbol, files *fileIDs) localKey {
+	base := baseName(s.Name)
+	return localKey{base: base, file: files.id(s.File), sym: i, exact: len(base) == len(s.Name)}
+}
+
+// localGroups returns the groups of the local functions of keys (in
+// table order), in groups' storage, and calls join with each function
+// after the first of its group and that first one. A group is the
+// functions of one translation unit (by STT_FILE name) with one base
+// name; byKey is scratch.
+func localGroups(keys []localKey, byKey *groupIndex, groups []localGroup, join func(i, first int32)) []localGroup {
 	groups = groups[:0]
-	byKey.reset(len(members))
-	files := fileIDs{}
-	for _, i := range members {
-		s := &syms[i]
-		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL {
-			continue
-		}
-		base := baseName(s.Name)
-		file := files.id(s.File)
-		slot := byKey.find(file, base, groups)
+	byKey.reset(len(keys))
+	for _, k := range keys {
+		slot := byKey.find(k.file, k.base, groups)
 		if j := *slot - 1; j >= 0 {
-			join(i, groups[j].first)
-			groups[j].exact = groups[j].exact || s.Name == base
+			join(k.sym, groups[j].first)
+			groups[j].exact = groups[j].exact || k.exact
 			continue
 		}
-		groups = append(groups, localGroup{base: base, file: file, first: i, exact: s.Name == base})
+		groups = append(groups, localGroup{base: k.base, file: k.file, first: k.sym, exact: k.exact})
 		*slot = int32(len(groups))
 	}
 	return groups
@@ -293,51 +293,53 @@ func (g *refGraph) joinAliases(syms []symEntry, parent []int32, counted []bool) 
 }
 
 // fileIDs numbers STT_FILE names: the symbols of one translation unit
-// follow each other, so the last name answers most lookups.
+// follow each other, so the last name answers most lookups. The zero
+// value is ready; reset starts the numbering again.
 type fileIDs struct {
 	last   string
 	lastID int32
+	valid  bool // last and lastID hold a name and its number
 	ids    map[string]int32
 }
 
 func (f *fileIDs) id(name string) int32 {
-	if f.ids == nil {
-		f.ids = map[string]int32{name: 0}
-		f.last = name
-		return 0
-	}
-	if name == f.last {
+	if f.valid && name == f.last {
 		return f.lastID
+	}
+	if f.ids == nil {
+		f.ids = map[string]int32{}
 	}
 	id, ok := f.ids[name]
 	if !ok {
 		id = int32(len(f.ids))
 		f.ids[name] = id
 	}
-	f.last, f.lastID = name, id
+	f.last, f.lastID, f.valid = name, id, true
 	return id
 }
 
-// addSymbol makes symbol i a part of node n: its size (unless an alias
-// counted it already), its name, and what its section and binding say
-// about the node.
-func (g *refGraph) addSymbol(n int, i int32, counted bool) {
-	s := &g.syms[i]
+// reset forgets every name, keeping the map's storage.
+func (f *fileIDs) reset() {
+	clear(f.ids)
+	f.last, f.valid = "", false
+}
+
+// addSymbol makes member i, of memberInfo m, a part of node n: its size
+// (unless an alias counted it already), its name, and what its section
+// and binding say about the node.
+func (g *refGraph) addSymbol(n int, i int32, m *memberInfo, counted bool) {
 	nd := &g.nodes[n]
 	if nd.last != 0 {
 		g.next[nd.last] = i
 	}
 	nd.last = i
 	if counted {
-		nd.size += s.Size
+		nd.size += m.size
 	}
-	if s.Name == baseName(s.Name) && !isEntryAlias(s.Name) {
-		nd.named = i
-	}
-	if class := g.p.class[s.SectionIndex]; class == classInit || class == classExit {
+	if class := g.p.class[m.sec]; class == classInit || class == classExit {
 		nd.class = class
 	}
-	if !g.p.eligible(s) {
+	if m.flags&memberEligible == 0 {
 		nd.eligible = false
 	}
 	g.symNode[i] = int32(n)
@@ -345,23 +347,29 @@ func (g *refGraph) addSymbol(n int, i int32, counted bool) {
 
 // name is node n's name: the source name of a symbol, or a pseudo-node's.
 func (g *refGraph) name(n int) string {
-	nd := &g.nodes[n]
-	switch {
-	case nd.first == 0:
-		return nd.label
-	case nd.named != 0:
-		return g.syms[nd.named].Name
+	if g.nodes[n].first == 0 {
+		return g.nodes[n].label
 	}
-	return baseName(g.syms[nd.first].Name)
+	return baseName(g.syms[g.named(n)].Name)
 }
 
 // sectionName is where node n's symbol is, as name names it.
 func (g *refGraph) sectionName(n int) string {
-	nd := &g.nodes[n]
-	if nd.named != 0 {
-		return g.secs[g.syms[nd.named].SectionIndex].Name
+	return g.secs[g.syms[g.named(n)].SectionIndex].Name
+}
+
+// named is the member that gives node n its name and section: the last
+// whose name is its own base name and not init_module or cleanup_module
+// (foo, not foo.cold); else its first, whose base name it takes. Found
+// when asked, for the few nodes Find names, rather than for each member.
+func (g *refGraph) named(n int) int32 {
+	named := g.nodes[n].first
+	for i := named; i != 0; i = g.next[i] {
+		if name := g.syms[i].Name; strings.IndexByte(name, '.') < 0 && !isEntryAlias(name) {
+			named = i
+		}
 	}
-	return g.secs[g.syms[nd.first].SectionIndex].Name
+	return named
 }
 
 // memberNames lists node n's symbols in table order, and file is the
@@ -521,11 +529,12 @@ func markPatched(mask []uint64, off, width uint64) {
 // eligible nodes a relocation against it may reach, as relocTargets finds
 // them (0 for none: undefined, or neither an eligible node's symbol nor
 // a section or label in a section with eligible symbols): buildSymTable
-// set the symbols that are no member, and a member's is its node's.
-func (g *refGraph) relSymBits(members []int32) {
-	for _, i := range members {
+// set the symbols that are no member, and a member's is its node's;
+// infos are the members' (buildSymTable).
+func (g *refGraph) relSymBits(members []int32, infos []memberInfo) {
+	for k, i := range members {
 		if g.nodes[g.symNode[i]].eligible {
-			g.relSym[i] = g.relSymOf(g.syms[i].SectionIndex)
+			g.relSym[i] = g.relSymOf(int(infos[k].sec))
 		}
 	}
 }
@@ -715,9 +724,22 @@ func grown[T any](s []T, n int) []T {
 }
 
 // scanAll adds the resolved branches to the functions of the nodes want
-// accepts from every site of every code section.
+// accepts from every site of every code section. A branch stays in its
+// section: only the sections of those nodes' symbols are scanned.
 func (g *refGraph) scanAll(want func(n int) bool) error {
-	for sec := range g.secs {
+	w := g.p.w
+	w.scanSecs = zeroed(w.scanSecs, len(g.secs))
+	for n := range g.nodes {
+		if want(n) {
+			for i := g.nodes[n].first; i != 0; i = g.next[i] {
+				w.scanSecs[g.syms[i].SectionIndex] = true
+			}
+		}
+	}
+	for sec, in := range w.scanSecs {
+		if !in {
+			continue
+		}
 		sc, err := g.newScan(sec, want)
 		if err != nil {
 			return err

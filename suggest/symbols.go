@@ -2,8 +2,11 @@ package suggest
 
 import (
 	"cmp"
+	"debug/elf"
 	"math/bits"
 	"slices"
+
+	"github.com/initsec/initsec/sectionrt"
 )
 
 // symTable is the graph's own index of the symbols SymbolAt chooses
@@ -18,46 +21,67 @@ type symTable struct {
 	all, sized     []symEntry
 	allAt, sizedAt []int32
 	plain          []uint8 // plainSection's answers: 0 not yet known, 1 yes, 2 no
-	named          []bool  // scratch: which symbols are in the table
 	count          []int32 // scratch: symbols per section
 	scratch        []symEntry
 }
 
-// symEntry is a symbol's extent [lo, hi) and its index.
+// symEntry is a symbol's extent [lo, hi) and its index; sec is its
+// section, for buildSymTable.
 type symEntry struct {
-	lo, hi uint64
-	sym    int32
+	lo, hi   uint64
+	sym, sec int32
 }
 
-// buildSymTable indexes g's symbols into w's tables, and lists the members
-// in w.members.
+// buildSymTable indexes g's symbols into w's tables, lists the members
+// in w.members, and starts joinSymbols' union-find forest (w.parent,
+// w.counted: each member alone, counted) and g.relSym.
+//
+// It is one pass over the symbols, the only one that reads every
+// Symbol (104 bytes each, a few MB in a large module): what each later
+// pass needs of one is in the compact entries or among the members.
 func (g *refGraph) buildSymTable(w *workspace) {
 	t := &w.symTab
 	nsec := len(g.secs)
 	t.count = zeroed(t.count, nsec+1)
-	t.named = zeroed(t.named, len(g.syms))
-	// One pass over the symbols for what the graph needs of each: the
-	// index's, the members (joinSymbols), and what a relocation against
-	// a symbol that is no member may reach (relSymBits).
-	members := w.members[:0]
+	// Grown once to what the symbols can need: initsec suggest runs each
+	// workspace from empty, and growing by appends copies each table
+	// several times.
+	n := len(g.syms)
+	members := slices.Grow(w.members[:0], n)
+	w.memberInfo = slices.Grow(w.memberInfo[:0], n)
+	w.locals, w.globalFuncs = w.locals[:0], w.globalFuncs[:0]
+	w.files.reset()
 	w.relSym = zeroed(w.relSym, len(g.syms))
 	g.relSym = w.relSym
+	// Only the members' entries are read: no need to clear them.
+	w.parent, w.counted = resized(w.parent, len(g.syms)), resized(w.counted, len(g.syms))
+	ents := slices.Grow(t.scratch[:0], n) // in table order
 	for i := 1; i < len(g.syms); i++ {
 		s := &g.syms[i]
 		if !s.Defined() {
 			continue
 		}
-		// As sectionrt's index (symindex.go, buildBySec).
-		if s.Named() && s.SectionIndex < nsec {
-			t.named[i] = true
-			t.count[s.SectionIndex+1]++
+		// Named (sectionrt's index, symindex.go buildBySec) and a member
+		// (isMember) from one call: Named, with a value receiver, copies
+		// the Symbol.
+		sec := s.SectionIndex
+		if sec < nsec && s.Named() {
+			e := symEntry{lo: s.Value, hi: s.Value + s.Size, sym: int32(i), sec: int32(sec)}
+			if e.hi < e.lo {
+				e.hi = ^uint64(0) // saturated, as sectionrt's ends
+			}
+			ents = append(ents, e)
+			t.count[sec+1]++
+			if sec > 0 && (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) {
+				members = append(members, int32(i))
+				g.addMember(w, int32(i), s)
+				continue
+			}
 		}
-		if isMember(s, nsec) {
-			members = append(members, int32(i))
-		} else if s.SectionIndex > 0 && s.SectionIndex < nsec && len(g.p.elig[s.SectionIndex]) > 0 {
-			// A section symbol or a label: by the section's eligible
-			// symbols.
-			g.relSym[i] = g.relSymOf(s.SectionIndex)
+		if sec > 0 && sec < nsec && len(g.p.elig[sec]) > 0 {
+			// A section symbol or a label that is no member: it may
+			// reach the section's eligible symbols (relSymBits).
+			g.relSym[i] = g.relSymOf(sec)
 		}
 	}
 	w.members = members
@@ -65,24 +89,16 @@ func (g *refGraph) buildSymTable(w *workspace) {
 		t.count[sec+1] += t.count[sec]
 	}
 	t.allAt = append(t.allAt[:0], t.count...)
-	t.all = zeroed(t.all, int(t.count[nsec]))
-	for i := 1; i < len(g.syms); i++ {
-		if !t.named[i] {
-			continue
-		}
-		s := &g.syms[i]
-		e := symEntry{lo: s.Value, hi: s.Value + s.Size, sym: int32(i)}
-		if e.hi < e.lo {
-			e.hi = ^uint64(0) // saturated, as sectionrt's ends
-		}
-		t.all[t.count[s.SectionIndex]] = e
-		t.count[s.SectionIndex]++
+	t.all = resized(t.all, len(ents))
+	for _, e := range ents {
+		t.all[t.count[e.sec]] = e
+		t.count[e.sec]++
 	}
 	// Each section's entries are in table order: sorted stably by
 	// address, they are by address, then table order; the sized ones
 	// follow.
-	t.scratch = zeroed(t.scratch, len(t.all))
-	t.sized = t.sized[:0]
+	t.scratch = ents
+	t.sized = slices.Grow(t.sized[:0], len(ents))
 	t.sizedAt = append(t.sizedAt[:0], 0)
 	for sec := range nsec {
 		l := t.all[t.allAt[sec]:t.allAt[sec+1]]
@@ -96,6 +112,44 @@ func (g *refGraph) buildSymTable(w *workspace) {
 	}
 	t.plain = zeroed(t.plain, nsec)
 	g.symTab = t
+}
+
+// memberInfo is what newRefGraph needs of a member: read by
+// buildSymTable with the rest of its Symbol, so that the passes over the
+// members read these rather than the Symbols again.
+type memberInfo struct {
+	size  uint64
+	sec   int32
+	flags uint8
+}
+
+// The bits of memberInfo.flags.
+const (
+	memberObject   uint8 = 1 << iota // STT_OBJECT, else STT_FUNC
+	memberEligible                   // prefilter.eligible
+)
+
+// addMember records member i, symbol s, for newRefGraph and joinSymbols:
+// alone in its group and counted, its memberInfo, and, for a local
+// function, its group key (localGroups), for a global one, its index
+// (globalParts).
+func (g *refGraph) addMember(w *workspace, i int32, s *sectionrt.Symbol) {
+	w.parent[i], w.counted[i] = i, true
+	m := memberInfo{size: s.Size, sec: int32(s.SectionIndex)}
+	if s.Type == elf.STT_OBJECT {
+		m.flags |= memberObject
+	}
+	if g.p.eligible(s) {
+		m.flags |= memberEligible
+	}
+	w.memberInfo = append(w.memberInfo, m)
+	switch {
+	case s.Type != elf.STT_FUNC:
+	case s.Bind == elf.STB_LOCAL:
+		w.locals = append(w.locals, localKeyOf(i, s, &w.files))
+	case s.Bind == elf.STB_GLOBAL:
+		w.globalFuncs = append(w.globalFuncs, i)
+	}
 }
 
 // sortByAddress sorts l stably by address, with scratch as large: a

@@ -30,10 +30,16 @@ type workspace struct {
 	relocs                relocBuf
 	symNode, next, parent []int32
 	members               []int32
+	memberInfo            []memberInfo // members' (buildSymTable)
+	locals                []localKey   // the local functions among members
+	globalFuncs           []int32      // the global functions among members
+	files                 fileIDs      // the translation units of locals
 	counted               []bool
 	groupOf               groupIndex
 	groups                []localGroup
+	parts                 partIndex
 	anon                  []int
+	scanSecs              []bool // scanAll's sections
 	code                  [][]byte
 	patched               [][]uint64
 	// bufs hold section bytes read with ReadAt; the first used are taken.
@@ -47,6 +53,21 @@ type workspace struct {
 	// one slot a scan; the first usedStarts are taken.
 	starts     [][]funcStart
 	usedStarts int
+	// lows hold the scans' tables of low bits (x86Rel32Low); the first
+	// usedLows are taken.
+	lows     []*[1 << 16 / 64]uint64
+	usedLows int
+}
+
+// lowTable returns a table for x86Rel32Low, all zero, from w's storage.
+func (w *workspace) lowTable() *[1 << 16 / 64]uint64 {
+	if w.usedLows == len(w.lows) {
+		w.lows = append(w.lows, new([1 << 16 / 64]uint64))
+	} else {
+		clear(w.lows[w.usedLows][:])
+	}
+	w.usedLows++
+	return w.lows[w.usedLows-1]
 }
 
 // startsSlot takes the next slot of w.starts, whose storage newScan fills
@@ -133,6 +154,15 @@ func zeroed[T any](s []T, n int) []T {
 	return s
 }
 
+// resized returns s with length n, reusing its storage when it is large
+// enough: for a table whose every element the caller sets before reading.
+func resized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
 // release drops what w refers to of the object it served (section bytes,
 // symbol names, graph edges), so that the pool keeps only storage. Each
 // table holds, as its length, how much of it that object used.
@@ -143,6 +173,6 @@ func (w *workspace) release() {
 	clear(w.groups)
 	clear(w.nodes)
 	w.code, w.patched, w.elig, w.groups, w.nodes = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0]
-	w.used, w.usedBits, w.usedStarts = 0, 0, 0
+	w.used, w.usedBits, w.usedStarts, w.usedLows = 0, 0, 0, 0
 	w.prefilter = prefilter{}
 }
