@@ -93,9 +93,11 @@ type Suggestion struct {
 // out of bounds) in what Find reads. It reads only what its answer
 // depends on: when no relocation of init or exit code calls an eligible
 // function or accesses an eligible object (most modules), it reads no
-// other relocation section and no other code, and otherwise only as much
-// as it needs to rule the candidates out (solveInStages); initsec verify
-// reads them all.
+// other relocation section and no other code; otherwise it reads the
+// relocations of resident code, but looks closely only at those of the
+// candidates' code and those that may refer to a candidate, and it reads
+// the site lists only for a member object (solveInStages); initsec
+// verify reads them all.
 func Find(o *sectionrt.Object) ([]Suggestion, error) { return findWith(o, nil) }
 
 // findWith is Find; a non-nil p is the seed search's tables for o that found
@@ -156,11 +158,14 @@ func findWith(o *sectionrt.Object, p *prefilter) ([]Suggestion, error) {
 // only adds referrers), and when every seed is ruled out there is nothing
 // to find. That holds only when the seeds are all known: without a clone
 // of init code outside .init* (mixed), they come from these relocations
-// alone. Then the code's relocations, then the resolved branches from the
-// candidates' code (scanCandidates); and, when members remain, every
-// resolved branch to them, and the site lists' references to data, which
-// can only keep a member object resident (their entries pointing into
-// code count for nothing), so they are read only when there is one.
+// alone. Then the relocations of resident code and the resolved branches
+// from the candidates' code, through the candidates (addCode): every node
+// outside them is resident from then on, and only the relocations that
+// may refer to a candidate take the full path; the seeds are checked
+// again. Then, when members remain, every resolved branch to them, and the
+// site lists' references to data, which can only keep a member object
+// resident (their entries pointing into code count for nothing), so they
+// are read only when there is one.
 func (g *refGraph) solveInStages(rels []sectionrt.RelocSection) (inInit, inExit []bool, err error) {
 	p := g.p
 	add := func(rs []sectionrt.RelocSection) error {
@@ -182,16 +187,17 @@ func (g *refGraph) solveInStages(rels []sectionrt.RelocSection) (inInit, inExit 
 			first = append(first, r)
 		}
 	}
-	for _, rs := range [][]sectionrt.RelocSection{first, code} {
-		if err := add(rs); err != nil {
-			return nil, nil, err
-		}
-		if !p.mixed && g.seedsRuledOut() {
-			return nil, nil, nil
-		}
-	}
-	if err := g.scanCandidates(); err != nil {
+	if err := add(first); err != nil {
 		return nil, nil, err
+	}
+	if !p.mixed && g.seedsRuledOut() {
+		return nil, nil, nil
+	}
+	if err := g.addCode(code); err != nil {
+		return nil, nil, err
+	}
+	if !p.mixed && g.seedsRuledOut() {
+		return nil, nil, nil
 	}
 	inInit, inExit = g.members(classInit), g.members(classExit)
 	member := g.union(inInit, inExit)

@@ -28,6 +28,7 @@ type workspace struct {
 	symTab                symTable
 	relSym                []uint8
 	relocs                relocBuf
+	codeRelocs            []codeReloc // addCode's
 	symNode, next, parent []int32
 	members               []int32
 	counted               []bool
