@@ -28,7 +28,6 @@ type workspace struct {
 	symTab                symTable
 	relSym                []uint8
 	relocs                relocBuf
-	codeRelocs            []codeReloc // addCode's
 	symNode, next, parent []int32
 	members               []int32
 	counted               []bool
@@ -48,6 +47,8 @@ type workspace struct {
 	// one slot a scan; the first usedStarts are taken.
 	starts     [][]funcStart
 	usedStarts int
+	// kept holds the relocations solveInStages keeps (cands.go).
+	kept []keptReloc
 }
 
 // startsSlot takes the next slot of w.starts, whose storage newScan fills
