@@ -12,22 +12,27 @@ import (
 // The relocations of resident code and data, through the candidates.
 //
 // A linked module's resident sections hold tens of thousands of
-// relocations against its own symbols (amdgpu.ko: 133,000 in .text; the
-// 469 modules of Debian 6.1 that get this far, 380,000 in code and
-// 140,000 in data), while the nodes that can be members are a few dozen.
+// relocations (amdgpu.ko: 133,000 in .text); on the 469 modules of Debian
+// 6.1 that get this far, 520,000 may refer to an eligible node (380,000
+// of code, 140,000 of data), while the nodes that can be members are a
+// few dozen.
 // The members are a subset of the candidates: the eligible nodes
 // reachable from init or exit code through eligible nodes that are not
-// resident. A node outside them is never a member, so no reference to it
-// matters; a member's referrers must all be known. So addCode first
-// closes the candidates forward from the roots, reading only the
-// references from their own code (the relocations whose r_offset their
-// extents hold, and the resolved branches in those bytes), then makes
-// every other eligible node resident, and only then passes over every
-// relocation of resident code and data, taking the full path (the
-// instruction's kind, the referrer, an edge or the resident flag) for
-// those whose target a candidate's extent may hold. Before that, the
-// relocations of data that refer to a seed take it too, so that the seeds
-// a resident referrer rules out end the search before code is read.
+// resident. So addCode first closes the candidates forward from the
+// roots, reading only the references from their own code (the
+// relocations whose r_offset their extents hold, and the resolved
+// branches in those bytes). The members of that graph are a superset of
+// the final ones: a reference added later comes from outside the
+// candidates and the roots (theirs are all in), and can only rule its
+// target out. When there are none, there is nothing to find; otherwise
+// addCode makes every other
+// eligible node resident, which no reference to it can change, and
+// passes over every relocation of resident code and data, taking the
+// full path (the instruction's kind, the referrer, an edge or the
+// resident flag) only for those whose target the extent of one of those
+// members may hold. Before all that, the relocations of data that may
+// refer to a seed take it, so that the seeds a resident referrer rules
+// out end the search before code is read.
 //
 // Sound because a reference from a node comes from an address inside one
 // of its symbols (nodeAt finds the symbol holding it), so that the
@@ -35,8 +40,9 @@ import (
 // a candidate is the referrer; residency only grows as references come,
 // so that the closure, which knows less of it, finds a superset of the
 // candidates; and the members of a graph depend only on the referrers of
-// its candidates, their resident flags and the edges between them and
-// the roots, which the closure and the pass make complete.
+// the nodes that may be members, their resident flags and the edges
+// from them and from the roots, which the closure and the pass make
+// complete.
 
 // keptReloc is a relocation of a resident section whose symbol may lead
 // to an eligible node (relSym), as keep keeps it.
@@ -173,28 +179,32 @@ func (g *refGraph) keep(rs []sectionrt.RelocSection, kept []keptReloc) ([]keptSp
 }
 
 // addCode adds what the relocations of resident code (rs) and the
-// resolved branches of the candidates' code tell about the candidates,
-// and makes every eligible node outside them resident (see above); data
-// holds the kept relocations of resident data, whose references to the
-// candidates it adds too. It returns kept, grown.
-func (g *refGraph) addCode(rs []sectionrt.RelocSection, data []keptSpan, kept []keptReloc) ([]keptReloc, error) {
+// resolved branches of the candidates' code tell about the candidates
+// (see above), and reports whether any may be a member. It then makes
+// every eligible node resident but those that may, the members of the
+// graph so far, and adds their referrers from the relocations of
+// resident code and data (kept in data). It returns kept, grown.
+func (g *refGraph) addCode(rs []sectionrt.RelocSection, data []keptSpan, kept []keptReloc) ([]keptReloc, bool, error) {
 	code, kept, err := g.keep(rs, kept)
 	if err != nil {
-		return kept, err
+		return kept, false, err
 	}
-	cand, err := g.closeCandidates(code)
-	if err != nil {
-		return kept, err
+	if err := g.closeCandidates(code); err != nil {
+		return kept, false, err
+	}
+	may := g.union(g.members(classInit), g.members(classExit))
+	if may == nil {
+		return kept, false, nil
 	}
 	for n := range g.nodes {
-		if n >= len(cand) || !cand[n] {
+		if n >= len(may) || !may[n] {
 			g.nodes[n].resident = g.nodes[n].resident || g.nodes[n].eligible
 		}
 	}
-	if err := g.addInto(data, cand); err != nil {
-		return kept, err
+	if err := g.addInto(data, may); err != nil {
+		return kept, false, err
 	}
-	return kept, g.addInto(code, cand)
+	return kept, true, g.addInto(code, may)
 }
 
 // seeds returns the eligible nodes given an edge and not resident, as a
@@ -208,21 +218,21 @@ func (g *refGraph) seeds() []bool {
 	return set
 }
 
-// closeCandidates returns the candidates, as a set of nodes: the eligible
-// nodes reachable from init or exit code through eligible nodes not
-// resident (and so, later, perhaps more than members will consider). It
-// adds the references from each one's code in resident code sections —
+// closeCandidates goes through the candidates: the eligible nodes
+// reachable from init or exit code through eligible nodes not resident
+// (as far as it knows: perhaps more than there will be). It adds the
+// references from each one's code in resident code sections —
 // the kept relocations in its extents, and the resolved branches to
 // functions of nodes not resident — before following its edges, so that
 // they lead on; likewise from the roots' parts outside .init* and .exit*
 // (a clone of an init function in .text). Init and exit sections
 // themselves need no scan: a resolved branch stays in its section, and
 // theirs hold no eligible function.
-func (g *refGraph) closeCandidates(spans []keptSpan) ([]bool, error) {
+func (g *refGraph) closeCandidates(spans []keptSpan) error {
 	scans := make([]*resolvedScan, len(g.secs))
 	made := make([]bool, len(g.secs))
 	want := func(n int) bool { return g.nodes[n].eligible && !g.nodes[n].resident }
-	var cand []bool
+	var seen []bool
 	stack := append([]int32(nil), g.roots...)
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
@@ -236,12 +246,12 @@ func (g *refGraph) closeCandidates(spans []keptSpan) ([]bool, error) {
 				continue
 			}
 			if err := g.addRelocsIn(spans, s.SectionIndex, s.Value, s.Value+s.Size); err != nil {
-				return nil, err
+				return err
 			}
 			if !made[s.SectionIndex] {
 				sc, err := g.newScan(s.SectionIndex, want)
 				if err != nil {
-					return nil, err
+					return err
 				}
 				scans[s.SectionIndex], made[s.SectionIndex] = sc, true
 			}
@@ -249,15 +259,15 @@ func (g *refGraph) closeCandidates(spans []keptSpan) ([]bool, error) {
 				sc.run(s.Value, s.Value+s.Size)
 			}
 		}
-		cand = grown(cand, len(g.nodes))
+		seen = grown(seen, len(g.nodes))
 		for e := g.nodes[n].out; e != 0; e = g.edges[e].nextOut {
-			if t := g.edges[e].to; want(int(t)) && !cand[t] {
-				cand[t] = true
+			if t := g.edges[e].to; want(int(t)) && !seen[t] {
+				seen[t] = true
 				stack = append(stack, t)
 			}
 		}
 	}
-	return cand, nil
+	return nil
 }
 
 // addRelocsIn adds the references of the kept relocations of section sec
@@ -279,17 +289,17 @@ func (g *refGraph) addRelocsIn(spans []keptSpan, sec int, lo, hi uint64) error {
 }
 
 // addInto adds the references of the kept relocations that may refer to
-// a node of set cand: those against one of its symbols, or against a
+// a node of set: those against one of its symbols, or against a
 // section symbol or label at an address one of its extents holds, as
 // relocTargets would find it; the others are passed over at a glance.
-func (g *refGraph) addInto(spans []keptSpan, cand []bool) error {
-	ext := g.candExtents(cand)
+func (g *refGraph) addInto(spans []keptSpan, set []bool) error {
+	ext := g.setExtents(set)
 	m := g.o.Machine()
 	for _, sp := range spans {
 		for k := range sp.rels {
 			c := &sp.rels[k]
 			if n := g.symNode[c.sym]; n != 0 {
-				if int(n) >= len(cand) || !cand[n] || g.nodes[n].resident {
+				if int(n) >= len(set) || !set[n] || g.nodes[n].resident {
 					continue
 				}
 			} else {
@@ -317,13 +327,14 @@ func (g *refGraph) addInto(spans []keptSpan, cand []bool) error {
 	return nil
 }
 
-// candExtents returns, for each section, the extents of the sized symbols
-// in it of the candidates not resident (one made resident since needs no
-// more), by start; nil for most.
-func (g *refGraph) candExtents(cand []bool) [][]eligExtent {
+// setExtents returns, for each section, the extents of the sized symbols
+// in it of the nodes of set that are not resident (one made resident
+// since needs no more), by start; nil for most. Every node of the sets it
+// is given (seeds, members) has an edge: it is in g.cands.
+func (g *refGraph) setExtents(set []bool) [][]eligExtent {
 	ext := make([][]eligExtent, len(g.secs))
-	for n, in := range cand {
-		if !in || g.nodes[n].resident {
+	for _, n := range g.cands {
+		if int(n) >= len(set) || !set[n] || g.nodes[n].resident {
 			continue
 		}
 		for i := g.nodes[n].first; i != 0; i = g.next[i] {
@@ -343,7 +354,7 @@ func (g *refGraph) candExtents(cand []bool) [][]eligExtent {
 	return ext
 }
 
-// inExtents reports whether one of l (candExtents') holds addr: most
+// inExtents reports whether one of l (setExtents') holds addr: most
 // addresses fall outside them all.
 func inExtents(l []eligExtent, addr uint64) bool {
 	return addr >= l[0].lo && addr < l[len(l)-1].maxHi && holds(l, addr, false, true)

@@ -206,11 +206,9 @@ func (g *refGraph) solveInStages(rels []sectionrt.RelocSection) (inInit, inExit 
 	if !p.mixed && g.seedsRuledOut() {
 		return nil, nil, nil
 	}
-	if kept, err = g.addCode(code, dataSpans, kept); err != nil {
+	var may bool
+	if kept, may, err = g.addCode(code, dataSpans, kept); err != nil || !may {
 		return nil, nil, err
-	}
-	if !p.mixed && g.seedsRuledOut() {
-		return nil, nil, nil
 	}
 	inInit, inExit = g.members(classInit), g.members(classExit)
 	member := g.union(inInit, inExit)
