@@ -59,8 +59,7 @@ func (c *keptReloc) rel() sectionrt.Relocation {
 }
 
 // keptSpan is the kept relocations of one relocation section: those of
-// resident section sec, code (exec) or data; a code section's by
-// r_offset.
+// resident section sec, code (exec) or data, by r_offset.
 type keptSpan struct {
 	sec  int
 	exec bool
@@ -127,8 +126,8 @@ func widthTable(m elf.Machine) (t [1 << 10]uint8) {
 
 // keep reads the relocation sections rs, of resident sections, appends
 // to kept those whose symbol may lead to an eligible node, and returns
-// them by section; in code, sorted by r_offset, and it marks the bytes
-// they patch (patchMask).
+// them by section, sorted by r_offset; in code it marks the bytes they
+// patch (patchMask).
 func (g *refGraph) keep(rs []sectionrt.RelocSection, kept []keptReloc) ([]keptSpan, []keptReloc, error) {
 	w := g.p.w
 	m := g.o.Machine()
@@ -164,7 +163,7 @@ func (g *refGraph) keep(rs []sectionrt.RelocSection, kept []keptReloc) ([]keptSp
 		if err != nil {
 			return nil, kept, err
 		}
-		if exec && !sorted {
+		if !sorted {
 			// As assemblers and linkers write them they are; the lookup
 			// by extent needs them so.
 			slices.SortStableFunc(kept[start:], func(a, b keptReloc) int { return cmp.Compare(a.off, b.off) })
@@ -189,7 +188,8 @@ func (g *refGraph) addCode(rs []sectionrt.RelocSection, data []keptSpan, kept []
 	if err != nil {
 		return kept, false, err
 	}
-	if err := g.closeCandidates(code); err != nil {
+	spans := append(slices.Clip(data), code...)
+	if err := g.closeCandidates(spans); err != nil {
 		return kept, false, err
 	}
 	may := g.union(g.members(classInit), g.members(classExit))
@@ -201,10 +201,7 @@ func (g *refGraph) addCode(rs []sectionrt.RelocSection, data []keptSpan, kept []
 			g.nodes[n].resident = g.nodes[n].resident || g.nodes[n].eligible
 		}
 	}
-	if err := g.addInto(data, may); err != nil {
-		return kept, false, err
-	}
-	return kept, true, g.addInto(code, may)
+	return kept, true, g.addInto(spans, may)
 }
 
 // seeds returns the eligible nodes given an edge and not resident, as a
@@ -221,13 +218,14 @@ func (g *refGraph) seeds() []bool {
 // closeCandidates goes through the candidates: the eligible nodes
 // reachable from init or exit code through eligible nodes not resident
 // (as far as it knows: perhaps more than there will be). It adds the
-// references from each one's code in resident code sections —
-// the kept relocations in its extents, and the resolved branches to
-// functions of nodes not resident — before following its edges, so that
-// they lead on; likewise from the roots' parts outside .init* and .exit*
-// (a clone of an init function in .text). Init and exit sections
-// themselves need no scan: a resolved branch stays in its section, and
-// theirs hold no eligible function.
+// references from each one's bytes in resident sections — the kept
+// relocations (spans) in its extents, and the resolved branches in its
+// code to functions of nodes not resident — before following its edges,
+// so that they lead on; likewise from the roots' parts outside .init*
+// and .exit* (a clone of an init function in .text). The relocations of
+// init and exit sections are in already, and they need no scan: a
+// resolved branch stays in its section, and theirs hold no eligible
+// function.
 func (g *refGraph) closeCandidates(spans []keptSpan) error {
 	scans := make([]*resolvedScan, len(g.secs))
 	made := make([]bool, len(g.secs))
@@ -274,7 +272,7 @@ func (g *refGraph) closeCandidates(spans []keptSpan) error {
 // whose r_offset is in [lo, hi).
 func (g *refGraph) addRelocsIn(spans []keptSpan, sec int, lo, hi uint64) error {
 	for _, sp := range spans {
-		if sp.sec != sec || !sp.exec {
+		if sp.sec != sec {
 			continue
 		}
 		k, _ := slices.BinarySearchFunc(sp.rels, lo, func(c keptReloc, off uint64) int { return cmp.Compare(c.off, off) })
