@@ -66,18 +66,18 @@ type keptSpan struct {
 	rels []keptReloc
 }
 
-// maxKeptRelocs is the most kept relocations keptRoom makes room for:
-// over three times the most of one module of Debian 6.1 (amdgpu.ko,
-// 78,000 of 173,000).
+// maxKeptRelocs bounds the room keptRoom makes, since a section's size
+// is not trusted before its entries are checked against the file. Debian
+// 6.1's largest module, amdgpu.ko, has 173,000 entries in its resident
+// sections' relocations, of which keep keeps 78,000.
 const maxKeptRelocs = 1 << 18
 
 // keptRoom returns w's storage for the relocations keep keeps of the
 // relocation sections of each list, empty, with room for half their
 // entries (24 bytes each, as RELA on x86_64 and arm64): on Debian 6.1's
-// modules it keeps a third of code's and under half of data's, so that
-// it seldom grows, where room for them all added about 2 MB to initsec
-// suggest's peak RSS on that tree. Section sizes are not trusted beyond maxKeptRelocs, before the
-// entries are checked against the file.
+// modules keep keeps a third of code's and under half of data's, so
+// that it seldom grows, where room for them all added about 2 MB to
+// initsec suggest's peak RSS on that tree.
 func (g *refGraph) keptRoom(lists ...[]sectionrt.RelocSection) []keptReloc {
 	var total uint64
 	for _, rs := range lists {
@@ -180,12 +180,13 @@ func (g *refGraph) keep(rs []sectionrt.RelocSection, kept []keptReloc) ([]keptSp
 	return spans, kept, nil
 }
 
-// addCode adds what the relocations of resident code (rs) and the
-// resolved branches of the candidates' code tell about the candidates
-// (see above), and reports whether any may be a member. It then makes
-// every eligible node resident but those that may, the members of the
-// graph so far, and adds their referrers from the relocations of
-// resident code and data (kept in data). It returns kept, grown.
+// addCode reads the relocations of resident code (rs), adds what they
+// and the resolved branches of the candidates' code tell about the
+// candidates (see above), and reports whether any node may be a member.
+// It then makes every eligible node resident but those that may (the
+// members of the graph so far), and adds their referrers among the kept
+// relocations of code and of resident data (data, keep's spans). It
+// returns kept, grown.
 func (g *refGraph) addCode(rs []sectionrt.RelocSection, data []keptSpan, kept []keptReloc) ([]keptReloc, bool, error) {
 	code, kept, err := g.keep(rs, kept)
 	if err != nil {
@@ -281,7 +282,7 @@ func (g *refGraph) addRelocsIn(spans []keptSpan, sec int, lo, hi uint64) error {
 		k, _ := slices.BinarySearchFunc(sp.rels, lo, func(c keptReloc, off uint64) int { return cmp.Compare(c.off, off) })
 		for ; k < len(sp.rels) && sp.rels[k].off < hi; k++ {
 			rel := sp.rels[k].rel()
-			if err := g.addRelocTo(sec, classResident, true, &rel); err != nil {
+			if err := g.addRelocTo(sec, classResident, sp.exec, &rel); err != nil {
 				return err
 			}
 		}

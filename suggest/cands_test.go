@@ -94,6 +94,54 @@ func findBytes(t *testing.T, data []byte, name string, find func(*sectionrt.Obje
 	return s
 }
 
+// TestFindCandidateDataRelocs: a candidate object's own relocations
+// are data's, whose PC-relative entries have no instruction bias. tbl,
+// read only by init code, holds helper_a's address relative to itself
+// (R_X86_64_PC32 against .text, addend helper_a's offset): that keeps
+// helper_a resident, not helper_b, four bytes on, which init code calls.
+// The closure reads tbl's relocations among the candidates' own.
+func TestFindCandidateDataRelocs(t *testing.T) {
+	o := mustOpen(t, assemble(t, `
+	.text
+	.type helper_a, @function
+helper_a:
+	ret
+	nop
+	nop
+	nop
+	.size helper_a, .-helper_a
+	.type helper_b, @function
+helper_b:
+	ret
+	.size helper_b, .-helper_b
+	.section .rodata
+	.type tbl, @object
+tbl:	.long helper_a - .
+	.size tbl, 4
+	.section .init.text,"ax"
+	.type init_fn, @function
+init_fn:
+	mov tbl(%rip), %eax
+	call helper_b
+	ret
+	.size init_fn, .-init_fn
+`))
+	got, err := Find(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Suggestion{
+		{Symbol: "tbl", Section: ".rodata", Size: 4, ReferencedFrom: []string{"init_fn"}, Kind: "initconst"},
+		{Symbol: "helper_b", Section: ".text", Size: 1, ReferencedFrom: []string{"init_fn"}, Kind: "init"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+	if ref, err := findReference(o); err != nil || !reflect.DeepEqual(ref, want) {
+		t.Errorf("reference: %+v, %v", ref, err)
+	}
+}
+
 // BenchmarkFind times Find on the installed 6.1 modules that have a seed
 // (where it goes past the seed search: solveInStages), opened once, and
 // on the largest of them, amdgpu.ko. cpu-ns/module is the process's CPU

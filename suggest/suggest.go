@@ -161,10 +161,11 @@ func findWith(o *sectionrt.Object, p *prefilter) ([]Suggestion, error) {
 // .init* (mixed), they come from the relocations of init and exit code
 // alone. Then the relocations of resident code and the resolved branches
 // from the candidates' code, through the candidates (addCode, cands.go):
-// every node outside them is resident from then on, and only the
-// relocations of resident code and data that may refer to a candidate
-// take the full path; the seeds are checked again. Then, when members
-// remain, every resolved branch to them, and the site lists' references
+// when that graph has no members there is nothing to find; otherwise
+// every other node is resident from then on, and only the relocations
+// of resident code and data that may refer to one of its members take
+// the full path. Then, when members remain, every resolved branch to
+// them, and the site lists' references
 // to data, which can only keep a member object resident (their entries
 // pointing into code count for nothing), so they are read only when
 // there is one.
