@@ -15,8 +15,8 @@ import (
 )
 
 // reversedRelocs returns a copy of the ELF object data with the entries
-// of every SHT_RELA section of executable code in reverse order: as valid
-// an object as before, whose relocations are not by r_offset.
+// of every SHT_RELA section of an allocated section in reverse order: as
+// valid an object as before, whose relocations are not by r_offset.
 func reversedRelocs(t *testing.T, data []byte) []byte {
 	t.Helper()
 	f, err := elf.NewFile(bytes.NewReader(data))
@@ -26,7 +26,7 @@ func reversedRelocs(t *testing.T, data []byte) []byte {
 	out := bytes.Clone(data)
 	n := 0
 	for _, s := range f.Sections {
-		if s.Type != elf.SHT_RELA || s.Info >= uint32(len(f.Sections)) || f.Sections[s.Info].Flags&elf.SHF_EXECINSTR == 0 {
+		if s.Type != elf.SHT_RELA || s.Info >= uint32(len(f.Sections)) || f.Sections[s.Info].Flags&elf.SHF_ALLOC == 0 {
 			continue
 		}
 		ents := out[s.Offset : s.Offset+s.Size]
@@ -41,15 +41,15 @@ func reversedRelocs(t *testing.T, data []byte) []byte {
 		n++
 	}
 	if n == 0 {
-		t.Fatal("no relocation section of code")
+		t.Fatal("no relocation section of an allocated section")
 	}
 	return out
 }
 
-// TestFindUnsortedRelocs: relocations of code out of r_offset order (the
-// ELF format allows any) give the same suggestions, and those of the
+// TestFindUnsortedRelocs: relocations out of r_offset order (the ELF
+// format allows any) give the same suggestions, and those of the
 // reference, on the installed 6.1 modules with suggestions (every fifth).
-// addCode looks them up by r_offset, so it must sort them first.
+// addCode looks a candidate's up by r_offset, so it must sort them first.
 func TestFindUnsortedRelocs(t *testing.T) {
 	files, _ := installedSample(t, "6.1.", 1)
 	checked := 0
