@@ -263,7 +263,7 @@ func (sc *resolvedScan) x86Rel32(lo, hi uint64) {
 }
 
 // minFiltered is the fewest sites worth the tables of x86Rel32Few and
-// x86Rel32Low; scanCandidates reads most functions whole, a few hundred
+// x86Rel32Low; closeCandidates reads most functions whole, a few hundred
 // bytes each.
 const minFiltered = 256
 

@@ -7,9 +7,11 @@ package suggest
 // reached through, and a reference from it rules its target out for both
 // root classes: such a reference is recorded as the target's resident
 // flag. A resident node, in turn, is never a member, so that no edge into
-// it is recorded either: members, seedsRuledOut and scanCandidates read
-// the flag. The referrers of a member are all edges, so that its
-// ReferencedFrom is complete.
+// it is recorded either: members, seedsRuledOut and closeCandidates read
+// the flag. Once the candidates are known (addCode), every eligible node
+// outside them is flagged so too: it is never a member either. The
+// referrers of a member are all edges, so that its ReferencedFrom is
+// complete.
 
 // refEdge is a reference from node from to node to, linked into the
 // referrer list of to (nextIn) and the target list of from (nextOut).

@@ -667,54 +667,6 @@ const (
 	refAccess
 )
 
-// scanCandidates adds the resolved branches to eligible functions from the
-// code of the candidates: the eligible nodes reachable from init or exit
-// code through eligible nodes that are not resident, and the init and
-// exit nodes' parts outside .init* and .exit*. Init and exit sections
-// themselves need no scan: a resolved branch stays in its section, and
-// theirs hold no eligible function.
-//
-// Each node's code is scanned before its targets are followed, so that
-// the branches found in it lead on: every node a member can be reached
-// through (a member is never resident) is scanned, which is what
-// solveInStages needs; a branch found in one node's code that names
-// another (overlapping symbols) may be left unfollowed.
-func (g *refGraph) scanCandidates() error {
-	scans := make([]*resolvedScan, len(g.secs))
-	made := make([]bool, len(g.secs))
-	want := func(n int) bool { return g.nodes[n].eligible && !g.nodes[n].resident }
-	var seen []bool
-	stack := append([]int32(nil), g.roots...)
-	for len(stack) > 0 {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for i := g.nodes[n].first; i != 0; i = g.next[i] {
-			s := &g.syms[i]
-			if c := g.p.class[s.SectionIndex]; c == classInit || c == classExit || s.Size == 0 {
-				continue
-			}
-			if !made[s.SectionIndex] {
-				sc, err := g.newScan(s.SectionIndex, want)
-				if err != nil {
-					return err
-				}
-				scans[s.SectionIndex], made[s.SectionIndex] = sc, true
-			}
-			if sc := scans[s.SectionIndex]; sc != nil {
-				sc.run(s.Value, s.Value+s.Size)
-			}
-		}
-		seen = grown(seen, len(g.nodes))
-		for e := g.nodes[n].out; e != 0; e = g.edges[e].nextOut {
-			if t := g.edges[e].to; want(int(t)) && !seen[t] {
-				seen[t] = true
-				stack = append(stack, t)
-			}
-		}
-	}
-	return nil
-}
-
 // grown returns s with length at least n, the new elements zero.
 func grown[T any](s []T, n int) []T {
 	if len(s) < n {

@@ -93,9 +93,11 @@ type Suggestion struct {
 // out of bounds) in what Find reads. It reads only what its answer
 // depends on: when no relocation of init or exit code calls an eligible
 // function or accesses an eligible object (most modules), it reads no
-// other relocation section and no other code, and otherwise only as much
-// as it needs to rule the candidates out (solveInStages); initsec verify
-// reads them all.
+// other relocation section and no other code; otherwise it reads the
+// relocations of resident data and code, but looks closely only at
+// those of the candidates' code and those that may refer to a candidate,
+// and it reads the site lists only for a member object (solveInStages);
+// initsec verify reads them all.
 func Find(o *sectionrt.Object) ([]Suggestion, error) { return findWith(o, nil) }
 
 // findWith is Find; a non-nil p is the seed search's tables for o that found
@@ -151,16 +153,22 @@ func findWith(o *sectionrt.Object, p *prefilter) ([]Suggestion, error) {
 // the order that lets it stop soonest, and returns the members of each
 // root class (nil, nil when it has shown that there are none).
 //
-// The relocations of data and of init and exit code come first: each
-// seed that a resident referrer already rules out needs no more (an edge
-// only adds referrers), and when every seed is ruled out there is nothing
-// to find. That holds only when the seeds are all known: without a clone
-// of init code outside .init* (mixed), they come from these relocations
-// alone. Then the code's relocations, then the resolved branches from the
-// candidates' code (scanCandidates); and, when members remain, every
-// resolved branch to them, and the site lists' references to data, which
-// can only keep a member object resident (their entries pointing into
-// code count for nothing), so they are read only when there is one.
+// The relocations of init and exit code and data come first, then those
+// of resident data that refer to a seed: each seed that a resident
+// referrer already rules out needs no more (an edge only adds referrers),
+// and when every seed is ruled out there is nothing to find. That holds
+// only when the seeds are all known: without a clone of init code outside
+// .init* (mixed), they come from the relocations of init and exit code
+// alone. Then the relocations of resident code and the resolved branches
+// from the candidates' code, through the candidates (addCode, cands.go):
+// when that graph has no members there is nothing to find; otherwise
+// every other node is resident from then on, and only the relocations
+// of resident code and data that may refer to one of its members take
+// the full path. Then, when members remain, every resolved branch to
+// them, and the site lists' references
+// to data, which can only keep a member object resident (their entries
+// pointing into code count for nothing), so they are read only when
+// there is one.
 func (g *refGraph) solveInStages(rels []sectionrt.RelocSection) (inInit, inExit []bool, err error) {
 	p := g.p
 	add := func(rs []sectionrt.RelocSection) error {
@@ -171,26 +179,36 @@ func (g *refGraph) solveInStages(rels []sectionrt.RelocSection) (inInit, inExit 
 		}
 		return nil
 	}
-	var first, code, sites []sectionrt.RelocSection
+	var first, data, code, sites []sectionrt.RelocSection
 	for _, r := range rels {
 		switch c := p.class[r.Target]; {
 		case c == classSite:
 			sites = append(sites, r)
 		case c == classResident && p.secs[r.Target].Flags&elf.SHF_EXECINSTR != 0:
 			code = append(code, r)
+		case c == classResident:
+			data = append(data, r)
 		default:
 			first = append(first, r)
 		}
 	}
-	for _, rs := range [][]sectionrt.RelocSection{first, code} {
-		if err := add(rs); err != nil {
-			return nil, nil, err
-		}
-		if !p.mixed && g.seedsRuledOut() {
-			return nil, nil, nil
-		}
+	if err := add(first); err != nil {
+		return nil, nil, err
 	}
-	if err := g.scanCandidates(); err != nil {
+	kept := g.keptRoom(data, code)
+	defer func() { g.giveBack(kept) }()
+	dataSpans, kept, err := g.keep(data, kept)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := g.addInto(dataSpans, g.seeds()); err != nil {
+		return nil, nil, err
+	}
+	if !p.mixed && g.seedsRuledOut() {
+		return nil, nil, nil
+	}
+	var may bool
+	if kept, may, err = g.addCode(code, dataSpans, kept); err != nil || !may {
 		return nil, nil, err
 	}
 	inInit, inExit = g.members(classInit), g.members(classExit)

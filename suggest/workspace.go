@@ -53,6 +53,8 @@ type workspace struct {
 	// one slot a scan; the first usedStarts are taken.
 	starts     [][]funcStart
 	usedStarts int
+	// kept holds the relocations solveInStages keeps (cands.go).
+	kept []keptReloc
 	// lows hold the scans' tables of low bits (x86Rel32Low); the first
 	// usedLows are taken.
 	lows     []*[1 << 16 / 64]uint64

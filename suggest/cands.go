@@ -1,0 +1,363 @@
+package suggest
+
+import (
+	"cmp"
+	"debug/elf"
+	"slices"
+	"unsafe"
+
+	"github.com/initsec/initsec/sectionrt"
+)
+
+// The relocations of resident code and data, through the candidates.
+//
+// A linked module's resident sections hold tens of thousands of
+// relocations (amdgpu.ko: 133,000 in .text); on the 469 modules of Debian
+// 6.1 that get this far, 520,000 may refer to an eligible node (380,000
+// of code, 140,000 of data), while the nodes that can be members are a
+// few dozen.
+// The members are a subset of the candidates: the eligible nodes
+// reachable from init or exit code through eligible nodes that are not
+// resident. So addCode first closes the candidates forward from the
+// roots, reading only the references from their own code (the
+// relocations whose r_offset their extents hold, and the resolved
+// branches in those bytes). The members of that graph are a superset of
+// the final ones: a reference added later comes from outside the
+// candidates and the roots (theirs are all in), and can only rule its
+// target out. When there are none, there is nothing to find; otherwise
+// addCode makes every other
+// eligible node resident, which no reference to it can change, and
+// passes over every relocation of resident code and data, taking the
+// full path (the instruction's kind, the referrer, an edge or the
+// resident flag) only for those whose target the extent of one of those
+// members may hold. Before all that, the relocations of data that may
+// refer to a seed take it, so that the seeds a resident referrer rules
+// out end the search before code is read.
+//
+// Sound because a reference from a node comes from an address inside one
+// of its symbols (nodeAt finds the symbol holding it), so that the
+// candidates' extents hold every relocation and resolved branch of which
+// a candidate is the referrer; residency only grows as references come,
+// so that the closure, which knows less of it, finds a superset of the
+// candidates; and the members of a graph depend only on the referrers of
+// the nodes that may be members, their resident flags and the edges
+// from them and from the roots, which the closure and the pass make
+// complete.
+
+// keptReloc is a relocation of a resident section whose symbol may lead
+// to an eligible node (relSym), as keep keeps it.
+type keptReloc struct {
+	off    uint64
+	addend int64
+	sym    int32
+	typ    uint32
+}
+
+// rel is c as a sectionrt.Relocation.
+func (c *keptReloc) rel() sectionrt.Relocation {
+	return sectionrt.Relocation{Offset: c.off, Type: c.typ, Sym: int(c.sym), Addend: c.addend, HasAddend: true}
+}
+
+// keptSpan is the kept relocations of one relocation section: those of
+// resident section sec, code (exec) or data, by r_offset.
+type keptSpan struct {
+	sec  int
+	exec bool
+	rels []keptReloc
+}
+
+// maxKeptRelocs bounds the room keptRoom makes, since a section's size
+// is not trusted before its entries are checked against the file. Debian
+// 6.1's largest module, amdgpu.ko, has 173,000 entries in its resident
+// sections' relocations, of which keep keeps 78,000.
+const maxKeptRelocs = 1 << 18
+
+// keptRoom returns w's storage for the relocations keep keeps of the
+// relocation sections of each list, empty, with room for half their
+// entries (24 bytes each, as RELA on x86_64 and arm64): on Debian 6.1's
+// modules keep keeps a third of code's and under half of data's, so
+// that it seldom grows, where room for them all added about 2 MB to
+// initsec suggest's peak RSS on that tree.
+func (g *refGraph) keptRoom(lists ...[]sectionrt.RelocSection) []keptReloc {
+	var total uint64
+	for _, rs := range lists {
+		for _, r := range rs {
+			total += g.secs[r.Index].Size / 24
+		}
+	}
+	kept := g.p.w.kept[:0]
+	if n := int(min(total/2, maxKeptRelocs)); cap(kept) < n {
+		kept = make([]keptReloc, 0, n)
+	}
+	return kept
+}
+
+// giveBack keeps kept's storage in w for the next object, unless it is
+// larger than maxKeptBuf (the largest modules'), which is left to the
+// collector.
+func (g *refGraph) giveBack(kept []keptReloc) {
+	if cap(kept)*int(unsafe.Sizeof(keptReloc{})) > maxKeptBuf {
+		kept = nil
+	}
+	g.p.w.kept = kept[:0]
+}
+
+// relocWidths is relocWidth(m, typ) for each typ below its length; 4
+// for the others (as relocWidth). Types alternate (a call, then a
+// RIP-relative operand), which a cache of the last would miss.
+func relocWidths(m elf.Machine) []uint8 {
+	switch m {
+	case elf.EM_X86_64:
+		return x86Widths[:]
+	case elf.EM_AARCH64:
+		return arm64Widths[:]
+	}
+	return nil
+}
+
+var x86Widths, arm64Widths = widthTable(elf.EM_X86_64), widthTable(elf.EM_AARCH64)
+
+// widthTable lists relocWidth(m, typ) for each typ below 1024; above,
+// it is 4 (the types of other widths are x86_64's below 64 and arm64's
+// ABS64 and PREL64, 257 and 260).
+func widthTable(m elf.Machine) (t [1 << 10]uint8) {
+	for typ := range t {
+		t[typ] = uint8(relocWidth(m, uint32(typ)))
+	}
+	return t
+}
+
+// keep reads the relocation sections rs, of resident sections, appends
+// to kept those whose symbol may lead to an eligible node, and returns
+// them by section, sorted by r_offset; in code it marks the bytes they
+// patch (patchMask).
+func (g *refGraph) keep(rs []sectionrt.RelocSection, kept []keptReloc) ([]keptSpan, []keptReloc, error) {
+	w := g.p.w
+	m := g.o.Machine()
+	spans := make([]keptSpan, 0, len(rs))
+	bounds := make([][2]int, 0, len(rs))
+	for _, r := range rs {
+		src := &g.secs[r.Target]
+		exec := src.Flags&elf.SHF_EXECINSTR != 0
+		var mask []uint64
+		if exec && src.Type == elf.SHT_PROGBITS && g.p.eligFuncs[r.Target] {
+			mask = g.patchMask(r.Target)
+		}
+		start, sorted, last := len(kept), true, uint64(0)
+		widths := relocWidths(m)
+		err := g.o.EachRelocationBatch(r, &w.relocs, func(batch []sectionrt.Relocation) bool {
+			for i := range batch {
+				rel := &batch[i]
+				if mask != nil {
+					width := uint64(4)
+					if rel.Type < uint32(len(widths)) {
+						width = uint64(widths[rel.Type])
+					}
+					markPatched(mask, rel.Offset, width)
+				}
+				if g.relSym[rel.Sym] != 0 {
+					sorted = sorted && rel.Offset >= last
+					last = rel.Offset
+					kept = append(kept, keptReloc{off: rel.Offset, addend: rel.Addend, sym: int32(rel.Sym), typ: rel.Type})
+				}
+			}
+			return true
+		})
+		if err != nil {
+			return nil, kept, err
+		}
+		if !sorted {
+			// As assemblers and linkers write them they are; the lookup
+			// by extent needs them so.
+			slices.SortStableFunc(kept[start:], func(a, b keptReloc) int { return cmp.Compare(a.off, b.off) })
+		}
+		spans = append(spans, keptSpan{sec: r.Target, exec: exec})
+		bounds = append(bounds, [2]int{start, len(kept)})
+	}
+	for k := range spans { // only now: kept may have grown
+		spans[k].rels = kept[bounds[k][0]:bounds[k][1]]
+	}
+	return spans, kept, nil
+}
+
+// addCode reads the relocations of resident code (rs), adds what they
+// and the resolved branches of the candidates' code tell about the
+// candidates (see above), and reports whether any node may be a member.
+// It then makes every eligible node resident but those that may (the
+// members of the graph so far), and adds their referrers among the kept
+// relocations of code and of resident data (data, keep's spans). It
+// returns kept, grown.
+func (g *refGraph) addCode(rs []sectionrt.RelocSection, data []keptSpan, kept []keptReloc) ([]keptReloc, bool, error) {
+	code, kept, err := g.keep(rs, kept)
+	if err != nil {
+		return kept, false, err
+	}
+	spans := append(slices.Clip(data), code...)
+	if err := g.closeCandidates(spans); err != nil {
+		return kept, false, err
+	}
+	may := g.union(g.members(classInit), g.members(classExit))
+	if may == nil {
+		return kept, false, nil
+	}
+	for n := range g.nodes {
+		if n >= len(may) || !may[n] {
+			g.nodes[n].resident = g.nodes[n].resident || g.nodes[n].eligible
+		}
+	}
+	return kept, true, g.addInto(spans, may)
+}
+
+// seeds returns the eligible nodes given an edge and not resident, as a
+// set: before code is read, those that init or exit code calls or
+// accesses.
+func (g *refGraph) seeds() []bool {
+	set := make([]bool, len(g.nodes))
+	for _, n := range g.cands {
+		set[n] = !g.nodes[n].resident
+	}
+	return set
+}
+
+// closeCandidates goes through the candidates: the eligible nodes
+// reachable from init or exit code through eligible nodes not resident
+// (as far as it knows: perhaps more than there will be). It adds the
+// references from each one's bytes in resident sections — the kept
+// relocations (spans) in its extents, and the resolved branches in its
+// code to functions of nodes not resident — before following its edges,
+// so that they lead on; likewise from the roots' parts outside .init*
+// and .exit* (a clone of an init function in .text). The relocations of
+// init and exit sections are in already, and they need no scan: a
+// resolved branch stays in its section, and theirs hold no eligible
+// function.
+func (g *refGraph) closeCandidates(spans []keptSpan) error {
+	scans := make([]*resolvedScan, len(g.secs))
+	made := make([]bool, len(g.secs))
+	want := func(n int) bool { return g.nodes[n].eligible && !g.nodes[n].resident }
+	var seen []bool
+	stack := append([]int32(nil), g.roots...)
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if g.nodes[n].resident {
+			continue // made so since: never a member, nor a way to one
+		}
+		for i := g.nodes[n].first; i != 0; i = g.next[i] {
+			s := &g.syms[i]
+			if c := g.p.class[s.SectionIndex]; c == classInit || c == classExit || s.Size == 0 {
+				continue
+			}
+			if err := g.addRelocsIn(spans, s.SectionIndex, s.Value, s.Value+s.Size); err != nil {
+				return err
+			}
+			if !made[s.SectionIndex] {
+				sc, err := g.newScan(s.SectionIndex, want)
+				if err != nil {
+					return err
+				}
+				scans[s.SectionIndex], made[s.SectionIndex] = sc, true
+			}
+			if sc := scans[s.SectionIndex]; sc != nil {
+				sc.run(s.Value, s.Value+s.Size)
+			}
+		}
+		seen = grown(seen, len(g.nodes))
+		for e := g.nodes[n].out; e != 0; e = g.edges[e].nextOut {
+			if t := g.edges[e].to; want(int(t)) && !seen[t] {
+				seen[t] = true
+				stack = append(stack, t)
+			}
+		}
+	}
+	return nil
+}
+
+// addRelocsIn adds the references of the kept relocations of section sec
+// whose r_offset is in [lo, hi).
+func (g *refGraph) addRelocsIn(spans []keptSpan, sec int, lo, hi uint64) error {
+	for _, sp := range spans {
+		if sp.sec != sec {
+			continue
+		}
+		k, _ := slices.BinarySearchFunc(sp.rels, lo, func(c keptReloc, off uint64) int { return cmp.Compare(c.off, off) })
+		for ; k < len(sp.rels) && sp.rels[k].off < hi; k++ {
+			rel := sp.rels[k].rel()
+			if err := g.addRelocTo(sec, classResident, sp.exec, &rel); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// addInto adds the references of the kept relocations that may refer to
+// a node of set: those against one of its symbols, or against a
+// section symbol or label at an address one of its extents holds, as
+// relocTargets would find it; the others are passed over at a glance.
+func (g *refGraph) addInto(spans []keptSpan, set []bool) error {
+	ext := g.setExtents(set)
+	m := g.o.Machine()
+	for _, sp := range spans {
+		for k := range sp.rels {
+			c := &sp.rels[k]
+			if n := g.symNode[c.sym]; n != 0 {
+				if int(n) >= len(set) || !set[n] || g.nodes[n].resident {
+					continue
+				}
+			} else {
+				sym := &g.syms[c.sym]
+				l := ext[sym.SectionIndex]
+				if len(l) == 0 {
+					continue
+				}
+				bias := int64(0)
+				if sp.exec {
+					bias = sectionrt.PCBias(m, c.typ)
+				}
+				t := sym.Value + uint64(c.addend) + uint64(bias)
+				if !inExtents(l, t) && (bias == 0 || g.secs[sym.SectionIndex].Flags&elf.SHF_EXECINSTR != 0 ||
+					!inExtents(l, t+1) && !inExtents(l, t+2) && !inExtents(l, t+4)) {
+					continue
+				}
+			}
+			rel := c.rel()
+			if err := g.addRelocTo(sp.sec, classResident, sp.exec, &rel); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// setExtents returns, for each section, the extents of the sized symbols
+// in it of the nodes of set that are not resident (one made resident
+// since needs no more), by start; nil for most. Every node of the sets it
+// is given (seeds, members) has an edge: it is in g.cands.
+func (g *refGraph) setExtents(set []bool) [][]eligExtent {
+	ext := make([][]eligExtent, len(g.secs))
+	for _, n := range g.cands {
+		if int(n) >= len(set) || !set[n] || g.nodes[n].resident {
+			continue
+		}
+		for i := g.nodes[n].first; i != 0; i = g.next[i] {
+			if s := &g.syms[i]; s.Size > 0 {
+				ext[s.SectionIndex] = append(ext[s.SectionIndex], eligExtent{lo: s.Value, hi: s.Value + s.Size})
+			}
+		}
+	}
+	for _, l := range ext {
+		slices.SortFunc(l, func(a, b eligExtent) int { return cmp.Compare(a.lo, b.lo) })
+		var m uint64
+		for i := range l {
+			m = max(m, l[i].hi)
+			l[i].maxHi = m
+		}
+	}
+	return ext
+}
+
+// inExtents reports whether one of l (setExtents') holds addr: most
+// addresses fall outside them all.
+func inExtents(l []eligExtent, addr uint64) bool {
+	return addr >= l[0].lo && addr < l[len(l)-1].maxHi && holds(l, addr, false, true)
+}
