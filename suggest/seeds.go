@@ -31,12 +31,16 @@ type prefilter struct {
 	m    elf.Machine
 	secs []sectionrt.Section
 	syms []sectionrt.Symbol // o's own table: not modified
+	// names is the view syms was read from, unnamed (RawView.Symbols),
+	// until Find takes the Object made from it; nil for an Object.
+	names *sectionrt.RawView
 	// class[i] is refClassOf(&secs[i]); secKinds[i], what eligible
 	// symbols section i may hold.
 	class    []refClass
 	secKinds []secKind
 	// elig[i] lists the extents of the eligible symbols of section i,
-	// sorted by start, each with the greatest end up to it; nil when it
+	// sorted by start, each with the greatest end up to it, once extents
+	// has sorted it (the seed search needs few sections'); nil when it
 	// has none.
 	elig [][]eligExtent
 	// eligFuncs[i]: section i holds an eligible function.
@@ -63,6 +67,22 @@ func isMember(s *sectionrt.Symbol, nsecs int) bool {
 	return (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) && s.SectionIndex > 0 && s.SectionIndex < nsecs && s.Defined() && s.Named()
 }
 
+// member is isMember for a symbol of p.syms, named or not.
+func (p *prefilter) member(s *sectionrt.Symbol) bool {
+	if p.names == nil {
+		return isMember(s, len(p.secs))
+	}
+	return (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) && s.SectionIndex > 0 && s.SectionIndex < len(p.secs) && s.Defined() && p.names.SymbolNamed(s.Index)
+}
+
+// name is s.Name, from the view while p.syms is unnamed.
+func (p *prefilter) name(s *sectionrt.Symbol) string {
+	if p.names == nil {
+		return s.Name
+	}
+	return p.names.SymbolName(s.Index)
+}
+
 // eligible reports whether member s may be suggested as far as it alone
 // tells: local (or, in a linked module, global: bindEligible), sized, a function in .text* or an object in .rodata*,
 // .data*, .bss* (see eligibleSection); a node is eligible when every
@@ -74,7 +94,7 @@ func (p *prefilter) eligible(s *sectionrt.Symbol) bool {
 	if s.Type == elf.STT_FUNC {
 		return p.secKinds[s.SectionIndex]&funcSection != 0
 	}
-	return p.secKinds[s.SectionIndex]&objectSection != 0 && strings.IndexByte(s.Name, '.') < 0
+	return p.secKinds[s.SectionIndex]&objectSection != 0 && strings.IndexByte(p.name(s), '.') < 0
 }
 
 // secKind says what eligible symbols a section may hold.
@@ -95,10 +115,16 @@ type source interface {
 	SectionDataBuf(i int, buf []byte) ([]byte, error)
 }
 
-// newPrefilter reads o's sections and symbols, into w's tables.
+// newPrefilter reads o's sections and symbols, into w's tables; of a
+// RawView, the symbols unnamed, with the few names it needs.
 func newPrefilter(o source, w *workspace) *prefilter {
 	p := &w.prefilter // one per workspace: not allocated for each object
-	*p = prefilter{o: o, m: o.Machine(), secs: o.SectionTable(), syms: o.SymbolTable(), w: w}
+	*p = prefilter{o: o, m: o.Machine(), secs: o.SectionTable(), w: w}
+	if v, ok := o.(*sectionrt.RawView); ok {
+		p.syms, p.names = v.Symbols(), v
+	} else {
+		p.syms = o.SymbolTable()
+	}
 	p.linked = linkedModule(p.secs)
 	w.class = zeroed(w.class, len(p.secs))
 	w.secKinds = zeroed(w.secKinds, len(p.secs))
@@ -116,11 +142,11 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	count := w.count
 	for i := 1; i < len(p.syms); i++ {
 		s := &p.syms[i]
-		if !isMember(s, len(p.secs)) {
+		if !p.member(s) {
 			continue
 		}
 		if c := p.class[s.SectionIndex]; s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL && (c == classInit || c == classExit) {
-			rootFuncs = append(rootFuncs, [2]string{s.File, baseName(s.Name)})
+			rootFuncs = append(rootFuncs, [2]string{s.File, baseName(p.name(s))})
 		}
 		if p.eligible(s) {
 			elig = append(elig, int32(i))
@@ -144,18 +170,37 @@ func newPrefilter(o source, w *workspace) *prefilter {
 		p.elig[s.SectionIndex] = append(p.elig[s.SectionIndex], eligExtent{lo: s.Value, hi: s.Value + s.Size, fn: s.Type == elf.STT_FUNC})
 		p.eligFuncs[s.SectionIndex] = p.eligFuncs[s.SectionIndex] || s.Type == elf.STT_FUNC
 	}
-	for _, l := range p.elig {
-		w.sortExtents(l)
+	if len(rootFuncs) > 0 {
+		p.mixed = p.findMixed(rootFuncs)
+	}
+	return p
+}
+
+// extents is elig[sec], sorted. A list is unsorted while its first
+// maxHi is 0: sorted, it is an end, past a start since an eligible
+// symbol has a size (one that wraps, in a malformed section of type
+// SHT_NULL, whose extents nothing checks, is sorted again each time).
+func (p *prefilter) extents(sec int) []eligExtent {
+	l := p.elig[sec]
+	if len(l) > 0 && l[0].maxHi == 0 {
+		p.w.sortExtents(l)
 		var m uint64
 		for i := range l {
 			m = max(m, l[i].hi)
 			l[i].maxHi = m
 		}
 	}
-	if len(rootFuncs) > 0 {
-		p.mixed = p.findMixed(rootFuncs)
+	return l
+}
+
+// complete makes p what the graph reads: every section's extents sorted,
+// and the names those of o, the Object made from the view p was read
+// from (or read itself).
+func (p *prefilter) complete(o *sectionrt.Object) {
+	p.o, p.syms, p.names = o, o.SymbolTable(), nil
+	for sec := range p.elig {
+		p.extents(sec)
 	}
-	return p
 }
 
 // sortExtents sorts l by start. holds depends on no order among equal
@@ -196,13 +241,13 @@ func (w *workspace) sortExtents(l []eligExtent) {
 func (p *prefilter) findMixed(rootFuncs [][2]string) bool {
 	for i := 1; i < len(p.syms); i++ {
 		s := &p.syms[i]
-		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL || !isMember(s, len(p.secs)) {
+		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL || !p.member(s) {
 			continue
 		}
 		if c := p.class[s.SectionIndex]; c == classInit || c == classExit {
 			continue
 		}
-		if slices.Contains(rootFuncs, [2]string{s.File, baseName(s.Name)}) {
+		if slices.Contains(rootFuncs, [2]string{s.File, baseName(p.name(s))}) {
 			return true
 		}
 	}
@@ -271,14 +316,14 @@ func (p *prefilter) reaches(rel sectionrt.Relocation, fn, any bool) bool {
 	if !sym.Defined() || sym.SectionIndex <= 0 || sym.SectionIndex >= len(p.secs) {
 		return false
 	}
-	if isMember(sym, len(p.secs)) {
+	if p.member(sym) {
 		// The graph's target is sym's node, eligible only if sym is.
 		return (any || (sym.Type == elf.STT_FUNC) == fn) && p.eligible(sym)
 	}
-	l := p.elig[sym.SectionIndex]
-	if len(l) == 0 {
+	if len(p.elig[sym.SectionIndex]) == 0 {
 		return false
 	}
+	l := p.extents(sym.SectionIndex)
 	// As relocTargets: the address, and for data 1, 2 or 4 bytes on.
 	bias := sectionrt.PCBias(p.m, rel.Type)
 	t := sym.Value + uint64(rel.Addend) + uint64(bias)
