@@ -276,6 +276,21 @@ func (v *RawView) SymbolNamed(i int) bool {
 	return validName612(head) // which looks no further than two bytes
 }
 
+// SymbolHasBase reports whether SymbolName(i) is base or one of its
+// clones, base and a '.' (Object.Lookup's match; baseName(SymbolName(i))
+// == base), reading no further; base must hold no '.' and no NUL. i must
+// be an index of the table.
+func (v *RawView) SymbolHasBase(i int, base string) bool {
+	off := int(v.nameOff(i))
+	if i == 0 || off > v.lastNUL {
+		return base == "" // the name is ""
+	}
+	// The name ends at a NUL at or before lastNUL: past end, it would
+	// hold base's bytes (no NUL) and end inside the table.
+	end := off + len(base)
+	return end <= v.lastNUL && v.strtab[off:end] == base && (v.strtab[end] == 0 || v.strtab[end] == '.')
+}
+
 // fillNames sets each symbol's Name and File from strtab, the view's
 // string table or a copy of it.
 func (v *RawView) fillNames(strtab string) {

@@ -105,6 +105,11 @@ func unnamedAgrees(t *testing.T, v *RawView, o *Object, what string) {
 		if got := v.SymbolNamed(i); got != want[i].Named() {
 			t.Fatalf("%s: SymbolNamed(%d) = %v, Object's %q: %v", what, i, got, want[i].Name, want[i].Named())
 		}
+		for _, b := range []string{baseName(want[i].Name), baseName(want[max(i, 1)-1].Name), "", "x"} {
+			if got, want := v.SymbolHasBase(i, b), baseName(want[i].Name) == b; got != want {
+				t.Fatalf("%s: SymbolHasBase(%d, %q) = %v, want %v", what, i, b, got, want)
+			}
+		}
 	}
 }
 

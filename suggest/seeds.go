@@ -69,10 +69,21 @@ func isMember(s *sectionrt.Symbol, nsecs int) bool {
 
 // member is isMember for a symbol of p.syms, named or not.
 func (p *prefilter) member(s *sectionrt.Symbol) bool {
+	return p.memberUnnamed(s) && p.named(s)
+}
+
+// memberUnnamed is member but for the name, which costs the most to
+// tell in a view.
+func (p *prefilter) memberUnnamed(s *sectionrt.Symbol) bool {
+	return (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) && s.SectionIndex > 0 && s.SectionIndex < len(p.secs) && s.Defined()
+}
+
+// named is s.Named(), from the view while p.syms is unnamed.
+func (p *prefilter) named(s *sectionrt.Symbol) bool {
 	if p.names == nil {
-		return isMember(s, len(p.secs))
+		return s.Named()
 	}
-	return (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) && s.SectionIndex > 0 && s.SectionIndex < len(p.secs) && s.Defined() && p.names.SymbolNamed(s.Index)
+	return p.names.SymbolNamed(s.Index)
 }
 
 // name is s.Name, from the view while p.syms is unnamed.
@@ -83,18 +94,32 @@ func (p *prefilter) name(s *sectionrt.Symbol) string {
 	return p.names.SymbolName(s.Index)
 }
 
+// hasBase reports whether baseName(s.Name) is base (which has no '.'),
+// from the view while p.syms is unnamed, reading no more of the name.
+func (p *prefilter) hasBase(s *sectionrt.Symbol, base string) bool {
+	if p.names == nil {
+		return baseName(s.Name) == base
+	}
+	return p.names.SymbolHasBase(s.Index, base)
+}
+
 // eligible reports whether member s may be suggested as far as it alone
 // tells: local (or, in a linked module, global: bindEligible), sized, a function in .text* or an object in .rodata*,
 // .data*, .bss* (see eligibleSection); a node is eligible when every
 // member is.
 func (p *prefilter) eligible(s *sectionrt.Symbol) bool {
+	return p.eligibleUnnamed(s) && (s.Type == elf.STT_FUNC || strings.IndexByte(p.name(s), '.') < 0)
+}
+
+// eligibleUnnamed is eligible but for an object's name.
+func (p *prefilter) eligibleUnnamed(s *sectionrt.Symbol) bool {
 	if !bindEligible(s, p.linked) || s.Size == 0 {
 		return false
 	}
 	if s.Type == elf.STT_FUNC {
 		return p.secKinds[s.SectionIndex]&funcSection != 0
 	}
-	return p.secKinds[s.SectionIndex]&objectSection != 0 && strings.IndexByte(p.name(s), '.') < 0
+	return p.secKinds[s.SectionIndex]&objectSection != 0
 }
 
 // secKind says what eligible symbols a section may hold.
@@ -142,13 +167,21 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	count := w.count
 	for i := 1; i < len(p.syms); i++ {
 		s := &p.syms[i]
-		if !p.member(s) {
+		// The name last: in a view it costs the most, and few symbols
+		// that pass the rest are not named.
+		if !p.memberUnnamed(s) {
 			continue
 		}
-		if c := p.class[s.SectionIndex]; s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL && (c == classInit || c == classExit) {
+		c := p.class[s.SectionIndex]
+		root := s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL && (c == classInit || c == classExit)
+		mayElig := p.eligibleUnnamed(s)
+		if !root && !mayElig || !p.named(s) {
+			continue
+		}
+		if root {
 			rootFuncs = append(rootFuncs, [2]string{s.File, baseName(p.name(s))})
 		}
-		if p.eligible(s) {
+		if mayElig && p.eligible(s) {
 			elig = append(elig, int32(i))
 			count[s.SectionIndex]++
 		}
@@ -241,14 +274,16 @@ func (w *workspace) sortExtents(l []eligExtent) {
 func (p *prefilter) findMixed(rootFuncs [][2]string) bool {
 	for i := 1; i < len(p.syms); i++ {
 		s := &p.syms[i]
-		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL || !p.member(s) {
+		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL || !p.memberUnnamed(s) {
 			continue
 		}
 		if c := p.class[s.SectionIndex]; c == classInit || c == classExit {
 			continue
 		}
-		if slices.Contains(rootFuncs, [2]string{s.File, baseName(p.name(s))}) {
-			return true
+		for _, r := range rootFuncs {
+			if r[0] == s.File && p.hasBase(s, r[1]) && p.named(s) {
+				return true
+			}
 		}
 	}
 	return false
