@@ -51,6 +51,8 @@ type prefilter struct {
 	// linked: o is a linked module, whose globals may be suggested
 	// (bindEligible).
 	linked bool
+	// codeLoaded: seeded has preloaded the init and exit code.
+	codeLoaded bool
 }
 
 // eligExtent is where an eligible symbol's bytes are, and its type.
@@ -296,12 +298,18 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 	if p.mixed {
 		return true, nil
 	}
+	var jobsBuf [8]sectionrt.RelocSection
+	jobs := jobsBuf[:0]
 	for _, r := range rels {
 		src := &p.secs[r.Target]
 		if c := p.class[r.Target]; c != classInit && c != classExit || src.Flags&elf.SHF_EXECINSTR == 0 {
 			// Not init or exit code: init data only takes addresses.
 			continue
 		}
+		jobs = append(jobs, r)
+	}
+	p.preload(jobs, func(r sectionrt.RelocSection) int { return r.Index })
+	for k, r := range jobs {
 		var code []byte // read once a relocation needs it
 		var found bool
 		var err error
@@ -310,6 +318,14 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 				return true
 			}
 			if code == nil {
+				if !p.codeLoaded {
+					// The code of this section and the next ones:
+					// they usually lie side by side, and an init
+					// function with a seed candidate rarely has
+					// the only one.
+					p.preload(jobs[k:], func(r sectionrt.RelocSection) int { return r.Target })
+					p.codeLoaded = true
+				}
 				if code, err = p.w.sectionData(p.o, r.Target); err != nil {
 					return false
 				}
@@ -327,6 +343,20 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// preload has a view read, with as few reads as it can, the sections
+// sec gives of jobs, when there are several; an Object reads each.
+func (p *prefilter) preload(jobs []sectionrt.RelocSection, sec func(sectionrt.RelocSection) int) {
+	if p.names == nil || len(jobs) < 2 {
+		return
+	}
+	var idxBuf [8]int
+	idx := idxBuf[:0]
+	for _, r := range jobs {
+		idx = append(idx, sec(r))
+	}
+	p.names.Preload(idx...)
 }
 
 // mayReach reports whether relocation rel refers to an eligible symbol,
