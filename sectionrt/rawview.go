@@ -22,9 +22,12 @@ import (
 // The symbol table is decoded without its names: finding where each name
 // ends took a fifth of the view's time, and an analysis that clears most
 // objects needs few of them. Symbols is the table with every Name empty;
-// SymbolNamed and SymbolName answer for one symbol from the string table
-// the view keeps; SymbolTable fills every Name, once, and Object makes
-// the Object's own.
+// SymbolName, SymbolNamed and SymbolHasBase answer for one symbol from
+// the string table the view keeps; SymbolTable fills every Name, once,
+// and Object makes the Object's own. Relocation entries and section
+// bytes are read when asked for, or several sections at once by
+// Preload, and taken from what the view has read already where it holds
+// them.
 //
 // View refuses what Clean refuses in the headers and the symbol table
 // (ELFCLASS32, big-endian, program headers, SHF_COMPRESSED, SHN_XINDEX,
