@@ -39,9 +39,9 @@ type prefilter struct {
 	class    []refClass
 	secKinds []secKind
 	// elig[i] lists the extents of the eligible symbols of section i,
-	// sorted by start, each with the greatest end up to it, once extents
-	// has sorted it (the seed search needs few sections'); nil when it
-	// has none.
+	// sorted by start, each with the greatest end up to it; nil when it
+	// has none. A view's are sorted when extents first reads them (the
+	// seed search needs few sections'), or by complete.
 	elig [][]eligExtent
 	// eligFuncs[i]: section i holds an eligible function.
 	eligFuncs []bool
@@ -208,6 +208,11 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	if len(rootFuncs) > 0 {
 		p.mixed = p.findMixed(rootFuncs)
 	}
+	if p.names == nil {
+		// An Object's prefilter may go to a graph (newRefGraph) without
+		// complete: sorted now, as the graph reads it.
+		p.sortAll()
+	}
 	return p
 }
 
@@ -233,6 +238,11 @@ func (p *prefilter) extents(sec int) []eligExtent {
 // from (or read itself).
 func (p *prefilter) complete(o *sectionrt.Object) {
 	p.o, p.syms, p.names = o, o.SymbolTable(), nil
+	p.sortAll()
+}
+
+// sortAll sorts every section's extents.
+func (p *prefilter) sortAll() {
 	for sec := range p.elig {
 		p.extents(sec)
 	}
