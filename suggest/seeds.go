@@ -329,10 +329,9 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 			}
 			if code == nil {
 				if !p.codeLoaded {
-					// The code of this section and the next ones:
-					// they usually lie side by side, and an init
-					// function with a seed candidate rarely has
-					// the only one.
+					// The code of this section and of the later
+					// ones, read together: .init.text and
+					// .exit.text usually lie side by side.
 					p.preload(jobs[k:], func(r sectionrt.RelocSection) int { return r.Target })
 					p.codeLoaded = true
 				}
