@@ -51,6 +51,14 @@ type prefilter struct {
 	// linked: o is a linked module, whose globals may be suggested
 	// (bindEligible).
 	linked bool
+	// jobs are the relocation sections of init and exit code seeded
+	// reads, in jobsBuf unless there are more (the workspace holds p: no
+	// allocation for each object).
+	jobs    []sectionrt.RelocSection
+	jobsBuf [8]sectionrt.RelocSection
+	// rootsBuf holds newPrefilter's list of init and exit functions,
+	// unless there are more.
+	rootsBuf [8][2]string
 	// codeLoaded: seeded has preloaded the init and exit code.
 	codeLoaded bool
 }
@@ -162,7 +170,8 @@ func newPrefilter(o source, w *workspace) *prefilter {
 			p.secKinds[i] = eligibleSection(p.secs[i].Name)
 		}
 	}
-	var rootFuncs [][2]string // (file, base name) of local functions in init and exit sections
+	// (file, base name) of local functions in init and exit sections.
+	rootFuncs := p.rootsBuf[:0]
 	// The eligible symbols, in table order; then by section.
 	elig := w.eligSyms[:0]
 	w.count = zeroed(w.count, len(p.secs))
@@ -308,40 +317,31 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 	if p.mixed {
 		return true, nil
 	}
-	var jobsBuf [8]sectionrt.RelocSection
-	jobs := jobsBuf[:0]
+	p.jobs = p.jobsBuf[:0]
 	for _, r := range rels {
 		src := &p.secs[r.Target]
 		if c := p.class[r.Target]; c != classInit && c != classExit || src.Flags&elf.SHF_EXECINSTR == 0 {
 			// Not init or exit code: init data only takes addresses.
 			continue
 		}
-		jobs = append(jobs, r)
+		p.jobs = append(p.jobs, r)
 	}
-	p.preload(jobs, func(r sectionrt.RelocSection) int { return r.Index })
-	for k, r := range jobs {
-		var code []byte // read once a relocation needs it
+	p.preload(p.jobs, func(r sectionrt.RelocSection) int { return r.Index })
+	for k, r := range p.jobs {
 		var found bool
-		var err error
-		decodeErr := p.o.EachRelocation(r, func(rel sectionrt.Relocation) bool {
-			if !p.mayReach(rel) {
-				return true
-			}
-			if code == nil {
-				if !p.codeLoaded {
-					// The code of this section and of the later
-					// ones, read together: .init.text and
-					// .exit.text usually lie side by side.
-					p.preload(jobs[k:], func(r sectionrt.RelocSection) int { return r.Target })
-					p.codeLoaded = true
-				}
-				if code, err = p.w.sectionData(p.o, r.Target); err != nil {
-					return false
-				}
-			}
-			found = p.seed(rel, code)
-			return !found
-		})
+		var err, decodeErr error
+		if p.names != nil {
+			// The view's EachRelocation keeps no reference to the
+			// scan: it stays on the stack, not allocated for each
+			// section as through the interface.
+			sc := seedScan{p: p, k: k}
+			decodeErr = p.names.EachRelocation(r, sc.visit)
+			found, err = sc.found, sc.err
+		} else {
+			sc := &seedScan{p: p, k: k}
+			decodeErr = p.o.EachRelocation(r, sc.visit)
+			found, err = sc.found, sc.err
+		}
 		switch {
 		case decodeErr != nil:
 			return false, decodeErr
@@ -352,6 +352,39 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// A seedScan looks for a seed in the relocations of init or exit code
+// section p.jobs[k].Target, reading the code once a relocation needs it.
+type seedScan struct {
+	p     *prefilter
+	k     int
+	code  []byte
+	found bool
+	err   error
+}
+
+// visit looks at relocation rel; false stops the scan: a seed found or
+// an error.
+func (sc *seedScan) visit(rel sectionrt.Relocation) bool {
+	p := sc.p
+	if !p.mayReach(rel) {
+		return true
+	}
+	if sc.code == nil {
+		if !p.codeLoaded {
+			// The code of this section and of the later ones, read
+			// together: .init.text and .exit.text usually lie side by
+			// side.
+			p.preload(p.jobs[sc.k:], func(r sectionrt.RelocSection) int { return r.Target })
+			p.codeLoaded = true
+		}
+		if sc.code, sc.err = p.w.sectionData(p.o, p.jobs[sc.k].Target); sc.err != nil {
+			return false
+		}
+	}
+	sc.found = p.seed(rel, sc.code)
+	return !sc.found
 }
 
 // preload has a view read, with as few reads as it can, the sections
