@@ -118,7 +118,14 @@ func (p *prefilter) hasBase(s *sectionrt.Symbol, base string) bool {
 // .data*, .bss* (see eligibleSection); a node is eligible when every
 // member is.
 func (p *prefilter) eligible(s *sectionrt.Symbol) bool {
-	return p.eligibleUnnamed(s) && (s.Type == elf.STT_FUNC || strings.IndexByte(p.name(s), '.') < 0)
+	return p.eligibleUnnamed(s) && p.eligibleName(s)
+}
+
+// eligibleName is the part of eligible that reads the name: an object's
+// has no '.' (see the package doc: gcc's name.N of function-local
+// statics).
+func (p *prefilter) eligibleName(s *sectionrt.Symbol) bool {
+	return s.Type == elf.STT_FUNC || strings.IndexByte(p.name(s), '.') < 0
 }
 
 // eligibleUnnamed is eligible but for an object's name.
@@ -192,7 +199,7 @@ func newPrefilter(o source, w *workspace) *prefilter {
 		if root {
 			rootFuncs = append(rootFuncs, [2]string{s.File, baseName(p.name(s))})
 		}
-		if mayElig && p.eligible(s) {
+		if mayElig && p.eligibleName(s) {
 			elig = append(elig, int32(i))
 			count[s.SectionIndex]++
 		}
