@@ -185,6 +185,20 @@ func TestRawViewFixtures(t *testing.T) {
 	if !viewAgrees(t, &s, small, "small.o") {
 		t.Fatal("small.o not viewed")
 	}
+	// The Object of a view that nothing asked for its symbol table.
+	v, ok := s.View(bytes.NewReader(small), int64(len(small)))
+	if !ok {
+		t.Fatal("small.o not viewed again")
+	}
+	vo, err := v.Object("x.ko")
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := NewObject(bytes.NewReader(small), "x.ko")
+	if err != nil {
+		t.Fatal(err)
+	}
+	objectsAgree(t, vo, open, "small.o, its view's Object made first")
 	for _, n := range []int{0, 63, 64, len(small) - 1} {
 		if _, ok := s.View(bytes.NewReader(small[:n]), int64(n)); ok {
 			t.Errorf("small.o truncated to %d bytes viewed", n)

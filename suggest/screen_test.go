@@ -228,7 +228,13 @@ func TestCleanInstalled(t *testing.T) {
 // and returns how many it cleared and how many have no seed.
 func cleanAll(t *testing.T, files []string) (cleared, unseeded int) {
 	var mu sync.Mutex
-	next := make(chan string)
+	// Every file queued first: a worker that fails (Fatalf ends it) must
+	// not leave the queue blocked, which hung the test until its timeout.
+	next := make(chan string, len(files))
+	for _, f := range files {
+		next <- f
+	}
+	close(next)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
@@ -256,10 +262,6 @@ func cleanAll(t *testing.T, files []string) (cleared, unseeded int) {
 			}
 		}()
 	}
-	for _, f := range files {
-		next <- f
-	}
-	close(next)
 	wg.Wait()
 	return cleared, unseeded
 }
