@@ -63,7 +63,6 @@
 // symbol tables Open would make, read without debug/elf into the
 // Screen's buffers, the symbols without their names until asked
 // (SymbolTable names them all; SymbolName, SymbolNamed and SymbolHasBase
-// answer for one), reads small sections several at once (Preload), and
-// makes the Object itself when the analysis needs more (package
-// suggest's Clean).
+// answer for one), and makes the Object itself when the analysis needs
+// more (package suggest's Clean).
 package sectionrt

@@ -1,12 +1,10 @@
 package sectionrt
 
 import (
-	"cmp"
 	"debug/elf"
 	"encoding/binary"
 	"errors"
 	"io"
-	"slices"
 	"strings"
 	"unsafe"
 )
@@ -24,10 +22,7 @@ import (
 // objects needs few of them. Symbols is the table with every Name empty;
 // SymbolName, SymbolNamed and SymbolHasBase answer for one symbol from
 // the string table the view keeps; SymbolTable fills every Name, once,
-// and Object makes the Object's own. Relocation entries and section
-// bytes are read when asked for, or several sections at once by
-// Preload, and taken from what the view has read already where it holds
-// them.
+// and Object makes the Object's own.
 //
 // View refuses what Clean refuses in the headers and the symbol table
 // (ELFCLASS32, big-endian, program headers, SHF_COMPRESSED, SHN_XINDEX,
@@ -55,12 +50,6 @@ type RawView struct {
 	// is: the names are substrings of it.
 	buf     []byte
 	entries []byte // the symbol entries, in buf
-	// What the view has read: bufData, in buf, bytes from bufOff; spans,
-	// in pre, what Preload read (and the Screen's tail, from tailOff).
-	bufOff  uint64
-	bufData []byte
-	pre     []byte
-	spans   []span
 	strtab  string
 	// lastNUL is the index of strtab's last NUL, -1 for none: a name
 	// starting before it ends inside the table.
@@ -83,26 +72,24 @@ var errRawView = errors.New("sectionrt: raw view: malformed or unreadable input 
 // RawView; ok false means "not handled": open the object instead, which
 // then also reports any error exactly.
 func (s *Screen) View(r io.ReaderAt, size int64) (v *RawView, ok bool) {
-	if s.view == nil {
-		s.view = &RawView{s: s}
-	}
-	v = s.view
-	v.r = nil // the last view is spent, whatever this one becomes
-	v.pre, v.spans = v.pre[:0], v.spans[:0]
-	if cap(v.pre) > maxScratch {
-		v.pre = nil
+	if s.view != nil {
+		s.view.r = nil // the last view is spent, whatever this one becomes
 	}
 	if size < 64 || !readFull(r, s.hdr[:], 0) {
 		return nil, false
 	}
 	h, ok := s.header(size)
-	if !ok || !s.sections(r, h, size, h.shoff-min(h.shoff, screenTail)) {
+	if !ok || !s.sections(r, h, size) {
 		return nil, false
 	}
 	symtab, ok := s.symtab()
 	if !ok {
 		return nil, false
 	}
+	if s.view == nil {
+		s.view = &RawView{s: s}
+	}
+	v = s.view
 	v.r, v.size, v.machine, v.symtab = r, size, h.machine, symtab
 	if cap(v.syms) > maxViewSyms {
 		// The last object's table was a large module's: not kept for
@@ -180,9 +167,9 @@ func (v *RawView) symbols(symtab int) bool {
 
 // readSymtab reads the entries of symbol table symtab and its string
 // table into v.buf, with one read when the string table follows closely,
-// as ld puts it.
-// The string table is a string of the buffer, without a copy: the names
-// are valid until the next view (see RawView; Object copies them).
+// as ld puts it. The string table is a string of the buffer, without a
+// copy: the names are valid until the next view (see RawView; Object
+// copies them).
 func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool) {
 	st, str := &v.s.secs[symtab], &v.s.secs[v.s.secs[symtab].link]
 	lo, hi := st.off, st.off+st.size
@@ -195,11 +182,10 @@ func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool
 	if !readFull(v.r, b, int64(lo)) {
 		return nil, "", false
 	}
-	v.bufOff, v.bufData = lo, b
 	entries = b[:st.size]
 	var strs []byte
 	if together {
-		strs = b[str.off-lo : str.off-lo+str.size]
+		strs = b[str.off-lo:]
 	} else {
 		strs = b[len(b) : len(b)+int(str.size)]
 		if !readFull(v.r, strs, int64(str.off)) {
@@ -211,64 +197,6 @@ func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool
 	}
 	v.strtab = strtab
 	return entries, strtab, true
-}
-
-// Preload reads the bytes of sections secs (indices of SectionTable),
-// those that lie close together in the file with one read (as the
-// Screen's scan of relocation sections does), for EachRelocation and
-// SectionDataBuf to take until the next View: a caller that will read
-// several small sections saves a read for each it joins. A section
-// without file data, out of range or larger than the Screen's window is
-// left to be read when asked for.
-func (v *RawView) Preload(secs ...int) {
-	ext := v.s.jobs[:0] // the Screen's relocation jobs: unused while a view is
-	for _, i := range secs {
-		if i > 0 && i < len(v.secs) && v.secs[i].hasFileData() && v.secs[i].Size <= screenWindow && v.cached(v.secs[i].Offset, v.secs[i].Size) == nil {
-			ext = append(ext, relocJob{off: v.secs[i].Offset, size: v.secs[i].Size})
-		}
-	}
-	v.s.jobs = ext
-	slices.SortFunc(ext, func(a, b relocJob) int { return cmp.Compare(a.off, b.off) })
-	for i := 0; i < len(ext); {
-		start, end, j := ext[i].off, ext[i].off+ext[i].size, i+1
-		for j < len(ext) && ext[j].off <= end+screenGap && max(end, ext[j].off+ext[j].size)-start <= screenWindow {
-			end = max(end, ext[j].off+ext[j].size)
-			j++
-		}
-		i = j
-		// Appended: bytes already given out stay as they are.
-		at := len(v.pre)
-		v.pre = slices.Grow(v.pre, int(end-start))[:at+int(end-start)]
-		if !readFull(v.r, v.pre[at:], int64(start)) {
-			v.pre = v.pre[:at] // left to be read, and fail, when asked for
-			continue
-		}
-		v.spans = append(v.spans, span{start, v.pre[at:]})
-	}
-}
-
-// A span is bytes of the file a view has read: data from off.
-type span struct {
-	off  uint64
-	data []byte
-}
-
-// cached returns bytes [off, off+n) of the file when a read of the view
-// holds them (the section header table's, the symbol table's, Preload's),
-// nil when none does.
-func (v *RawView) cached(off, n uint64) []byte {
-	if b := v.s.tail; off >= v.s.tailOff && off-v.s.tailOff <= uint64(len(b)) && n <= uint64(len(b))-(off-v.s.tailOff) {
-		return b[off-v.s.tailOff:][:n]
-	}
-	if b := v.bufData; off >= v.bufOff && off-v.bufOff <= uint64(len(b)) && n <= uint64(len(b))-(off-v.bufOff) {
-		return b[off-v.bufOff:][:n]
-	}
-	for _, sp := range v.spans {
-		if off >= sp.off && off-sp.off <= uint64(len(sp.data)) && n <= uint64(len(sp.data))-(off-sp.off) {
-			return sp.data[off-sp.off:][:n]
-		}
-	}
-	return nil
 }
 
 // symbol decodes entry e, symbol idx, into sym as symtabDecoder.symbol
@@ -396,13 +324,9 @@ func (v *RawView) EachRelocation(rs RelocSection, f func(Relocation) bool) error
 	target := &v.secs[s.Info]
 	per := uint64(screenWindow / 24 * 24)
 	for off := uint64(0); off < s.Size; off += per {
-		n := min(per, s.Size-off)
-		buf := v.cached(s.Offset+off, n)
-		if buf == nil {
-			buf = v.s.window(int(n))
-			if !readFull(v.r, buf, int64(s.Offset+off)) {
-				return errRawView
-			}
+		buf := v.s.window(int(min(per, s.Size-off)))
+		if !readFull(v.r, buf, int64(s.Offset+off)) {
+			return errRawView
 		}
 		for j := 0; j+24 <= len(buf); j += 24 {
 			info := le.Uint64(buf[j+8:])
@@ -434,9 +358,7 @@ func (v *RawView) SectionDataBuf(i int, buf []byte) ([]byte, error) {
 		buf = make([]byte, s.Size) // bounded: the extent lies inside the file
 	}
 	b := buf[:s.Size]
-	if c := v.cached(s.Offset, s.Size); c != nil {
-		copy(b, c)
-	} else if !readFull(v.r, b, int64(s.Offset)) {
+	if !readFull(v.r, b, int64(s.Offset)) {
 		return nil, errRawView
 	}
 	return b, nil

@@ -59,30 +59,18 @@ func viewAgreesObjects(t *testing.T, s *Screen, data []byte, what string) (vo, o
 	if !reflect.DeepEqual(v.RelocSections(), rels) && (len(rels) != 0 || len(v.RelocSections()) != 0) {
 		t.Fatalf("%s: view relocation sections %v, Object %v", what, v.RelocSections(), rels)
 	}
-	// Each section read as asked for, then after Preload of them all,
-	// and of every other one (two runs of sections close together).
-	var all, odd []int
-	for i := range o.SectionTable() {
-		all = append(all, i)
-		if i%2 == 1 {
-			odd = append(odd, i)
+	for _, rs := range rels {
+		got, gerr := eachRelocation(v.EachRelocation, rs)
+		want, werr := eachRelocation(o.EachRelocation, rs)
+		if (gerr == nil) != (werr == nil) || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: relocation section %d: view %d entries, error %v; Object %d, error %v", what, rs.Index, len(got), gerr, len(want), werr)
 		}
 	}
-	for _, preload := range [][]int{nil, odd, all} {
-		v.Preload(preload...)
-		for _, rs := range rels {
-			got, gerr := eachRelocation(v.EachRelocation, rs)
-			want, werr := eachRelocation(o.EachRelocation, rs)
-			if (gerr == nil) != (werr == nil) || !reflect.DeepEqual(got, want) {
-				t.Fatalf("%s: preloaded %d sections: relocation section %d: view %d entries, error %v; Object %d, error %v", what, len(preload), rs.Index, len(got), gerr, len(want), werr)
-			}
-		}
-		for i := range o.SectionTable() {
-			got, gerr := v.SectionDataBuf(i, nil)
-			want, werr := o.SectionData(i)
-			if (gerr == nil) != (werr == nil) || !bytes.Equal(got, want) {
-				t.Fatalf("%s: preloaded %d sections: section %d: view %d bytes, error %v; Object %d, error %v", what, len(preload), i, len(got), gerr, len(want), werr)
-			}
+	for i := range o.SectionTable() {
+		got, gerr := v.SectionDataBuf(i, nil)
+		want, werr := o.SectionData(i)
+		if (gerr == nil) != (werr == nil) || !bytes.Equal(got, want) {
+			t.Fatalf("%s: section %d: view %d bytes, error %v; Object %d, error %v", what, i, len(got), gerr, len(want), werr)
 		}
 	}
 	vo, err = v.Object("x.ko")

@@ -29,12 +29,11 @@ import (
 //
 // A Screen is used by one goroutine at a time; its zero value is ready.
 type Screen struct {
-	hdr     [64]byte
-	tail    []byte   // the section header table and, usually, .shstrtab
-	tailOff uint64   // where tail starts in the file
-	shbuf   []byte   // .shstrtab when it is not in tail
-	shstr   []byte   // .shstrtab: in tail or shbuf
-	secs    []scrSec // by section index
+	hdr   [64]byte
+	tail  []byte   // the section header table and, usually, .shstrtab
+	shbuf []byte   // .shstrtab when it is not in tail
+	shstr []byte   // .shstrtab: in tail or shbuf
+	secs  []scrSec // by section index
 	// symMask[i] is what a reference to symbol i can fire: the checks of
 	// its section's class.to, and exportBit for a symbol defined in an
 	// init or exit section; 0 for an undefined one.
@@ -94,7 +93,7 @@ func (s *Screen) Clean(r io.ReaderAt, size int64, rules func(release string) *Ru
 		return nil
 	}
 	h, ok := s.header(size)
-	if !ok || !s.sections(r, h, size, h.shoff-min(h.shoff, screenTail)) {
+	if !ok || !s.sections(r, h, size) {
 		return nil
 	}
 	symtab, ok := s.symtab()
@@ -155,12 +154,11 @@ func (s *Screen) header(size int64) (scrHeader, bool) {
 // sections reads the section headers and names, checking what Open
 // checks: offsets and sizes debug/elf takes, every section's data inside
 // the file, names inside a .shstrtab of type SHT_STRTAB, nothing
-// compressed. It reads the file from start (at most h.shoff) to the
-// table's end at once, to catch .shstrtab, which linkers put just before
-// it.
-func (s *Screen) sections(r io.ReaderAt, h scrHeader, size int64, start uint64) bool {
+// compressed.
+func (s *Screen) sections(r io.ReaderAt, h scrHeader, size int64) bool {
+	start := h.shoff - min(h.shoff, screenTail)
 	end := h.shoff + uint64(h.shnum)*64
-	s.tail, s.tailOff = grow(s.tail, int(end-start)), start
+	s.tail = grow(s.tail, int(end-start))
 	if !readFull(r, s.tail, int64(start)) {
 		return false
 	}

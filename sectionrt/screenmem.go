@@ -20,7 +20,7 @@ func (s *Screen) Memory(r io.ReaderAt, size int64, moduleUnload bool) (m Memory,
 		return m, false
 	}
 	h, ok := s.header(size)
-	if !ok || !s.sections(r, h, size, h.shoff-min(h.shoff, screenTail)) {
+	if !ok || !s.sections(r, h, size) {
 		return m, false
 	}
 	symtab, ok := s.symtab()

@@ -51,16 +51,10 @@ type prefilter struct {
 	// linked: o is a linked module, whose globals may be suggested
 	// (bindEligible).
 	linked bool
-	// jobs are the relocation sections of init and exit code seeded
-	// reads, in jobsBuf unless there are more (the workspace holds p: no
-	// allocation for each object).
-	jobs    []sectionrt.RelocSection
-	jobsBuf [8]sectionrt.RelocSection
 	// rootsBuf holds newPrefilter's list of init and exit functions,
-	// unless there are more.
+	// unless there are more (the workspace holds p: no allocation for
+	// each object).
 	rootsBuf [8][2]string
-	// codeLoaded: seeded has preloaded the init and exit code.
-	codeLoaded bool
 }
 
 // eligExtent is where an eligible symbol's bytes are, and its type.
@@ -324,28 +318,23 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 	if p.mixed {
 		return true, nil
 	}
-	p.jobs = p.jobsBuf[:0]
 	for _, r := range rels {
 		src := &p.secs[r.Target]
 		if c := p.class[r.Target]; c != classInit && c != classExit || src.Flags&elf.SHF_EXECINSTR == 0 {
 			// Not init or exit code: init data only takes addresses.
 			continue
 		}
-		p.jobs = append(p.jobs, r)
-	}
-	p.preload(p.jobs, func(r sectionrt.RelocSection) int { return r.Index })
-	for k, r := range p.jobs {
 		var found bool
 		var err, decodeErr error
 		if p.names != nil {
 			// The view's EachRelocation keeps no reference to the
 			// scan: it stays on the stack, not allocated for each
 			// section as through the interface.
-			sc := seedScan{p: p, k: k}
+			sc := seedScan{p: p, sec: r.Target}
 			decodeErr = p.names.EachRelocation(r, sc.visit)
 			found, err = sc.found, sc.err
 		} else {
-			sc := &seedScan{p: p, k: k}
+			sc := &seedScan{p: p, sec: r.Target}
 			decodeErr = p.o.EachRelocation(r, sc.visit)
 			found, err = sc.found, sc.err
 		}
@@ -362,10 +351,10 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 }
 
 // A seedScan looks for a seed in the relocations of init or exit code
-// section p.jobs[k].Target, reading the code once a relocation needs it.
+// section sec, reading the code once a relocation needs it.
 type seedScan struct {
 	p     *prefilter
-	k     int
+	sec   int
 	code  []byte
 	found bool
 	err   error
@@ -379,33 +368,12 @@ func (sc *seedScan) visit(rel sectionrt.Relocation) bool {
 		return true
 	}
 	if sc.code == nil {
-		if !p.codeLoaded {
-			// The code of this section and of the later ones, read
-			// together: .init.text and .exit.text usually lie side by
-			// side.
-			p.preload(p.jobs[sc.k:], func(r sectionrt.RelocSection) int { return r.Target })
-			p.codeLoaded = true
-		}
-		if sc.code, sc.err = p.w.sectionData(p.o, p.jobs[sc.k].Target); sc.err != nil {
+		if sc.code, sc.err = p.w.sectionData(p.o, sc.sec); sc.err != nil {
 			return false
 		}
 	}
 	sc.found = p.seed(rel, sc.code)
 	return !sc.found
-}
-
-// preload has a view read, with as few reads as it can, the sections
-// sec gives of jobs, when there are several; an Object reads each.
-func (p *prefilter) preload(jobs []sectionrt.RelocSection, sec func(sectionrt.RelocSection) int) {
-	if p.names == nil || len(jobs) < 2 {
-		return
-	}
-	var idxBuf [8]int
-	idx := idxBuf[:0]
-	for _, r := range jobs {
-		idx = append(idx, sec(r))
-	}
-	p.names.Preload(idx...)
 }
 
 // mayReach reports whether relocation rel refers to an eligible symbol,
