@@ -61,6 +61,8 @@
 // CheckMismatch, so findings and errors are theirs. Screen.View gives
 // another analysis the same shortcut: a RawView holds the section and
 // symbol tables Open would make, read without debug/elf into the
-// Screen's buffers, and makes the Object itself when the analysis needs
+// Screen's buffers, the symbols without their names until asked
+// (SymbolTable names them all; SymbolName, SymbolNamed and SymbolHasBase
+// answer for one), and makes the Object itself when the analysis needs
 // more (package suggest's Clean).
 package sectionrt

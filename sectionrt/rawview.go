@@ -17,13 +17,22 @@ import (
 // sections (package suggest's seed search): it costs no debug/elf parse,
 // and its tables are the Screen's reused buffers.
 //
+// The symbol table is decoded without its names: finding where each name
+// ends took a fifth of the view's time, and an analysis that clears most
+// objects needs few of them. Symbols is the table with every Name empty;
+// SymbolName, SymbolNamed and SymbolHasBase answer for one symbol from
+// the string table the view keeps; SymbolTable fills every Name, once,
+// and Object makes the Object's own.
+//
 // View refuses what Clean refuses in the headers and the symbol table
 // (ELFCLASS32, big-endian, program headers, SHF_COMPRESSED, SHN_XINDEX,
 // anything malformed), and besides SHT_REL and any relocation section
 // whose header Object.RelocSections would refuse. So a view exists only
 // for an object that Open, RelocSections and CheckSymbolExtents accept,
 // and what it gives is what that Object gives; Object makes that Object
-// from it (TestRawViewInstalled, TestRawViewAgrees).
+// from it (TestRawViewInstalled, TestRawViewAgrees). A name offset past
+// the string table, or a name without its NUL, is no error (Open reads
+// the name as ""): SymbolName gives "" too.
 //
 // A view, its tables and the names in them belong to the Screen: they are
 // valid until the Screen's next use, and only while the reader is open.
@@ -39,8 +48,14 @@ type RawView struct {
 	symtab  int
 	// buf holds the symbol entries and the string table, which strtab
 	// is: the names are substrings of it.
-	buf    []byte
-	strtab string
+	buf     []byte
+	entries []byte // the symbol entries, in buf
+	strtab  string
+	// lastNUL is the index of strtab's last NUL, -1 for none: a name
+	// starting before it ends inside the table.
+	lastNUL int
+	// named: SymbolTable has filled syms' names.
+	named bool
 }
 
 // maxViewSyms is the most symbols a view keeps storage for between
@@ -121,27 +136,28 @@ func (v *RawView) sections(symtab int) bool {
 	return true
 }
 
-// symbols decodes the symbol table as loadSymbols does (names from one
-// copy of the string table, File from the STT_FILE before a local
-// symbol), refusing what loadSymbols and checkSymbolExtents refuse, and
-// SHN_XINDEX.
+// symbols decodes the symbol table as loadSymbols does, names aside
+// (File from the STT_FILE before a local symbol), refusing what
+// loadSymbols and checkSymbolExtents refuse, and SHN_XINDEX.
 func (v *RawView) symbols(symtab int) bool {
 	entries, strtab, ok := v.readSymtab(symtab)
 	if !ok {
 		return false
 	}
+	v.entries, v.named = entries, false
+	v.lastNUL = strings.LastIndexByte(strtab, 0)
 	n := len(entries) / elf.Sym64Size
 	v.syms = grow(v.syms, n)
 	v.syms[0] = Symbol{}
 	file := ""
 	for idx := 1; idx < n; idx++ {
 		sym := &v.syms[idx] // filled in place: a Symbol is 96 bytes
-		if !v.symbol(sym, entries[idx*elf.Sym64Size:], idx, strtab) {
+		if !v.symbol(sym, entries[idx*elf.Sym64Size:], idx) {
 			return false
 		}
 		switch {
 		case sym.Type == elf.STT_FILE:
-			file = sym.Name
+			file = v.SymbolName(idx)
 		case sym.Bind == elf.STB_LOCAL && sym.Type != elf.STT_SECTION:
 			sym.File = file
 		}
@@ -184,11 +200,12 @@ func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool
 }
 
 // symbol decodes entry e, symbol idx, into sym as symtabDecoder.symbol
-// does (File aside), and checks its extent as checkSymbolExtents does.
-func (v *RawView) symbol(sym *Symbol, e []byte, idx int, strtab string) bool {
+// does (Name and File aside: left empty), and checks its extent as
+// checkSymbolExtents does.
+func (v *RawView) symbol(sym *Symbol, e []byte, idx int) bool {
 	le := binary.LittleEndian
 	info, shndx := e[4], elf.SectionIndex(le.Uint16(e[6:]))
-	sym.Name, sym.Section, sym.File = strtabString(strtab, le.Uint32(e[0:])), "", ""
+	sym.Name, sym.Section, sym.File = "", "", ""
 	sym.Index, sym.Value, sym.Size = idx, le.Uint64(e[8:]), le.Uint64(e[16:])
 	sym.Type, sym.Bind, sym.Shndx, sym.SectionIndex = elf.ST_TYPE(info), elf.ST_BIND(info), shndx, int(shndx)
 	switch {
@@ -213,8 +230,83 @@ func (v *RawView) Machine() elf.Machine { return v.machine }
 func (v *RawView) SectionTable() []Section { return v.secs }
 
 // SymbolTable is Object.SymbolTable: indexed by ELF symbol index, element
-// 0 the null symbol. It must not be modified.
-func (v *RawView) SymbolTable() []Symbol { return v.syms }
+// 0 the null symbol. The first call fills the names of Symbols' table,
+// which it is. It must not be modified.
+func (v *RawView) SymbolTable() []Symbol {
+	if !v.named {
+		v.fillNames(v.strtab)
+	}
+	return v.syms
+}
+
+// Symbols is SymbolTable before it is named: the same table, each Name ""
+// until SymbolTable fills them (File is set). It must not be modified.
+func (v *RawView) Symbols() []Symbol { return v.syms }
+
+// nameOff is symbol i's st_name.
+func (v *RawView) nameOff(i int) uint32 {
+	return binary.LittleEndian.Uint32(v.entries[i*elf.Sym64Size:])
+}
+
+// SymbolName is SymbolTable()[i].Name, found on its own; i must be an
+// index of the table.
+func (v *RawView) SymbolName(i int) string {
+	if i == 0 {
+		return ""
+	}
+	return strtabString(v.strtab, v.nameOff(i))
+}
+
+// SymbolNamed is SymbolTable()[i].Named() without finding where the name
+// ends: Named looks at its first two bytes. i must be an index of the
+// table.
+func (v *RawView) SymbolNamed(i int) bool {
+	s := &v.syms[i]
+	if i == 0 || s.Type == elf.STT_SECTION || s.Type == elf.STT_FILE {
+		return false
+	}
+	off := int(v.nameOff(i))
+	if off >= v.lastNUL || v.strtab[off] == 0 {
+		return false // no NUL after it (strtabString's ""), or empty
+	}
+	head := v.strtab[off : off+1]
+	if v.strtab[off+1] != 0 { // off+1 <= lastNUL: inside the table
+		head = v.strtab[off : off+2]
+	}
+	return validName612(head) // which looks no further than two bytes
+}
+
+// SymbolHasBase reports whether SymbolName(i) is base or one of its
+// clones, base and a '.' (Object.Lookup's match; baseName(SymbolName(i))
+// == base), reading no further; base must hold no '.' and no NUL. i must
+// be an index of the table.
+func (v *RawView) SymbolHasBase(i int, base string) bool {
+	off := int(v.nameOff(i))
+	if i == 0 || off > v.lastNUL {
+		return base == "" // the name is ""
+	}
+	// The name ends at a NUL at or before lastNUL: past end, it would
+	// hold base's bytes (no NUL) and end inside the table.
+	end := off + len(base)
+	return end <= v.lastNUL && v.strtab[off:end] == base && (v.strtab[end] == 0 || v.strtab[end] == '.')
+}
+
+// fillNames sets each symbol's Name and File from strtab, the view's
+// string table or a copy of it.
+func (v *RawView) fillNames(strtab string) {
+	file := ""
+	for i := 1; i < len(v.syms); i++ {
+		sym := &v.syms[i]
+		sym.Name = strtabString(strtab, v.nameOff(i))
+		switch {
+		case sym.Type == elf.STT_FILE:
+			file = sym.Name
+		case sym.Bind == elf.STB_LOCAL && sym.Type != elf.STT_SECTION:
+			sym.File = file
+		}
+	}
+	v.named = true
+}
 
 // RelocSections is Object.RelocSections: every one an SHT_RELA section
 // with a checked header.
@@ -292,8 +384,8 @@ func (v *RawView) Object(name string) (*Object, error) {
 		}},
 		sections: v.secs, symtabIdx: v.symtab, syms: v.syms,
 	}
+	v.fillNames(strings.Clone(v.strtab)) // the Object's names outlive the view's buffer
 	v.r, v.secs, v.syms = nil, nil, nil
-	o.syms = rebase(o.syms, v.strtab, strings.Clone(v.strtab))
 	if err := o.loadModInfo(); err != nil {
 		return nil, errRawView
 	}
@@ -317,24 +409,4 @@ func (v *RawView) Recycle(o *Object) {
 		v.secs = o.sections[:0]
 	}
 	o.syms, o.sections = nil, nil
-}
-
-// rebase points the names of syms, substrings of old, at the same bytes
-// of str, a copy of old that outlives the view's buffer.
-func rebase(syms []Symbol, old, str string) []Symbol {
-	if len(old) == 0 {
-		return syms
-	}
-	base := uintptr(unsafe.Pointer(unsafe.StringData(old)))
-	at := func(name string) string {
-		if name == "" {
-			return ""
-		}
-		off := uintptr(unsafe.Pointer(unsafe.StringData(name))) - base
-		return str[off : off+uintptr(len(name))]
-	}
-	for i := range syms {
-		syms[i].Name, syms[i].File = at(syms[i].Name), at(syms[i].File)
-	}
-	return syms
 }

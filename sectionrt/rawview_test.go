@@ -52,6 +52,7 @@ func viewAgreesObjects(t *testing.T, s *Screen, data []byte, what string) (vo, o
 	if !reflect.DeepEqual(v.SectionTable(), o.SectionTable()) {
 		t.Fatalf("%s: the view's sections differ from the Object's", what)
 	}
+	unnamedAgrees(t, v, o, what)
 	if !reflect.DeepEqual(v.SymbolTable(), o.SymbolTable()) {
 		t.Fatalf("%s: the view's symbols differ from the Object's:\n%s", what, firstSymbolDiff(v.SymbolTable(), o.SymbolTable()))
 	}
@@ -81,6 +82,35 @@ func viewAgreesObjects(t *testing.T, s *Screen, data []byte, what string) (vo, o
 		t.Fatalf("%s: a spent view made a second Object", what)
 	}
 	return vo, o, true
+}
+
+// unnamedAgrees requires the view's table before SymbolTable names it
+// (Symbols) to be the Object's with every Name empty, and SymbolName and
+// SymbolNamed to give each symbol's Name and Named.
+func unnamedAgrees(t *testing.T, v *RawView, o *Object, what string) {
+	t.Helper()
+	syms, want := v.Symbols(), o.SymbolTable()
+	if len(syms) != len(want) {
+		t.Fatalf("%s: the view has %d symbols, the Object %d", what, len(syms), len(want))
+	}
+	for i := range want {
+		w := want[i]
+		w.Name = ""
+		if syms[i] != w {
+			t.Fatalf("%s: symbol %d unnamed: view %+v\n          Object %+v", what, i, syms[i], w)
+		}
+		if got := v.SymbolName(i); got != want[i].Name {
+			t.Fatalf("%s: SymbolName(%d) = %q, Object %q", what, i, got, want[i].Name)
+		}
+		if got := v.SymbolNamed(i); got != want[i].Named() {
+			t.Fatalf("%s: SymbolNamed(%d) = %v, Object's %q: %v", what, i, got, want[i].Name, want[i].Named())
+		}
+		for _, b := range []string{baseName(want[i].Name), baseName(want[max(i, 1)-1].Name), "", "x"} {
+			if got, want := v.SymbolHasBase(i, b), baseName(want[i].Name) == b; got != want {
+				t.Fatalf("%s: SymbolHasBase(%d, %q) = %v, want %v", what, i, b, got, want)
+			}
+		}
+	}
 }
 
 // objectsAgree requires the Object a view made to be the one Open made:
@@ -143,6 +173,20 @@ func TestRawViewFixtures(t *testing.T) {
 	if !viewAgrees(t, &s, small, "small.o") {
 		t.Fatal("small.o not viewed")
 	}
+	// The Object of a view that nothing asked for its symbol table.
+	v, ok := s.View(bytes.NewReader(small), int64(len(small)))
+	if !ok {
+		t.Fatal("small.o not viewed again")
+	}
+	vo, err := v.Object("x.ko")
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := NewObject(bytes.NewReader(small), "x.ko")
+	if err != nil {
+		t.Fatal(err)
+	}
+	objectsAgree(t, vo, open, "small.o, its view's Object made first")
 	for _, n := range []int{0, 63, 64, len(small) - 1} {
 		if _, ok := s.View(bytes.NewReader(small[:n]), int64(n)); ok {
 			t.Errorf("small.o truncated to %d bytes viewed", n)
@@ -366,6 +410,61 @@ func TestRawViewErrors(t *testing.T) {
 	for _, i := range []int{-1, n} {
 		if _, err := v.SectionDataBuf(i, nil); !errors.Is(err, errRawView) {
 			t.Errorf("SectionDataBuf(%d) = %v, want errRawView", i, err)
+		}
+	}
+}
+
+// TestRawViewNames: names the string table does not hold — an offset at
+// or past its end, the last name without its NUL — are "" in the view as
+// in the Object, and not errors; SymbolNamed agrees with Named.
+func TestRawViewNames(t *testing.T) {
+	var s Screen
+	small := smallObject(t)
+	o, err := NewObject(bytes.NewReader(small), "small.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var symtab, strtab Section
+	for _, sec := range o.SectionTable() {
+		if sec.Type == elf.SHT_SYMTAB {
+			symtab, strtab = sec, o.SectionTable()[sec.Link]
+		}
+	}
+	n := int(symtab.Size / elf.Sym64Size)
+	setNames := func(off uint32) []byte {
+		d := bytes.Clone(small)
+		for i := 1; i < n; i++ {
+			e := int(symtab.Offset) + i*elf.Sym64Size
+			d[e], d[e+1], d[e+2], d[e+3] = byte(off), byte(off>>8), byte(off>>16), byte(off>>24)
+		}
+		return d
+	}
+	unnamed := func(o *Object) (k int) {
+		for _, sym := range o.SymbolTable()[1:] {
+			if sym.Name == "" {
+				k++
+			}
+		}
+		return k
+	}
+	unterminated := bytes.Clone(small)
+	unterminated[strtab.Offset+strtab.Size-1] = 'x'
+	for _, tc := range []struct {
+		what    string
+		data    []byte
+		unnamed int // how many symbols have no name
+	}{
+		{"every name at the table's end", setNames(uint32(strtab.Size)), n - 1},
+		{"every name at 0xffffffff", setNames(^uint32(0)), n - 1},
+		{"every name at the last byte, a NUL", setNames(uint32(strtab.Size - 1)), n - 1},
+		{"the last name without its NUL", unterminated, unnamed(o) + 1},
+	} {
+		vo, _, ok := viewAgreesObjects(t, &s, tc.data, tc.what)
+		if !ok {
+			t.Fatalf("%s: not viewed", tc.what)
+		}
+		if got := unnamed(vo); got != tc.unnamed {
+			t.Errorf("%s: %d symbols without a name, want %d", tc.what, got, tc.unnamed)
 		}
 	}
 }

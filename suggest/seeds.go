@@ -31,13 +31,17 @@ type prefilter struct {
 	m    elf.Machine
 	secs []sectionrt.Section
 	syms []sectionrt.Symbol // o's own table: not modified
+	// names is the view syms was read from, unnamed (RawView.Symbols),
+	// until Find takes the Object made from it; nil for an Object.
+	names *sectionrt.RawView
 	// class[i] is refClassOf(&secs[i]); secKinds[i], what eligible
 	// symbols section i may hold.
 	class    []refClass
 	secKinds []secKind
 	// elig[i] lists the extents of the eligible symbols of section i,
 	// sorted by start, each with the greatest end up to it; nil when it
-	// has none.
+	// has none. A view's are sorted when extents first reads them (the
+	// seed search needs few sections'), or by complete.
 	elig [][]eligExtent
 	// eligFuncs[i]: section i holds an eligible function.
 	eligFuncs []bool
@@ -47,6 +51,10 @@ type prefilter struct {
 	// linked: o is a linked module, whose globals may be suggested
 	// (bindEligible).
 	linked bool
+	// rootsBuf holds newPrefilter's list of init and exit functions,
+	// unless there are more (the workspace holds p: no allocation for
+	// each object).
+	rootsBuf [8][2]string
 }
 
 // eligExtent is where an eligible symbol's bytes are, and its type.
@@ -63,18 +71,66 @@ func isMember(s *sectionrt.Symbol, nsecs int) bool {
 	return (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) && s.SectionIndex > 0 && s.SectionIndex < nsecs && s.Defined() && s.Named()
 }
 
+// member is isMember for a symbol of p.syms, named or not.
+func (p *prefilter) member(s *sectionrt.Symbol) bool {
+	return p.memberUnnamed(s) && p.named(s)
+}
+
+// memberUnnamed is member but for the name, which costs the most to
+// tell in a view.
+func (p *prefilter) memberUnnamed(s *sectionrt.Symbol) bool {
+	return (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) && s.SectionIndex > 0 && s.SectionIndex < len(p.secs) && s.Defined()
+}
+
+// named is s.Named(), from the view while p.syms is unnamed.
+func (p *prefilter) named(s *sectionrt.Symbol) bool {
+	if p.names == nil {
+		return s.Named()
+	}
+	return p.names.SymbolNamed(s.Index)
+}
+
+// name is s.Name, from the view while p.syms is unnamed.
+func (p *prefilter) name(s *sectionrt.Symbol) string {
+	if p.names == nil {
+		return s.Name
+	}
+	return p.names.SymbolName(s.Index)
+}
+
+// hasBase reports whether baseName(s.Name) is base (which has no '.'),
+// from the view while p.syms is unnamed, reading no more of the name.
+func (p *prefilter) hasBase(s *sectionrt.Symbol, base string) bool {
+	if p.names == nil {
+		return baseName(s.Name) == base
+	}
+	return p.names.SymbolHasBase(s.Index, base)
+}
+
 // eligible reports whether member s may be suggested as far as it alone
 // tells: local (or, in a linked module, global: bindEligible), sized, a function in .text* or an object in .rodata*,
 // .data*, .bss* (see eligibleSection); a node is eligible when every
 // member is.
 func (p *prefilter) eligible(s *sectionrt.Symbol) bool {
+	return p.eligibleUnnamed(s) && p.eligibleName(s)
+}
+
+// eligibleName is the part of eligible that reads the name: an object's
+// has no '.' (see the package doc: gcc's name.N of function-local
+// statics).
+func (p *prefilter) eligibleName(s *sectionrt.Symbol) bool {
+	return s.Type == elf.STT_FUNC || strings.IndexByte(p.name(s), '.') < 0
+}
+
+// eligibleUnnamed is eligible but for an object's name.
+func (p *prefilter) eligibleUnnamed(s *sectionrt.Symbol) bool {
 	if !bindEligible(s, p.linked) || s.Size == 0 {
 		return false
 	}
 	if s.Type == elf.STT_FUNC {
 		return p.secKinds[s.SectionIndex]&funcSection != 0
 	}
-	return p.secKinds[s.SectionIndex]&objectSection != 0 && strings.IndexByte(s.Name, '.') < 0
+	return p.secKinds[s.SectionIndex]&objectSection != 0
 }
 
 // secKind says what eligible symbols a section may hold.
@@ -95,10 +151,16 @@ type source interface {
 	SectionDataBuf(i int, buf []byte) ([]byte, error)
 }
 
-// newPrefilter reads o's sections and symbols, into w's tables.
+// newPrefilter reads o's sections and symbols, into w's tables; of a
+// RawView, the symbols unnamed, with the few names it needs.
 func newPrefilter(o source, w *workspace) *prefilter {
 	p := &w.prefilter // one per workspace: not allocated for each object
-	*p = prefilter{o: o, m: o.Machine(), secs: o.SectionTable(), syms: o.SymbolTable(), w: w}
+	*p = prefilter{o: o, m: o.Machine(), secs: o.SectionTable(), w: w}
+	if v, ok := o.(*sectionrt.RawView); ok {
+		p.syms, p.names = v.Symbols(), v
+	} else {
+		p.syms = o.SymbolTable()
+	}
 	p.linked = linkedModule(p.secs)
 	w.class = zeroed(w.class, len(p.secs))
 	w.secKinds = zeroed(w.secKinds, len(p.secs))
@@ -109,20 +171,29 @@ func newPrefilter(o source, w *workspace) *prefilter {
 			p.secKinds[i] = eligibleSection(p.secs[i].Name)
 		}
 	}
-	var rootFuncs [][2]string // (file, base name) of local functions in init and exit sections
+	// (file, base name) of local functions in init and exit sections.
+	rootFuncs := p.rootsBuf[:0]
 	// The eligible symbols, in table order; then by section.
 	elig := w.eligSyms[:0]
 	w.count = zeroed(w.count, len(p.secs))
 	count := w.count
 	for i := 1; i < len(p.syms); i++ {
 		s := &p.syms[i]
-		if !isMember(s, len(p.secs)) {
+		// The name last: in a view it costs the most, and few symbols
+		// that pass the rest are not named.
+		if !p.memberUnnamed(s) {
 			continue
 		}
-		if c := p.class[s.SectionIndex]; s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL && (c == classInit || c == classExit) {
-			rootFuncs = append(rootFuncs, [2]string{s.File, baseName(s.Name)})
+		c := p.class[s.SectionIndex]
+		root := s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL && (c == classInit || c == classExit)
+		mayElig := p.eligibleUnnamed(s)
+		if !root && !mayElig || !p.named(s) {
+			continue
 		}
-		if p.eligible(s) {
+		if root {
+			rootFuncs = append(rootFuncs, [2]string{s.File, baseName(p.name(s))})
+		}
+		if mayElig && p.eligibleName(s) {
 			elig = append(elig, int32(i))
 			count[s.SectionIndex]++
 		}
@@ -144,18 +215,47 @@ func newPrefilter(o source, w *workspace) *prefilter {
 		p.elig[s.SectionIndex] = append(p.elig[s.SectionIndex], eligExtent{lo: s.Value, hi: s.Value + s.Size, fn: s.Type == elf.STT_FUNC})
 		p.eligFuncs[s.SectionIndex] = p.eligFuncs[s.SectionIndex] || s.Type == elf.STT_FUNC
 	}
-	for _, l := range p.elig {
-		w.sortExtents(l)
+	if len(rootFuncs) > 0 {
+		p.mixed = p.findMixed(rootFuncs)
+	}
+	if p.names == nil {
+		// An Object's prefilter may go to a graph (newRefGraph) without
+		// complete: sorted now, as the graph reads it.
+		p.sortAll()
+	}
+	return p
+}
+
+// extents is elig[sec], sorted. A list is unsorted while its first
+// maxHi is 0: sorted, it is an end, past a start since an eligible
+// symbol has a size (one that wraps, in a malformed section of type
+// SHT_NULL, whose extents nothing checks, is sorted again each time).
+func (p *prefilter) extents(sec int) []eligExtent {
+	l := p.elig[sec]
+	if len(l) > 0 && l[0].maxHi == 0 {
+		p.w.sortExtents(l)
 		var m uint64
 		for i := range l {
 			m = max(m, l[i].hi)
 			l[i].maxHi = m
 		}
 	}
-	if len(rootFuncs) > 0 {
-		p.mixed = p.findMixed(rootFuncs)
+	return l
+}
+
+// complete makes p what the graph reads: every section's extents sorted,
+// and the names those of o, the Object made from the view p was read
+// from (or read itself).
+func (p *prefilter) complete(o *sectionrt.Object) {
+	p.o, p.syms, p.names = o, o.SymbolTable(), nil
+	p.sortAll()
+}
+
+// sortAll sorts every section's extents.
+func (p *prefilter) sortAll() {
+	for sec := range p.elig {
+		p.extents(sec)
 	}
-	return p
 }
 
 // sortExtents sorts l by start. holds depends on no order among equal
@@ -196,14 +296,16 @@ func (w *workspace) sortExtents(l []eligExtent) {
 func (p *prefilter) findMixed(rootFuncs [][2]string) bool {
 	for i := 1; i < len(p.syms); i++ {
 		s := &p.syms[i]
-		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL || !isMember(s, len(p.secs)) {
+		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL || !p.memberUnnamed(s) {
 			continue
 		}
 		if c := p.class[s.SectionIndex]; c == classInit || c == classExit {
 			continue
 		}
-		if slices.Contains(rootFuncs, [2]string{s.File, baseName(s.Name)}) {
-			return true
+		for _, r := range rootFuncs {
+			if r[0] == s.File && p.hasBase(s, r[1]) && p.named(s) {
+				return true
+			}
 		}
 	}
 	return false
@@ -222,21 +324,20 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 			// Not init or exit code: init data only takes addresses.
 			continue
 		}
-		var code []byte // read once a relocation needs it
 		var found bool
-		var err error
-		decodeErr := p.o.EachRelocation(r, func(rel sectionrt.Relocation) bool {
-			if !p.mayReach(rel) {
-				return true
-			}
-			if code == nil {
-				if code, err = p.w.sectionData(p.o, r.Target); err != nil {
-					return false
-				}
-			}
-			found = p.seed(rel, code)
-			return !found
-		})
+		var err, decodeErr error
+		if p.names != nil {
+			// The view's EachRelocation keeps no reference to the
+			// scan: it stays on the stack, not allocated for each
+			// section as through the interface.
+			sc := seedScan{p: p, sec: r.Target}
+			decodeErr = p.names.EachRelocation(r, sc.visit)
+			found, err = sc.found, sc.err
+		} else {
+			sc := &seedScan{p: p, sec: r.Target}
+			decodeErr = p.o.EachRelocation(r, sc.visit)
+			found, err = sc.found, sc.err
+		}
 		switch {
 		case decodeErr != nil:
 			return false, decodeErr
@@ -247,6 +348,32 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// A seedScan looks for a seed in the relocations of init or exit code
+// section sec, reading the code once a relocation needs it.
+type seedScan struct {
+	p     *prefilter
+	sec   int
+	code  []byte
+	found bool
+	err   error
+}
+
+// visit looks at relocation rel; false stops the scan: a seed found or
+// an error.
+func (sc *seedScan) visit(rel sectionrt.Relocation) bool {
+	p := sc.p
+	if !p.mayReach(rel) {
+		return true
+	}
+	if sc.code == nil {
+		if sc.code, sc.err = p.w.sectionData(p.o, sc.sec); sc.err != nil {
+			return false
+		}
+	}
+	sc.found = p.seed(rel, sc.code)
+	return !sc.found
 }
 
 // mayReach reports whether relocation rel refers to an eligible symbol,
@@ -271,14 +398,14 @@ func (p *prefilter) reaches(rel sectionrt.Relocation, fn, any bool) bool {
 	if !sym.Defined() || sym.SectionIndex <= 0 || sym.SectionIndex >= len(p.secs) {
 		return false
 	}
-	if isMember(sym, len(p.secs)) {
+	if p.member(sym) {
 		// The graph's target is sym's node, eligible only if sym is.
 		return (any || (sym.Type == elf.STT_FUNC) == fn) && p.eligible(sym)
 	}
-	l := p.elig[sym.SectionIndex]
-	if len(l) == 0 {
+	if len(p.elig[sym.SectionIndex]) == 0 {
 		return false
 	}
+	l := p.extents(sym.SectionIndex)
 	// As relocTargets: the address, and for data 1, 2 or 4 bytes on.
 	bias := sectionrt.PCBias(p.m, rel.Type)
 	t := sym.Value + uint64(rel.Addend) + uint64(bias)

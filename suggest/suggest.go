@@ -129,9 +129,8 @@ func findWith(o *sectionrt.Object, p *prefilter) ([]Suggestion, error) {
 		if seeded, err := p.seeded(rels); err != nil || !seeded {
 			return nil, err
 		}
-	} else {
-		p.o = o // the view's tables, now o's; its reader is spent
 	}
+	p.complete(o) // a view's tables are now o's, named; its reader is spent
 	w := p.w
 	g := newRefGraph(o, p)
 	defer func() { w.nodes, w.edges, w.roots, w.cands = g.nodes, g.edges, g.roots, g.cands }() // the storage the graph grew, as long as used: see release
