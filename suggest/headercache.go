@@ -45,6 +45,12 @@ func IndexHeadersCached(roots ...string) (*HeaderIndex, error) {
 // IndexHeadersFor, which lexes only the headers that mention a name.
 func IndexHeadersForCached(names []string, roots ...string) (*HeaderIndex, error) {
 	tree, ok, err := headerTrees(roots, true)
+	return indexFor(names, roots, tree, ok, err)
+}
+
+// indexFor is IndexHeadersForCached once headerTrees(roots, true) has
+// returned tree, ok and err.
+func indexFor(names, roots []string, tree []*hnode, ok bool, err error) (*HeaderIndex, error) {
 	if !ok {
 		return IndexHeadersFor(names, roots...)
 	}
@@ -52,6 +58,59 @@ func IndexHeadersForCached(names []string, roots ...string) (*HeaderIndex, error
 		return nil, err
 	}
 	return treeIndex(roots, tree, newNameSet(names).names), nil
+}
+
+// A HeaderPrefetch is IndexHeadersForCached's look at a cache, the part
+// that needs no names (stat every directory and header, lex the changed
+// ones), started before the names are known: initsec suggest starts it
+// for the kernel its objects most likely name while it walks its
+// arguments, when a core is idle, and asks for the names at the end.
+type HeaderPrefetch struct {
+	roots []string
+	done  chan struct{}
+	tree  []*hnode
+	ok    bool
+	err   error
+}
+
+// PrefetchHeaders starts IndexHeadersForCached's look at the cache of
+// roots in the background, when one is stored; otherwise it returns nil
+// and starts nothing: without a cache the look lexes every header (about
+// half a second of CPU on a kernel's), which a run that finds nothing to
+// name would pay for nothing.
+func PrefetchHeaders(roots ...string) *HeaderPrefetch {
+	file := headerCacheFile(roots)
+	if file == "" {
+		return nil
+	}
+	if _, err := os.Stat(file); err != nil {
+		return nil
+	}
+	p := &HeaderPrefetch{roots: slices.Clone(roots), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.tree, p.ok, p.err = headerTrees(p.roots, true)
+	}()
+	return p
+}
+
+// IndexFor is IndexHeadersForCached(names, roots...), from p's look when
+// roots are p's (waiting for it to end), else a look of its own, as for
+// a nil p.
+func (p *HeaderPrefetch) IndexFor(names []string, roots ...string) (*HeaderIndex, error) {
+	if p == nil || !slices.Equal(roots, p.roots) {
+		return IndexHeadersForCached(names, roots...)
+	}
+	<-p.done
+	return indexFor(names, roots, p.tree, p.ok, p.err)
+}
+
+// Wait returns when p's look has ended, its cache file written: a run
+// that did not need it waits before it exits. A nil p returns at once.
+func (p *HeaderPrefetch) Wait() {
+	if p != nil {
+		<-p.done
+	}
 }
 
 // treeIndex indexes the definitions in the trees under roots whose names

@@ -483,3 +483,54 @@ func FuzzHeaderCacheDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestHeaderPrefetch: PrefetchHeaders starts nothing without a stored
+// cache; with one, IndexFor answers as IndexHeadersForCached, sees a
+// header changed after the cache was written, and, for other roots,
+// looks at their cache itself.
+func TestHeaderPrefetch(t *testing.T) {
+	useCache(t)
+	trustAll(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"a/x.h": "static inline int in_x(void) { return 0; }\n",
+		"b/y.h": "static inline int in_y(void) { return 0; }\n",
+	})
+	a, b := []string{filepath.Join(dir, "a")}, []string{filepath.Join(dir, "b")}
+	if p := PrefetchHeaders(a...); p != nil {
+		p.Wait()
+		t.Fatal("PrefetchHeaders started with no cache stored")
+	}
+	if _, err := IndexHeadersCached(a...); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"a/x.h": "static inline int in_z(void) { return 0; }\n"})
+	p := PrefetchHeaders(a...)
+	if p == nil {
+		t.Fatal("PrefetchHeaders started nothing with a cache stored")
+	}
+	names := []string{"in_x", "in_y", "in_z"}
+	for _, tc := range []struct {
+		roots []string
+		found string
+	}{{a, "in_z"}, {a, "in_z"}, {b, "in_y"}} {
+		got, err := p.IndexFor(names, tc.roots...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := IndexHeadersForCached(names, tc.roots...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameIndex(t, tc.roots[0], got, want)
+		if _, ok := got.Lookup(tc.found); !ok || got.Len() != 1 {
+			t.Errorf("%s: %d names, %s not among them", tc.roots[0], got.Len(), tc.found)
+		}
+	}
+	p.Wait()
+	var none *HeaderPrefetch
+	if h, err := none.IndexFor(names, b...); err != nil || h.Len() != 1 {
+		t.Errorf("nil IndexFor: %v names, %v", h.Len(), err)
+	}
+	none.Wait()
+}

@@ -8,7 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/sectionrt"
@@ -51,6 +54,52 @@ func kernelOf(kdir string, o *sectionrt.Object) (k headerKernel, ok bool) {
 	return headerKernel{kdir, arch}, true
 }
 
+// prefetched is the header index cache look started for kernel (p nil:
+// none started).
+type prefetched struct {
+	kernel headerKernel
+	p      *suggest.HeaderPrefetch
+}
+
+func (pre prefetched) wait() { pre.p.Wait() }
+
+// likelyKernel starts the header index cache look (suggest.PrefetchHeaders)
+// for the kernel kernelOf will most likely give the objects of args: -kdir
+// with the host's arch; else /lib/modules/RELEASE/build for the first
+// argument under /lib/modules/RELEASE (an installed tree), or for the
+// running kernel's release (a module built on this machine). A wrong
+// guess costs the look's CPU; the objects' own kernel is indexed then.
+func likelyKernel(args []string, kdir string) prefetched {
+	arch := "x86"
+	if runtime.GOARCH == "arm64" {
+		arch = "arm64"
+	}
+	if kdir == "" && len(args) > 0 {
+		rel := ""
+		if abs, err := filepath.Abs(args[0]); err == nil {
+			if r, ok := strings.CutPrefix(abs, "/lib/modules/"); ok {
+				rel, _, _ = strings.Cut(r, "/")
+			}
+		}
+		if rel == "" {
+			var u unix.Utsname
+			if unix.Uname(&u) != nil {
+				return prefetched{}
+			}
+			rel = unix.ByteSliceToString(u.Release[:])
+		}
+		kdir = filepath.Join("/lib/modules", rel, "build")
+	}
+	if kdir == "" {
+		return prefetched{}
+	}
+	if _, err := os.Stat(kdir); err != nil {
+		return prefetched{}
+	}
+	k := headerKernel{kdir, arch}
+	return prefetched{k, suggest.PrefetchHeaders(suggest.KernelHeaderRoots(k.kdir, k.arch)...)}
+}
+
 // objectSuggestions is what the workers keep of an object with
 // suggestions: the header inlines are set apart once every object is
 // read, so that each kernel's headers are read once, for the names found.
@@ -67,7 +116,7 @@ type objectSuggestions struct {
 // whose kernel's headers cannot be indexed is an error, printed to stderr
 // (failed set) and left out: with -kdir (userKdir) a missing directory;
 // without, a missing /lib/modules/RELEASE/build sets nothing apart.
-func splitHeaderInlines(stderr io.Writer, objs []objectSuggestions, userKdir bool) (reports []suggestReport, failed bool) {
+func splitHeaderInlines(stderr io.Writer, objs []objectSuggestions, userKdir bool, pre prefetched) (reports []suggestReport, failed bool) {
 	names := make(map[headerKernel][]string)
 	for _, ob := range objs {
 		if ob.hasK {
@@ -88,7 +137,14 @@ func splitHeaderInlines(stderr io.Writer, objs []objectSuggestions, userKdir boo
 			}
 			continue
 		}
-		idx, err := suggest.IndexHeadersForCached(ns, suggest.KernelHeaderRoots(k.kdir, k.arch)...)
+		roots := suggest.KernelHeaderRoots(k.kdir, k.arch)
+		var idx *suggest.HeaderIndex
+		var err error
+		if k == pre.kernel {
+			idx, err = pre.p.IndexFor(ns, roots...)
+		} else {
+			idx, err = suggest.IndexHeadersForCached(ns, roots...)
+		}
 		indexes[k] = index{idx, err}
 	}
 	for _, ob := range objs {
@@ -189,8 +245,12 @@ func runSuggest(stdout, stderr io.Writer, args []string) int {
 	if !objectArgs(fs, stderr, *format) {
 		return exitError
 	}
+	// The header index cache is looked at while the arguments are
+	// walked, when one core is idle (see likelyKernel).
+	pre := likelyKernel(fs.Args(), *kdir)
+	defer pre.wait()
 	objs, failed := findSuggestions(stderr, fs.Args(), *kdir)
-	reports, splitFailed := splitHeaderInlines(stderr, objs, *kdir != "")
+	reports, splitFailed := splitHeaderInlines(stderr, objs, *kdir != "", pre)
 	failed = failed || splitFailed
 	if reports == nil {
 		reports = []suggestReport{}

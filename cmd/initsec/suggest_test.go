@@ -6,9 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/dev/testenv"
 )
 
@@ -63,5 +65,28 @@ init_module:
 	}
 	if code := run(&stdout, &stderr, []string{"suggest", "-format", "xml", obj}); code != exitError || !strings.Contains(stderr.String(), "unknown -format") {
 		t.Errorf("bad -format: exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+// TestLikelyKernel: the kernel whose header index suggest looks at while
+// it walks its arguments is -kdir's, else the installed tree's that an
+// argument lies in; none when that directory is missing.
+func TestLikelyKernel(t *testing.T) {
+	arch := map[bool]string{true: "arm64", false: "x86"}[runtime.GOARCH == "arm64"]
+	kdir := t.TempDir()
+	if got := likelyKernel([]string{"x.ko"}, kdir); got.kernel != (headerKernel{kdir, arch}) {
+		t.Errorf("-kdir %s: %+v", kdir, got.kernel)
+	}
+	if got := likelyKernel([]string{"x.ko"}, filepath.Join(kdir, "missing")); got != (prefetched{}) {
+		t.Errorf("missing -kdir: %+v", got)
+	}
+	rel, ok := kernels.FindRelease("6.1.")
+	if !ok {
+		testenv.SkipOrFail(t, "no Debian 6.1 kernel with modules and headers installed")
+	}
+	pre := likelyKernel([]string{filepath.Join(rel.Tree, "kernel"), "other.ko"}, "")
+	pre.wait()
+	if want := (headerKernel{filepath.Join(rel.Tree, "build"), arch}); pre.kernel != want {
+		t.Errorf("%s: %+v, want %+v", rel.Tree, pre.kernel, want)
 	}
 }
