@@ -25,12 +25,11 @@ import (
 // the final ones: a reference added later comes from outside the
 // candidates and the roots (theirs are all in), and can only rule its
 // target out. When there are none, there is nothing to find; otherwise
-// addCode makes every other
-// eligible node resident, which no reference to it can change, and
-// passes over every relocation of resident code and data, taking the
-// full path (the instruction's kind, the referrer, an edge or the
-// resident flag) only for those whose target the extent of one of those
-// members may hold. Before all that, the relocations of data that may
+// addCode makes every other eligible node resident, which no reference
+// to it can change, and passes over every relocation of resident code
+// and data, taking the full path (the instruction's kind, the referrer,
+// an edge or the resident flag) only for those whose target the extent
+// of one of those members may hold. Before all that, the relocations of data that may
 // refer to a seed take it, so that the seeds a resident referrer rules
 // out end the search before code is read.
 //
