@@ -9,7 +9,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -148,14 +147,7 @@ init_fn:
 // time (user and system), steadier than wall time on a loaded machine:
 // go test -bench Find -run XXX ./suggest.
 func BenchmarkFind(b *testing.B) {
-	rel, ok := kernels.FindRelease("6.1.")
-	if !ok {
-		b.Skip("no installed 6.1 kernel with modules")
-	}
-	files, errs := modfile.Expand([]string{rel.Tree + "/kernel"})
-	if len(errs) > 0 {
-		b.Fatal(errs)
-	}
+	files := installedModules(b)
 	var seeded, amdgpu []*sectionrt.Object
 	var r modfile.Reader
 	for _, path := range files {

@@ -17,14 +17,7 @@ import (
 // close; it skips the benchmark when the tree is not installed.
 func seededObjects(b *testing.B) []*sectionrt.Object {
 	b.Helper()
-	rel, ok := kernels.FindRelease("6.1.")
-	if !ok {
-		b.Skip("no installed 6.1 kernel with modules")
-	}
-	all, errs := modfile.Expand([]string{rel.Tree + "/kernel"})
-	if len(errs) > 0 {
-		b.Fatal(errs)
-	}
+	all := installedModules(b)
 	var s sectionrt.Screen
 	var objs []*sectionrt.Object
 	for _, path := range all {

@@ -117,3 +117,18 @@ func installedSample(t *testing.T, prefix string, every int) ([]string, string) 
 	}
 	return sample, rel.Release
 }
+
+// installedModules lists the modules of the installed 6.1 tree for a
+// benchmark, skipping it when none is installed.
+func installedModules(b *testing.B) []string {
+	b.Helper()
+	rel, ok := kernels.FindRelease("6.1.")
+	if !ok {
+		b.Skip("no installed 6.1 kernel with modules")
+	}
+	files, errs := modfile.Expand([]string{rel.Tree + "/kernel"})
+	if len(errs) > 0 {
+		b.Fatal(errs)
+	}
+	return files
+}

@@ -371,14 +371,7 @@ func FuzzClean(f *testing.F) {
 // system), steadier than wall time on a loaded machine:
 // go test -bench Clean -run XXX ./suggest.
 func BenchmarkClean(b *testing.B) {
-	rel, ok := kernels.FindRelease("6.1.")
-	if !ok {
-		b.Skip("no installed 6.1 kernel with modules")
-	}
-	all, errs := modfile.Expand([]string{rel.Tree + "/kernel"})
-	if len(errs) > 0 {
-		b.Fatal(errs)
-	}
+	all := installedModules(b)
 	var s sectionrt.Screen
 	var files []string
 	for _, path := range all {
@@ -448,14 +441,7 @@ func cpuTime() time.Duration {
 // steadier than wall time on a loaded machine:
 // go test -bench ScreenView -run XXX ./suggest.
 func BenchmarkScreenView(b *testing.B) {
-	rel, ok := kernels.FindRelease("6.1.")
-	if !ok {
-		b.Skip("no installed 6.1 kernel with modules")
-	}
-	files, errs := modfile.Expand([]string{rel.Tree + "/kernel"})
-	if len(errs) > 0 {
-		b.Fatal(errs)
-	}
+	files := installedModules(b)
 	var s sectionrt.Screen
 	for _, tc := range []struct {
 		name string
