@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -507,9 +508,36 @@ func refJoin(o *sectionrt.Object, linked bool) (group []int32, counted []bool) {
 	return group, counted
 }
 
+// refEligible is the rule of Find's doc for one symbol, written again
+// from the doc rather than from prefilter.eligible, which the reference's
+// nodes come from: STB_LOCAL, or STB_GLOBAL in a linked module; sized;
+// a function in .text or .text.*, or an object whose name has no '.' in
+// .rodata*, .data* or .bss* (the name, or it and a '.'), not
+// .data..percpu* nor .data.once.
+func refEligible(s *sectionrt.Symbol, sec string, linked bool) bool {
+	if s.Bind != elf.STB_LOCAL && (!linked || s.Bind != elf.STB_GLOBAL) || s.Size == 0 {
+		return false
+	}
+	switch s.Type {
+	case elf.STT_FUNC:
+		return sec == ".text" || strings.HasPrefix(sec, ".text.")
+	case elf.STT_OBJECT:
+		if strings.Contains(s.Name, ".") || strings.HasPrefix(sec, ".data..percpu") || sec == ".data.once" {
+			return false
+		}
+		for _, p := range []string{".rodata", ".data", ".bss"} {
+			if sec == p || strings.HasPrefix(sec, p+".") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // TestJoinMatchesReference: on the installed trees (6.1 whole, 6.12 every
 // fourth module), newRefGraph makes of the symbols the nodes refJoin
-// makes, and counts the same sizes.
+// makes, counts the same sizes, and makes eligible exactly the nodes
+// whose every symbol refEligible accepts.
 func TestJoinMatchesReference(t *testing.T) {
 	for _, tc := range []struct {
 		prefix string
@@ -517,7 +545,7 @@ func TestJoinMatchesReference(t *testing.T) {
 	}{{"6.1.", 1}, {"6.12.", 4}} {
 		files, release := installedSample(t, tc.prefix, tc.every)
 		var r modfile.Reader
-		joined := 0
+		joined, eligibleNodes := 0, 0
 		for i := range files {
 			o, err := r.Open(files[i])
 			if err != nil {
@@ -539,12 +567,29 @@ func TestJoinMatchesReference(t *testing.T) {
 					joined++
 				}
 			}
+			refEl := map[int32]bool{}
+			for s, first := range want {
+				if first != 0 {
+					sym := &g.syms[s]
+					el, seen := refEl[first]
+					refEl[first] = (el || !seen) && refEligible(sym, g.secs[sym.SectionIndex].Name, p.linked)
+				}
+			}
+			for first, el := range refEl {
+				if got := g.nodes[g.symNode[first]].eligible; got != el {
+					t.Errorf("%s: node of %s: eligible %v, the rule says %v", files[i], g.syms[first].Name, got, el)
+					break // one a module
+				}
+				if el {
+					eligibleNodes++
+				}
+			}
 			o.Close()
 		}
 		r.Release()
-		t.Logf("%s: %d symbols joined to another", release, joined)
-		if joined == 0 {
-			t.Errorf("%s: no symbol joined: the comparison shows nothing", release)
+		t.Logf("%s: %d symbols joined to another, %d eligible nodes", release, joined, eligibleNodes)
+		if joined == 0 || eligibleNodes == 0 {
+			t.Errorf("%s: no symbol joined or no node eligible: the comparison shows nothing", release)
 		}
 	}
 }
