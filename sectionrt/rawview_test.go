@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/initsec/initsec/internal/dev/elfmut"
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/dev/testenv"
 )
@@ -321,65 +322,22 @@ func TestRawViewAgrees(t *testing.T) {
 	var s Screen
 	rng := rand.New(rand.NewPCG(13, 2))
 	for bi, base := range bases {
-		regions := tableRegions(t, base)
+		regions, err := elfmut.TableRegions(base)
+		if err != nil {
+			t.Fatal(err)
+		}
 		n := iters
 		if len(base) > 1<<20 {
 			n = iters / 10 // ext4: each comparison takes milliseconds
 		}
 		viewed := 0
 		for range n {
-			if viewAgrees(t, &s, mutateTables(rng, base, regions), "mutant") {
+			if viewAgrees(t, &s, elfmut.Mutate(rng, base, regions), "mutant") {
 				viewed++
 			}
 		}
 		t.Logf("base %d (%d bytes): %d of %d mutants viewed", bi, len(base), viewed, n)
 	}
-}
-
-// tableRegions returns the file extents of what a view reads: the ELF
-// header, the section header table, the symbol table and its strings,
-// and each relocation section.
-func tableRegions(t testing.TB, data []byte) [][2]int {
-	o, err := NewObject(bytes.NewReader(data), "base")
-	if err != nil {
-		t.Fatal(err)
-	}
-	shoff, shnum := int(le64(data[0x28:])), int(data[0x3c])|int(data[0x3d])<<8
-	regions := [][2]int{{0, 64}, {shoff, shoff + 64*shnum}}
-	for _, sec := range o.SectionTable() {
-		if sec.Type == elf.SHT_SYMTAB || sec.Type == elf.SHT_STRTAB || sec.Type == elf.SHT_RELA {
-			regions = append(regions, [2]int{int(sec.Offset), int(sec.Offset + sec.Size)})
-		}
-	}
-	return regions
-}
-
-// mutateTables returns a copy of base with one to four changes, each in
-// a random region: a bit flipped, a random byte, or a boundary value
-// written over 1 to 8 bytes.
-func mutateTables(rng *rand.Rand, base []byte, regions [][2]int) []byte {
-	d := bytes.Clone(base)
-	for range 1 + rng.IntN(4) {
-		r := regions[rng.IntN(len(regions))]
-		if r[1] <= r[0] {
-			continue
-		}
-		off := r[0] + rng.IntN(r[1]-r[0])
-		switch rng.IntN(3) {
-		case 0:
-			d[off] ^= 1 << rng.IntN(8)
-		case 1:
-			d[off] = byte(rng.Uint32())
-		default:
-			v := []uint64{0, 1, 0xff, 0xffff, 0xff00, 0xfff1, 0xffffffff, 1 << 62, ^uint64(0)}[rng.IntN(9)]
-			for j := range []int{1, 2, 4, 8}[rng.IntN(4)] {
-				if off+j < len(d) {
-					d[off+j] = byte(v >> (8 * j))
-				}
-			}
-		}
-	}
-	return d
 }
 
 // FuzzRawView: an object View reads is one Open reads the same.

@@ -3,7 +3,6 @@ package suggest
 import (
 	"bytes"
 	"debug/elf"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/initsec/initsec/internal/dev/elfmut"
 	"github.com/initsec/initsec/internal/dev/kernels"
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/sectionrt"
@@ -287,7 +287,10 @@ func TestCleanAgrees(t *testing.T) {
 	var s sectionrt.Screen
 	rng := rand.New(rand.NewPCG(13, 3))
 	for bi, base := range bases {
-		regions := tableRegions(t, base)
+		regions, err := elfmut.TableRegions(base)
+		if err != nil {
+			t.Fatal(err)
+		}
 		n := iters
 		if len(base) > 1<<20 {
 			n = iters / 10
@@ -296,61 +299,12 @@ func TestCleanAgrees(t *testing.T) {
 		for range n {
 			// Not findReference: it reads relocations Find never needs,
 			// which a mutant may have broken.
-			if c, _ := cleanAgrees(t, &s, mutateTables(rng, base, regions), "mutant", false); c {
+			if c, _ := cleanAgrees(t, &s, elfmut.Mutate(rng, base, regions), "mutant", false); c {
 				cleared++
 			}
 		}
 		t.Logf("base %d (%d bytes, cleared as is: %v): %d of %d mutants cleared", bi, len(base), Clean(&s, bytes.NewReader(base), int64(len(base))), cleared, n)
 	}
-}
-
-// tableRegions returns the file extents of what Clean reads: the ELF
-// header, the section header table, the symbol table and its strings,
-// and each relocation section.
-func tableRegions(t testing.TB, data []byte) [][2]int {
-	f, err := elf.NewFile(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h elf.Header64
-	if err := binary.Read(bytes.NewReader(data), binary.LittleEndian, &h); err != nil {
-		t.Fatal(err)
-	}
-	regions := [][2]int{{0, 64}, {int(h.Shoff), int(h.Shoff) + 64*int(h.Shnum)}}
-	for _, sec := range f.Sections {
-		if sec.Type == elf.SHT_SYMTAB || sec.Type == elf.SHT_STRTAB || sec.Type == elf.SHT_RELA {
-			regions = append(regions, [2]int{int(sec.Offset), int(sec.Offset + sec.FileSize)})
-		}
-	}
-	return regions
-}
-
-// mutateTables returns a copy of base with one to four changes, each in
-// a random region: a bit flipped, a random byte, or a boundary value
-// written over 1 to 8 bytes.
-func mutateTables(rng *rand.Rand, base []byte, regions [][2]int) []byte {
-	d := bytes.Clone(base)
-	for range 1 + rng.IntN(4) {
-		r := regions[rng.IntN(len(regions))]
-		if r[1] <= r[0] {
-			continue
-		}
-		off := r[0] + rng.IntN(r[1]-r[0])
-		switch rng.IntN(3) {
-		case 0:
-			d[off] ^= 1 << rng.IntN(8)
-		case 1:
-			d[off] = byte(rng.Uint32())
-		default:
-			v := []uint64{0, 1, 0xff, 0xffff, 0xff00, 0xfff1, 0xffffffff, 1 << 62, ^uint64(0)}[rng.IntN(9)]
-			for j := range []int{1, 2, 4, 8}[rng.IntN(4)] {
-				if off+j < len(d) {
-					d[off+j] = byte(v >> (8 * j))
-				}
-			}
-		}
-	}
-	return d
 }
 
 // FuzzClean: an object Clean clears opens, and Find returns no
