@@ -54,10 +54,11 @@ func kernelOf(kdir string, o *sectionrt.Object) (k headerKernel, ok bool) {
 	return headerKernel{kdir, arch}, true
 }
 
-// prefetched is the header index cache look started for kernel (p nil:
-// none started).
+// prefetched is the header index cache look started for kernel, whose
+// header roots are roots (p nil: none started).
 type prefetched struct {
 	kernel headerKernel
+	roots  []string
 	p      *suggest.HeaderPrefetch
 }
 
@@ -97,7 +98,8 @@ func likelyKernel(args []string, kdir string) prefetched {
 		return prefetched{}
 	}
 	k := headerKernel{kdir, arch}
-	return prefetched{k, suggest.PrefetchHeaders(suggest.KernelHeaderRoots(k.kdir, k.arch)...)}
+	roots := suggest.KernelHeaderRoots(k.kdir, k.arch)
+	return prefetched{k, roots, suggest.PrefetchHeaders(roots...)}
 }
 
 // objectSuggestions is what the workers keep of an object with
@@ -137,14 +139,12 @@ func splitHeaderInlines(stderr io.Writer, objs []objectSuggestions, userKdir boo
 			}
 			continue
 		}
-		roots := suggest.KernelHeaderRoots(k.kdir, k.arch)
-		var idx *suggest.HeaderIndex
-		var err error
-		if k == pre.kernel {
-			idx, err = pre.p.IndexFor(ns, roots...)
-		} else {
-			idx, err = suggest.IndexHeadersForCached(ns, roots...)
+		roots := pre.roots
+		if k != pre.kernel {
+			roots = suggest.KernelHeaderRoots(k.kdir, k.arch)
 		}
+		// IndexFor looks at the cache itself for roots other than pre's.
+		idx, err := pre.p.IndexFor(ns, roots...)
 		indexes[k] = index{idx, err}
 	}
 	for _, ob := range objs {

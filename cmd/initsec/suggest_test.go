@@ -77,7 +77,7 @@ func TestLikelyKernel(t *testing.T) {
 	if got := likelyKernel([]string{"x.ko"}, kdir); got.kernel != (headerKernel{kdir, arch}) {
 		t.Errorf("-kdir %s: %+v", kdir, got.kernel)
 	}
-	if got := likelyKernel([]string{"x.ko"}, filepath.Join(kdir, "missing")); got != (prefetched{}) {
+	if got := likelyKernel([]string{"x.ko"}, filepath.Join(kdir, "missing")); got.p != nil || got.roots != nil || got.kernel != (headerKernel{}) {
 		t.Errorf("missing -kdir: %+v", got)
 	}
 	rel, ok := kernels.FindRelease("6.1.")
