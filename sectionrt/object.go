@@ -46,6 +46,9 @@ type Object struct {
 	atOnce  sync.Once
 	at      *symIndex
 	modinfo []modinfoEntry
+	// viewBuf is the RawView buffer the names are substrings of, for an
+	// Object a view made: RawView.Recycle takes it back.
+	viewBuf []byte
 }
 
 // Section is one ELF section header.

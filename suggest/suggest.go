@@ -98,6 +98,9 @@ type Suggestion struct {
 // those of the candidates' code and those that may refer to a candidate,
 // and it reads the site lists only for a member object (solveInStages);
 // initsec verify reads them all.
+//
+// The suggestions' strings are their own, not o's: they stay valid after
+// o is closed or its tables recycled (sectionrt.RawView.Recycle).
 func Find(o *sectionrt.Object) ([]Suggestion, error) { return findWith(o, nil) }
 
 // findWith is Find; a non-nil p is the seed search's tables for o that found
@@ -459,9 +462,22 @@ func (g *refGraph) suggestions(in []bool, root refClass) []Suggestion {
 		if len(names) > 1 || (len(names) == 1 && names[0] != s.Symbol) {
 			s.Symbols = names
 		}
+		s.own()
 		out = append(out, s)
 	}
 	return out
+}
+
+// own gives s's names storage of their own: they are substrings of the
+// object's string table, which an Object made from a view gives back to
+// the view (sectionrt.RawView.Recycle) for the next object's.
+func (s *Suggestion) own() {
+	s.Symbol, s.File = strings.Clone(s.Symbol), strings.Clone(s.File)
+	for _, l := range [][]string{s.ReferencedFrom, s.Symbols} {
+		for i := range l {
+			l[i] = strings.Clone(l[i])
+		}
+	}
 }
 
 // kindFor is the kind of a function (or object) in section sec used only

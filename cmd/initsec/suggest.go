@@ -311,7 +311,7 @@ func findSuggestions(stderr io.Writer, args []string, kdir string) (objs []objec
 			sugg, err = suggest.Find(o)
 		}
 		res, keep, err := report(path, o, sugg, err)
-		v.Recycle(o) // res keeps strings of o, not its tables
+		v.Recycle(o) // res keeps no strings of o's tables (Find's are their own)
 		return res, keep, err == nil
 	}
 	return eachObjectFast(stderr, "suggest", args, fast, find)
