@@ -366,10 +366,13 @@ func (v *RawView) SectionDataBuf(i int, buf []byte) ([]byte, error) {
 
 // Object returns the Object Open would make of the viewed file, built
 // from the view's tables (it takes them: the view is spent, and the
-// Screen's next View reads into new ones) and .modinfo, read now. It reads
-// from the view's reader, which must stay open while the Object is used;
-// Close does not close it. An error (.modinfo unreadable) is not Open's:
-// open the object for that.
+// Screen's next View reads into new ones). It reads from the view's
+// reader, which must stay open while the Object is used; Close does not
+// close it. .modinfo is read on first use, not now: of initsec suggest's
+// Objects only those with suggestions need it. An error reading it is
+// LoadModInfo's (Open's would be the same). The Object's
+// CheckSymbolExtents checks nothing again: the view refused what it
+// would refuse.
 //
 // The Object's symbol names are the view's string table, not a copy of
 // it: they stay valid until Recycle gives the table back (copying it cost
@@ -388,14 +391,12 @@ func (v *RawView) Object(name string) (*Object, error) {
 			ByteOrder: le, Type: elf.ET_REL, Machine: v.machine, Entry: le.Uint64(hdr[24:]),
 		}},
 		sections: v.secs, symtabIdx: v.symtab, syms: v.syms, viewBuf: v.buf,
+		lazyInfo: true, extentsChecked: true,
 	}
 	if !v.named {
 		v.fillNames(v.strtab)
 	}
 	v.r, v.secs, v.syms, v.buf = nil, nil, nil, nil
-	if err := o.loadModInfo(); err != nil {
-		return nil, errRawView
-	}
 	return o, nil
 }
 
