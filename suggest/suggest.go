@@ -136,7 +136,7 @@ func findWith(o *sectionrt.Object, p *prefilter) ([]Suggestion, error) {
 	p.complete(o) // a view's tables are now o's, named; its reader is spent
 	w := p.w
 	g := newRefGraph(o, p)
-	defer func() { w.nodes, w.edges, w.roots, w.cands = g.nodes, g.edges, g.roots, g.cands }() // the storage the graph grew, as long as used: see release
+	defer func() { w.nodes, w.edges, w.roots, w.cands, w.labels = g.nodes, g.edges, g.roots, g.cands, g.labels }() // the storage the graph grew, as long as used: see release
 	inInit, inExit, err := g.solveInStages(rels)
 	if err != nil || inInit == nil {
 		return nil, err
@@ -236,7 +236,7 @@ func formatErr(o *sectionrt.Object, format string, args ...any) error {
 
 // refClass is what a referring section means for the symbols it
 // references.
-type refClass int
+type refClass uint8
 
 const (
 	classResident refClass = iota // runs, or is read, while the module is loaded

@@ -22,6 +22,7 @@ type workspace struct {
 	extentsWas []eligExtent
 	// The graph's (refGraph, joinSymbols).
 	nodes                 []refNode
+	labels                []string
 	edges                 []refEdge
 	roots, cands          []int32
 	rootIn                []bool
@@ -173,8 +174,8 @@ func (w *workspace) release() {
 	clear(w.patched)
 	clear(w.elig)
 	clear(w.groups)
-	clear(w.nodes)
-	w.code, w.patched, w.elig, w.groups, w.nodes = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0]
+	clear(w.labels)
+	w.code, w.patched, w.elig, w.groups, w.nodes, w.labels = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0], w.labels[:0]
 	w.used, w.usedBits, w.usedStarts, w.usedLows = 0, 0, 0, 0
 	w.prefilter = prefilter{}
 }
