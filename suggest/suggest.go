@@ -324,12 +324,16 @@ func refClassOf(s *sectionrt.Section) refClass {
 // subset, so that no node of the greatest set is ever removed, and what
 // is left satisfies the rule. A node removed breaks the rule for its
 // targets (it is eligible, so not root code), which go next.
+//
+// The sets are the workspace's (boolSet), valid until Find returns.
 func (g *refGraph) members(root refClass) []bool {
-	in := make([]bool, len(g.nodes))
+	w := g.p.w
+	in, seen := w.boolSet(len(g.nodes)), w.boolSet(len(g.nodes))
 	for _, i := range g.cands {
 		in[i] = !g.nodes[i].resident
 	}
-	var gone []int32
+	gone := w.gone[:0]
+	defer func() { w.gone = gone[:0] }()
 	for _, i := range g.cands {
 		if !in[i] {
 			continue
@@ -355,7 +359,7 @@ func (g *refGraph) members(root refClass) []bool {
 				}
 			}
 		}
-		seen := g.reach(root, in)
+		g.reach(root, in, seen)
 		for _, i := range g.cands {
 			if in[i] && !seen[i] {
 				gone = append(gone, i)
@@ -395,13 +399,14 @@ func (g *refGraph) seedsRuledOut() bool {
 	return true
 }
 
-// union returns the nodes in a or b, nil when there is none.
+// union returns the nodes in a or b, nil when there is none; a
+// workspace set (boolSet).
 func (g *refGraph) union(a, b []bool) []bool {
 	var u []bool
 	for i := range a {
 		if a[i] || b[i] {
 			if u == nil {
-				u = make([]bool, len(a))
+				u = g.p.w.boolSet(len(a))
 			}
 			u[i] = true
 		}
@@ -419,11 +424,13 @@ func (g *refGraph) anyObject(set []bool) bool {
 	return false
 }
 
-// reach returns the nodes of in reachable from root-class code through
-// nodes of in.
-func (g *refGraph) reach(root refClass, in []bool) []bool {
-	seen := make([]bool, len(g.nodes))
-	var stack []int32
+// reach sets seen, as long as in, to the nodes of in reachable from
+// root-class code through nodes of in.
+func (g *refGraph) reach(root refClass, in, seen []bool) {
+	clear(seen)
+	w := g.p.w
+	stack := w.stack[:0]
+	defer func() { w.stack = stack[:0] }()
 	for _, r := range g.roots {
 		if g.nodes[r].root(root) {
 			stack = append(stack, r)
@@ -439,7 +446,6 @@ func (g *refGraph) reach(root refClass, in []bool) []bool {
 			}
 		}
 	}
-	return seen
 }
 
 // suggestions are the members in of root class root, as Suggestions.

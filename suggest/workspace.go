@@ -54,6 +54,11 @@ type workspace struct {
 	// one slot a scan; the first usedStarts are taken.
 	starts     [][]funcStart
 	usedStarts int
+	// sets hold the graph's node sets (members, union); the first
+	// usedSets are taken. gone and stack are members' and reach's.
+	sets        [][]bool
+	usedSets    int
+	gone, stack []int32
 	// kept holds the relocations solveInStages keeps (cands.go).
 	kept []keptReloc
 	// lows hold the scans' tables of low bits (x86Rel32Low); the first
@@ -101,6 +106,19 @@ func (w *workspace) bitset(n int) []uint64 {
 	w.bitsets[w.usedBits] = b
 	w.usedBits++
 	return b
+}
+
+// boolSet returns a set of n nodes, all false, from w's storage: Find
+// makes several for each object (members, union), each as long as its
+// graph's nodes.
+func (w *workspace) boolSet(n int) []bool {
+	if w.usedSets == len(w.sets) {
+		w.sets = append(w.sets, nil)
+	}
+	s := zeroed(w.sets[w.usedSets], n)
+	w.sets[w.usedSets] = s
+	w.usedSets++
+	return s
 }
 
 // maxKeptBuf is the largest section buffer a workspace keeps for the next
@@ -176,6 +194,6 @@ func (w *workspace) release() {
 	clear(w.groups)
 	clear(w.labels)
 	w.code, w.patched, w.elig, w.groups, w.nodes, w.labels = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0], w.labels[:0]
-	w.used, w.usedBits, w.usedStarts, w.usedLows = 0, 0, 0, 0
+	w.used, w.usedBits, w.usedStarts, w.usedLows, w.usedSets = 0, 0, 0, 0, 0
 	w.prefilter = prefilter{}
 }
