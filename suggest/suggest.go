@@ -118,9 +118,12 @@ func findWith(o *sectionrt.Object, p *prefilter) ([]Suggestion, error) {
 	if !supported(o.Machine()) {
 		return nil, fmt.Errorf("%s: suggest supports x86_64 and arm64 objects, not %s: branches the assembler resolved are not decoded", o.Name(), o.Machine())
 	}
-	rels, err := o.RelocSections()
-	if err != nil {
-		return nil, err
+	rels := p.viewRels()
+	if rels == nil {
+		var err error
+		if rels, err = o.RelocSections(); err != nil {
+			return nil, err
+		}
 	}
 	if err := o.CheckSymbolExtents(); err != nil {
 		return nil, err

@@ -1,6 +1,10 @@
 package suggest
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/initsec/initsec/sectionrt"
+)
 
 // workspace holds the tables one call of Find fills, for the next call
 // to reuse: initsec suggest calls it on thousands of objects, and most
@@ -10,6 +14,7 @@ type workspace struct {
 	// The seed search's: the prefilter newPrefilter returns, and its
 	// tables.
 	prefilter prefilter
+	rels      []sectionrt.RelocSection // a view's (ScreenView)
 	class     []refClass
 	secKinds  []secKind
 	count     []int32
