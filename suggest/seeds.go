@@ -177,7 +177,8 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	}
 	// (file, base name) of local functions in init and exit sections.
 	rootFuncs := p.rootsBuf[:0]
-	// The eligible symbols, in table order; then by section.
+	// The eligible symbols (member and eligible), in table order, which
+	// buildSymTable reads again; then by section.
 	elig := w.eligSyms[:0]
 	w.count = zeroed(w.count, len(p.secs))
 	count := w.count
