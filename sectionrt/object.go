@@ -15,7 +15,8 @@ import (
 // Object is an ELF object opened for checking: a relocatable .o or .ko, or
 // any other ELF file (vmlinux, a shared object) for the checks that do not
 // need a relocatable one. Opening reads and validates the ELF header, the
-// section headers, the symbol table (with SHN_XINDEX resolved) and .modinfo;
+// section headers, the symbol table (with SHN_XINDEX resolved) and .modinfo
+// (an Object a RawView made reads .modinfo on first use: LoadModInfo);
 // anything malformed is a *FormatError naming the file, never a panic.
 //
 // An Object is not modified after it is opened and may be read from several
@@ -46,6 +47,18 @@ type Object struct {
 	atOnce  sync.Once
 	at      *symIndex
 	modinfo []modinfoEntry
+	// lazyInfo: modinfo is read on first use (LoadModInfo), once
+	// (infoOnce), its error infoErr: an Object a RawView made, most of
+	// which (initsec suggest's without suggestions) never need it.
+	lazyInfo bool
+	infoOnce sync.Once
+	infoErr  error
+	// extentsChecked: every symbol's extent was checked as
+	// checkSymbolExtents does (RawView.symbol), which need not run again.
+	extentsChecked bool
+	// viewBuf is the RawView buffer the names are substrings of, for an
+	// Object a view made: RawView.Recycle takes it back.
+	viewBuf []byte
 }
 
 // Section is one ELF section header.
@@ -265,6 +278,7 @@ func baseName(name string) string {
 // alias, depends, vermagic, parm, ...), values in file order since keys such
 // as alias and parm repeat. Nil when the object has no .modinfo.
 func (o *Object) ModInfo() map[string][]string {
+	o.LoadModInfo() // an error leaves none, which LoadModInfo reports
 	if o.modinfo == nil {
 		return nil
 	}
@@ -275,10 +289,23 @@ func (o *Object) ModInfo() map[string][]string {
 	return m
 }
 
+// LoadModInfo reads .modinfo if it is not read yet and returns the error
+// reading it met, a *FormatError. Open reads it, and fails with that
+// error; an Object a RawView made reads it on first use (this, ModInfo,
+// Vermagic or KernelRelease), and ModInfo and Vermagic then answer as
+// for an object without one: a caller that must tell calls this first.
+func (o *Object) LoadModInfo() error {
+	if o.lazyInfo {
+		o.infoOnce.Do(func() { o.infoErr = o.loadModInfo() })
+	}
+	return o.infoErr
+}
+
 // Vermagic returns the module's vermagic string without trailing blanks,
 // e.g. "6.1.0-56-amd64 SMP preempt mod_unload modversions", or "" when the
 // object has none (a .o before modpost, or not a module).
 func (o *Object) Vermagic() string {
+	o.LoadModInfo() // an error leaves none, which LoadModInfo reports
 	for _, e := range o.modinfo {
 		if e.key == "vermagic" {
 			return strings.TrimSpace(e.value)

@@ -22,7 +22,7 @@ import (
 // objects needs few of them. Symbols is the table with every Name empty;
 // SymbolName, SymbolNamed and SymbolHasBase answer for one symbol from
 // the string table the view keeps; SymbolTable fills every Name, once,
-// and Object makes the Object's own.
+// as does Object, whose names they stay (see Object and Recycle).
 //
 // View refuses what Clean refuses in the headers and the symbol table
 // (ELFCLASS32, big-endian, program headers, SHF_COMPRESSED, SHN_XINDEX,
@@ -36,7 +36,7 @@ import (
 //
 // A view, its tables and the names in them belong to the Screen: they are
 // valid until the Screen's next use, and only while the reader is open.
-// The Object it makes keeps its own.
+// The Object it makes keeps them until Recycle.
 type RawView struct {
 	s       *Screen
 	r       io.ReaderAt
@@ -366,10 +366,18 @@ func (v *RawView) SectionDataBuf(i int, buf []byte) ([]byte, error) {
 
 // Object returns the Object Open would make of the viewed file, built
 // from the view's tables (it takes them: the view is spent, and the
-// Screen's next View reads into new ones) and .modinfo, read now. It reads
-// from the view's reader, which must stay open while the Object is used;
-// Close does not close it. An error (.modinfo unreadable) is not Open's:
-// open the object for that.
+// Screen's next View reads into new ones). It reads from the view's
+// reader, which must stay open while the Object is used; Close does not
+// close it. .modinfo is read on first use, not now: of initsec suggest's
+// Objects only those with suggestions need it. An error reading it is
+// LoadModInfo's (Open's would be the same). The Object's
+// CheckSymbolExtents checks nothing again: the view refused what it
+// would refuse.
+//
+// The Object's symbol names are the view's string table, not a copy of
+// it: they stay valid until Recycle gives the table back (copying it cost
+// initsec suggest about 8.5 MB of fresh memory on Debian 6.1's tree, and
+// kept whole tables alive for the few names a result keeps).
 func (v *RawView) Object(name string) (*Object, error) {
 	if v.r == nil {
 		return nil, errRawView
@@ -382,22 +390,24 @@ func (v *RawView) Object(name string) (*Object, error) {
 			OSABI: elf.OSABI(hdr[elf.EI_OSABI]), ABIVersion: hdr[elf.EI_ABIVERSION],
 			ByteOrder: le, Type: elf.ET_REL, Machine: v.machine, Entry: le.Uint64(hdr[24:]),
 		}},
-		sections: v.secs, symtabIdx: v.symtab, syms: v.syms,
+		sections: v.secs, symtabIdx: v.symtab, syms: v.syms, viewBuf: v.buf,
+		lazyInfo: true, extentsChecked: true,
 	}
-	v.fillNames(strings.Clone(v.strtab)) // the Object's names outlive the view's buffer
-	v.r, v.secs, v.syms = nil, nil, nil
-	if err := o.loadModInfo(); err != nil {
-		return nil, errRawView
+	if !v.named {
+		v.fillNames(v.strtab)
 	}
+	v.r, v.secs, v.syms, v.buf = nil, nil, nil, nil
 	return o, nil
 }
 
-// Recycle gives the view back the section and symbol tables Object took
-// for o, for the next View to fill rather than allocate: a caller that
-// makes Objects of many views (initsec suggest, for each object with a
-// seed) would otherwise allocate both tables for each. Call it once done
-// with o, which must not be used after: its tables are the view's again.
-// Strings taken from o (names) stay valid; they are not in the tables.
+// Recycle gives the view back the section and symbol tables and the
+// string table Object took for o, for the next View to fill rather than
+// allocate: a caller that makes Objects of many views (initsec suggest,
+// for each object with a seed) would otherwise allocate them for each.
+// Call it once done with o, which must not be used after: its tables are
+// the view's again. Symbol names taken from o are then overwritten by the
+// next View: copy those to keep (strings.Clone). Section names and
+// .modinfo values stay valid.
 func (v *RawView) Recycle(o *Object) {
 	if o == nil {
 		return
@@ -408,5 +418,8 @@ func (v *RawView) Recycle(o *Object) {
 	if v.secs == nil {
 		v.secs = o.sections[:0]
 	}
-	o.syms, o.sections = nil, nil
+	if v.buf == nil {
+		v.buf = o.viewBuf[:0]
+	}
+	o.syms, o.sections, o.viewBuf = nil, nil, nil
 }

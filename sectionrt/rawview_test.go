@@ -10,8 +10,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/initsec/initsec/internal/dev/elfmut"
 	"github.com/initsec/initsec/internal/dev/kernels"
@@ -123,6 +125,9 @@ func objectsAgree(t *testing.T, vo, o *Object, what string) {
 	}
 	if !reflect.DeepEqual(vo.Sections(), o.Sections()) || !reflect.DeepEqual(vo.Symbols(), o.Symbols()) || vo.symtabIdx != o.symtabIdx {
 		t.Fatalf("%s: view Object tables differ from Open's", what)
+	}
+	if vo.LoadModInfo() != nil || vo.CheckSymbolExtents() != nil {
+		t.Fatalf("%s: view Object LoadModInfo %v, CheckSymbolExtents %v", what, vo.LoadModInfo(), vo.CheckSymbolExtents())
 	}
 	if !reflect.DeepEqual(vo.ModInfo(), o.ModInfo()) || vo.KernelRelease() != o.KernelRelease() {
 		t.Fatalf("%s: view Object .modinfo %v, Open's %v", what, vo.ModInfo(), o.ModInfo())
@@ -257,8 +262,9 @@ func TestRawViewInstalled(t *testing.T) {
 }
 
 // TestRawViewRecycle: a view's Object, given back with Recycle, lends its
-// tables to the next view, which still reads every object as Open does;
-// the names taken from the recycled Object stay as they were.
+// tables and its string table to the next view, which still reads every
+// object as Open does; the Object's names are the view's string table,
+// not a copy of it.
 func TestRawViewRecycle(t *testing.T) {
 	rel, ok := kernels.FindRelease("6.1.")
 	if !ok {
@@ -270,8 +276,8 @@ func TestRawViewRecycle(t *testing.T) {
 	}
 	var s Screen
 	var lent []Symbol
-	var lentNames, lentWant []Symbol
-	reused := 0
+	var lentBuf []byte
+	reused, reusedBuf := 0, 0
 	for _, p := range files {
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -287,20 +293,91 @@ func TestRawViewRecycle(t *testing.T) {
 			}
 			reused++
 		}
-		if !reflect.DeepEqual(lentNames, lentWant) {
-			t.Fatalf("%s: the names of the last recycled Object changed", p)
+		if lentBuf != nil && cap(lentBuf) >= len(vo.viewBuf) {
+			if &vo.viewBuf[:1][0] != &lentBuf[:1][0] {
+				t.Fatalf("%s: the view did not read into the recycled buffer", p)
+			}
+			reusedBuf++
 		}
-		lentNames, lentWant = vo.Symbols(), o.Symbols()
-		lent = vo.syms
+		for _, sym := range vo.syms[1:] {
+			if sym.Name != "" && !inBuffer(sym.Name, vo.viewBuf) {
+				t.Fatalf("%s: symbol %d's name %q is not in the view's buffer", p, sym.Index, sym.Name)
+			}
+		}
+		lent, lentBuf = vo.syms, vo.viewBuf
 		s.view.Recycle(vo)
-		if vo.syms != nil || vo.sections != nil {
+		if vo.syms != nil || vo.sections != nil || vo.viewBuf != nil {
 			t.Fatalf("%s: Recycle left the Object its tables", p)
 		}
 	}
-	t.Logf("%d modules, %d views filled a recycled table", len(files), reused)
-	if reused == 0 {
-		t.Error("no view filled a recycled table")
+	t.Logf("%d modules, %d views filled a recycled table, %d read into a recycled buffer", len(files), reused, reusedBuf)
+	if reused == 0 || reusedBuf == 0 {
+		t.Error("no view filled a recycled table or buffer")
 	}
+}
+
+// TestRawViewModInfoLate: a view's Object reads .modinfo on first use,
+// not when it is made: a read of it that fails then is LoadModInfo's
+// *FormatError, and ModInfo and Vermagic answer as for none.
+func TestRawViewModInfoLate(t *testing.T) {
+	rel, ok := kernels.FindRelease("6.1.")
+	if !ok {
+		testenv.SkipOrFail(t, "no installed 6.1 kernel with modules and headers")
+	}
+	files, err := filepath.Glob(filepath.Join(rel.Tree, "kernel", "fs", "*", "*.ko"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no module under fs/, error %v", err)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := NewObject(bytes.NewReader(data), files[0])
+	if err != nil || o.Vermagic() == "" {
+		t.Fatalf("%s: Open %v, vermagic %q", files[0], err, o.Vermagic())
+	}
+	info := o.SectionTable()[slices.IndexFunc(o.SectionTable(), func(s Section) bool { return s.Name == ".modinfo" })]
+	r := &failAt{r: bytes.NewReader(data), off: int64(info.Offset)}
+	var s Screen
+	v, ok := s.View(r, int64(len(data)))
+	if !ok {
+		t.Fatalf("%s: not viewed", files[0])
+	}
+	vo, err := v.Object(files[0])
+	if err != nil {
+		t.Fatalf("%s: Object: %v (it must not read .modinfo)", files[0], err)
+	}
+	r.fail = true
+	var fe *FormatError
+	if err := vo.LoadModInfo(); !errors.As(err, &fe) {
+		t.Fatalf("%s: LoadModInfo = %v, want a *FormatError", files[0], err)
+	}
+	if vo.Vermagic() != "" || vo.ModInfo() != nil {
+		t.Errorf("%s: after a failed read, Vermagic %q, ModInfo %v; want none", files[0], vo.Vermagic(), vo.ModInfo())
+	}
+}
+
+// failAt is a reader whose reads at off fail once fail is set.
+type failAt struct {
+	r    *bytes.Reader
+	off  int64
+	fail bool
+}
+
+func (f *failAt) ReadAt(b []byte, off int64) (int, error) {
+	if f.fail && off == f.off {
+		return 0, errors.New("failAt: read error")
+	}
+	return f.r.ReadAt(b, off)
+}
+
+// inBuffer reports whether s's bytes lie in b's storage.
+func inBuffer(s string, b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	p, lo := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(&b[:1][0]))
+	return p >= lo && p+uintptr(len(s)) <= lo+uintptr(cap(b))
 }
 
 // TestRawViewAgrees corrupts objects where the view reads (ELF header,

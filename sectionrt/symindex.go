@@ -99,7 +99,12 @@ func secIndex(s *Symbol) uint32 {
 // run past the end of its section: the object is corrupt and no reference
 // into it can be named. CheckMismatch refuses such an object before it
 // names any address, and so should other users of SymbolAt.
-func (o *Object) CheckSymbolExtents() error { return o.checkSymbolExtents() }
+func (o *Object) CheckSymbolExtents() error {
+	if o.extentsChecked {
+		return nil // a RawView's, which refuses what this would (RawView.symbol)
+	}
+	return o.checkSymbolExtents()
+}
 
 // checkSymbolExtents is CheckSymbolExtents.
 func (o *Object) checkSymbolExtents() error {

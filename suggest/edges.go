@@ -134,8 +134,7 @@ func (g *refGraph) anonNode(sec int) int {
 		return n
 	}
 	s := &g.secs[sec]
-	g.nodes = append(g.nodes, refNode{label: s.Name, class: g.p.class[sec]})
-	n := len(g.nodes) - 1
+	n := g.addPseudo(s.Name, g.p.class[sec])
 	g.anon[sec] = n
 	if c := g.p.class[sec]; c == classInit || c == classExit {
 		g.roots = append(g.roots, int32(n)) // code or data of init or exit, no symbol's

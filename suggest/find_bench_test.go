@@ -138,7 +138,7 @@ func BenchmarkNewRefGraph(b *testing.B) {
 					p := newPrefilter(o, w)
 					if graph {
 						g := newRefGraph(o, p)
-						w.nodes, w.edges, w.roots, w.cands = g.nodes, g.edges, g.roots, g.cands // as findWith
+						w.nodes, w.edges, w.roots, w.cands, w.labels = g.nodes, g.edges, g.roots, g.cands, g.labels // as findWith
 					}
 					w.release()
 				}

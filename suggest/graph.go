@@ -19,23 +19,27 @@ import (
 // refNode is one suggestible unit: a function with its clones and parts,
 // or one object; or one of the pseudo-nodes that stand for referring bytes
 // no symbol covers.
+//
+// Its fields are packed (32 bytes): newRefGraph makes a node for each
+// function and object, tens of thousands in a large module, and the
+// searches go through them.
 type refNode struct {
+	size uint64
+	// first and last are its first and last member symbols in table
+	// order, linked through refGraph.next. A pseudo-node has no member:
+	// first is 0, and last indexes refGraph.labels, its name.
+	first, last int32
+	// in and out head the node's lists of edges in refGraph.edges: its
+	// referrers and its targets (0: none).
+	in, out  int32
 	class    refClass // of the section it lives in; classResident for candidates and resident symbols
 	eligible bool
 	object   bool
-	// first and last are its first and last member symbols in table
-	// order, linked through refGraph.next; 0 for a pseudo-node.
-	first, last int32
-	label       string // a pseudo-node's name
-	size        uint64
 	// resident: a referrer that is neither eligible nor root code
 	// (resident code or data, a site list, an escaping address) keeps the
 	// node resident whatever else refers to it. Such a referrer is this
 	// flag, not an edge (see edge).
 	resident bool
-	// in and out head the node's lists of edges in refGraph.edges: its
-	// referrers and its targets (0: none).
-	in, out int32
 }
 
 // root reports whether the node is code or data of root class c (not a
@@ -50,6 +54,8 @@ type refGraph struct {
 	secs  []sectionrt.Section
 	syms  []sectionrt.Symbol
 	nodes []refNode
+	// labels are the pseudo-nodes' names (refNode.last).
+	labels []string
 	// symNode maps a symbol index to its node (0: none); next links the
 	// members of a node.
 	symNode []int32
@@ -96,7 +102,7 @@ type refGraph struct {
 // workspace.
 func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 	w := p.w
-	g := &refGraph{o: o, p: p, secs: p.secs, syms: p.syms}
+	g := &refGraph{o: o, p: p, secs: p.secs, syms: p.syms, labels: w.labels[:0]}
 	w.anon = zeroed(w.anon, len(g.secs))
 	w.code = zeroed(w.code, len(g.secs))
 	w.patched = zeroed(w.patched, len(g.secs))
@@ -345,10 +351,17 @@ func (g *refGraph) addSymbol(n int, i int32, m *memberInfo, counted bool) {
 	g.symNode[i] = int32(n)
 }
 
+// addPseudo adds a pseudo-node of class class named label and returns it.
+func (g *refGraph) addPseudo(label string, class refClass) int {
+	g.labels = append(g.labels, label)
+	g.nodes = append(g.nodes, refNode{last: int32(len(g.labels) - 1), class: class})
+	return len(g.nodes) - 1
+}
+
 // name is node n's name: the source name of a symbol, or a pseudo-node's.
 func (g *refGraph) name(n int) string {
 	if g.nodes[n].first == 0 {
-		return g.nodes[n].label
+		return g.labels[g.nodes[n].last]
 	}
 	return baseName(g.syms[g.named(n)].Name)
 }

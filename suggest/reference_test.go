@@ -85,8 +85,7 @@ func (r *refOracle) use(from, to int, kind refKind) {
 	}
 	if kind == refAddress || (kind == refCall) == r.g.nodes[to].object {
 		if r.escape == 0 {
-			r.g.nodes = append(r.g.nodes, refNode{label: "(address taken)", class: classResident})
-			r.escape = len(r.g.nodes) - 1
+			r.escape = r.g.addPseudo("(address taken)", classResident)
 		}
 		from = r.escape
 	}

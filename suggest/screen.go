@@ -48,6 +48,10 @@ func ScreenView(v *sectionrt.RawView) (clean bool, sd *Seeded) {
 		putWorkspace(w)
 		return err == nil, nil
 	}
+	// The view's Object's RelocSections, which Find need not list again;
+	// in w, since the Screen's next View refills the view's.
+	w.rels = append(w.rels[:0], v.RelocSections()...)
+	p.rels = w.rels
 	return false, &Seeded{p: p}
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"sync"
 	"syscall"
 	"testing"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/initsec/initsec/internal/dev/elfmut"
 	"github.com/initsec/initsec/internal/dev/kernels"
+	"github.com/initsec/initsec/internal/dev/testenv"
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -443,4 +445,58 @@ func cpuTimes() (user, sys time.Duration) {
 		return 0, 0
 	}
 	return time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano())
+}
+
+// TestSeededFindOwnsNames: the suggestions Seeded.Find makes on a view's
+// Object stay as they were once the Object's tables are given back to
+// the view (RawView.Recycle) and the next view reads into them: their
+// names are their own, not substrings of the recycled string table.
+func TestSeededFindOwnsNames(t *testing.T) {
+	rel, ok := kernels.FindRelease("6.1.")
+	if !ok {
+		testenv.SkipOrFail(t, "no installed 6.1 kernel with modules")
+	}
+	path := filepath.Join(rel.Tree, "kernel/arch/x86/events/intel/intel-uncore.ko")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := sectionrt.NewObject(bytes.NewReader(data), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Find(o)
+	if err != nil || len(want) == 0 {
+		t.Fatalf("%s: Find: %d suggestions, error %v; want some", path, len(want), err)
+	}
+	var s sectionrt.Screen
+	v, ok := s.View(bytes.NewReader(data), int64(len(data)))
+	if !ok {
+		t.Fatalf("%s: not viewed", path)
+	}
+	clean, sd := ScreenView(v)
+	if clean || sd == nil {
+		t.Fatalf("%s: ScreenView: clean %v, Seeded %v; want a Seeded", path, clean, sd)
+	}
+	vo, err := v.Object(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := sd.Find(vo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Recycle(vo)
+	// The same object with every name in upper case: the next view
+	// reads it into the recycled table.
+	upper := bytes.Clone(data)
+	secs := o.SectionTable()
+	strtab := secs[secs[slices.IndexFunc(secs, func(s sectionrt.Section) bool { return s.Type == elf.SHT_SYMTAB })].Link]
+	copy(upper[strtab.Offset:], bytes.ToUpper(data[strtab.Offset:strtab.Offset+strtab.Size]))
+	if _, ok := s.View(bytes.NewReader(upper), int64(len(upper))); !ok {
+		t.Fatalf("%s in upper case: not viewed", path)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("after Recycle and the next view, Seeded.Find's suggestions are\n%v\nwant\n%v", got, want)
+	}
 }

@@ -51,6 +51,10 @@ type prefilter struct {
 	// linked: o is a linked module, whose globals may be suggested
 	// (bindEligible).
 	linked bool
+	// rels are o's relocation sections when p was read from a view
+	// (ScreenView): its Object's RelocSections, which the view checked
+	// as that does (sectionrt.RawView). Nil otherwise.
+	rels []sectionrt.RelocSection
 	// rootsBuf holds newPrefilter's list of init and exit functions,
 	// unless there are more (the workspace holds p: no allocation for
 	// each object).
@@ -173,7 +177,8 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	}
 	// (file, base name) of local functions in init and exit sections.
 	rootFuncs := p.rootsBuf[:0]
-	// The eligible symbols, in table order; then by section.
+	// The eligible symbols (member and eligible), in table order, which
+	// buildSymTable reads again; then by section.
 	elig := w.eligSyms[:0]
 	w.count = zeroed(w.count, len(p.secs))
 	count := w.count
@@ -224,6 +229,14 @@ func newPrefilter(o source, w *workspace) *prefilter {
 		p.sortAll()
 	}
 	return p
+}
+
+// viewRels is p.rels: nil for a nil p, or one not read from a view.
+func (p *prefilter) viewRels() []sectionrt.RelocSection {
+	if p == nil {
+		return nil
+	}
+	return p.rels
 }
 
 // extents is elig[sec], sorted. A list is unsorted while its first

@@ -98,6 +98,9 @@ type Suggestion struct {
 // those of the candidates' code and those that may refer to a candidate,
 // and it reads the site lists only for a member object (solveInStages);
 // initsec verify reads them all.
+//
+// The suggestions' strings are their own, not o's: they stay valid after
+// o is closed or its tables recycled (sectionrt.RawView.Recycle).
 func Find(o *sectionrt.Object) ([]Suggestion, error) { return findWith(o, nil) }
 
 // findWith is Find; a non-nil p is the seed search's tables for o that found
@@ -115,9 +118,12 @@ func findWith(o *sectionrt.Object, p *prefilter) ([]Suggestion, error) {
 	if !supported(o.Machine()) {
 		return nil, fmt.Errorf("%s: suggest supports x86_64 and arm64 objects, not %s: branches the assembler resolved are not decoded", o.Name(), o.Machine())
 	}
-	rels, err := o.RelocSections()
-	if err != nil {
-		return nil, err
+	rels := p.viewRels()
+	if rels == nil {
+		var err error
+		if rels, err = o.RelocSections(); err != nil {
+			return nil, err
+		}
 	}
 	if err := o.CheckSymbolExtents(); err != nil {
 		return nil, err
@@ -133,7 +139,7 @@ func findWith(o *sectionrt.Object, p *prefilter) ([]Suggestion, error) {
 	p.complete(o) // a view's tables are now o's, named; its reader is spent
 	w := p.w
 	g := newRefGraph(o, p)
-	defer func() { w.nodes, w.edges, w.roots, w.cands = g.nodes, g.edges, g.roots, g.cands }() // the storage the graph grew, as long as used: see release
+	defer func() { w.nodes, w.edges, w.roots, w.cands, w.labels = g.nodes, g.edges, g.roots, g.cands, g.labels }() // the storage the graph grew, as long as used: see release
 	inInit, inExit, err := g.solveInStages(rels)
 	if err != nil || inInit == nil {
 		return nil, err
@@ -233,7 +239,7 @@ func formatErr(o *sectionrt.Object, format string, args ...any) error {
 
 // refClass is what a referring section means for the symbols it
 // references.
-type refClass int
+type refClass uint8
 
 const (
 	classResident refClass = iota // runs, or is read, while the module is loaded
@@ -321,12 +327,16 @@ func refClassOf(s *sectionrt.Section) refClass {
 // subset, so that no node of the greatest set is ever removed, and what
 // is left satisfies the rule. A node removed breaks the rule for its
 // targets (it is eligible, so not root code), which go next.
+//
+// The sets are the workspace's (boolSet), valid until Find returns.
 func (g *refGraph) members(root refClass) []bool {
-	in := make([]bool, len(g.nodes))
+	w := g.p.w
+	in, seen := w.boolSet(len(g.nodes)), w.boolSet(len(g.nodes))
 	for _, i := range g.cands {
 		in[i] = !g.nodes[i].resident
 	}
-	var gone []int32
+	gone := w.gone[:0]
+	defer func() { w.gone = gone[:0] }()
 	for _, i := range g.cands {
 		if !in[i] {
 			continue
@@ -352,7 +362,7 @@ func (g *refGraph) members(root refClass) []bool {
 				}
 			}
 		}
-		seen := g.reach(root, in)
+		g.reach(root, in, seen)
 		for _, i := range g.cands {
 			if in[i] && !seen[i] {
 				gone = append(gone, i)
@@ -392,13 +402,14 @@ func (g *refGraph) seedsRuledOut() bool {
 	return true
 }
 
-// union returns the nodes in a or b, nil when there is none.
+// union returns the nodes in a or b, nil when there is none; a
+// workspace set (boolSet).
 func (g *refGraph) union(a, b []bool) []bool {
 	var u []bool
 	for i := range a {
 		if a[i] || b[i] {
 			if u == nil {
-				u = make([]bool, len(a))
+				u = g.p.w.boolSet(len(a))
 			}
 			u[i] = true
 		}
@@ -416,11 +427,13 @@ func (g *refGraph) anyObject(set []bool) bool {
 	return false
 }
 
-// reach returns the nodes of in reachable from root-class code through
-// nodes of in.
-func (g *refGraph) reach(root refClass, in []bool) []bool {
-	seen := make([]bool, len(g.nodes))
-	var stack []int32
+// reach sets seen, as long as in, to the nodes of in reachable from
+// root-class code through nodes of in.
+func (g *refGraph) reach(root refClass, in, seen []bool) {
+	clear(seen)
+	w := g.p.w
+	stack := w.stack[:0]
+	defer func() { w.stack = stack[:0] }()
 	for _, r := range g.roots {
 		if g.nodes[r].root(root) {
 			stack = append(stack, r)
@@ -436,7 +449,6 @@ func (g *refGraph) reach(root refClass, in []bool) []bool {
 			}
 		}
 	}
-	return seen
 }
 
 // suggestions are the members in of root class root, as Suggestions.
@@ -459,9 +471,22 @@ func (g *refGraph) suggestions(in []bool, root refClass) []Suggestion {
 		if len(names) > 1 || (len(names) == 1 && names[0] != s.Symbol) {
 			s.Symbols = names
 		}
+		s.own()
 		out = append(out, s)
 	}
 	return out
+}
+
+// own gives s's names storage of their own: they are substrings of the
+// object's string table, which an Object made from a view gives back to
+// the view (sectionrt.RawView.Recycle) for the next object's.
+func (s *Suggestion) own() {
+	s.Symbol, s.File = strings.Clone(s.Symbol), strings.Clone(s.File)
+	for _, l := range [][]string{s.ReferencedFrom, s.Symbols} {
+		for i := range l {
+			l[i] = strings.Clone(l[i])
+		}
+	}
 }
 
 // kindFor is the kind of a function (or object) in section sec used only

@@ -56,6 +56,9 @@ func (g *refGraph) buildSymTable(w *workspace) {
 	// Only the members' entries are read: no need to clear them.
 	w.parent, w.counted = resized(w.parent, len(g.syms)), resized(w.counted, len(g.syms))
 	ents := slices.Grow(t.scratch[:0], n) // in table order
+	// The seed search listed the eligible members, in table order
+	// (newPrefilter): a member is eligible when it is the next of them.
+	eligs, next := w.eligSyms, 0
 	for i := 1; i < len(g.syms); i++ {
 		s := &g.syms[i]
 		if !s.Defined() {
@@ -74,7 +77,11 @@ func (g *refGraph) buildSymTable(w *workspace) {
 			t.count[sec+1]++
 			if sec > 0 && (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) {
 				members = append(members, int32(i))
-				g.addMember(w, int32(i), s)
+				eligible := next < len(eligs) && eligs[next] == int32(i)
+				if eligible {
+					next++
+				}
+				g.addMember(w, int32(i), s, eligible)
 				continue
 			}
 		}
@@ -130,16 +137,16 @@ const (
 )
 
 // addMember records member i, symbol s, for newRefGraph and joinSymbols:
-// alone in its group and counted, its memberInfo, and, for a local
-// function, its group key (localGroups), for a global one, its index
-// (globalParts).
-func (g *refGraph) addMember(w *workspace, i int32, s *sectionrt.Symbol) {
+// alone in its group and counted, its memberInfo (eligible: whether
+// prefilter.eligible holds for it), and, for a local function, its group
+// key (localGroups), for a global one, its index (globalParts).
+func (g *refGraph) addMember(w *workspace, i int32, s *sectionrt.Symbol, eligible bool) {
 	w.parent[i], w.counted[i] = i, true
 	m := memberInfo{size: s.Size, sec: int32(s.SectionIndex)}
 	if s.Type == elf.STT_OBJECT {
 		m.flags |= memberObject
 	}
-	if g.p.eligible(s) {
+	if eligible {
 		m.flags |= memberEligible
 	}
 	w.memberInfo = append(w.memberInfo, m)

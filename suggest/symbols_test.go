@@ -1,6 +1,9 @@
 package suggest
 
 import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/initsec/initsec/internal/modfile"
@@ -53,5 +56,33 @@ func TestSymbolAtMatchesSectionrt(t *testing.T) {
 	t.Logf("%d plain sections (%d lookups), %d not plain", plain, lookups, notPlain)
 	if notPlain == 0 && every == 1 {
 		t.Errorf("no section that is not plain: the test shows nothing of plainSection's no")
+	}
+}
+
+// TestSortByAddress: sortByAddress sorts as a stable sort by address
+// does (table order among equal addresses), whatever the sorted prefix:
+// none, short, or all but a tail, with repeated addresses and addresses
+// of up to 8 bytes.
+func TestSortByAddress(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := range 300 {
+		for _, prefix := range []int{0, n / 3, n - min(n, 5), n} {
+			for _, bits := range []uint{4, 16, 64} {
+				l := make([]symEntry, n)
+				for k := range l {
+					l[k] = symEntry{lo: r.Uint64() >> (64 - bits), sym: int32(k)}
+				}
+				slices.SortStableFunc(l[:prefix], func(a, b symEntry) int { return cmp.Compare(a.lo, b.lo) })
+				for k := range l[:prefix] {
+					l[k].sym = int32(k) // table order: sorted prefix first
+				}
+				want := slices.Clone(l)
+				slices.SortStableFunc(want, func(a, b symEntry) int { return cmp.Compare(a.lo, b.lo) })
+				sortByAddress(l, make([]symEntry, n))
+				if !slices.Equal(l, want) {
+					t.Fatalf("n %d, sorted prefix %d, %d-bit addresses: got %v, want %v", n, prefix, bits, l, want)
+				}
+			}
+		}
 	}
 }

@@ -1,6 +1,10 @@
 package suggest
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"github.com/initsec/initsec/sectionrt"
+)
 
 // workspace holds the tables one call of Find fills, for the next call
 // to reuse: initsec suggest calls it on thousands of objects, and most
@@ -10,6 +14,7 @@ type workspace struct {
 	// The seed search's: the prefilter newPrefilter returns, and its
 	// tables.
 	prefilter prefilter
+	rels      []sectionrt.RelocSection // a view's (ScreenView)
 	class     []refClass
 	secKinds  []secKind
 	count     []int32
@@ -22,6 +27,7 @@ type workspace struct {
 	extentsWas []eligExtent
 	// The graph's (refGraph, joinSymbols).
 	nodes                 []refNode
+	labels                []string
 	edges                 []refEdge
 	roots, cands          []int32
 	rootIn                []bool
@@ -53,6 +59,11 @@ type workspace struct {
 	// one slot a scan; the first usedStarts are taken.
 	starts     [][]funcStart
 	usedStarts int
+	// sets hold the graph's node sets (members, union); the first
+	// usedSets are taken. gone and stack are members' and reach's.
+	sets        [][]bool
+	usedSets    int
+	gone, stack []int32
 	// kept holds the relocations solveInStages keeps (cands.go).
 	kept []keptReloc
 	// lows hold the scans' tables of low bits (x86Rel32Low); the first
@@ -100,6 +111,19 @@ func (w *workspace) bitset(n int) []uint64 {
 	w.bitsets[w.usedBits] = b
 	w.usedBits++
 	return b
+}
+
+// boolSet returns a set of n nodes, all false, from w's storage: Find
+// makes several for each object (members, union), each as long as its
+// graph's nodes.
+func (w *workspace) boolSet(n int) []bool {
+	if w.usedSets == len(w.sets) {
+		w.sets = append(w.sets, nil)
+	}
+	s := zeroed(w.sets[w.usedSets], n)
+	w.sets[w.usedSets] = s
+	w.usedSets++
+	return s
 }
 
 // maxKeptBuf is the largest section buffer a workspace keeps for the next
@@ -173,8 +197,8 @@ func (w *workspace) release() {
 	clear(w.patched)
 	clear(w.elig)
 	clear(w.groups)
-	clear(w.nodes)
-	w.code, w.patched, w.elig, w.groups, w.nodes = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0]
-	w.used, w.usedBits, w.usedStarts, w.usedLows = 0, 0, 0, 0
+	clear(w.labels)
+	w.code, w.patched, w.elig, w.groups, w.nodes, w.labels = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0], w.labels[:0]
+	w.used, w.usedBits, w.usedStarts, w.usedLows, w.usedSets = 0, 0, 0, 0, 0
 	w.prefilter = prefilter{}
 }

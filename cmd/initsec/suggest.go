@@ -279,6 +279,11 @@ func findSuggestions(stderr io.Writer, args []string, kdir string) (objs []objec
 		if err != nil || len(sugg) == 0 {
 			return objectSuggestions{}, false, err
 		}
+		// A view's Object reads .modinfo now (RawView.Object): an error
+		// sends it to be opened, which reports it.
+		if err := o.LoadModInfo(); err != nil {
+			return objectSuggestions{}, false, err
+		}
 		k, ok := kernelOf(kdir, o)
 		return objectSuggestions{path, sugg, k, ok}, true, nil
 	}
@@ -311,7 +316,7 @@ func findSuggestions(stderr io.Writer, args []string, kdir string) (objs []objec
 			sugg, err = suggest.Find(o)
 		}
 		res, keep, err := report(path, o, sugg, err)
-		v.Recycle(o) // res keeps strings of o, not its tables
+		v.Recycle(o) // res keeps no strings of o's tables (Find's are their own)
 		return res, keep, err == nil
 	}
 	return eachObjectFast(stderr, "suggest", args, fast, find)
