@@ -3,11 +3,13 @@ package sectionrt
 import (
 	"bytes"
 	"debug/elf"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,16 +25,17 @@ type relocWalk struct {
 	Err    string
 }
 
-// batchesAndEach lists what EachRelocationBatch and EachRelocation give
-// for every relocation section of o.
-func batchesAndEach(o *Object) (batch, each []relocWalk) {
+// batchesAndEach lists what EachRelocationBatch, EachRela64 (its
+// entries decoded) and EachRelocation give for every relocation section
+// of o.
+func batchesAndEach(o *Object) (batch, rela, each []relocWalk) {
 	rels, err := o.RelocSections()
 	if err != nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	var buf RelocBuf
 	for _, r := range rels {
-		var got, want []Relocation
+		var got, raw, want []Relocation
 		errB := o.EachRelocationBatch(r, &buf, func(rs []Relocation) bool {
 			if len(rs) == 0 || len(rs) > relocBatch {
 				got = append(got, Relocation{Sym: -len(rs)}) // shows up as a difference
@@ -40,18 +43,45 @@ func batchesAndEach(o *Object) (batch, each []relocWalk) {
 			got = append(got, rs...)
 			return true
 		})
+		errR := o.EachRela64(r, &buf, func(b []byte) bool {
+			if len(b) == 0 || len(b) > relocBatch*Rela64Size || len(b)%Rela64Size != 0 {
+				raw = append(raw, Relocation{Sym: -len(b)})
+			}
+			for ; len(b) >= Rela64Size; b = b[Rela64Size:] {
+				info := binary.LittleEndian.Uint64(b[8:])
+				raw = append(raw, Relocation{Offset: binary.LittleEndian.Uint64(b), Type: uint32(info), Sym: int(info >> 32),
+					Addend: int64(binary.LittleEndian.Uint64(b[16:])), HasAddend: true})
+			}
+			return true
+		})
 		errE := o.EachRelocation(r, func(rel Relocation) bool {
 			want = append(want, rel)
 			return true
 		})
 		batch = append(batch, relocWalk{r.Index, got, errString(errB)})
+		rela = append(rela, relocWalk{r.Index, raw, errString(errR)})
 		each = append(each, relocWalk{r.Index, want, errString(errE)})
 	}
-	return batch, each
+	return batch, rela, each
+}
+
+// asRela64 is walks as EachRela64 gives them: an addend not decoded
+// (HasAddend false) is r_addend 0.
+func asRela64(walks []relocWalk) []relocWalk {
+	var out []relocWalk
+	for _, w := range walks {
+		rs := slices.Clone(w.Relocs)
+		for i := range rs {
+			rs[i].HasAddend = true
+		}
+		out = append(out, relocWalk{w.Index, rs, w.Err})
+	}
+	return out
 }
 
 // checkBatches opens data both ways (in memory and with ReadAt) and
-// requires EachRelocationBatch to give what EachRelocation gives.
+// requires EachRelocationBatch and EachRela64 to give what
+// EachRelocation gives.
 func checkBatches(t *testing.T, data []byte, name string) {
 	t.Helper()
 	for _, open := range []func() (*Object, error){
@@ -62,8 +92,12 @@ func checkBatches(t *testing.T, data []byte, name string) {
 		if err != nil {
 			continue
 		}
-		if b, e := batchesAndEach(o); !reflect.DeepEqual(b, e) {
-			t.Errorf("%s: EachRelocationBatch:\n%.3000v\nEachRelocation:\n%.3000v", name, b, e)
+		b, r, e := batchesAndEach(o)
+		if !reflect.DeepEqual(b, e) {
+			t.Errorf("%s: EachRelocationBatch:\n%s\nEachRelocation:\n%s", name, clip(b), clip(e))
+		}
+		if e := asRela64(e); !reflect.DeepEqual(r, e) {
+			t.Errorf("%s: EachRela64:\n%s\nEachRelocation:\n%s", name, clip(r), clip(e))
 		}
 	}
 }
@@ -124,6 +158,7 @@ func TestEachRelocationBatchMalformed(t *testing.T) {
 		want  string
 	}{
 		{"symbol", 8, 0xffff_0000_0000_0002, "entry 1: symbol index 4294901760 outside the symbol table"},
+		{"symbol at the count", 8, uint64(len(o.syms))<<32 | 2, fmt.Sprintf("entry 1: symbol index %d outside the symbol table", len(o.syms))},
 		{"offset", 0, 1 << 40, "entry 1: r_offset 0x10000000000 past the end of section"},
 		{"offset at the end", 0, end, fmt.Sprintf("entry 1: r_offset %#x past the end of section", end)},
 	} {
@@ -142,7 +177,19 @@ func TestEachRelocationBatchMalformed(t *testing.T) {
 			}
 		})
 	}
+	// A target of no bytes takes r_offset 0 when it is SHT_NOBITS (an
+	// empty .bss), and nothing else.
 	b := bytes.Clone(data)
+	putU32(b[sectionHeader(b, int(text.Info))+4:], uint32(elf.SHT_NOBITS))
+	putU64(b[sectionHeader(b, int(text.Info))+0x20:], 0) // sh_size
+	putU64(b[text.Offset:], 0)
+	checkBatches(t, b, "nobits.o")
+	if o, err := NewObject(bytes.NewReader(b), "nobits.o"); err != nil {
+		t.Error(err)
+	} else if n, err := countRela64(o, rs); n != 1 || err == nil || !strings.Contains(err.Error(), "entry 1: r_offset 0x") {
+		t.Errorf("nobits.o: %d entries, error %v; want 1 and an r_offset past the end of the section", n, err)
+	}
+	b = bytes.Clone(data)
 	putU32(b[sectionHeader(b, text.Index)+0x28:], 0) // sh_link
 	checkBatches(t, b, "link.o")
 
@@ -168,6 +215,19 @@ func TestEachRelocationBatchMalformed(t *testing.T) {
 		}
 		checkBatches(t, b, "bound.o")
 	}
+}
+
+// clip is walks printed, cut at 3,000 bytes (a %.3000v pads each
+// number to 3,000 digits instead).
+func clip(walks []relocWalk) string {
+	s := fmt.Sprint(walks)
+	return s[:min(len(s), 3000)]
+}
+
+// countRela64 counts the entries EachRela64 gives for rs.
+func countRela64(o *Object, rs RelocSection) (n int, err error) {
+	err = o.EachRela64(rs, new(RelocBuf), func(b []byte) bool { n += len(b) / Rela64Size; return true })
+	return n, err
 }
 
 // TestEachRelocationBatchStops: f returning false ends the walk with no

@@ -3,6 +3,7 @@ package suggest
 import (
 	"cmp"
 	"debug/elf"
+	"encoding/binary"
 	"slices"
 	"unsafe"
 
@@ -144,20 +145,23 @@ func (g *refGraph) keep(rs []sectionrt.RelocSection, kept []keptReloc) ([]keptSp
 		}
 		start, sorted, last := len(kept), true, uint64(0)
 		widths := relocWidths(m)
-		err := g.o.EachRelocationBatch(r, &w.relocs, func(batch []sectionrt.Relocation) bool {
-			for i := range batch {
-				rel := &batch[i]
+		relSym := g.relSym
+		err := g.o.EachRela64(r, &w.relocs, func(entries []byte) bool {
+			for j := 0; j < len(entries); j += sectionrt.Rela64Size {
+				e := entries[j : j+sectionrt.Rela64Size : j+sectionrt.Rela64Size]
+				off, info := binary.LittleEndian.Uint64(e), binary.LittleEndian.Uint64(e[8:])
+				sym, typ := uint32(info>>32), uint32(info)
 				if mask != nil {
 					width := uint64(4)
-					if rel.Type < uint32(len(widths)) {
-						width = uint64(widths[rel.Type])
+					if typ < uint32(len(widths)) {
+						width = uint64(widths[typ])
 					}
-					markPatched(mask, rel.Offset, width)
+					markPatched(mask, off, width)
 				}
-				if g.relSym[rel.Sym] != 0 {
-					sorted = sorted && rel.Offset >= last
-					last = rel.Offset
-					kept = append(kept, keptReloc{off: rel.Offset, addend: rel.Addend, sym: int32(rel.Sym), typ: rel.Type})
+				if relSym[sym] != 0 {
+					sorted = sorted && off >= last
+					last = off
+					kept = append(kept, keptReloc{off: off, addend: int64(binary.LittleEndian.Uint64(e[16:])), sym: int32(sym), typ: typ})
 				}
 			}
 			return true
