@@ -1,8 +1,10 @@
 package sectionrt
 
 import (
+	"cmp"
 	"debug/elf"
 	"encoding/binary"
+	"slices"
 )
 
 // RelocBuf is the storage EachRelocationBatch and EachRela64 reuse from
@@ -13,7 +15,96 @@ type RelocBuf struct {
 	raw  []byte
 	out  []Relocation
 	rela []byte
+	// win holds the runs of winObj's file that PrefetchRelocations read
+	// (nil winObj: none); ext is its scratch.
+	win    []byte
+	runs   []relocRun
+	winObj *Object
+	ext    []relocRun
 }
+
+// relocRun is the file's bytes [lo, hi), at win[at:].
+type relocRun struct {
+	lo, hi uint64
+	at     int
+}
+
+// maxPrefetch is the most bytes PrefetchRelocations reads; maxGap, the
+// most bytes between two sections it reads in one call.
+const (
+	maxPrefetch = 256 << 10
+	maxGap      = 4 << 10
+)
+
+// PrefetchRelocations reads into buf the relocation sections of lists,
+// those next to each other in the file (less than 4 KiB apart) in one
+// call to ReadAt, up to 256 KiB in all: EachRela64 and
+// EachRelocationBatch then take the entries of those sections from buf
+// rather than read them, until buf is prefetched again or Forget is
+// called. The sections it leaves out (beyond that, or that would come
+// alone) are read as before, as are all of them when the file is in
+// memory or a read fails, which reports the error.
+//
+// An object's relocation sections follow each other near the end of its
+// file, and a call to ReadAt costs as much as copying 5 KiB more from
+// the page cache (1.4 us against 280 ns a KiB, on a 2-core VM reading
+// Debian 6.1's modules): a caller that reads many of them (package
+// suggest) makes one call for a run of them.
+func (o *Object) PrefetchRelocations(buf *RelocBuf, lists ...[]RelocSection) {
+	buf.Forget()
+	if o.data != nil {
+		return
+	}
+	ext := buf.ext[:0]
+	for _, l := range lists {
+		for _, rs := range l {
+			if s, ok := o.rela64(rs); ok && s.Size > 0 && s.Size <= maxPrefetch {
+				ext = append(ext, relocRun{lo: s.Offset, hi: s.Offset + s.Size})
+			}
+		}
+	}
+	buf.ext = ext
+	slices.SortFunc(ext, func(a, b relocRun) int { return cmp.Compare(a.lo, b.lo) })
+	if cap(buf.win) < maxPrefetch {
+		buf.win = make([]byte, 0, maxPrefetch)
+	}
+	win := buf.win[:0]
+	for i := 0; i < len(ext); {
+		lo, hi, j := ext[i].lo, ext[i].hi, i+1
+		for j < len(ext) && ext[j].lo <= hi+maxGap && max(hi, ext[j].hi)-lo <= maxPrefetch {
+			hi = max(hi, ext[j].hi)
+			j++
+		}
+		alone := j == i+1
+		i = j
+		if alone || uint64(len(win))+hi-lo > maxPrefetch {
+			continue // read when needed: alone, by the same one call
+		}
+		b := win[len(win) : len(win)+int(hi-lo)]
+		if _, err := o.r.ReadAt(b, int64(lo)); err == nil {
+			buf.runs = append(buf.runs, relocRun{lo: lo, hi: hi, at: len(win)})
+			win = win[:len(win)+len(b)]
+		}
+	}
+	buf.win, buf.winObj = win, o
+}
+
+// prefetched returns the bytes [lo, hi) of o's file when
+// PrefetchRelocations read them into buf.
+func (buf *RelocBuf) prefetched(o *Object, lo, hi uint64) ([]byte, bool) {
+	if buf.winObj != o {
+		return nil, false
+	}
+	for _, r := range buf.runs {
+		if lo >= r.lo && hi <= r.hi {
+			return buf.win[r.at+int(lo-r.lo) : r.at+int(hi-r.lo)], true
+		}
+	}
+	return nil, false
+}
+
+// Forget drops what PrefetchRelocations read, and its object.
+func (buf *RelocBuf) Forget() { buf.win, buf.runs, buf.winObj = buf.win[:0], buf.runs[:0], nil }
 
 // relocBatch is the most entries one batch holds; relocRead, the most
 // one call to ReadAt reads.
@@ -98,13 +189,17 @@ func (o *Object) rela64(rs RelocSection) (*Section, bool) {
 }
 
 // relaEntries returns the bytes of entries i up to n of s (a section
-// rela64 accepts): all of them when the file is in memory, else as many
-// as one read of buf's window holds.
+// rela64 accepts): all of them when the file is in memory or they are
+// in what PrefetchRelocations read, else as many as one read of buf's
+// window holds.
 func (o *Object) relaEntries(s *Section, i, n uint64, buf *RelocBuf) ([]byte, error) {
 	const ent = Rela64Size
 	if o.data != nil {
 		// In bounds: checkExtent compared the end with len(data).
 		return o.data[s.Offset+i*ent : s.Offset+n*ent], nil
+	}
+	if b, ok := buf.prefetched(o, s.Offset+i*ent, s.Offset+n*ent); ok {
+		return b, nil
 	}
 	if cap(buf.raw) < relocRead*ent {
 		buf.raw = make([]byte, relocRead*ent)

@@ -26,14 +26,15 @@ type relocWalk struct {
 }
 
 // batchesAndEach lists what EachRelocationBatch, EachRela64 (its
-// entries decoded) and EachRelocation give for every relocation section
-// of o.
+// entries decoded, from what PrefetchRelocations read of them all) and
+// EachRelocation give for every relocation section of o.
 func batchesAndEach(o *Object) (batch, rela, each []relocWalk) {
 	rels, err := o.RelocSections()
 	if err != nil {
 		return nil, nil, nil
 	}
-	var buf RelocBuf
+	var buf, pre RelocBuf
+	o.PrefetchRelocations(&pre, rels)
 	for _, r := range rels {
 		var got, raw, want []Relocation
 		errB := o.EachRelocationBatch(r, &buf, func(rs []Relocation) bool {
@@ -43,7 +44,7 @@ func batchesAndEach(o *Object) (batch, rela, each []relocWalk) {
 			got = append(got, rs...)
 			return true
 		})
-		errR := o.EachRela64(r, &buf, func(b []byte) bool {
+		errR := o.EachRela64(r, &pre, func(b []byte) bool {
 			if len(b) == 0 || len(b) > relocBatch*Rela64Size || len(b)%Rela64Size != 0 {
 				raw = append(raw, Relocation{Sym: -len(b)})
 			}
@@ -186,7 +187,7 @@ func TestEachRelocationBatchMalformed(t *testing.T) {
 	checkBatches(t, b, "nobits.o")
 	if o, err := NewObject(bytes.NewReader(b), "nobits.o"); err != nil {
 		t.Error(err)
-	} else if n, err := countRela64(o, rs); n != 1 || err == nil || !strings.Contains(err.Error(), "entry 1: r_offset 0x") {
+	} else if n, err := countRela64(o, rs, new(RelocBuf)); n != 1 || err == nil || !strings.Contains(err.Error(), "entry 1: r_offset 0x") {
 		t.Errorf("nobits.o: %d entries, error %v; want 1 and an r_offset past the end of the section", n, err)
 	}
 	b = bytes.Clone(data)
@@ -225,9 +226,65 @@ func clip(walks []relocWalk) string {
 }
 
 // countRela64 counts the entries EachRela64 gives for rs.
-func countRela64(o *Object, rs RelocSection) (n int, err error) {
-	err = o.EachRela64(rs, new(RelocBuf), func(b []byte) bool { n += len(b) / Rela64Size; return true })
+func countRela64(o *Object, rs RelocSection, buf *RelocBuf) (n int, err error) {
+	err = o.EachRela64(rs, buf, func(b []byte) bool { n += len(b) / Rela64Size; return true })
 	return n, err
+}
+
+// countingReader counts the calls to ReadAt.
+type countingReader struct {
+	r     *bytes.Reader
+	calls int
+}
+
+func (c *countingReader) Size() int64 { return c.r.Size() }
+
+func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
+	c.calls++
+	return c.r.ReadAt(p, off)
+}
+
+// TestPrefetchRelocations: the small object's relocation sections lie
+// within 4 KiB of each other, so that PrefetchRelocations reads them in
+// one call and walking them reads nothing more, however often; prefetched
+// again with one of them, or forgotten, each is read on its own.
+func TestPrefetchRelocations(t *testing.T) {
+	r := &countingReader{r: bytes.NewReader(smallObject(t))}
+	o, err := NewObject(r, "small.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rels, err := o.RelocSections()
+	if err != nil || len(rels) < 3 {
+		t.Fatalf("%d relocation sections, error %v; want three at least", len(rels), err)
+	}
+	var buf RelocBuf
+	walk := func(rels []RelocSection) (calls int) {
+		before := r.calls
+		for _, rs := range rels {
+			if n, err := countRela64(o, rs, &buf); n == 0 || err != nil {
+				t.Fatalf("section %d: %d entries, error %v", rs.Index, n, err)
+			}
+		}
+		return r.calls - before
+	}
+	before := r.calls
+	o.PrefetchRelocations(&buf, rels)
+	if n := r.calls - before; n != 1 {
+		t.Errorf("PrefetchRelocations: %d calls to ReadAt, want 1", n)
+	}
+	if n := walk(append(rels, rels...)); n != 0 {
+		t.Errorf("walk after PrefetchRelocations: %d calls to ReadAt, want none", n)
+	}
+	o.PrefetchRelocations(&buf, rels[:1]) // one section alone: left to the walk
+	if n := walk(rels); n != len(rels) {
+		t.Errorf("walk after PrefetchRelocations of one section: %d calls to ReadAt, want %d", n, len(rels))
+	}
+	o.PrefetchRelocations(&buf, rels)
+	buf.Forget()
+	if n := walk(rels); n != len(rels) {
+		t.Errorf("walk after Forget: %d calls to ReadAt, want %d", n, len(rels))
+	}
 }
 
 // TestEachRelocationBatchStops: f returning false ends the walk with no

@@ -191,6 +191,10 @@ func (g *refGraph) solveInStages(rels []sectionrt.RelocSection) (inInit, inExit 
 			first = append(first, r)
 		}
 	}
+	// Each list is read whole, and its sections in runs cost fewer
+	// calls (code only once needed: most objects end before).
+	g.o.PrefetchRelocations(&p.w.relocs, first, data)
+	defer p.w.relocs.Forget()
 	if err := add(first); err != nil {
 		return nil, nil, err
 	}
@@ -207,6 +211,7 @@ func (g *refGraph) solveInStages(rels []sectionrt.RelocSection) (inInit, inExit 
 		return nil, nil, nil
 	}
 	var may bool
+	g.o.PrefetchRelocations(&p.w.relocs, code)
 	if kept, may, err = g.addCode(code, dataSpans, kept); err != nil || !may {
 		return nil, nil, err
 	}
