@@ -65,10 +65,9 @@ func (o *Object) PrefetchRelocations(buf *RelocBuf, lists ...[]RelocSection) {
 	}
 	buf.ext = ext
 	slices.SortFunc(ext, func(a, b relocRun) int { return cmp.Compare(a.lo, b.lo) })
-	if cap(buf.win) < maxPrefetch {
-		buf.win = make([]byte, 0, maxPrefetch)
-	}
-	win := buf.win[:0]
+	// The runs first, then room for them (most objects' take a few KiB
+	// of the 256), then the reads.
+	size := 0
 	for i := 0; i < len(ext); {
 		lo, hi, j := ext[i].lo, ext[i].hi, i+1
 		for j < len(ext) && ext[j].lo <= hi+maxGap && max(hi, ext[j].hi)-lo <= maxPrefetch {
@@ -77,15 +76,23 @@ func (o *Object) PrefetchRelocations(buf *RelocBuf, lists ...[]RelocSection) {
 		}
 		alone := j == i+1
 		i = j
-		if alone || uint64(len(win))+hi-lo > maxPrefetch {
+		if alone || uint64(size)+hi-lo > maxPrefetch {
 			continue // read when needed: alone, by the same one call
 		}
-		b := win[len(win) : len(win)+int(hi-lo)]
-		if _, err := o.r.ReadAt(b, int64(lo)); err == nil {
-			buf.runs = append(buf.runs, relocRun{lo: lo, hi: hi, at: len(win)})
-			win = win[:len(win)+len(b)]
+		buf.runs = append(buf.runs, relocRun{lo: lo, hi: hi, at: size})
+		size += int(hi - lo)
+	}
+	if cap(buf.win) < size {
+		buf.win = make([]byte, 0, min(max(size, 2*cap(buf.win)), maxPrefetch))
+	}
+	win := buf.win[:size]
+	runs := buf.runs[:0]
+	for _, r := range buf.runs {
+		if _, err := o.r.ReadAt(win[r.at:r.at+int(r.hi-r.lo)], int64(r.lo)); err == nil {
+			runs = append(runs, r)
 		}
 	}
+	buf.runs = runs
 	buf.win, buf.winObj = win, o
 }
 
@@ -201,10 +208,11 @@ func (o *Object) relaEntries(s *Section, i, n uint64, buf *RelocBuf) ([]byte, er
 	if b, ok := buf.prefetched(o, s.Offset+i*ent, s.Offset+n*ent); ok {
 		return b, nil
 	}
-	if cap(buf.raw) < relocRead*ent {
-		buf.raw = make([]byte, relocRead*ent)
+	k := min(n-i, relocRead)
+	if uint64(cap(buf.raw)) < k*ent {
+		buf.raw = make([]byte, k*ent)
 	}
-	raw := buf.raw[:min(n-i, relocRead)*ent]
+	raw := buf.raw[:k*ent]
 	if _, err := o.r.ReadAt(raw, int64(s.Offset+i*ent)); err != nil {
 		return nil, formatErr(o.name, int64(s.Offset), err, "read section %d (%s)", s.Index, s.Name)
 	}

@@ -133,7 +133,7 @@ func widthTable(m elf.Machine) (t [1 << 10]uint8) {
 // patch (patchMask).
 func (g *refGraph) keep(rs []sectionrt.RelocSection, kept []keptReloc) ([]keptSpan, []keptReloc, error) {
 	w := g.p.w
-	m := g.o.Machine()
+	widths := relocWidths(g.o.Machine())
 	spans := make([]keptSpan, 0, len(rs))
 	bounds := make([][2]int, 0, len(rs))
 	for _, r := range rs {
@@ -143,33 +143,14 @@ func (g *refGraph) keep(rs []sectionrt.RelocSection, kept []keptReloc) ([]keptSp
 		if exec && src.Type == elf.SHT_PROGBITS && g.p.eligFuncs[r.Target] {
 			mask = g.patchMask(r.Target)
 		}
-		start, sorted, last := len(kept), true, uint64(0)
-		widths := relocWidths(m)
-		relSym := g.relSym
-		err := g.o.EachRela64(r, &w.relocs, func(entries []byte) bool {
-			for j := 0; j < len(entries); j += sectionrt.Rela64Size {
-				e := entries[j : j+sectionrt.Rela64Size : j+sectionrt.Rela64Size]
-				off, info := binary.LittleEndian.Uint64(e), binary.LittleEndian.Uint64(e[8:])
-				sym, typ := uint32(info>>32), uint32(info)
-				if mask != nil {
-					width := uint64(4)
-					if typ < uint32(len(widths)) {
-						width = uint64(widths[typ])
-					}
-					markPatched(mask, off, width)
-				}
-				if relSym[sym] != 0 {
-					sorted = sorted && off >= last
-					last = off
-					kept = append(kept, keptReloc{off: off, addend: int64(binary.LittleEndian.Uint64(e[16:])), sym: int32(sym), typ: typ})
-				}
-			}
-			return true
-		})
+		start := len(kept)
+		k := keeper{kept: kept, sorted: true, mask: mask, widths: widths, relSym: g.relSym}
+		err := g.o.EachRela64(r, &w.relocs, k.take)
+		kept = k.kept
 		if err != nil {
 			return nil, kept, err
 		}
-		if !sorted {
+		if !k.sorted {
 			// As assemblers and linkers write them they are; the lookup
 			// by extent needs them so.
 			slices.SortStableFunc(kept[start:], func(a, b keptReloc) int { return cmp.Compare(a.off, b.off) })
@@ -181,6 +162,43 @@ func (g *refGraph) keep(rs []sectionrt.RelocSection, kept []keptReloc) ([]keptSp
 		spans[k].rels = kept[bounds[k][0]:bounds[k][1]]
 	}
 	return spans, kept, nil
+}
+
+// keeper is keep's pass over the entries of one relocation section.
+type keeper struct {
+	kept   []keptReloc
+	sorted bool   // kept's entries from this section by r_offset so far
+	last   uint64 // the r_offset of the last of them
+	mask   []uint64
+	widths []uint8 // relocWidths'
+	relSym []uint8
+}
+
+// take keeps the entries whose symbol may lead to an eligible node, and
+// marks in mask (unless nil) the bytes each patches.
+func (k *keeper) take(entries []byte) bool {
+	// In locals, not through k: the loop keeps them in registers.
+	kept, sorted, last := k.kept, k.sorted, k.last
+	mask, widths, relSym := k.mask, k.widths, k.relSym
+	for j := 0; j+sectionrt.Rela64Size <= len(entries); j += sectionrt.Rela64Size {
+		e := entries[j : j+sectionrt.Rela64Size : j+sectionrt.Rela64Size]
+		off, info := binary.LittleEndian.Uint64(e), binary.LittleEndian.Uint64(e[8:])
+		sym, typ := uint32(info>>32), uint32(info)
+		if mask != nil {
+			width := uint64(4)
+			if typ < uint32(len(widths)) {
+				width = uint64(widths[typ])
+			}
+			markPatched(mask, off, width)
+		}
+		if relSym[sym] != 0 {
+			sorted = sorted && off >= last
+			last = off
+			kept = append(kept, keptReloc{off: off, addend: int64(binary.LittleEndian.Uint64(e[16:])), sym: int32(sym), typ: typ})
+		}
+	}
+	k.kept, k.sorted, k.last = kept, sorted, last
+	return true
 }
 
 // addCode reads the relocations of resident code (rs), adds what they
