@@ -175,26 +175,30 @@ type keeper struct {
 }
 
 // take keeps the entries whose symbol may lead to an eligible node, and
-// marks in mask (unless nil) the bytes each patches.
+// marks in mask (unless nil) the bytes each patches. Two loops over the
+// batch, which is in cache, rather than one: with fewer values live each
+// keeps them in registers (12% less time over the stage-4 objects' entries).
+// In locals, not through k, for the same reason.
 func (k *keeper) take(entries []byte) bool {
-	// In locals, not through k: the loop keeps them in registers.
-	kept, sorted, last := k.kept, k.sorted, k.last
-	mask, widths, relSym := k.mask, k.widths, k.relSym
-	for j := 0; j+sectionrt.Rela64Size <= len(entries); j += sectionrt.Rela64Size {
-		e := entries[j : j+sectionrt.Rela64Size : j+sectionrt.Rela64Size]
-		off, info := binary.LittleEndian.Uint64(e), binary.LittleEndian.Uint64(e[8:])
-		sym, typ := uint32(info>>32), uint32(info)
-		if mask != nil {
+	if mask, widths := k.mask, k.widths; mask != nil {
+		for j := 0; j+sectionrt.Rela64Size <= len(entries); j += sectionrt.Rela64Size {
+			e := entries[j : j+sectionrt.Rela64Size : j+sectionrt.Rela64Size]
+			off, typ := binary.LittleEndian.Uint64(e), binary.LittleEndian.Uint32(e[8:]) // r_info's low half
 			width := uint64(4)
 			if typ < uint32(len(widths)) {
 				width = uint64(widths[typ])
 			}
 			markPatched(mask, off, width)
 		}
-		if relSym[sym] != 0 {
+	}
+	kept, sorted, last, relSym := k.kept, k.sorted, k.last, k.relSym
+	for j := 0; j+sectionrt.Rela64Size <= len(entries); j += sectionrt.Rela64Size {
+		e := entries[j : j+sectionrt.Rela64Size : j+sectionrt.Rela64Size]
+		if sym := binary.LittleEndian.Uint32(e[12:]); relSym[sym] != 0 { // r_info's high half
+			off := binary.LittleEndian.Uint64(e)
 			sorted = sorted && off >= last
 			last = off
-			kept = append(kept, keptReloc{off: off, addend: int64(binary.LittleEndian.Uint64(e[16:])), sym: int32(sym), typ: typ})
+			kept = append(kept, keptReloc{off: off, addend: int64(binary.LittleEndian.Uint64(e[16:])), sym: int32(sym), typ: binary.LittleEndian.Uint32(e[8:])})
 		}
 	}
 	k.kept, k.sorted, k.last = kept, sorted, last
@@ -318,19 +322,29 @@ func (g *refGraph) addRelocsIn(spans []keptSpan, sec int, lo, hi uint64) error {
 func (g *refGraph) addInto(spans []keptSpan, set []bool) error {
 	ext := g.setExtents(set)
 	m := g.o.Machine()
+	// What a symbol's entries need is found at its first (symVerdict):
+	// a kept relocation took two or three loads at random places before.
+	w := g.p.w
+	w.verdicts = zeroed(w.verdicts, len(g.syms))
+	verdicts := w.verdicts
 	for _, sp := range spans {
 		for k := range sp.rels {
 			c := &sp.rels[k]
-			if n := g.symNode[c.sym]; n != 0 {
-				if int(n) >= len(set) || !set[n] || g.nodes[n].resident {
-					continue
+			v := verdicts[c.sym]
+			if v == verdictUnknown {
+				v = g.symVerdict(c.sym, set, ext)
+				verdicts[c.sym] = v
+			}
+			switch v {
+			case verdictNone:
+				continue
+			case verdictNode:
+				if g.nodes[g.symNode[c.sym]].resident {
+					continue // made so since
 				}
-			} else {
+			case verdictAddress:
 				sym := &g.syms[c.sym]
 				l := ext[sym.SectionIndex]
-				if len(l) == 0 {
-					continue
-				}
 				bias := int64(0)
 				if sp.exec {
 					bias = sectionrt.PCBias(m, c.typ)
@@ -348,6 +362,31 @@ func (g *refGraph) addInto(spans []keptSpan, set []bool) error {
 		}
 	}
 	return nil
+}
+
+// What addInto does with the kept relocations against a symbol.
+const (
+	verdictUnknown uint8 = iota // not found yet
+	verdictNone                 // nothing: they cannot refer to a node of the set
+	verdictNode                 // the full path, unless its node is made resident since
+	verdictAddress              // the full path when an extent of the set holds the address
+)
+
+// symVerdict is what addInto does with the kept relocations against
+// symbol i, for set and its extents ext (setExtents'). Neither changes
+// while addInto runs, and a node's resident flag only comes on, so that
+// a verdict found at the first holds for the others.
+func (g *refGraph) symVerdict(i int32, set []bool, ext [][]eligExtent) uint8 {
+	if n := g.symNode[i]; n != 0 {
+		if int(n) >= len(set) || !set[n] || g.nodes[n].resident {
+			return verdictNone
+		}
+		return verdictNode
+	}
+	if len(ext[g.syms[i].SectionIndex]) == 0 {
+		return verdictNone
+	}
+	return verdictAddress
 }
 
 // setExtents returns, for each section, the extents of the sized symbols

@@ -53,8 +53,10 @@ type workspace struct {
 	// one slot a scan; the first usedStarts are taken.
 	starts     [][]funcStart
 	usedStarts int
-	// kept holds the relocations solveInStages keeps (cands.go).
-	kept []keptReloc
+	// kept holds the relocations solveInStages keeps (cands.go);
+	// verdicts, addInto's for each symbol.
+	kept     []keptReloc
+	verdicts []uint8
 	// lows hold the scans' tables of low bits (x86Rel32Low); the first
 	// usedLows are taken.
 	lows     []*[1 << 16 / 64]uint64
