@@ -391,10 +391,16 @@ func (g *refGraph) symVerdict(i int32, set []bool, ext [][]eligExtent) uint8 {
 
 // setExtents returns, for each section, the extents of the sized symbols
 // in it of the nodes of set that are not resident (one made resident
-// since needs no more), by start; nil for most. Every node of the sets it
-// is given (seeds, members) has an edge: it is in g.cands.
+// since needs no more), by start; empty for most. Every node of the sets
+// it is given (seeds, members) has an edge: it is in g.cands. The lists
+// are the workspace's, valid until the next call.
 func (g *refGraph) setExtents(set []bool) [][]eligExtent {
-	ext := make([][]eligExtent, len(g.secs))
+	w := g.p.w
+	w.setExt = grown(w.setExt, len(g.secs))
+	ext := w.setExt[:len(g.secs)]
+	for i := range ext {
+		ext[i] = ext[i][:0] // kept from object to object: no pointers in them
+	}
 	for _, n := range g.cands {
 		if int(n) >= len(set) || !set[n] || g.nodes[n].resident {
 			continue

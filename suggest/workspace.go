@@ -54,9 +54,10 @@ type workspace struct {
 	starts     [][]funcStart
 	usedStarts int
 	// kept holds the relocations solveInStages keeps (cands.go);
-	// verdicts, addInto's for each symbol.
+	// verdicts and setExt, addInto's for each symbol and section.
 	kept     []keptReloc
 	verdicts []uint8
+	setExt   [][]eligExtent
 	// lows hold the scans' tables of low bits (x86Rel32Low); the first
 	// usedLows are taken.
 	lows     []*[1 << 16 / 64]uint64
