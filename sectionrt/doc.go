@@ -29,7 +29,9 @@
 // the same checks: Sections and Symbols, SectionData for a section's bytes,
 // RelocSections and Relocations, SymbolAt for the symbol that holds an
 // address, CheckSymbolExtents, and PCBias for the address a PC-relative
-// relocation refers to.
+// relocation refers to. For millions of entries, EachRela64 gives them
+// checked as Elf64_Rela bytes, a batch at a time, and PrefetchRelocations
+// reads neighbouring relocation sections in one call.
 //
 // # Placement
 //

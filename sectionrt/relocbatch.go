@@ -1,17 +1,117 @@
 package sectionrt
 
 import (
+	"cmp"
 	"debug/elf"
 	"encoding/binary"
+	"slices"
 )
 
-// RelocBuf is the storage EachRelocationBatch reuses from call to call:
-// a window of the entries' bytes and the decoded batch. The zero value is
-// ready to use; one RelocBuf serves one goroutine.
+// RelocBuf is the storage EachRelocationBatch and EachRela64 reuse from
+// call to call: a window of the entries' bytes, the decoded batch, and
+// the entries of other kinds in Elf64_Rela form. The zero value is ready
+// to use; one RelocBuf serves one goroutine.
 type RelocBuf struct {
-	raw []byte
-	out []Relocation
+	raw  []byte
+	out  []Relocation
+	rela []byte
+	// win holds the runs of winObj's file that PrefetchRelocations read
+	// (nil winObj: none); ext is its scratch.
+	win    []byte
+	runs   []relocRun
+	winObj *Object
+	ext    []relocRun
 }
+
+// relocRun is the file's bytes [lo, hi), at win[at:].
+type relocRun struct {
+	lo, hi uint64
+	at     int
+}
+
+// maxPrefetch is the most bytes PrefetchRelocations reads; maxGap, the
+// most bytes between two sections it reads in one call.
+const (
+	maxPrefetch = 256 << 10
+	maxGap      = 4 << 10
+)
+
+// PrefetchRelocations reads into buf the relocation sections of lists,
+// those next to each other in the file (less than 4 KiB apart) in one
+// call to ReadAt, up to 256 KiB in all: EachRela64 and
+// EachRelocationBatch then take the entries of those sections from buf
+// rather than read them, until buf is prefetched again or Forget is
+// called. The sections it leaves out (beyond that, or that would come
+// alone) are read as before, as are all of them when the file is in
+// memory or a read fails, which reports the error.
+//
+// An object's relocation sections follow each other near the end of its
+// file, and a call to ReadAt costs as much as copying 5 KiB more from
+// the page cache (1.4 us against 280 ns a KiB, on a 2-core VM reading
+// Debian 6.1's modules): a caller that reads many of them (package
+// suggest) makes one call for a run of them.
+func (o *Object) PrefetchRelocations(buf *RelocBuf, lists ...[]RelocSection) {
+	buf.Forget()
+	if o.data != nil {
+		return
+	}
+	ext := buf.ext[:0]
+	for _, l := range lists {
+		for _, rs := range l {
+			if s, ok := o.rela64(rs); ok && s.Size > 0 && s.Size <= maxPrefetch {
+				ext = append(ext, relocRun{lo: s.Offset, hi: s.Offset + s.Size})
+			}
+		}
+	}
+	buf.ext = ext
+	slices.SortFunc(ext, func(a, b relocRun) int { return cmp.Compare(a.lo, b.lo) })
+	// The runs first, then room for them (most objects' take a few KiB
+	// of the 256), then the reads.
+	size := 0
+	for i := 0; i < len(ext); {
+		lo, hi, j := ext[i].lo, ext[i].hi, i+1
+		for j < len(ext) && ext[j].lo <= hi+maxGap && max(hi, ext[j].hi)-lo <= maxPrefetch {
+			hi = max(hi, ext[j].hi)
+			j++
+		}
+		alone := j == i+1
+		i = j
+		if alone || uint64(size)+hi-lo > maxPrefetch {
+			continue // read when needed: alone, by the same one call
+		}
+		buf.runs = append(buf.runs, relocRun{lo: lo, hi: hi, at: size})
+		size += int(hi - lo)
+	}
+	if cap(buf.win) < size {
+		buf.win = make([]byte, 0, min(max(size, 2*cap(buf.win)), maxPrefetch))
+	}
+	win := buf.win[:size]
+	runs := buf.runs[:0]
+	for _, r := range buf.runs {
+		if _, err := o.r.ReadAt(win[r.at:r.at+int(r.hi-r.lo)], int64(r.lo)); err == nil {
+			runs = append(runs, r)
+		}
+	}
+	buf.runs = runs
+	buf.win, buf.winObj = win, o
+}
+
+// prefetched returns the bytes [lo, hi) of o's file when
+// PrefetchRelocations read them into buf.
+func (buf *RelocBuf) prefetched(o *Object, lo, hi uint64) ([]byte, bool) {
+	if buf.winObj != o {
+		return nil, false
+	}
+	for _, r := range buf.runs {
+		if lo >= r.lo && hi <= r.hi {
+			return buf.win[r.at+int(lo-r.lo) : r.at+int(hi-r.lo)], true
+		}
+	}
+	return nil, false
+}
+
+// Forget drops what PrefetchRelocations read, and its object.
+func (buf *RelocBuf) Forget() { buf.win, buf.runs, buf.winObj = buf.win[:0], buf.runs[:0], nil }
 
 // relocBatch is the most entries one batch holds; relocRead, the most
 // one call to ReadAt reads.
@@ -20,67 +120,62 @@ const (
 	relocRead  = 8 * relocBatch
 )
 
-// EachRelocationBatch calls f with the entries of rs in order, a batch at a
-// time, decoded and checked as Relocations does, into buf's storage: a
-// batch is overwritten by the next, so f must not keep it. It stops when
-// f returns false. The error is Relocations' (or nil), after f has seen
+// Rela64Size is the size of an Elf64_Rela entry, as EachRela64 gives
+// them.
+const Rela64Size = 24
+
+// EachRela64 calls f with the entries of rs in order, a batch of at
+// most 1,024 at a time, as the bytes of Elf64_Rela entries in little
+// endian (Rela64Size bytes each: r_offset; r_info, the symbol index in
+// its upper 32 bits and the type in its lower; r_addend), every one
+// checked as Relocations checks it: its symbol index in the symbol table,
+// its r_offset inside the relocated section. The batch is buf's storage,
+// overwritten by the next, so f must not keep it. It stops when f
+// returns false. The error is Relocations' (or nil), after f has seen
 // the entries before the bad one.
 //
-// It is EachRelocation for a caller that looks at millions of entries and
-// sets most of them aside at a glance (package suggest): no call per
-// entry, and no allocation once buf has grown. The 64-bit little-endian
-// RELA entries of x86_64 and arm64 are decoded in a loop of their own;
-// every other kind goes through EachRelocation's decoder.
-func (o *Object) EachRelocationBatch(rs RelocSection, buf *RelocBuf, f func([]Relocation) bool) error {
-	s := o.section(rs.Index)
-	if s == nil || s.Type != elf.SHT_RELA || o.f.Class != elf.ELFCLASS64 || o.f.Machine == elf.EM_MIPS ||
-		o.f.ByteOrder != binary.LittleEndian || o.checkRelocHeader(s) != nil || o.checkExtent(s) != nil || s.Size > 1<<40 {
-		return o.eachRelocationBatchSlow(rs, buf, f)
+// It is EachRelocationBatch for a caller that looks at millions of
+// entries, needs a few fields of each and sets most aside at a glance
+// (package suggest): the entries of the 64-bit little-endian RELA
+// sections of x86_64 and arm64 are the file's own bytes, not decoded
+// into Relocations, which took as long as reading them. Entries of every
+// other kind are decoded as Relocations decodes them and given in that
+// form; a REL entry whose addend Relocations does not decode (HasAddend
+// false) has r_addend 0.
+func (o *Object) EachRela64(rs RelocSection, buf *RelocBuf, f func(entries []byte) bool) error {
+	s, ok := o.rela64(rs)
+	if !ok {
+		return o.eachRela64Slow(rs, buf, f)
 	}
-	const ent = 24
+	const ent = Rela64Size
 	n := s.Size / ent
 	target := &o.sections[s.Info]
-	if cap(buf.out) < relocBatch {
-		buf.out = make([]Relocation, relocBatch)
+	// r_offset must be below limit; a section of no bytes takes the
+	// entries at 0 when it is SHT_NOBITS (.bss of size 0), as Relocations.
+	limit := target.Size
+	if target.Size == 0 && target.Type == elf.SHT_NOBITS {
+		limit = 1
 	}
-	if o.data == nil && cap(buf.raw) < relocRead*ent {
-		buf.raw = make([]byte, relocRead*ent)
-	}
+	nsyms := uint64(len(o.syms))
 	for i := uint64(0); i < n; {
-		// Read a window of entries (fewer calls to ReadAt), decode it a
-		// batch at a time.
-		var raw []byte
-		if o.data != nil {
-			// In bounds: checkExtent compared the end with len(data).
-			raw = o.data[s.Offset+i*ent : s.Offset+n*ent]
-		} else {
-			raw = buf.raw[:min(n-i, relocRead)*ent]
-			if _, err := o.r.ReadAt(raw, int64(s.Offset+i*ent)); err != nil {
-				return formatErr(o.name, int64(s.Offset), err, "read section %d (%s)", s.Index, s.Name)
-			}
+		raw, err := o.relaEntries(s, i, n, buf)
+		if err != nil {
+			return err
 		}
 		for len(raw) > 0 {
 			k := min(len(raw)/ent, relocBatch)
-			out := buf.out[:k]
-			for j := range out {
-				e := raw[j*ent : j*ent+ent]
-				r := Relocation{
-					Offset:    binary.LittleEndian.Uint64(e),
-					Addend:    int64(binary.LittleEndian.Uint64(e[16:])),
-					HasAddend: true,
-				}
-				info := binary.LittleEndian.Uint64(e[8:])
-				r.Sym, r.Type = int(info>>32), uint32(info)
-				if uint64(r.Sym) >= uint64(len(o.syms)) || r.Offset >= target.Size && !(target.Size == 0 && r.Offset == 0 && target.Type == elf.SHT_NOBITS) {
+			batch := raw[:k*ent]
+			for j := 0; j < len(batch); j += ent {
+				e := batch[j : j+ent : j+ent]
+				if uint64(binary.LittleEndian.Uint32(e[12:])) >= nsyms || binary.LittleEndian.Uint64(e) >= limit {
 					// The entries before it first, then the decoder's own error.
-					if j > 0 && !f(out[:j]) {
+					if j > 0 && !f(batch[:j]) {
 						return nil
 					}
-					return o.relocError(rs, int(i)+j)
+					return o.relocError(rs, int(i)+j/ent)
 				}
-				out[j] = r
 			}
-			if !f(out) {
+			if !f(batch) {
 				return nil
 			}
 			raw = raw[k*ent:]
@@ -88,6 +183,89 @@ func (o *Object) EachRelocationBatch(rs RelocSection, buf *RelocBuf, f func([]Re
 		}
 	}
 	return nil
+}
+
+// rela64 returns rs's section when its entries are 64-bit little-endian
+// RELA (not MIPS64's r_info) with a header and extent Relocations
+// accepts: those EachRela64 gives as the file has them.
+func (o *Object) rela64(rs RelocSection) (*Section, bool) {
+	s := o.section(rs.Index)
+	ok := s != nil && s.Type == elf.SHT_RELA && o.f.Class == elf.ELFCLASS64 && o.f.Machine != elf.EM_MIPS &&
+		o.f.ByteOrder == binary.LittleEndian && o.checkRelocHeader(s) == nil && o.checkExtent(s) == nil && s.Size <= 1<<40
+	return s, ok
+}
+
+// relaEntries returns the bytes of entries i up to n of s (a section
+// rela64 accepts): all of them when the file is in memory or they are
+// in what PrefetchRelocations read, else as many as one read of buf's
+// window holds.
+func (o *Object) relaEntries(s *Section, i, n uint64, buf *RelocBuf) ([]byte, error) {
+	const ent = Rela64Size
+	if o.data != nil {
+		// In bounds: checkExtent compared the end with len(data).
+		return o.data[s.Offset+i*ent : s.Offset+n*ent], nil
+	}
+	if b, ok := buf.prefetched(o, s.Offset+i*ent, s.Offset+n*ent); ok {
+		return b, nil
+	}
+	k := min(n-i, relocRead)
+	if uint64(cap(buf.raw)) < k*ent {
+		buf.raw = make([]byte, k*ent)
+	}
+	raw := buf.raw[:k*ent]
+	if _, err := o.r.ReadAt(raw, int64(s.Offset+i*ent)); err != nil {
+		return nil, formatErr(o.name, int64(s.Offset), err, "read section %d (%s)", s.Index, s.Name)
+	}
+	return raw, nil
+}
+
+// eachRela64Slow is EachRela64 for the sections rela64 does not accept:
+// their entries decoded by EachRelocation's decoder (which also reports
+// the errors of a malformed header), written out as Elf64_Rela.
+func (o *Object) eachRela64Slow(rs RelocSection, buf *RelocBuf, f func(entries []byte) bool) error {
+	return o.eachRelocationBatchSlow(rs, buf, func(batch []Relocation) bool {
+		b := buf.rela[:0]
+		for i := range batch {
+			r := &batch[i]
+			b = binary.LittleEndian.AppendUint64(b, r.Offset)
+			b = binary.LittleEndian.AppendUint64(b, uint64(r.Sym)<<32|uint64(r.Type))
+			b = binary.LittleEndian.AppendUint64(b, uint64(r.Addend))
+		}
+		buf.rela = b
+		return f(b)
+	})
+}
+
+// EachRelocationBatch calls f with the entries of rs in order, a batch at a
+// time, decoded and checked as Relocations does, into buf's storage: a
+// batch is overwritten by the next, so f must not keep it. It stops when
+// f returns false. The error is Relocations' (or nil), after f has seen
+// the entries before the bad one.
+//
+// It is EachRelocation for a caller that looks at many entries: no call
+// per entry, and no allocation once buf has grown. The 64-bit
+// little-endian RELA entries of x86_64 and arm64 come from EachRela64;
+// every other kind goes through EachRelocation's decoder.
+func (o *Object) EachRelocationBatch(rs RelocSection, buf *RelocBuf, f func([]Relocation) bool) error {
+	if _, ok := o.rela64(rs); !ok {
+		return o.eachRelocationBatchSlow(rs, buf, f)
+	}
+	if cap(buf.out) < relocBatch {
+		buf.out = make([]Relocation, relocBatch)
+	}
+	return o.EachRela64(rs, buf, func(entries []byte) bool {
+		out := buf.out[:len(entries)/Rela64Size]
+		for j := range out {
+			e := entries[j*Rela64Size : j*Rela64Size+Rela64Size]
+			info := binary.LittleEndian.Uint64(e[8:])
+			out[j] = Relocation{
+				Offset: binary.LittleEndian.Uint64(e),
+				Type:   uint32(info), Sym: int(info >> 32),
+				Addend: int64(binary.LittleEndian.Uint64(e[16:])), HasAddend: true,
+			}
+		}
+		return f(out)
+	})
 }
 
 // relocError is the error EachRelocation reports for entry i of rs.

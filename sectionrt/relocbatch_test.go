@@ -3,11 +3,13 @@ package sectionrt
 import (
 	"bytes"
 	"debug/elf"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,16 +25,18 @@ type relocWalk struct {
 	Err    string
 }
 
-// batchesAndEach lists what EachRelocationBatch and EachRelocation give
-// for every relocation section of o.
-func batchesAndEach(o *Object) (batch, each []relocWalk) {
+// batchesAndEach lists what EachRelocationBatch, EachRela64 (its
+// entries decoded, from what PrefetchRelocations read of them all) and
+// EachRelocation give for every relocation section of o.
+func batchesAndEach(o *Object) (batch, rela, each []relocWalk) {
 	rels, err := o.RelocSections()
 	if err != nil {
-		return nil, nil
+		return nil, nil, nil
 	}
-	var buf RelocBuf
+	var buf, pre RelocBuf
+	o.PrefetchRelocations(&pre, rels)
 	for _, r := range rels {
-		var got, want []Relocation
+		var got, raw, want []Relocation
 		errB := o.EachRelocationBatch(r, &buf, func(rs []Relocation) bool {
 			if len(rs) == 0 || len(rs) > relocBatch {
 				got = append(got, Relocation{Sym: -len(rs)}) // shows up as a difference
@@ -40,18 +44,45 @@ func batchesAndEach(o *Object) (batch, each []relocWalk) {
 			got = append(got, rs...)
 			return true
 		})
+		errR := o.EachRela64(r, &pre, func(b []byte) bool {
+			if len(b) == 0 || len(b) > relocBatch*Rela64Size || len(b)%Rela64Size != 0 {
+				raw = append(raw, Relocation{Sym: -len(b)})
+			}
+			for ; len(b) >= Rela64Size; b = b[Rela64Size:] {
+				info := binary.LittleEndian.Uint64(b[8:])
+				raw = append(raw, Relocation{Offset: binary.LittleEndian.Uint64(b), Type: uint32(info), Sym: int(info >> 32),
+					Addend: int64(binary.LittleEndian.Uint64(b[16:])), HasAddend: true})
+			}
+			return true
+		})
 		errE := o.EachRelocation(r, func(rel Relocation) bool {
 			want = append(want, rel)
 			return true
 		})
 		batch = append(batch, relocWalk{r.Index, got, errString(errB)})
+		rela = append(rela, relocWalk{r.Index, raw, errString(errR)})
 		each = append(each, relocWalk{r.Index, want, errString(errE)})
 	}
-	return batch, each
+	return batch, rela, each
+}
+
+// asRela64 is walks as EachRela64 gives them: an addend not decoded
+// (HasAddend false) is r_addend 0.
+func asRela64(walks []relocWalk) []relocWalk {
+	var out []relocWalk
+	for _, w := range walks {
+		rs := slices.Clone(w.Relocs)
+		for i := range rs {
+			rs[i].HasAddend = true
+		}
+		out = append(out, relocWalk{w.Index, rs, w.Err})
+	}
+	return out
 }
 
 // checkBatches opens data both ways (in memory and with ReadAt) and
-// requires EachRelocationBatch to give what EachRelocation gives.
+// requires EachRelocationBatch and EachRela64 to give what
+// EachRelocation gives.
 func checkBatches(t *testing.T, data []byte, name string) {
 	t.Helper()
 	for _, open := range []func() (*Object, error){
@@ -62,8 +93,12 @@ func checkBatches(t *testing.T, data []byte, name string) {
 		if err != nil {
 			continue
 		}
-		if b, e := batchesAndEach(o); !reflect.DeepEqual(b, e) {
-			t.Errorf("%s: EachRelocationBatch:\n%.3000v\nEachRelocation:\n%.3000v", name, b, e)
+		b, r, e := batchesAndEach(o)
+		if !reflect.DeepEqual(b, e) {
+			t.Errorf("%s: EachRelocationBatch:\n%s\nEachRelocation:\n%s", name, clip(b), clip(e))
+		}
+		if e := asRela64(e); !reflect.DeepEqual(r, e) {
+			t.Errorf("%s: EachRela64:\n%s\nEachRelocation:\n%s", name, clip(r), clip(e))
 		}
 	}
 }
@@ -124,6 +159,7 @@ func TestEachRelocationBatchMalformed(t *testing.T) {
 		want  string
 	}{
 		{"symbol", 8, 0xffff_0000_0000_0002, "entry 1: symbol index 4294901760 outside the symbol table"},
+		{"symbol at the count", 8, uint64(len(o.syms))<<32 | 2, fmt.Sprintf("entry 1: symbol index %d outside the symbol table", len(o.syms))},
 		{"offset", 0, 1 << 40, "entry 1: r_offset 0x10000000000 past the end of section"},
 		{"offset at the end", 0, end, fmt.Sprintf("entry 1: r_offset %#x past the end of section", end)},
 	} {
@@ -142,7 +178,19 @@ func TestEachRelocationBatchMalformed(t *testing.T) {
 			}
 		})
 	}
+	// A target of no bytes takes r_offset 0 when it is SHT_NOBITS (an
+	// empty .bss), and nothing else.
 	b := bytes.Clone(data)
+	putU32(b[sectionHeader(b, int(text.Info))+4:], uint32(elf.SHT_NOBITS))
+	putU64(b[sectionHeader(b, int(text.Info))+0x20:], 0) // sh_size
+	putU64(b[text.Offset:], 0)
+	checkBatches(t, b, "nobits.o")
+	if o, err := NewObject(bytes.NewReader(b), "nobits.o"); err != nil {
+		t.Error(err)
+	} else if n, err := countRela64(o, rs, new(RelocBuf)); n != 1 || err == nil || !strings.Contains(err.Error(), "entry 1: r_offset 0x") {
+		t.Errorf("nobits.o: %d entries, error %v; want 1 and an r_offset past the end of the section", n, err)
+	}
+	b = bytes.Clone(data)
 	putU32(b[sectionHeader(b, text.Index)+0x28:], 0) // sh_link
 	checkBatches(t, b, "link.o")
 
@@ -167,6 +215,75 @@ func TestEachRelocationBatchMalformed(t *testing.T) {
 			b[off+uint64(j)] = byte(v >> (8 * j))
 		}
 		checkBatches(t, b, "bound.o")
+	}
+}
+
+// clip is walks printed, cut at 3,000 bytes (a %.3000v pads each
+// number to 3,000 digits instead).
+func clip(walks []relocWalk) string {
+	s := fmt.Sprint(walks)
+	return s[:min(len(s), 3000)]
+}
+
+// countRela64 counts the entries EachRela64 gives for rs.
+func countRela64(o *Object, rs RelocSection, buf *RelocBuf) (n int, err error) {
+	err = o.EachRela64(rs, buf, func(b []byte) bool { n += len(b) / Rela64Size; return true })
+	return n, err
+}
+
+// countingReader counts the calls to ReadAt.
+type countingReader struct {
+	r     *bytes.Reader
+	calls int
+}
+
+func (c *countingReader) Size() int64 { return c.r.Size() }
+
+func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
+	c.calls++
+	return c.r.ReadAt(p, off)
+}
+
+// TestPrefetchRelocations: the small object's relocation sections lie
+// within 4 KiB of each other, so that PrefetchRelocations reads them in
+// one call and walking them reads nothing more, however often; prefetched
+// again with one of them, or forgotten, each is read on its own.
+func TestPrefetchRelocations(t *testing.T) {
+	r := &countingReader{r: bytes.NewReader(smallObject(t))}
+	o, err := NewObject(r, "small.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rels, err := o.RelocSections()
+	if err != nil || len(rels) < 3 {
+		t.Fatalf("%d relocation sections, error %v; want three at least", len(rels), err)
+	}
+	var buf RelocBuf
+	walk := func(rels []RelocSection) (calls int) {
+		before := r.calls
+		for _, rs := range rels {
+			if n, err := countRela64(o, rs, &buf); n == 0 || err != nil {
+				t.Fatalf("section %d: %d entries, error %v", rs.Index, n, err)
+			}
+		}
+		return r.calls - before
+	}
+	before := r.calls
+	o.PrefetchRelocations(&buf, rels)
+	if n := r.calls - before; n != 1 {
+		t.Errorf("PrefetchRelocations: %d calls to ReadAt, want 1", n)
+	}
+	if n := walk(append(rels, rels...)); n != 0 {
+		t.Errorf("walk after PrefetchRelocations: %d calls to ReadAt, want none", n)
+	}
+	o.PrefetchRelocations(&buf, rels[:1]) // one section alone: left to the walk
+	if n := walk(rels); n != len(rels) {
+		t.Errorf("walk after PrefetchRelocations of one section: %d calls to ReadAt, want %d", n, len(rels))
+	}
+	o.PrefetchRelocations(&buf, rels)
+	buf.Forget()
+	if n := walk(rels); n != len(rels) {
+		t.Errorf("walk after Forget: %d calls to ReadAt, want %d", n, len(rels))
 	}
 }
 

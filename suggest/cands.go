@@ -3,6 +3,7 @@ package suggest
 import (
 	"cmp"
 	"debug/elf"
+	"encoding/binary"
 	"slices"
 	"unsafe"
 
@@ -132,7 +133,7 @@ func widthTable(m elf.Machine) (t [1 << 10]uint8) {
 // patch (patchMask).
 func (g *refGraph) keep(rs []sectionrt.RelocSection, kept []keptReloc) ([]keptSpan, []keptReloc, error) {
 	w := g.p.w
-	m := g.o.Machine()
+	widths := relocWidths(g.o.Machine())
 	spans := make([]keptSpan, 0, len(rs))
 	bounds := make([][2]int, 0, len(rs))
 	for _, r := range rs {
@@ -142,30 +143,14 @@ func (g *refGraph) keep(rs []sectionrt.RelocSection, kept []keptReloc) ([]keptSp
 		if exec && src.Type == elf.SHT_PROGBITS && g.p.eligFuncs[r.Target] {
 			mask = g.patchMask(r.Target)
 		}
-		start, sorted, last := len(kept), true, uint64(0)
-		widths := relocWidths(m)
-		err := g.o.EachRelocationBatch(r, &w.relocs, func(batch []sectionrt.Relocation) bool {
-			for i := range batch {
-				rel := &batch[i]
-				if mask != nil {
-					width := uint64(4)
-					if rel.Type < uint32(len(widths)) {
-						width = uint64(widths[rel.Type])
-					}
-					markPatched(mask, rel.Offset, width)
-				}
-				if g.relSym[rel.Sym] != 0 {
-					sorted = sorted && rel.Offset >= last
-					last = rel.Offset
-					kept = append(kept, keptReloc{off: rel.Offset, addend: rel.Addend, sym: int32(rel.Sym), typ: rel.Type})
-				}
-			}
-			return true
-		})
+		start := len(kept)
+		k := keeper{kept: kept, sorted: true, mask: mask, widths: widths, relSym: g.relSym}
+		err := g.o.EachRela64(r, &w.relocs, k.take)
+		kept = k.kept
 		if err != nil {
 			return nil, kept, err
 		}
-		if !sorted {
+		if !k.sorted {
 			// As assemblers and linkers write them they are; the lookup
 			// by extent needs them so.
 			slices.SortStableFunc(kept[start:], func(a, b keptReloc) int { return cmp.Compare(a.off, b.off) })
@@ -177,6 +162,47 @@ func (g *refGraph) keep(rs []sectionrt.RelocSection, kept []keptReloc) ([]keptSp
 		spans[k].rels = kept[bounds[k][0]:bounds[k][1]]
 	}
 	return spans, kept, nil
+}
+
+// keeper is keep's pass over the entries of one relocation section.
+type keeper struct {
+	kept   []keptReloc
+	sorted bool   // kept's entries from this section by r_offset so far
+	last   uint64 // the r_offset of the last of them
+	mask   []uint64
+	widths []uint8 // relocWidths'
+	relSym []uint8
+}
+
+// take keeps the entries whose symbol may lead to an eligible node, and
+// marks in mask (unless nil) the bytes each patches. Two loops over the
+// batch, which is in cache, rather than one: with fewer values live each
+// keeps them in registers (12% less time over the stage-4 objects' entries).
+// In locals, not through k, for the same reason.
+func (k *keeper) take(entries []byte) bool {
+	if mask, widths := k.mask, k.widths; mask != nil {
+		for j := 0; j+sectionrt.Rela64Size <= len(entries); j += sectionrt.Rela64Size {
+			e := entries[j : j+sectionrt.Rela64Size : j+sectionrt.Rela64Size]
+			off, typ := binary.LittleEndian.Uint64(e), binary.LittleEndian.Uint32(e[8:]) // r_info's low half
+			width := uint64(4)
+			if typ < uint32(len(widths)) {
+				width = uint64(widths[typ])
+			}
+			markPatched(mask, off, width)
+		}
+	}
+	kept, sorted, last, relSym := k.kept, k.sorted, k.last, k.relSym
+	for j := 0; j+sectionrt.Rela64Size <= len(entries); j += sectionrt.Rela64Size {
+		e := entries[j : j+sectionrt.Rela64Size : j+sectionrt.Rela64Size]
+		if sym := binary.LittleEndian.Uint32(e[12:]); relSym[sym] != 0 { // r_info's high half
+			off := binary.LittleEndian.Uint64(e)
+			sorted = sorted && off >= last
+			last = off
+			kept = append(kept, keptReloc{off: off, addend: int64(binary.LittleEndian.Uint64(e[16:])), sym: int32(sym), typ: binary.LittleEndian.Uint32(e[8:])})
+		}
+	}
+	k.kept, k.sorted, k.last = kept, sorted, last
+	return true
 }
 
 // addCode reads the relocations of resident code (rs), adds what they
@@ -296,19 +322,29 @@ func (g *refGraph) addRelocsIn(spans []keptSpan, sec int, lo, hi uint64) error {
 func (g *refGraph) addInto(spans []keptSpan, set []bool) error {
 	ext := g.setExtents(set)
 	m := g.o.Machine()
+	// What a symbol's entries need is found at its first (symVerdict):
+	// a kept relocation took two or three loads at random places before.
+	w := g.p.w
+	w.verdicts = zeroed(w.verdicts, len(g.syms))
+	verdicts := w.verdicts
 	for _, sp := range spans {
 		for k := range sp.rels {
 			c := &sp.rels[k]
-			if n := g.symNode[c.sym]; n != 0 {
-				if int(n) >= len(set) || !set[n] || g.nodes[n].resident {
-					continue
+			v := verdicts[c.sym]
+			if v == verdictUnknown {
+				v = g.symVerdict(c.sym, set, ext)
+				verdicts[c.sym] = v
+			}
+			switch v {
+			case verdictNone:
+				continue
+			case verdictNode:
+				if g.nodes[g.symNode[c.sym]].resident {
+					continue // made so since
 				}
-			} else {
+			case verdictAddress:
 				sym := &g.syms[c.sym]
 				l := ext[sym.SectionIndex]
-				if len(l) == 0 {
-					continue
-				}
 				bias := int64(0)
 				if sp.exec {
 					bias = sectionrt.PCBias(m, c.typ)
@@ -328,12 +364,43 @@ func (g *refGraph) addInto(spans []keptSpan, set []bool) error {
 	return nil
 }
 
+// What addInto does with the kept relocations against a symbol.
+const (
+	verdictUnknown uint8 = iota // not found yet
+	verdictNone                 // nothing: they cannot refer to a node of the set
+	verdictNode                 // the full path, unless its node is made resident since
+	verdictAddress              // the full path when an extent of the set holds the address
+)
+
+// symVerdict is what addInto does with the kept relocations against
+// symbol i, for set and its extents ext (setExtents'). Neither changes
+// while addInto runs, and a node's resident flag only comes on, so that
+// a verdict found at the first holds for the others.
+func (g *refGraph) symVerdict(i int32, set []bool, ext [][]eligExtent) uint8 {
+	if n := g.symNode[i]; n != 0 {
+		if int(n) >= len(set) || !set[n] || g.nodes[n].resident {
+			return verdictNone
+		}
+		return verdictNode
+	}
+	if len(ext[g.syms[i].SectionIndex]) == 0 {
+		return verdictNone
+	}
+	return verdictAddress
+}
+
 // setExtents returns, for each section, the extents of the sized symbols
 // in it of the nodes of set that are not resident (one made resident
-// since needs no more), by start; nil for most. Every node of the sets it
-// is given (seeds, members) has an edge: it is in g.cands.
+// since needs no more), by start; empty for most. Every node of the sets
+// it is given (seeds, members) has an edge: it is in g.cands. The lists
+// are the workspace's, valid until the next call.
 func (g *refGraph) setExtents(set []bool) [][]eligExtent {
-	ext := make([][]eligExtent, len(g.secs))
+	w := g.p.w
+	w.setExt = grown(w.setExt, len(g.secs))
+	ext := w.setExt[:len(g.secs)]
+	for i := range ext {
+		ext[i] = ext[i][:0] // kept from object to object: no pointers in them
+	}
 	for _, n := range g.cands {
 		if int(n) >= len(set) || !set[n] || g.nodes[n].resident {
 			continue

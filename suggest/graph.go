@@ -2,6 +2,7 @@ package suggest
 
 import (
 	"debug/elf"
+	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
 	"slices"
@@ -475,17 +476,20 @@ func (g *refGraph) addRelocs(r sectionrt.RelocSection) error {
 	relSym := g.relSym
 	var err error
 	lastType, width := ^uint32(0), uint64(0) // relocWidth's, for the type of most entries in a row
-	decodeErr := g.o.EachRelocationBatch(r, &g.p.w.relocs, func(batch []sectionrt.Relocation) bool {
-		for i := range batch {
-			rel := &batch[i]
+	decodeErr := g.o.EachRela64(r, &g.p.w.relocs, func(entries []byte) bool {
+		for j := 0; j < len(entries); j += sectionrt.Rela64Size {
+			e := entries[j : j+sectionrt.Rela64Size : j+sectionrt.Rela64Size]
+			off, info := binary.LittleEndian.Uint64(e), binary.LittleEndian.Uint64(e[8:])
+			sym, typ := uint32(info>>32), uint32(info)
 			if mask != nil {
-				if rel.Type != lastType {
-					lastType, width = rel.Type, relocWidth(m, rel.Type)
+				if typ != lastType {
+					lastType, width = typ, relocWidth(m, typ)
 				}
-				markPatched(mask, rel.Offset, width)
+				markPatched(mask, off, width)
 			}
-			if relSym[rel.Sym]&want != 0 {
-				if err = g.addRelocTo(r.Target, class, exec, rel); err != nil {
+			if relSym[sym]&want != 0 {
+				rel := sectionrt.Relocation{Offset: off, Type: typ, Sym: int(sym), Addend: int64(binary.LittleEndian.Uint64(e[16:])), HasAddend: true}
+				if err = g.addRelocTo(r.Target, class, exec, &rel); err != nil {
 					return false
 				}
 			}

@@ -64,8 +64,11 @@ type workspace struct {
 	sets        [][]bool
 	usedSets    int
 	gone, stack []int32
-	// kept holds the relocations solveInStages keeps (cands.go).
-	kept []keptReloc
+	// kept holds the relocations solveInStages keeps (cands.go);
+	// verdicts and setExt, addInto's for each symbol and section.
+	kept     []keptReloc
+	verdicts []uint8
+	setExt   [][]eligExtent
 	// lows hold the scans' tables of low bits (x86Rel32Low); the first
 	// usedLows are taken.
 	lows     []*[1 << 16 / 64]uint64
