@@ -153,11 +153,14 @@ type resolvedScan struct {
 	code   []byte
 	mask   []uint64    // the bytes relocations patch, as refGraph.patched
 	starts []funcStart // by address, each address once
-	// near has bit a set for each start a < len(code)+8, so that the
-	// scan can pass over the many positions that name no start without a
-	// search; far is whether some start lies beyond (malformed input).
-	near []uint64
-	far  bool
+	// near has bit a-nearLo set for each start a < len(code)+8, so that
+	// the scan can pass over the many positions that name no start
+	// without a search; far is whether some start lies beyond (malformed
+	// input). It spans only the starts (scanAll's are a few members'), so
+	// that it need not be cleared for the whole section.
+	near   []uint64
+	nearLo uint64
+	far    bool
 	// lows holds each distinct low byte of a start when there are at
 	// most maxFew (x86Rel32Few), else nil.
 	lows []byte
@@ -169,11 +172,19 @@ type resolvedScan struct {
 // indexStarts builds near, far and lows from starts.
 func (sc *resolvedScan) indexStarts() {
 	n := uint64(len(sc.code)) + 8
-	sc.near = sc.g.p.w.bitset(int((n + 63) / 64))
+	last := len(sc.starts) - 1 // the last start below n
+	for last >= 0 && sc.starts[last].addr >= n {
+		last--
+	}
+	if last >= 0 {
+		sc.nearLo = sc.starts[0].addr &^ 63
+		sc.near = sc.g.p.w.bitset(int((sc.starts[last].addr-sc.nearLo)/64 + 1))
+	}
 	var seen [256]bool
 	for _, f := range sc.starts {
 		if a := f.addr; a < n {
-			sc.near[a/64] |= 1 << (a % 64)
+			d := a - sc.nearLo
+			sc.near[d/64] |= 1 << (d % 64)
 		} else {
 			sc.far = true
 		}
@@ -205,9 +216,15 @@ func (sc *resolvedScan) patched(lo, hi uint64) bool {
 // start reports whether a function of the scan starts at target.
 func (sc *resolvedScan) start(target uint64) bool {
 	if target < uint64(len(sc.code))+8 {
-		return sc.near[target/64]&(1<<(target%64)) != 0
+		return sc.isNear(target)
 	}
 	return sc.far
+}
+
+// isNear reports whether a start below len(code)+8 is at t.
+func (sc *resolvedScan) isNear(t uint64) bool {
+	d := t - sc.nearLo
+	return d/64 < uint64(len(sc.near)) && sc.near[d/64]&(1<<(d%64)) != 0
 }
 
 // hit adds a reference of kind kind from the code at site to the function
@@ -271,9 +288,8 @@ const minFiltered = 256
 func (sc *resolvedScan) x86Rel32At(lo, hi uint64) {
 	b := sc.code
 	n := uint64(len(b))
-	lim := n + 8
 	for p := lo; p < hi && p+4 <= n; p++ {
-		if t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))); t < lim && sc.near[t/64]&(1<<(t%64)) != 0 {
+		if t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))); sc.isNear(t) {
 			sc.rel32(p, t)
 		}
 	}
@@ -370,11 +386,11 @@ func (sc *resolvedScan) x86Rel32Few(lo, hi uint64) uint64 {
 // bit match sets: (v-ones)&^v&tops sets it for each byte of v that is 0,
 // and perhaps for a byte above one, which the full test rejects.
 func (sc *resolvedScan) x86Rel32Match(i, match uint64) {
-	b, lim := sc.code, uint64(len(sc.code))+8
+	b := sc.code
 	for ; match != 0; match &= match - 1 {
-		// x86Rel32At's test, inline: most matches are by chance.
+		// x86Rel32At's test: most matches are by chance.
 		p := i + uint64(bits.TrailingZeros64(match)/8)
-		if t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))); t < lim && sc.near[t/64]&(1<<(t%64)) != 0 {
+		if t := p + 4 + uint64(int64(int32(binary.LittleEndian.Uint32(b[p:])))); sc.isNear(t) {
 			sc.rel32(p, t)
 		}
 	}
@@ -390,8 +406,6 @@ func subBytes(x, y uint64) uint64 {
 // reaching 128 bytes back and 127 on from the byte after it.
 func (sc *resolvedScan) x86Rel8(lo, hi uint64) {
 	b := sc.code
-	lim := uint64(len(b)) + 8
-	near := sc.near
 	p := max(lo, 1)
 	k, _ := slices.BinarySearchFunc(sc.starts, p-min(p, 127), cmpStart)
 	for ; k < len(sc.starts) && p < hi; k++ {
@@ -401,7 +415,7 @@ func (sc *resolvedScan) x86Rel8(lo, hi uint64) {
 		end := min(hi, s+128)
 		for ; p < end; p++ {
 			if shortBranch[b[p-1]] {
-				if t := p + 1 + uint64(int64(int8(b[p]))); t < lim && near[t/64]&(1<<(t%64)) != 0 {
+				if t := p + 1 + uint64(int64(int8(b[p]))); sc.isNear(t) {
 					sc.rel8(p, t)
 				}
 			}
