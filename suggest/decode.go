@@ -530,13 +530,13 @@ func refKindOf(m elf.Machine, code []byte, rel sectionrt.Relocation) refKind {
 			}
 			// RIP-relative memory operand: ModRM mod=00 rm=101 just
 			// before the field, and an opcode other than lea (8d).
-			if off >= 2 && code[off-1]&0xc7 == 0x05 && !(code[off-2] == 0x8d && (off < 3 || code[off-3] != 0x0f)) {
+			if off >= 2 && off <= uint64(len(code)) && code[off-1]&0xc7 == 0x05 && !(code[off-2] == 0x8d && (off < 3 || code[off-3] != 0x0f)) {
 				return refAccess
 			}
 		case elf.R_X86_64_32S, elf.R_X86_64_32:
 			// disp32 of a SIB operand without base (tbl(,%rax,8)): SIB
 			// base=101 before the field, ModRM mod=00 rm=100 before it.
-			if off >= 3 && code[off-1]&0x07 == 0x05 && code[off-2]&0xc7 == 0x04 && code[off-3] != 0x8d {
+			if off >= 3 && off <= uint64(len(code)) && code[off-1]&0x07 == 0x05 && code[off-2]&0xc7 == 0x04 && code[off-3] != 0x8d {
 				return refAccess
 			}
 		}

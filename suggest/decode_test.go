@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/initsec/initsec/internal/modfile"
+	"github.com/initsec/initsec/sectionrt"
 )
 
 // TestScanFiltersMatchPlain: on the x86_64 code sections of installed
@@ -101,6 +102,33 @@ func TestSubBytes(t *testing.T) {
 		}
 		if got := subBytes(x, y); got != want {
 			t.Fatalf("subBytes(%#x, %#x) = %#x, want %#x", x, y, got, want)
+		}
+	}
+}
+
+// TestRefKindShortCode: a relocation whose bytes the code does not hold
+// (an executable SHT_NOBITS section has none, yet its relocations pass
+// the r_offset check) takes an address; reading before it panicked.
+func TestRefKindShortCode(t *testing.T) {
+	pc32 := uint32(elf.R_X86_64_PC32)
+	abs32s := uint32(elf.R_X86_64_32S)
+	cases := []struct {
+		code []byte
+		rel  sectionrt.Relocation
+		want refKind
+	}{
+		{nil, sectionrt.Relocation{Offset: 8, Type: pc32}, refAddress},
+		{nil, sectionrt.Relocation{Offset: 8, Type: abs32s}, refAddress},
+		{[]byte{0x8b, 0x05}, sectionrt.Relocation{Offset: 8, Type: pc32}, refAddress},
+		{[]byte{0x8b, 0x04, 0xc5}, sectionrt.Relocation{Offset: 9, Type: abs32s}, refAddress},
+		// The same bytes where the field follows them.
+		{[]byte{0x8b, 0x05, 0, 0, 0, 0}, sectionrt.Relocation{Offset: 2, Type: pc32}, refAccess},
+		{[]byte{0x8b, 0x04, 0xc5, 0, 0, 0, 0}, sectionrt.Relocation{Offset: 3, Type: abs32s}, refAccess},
+		{[]byte{0xe8, 0, 0, 0, 0}, sectionrt.Relocation{Offset: 1, Type: pc32}, refCall},
+	}
+	for i, c := range cases {
+		if got := refKindOf(elf.EM_X86_64, c.code, c.rel); got != c.want {
+			t.Errorf("case %d (% x, offset %d, type %d): kind %v, want %v", i, c.code, c.rel.Offset, c.rel.Type, got, c.want)
 		}
 	}
 }
