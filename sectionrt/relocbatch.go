@@ -7,7 +7,7 @@ import (
 	"slices"
 )
 
-// RelocBuf is the storage EachRelocationBatch and EachRela64 reuse from
+// RelocBuf is the storage EachRela64 (and eachRelocationBatch) reuse from
 // call to call: a window of the entries' bytes, the decoded batch, and
 // the entries of other kinds in Elf64_Rela form. The zero value is ready
 // to use; one RelocBuf serves one goroutine.
@@ -38,8 +38,8 @@ const (
 
 // PrefetchRelocations reads into buf the relocation sections of lists,
 // those next to each other in the file (less than 4 KiB apart) in one
-// call to ReadAt, up to 256 KiB in all: EachRela64 and
-// EachRelocationBatch then take the entries of those sections from buf
+// call to ReadAt, up to 256 KiB in all: EachRela64 (and
+// eachRelocationBatch) then take the entries of those sections from buf
 // rather than read them, until buf is prefetched again or Forget is
 // called. The sections it leaves out (beyond that, or that would come
 // alone) are read as before, as are all of them when the file is in
@@ -134,7 +134,7 @@ const Rela64Size = 24
 // returns false. The error is Relocations' (or nil), after f has seen
 // the entries before the bad one.
 //
-// It is EachRelocationBatch for a caller that looks at millions of
+// It is EachRelocation for a caller that looks at millions of
 // entries, needs a few fields of each and sets most aside at a glance
 // (package suggest): the entries of the 64-bit little-endian RELA
 // sections of x86_64 and arm64 are the file's own bytes, not decoded
@@ -236,17 +236,18 @@ func (o *Object) eachRela64Slow(rs RelocSection, buf *RelocBuf, f func(entries [
 	})
 }
 
-// EachRelocationBatch calls f with the entries of rs in order, a batch at a
+// eachRelocationBatch calls f with the entries of rs in order, a batch at a
 // time, decoded and checked as Relocations does, into buf's storage: a
 // batch is overwritten by the next, so f must not keep it. It stops when
 // f returns false. The error is Relocations' (or nil), after f has seen
 // the entries before the bad one.
 //
-// It is EachRelocation for a caller that looks at many entries: no call
-// per entry, and no allocation once buf has grown. The 64-bit
-// little-endian RELA entries of x86_64 and arm64 come from EachRela64;
-// every other kind goes through EachRelocation's decoder.
-func (o *Object) EachRelocationBatch(rs RelocSection, buf *RelocBuf, f func([]Relocation) bool) error {
+// The 64-bit little-endian RELA entries of x86_64 and arm64 come from
+// EachRela64; every other kind goes through EachRelocation's decoder.
+// No caller outside the tests needs Relocations a batch at a time since
+// suggest reads EachRela64; the tests hold the three readers to the same
+// entries and errors.
+func (o *Object) eachRelocationBatch(rs RelocSection, buf *RelocBuf, f func([]Relocation) bool) error {
 	if _, ok := o.rela64(rs); !ok {
 		return o.eachRelocationBatchSlow(rs, buf, f)
 	}
@@ -278,7 +279,7 @@ func (o *Object) relocError(rs RelocSection, i int) error {
 	return err
 }
 
-// eachRelocationBatchSlow is EachRelocationBatch through EachRelocation's
+// eachRelocationBatchSlow is eachRelocationBatch through EachRelocation's
 // decoder, for the entries the fast loop does not decode and for the
 // errors of a malformed section header.
 func (o *Object) eachRelocationBatchSlow(rs RelocSection, buf *RelocBuf, f func([]Relocation) bool) error {

@@ -37,7 +37,7 @@ func batchesAndEach(o *Object) (batch, rela, each []relocWalk) {
 	o.PrefetchRelocations(&pre, rels)
 	for _, r := range rels {
 		var got, raw, want []Relocation
-		errB := o.EachRelocationBatch(r, &buf, func(rs []Relocation) bool {
+		errB := o.eachRelocationBatch(r, &buf, func(rs []Relocation) bool {
 			if len(rs) == 0 || len(rs) > relocBatch {
 				got = append(got, Relocation{Sym: -len(rs)}) // shows up as a difference
 			}
@@ -172,7 +172,7 @@ func TestEachRelocationBatchMalformed(t *testing.T) {
 				t.Fatal(err)
 			}
 			var n int
-			err = o.EachRelocationBatch(rs, new(RelocBuf), func(r []Relocation) bool { n += len(r); return true })
+			err = o.eachRelocationBatch(rs, new(RelocBuf), func(r []Relocation) bool { n += len(r); return true })
 			if n != 1 || err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("%d entries, error %v; want 1 and one containing %q", n, err, tc.want)
 			}
@@ -306,7 +306,7 @@ func TestEachRelocationBatchStops(t *testing.T) {
 		}
 	}
 	var calls, n int
-	err = o.EachRelocationBatch(big, new(RelocBuf), func(rs []Relocation) bool {
+	err = o.eachRelocationBatch(big, new(RelocBuf), func(rs []Relocation) bool {
 		calls++
 		n += len(rs)
 		return calls < 2
@@ -319,7 +319,7 @@ func TestEachRelocationBatchStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []Relocation
-	if err := o.EachRelocationBatch(big, new(RelocBuf), func(rs []Relocation) bool { got = append(got, rs...); return true }); err != nil || !reflect.DeepEqual(got, all) {
+	if err := o.eachRelocationBatch(big, new(RelocBuf), func(rs []Relocation) bool { got = append(got, rs...); return true }); err != nil || !reflect.DeepEqual(got, all) {
 		t.Errorf("all batches: %d entries (error %v), Relocations: %d", len(got), err, len(all))
 	}
 }
