@@ -332,8 +332,7 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 		return true, nil
 	}
 	for _, r := range rels {
-		src := &p.secs[r.Target]
-		if c := p.class[r.Target]; c != classInit && c != classExit || src.Flags&elf.SHF_EXECINSTR == 0 {
+		if !p.rootCode(r.Target) {
 			// Not init or exit code: init data only takes addresses.
 			continue
 		}
@@ -361,6 +360,12 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// rootCode reports whether section sec is init or exit code.
+func (p *prefilter) rootCode(sec int) bool {
+	c := p.class[sec]
+	return (c == classInit || c == classExit) && p.secs[sec].Flags&elf.SHF_EXECINSTR != 0
 }
 
 // A seedScan looks for a seed in the relocations of init or exit code

@@ -15,6 +15,7 @@ type workspace struct {
 	// tables.
 	prefilter prefilter
 	rels      []sectionrt.RelocSection // a view's (ScreenView)
+	ahead     []int                    // the sections ScreenView reads ahead
 	class     []refClass
 	secKinds  []secKind
 	count     []int32
