@@ -170,10 +170,7 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	w.secKinds = zeroed(w.secKinds, len(p.secs))
 	p.class, p.secKinds = w.class, w.secKinds
 	for i := range p.secs {
-		p.class[i] = refClassOf(&p.secs[i])
-		if p.class[i] != classInit && p.class[i] != classExit {
-			p.secKinds[i] = eligibleSection(p.secs[i].Name)
-		}
+		p.class[i], p.secKinds[i] = w.sectionClass(&p.secs[i])
 	}
 	// (file, base name) of local functions in init and exit sections.
 	rootFuncs := p.rootsBuf[:0]
@@ -230,6 +227,44 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	}
 	return p
 }
+
+// sectionClass is refClassOf(s) and, unless that is classInit or
+// classExit, eligibleSection(s.Name): from w's cache of names, since a
+// tree's modules share a few hundred section names (a view's are the same
+// strings, interned by its Screen) and matching them took a tenth of the
+// seed screen.
+func (w *workspace) sectionClass(s *sectionrt.Section) (refClass, secKind) {
+	nc, ok := w.names[s.Name]
+	if !ok {
+		if w.names == nil || len(w.names) >= maxNames {
+			// Past what a tree of linked modules needs (.o files built
+			// with -ffunction-sections name a section per function).
+			w.names = make(map[string]nameClass)
+		}
+		alloc := *s
+		alloc.Flags |= elf.SHF_ALLOC
+		nc = nameClass{class: refClassOf(&alloc), kind: eligibleSection(s.Name)}
+		w.names[s.Name] = nc
+	}
+	c := nc.class
+	if s.Flags&elf.SHF_ALLOC == 0 {
+		c = refClassOf(s) // classIgnore
+	}
+	if c == classInit || c == classExit {
+		return c, 0
+	}
+	return c, nc.kind
+}
+
+// nameClass is what sectionClass keeps of a section name: its class were
+// the section SHF_ALLOC, and eligibleSection's answer.
+type nameClass struct {
+	class refClass
+	kind  secKind
+}
+
+// maxNames bounds sectionClass's cache.
+const maxNames = 8192
 
 // viewRels is p.rels: nil for a nil p, or one not read from a view.
 func (p *prefilter) viewRels() []sectionrt.RelocSection {

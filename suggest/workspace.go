@@ -16,6 +16,7 @@ type workspace struct {
 	prefilter prefilter
 	rels      []sectionrt.RelocSection // a view's (ScreenView)
 	ahead     []int                    // the sections ScreenView reads ahead
+	names     map[string]nameClass     // sectionClass's cache
 	class     []refClass
 	secKinds  []secKind
 	count     []int32
