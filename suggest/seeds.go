@@ -177,6 +177,9 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	// The eligible symbols (member and eligible), in table order, which
 	// buildSymTable reads again; then by section.
 	elig := w.eligSyms[:0]
+	// The local functions outside init and exit sections, which findMixed
+	// compares with rootFuncs.
+	locals := w.localFuncs[:0]
 	w.count = zeroed(w.count, len(p.secs))
 	count := w.count
 	for i := 1; i < len(p.syms); i++ {
@@ -187,7 +190,11 @@ func newPrefilter(o source, w *workspace) *prefilter {
 			continue
 		}
 		c := p.class[s.SectionIndex]
-		root := s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL && (c == classInit || c == classExit)
+		localFunc := s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL
+		root := localFunc && (c == classInit || c == classExit)
+		if localFunc && !root {
+			locals = append(locals, int32(i))
+		}
 		mayElig := p.eligibleUnnamed(s)
 		if !root && !mayElig || !p.named(s) {
 			continue
@@ -200,7 +207,7 @@ func newPrefilter(o source, w *workspace) *prefilter {
 			count[s.SectionIndex]++
 		}
 	}
-	w.eligSyms = elig
+	w.eligSyms, w.localFuncs = elig, locals
 	w.elig = zeroed(w.elig, len(p.secs))
 	w.eligFuncs = zeroed(w.eligFuncs, len(p.secs))
 	w.eligAll = zeroed(w.eligAll, len(elig))[:0]
@@ -218,7 +225,7 @@ func newPrefilter(o source, w *workspace) *prefilter {
 		p.eligFuncs[s.SectionIndex] = p.eligFuncs[s.SectionIndex] || s.Type == elf.STT_FUNC
 	}
 	if len(rootFuncs) > 0 {
-		p.mixed = p.findMixed(rootFuncs)
+		p.mixed = p.findMixed(rootFuncs, locals)
 	}
 	if p.names == nil {
 		// An Object's prefilter may go to a graph (newRefGraph) without
@@ -339,17 +346,12 @@ func (w *workspace) sortExtents(l []eligExtent) {
 }
 
 // findMixed reports whether a local function outside the init and exit
-// sections has the translation unit and base name of one in them (which
-// joinSymbols makes one node).
-func (p *prefilter) findMixed(rootFuncs [][2]string) bool {
-	for i := 1; i < len(p.syms); i++ {
+// sections (locals, listed by newPrefilter's pass over the symbols) has
+// the translation unit and base name of one in them (which joinSymbols
+// makes one node).
+func (p *prefilter) findMixed(rootFuncs [][2]string, locals []int32) bool {
+	for _, i := range locals {
 		s := &p.syms[i]
-		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL || !p.memberUnnamed(s) {
-			continue
-		}
-		if c := p.class[s.SectionIndex]; c == classInit || c == classExit {
-			continue
-		}
 		for _, r := range rootFuncs {
 			if r[0] == s.File && p.hasBase(s, r[1]) && p.named(s) {
 				return true
