@@ -1,10 +1,12 @@
 package sectionrt
 
 import (
+	"cmp"
 	"debug/elf"
 	"encoding/binary"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"unsafe"
 )
@@ -56,6 +58,9 @@ type RawView struct {
 	lastNUL int
 	// named: SymbolTable has filled syms' names.
 	named bool
+	// ahead holds the runs of the file ReadAhead read, run by run.
+	ahead []byte
+	runs  []relocRun
 }
 
 // maxViewSyms is the most symbols a view keeps storage for between
@@ -91,6 +96,7 @@ func (s *Screen) View(r io.ReaderAt, size int64) (v *RawView, ok bool) {
 	}
 	v = s.view
 	v.r, v.size, v.machine, v.symtab = r, size, h.machine, symtab
+	v.runs = v.runs[:0]
 	if cap(v.syms) > maxViewSyms {
 		// The last object's table was a large module's: not kept for
 		// every later one.
@@ -320,27 +326,41 @@ func (v *RawView) EachRelocation(rs RelocSection, f func(Relocation) bool) error
 	if rs.Index <= 0 || rs.Index >= len(v.secs) || v.secs[rs.Index].Type != elf.SHT_RELA {
 		return errRawView
 	}
-	s, le := &v.secs[rs.Index], binary.LittleEndian
-	target := &v.secs[s.Info]
+	s := &v.secs[rs.Index]
+	if buf, ok := v.aheadBytes(s.Offset, s.Size); ok {
+		_, err := v.eachEntry(buf, &v.secs[s.Info], f)
+		return err
+	}
 	per := uint64(screenWindow / 24 * 24)
 	for off := uint64(0); off < s.Size; off += per {
 		buf := v.s.window(int(min(per, s.Size-off)))
 		if !readFull(v.r, buf, int64(s.Offset+off)) {
 			return errRawView
 		}
-		for j := 0; j+24 <= len(buf); j += 24 {
-			info := le.Uint64(buf[j+8:])
-			r := Relocation{Offset: le.Uint64(buf[j:]), Type: uint32(info), Sym: int(info >> 32), Addend: int64(le.Uint64(buf[j+16:])), HasAddend: true}
-			if info>>32 >= uint64(len(v.syms)) ||
-				r.Offset >= target.Size && !(target.Size == 0 && r.Offset == 0 && target.Type == elf.SHT_NOBITS) {
-				return errRawView
-			}
-			if !f(r) {
-				return nil
-			}
+		if more, err := v.eachEntry(buf, &v.secs[s.Info], f); !more {
+			return err
 		}
 	}
 	return nil
+}
+
+// eachEntry decodes and checks the entries of buf, relocations of
+// target, for EachRelocation; more is false when f or a check stopped
+// the scan.
+func (v *RawView) eachEntry(buf []byte, target *Section, f func(Relocation) bool) (more bool, err error) {
+	le := binary.LittleEndian
+	for j := 0; j+24 <= len(buf); j += 24 {
+		info := le.Uint64(buf[j+8:])
+		r := Relocation{Offset: le.Uint64(buf[j:]), Type: uint32(info), Sym: int(info >> 32), Addend: int64(le.Uint64(buf[j+16:])), HasAddend: true}
+		if info>>32 >= uint64(len(v.syms)) ||
+			r.Offset >= target.Size && !(target.Size == 0 && r.Offset == 0 && target.Type == elf.SHT_NOBITS) {
+			return false, errRawView
+		}
+		if !f(r) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // SectionDataBuf is Object.SectionDataBuf: section i's bytes, into buf's
@@ -358,10 +378,66 @@ func (v *RawView) SectionDataBuf(i int, buf []byte) ([]byte, error) {
 		buf = make([]byte, s.Size) // bounded: the extent lies inside the file
 	}
 	b := buf[:s.Size]
-	if !readFull(v.r, b, int64(s.Offset)) {
+	if a, ok := v.aheadBytes(s.Offset, s.Size); ok {
+		copy(b, a)
+	} else if !readFull(v.r, b, int64(s.Offset)) {
 		return nil, errRawView
 	}
 	return b, nil
+}
+
+// maxAhead is the most bytes ReadAhead reads for a view.
+const maxAhead = screenWindow
+
+// ReadAhead reads the bytes of sections idx that lie close together in
+// the file (at most screenGap apart) with one call to ReadAt per run, up
+// to 64 KiB in all: EachRelocation and SectionDataBuf then take them from
+// memory until the next View. A section that would come alone, or past
+// that, is read when asked for, as is every one when a read fails (which
+// that read then reports). A call to ReadAt costs as much as copying a
+// few KiB from the page cache (see PrefetchRelocations): a caller that
+// reads several small sections (package suggest's seed search: the init
+// and exit code and their relocations) makes one call for each run.
+func (v *RawView) ReadAhead(idx ...int) {
+	ext := v.runs[:0]
+	for _, i := range idx {
+		if i > 0 && i < len(v.secs) && v.secs[i].hasFileData() && v.secs[i].Size <= maxAhead {
+			ext = append(ext, relocRun{lo: v.secs[i].Offset, hi: v.secs[i].Offset + v.secs[i].Size})
+		}
+	}
+	slices.SortFunc(ext, func(a, b relocRun) int { return cmp.Compare(a.lo, b.lo) })
+	runs, size := ext[:0], 0
+	for i := 0; i < len(ext); {
+		lo, hi, j := ext[i].lo, ext[i].hi, i+1
+		for j < len(ext) && ext[j].lo <= hi+screenGap && max(hi, ext[j].hi)-lo <= maxAhead {
+			hi = max(hi, ext[j].hi)
+			j++
+		}
+		alone := j == i+1
+		i = j
+		if alone || uint64(size)+hi-lo > maxAhead {
+			continue // read when asked for
+		}
+		runs = append(runs, relocRun{lo: lo, hi: hi, at: size}) // ext[:i] is read: runs may overwrite it
+		size += int(hi - lo)
+	}
+	v.ahead = grow(v.ahead, size)
+	v.runs = runs[:0]
+	for _, r := range runs {
+		if readFull(v.r, v.ahead[r.at:r.at+int(r.hi-r.lo)], int64(r.lo)) {
+			v.runs = append(v.runs, r)
+		}
+	}
+}
+
+// aheadBytes returns the file's n bytes at off when ReadAhead read them.
+func (v *RawView) aheadBytes(off, n uint64) ([]byte, bool) {
+	for _, r := range v.runs {
+		if off >= r.lo && off+n <= r.hi {
+			return v.ahead[r.at+int(off-r.lo) : r.at+int(off+n-r.lo)], true
+		}
+	}
+	return nil, false
 }
 
 // Object returns the Object Open would make of the viewed file, built

@@ -62,6 +62,29 @@ func viewAgreesObjects(t *testing.T, s *Screen, data []byte, what string) (vo, o
 	if !reflect.DeepEqual(v.RelocSections(), rels) && (len(rels) != 0 || len(v.RelocSections()) != 0) {
 		t.Fatalf("%s: view relocation sections %v, Object %v", what, v.RelocSections(), rels)
 	}
+	dataAgrees(t, v, o, rels, what)
+	// Again from what ReadAhead read of every section.
+	all := make([]int, len(o.SectionTable()))
+	for i := range all {
+		all[i] = i
+	}
+	v.ReadAhead(all...)
+	dataAgrees(t, v, o, rels, what+", read ahead")
+	vo, err = v.Object("x.ko")
+	if err != nil {
+		t.Fatalf("%s: viewed, but RawView.Object: %v", what, err)
+	}
+	objectsAgree(t, vo, o, what)
+	if _, err := v.Object("x.ko"); err == nil {
+		t.Fatalf("%s: a spent view made a second Object", what)
+	}
+	return vo, o, true
+}
+
+// dataAgrees requires the view's relocations and section bytes to be the
+// Object's, EachRelocation failing on the same sections.
+func dataAgrees(t *testing.T, v *RawView, o *Object, rels []RelocSection, what string) {
+	t.Helper()
 	for _, rs := range rels {
 		got, gerr := eachRelocation(v.EachRelocation, rs)
 		want, werr := eachRelocation(o.EachRelocation, rs)
@@ -76,15 +99,6 @@ func viewAgreesObjects(t *testing.T, s *Screen, data []byte, what string) (vo, o
 			t.Fatalf("%s: section %d: view %d bytes, error %v; Object %d, error %v", what, i, len(got), gerr, len(want), werr)
 		}
 	}
-	vo, err = v.Object("x.ko")
-	if err != nil {
-		t.Fatalf("%s: viewed, but RawView.Object: %v", what, err)
-	}
-	objectsAgree(t, vo, o, what)
-	if _, err := v.Object("x.ko"); err == nil {
-		t.Fatalf("%s: a spent view made a second Object", what)
-	}
-	return vo, o, true
 }
 
 // unnamedAgrees requires the view's table before SymbolTable names it
@@ -354,6 +368,72 @@ func TestRawViewModInfoLate(t *testing.T) {
 	}
 	if vo.Vermagic() != "" || vo.ModInfo() != nil {
 		t.Errorf("%s: after a failed read, Vermagic %q, ModInfo %v; want none", files[0], vo.Vermagic(), vo.ModInfo())
+	}
+}
+
+// countReads counts the calls to ReadAt.
+type countReads struct {
+	r *bytes.Reader
+	n int
+}
+
+func (c *countReads) ReadAt(b []byte, off int64) (int, error) {
+	c.n++
+	return c.r.ReadAt(b, off)
+}
+
+// TestRawViewReadAhead: ReadAhead reads sections side by side with one
+// call, after which the view reads none of them again; a section alone
+// is not read ahead, but when asked for.
+func TestRawViewReadAhead(t *testing.T) {
+	small := smallObject(t)
+	o, err := NewObject(bytes.NewReader(small), "small.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rels, err := o.RelocSections()
+	if err != nil || len(rels) == 0 {
+		t.Fatalf("small.o: relocation sections %v, error %v; want some", rels, err)
+	}
+	var s Screen
+	r := &countReads{r: bytes.NewReader(small)}
+	v, ok := s.View(r, int64(len(small)))
+	if !ok {
+		t.Fatal("small.o not viewed")
+	}
+	// Every section with data: small.o's lie side by side, in 64 KiB.
+	var all []int
+	for _, sec := range o.SectionTable() {
+		if sec.Type != elf.SHT_NOBITS && sec.Size > 0 {
+			all = append(all, sec.Index)
+		}
+	}
+	r.n = 0
+	v.ReadAhead(all...)
+	if r.n != 1 {
+		t.Fatalf("ReadAhead of small.o's %d sections with data: %d calls to ReadAt, want 1", len(all), r.n)
+	}
+	for _, rs := range rels {
+		if _, err := eachRelocation(v.EachRelocation, rs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, i := range all {
+		if _, err := v.SectionDataBuf(i, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r.n != 1 {
+		t.Fatalf("reading the sections read ahead: %d more calls to ReadAt, want none", r.n-1)
+	}
+	// One section alone is left to be read when asked for.
+	if v, ok = s.View(r, int64(len(small))); !ok {
+		t.Fatal("small.o not viewed again")
+	}
+	r.n = 0
+	v.ReadAhead(rels[0].Index)
+	if _, err := eachRelocation(v.EachRelocation, rels[0]); err != nil || r.n != 1 {
+		t.Fatalf("one section read ahead, then its relocations: %d calls to ReadAt, error %v; want 1, nil", r.n, err)
 	}
 }
 

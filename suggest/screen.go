@@ -43,6 +43,9 @@ func ScreenView(v *sectionrt.RawView) (clean bool, sd *Seeded) {
 	}
 	w := getWorkspace()
 	p := newPrefilter(v, w)
+	if !p.mixed {
+		p.readAhead(v)
+	}
 	seeded, err := p.seeded(v.RelocSections())
 	if err != nil || !seeded {
 		putWorkspace(w)
@@ -93,3 +96,17 @@ func sameTables(o *sectionrt.Object, p *prefilter) bool {
 
 // supported reports whether Find decodes machine m's instructions.
 func supported(m elf.Machine) bool { return m == elf.EM_X86_64 || m == elf.EM_AARCH64 }
+
+// readAhead has v read what the seed search may read (seeded), with a
+// call for each run of it: the relocations of init and exit code, which
+// lie side by side, and that code, which does too.
+func (p *prefilter) readAhead(v *sectionrt.RawView) {
+	idx := p.w.ahead[:0]
+	for _, r := range v.RelocSections() {
+		if p.rootCode(r.Target) {
+			idx = append(idx, r.Index, r.Target)
+		}
+	}
+	p.w.ahead = idx
+	v.ReadAhead(idx...)
+}

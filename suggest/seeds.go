@@ -170,16 +170,16 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	w.secKinds = zeroed(w.secKinds, len(p.secs))
 	p.class, p.secKinds = w.class, w.secKinds
 	for i := range p.secs {
-		p.class[i] = refClassOf(&p.secs[i])
-		if p.class[i] != classInit && p.class[i] != classExit {
-			p.secKinds[i] = eligibleSection(p.secs[i].Name)
-		}
+		p.class[i], p.secKinds[i] = w.sectionClass(&p.secs[i])
 	}
 	// (file, base name) of local functions in init and exit sections.
 	rootFuncs := p.rootsBuf[:0]
 	// The eligible symbols (member and eligible), in table order, which
 	// buildSymTable reads again; then by section.
 	elig := w.eligSyms[:0]
+	// The local functions outside init and exit sections, which findMixed
+	// compares with rootFuncs.
+	locals := w.localFuncs[:0]
 	w.count = zeroed(w.count, len(p.secs))
 	count := w.count
 	for i := 1; i < len(p.syms); i++ {
@@ -190,7 +190,11 @@ func newPrefilter(o source, w *workspace) *prefilter {
 			continue
 		}
 		c := p.class[s.SectionIndex]
-		root := s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL && (c == classInit || c == classExit)
+		localFunc := s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL
+		root := localFunc && (c == classInit || c == classExit)
+		if localFunc && !root {
+			locals = append(locals, int32(i))
+		}
 		mayElig := p.eligibleUnnamed(s)
 		if !root && !mayElig || !p.named(s) {
 			continue
@@ -203,7 +207,7 @@ func newPrefilter(o source, w *workspace) *prefilter {
 			count[s.SectionIndex]++
 		}
 	}
-	w.eligSyms = elig
+	w.eligSyms, w.localFuncs = elig, locals
 	w.elig = zeroed(w.elig, len(p.secs))
 	w.eligFuncs = zeroed(w.eligFuncs, len(p.secs))
 	w.eligAll = zeroed(w.eligAll, len(elig))[:0]
@@ -221,7 +225,7 @@ func newPrefilter(o source, w *workspace) *prefilter {
 		p.eligFuncs[s.SectionIndex] = p.eligFuncs[s.SectionIndex] || s.Type == elf.STT_FUNC
 	}
 	if len(rootFuncs) > 0 {
-		p.mixed = p.findMixed(rootFuncs)
+		p.mixed = p.findMixed(rootFuncs, locals)
 	}
 	if p.names == nil {
 		// An Object's prefilter may go to a graph (newRefGraph) without
@@ -230,6 +234,44 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	}
 	return p
 }
+
+// sectionClass is refClassOf(s) and, unless that is classInit or
+// classExit, eligibleSection(s.Name): from w's cache of names, since a
+// tree's modules share a few hundred section names (a view's are the same
+// strings, interned by its Screen) and matching them took a tenth of the
+// seed screen.
+func (w *workspace) sectionClass(s *sectionrt.Section) (refClass, secKind) {
+	nc, ok := w.names[s.Name]
+	if !ok {
+		if w.names == nil || len(w.names) >= maxNames {
+			// Past what a tree of linked modules needs (.o files built
+			// with -ffunction-sections name a section per function).
+			w.names = make(map[string]nameClass)
+		}
+		alloc := *s
+		alloc.Flags |= elf.SHF_ALLOC
+		nc = nameClass{class: refClassOf(&alloc), kind: eligibleSection(s.Name)}
+		w.names[s.Name] = nc
+	}
+	c := nc.class
+	if s.Flags&elf.SHF_ALLOC == 0 {
+		c = refClassOf(s) // classIgnore
+	}
+	if c == classInit || c == classExit {
+		return c, 0
+	}
+	return c, nc.kind
+}
+
+// nameClass is what sectionClass keeps of a section name: its class were
+// the section SHF_ALLOC, and eligibleSection's answer.
+type nameClass struct {
+	class refClass
+	kind  secKind
+}
+
+// maxNames bounds sectionClass's cache.
+const maxNames = 8192
 
 // viewRels is p.rels: nil for a nil p, or one not read from a view.
 func (p *prefilter) viewRels() []sectionrt.RelocSection {
@@ -304,17 +346,12 @@ func (w *workspace) sortExtents(l []eligExtent) {
 }
 
 // findMixed reports whether a local function outside the init and exit
-// sections has the translation unit and base name of one in them (which
-// joinSymbols makes one node).
-func (p *prefilter) findMixed(rootFuncs [][2]string) bool {
-	for i := 1; i < len(p.syms); i++ {
+// sections (locals, listed by newPrefilter's pass over the symbols) has
+// the translation unit and base name of one in them (which joinSymbols
+// makes one node).
+func (p *prefilter) findMixed(rootFuncs [][2]string, locals []int32) bool {
+	for _, i := range locals {
 		s := &p.syms[i]
-		if s.Type != elf.STT_FUNC || s.Bind != elf.STB_LOCAL || !p.memberUnnamed(s) {
-			continue
-		}
-		if c := p.class[s.SectionIndex]; c == classInit || c == classExit {
-			continue
-		}
 		for _, r := range rootFuncs {
 			if r[0] == s.File && p.hasBase(s, r[1]) && p.named(s) {
 				return true
@@ -332,8 +369,7 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 		return true, nil
 	}
 	for _, r := range rels {
-		src := &p.secs[r.Target]
-		if c := p.class[r.Target]; c != classInit && c != classExit || src.Flags&elf.SHF_EXECINSTR == 0 {
+		if !p.rootCode(r.Target) {
 			// Not init or exit code: init data only takes addresses.
 			continue
 		}
@@ -361,6 +397,12 @@ func (p *prefilter) seeded(rels []sectionrt.RelocSection) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// rootCode reports whether section sec is init or exit code.
+func (p *prefilter) rootCode(sec int) bool {
+	c := p.class[sec]
+	return (c == classInit || c == classExit) && p.secs[sec].Flags&elf.SHF_EXECINSTR != 0
 }
 
 // A seedScan looks for a seed in the relocations of init or exit code

@@ -2,9 +2,13 @@ package suggest
 
 import (
 	"cmp"
+	"debug/elf"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
+
+	"github.com/initsec/initsec/sectionrt"
 )
 
 // TestSortExtents: sortExtents orders any list by start, keeping every
@@ -40,5 +44,42 @@ func TestSortExtents(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("list %d: extents changed:\n got %v\nwant %v", n, got, want)
 		}
+	}
+}
+
+// TestSectionClass: the cached class and kind of a section are what
+// refClassOf and eligibleSection say of it, whether the name was first
+// seen with SHF_ALLOC or without, and after the cache was started afresh.
+func TestSectionClass(t *testing.T) {
+	names := []string{".text", ".text.unlikely", ".init.text", ".exit.text", ".init.data", ".exit.data",
+		".rodata", ".rodata.str1.1", ".data", ".data..percpu", ".data.once", ".bss", ".bssx", ".discard.addressable",
+		".return_sites", "__mcount_loc", ".modinfo", ".init.rodata", ".textx", ""}
+	var w workspace
+	check := func(s *sectionrt.Section) {
+		t.Helper()
+		wantClass, wantKind := refClassOf(s), eligibleSection(s.Name)
+		if wantClass == classInit || wantClass == classExit {
+			wantKind = 0
+		}
+		if c, k := w.sectionClass(s); c != wantClass || k != wantKind {
+			t.Fatalf("%q flags %v: class %v, kind %v; want %v, %v", s.Name, s.Flags, c, k, wantClass, wantKind)
+		}
+	}
+	for _, flags := range [][2]elf.SectionFlag{{elf.SHF_ALLOC, 0}, {0, elf.SHF_ALLOC}} {
+		w.names = nil
+		for _, n := range names {
+			for _, f := range flags { // first seen with flags[0]
+				check(&sectionrt.Section{Name: n, Flags: f | elf.SHF_EXECINSTR})
+			}
+		}
+	}
+	for i := range maxNames + 1 {
+		check(&sectionrt.Section{Name: ".text." + strconv.Itoa(i), Flags: elf.SHF_ALLOC})
+	}
+	if len(w.names) > maxNames {
+		t.Fatalf("the cache holds %d names, more than %d", len(w.names), maxNames)
+	}
+	for _, n := range names {
+		check(&sectionrt.Section{Name: n, Flags: elf.SHF_ALLOC})
 	}
 }

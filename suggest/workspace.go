@@ -13,15 +13,18 @@ import (
 type workspace struct {
 	// The seed search's: the prefilter newPrefilter returns, and its
 	// tables.
-	prefilter prefilter
-	rels      []sectionrt.RelocSection // a view's (ScreenView)
-	class     []refClass
-	secKinds  []secKind
-	count     []int32
-	eligSyms  []int32
-	elig      [][]eligExtent
-	eligAll   []eligExtent
-	eligFuncs []bool
+	prefilter  prefilter
+	rels       []sectionrt.RelocSection // a view's (ScreenView)
+	ahead      []int                    // the sections ScreenView reads ahead
+	names      map[string]nameClass     // sectionClass's cache
+	class      []refClass
+	secKinds   []secKind
+	count      []int32
+	eligSyms   []int32
+	localFuncs []int32 // newPrefilter's, for findMixed
+	elig       [][]eligExtent
+	eligAll    []eligExtent
+	eligFuncs  []bool
 	// sortExtents' scratch.
 	extentKeys []uint64
 	extentsWas []eligExtent
