@@ -1,12 +1,10 @@
 package sectionrt
 
 import (
-	"cmp"
 	"debug/elf"
 	"encoding/binary"
 	"errors"
 	"io"
-	"slices"
 	"strings"
 	"unsafe"
 )
@@ -405,22 +403,7 @@ func (v *RawView) ReadAhead(idx ...int) {
 			ext = append(ext, relocRun{lo: v.secs[i].Offset, hi: v.secs[i].Offset + v.secs[i].Size})
 		}
 	}
-	slices.SortFunc(ext, func(a, b relocRun) int { return cmp.Compare(a.lo, b.lo) })
-	runs, size := ext[:0], 0
-	for i := 0; i < len(ext); {
-		lo, hi, j := ext[i].lo, ext[i].hi, i+1
-		for j < len(ext) && ext[j].lo <= hi+screenGap && max(hi, ext[j].hi)-lo <= maxAhead {
-			hi = max(hi, ext[j].hi)
-			j++
-		}
-		alone := j == i+1
-		i = j
-		if alone || uint64(size)+hi-lo > maxAhead {
-			continue // read when asked for
-		}
-		runs = append(runs, relocRun{lo: lo, hi: hi, at: size}) // ext[:i] is read: runs may overwrite it
-		size += int(hi - lo)
-	}
+	runs, size := planRuns(ext, screenGap, maxAhead)
 	v.ahead = grow(v.ahead, size)
 	v.runs = runs[:0]
 	for _, r := range runs {

@@ -64,36 +64,47 @@ func (o *Object) PrefetchRelocations(buf *RelocBuf, lists ...[]RelocSection) {
 		}
 	}
 	buf.ext = ext
-	slices.SortFunc(ext, func(a, b relocRun) int { return cmp.Compare(a.lo, b.lo) })
 	// The runs first, then room for them (most objects' take a few KiB
 	// of the 256), then the reads.
-	size := 0
-	for i := 0; i < len(ext); {
-		lo, hi, j := ext[i].lo, ext[i].hi, i+1
-		for j < len(ext) && ext[j].lo <= hi+maxGap && max(hi, ext[j].hi)-lo <= maxPrefetch {
-			hi = max(hi, ext[j].hi)
-			j++
-		}
-		alone := j == i+1
-		i = j
-		if alone || uint64(size)+hi-lo > maxPrefetch {
-			continue // read when needed: alone, by the same one call
-		}
-		buf.runs = append(buf.runs, relocRun{lo: lo, hi: hi, at: size})
-		size += int(hi - lo)
-	}
+	planned, size := planRuns(ext, maxGap, maxPrefetch)
 	if cap(buf.win) < size {
 		buf.win = make([]byte, 0, min(max(size, 2*cap(buf.win)), maxPrefetch))
 	}
 	win := buf.win[:size]
 	runs := buf.runs[:0]
-	for _, r := range buf.runs {
+	for _, r := range planned {
 		if _, err := o.r.ReadAt(win[r.at:r.at+int(r.hi-r.lo)], int64(r.lo)); err == nil {
 			runs = append(runs, r)
 		}
 	}
 	buf.runs = runs
 	buf.win, buf.winObj = win, o
+}
+
+// planRuns sorts the extents ext and groups those at most gap bytes
+// apart into runs of at most limit bytes, each to be read with one call,
+// up to limit bytes in all: each run's at is its place in a buffer of
+// size bytes. An extent that would come alone, or past the limit, is in
+// no run: it is read when needed, by the same one call. The runs are
+// written over ext.
+func planRuns(ext []relocRun, gap, limit uint64) (runs []relocRun, size int) {
+	slices.SortFunc(ext, func(a, b relocRun) int { return cmp.Compare(a.lo, b.lo) })
+	runs = ext[:0]
+	for i := 0; i < len(ext); {
+		lo, hi, j := ext[i].lo, ext[i].hi, i+1
+		for j < len(ext) && ext[j].lo <= hi+gap && max(hi, ext[j].hi)-lo <= limit {
+			hi = max(hi, ext[j].hi)
+			j++
+		}
+		alone := j == i+1
+		i = j
+		if alone || uint64(size)+hi-lo > limit {
+			continue
+		}
+		runs = append(runs, relocRun{lo: lo, hi: hi, at: size}) // ext[:i] is read: runs may overwrite it
+		size += int(hi - lo)
+	}
+	return runs, size
 }
 
 // prefetched returns the bytes [lo, hi) of o's file when

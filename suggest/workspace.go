@@ -109,27 +109,24 @@ func (w *workspace) keepStarts(slot int, s []funcStart) {
 }
 
 // bitset returns a bitset of n words, all zero, from w's storage.
-func (w *workspace) bitset(n int) []uint64 {
-	if w.usedBits == len(w.bitsets) {
-		w.bitsets = append(w.bitsets, nil)
-	}
-	b := zeroed(w.bitsets[w.usedBits], n)
-	w.bitsets[w.usedBits] = b
-	w.usedBits++
-	return b
-}
+func (w *workspace) bitset(n int) []uint64 { return take(&w.bitsets, &w.usedBits, n) }
 
 // boolSet returns a set of n nodes, all false, from w's storage: Find
 // makes several for each object (members, union), each as long as its
 // graph's nodes.
-func (w *workspace) boolSet(n int) []bool {
-	if w.usedSets == len(w.sets) {
-		w.sets = append(w.sets, nil)
+func (w *workspace) boolSet(n int) []bool { return take(&w.sets, &w.usedSets, n) }
+
+// take returns the next of the tables *pool holds (*used of them are
+// taken), with length n and all zero, grown if it must be: the table
+// stays in the pool for the next object.
+func take[T any](pool *[][]T, used *int, n int) []T {
+	if *used == len(*pool) {
+		*pool = append(*pool, nil)
 	}
-	s := zeroed(w.sets[w.usedSets], n)
-	w.sets[w.usedSets] = s
-	w.usedSets++
-	return s
+	t := zeroed((*pool)[*used], n)
+	(*pool)[*used] = t
+	*used++
+	return t
 }
 
 // maxKeptBuf is the largest section buffer a workspace keeps for the next
