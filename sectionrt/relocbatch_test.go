@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"debug/elf"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -321,5 +322,25 @@ func TestEachRelocationBatchStops(t *testing.T) {
 	var got []Relocation
 	if err := o.eachRelocationBatch(big, new(RelocBuf), func(rs []Relocation) bool { got = append(got, rs...); return true }); err != nil || !reflect.DeepEqual(got, all) {
 		t.Errorf("all batches: %d entries (error %v), Relocations: %d", len(got), err, len(all))
+	}
+}
+
+// TestRelocErrorDisagreement: when EachRela64's check refuses an entry
+// that the decoder accepts (the two checks disagree: a bug), the walk
+// ends with an error naming the entry, not with nil, which would drop the
+// entries after it without a word.
+func TestRelocErrorDisagreement(t *testing.T) {
+	o, err := NewObjectBytes(smallObject(t), "small.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rels, err := o.RelocSections()
+	if err != nil || len(rels) == 0 {
+		t.Fatalf("small.o: relocation sections %v, %v", rels, err)
+	}
+	err = o.relocError(rels[0], 0) // a good entry: the decoder accepts it
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(fe.Msg, "relocation 0 of section") || !strings.Contains(fe.Msg, "refused by the fast check, accepted by the decoder") {
+		t.Fatalf("relocError on a good entry: %v, want the disagreement named", err)
 	}
 }
