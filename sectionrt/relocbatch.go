@@ -135,6 +135,18 @@ const (
 // them.
 const Rela64Size = 24
 
+// Rela64Relocation decodes e, one entry EachRela64 gave, as a Relocation:
+// for a caller that sets most entries aside by a field or two and
+// decodes the few it keeps.
+func Rela64Relocation(e []byte) Relocation {
+	info := binary.LittleEndian.Uint64(e[8:])
+	return Relocation{
+		Offset: binary.LittleEndian.Uint64(e),
+		Type:   uint32(info), Sym: int(info >> 32),
+		Addend: int64(binary.LittleEndian.Uint64(e[16:])), HasAddend: true,
+	}
+}
+
 // EachRela64 calls f with the entries of rs in order, a batch of at
 // most 1,024 at a time, as the bytes of Elf64_Rela entries in little
 // endian (Rela64Size bytes each: r_offset; r_info, the symbol index in
@@ -268,13 +280,7 @@ func (o *Object) eachRelocationBatch(rs RelocSection, buf *RelocBuf, f func([]Re
 	return o.EachRela64(rs, buf, func(entries []byte) bool {
 		out := buf.out[:len(entries)/Rela64Size]
 		for j := range out {
-			e := entries[j*Rela64Size : j*Rela64Size+Rela64Size]
-			info := binary.LittleEndian.Uint64(e[8:])
-			out[j] = Relocation{
-				Offset: binary.LittleEndian.Uint64(e),
-				Type:   uint32(info), Sym: int(info >> 32),
-				Addend: int64(binary.LittleEndian.Uint64(e[16:])), HasAddend: true,
-			}
+			out[j] = Rela64Relocation(entries[j*Rela64Size : j*Rela64Size+Rela64Size])
 		}
 		return f(out)
 	})

@@ -488,7 +488,7 @@ func (g *refGraph) addRelocs(r sectionrt.RelocSection) error {
 				markPatched(mask, off, width)
 			}
 			if relSym[sym]&want != 0 {
-				rel := sectionrt.Relocation{Offset: off, Type: typ, Sym: int(sym), Addend: int64(binary.LittleEndian.Uint64(e[16:])), HasAddend: true}
+				rel := sectionrt.Rela64Relocation(e)
 				if err = g.addRelocTo(r.Target, class, exec, &rel); err != nil {
 					return false
 				}
