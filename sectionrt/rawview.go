@@ -346,11 +346,9 @@ func (v *RawView) EachRelocation(rs RelocSection, f func(Relocation) bool) error
 // target, for EachRelocation; more is false when f or a check stopped
 // the scan.
 func (v *RawView) eachEntry(buf []byte, target *Section, f func(Relocation) bool) (more bool, err error) {
-	le := binary.LittleEndian
-	for j := 0; j+24 <= len(buf); j += 24 {
-		info := le.Uint64(buf[j+8:])
-		r := Relocation{Offset: le.Uint64(buf[j:]), Type: uint32(info), Sym: int(info >> 32), Addend: int64(le.Uint64(buf[j+16:])), HasAddend: true}
-		if info>>32 >= uint64(len(v.syms)) ||
+	for j := 0; j+Rela64Size <= len(buf); j += Rela64Size {
+		r := Rela64Relocation(buf[j : j+Rela64Size])
+		if uint64(r.Sym) >= uint64(len(v.syms)) ||
 			r.Offset >= target.Size && !(target.Size == 0 && r.Offset == 0 && target.Type == elf.SHT_NOBITS) {
 			return false, errRawView
 		}
