@@ -373,7 +373,7 @@ func TestHeaderCacheUnwritable(t *testing.T) {
 	})
 	roots := []string{dir}
 	indexBoth(t, "unwritable", roots)
-	if _, ok, _ := headerTrees(roots, true); ok {
+	if _, ok, _ := headerTrees(roots, true, 1); ok {
 		t.Errorf("every header lexed for names with no cache to keep them")
 	}
 	names := []string{"dup", "in_c", "absent"}
