@@ -66,7 +66,7 @@ func BenchmarkFindSeeded(b *testing.B) {
 // BenchmarkScanAmdgpu times the scan for resolved branches over all of
 // amdgpu.ko's .text (4.7 MB), its relocations marked, for branches to n
 // of its functions spread over it (newScan included). Its static
-// functions have no endbr64, so that n functions are n starts: up to four
+// functions have no endbr64, so that n functions are n starts: up to two
 // take x86Rel32Few, more x86Rel32Low. cpu-ns/op is the process's CPU
 // time: go test -bench ScanAmdgpu -run XXX ./suggest.
 func BenchmarkScanAmdgpu(b *testing.B) {

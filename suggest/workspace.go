@@ -74,16 +74,16 @@ type workspace struct {
 	setExt   [][]eligExtent
 	// lows hold the scans' tables of low bits (x86Rel32Low); the first
 	// usedLows are taken.
-	lows     []*[1 << 16 / 64]uint64
+	lows     []*lowTable
 	usedLows int
 }
 
 // lowTable returns a table for x86Rel32Low, all zero, from w's storage.
-func (w *workspace) lowTable() *[1 << 16 / 64]uint64 {
+func (w *workspace) lowTable() *lowTable {
 	if w.usedLows == len(w.lows) {
-		w.lows = append(w.lows, new([1 << 16 / 64]uint64))
+		w.lows = append(w.lows, new(lowTable))
 	} else {
-		clear(w.lows[w.usedLows][:])
+		w.lows[w.usedLows].clear()
 	}
 	w.usedLows++
 	return w.lows[w.usedLows-1]
