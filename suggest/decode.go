@@ -305,20 +305,22 @@ func (sc *resolvedScan) x86Rel32Low(lo, hi uint64) uint64 {
 			sc.low.add(uint16(f.addr))
 		}
 	}
-	low := &sc.low.has
 	// Sites p of [lo, hi) whose field c holds: p-lo < len(c)-3.
 	c := sc.code[min(lo, uint64(len(sc.code))):min(uint64(len(sc.code)), hi+3)]
-	p, q := lo, uint16(lo)+4
-	for ; len(c) >= 11; c, p, q = c[8:], p+8, q+8 {
-		v0 := binary.LittleEndian.Uint16(c) + q
-		v1 := binary.LittleEndian.Uint16(c[1:]) + q + 1
-		v2 := binary.LittleEndian.Uint16(c[2:]) + q + 2
-		v3 := binary.LittleEndian.Uint16(c[3:]) + q + 3
-		v4 := binary.LittleEndian.Uint16(c[4:]) + q + 4
-		v5 := binary.LittleEndian.Uint16(c[5:]) + q + 5
-		v6 := binary.LittleEndian.Uint16(c[6:]) + q + 6
-		v7 := binary.LittleEndian.Uint16(c[7:]) + q + 7
-		if low[v0]|low[v1]|low[v2]|low[v3]|low[v4]|low[v5]|low[v6]|low[v7] != 0 {
+	p, has := lo, &sc.low.has
+	for ; len(c) >= 11; c, p = c[8:], p+8 {
+		// The target of the site p+k has the low 16 bits
+		// (p+4)+field+k, taken from the table from p+4 on.
+		t := (*[1<<16 + 8]uint8)(has[uint16(p+4):])
+		v0 := t[binary.LittleEndian.Uint16(c)]
+		v1 := t[int(binary.LittleEndian.Uint16(c[1:]))+1]
+		v2 := t[int(binary.LittleEndian.Uint16(c[2:]))+2]
+		v3 := t[int(binary.LittleEndian.Uint16(c[3:]))+3]
+		v4 := t[int(binary.LittleEndian.Uint16(c[4:]))+4]
+		v5 := t[int(binary.LittleEndian.Uint16(c[5:]))+5]
+		v6 := t[int(binary.LittleEndian.Uint16(c[6:]))+6]
+		v7 := t[int(binary.LittleEndian.Uint16(c[7:]))+7]
+		if v0|v1|v2|v3|v4|v5|v6|v7 != 0 {
 			sc.x86Rel32At(p, p+8)
 		}
 	}
@@ -326,26 +328,29 @@ func (sc *resolvedScan) x86Rel32Low(lo, hi uint64) uint64 {
 }
 
 // lowTable is x86Rel32Low's table of the low 16 bits of the starts: a
-// byte each, so that a site's test is one load and no shift (a bit each
-// took twice the operations), 64 KiB that the code's own loads leave
-// mostly in the first levels of cache.
+// byte each, so that a site's test is two loads and no arithmetic (a bit
+// each took three times the operations). Entry v+65536m is entry v, so
+// that a scan adds the site's address to the table's rather than to each
+// field.
 type lowTable struct {
-	has [1 << 16]uint8 // 1 for the low 16 bits of a start
-	set []uint16       // where has is 1, so that clear need not clear it all
+	has [2<<16 + 8]uint8 // 1 for the low 16 bits of a start
+	set []uint16         // where has is 1, so that clear need not clear it all
 }
 
-// add sets the entry of v.
+// add sets the entries of v.
 func (t *lowTable) add(v uint16) {
-	if t.has[v] == 0 {
-		t.has[v] = 1
-		t.set = append(t.set, v)
+	for x := int(v); x < len(t.has); x += 1 << 16 {
+		t.has[x] = 1
 	}
+	t.set = append(t.set, v)
 }
 
 // clear makes every entry 0.
 func (t *lowTable) clear() {
 	for _, v := range t.set {
-		t.has[v] = 0
+		for x := int(v); x < len(t.has); x += 1 << 16 {
+			t.has[x] = 0
+		}
 	}
 	t.set = t.set[:0]
 }
