@@ -60,11 +60,8 @@ func (g *refGraph) newScan(sec int, want func(node int) bool) (*resolvedScan, er
 	if s.Flags&elf.SHF_ALLOC == 0 || s.Flags&elf.SHF_EXECINSTR == 0 || s.Type != elf.SHT_PROGBITS {
 		return nil, nil
 	}
-	w := g.p.w
-	slot := w.startsSlot()
-	starts := g.funcStarts(sec, w.starts[slot])
-	defer func() { w.keepStarts(slot, starts) }()
-	if len(starts) == 0 {
+	all := g.allStarts(sec)
+	if len(all) == 0 {
 		return nil, nil
 	}
 	b, err := g.sectionCode(sec)
@@ -72,12 +69,18 @@ func (g *refGraph) newScan(sec int, want func(node int) bool) (*resolvedScan, er
 		return nil, err
 	}
 	sc := &resolvedScan{g: g, sec: sec, code: b, mask: g.patched[sec]}
-	if g.o.Machine() == elf.EM_X86_64 {
-		starts = skipEndbr(b, starts)
+	w := g.p.w
+	slot := w.startsSlot()
+	starts := w.starts[slot][:0]
+	for _, f := range all {
+		if want(f.node) {
+			starts = append(starts, f)
+		}
 	}
-	// Only now: the address after an endbr64 is the function's unless
-	// it is another's, wanted or not.
-	starts = slices.DeleteFunc(starts, func(f funcStart) bool { return !want(f.node) })
+	if g.o.Machine() == elf.EM_X86_64 {
+		starts = skipEndbr(b, all, starts)
+	}
+	w.keepStarts(slot, starts)
 	if len(starts) == 0 {
 		return nil, nil
 	}
@@ -125,15 +128,33 @@ func (g *refGraph) funcStarts(sec int, starts []funcStart) []funcStart {
 	return starts
 }
 
-// skipEndbr adds to starts, for each function that starts with endbr64,
-// the address after it, unless a function starts there: with IBT a direct
-// jump may skip the function's endbr64.
-func skipEndbr(b []byte, starts []funcStart) []funcStart {
+// allStarts is funcStarts of section sec, made once for the graph: the
+// scans of a section (closeCandidates', scanAll's) each take theirs
+// from it.
+func (g *refGraph) allStarts(sec int) []funcStart {
+	if g.startsOf[sec] == nil {
+		w := g.p.w
+		slot := w.startsSlot()
+		s := g.funcStarts(sec, w.starts[slot])
+		w.keepStarts(slot, s)
+		if s == nil {
+			s = []funcStart{} // made: none
+		}
+		g.startsOf[sec] = s
+	}
+	return g.startsOf[sec]
+}
+
+// skipEndbr adds to starts, some of all (funcStarts'), for each function
+// that starts with endbr64, the address after it, unless a function of
+// all starts there: with IBT a direct jump may skip the function's
+// endbr64.
+func skipEndbr(b []byte, all, starts []funcStart) []funcStart {
 	n := len(starts)
 	for _, f := range starts[:n] {
 		a := f.addr
 		if a+4 <= uint64(len(b)) && string(b[a:a+4]) == "\xf3\x0f\x1e\xfa" {
-			if _, found := slices.BinarySearchFunc(starts[:n], a+4, cmpStart); !found {
+			if _, found := slices.BinarySearchFunc(all, a+4, cmpStart); !found {
 				starts = append(starts, funcStart{a + 4, f.node})
 			}
 		}

@@ -103,6 +103,7 @@ func BenchmarkScanAmdgpu(b *testing.B) {
 		g.nodes[n].resident = true
 	}
 	w := g.p.w
+	g.allStarts(text) // kept for the graph, before the scans' storage
 	bits, starts, lows := w.usedBits, w.usedStarts, w.usedLows
 	for _, n := range []int{1, 2, 4, 6, 16, 256, len(funcs)} {
 		// Spread over the section, each a function of its own.
