@@ -219,8 +219,9 @@ func (sc *resolvedScan) indexStarts() {
 }
 
 // maxFew is the most distinct low bytes x86Rel32Few compares: each costs
-// five operations per eight sites, and from about this many on they cost
-// more than x86Rel32Low's test of each site (BenchmarkScanAmdgpu).
+// four operations per eight sites, and a chance match in every 32 sites a
+// branch mispredicted and the full test; from three on, x86Rel32Low's
+// three operations per site cost less (BenchmarkScanAmdgpu/4).
 const maxFew = 2
 
 // patched reports whether a relocation patches any byte in [lo, hi).
