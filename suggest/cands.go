@@ -264,6 +264,9 @@ func (g *refGraph) seeds() []bool {
 // resolved branch stays in its section, and theirs hold no eligible
 // function.
 func (g *refGraph) closeCandidates(spans []keptSpan) error {
+	// Its scans' tables of low bits (128 KiB each) go back for scanAll's.
+	w := g.p.w
+	defer func(used int) { w.usedLows = used }(w.usedLows)
 	scans := make([]*resolvedScan, len(g.secs))
 	made := make([]bool, len(g.secs))
 	want := func(n int) bool { return g.nodes[n].eligible && !g.nodes[n].resident }
