@@ -167,7 +167,7 @@ func (g *refGraph) keep(rs []sectionrt.RelocSection, kept []keptReloc) ([]keptSp
 // keeper is keep's pass over the entries of one relocation section.
 type keeper struct {
 	kept   []keptReloc
-	sorted bool   // kept's entries from this section by r_offset so far
+	sorted bool   // this section's entries by r_offset so far
 	last   uint64 // the r_offset of the last of them
 	mask   []uint64
 	widths []uint8 // relocWidths'
@@ -178,7 +178,11 @@ type keeper struct {
 // marks in mask (unless nil) the bytes each patches. Two loops over the
 // batch, which is in cache, rather than one: with fewer values live each
 // keeps them in registers (12% less time over the stage-4 objects' entries).
-// In locals, not through k, for the same reason.
+// In locals, not through k, for the same reason. The second writes each
+// entry and counts it only when kept: whether it is, about every other
+// entry, is no branch to mispredict. When this section's entries are by
+// r_offset, so are those kept (keep sorts the others, stably: the
+// same order when they were by r_offset already).
 func (k *keeper) take(entries []byte) bool {
 	if mask, widths := k.mask, k.widths; mask != nil {
 		for j := 0; j+sectionrt.Rela64Size <= len(entries); j += sectionrt.Rela64Size {
@@ -191,17 +195,21 @@ func (k *keeper) take(entries []byte) bool {
 			markPatched(mask, off, width)
 		}
 	}
-	kept, sorted, last, relSym := k.kept, k.sorted, k.last, k.relSym
+	sorted, last, relSym := k.sorted, k.last, k.relSym
+	n := len(k.kept)
+	kept := slices.Grow(k.kept, len(entries)/sectionrt.Rela64Size)
+	kept = kept[:cap(kept)]
 	for j := 0; j+sectionrt.Rela64Size <= len(entries); j += sectionrt.Rela64Size {
 		e := entries[j : j+sectionrt.Rela64Size : j+sectionrt.Rela64Size]
-		if sym := binary.LittleEndian.Uint32(e[12:]); relSym[sym] != 0 { // r_info's high half
-			off := binary.LittleEndian.Uint64(e)
-			sorted = sorted && off >= last
-			last = off
-			kept = append(kept, keptReloc{off: off, addend: int64(binary.LittleEndian.Uint64(e[16:])), sym: int32(sym), typ: binary.LittleEndian.Uint32(e[8:])})
+		off, sym := binary.LittleEndian.Uint64(e), binary.LittleEndian.Uint32(e[12:]) // r_info's high half
+		if off < last {
+			sorted = false
 		}
+		last = off
+		kept[n] = keptReloc{off: off, addend: int64(binary.LittleEndian.Uint64(e[16:])), sym: int32(sym), typ: binary.LittleEndian.Uint32(e[8:])}
+		n += int(relSym[sym]+3) >> 2 // 1 unless 0: relSym holds two bits
 	}
-	k.kept, k.sorted, k.last = kept, sorted, last
+	k.kept, k.sorted, k.last = kept[:n], sorted, last
 	return true
 }
 
@@ -256,6 +264,9 @@ func (g *refGraph) seeds() []bool {
 // resolved branch stays in its section, and theirs hold no eligible
 // function.
 func (g *refGraph) closeCandidates(spans []keptSpan) error {
+	// Its scans' tables of low bits (128 KiB each) go back for scanAll's.
+	w := g.p.w
+	defer func(used int) { w.usedLows = used }(w.usedLows)
 	scans := make([]*resolvedScan, len(g.secs))
 	made := make([]bool, len(g.secs))
 	want := func(n int) bool { return g.nodes[n].eligible && !g.nodes[n].resident }

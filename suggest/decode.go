@@ -60,11 +60,8 @@ func (g *refGraph) newScan(sec int, want func(node int) bool) (*resolvedScan, er
 	if s.Flags&elf.SHF_ALLOC == 0 || s.Flags&elf.SHF_EXECINSTR == 0 || s.Type != elf.SHT_PROGBITS {
 		return nil, nil
 	}
-	w := g.p.w
-	slot := w.startsSlot()
-	starts := g.funcStarts(sec, w.starts[slot])
-	defer func() { w.keepStarts(slot, starts) }()
-	if len(starts) == 0 {
+	all := g.allStarts(sec)
+	if len(all) == 0 {
 		return nil, nil
 	}
 	b, err := g.sectionCode(sec)
@@ -72,12 +69,18 @@ func (g *refGraph) newScan(sec int, want func(node int) bool) (*resolvedScan, er
 		return nil, err
 	}
 	sc := &resolvedScan{g: g, sec: sec, code: b, mask: g.patched[sec]}
-	if g.o.Machine() == elf.EM_X86_64 {
-		starts = skipEndbr(b, starts)
+	w := g.p.w
+	slot := w.startsSlot()
+	starts := w.starts[slot][:0]
+	for _, f := range all {
+		if want(f.node) {
+			starts = append(starts, f)
+		}
 	}
-	// Only now: the address after an endbr64 is the function's unless
-	// it is another's, wanted or not.
-	starts = slices.DeleteFunc(starts, func(f funcStart) bool { return !want(f.node) })
+	if g.o.Machine() == elf.EM_X86_64 {
+		starts = skipEndbr(b, all, starts)
+	}
+	w.keepStarts(slot, starts)
 	if len(starts) == 0 {
 		return nil, nil
 	}
@@ -125,15 +128,33 @@ func (g *refGraph) funcStarts(sec int, starts []funcStart) []funcStart {
 	return starts
 }
 
-// skipEndbr adds to starts, for each function that starts with endbr64,
-// the address after it, unless a function starts there: with IBT a direct
-// jump may skip the function's endbr64.
-func skipEndbr(b []byte, starts []funcStart) []funcStart {
+// allStarts is funcStarts of section sec, made once for the graph: the
+// scans of a section (closeCandidates', scanAll's) each take theirs
+// from it.
+func (g *refGraph) allStarts(sec int) []funcStart {
+	if g.startsOf[sec] == nil {
+		w := g.p.w
+		slot := w.startsSlot()
+		s := g.funcStarts(sec, w.starts[slot])
+		w.keepStarts(slot, s)
+		if s == nil {
+			s = []funcStart{} // made: none
+		}
+		g.startsOf[sec] = s
+	}
+	return g.startsOf[sec]
+}
+
+// skipEndbr adds to starts, some of all (funcStarts'), for each function
+// that starts with endbr64, the address after it, unless a function of
+// all starts there: with IBT a direct jump may skip the function's
+// endbr64.
+func skipEndbr(b []byte, all, starts []funcStart) []funcStart {
 	n := len(starts)
 	for _, f := range starts[:n] {
 		a := f.addr
 		if a+4 <= uint64(len(b)) && string(b[a:a+4]) == "\xf3\x0f\x1e\xfa" {
-			if _, found := slices.BinarySearchFunc(starts[:n], a+4, cmpStart); !found {
+			if _, found := slices.BinarySearchFunc(all, a+4, cmpStart); !found {
 				starts = append(starts, funcStart{a + 4, f.node})
 			}
 		}
@@ -164,9 +185,8 @@ type resolvedScan struct {
 	// lows holds each distinct low byte of a start when there are at
 	// most maxFew (x86Rel32Few), else nil.
 	lows []byte
-	// low has bit v set for the low 16 bits v of each start
-	// (x86Rel32Low); made on first use.
-	low *[1 << 16 / 64]uint64
+	// low is x86Rel32Low's table, made on first use.
+	low *lowTable
 }
 
 // indexStarts builds near, far and lows from starts.
@@ -199,9 +219,10 @@ func (sc *resolvedScan) indexStarts() {
 }
 
 // maxFew is the most distinct low bytes x86Rel32Few compares: each costs
-// five operations per eight sites, and from about this many on they cost
-// more than x86Rel32Low's test of each site (BenchmarkScanAmdgpu).
-const maxFew = 4
+// four operations per eight sites, and a chance match in every 32 sites a
+// branch mispredicted and the full test; from three on, x86Rel32Low's
+// three operations per site cost less (BenchmarkScanAmdgpu/4).
+const maxFew = 2
 
 // patched reports whether a relocation patches any byte in [lo, hi).
 func (sc *resolvedScan) patched(lo, hi uint64) bool {
@@ -273,8 +294,9 @@ func (sc *resolvedScan) x86Rel32(lo, hi uint64) {
 	if hi-lo >= minFiltered {
 		if sc.lows != nil {
 			lo = sc.x86Rel32Few(lo, hi)
+		} else {
+			lo = sc.x86Rel32Low(lo, hi)
 		}
-		lo = sc.x86Rel32Low(lo, hi)
 	}
 	sc.x86Rel32At(lo, hi)
 }
@@ -296,29 +318,63 @@ func (sc *resolvedScan) x86Rel32At(lo, hi uint64) {
 }
 
 // x86Rel32Low tries the rel32 at the sites in [lo, hi) whose target has
-// the low 16 bits of a start, four sites at a time, and returns where it
+// the low 16 bits of a start, eight sites at a time, and returns where it
 // stopped. A site passes with odds of about one in 65536 per start.
 func (sc *resolvedScan) x86Rel32Low(lo, hi uint64) uint64 {
 	if sc.low == nil {
 		sc.low = sc.g.p.w.lowTable()
 		for _, f := range sc.starts {
-			v := uint16(f.addr)
-			sc.low[v/64] |= 1 << (v % 64)
+			sc.low.add(uint16(f.addr))
 		}
 	}
-	b, low := sc.code, sc.low
-	// Four sites from each eight bytes, while they all are in [lo, hi)
-	// and within b: i <= stop.
-	i, stop := int(lo), min(len(b)-8, int(hi)-4)
-	for ; i <= stop; i += 4 {
-		w := binary.LittleEndian.Uint64(b[i : i+8])
-		q := uint64(i) + 4
-		v0, v1, v2, v3 := uint16(w+q), uint16(w>>8+q+1), uint16(w>>16+q+2), uint16(w>>24+q+3)
-		if (low[v0/64]>>(v0%64)|low[v1/64]>>(v1%64)|low[v2/64]>>(v2%64)|low[v3/64]>>(v3%64))&1 != 0 {
-			sc.x86Rel32At(uint64(i), uint64(i+4))
+	// Sites p of [lo, hi) whose field c holds: p-lo < len(c)-3.
+	c := sc.code[min(lo, uint64(len(sc.code))):min(uint64(len(sc.code)), hi+3)]
+	p, has := lo, &sc.low.has
+	for ; len(c) >= 11; c, p = c[8:], p+8 {
+		// The target of the site p+k has the low 16 bits
+		// (p+4)+field+k, taken from the table from p+4 on.
+		t := (*[1<<16 + 8]uint8)(has[uint16(p+4):])
+		v0 := t[binary.LittleEndian.Uint16(c)]
+		v1 := t[int(binary.LittleEndian.Uint16(c[1:]))+1]
+		v2 := t[int(binary.LittleEndian.Uint16(c[2:]))+2]
+		v3 := t[int(binary.LittleEndian.Uint16(c[3:]))+3]
+		v4 := t[int(binary.LittleEndian.Uint16(c[4:]))+4]
+		v5 := t[int(binary.LittleEndian.Uint16(c[5:]))+5]
+		v6 := t[int(binary.LittleEndian.Uint16(c[6:]))+6]
+		v7 := t[int(binary.LittleEndian.Uint16(c[7:]))+7]
+		if v0|v1|v2|v3|v4|v5|v6|v7 != 0 {
+			sc.x86Rel32At(p, p+8)
 		}
 	}
-	return uint64(i)
+	return p
+}
+
+// lowTable is x86Rel32Low's table of the low 16 bits of the starts: a
+// byte each, so that a site's test is two loads and no arithmetic (a bit
+// each took three times the operations). Entry v+65536m is entry v, so
+// that a scan adds the site's address to the table's rather than to each
+// field.
+type lowTable struct {
+	has [2<<16 + 8]uint8 // 1 for the low 16 bits of a start
+	set []uint16         // where has is 1, so that clear need not clear it all
+}
+
+// add sets the entries of v.
+func (t *lowTable) add(v uint16) {
+	for x := int(v); x < len(t.has); x += 1 << 16 {
+		t.has[x] = 1
+	}
+	t.set = append(t.set, v)
+}
+
+// clear makes every entry 0.
+func (t *lowTable) clear() {
+	for _, v := range t.set {
+		for x := int(v); x < len(t.has); x += 1 << 16 {
+			t.has[x] = 0
+		}
+	}
+	t.set = t.set[:0]
 }
 
 // Bytes of a word, for the byte-wise arithmetic of x86Rel32Few.
@@ -327,19 +383,18 @@ const (
 	tops = 0x8080808080808080
 )
 
-// x86Rel32Few is x86Rel32Low for a scan whose starts have few distinct
-// low bytes (sc.lows), eight sites at a time: a site p can reach a start
-// t only where b[p] is the low byte of t-4-p, and a word of the code is
-// compared with a word of those bytes for each low byte of a start.
-// Those words repeat every 256 sites: tables of 32, made first. One
-// table, two, or four (one repeated when the bytes are three), each loop
-// without a loop over them; most scans have one or two functions to
-// look for, and each function its address and, when it has an endbr64
-// (a global one), the one after it. One low byte (a static function)
-// takes a fifth of scanAll's bytes on Debian 6.1's modules, where its
-// own loop takes a quarter less time than the two tables' one
-// (BenchmarkScanAmdgpu/1). It returns where it stopped.
+// x86Rel32Few is x86Rel32Low for a scan whose starts have one or two
+// distinct low bytes (sc.lows), 32 sites at a time: a site p can reach a
+// start t only where b[p] is the low byte of t-4-p, and each word of the
+// code is compared with a word of those bytes for each low byte of a
+// start. Those words repeat every 256 sites: tables of 32, made first.
+// Most scans have one or two functions to look for, and each function
+// its address and, when it has an endbr64 (a global one), the one after
+// it; one low byte (a static function) has a loop of its own, a third
+// faster than the two bytes' one. From three low bytes on x86Rel32Low
+// takes less time (BenchmarkScanAmdgpu/4). It returns where it stopped.
 func (sc *resolvedScan) x86Rel32Few(lo, hi uint64) uint64 {
+	// tabs[k][j] is the word of block j (sites lo+8j+256m).
 	var tabs [maxFew][32]uint64
 	for k := range tabs {
 		c := sc.lows[min(k, len(sc.lows)-1)]
@@ -347,39 +402,48 @@ func (sc *resolvedScan) x86Rel32Few(lo, hi uint64) uint64 {
 			tabs[k][j] = subBytes(uint64(c-4-byte(lo)-byte(8*j))*ones, 0x0706050403020100)
 		}
 	}
+	// Sites p of [lo, hi) whose field c holds: p-lo < len(c)-3.
 	b := sc.code
-	// Blocks [i, i+8) in [lo, hi), their fields within b: i <= stop.
-	i, stop := int(lo), min(len(b)-11, int(hi)-8)
+	c := b[min(lo, uint64(len(b))):min(uint64(len(b)), hi+3)]
+	p, a := lo, 0
 	if len(sc.lows) == 1 {
 		t0 := &tabs[0]
-		for j := 0; i <= stop; i, j = i+8, (j+1)&31 {
-			v0 := binary.LittleEndian.Uint64(b[i:i+8]) ^ t0[j]
-			if match := (v0 - ones) &^ v0 & tops; match != 0 {
-				sc.x86Rel32Match(uint64(i), match)
+		for ; len(c) >= 35; c, p, a = c[32:], p+32, (a+1)&7 {
+			t := (*[4]uint64)(t0[4*(a&7):])
+			v0 := binary.LittleEndian.Uint64(c) ^ t[0]
+			v1 := binary.LittleEndian.Uint64(c[8:]) ^ t[1]
+			v2 := binary.LittleEndian.Uint64(c[16:]) ^ t[2]
+			v3 := binary.LittleEndian.Uint64(c[24:]) ^ t[3]
+			if m0, m1, m2, m3 := zeroBytes(v0), zeroBytes(v1), zeroBytes(v2), zeroBytes(v3); m0|m1|m2|m3 != 0 {
+				sc.x86Rel32Matches(p, m0, m1, m2, m3)
 			}
 		}
-		return uint64(i)
 	}
-	if len(sc.lows) <= 2 {
-		t0, t1 := &tabs[0], &tabs[1]
-		for j := 0; i <= stop; i, j = i+8, (j+1)&31 {
-			x := binary.LittleEndian.Uint64(b[i : i+8])
-			v0, v1 := x^t0[j], x^t1[j]
-			if match := ((v0-ones)&^v0 | (v1-ones)&^v1) & tops; match != 0 {
-				sc.x86Rel32Match(uint64(i), match)
-			}
-		}
-		return uint64(i)
-	}
-	t0, t1, t2, t3 := &tabs[0], &tabs[1], &tabs[2], &tabs[3]
-	for j := 0; i <= stop; i, j = i+8, (j+1)&31 {
-		x := binary.LittleEndian.Uint64(b[i : i+8])
-		v0, v1, v2, v3 := x^t0[j], x^t1[j], x^t2[j], x^t3[j]
-		if match := ((v0-ones)&^v0 | (v1-ones)&^v1 | (v2-ones)&^v2 | (v3-ones)&^v3) & tops; match != 0 {
-			sc.x86Rel32Match(uint64(i), match)
+	// Eight sites at a time: the last blocks, and every block for two
+	// low bytes (whose matches, twice as many, cost more in the loop of
+	// 32 sites than it saves).
+	t0, t1 := &tabs[0], &tabs[1]
+	for j := 4 * a; len(c) >= 11; c, p, j = c[8:], p+8, (j+1)&31 {
+		x := binary.LittleEndian.Uint64(c)
+		if m := zeroBytes(x^t0[j&31]) | zeroBytes(x^t1[j&31]); m != 0 {
+			sc.x86Rel32Match(p, m)
 		}
 	}
-	return uint64(i)
+	return p
+}
+
+// zeroBytes sets the top bit of each byte of v that is 0, and perhaps
+// of a byte above one, which x86Rel32Match's full test rejects.
+func zeroBytes(v uint64) uint64 { return (v - ones) &^ v & tops }
+
+// x86Rel32Matches is x86Rel32Match for the four blocks of eight sites
+// from i.
+func (sc *resolvedScan) x86Rel32Matches(i, m0, m1, m2, m3 uint64) {
+	for k, m := range [4]uint64{m0, m1, m2, m3} {
+		if m != 0 {
+			sc.x86Rel32Match(i+8*uint64(k), m)
+		}
+	}
 }
 
 // x86Rel32Match tries the rel32 at the sites i+k of the bytes k whose top

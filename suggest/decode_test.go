@@ -106,6 +106,32 @@ func TestSubBytes(t *testing.T) {
 	}
 }
 
+// TestLowTable: x86Rel32Low's table has entry x set exactly for the x
+// whose low 16 bits are a value added, over its whole length (a scan
+// reads up to 65535+65535+7), and clear, which clears only what add set,
+// leaves it all zero for the next scan.
+func TestLowTable(t *testing.T) {
+	var tab lowTable
+	for round, vals := range [][]uint16{{0, 7, 8, 0x1234, 0xfff9, 0xffff, 7}, {3, 0x8000}} {
+		set := map[uint16]bool{}
+		for _, v := range vals {
+			tab.add(v)
+			set[v] = true
+		}
+		for x, h := range tab.has {
+			if want := set[uint16(x)]; (h == 1) != want || h > 1 {
+				t.Fatalf("round %d: has[%#x] = %d, want set: %v", round, x, h, want)
+			}
+		}
+		tab.clear()
+		for x, h := range tab.has {
+			if h != 0 {
+				t.Fatalf("round %d: after clear, has[%#x] = %d", round, x, h)
+			}
+		}
+	}
+}
+
 // TestRefKindShortCode: a relocation whose bytes the code does not hold
 // (an executable SHT_NOBITS section has none, yet its relocations pass
 // the r_offset check) takes an address; reading before it panicked.

@@ -97,6 +97,9 @@ type refGraph struct {
 	// branches does not read.
 	code    [][]byte
 	patched [][]uint64 // bit k of word k/64: byte k
+	// startsOf[sec] is allStarts' answer for code section sec (nil: not
+	// made yet).
+	startsOf [][]funcStart
 }
 
 // newRefGraph builds the nodes of o's symbols, into the tables of p's
@@ -109,7 +112,8 @@ func newRefGraph(o *sectionrt.Object, p *prefilter) *refGraph {
 	w.patched = zeroed(w.patched, len(g.secs))
 	w.rootIn = zeroed(w.rootIn, len(g.secs))
 	w.edges = zeroed(w.edges, 1)
-	g.anon, g.code, g.patched, g.rootIn, g.edges = w.anon, w.code, w.patched, w.rootIn, w.edges
+	w.startsOf = zeroed(w.startsOf, len(g.secs))
+	g.anon, g.code, g.patched, g.rootIn, g.edges, g.startsOf = w.anon, w.code, w.patched, w.rootIn, w.edges, w.startsOf
 	g.buildSymTable(w)
 	members, parent, counted := g.joinSymbols()
 	w.nodes = slices.Grow(zeroed(w.nodes, 1), len(members)) // a node for each member at most, and a few pseudo-nodes

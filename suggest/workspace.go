@@ -62,6 +62,7 @@ type workspace struct {
 	// one slot a scan; the first usedStarts are taken.
 	starts     [][]funcStart
 	usedStarts int
+	startsOf   [][]funcStart // the graph's (refGraph.startsOf)
 	// sets hold the graph's node sets (members, union); the first
 	// usedSets are taken. gone and stack are members' and reach's.
 	sets        [][]bool
@@ -74,16 +75,16 @@ type workspace struct {
 	setExt   [][]eligExtent
 	// lows hold the scans' tables of low bits (x86Rel32Low); the first
 	// usedLows are taken.
-	lows     []*[1 << 16 / 64]uint64
+	lows     []*lowTable
 	usedLows int
 }
 
 // lowTable returns a table for x86Rel32Low, all zero, from w's storage.
-func (w *workspace) lowTable() *[1 << 16 / 64]uint64 {
+func (w *workspace) lowTable() *lowTable {
 	if w.usedLows == len(w.lows) {
-		w.lows = append(w.lows, new([1 << 16 / 64]uint64))
+		w.lows = append(w.lows, new(lowTable))
 	} else {
-		clear(w.lows[w.usedLows][:])
+		w.lows[w.usedLows].clear()
 	}
 	w.usedLows++
 	return w.lows[w.usedLows-1]
@@ -201,6 +202,7 @@ func (w *workspace) release() {
 	clear(w.elig)
 	clear(w.groups)
 	clear(w.labels)
+	clear(w.startsOf)
 	w.code, w.patched, w.elig, w.groups, w.nodes, w.labels = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0], w.labels[:0]
 	w.used, w.usedBits, w.usedStarts, w.usedLows, w.usedSets = 0, 0, 0, 0, 0
 	w.prefilter = prefilter{}
