@@ -44,6 +44,8 @@ func (m SectionMap) Unmap() error {
 // descriptor (Fd) or of unknown size, the section has no bytes in the
 // file, lies outside it or is SHF_COMPRESSED, or mmap(2) failed; the
 // caller reads it then (SectionDataBuf, which also reports any error).
+// A reader with an Fd method is taken to read that descriptor's file from
+// its start, as *os.File and the readers of package modfile do.
 //
 // A file truncated while mapped makes reading past its new end fault
 // (SIGBUS). Such a fault crashes the program unless the goroutine reading
