@@ -137,7 +137,8 @@ func findWith(o *sectionrt.Object, p *prefilter) (out []Suggestion, err error) {
 		defer putWorkspace(w)
 		p = newPrefilter(o, w)
 	}
-	defer p.w.guardMaps(o, &out, &err)() // before the workspace is released
+	was := p.w.guardMaps()
+	defer p.w.endGuard(o, was, &out, &err) // before the workspace is released
 	if !searched {
 		if seeded, err := p.seeded(rels); err != nil || !seeded {
 			return nil, err

@@ -238,25 +238,30 @@ func (w *workspace) release() {
 	w.maps = w.maps[:0]
 }
 
-// guardMaps lets sectionData map the sections of o it reads for Find,
-// and returns the function that ends it, to be deferred: it turns a
-// fault reading a mapping (the file truncated meanwhile: see
-// sectionrt.Object.MapSection) into *err, and *out nil.
-func (w *workspace) guardMaps(o *sectionrt.Object, out *[]Suggestion, err *error) func() {
-	was := debug.SetPanicOnFault(true)
+// guardMaps lets sectionData map the sections it reads (of the Object
+// Find reads) until endGuard, which its caller defers: it asks the
+// runtime to turn a fault into a panic, and endGuard recovers a fault
+// reading a mapping (see sectionrt.Object.MapSection). was is the
+// goroutine's setting before, for endGuard to restore.
+func (w *workspace) guardMaps() (was bool) {
 	w.mapping = true
-	return func() {
-		debug.SetPanicOnFault(was)
-		w.mapping = false
-		r := recover()
-		if r == nil {
-			return
-		}
-		if f, ok := r.(interface{ Addr() uintptr }); !ok || !w.mapped(f.Addr()) {
-			panic(r)
-		}
-		*out, *err = nil, fmt.Errorf("%s: the file changed while it was read (truncated?): %v", o.Name(), r)
+	return debug.SetPanicOnFault(true)
+}
+
+// endGuard ends guardMaps: deferred, it turns a fault reading one of w's
+// mappings (o's file truncated meanwhile) into *err naming the file, and
+// *out nil; any other panic goes on.
+func (w *workspace) endGuard(o *sectionrt.Object, was bool, out *[]Suggestion, err *error) {
+	debug.SetPanicOnFault(was)
+	w.mapping = false
+	r := recover()
+	if r == nil {
+		return
 	}
+	if f, ok := r.(interface{ Addr() uintptr }); !ok || !w.mapped(f.Addr()) {
+		panic(r)
+	}
+	*out, *err = nil, fmt.Errorf("%s: the file changed while it was read (truncated?): %v", o.Name(), r)
 }
 
 // mapped reports whether addr lies in one of w's mappings.

@@ -72,12 +72,12 @@ func TestSectionDataMaps(t *testing.T) {
 	}
 	w.release()
 	var out []Suggestion
-	done := w.guardMaps(o, &out, &err)
+	was := w.guardMaps()
 	b, err := w.sectionData(o, text)
 	if err != nil || !bytes.Equal(b, want) || len(w.maps) != 1 || !w.maps[0].Contains(uintptrOf(b)) {
 		t.Fatalf("guarded: err %v, same bytes %v, %d maps; want the bytes of one map", err, bytes.Equal(b, want), len(w.maps))
 	}
-	done()
+	w.endGuard(o, was, &out, &err)
 	w.release()
 	if len(w.maps) != 0 || w.mapping {
 		t.Errorf("after release: %d maps, mapping %v; want none", len(w.maps), w.mapping)
@@ -125,7 +125,7 @@ func TestMappedFaultIsError(t *testing.T) {
 	var out []Suggestion
 	var err error
 	func() {
-		defer w.guardMaps(o, &out, &err)()
+		defer w.endGuard(o, w.guardMaps(), &out, &err)
 		b, err := w.sectionData(o, text)
 		if err != nil || len(w.maps) != 1 {
 			t.Fatalf("sectionData: %v, %d maps; want one map", err, len(w.maps))
