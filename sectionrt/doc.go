@@ -31,7 +31,9 @@
 // address, CheckSymbolExtents, and PCBias for the address a PC-relative
 // relocation refers to. For millions of entries, EachRela64 gives them
 // checked as Elf64_Rela bytes, a batch at a time, and PrefetchRelocations
-// reads neighbouring relocation sections in one call.
+// reads neighbouring relocation sections in one call. MapSection maps a
+// large section read from a file instead of copying it, for a caller that
+// turns a fault reading it (the file truncated meanwhile) into an error.
 //
 // # Placement
 //

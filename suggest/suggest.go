@@ -101,11 +101,15 @@ type Suggestion struct {
 //
 // The suggestions' strings are their own, not o's: they stay valid after
 // o is closed or its tables recycled (sectionrt.RawView.Recycle).
+//
+// Large sections of an object read from a file are mapped while Find
+// runs (sectionrt.Object.MapSection), not copied, and unmapped before it
+// returns: a file truncated meanwhile gives an error naming it.
 func Find(o *sectionrt.Object) ([]Suggestion, error) { return findWith(o, nil) }
 
 // findWith is Find; a non-nil p is the seed search's tables for o that found
 // a seed (Seeded), whose workspace findWith takes.
-func findWith(o *sectionrt.Object, p *prefilter) ([]Suggestion, error) {
+func findWith(o *sectionrt.Object, p *prefilter) (out []Suggestion, err error) {
 	if p != nil {
 		defer putWorkspace(p.w)
 	}
@@ -120,7 +124,6 @@ func findWith(o *sectionrt.Object, p *prefilter) ([]Suggestion, error) {
 	}
 	rels := p.viewRels()
 	if rels == nil {
-		var err error
 		if rels, err = o.RelocSections(); err != nil {
 			return nil, err
 		}
@@ -128,10 +131,15 @@ func findWith(o *sectionrt.Object, p *prefilter) ([]Suggestion, error) {
 	if err := o.CheckSymbolExtents(); err != nil {
 		return nil, err
 	}
+	searched := p != nil // by ScreenView, on the view o was made from
 	if p == nil {
 		w := getWorkspace()
 		defer putWorkspace(w)
 		p = newPrefilter(o, w)
+	}
+	was := p.w.guardMaps()
+	defer p.w.endGuard(o, was, &out, &err) // before the workspace is released
+	if !searched {
 		if seeded, err := p.seeded(rels); err != nil || !seeded {
 			return nil, err
 		}
@@ -144,7 +152,7 @@ func findWith(o *sectionrt.Object, p *prefilter) ([]Suggestion, error) {
 	if err != nil || inInit == nil {
 		return nil, err
 	}
-	out := append(g.suggestions(inInit, classInit), g.suggestions(inExit, classExit)...)
+	out = append(g.suggestions(inInit, classInit), g.suggestions(inExit, classExit)...)
 	slices.SortFunc(out, func(a, b Suggestion) int {
 		if c := cmp.Compare(a.Section, b.Section); c != 0 {
 			return c

@@ -1,6 +1,8 @@
 package suggest
 
 import (
+	"fmt"
+	"runtime/debug"
 	"unsafe"
 
 	"github.com/initsec/initsec/sectionrt"
@@ -77,6 +79,10 @@ type workspace struct {
 	// usedLows are taken.
 	lows     []*lowTable
 	usedLows int
+	// maps are the sections sectionData mapped, unmapped at release;
+	// mapping: it may map (guardMaps).
+	maps    []sectionrt.SectionMap
+	mapping bool
 }
 
 // lowTable returns a table for x86Rel32Low, all zero, from w's storage.
@@ -135,8 +141,31 @@ func take[T any](pool *[][]T, used *int, n int) []T {
 // collector rather than held by every worker.
 const maxKeptBuf = 1 << 20
 
-// sectionData is o.SectionData(sec) into one of w's buffers.
+// minMapped is the smallest section sectionData maps rather than reads.
+// Reading a large section needs a buffer as large: for the largest
+// modules' code that is fresh memory each time, whose pages cost the
+// kernel about 2 us each (zeroed and mapped, on a 2-core VM) on top of
+// the copy from the page cache; a mapping costs a few system calls and
+// a fault per 64 KiB. Of Debian 6.1's modules, 28 have a code section
+// this large (19 MB in all). Against reading, on their tree, initsec
+// suggest took 3.6% less CPU with 256 KiB, 2.5% with 64 KiB (more system
+// calls), 0.7% more with 1 MiB, in one run of 40 alternating pairs on a
+// loaded machine (noise about 2%).
+const minMapped = 256 << 10
+
+// sectionData is o.SectionData(sec) into one of w's buffers, or, while a
+// Find maps sections (guardMaps) and section sec is at least minMapped
+// bytes of o's file, mapped from the file. The bytes are valid until w
+// is released.
 func (w *workspace) sectionData(o source, sec int) ([]byte, error) {
+	if w.mapping && o.SectionTable()[sec].Size >= minMapped {
+		if ob, ok := o.(*sectionrt.Object); ok {
+			if m, ok := ob.MapSection(sec); ok {
+				w.maps = append(w.maps, m)
+				return m.Bytes(), nil
+			}
+		}
+	}
 	if w.used == len(w.bufs) {
 		w.bufs = append(w.bufs, nil)
 	}
@@ -206,4 +235,45 @@ func (w *workspace) release() {
 	w.code, w.patched, w.elig, w.groups, w.nodes, w.labels = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0], w.labels[:0]
 	w.used, w.usedBits, w.usedStarts, w.usedLows, w.usedSets = 0, 0, 0, 0, 0
 	w.prefilter = prefilter{}
+	for _, m := range w.maps {
+		m.Unmap() // fails only for a region that is not a mapping
+	}
+	clear(w.maps)
+	w.maps = w.maps[:0]
+}
+
+// guardMaps lets sectionData map the sections it reads (of the Object
+// Find reads) until endGuard, which its caller defers: it asks the
+// runtime to turn a fault into a panic, and endGuard recovers a fault
+// reading a mapping (see sectionrt.Object.MapSection). was is the
+// goroutine's setting before, for endGuard to restore.
+func (w *workspace) guardMaps() (was bool) {
+	w.mapping = true
+	return debug.SetPanicOnFault(true)
+}
+
+// endGuard ends guardMaps: deferred, it turns a fault reading one of w's
+// mappings (o's file truncated meanwhile) into *err naming the file, and
+// *out nil; any other panic goes on.
+func (w *workspace) endGuard(o *sectionrt.Object, was bool, out *[]Suggestion, err *error) {
+	debug.SetPanicOnFault(was)
+	w.mapping = false
+	r := recover()
+	if r == nil {
+		return
+	}
+	if f, ok := r.(interface{ Addr() uintptr }); !ok || !w.mapped(f.Addr()) {
+		panic(r)
+	}
+	*out, *err = nil, fmt.Errorf("%s: the file changed while it was read (truncated?): %v", o.Name(), r)
+}
+
+// mapped reports whether addr lies in one of w's mappings.
+func (w *workspace) mapped(addr uintptr) bool {
+	for _, m := range w.maps {
+		if m.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }

@@ -69,3 +69,7 @@ func (fd fdReader) ReadAt(b []byte, off int64) (int, error) {
 }
 
 func (fd fdReader) Close() error { return syscall.Close(int(fd)) }
+
+// Fd returns the file descriptor, for a reader that maps part of the
+// file (sectionrt.Object.MapSection); valid until Close.
+func (fd fdReader) Fd() uintptr { return uintptr(fd) }
