@@ -55,6 +55,9 @@ func ScreenView(v *sectionrt.RawView) (clean bool, sd *Seeded) {
 	// in w, since the Screen's next View refills the view's.
 	w.rels = append(w.rels[:0], v.RelocSections()...)
 	p.rels = w.rels
+	// The table Find reads, decoded now (the search read the entries),
+	// with the names the view's Object would fill.
+	p.syms = v.SymbolTable()
 	return false, &Seeded{p: p}
 }
 

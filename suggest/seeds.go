@@ -3,6 +3,7 @@ package suggest
 import (
 	"cmp"
 	"debug/elf"
+	"encoding/binary"
 	"slices"
 	"strings"
 
@@ -31,8 +32,11 @@ type prefilter struct {
 	m    elf.Machine
 	secs []sectionrt.Section
 	syms []sectionrt.Symbol // o's own table: not modified
-	// names is the view syms was read from, unnamed (RawView.Symbols),
-	// until Find takes the Object made from it; nil for an Object.
+	// ents are a view's symbol entries (RawView.SymbolEntries), which the
+	// seed search reads: syms is nil until it finds a seed. names is the
+	// view, until Find takes the Object made from it; both nil for an
+	// Object.
+	ents  []byte
 	names *sectionrt.RawView
 	// class[i] is refClassOf(&secs[i]); secKinds[i], what eligible
 	// symbols section i may hold.
@@ -75,66 +79,92 @@ func isMember(s *sectionrt.Symbol, nsecs int) bool {
 	return (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) && s.SectionIndex > 0 && s.SectionIndex < nsecs && s.Defined() && s.Named()
 }
 
-// member is isMember for a symbol of p.syms, named or not.
-func (p *prefilter) member(s *sectionrt.Symbol) bool {
-	return p.memberUnnamed(s) && p.named(s)
+// symFields is what the seed search reads of a symbol: a view's entry
+// (RawView.SymbolEntries), or a Symbol.
+type symFields struct {
+	value, size uint64
+	sec         int // SectionIndex
+	typ         elf.SymType
+	bind        elf.SymBind
+	defined     bool
+}
+
+// sym returns symbol i's fields: from a view's entries while the seed
+// search runs on one, else from p.syms.
+func (p *prefilter) sym(i int) symFields {
+	if p.ents != nil {
+		return entryFields(p.ents[i*elf.Sym64Size:][:elf.Sym64Size])
+	}
+	s := &p.syms[i]
+	return symFields{value: s.Value, size: s.Size, sec: s.SectionIndex, typ: s.Type, bind: s.Bind, defined: s.Defined()}
+}
+
+// entryFields decodes a view's entry e as RawView.Symbols would (a view
+// has no SHN_XINDEX entry: its section index is st_shndx).
+func entryFields(e []byte) symFields {
+	le := binary.LittleEndian
+	shndx := elf.SectionIndex(le.Uint16(e[6:]))
+	return symFields{
+		value: le.Uint64(e[8:]), size: le.Uint64(e[16:]), sec: int(shndx),
+		typ: elf.ST_TYPE(e[4]), bind: elf.ST_BIND(e[4]), defined: shndx != elf.SHN_UNDEF && shndx < elf.SHN_LORESERVE,
+	}
+}
+
+// member is isMember for symbol i of the table, whose fields are f.
+func (p *prefilter) member(i int, f *symFields) bool {
+	return p.memberUnnamed(f) && p.named(i)
 }
 
 // memberUnnamed is member but for the name, which costs the most to
 // tell in a view.
-func (p *prefilter) memberUnnamed(s *sectionrt.Symbol) bool {
-	return (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) && s.SectionIndex > 0 && s.SectionIndex < len(p.secs) && s.Defined()
+func (p *prefilter) memberUnnamed(f *symFields) bool {
+	return (f.typ == elf.STT_FUNC || f.typ == elf.STT_OBJECT) && f.sec > 0 && f.sec < len(p.secs) && f.defined
 }
 
-// named is s.Named(), from the view while p.syms is unnamed.
-func (p *prefilter) named(s *sectionrt.Symbol) bool {
+// named is p.syms[i].Named(), from the view while p.syms is unnamed.
+func (p *prefilter) named(i int) bool {
 	if p.names == nil {
-		return s.Named()
+		return p.syms[i].Named()
 	}
-	return p.names.SymbolNamed(s.Index)
+	return p.names.SymbolNamed(i)
 }
 
-// name is s.Name, from the view while p.syms is unnamed.
-func (p *prefilter) name(s *sectionrt.Symbol) string {
+// name is p.syms[i].Name, from the view while p.syms is unnamed.
+func (p *prefilter) name(i int) string {
 	if p.names == nil {
-		return s.Name
+		return p.syms[i].Name
 	}
-	return p.names.SymbolName(s.Index)
+	return p.names.SymbolName(i)
 }
 
-// hasBase reports whether baseName(s.Name) is base (which has no '.'),
-// from the view while p.syms is unnamed, reading no more of the name.
-func (p *prefilter) hasBase(s *sectionrt.Symbol, base string) bool {
+// hasBase reports whether baseName(p.syms[i].Name) is base (which has no
+// '.'), from the view while p.syms is unnamed, reading no more of the
+// name.
+func (p *prefilter) hasBase(i int, base string) bool {
 	if p.names == nil {
-		return baseName(s.Name) == base
+		return baseName(p.syms[i].Name) == base
 	}
-	return p.names.SymbolHasBase(s.Index, base)
+	return p.names.SymbolHasBase(i, base)
 }
 
-// eligible reports whether member s may be suggested as far as it alone
-// tells: local (or, in a linked module, global: bindEligible), sized, a function in .text* or an object in .rodata*,
-// .data*, .bss* (see eligibleSection); a node is eligible when every
-// member is.
-func (p *prefilter) eligible(s *sectionrt.Symbol) bool {
-	return p.eligibleUnnamed(s) && p.eligibleName(s)
+// eligible reports whether member i (fields f) may be suggested as far as
+// it alone tells: local (or, in a linked module, global: bindEligible),
+// sized, a function in .text* or an object in .rodata*, .data*, .bss*
+// (see eligibleSection); a node is eligible when every member is.
+func (p *prefilter) eligible(i int, f *symFields) bool {
+	return p.eligibleUnnamed(f) && p.eligibleName(i, f)
 }
 
 // eligibleName is the part of eligible that reads the name: an object's
 // has no '.' (see the package doc: gcc's name.N of function-local
 // statics).
-func (p *prefilter) eligibleName(s *sectionrt.Symbol) bool {
-	return s.Type == elf.STT_FUNC || strings.IndexByte(p.name(s), '.') < 0
+func (p *prefilter) eligibleName(i int, f *symFields) bool {
+	return f.typ == elf.STT_FUNC || strings.IndexByte(p.name(i), '.') < 0
 }
 
 // eligibleUnnamed is eligible but for an object's name.
-func (p *prefilter) eligibleUnnamed(s *sectionrt.Symbol) bool {
-	if !bindEligible(s, p.linked) || s.Size == 0 {
-		return false
-	}
-	if s.Type == elf.STT_FUNC {
-		return p.secKinds[s.SectionIndex]&funcSection != 0
-	}
-	return p.secKinds[s.SectionIndex]&objectSection != 0
+func (p *prefilter) eligibleUnnamed(f *symFields) bool {
+	return bindEligible(f.bind, p.linked) && f.size != 0 && p.secKinds[f.sec]&kindOf(f.typ) != 0
 }
 
 // secKind says what eligible symbols a section may hold.
@@ -156,12 +186,12 @@ type source interface {
 }
 
 // newPrefilter reads o's sections and symbols, into w's tables; of a
-// RawView, the symbols unnamed, with the few names it needs.
+// RawView, the symbol entries, with the few names it needs.
 func newPrefilter(o source, w *workspace) *prefilter {
 	p := &w.prefilter // one per workspace: not allocated for each object
 	*p = prefilter{o: o, m: o.Machine(), secs: o.SectionTable(), w: w}
 	if v, ok := o.(*sectionrt.RawView); ok {
-		p.syms, p.names = v.Symbols(), v
+		p.ents, p.names = v.SymbolEntries(), v
 	} else {
 		p.syms = o.SymbolTable()
 	}
@@ -172,60 +202,30 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	for i := range p.secs {
 		p.class[i], p.secKinds[i] = w.sectionClass(&p.secs[i])
 	}
-	// (file, base name) of local functions in init and exit sections.
-	rootFuncs := p.rootsBuf[:0]
-	// The eligible symbols (member and eligible), in table order, which
-	// buildSymTable reads again; then by section.
-	elig := w.eligSyms[:0]
-	// The local functions outside init and exit sections, which findMixed
-	// compares with rootFuncs.
-	locals := w.localFuncs[:0]
 	w.count = zeroed(w.count, len(p.secs))
-	count := w.count
-	for i := 1; i < len(p.syms); i++ {
-		s := &p.syms[i]
-		// The name last: in a view it costs the most, and few symbols
-		// that pass the rest are not named.
-		if !p.memberUnnamed(s) {
-			continue
-		}
-		c := p.class[s.SectionIndex]
-		localFunc := s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL
-		root := localFunc && (c == classInit || c == classExit)
-		if localFunc && !root {
-			locals = append(locals, int32(i))
-		}
-		mayElig := p.eligibleUnnamed(s)
-		if !root && !mayElig || !p.named(s) {
-			continue
-		}
-		if root {
-			rootFuncs = append(rootFuncs, [2]string{s.File, baseName(p.name(s))})
-		}
-		if mayElig && p.eligibleName(s) {
-			elig = append(elig, int32(i))
-			count[s.SectionIndex]++
-		}
+	ps := symPass{
+		roots: p.rootsBuf[:0], elig: w.eligSyms[:0], exts: w.eligExts[:0],
+		locals: w.localFuncs[:0], files: w.localFiles[:0], count: w.count,
 	}
-	w.eligSyms, w.localFuncs = elig, locals
+	p.pass(&ps)
+	w.eligSyms, w.eligExts, w.localFuncs, w.localFiles = ps.elig, ps.exts, ps.locals, ps.files
 	w.elig = zeroed(w.elig, len(p.secs))
 	w.eligFuncs = zeroed(w.eligFuncs, len(p.secs))
-	w.eligAll = zeroed(w.eligAll, len(elig))[:0]
+	w.eligAll = zeroed(w.eligAll, len(ps.elig))[:0]
 	p.elig, p.eligFuncs = w.elig, w.eligFuncs
 	all := w.eligAll
-	for i, c := range count {
+	for i, c := range ps.count {
 		if c > 0 {
 			p.elig[i] = all[len(all) : len(all) : len(all)+int(c)]
 			all = all[:len(all)+int(c)]
 		}
 	}
-	for _, i := range elig {
-		s := &p.syms[i]
-		p.elig[s.SectionIndex] = append(p.elig[s.SectionIndex], eligExtent{lo: s.Value, hi: s.Value + s.Size, fn: s.Type == elf.STT_FUNC})
-		p.eligFuncs[s.SectionIndex] = p.eligFuncs[s.SectionIndex] || s.Type == elf.STT_FUNC
+	for _, e := range ps.exts {
+		p.elig[e.sec] = append(p.elig[e.sec], e.eligExtent)
+		p.eligFuncs[e.sec] = p.eligFuncs[e.sec] || e.fn
 	}
-	if len(rootFuncs) > 0 {
-		p.mixed = p.findMixed(rootFuncs, locals)
+	if len(ps.roots) > 0 {
+		p.mixed = p.findMixed(ps.roots, ps.locals, ps.files)
 	}
 	if p.names == nil {
 		// An Object's prefilter may go to a graph (newRefGraph) without
@@ -233,6 +233,104 @@ func newPrefilter(o source, w *workspace) *prefilter {
 		p.sortAll()
 	}
 	return p
+}
+
+// symPass is what newPrefilter's pass over the symbols lists.
+type symPass struct {
+	// (file, base name) of local functions in init and exit sections.
+	roots [][2]string
+	// The eligible symbols (member and eligible), in table order, which
+	// buildSymTable reads again, and their extents; count, how many in
+	// each section.
+	elig  []int32
+	exts  []secExtent
+	count []int32
+	// The local functions outside init and exit sections, which findMixed
+	// compares with roots, and of a view the STT_FILE symbol before each
+	// (0 for none), its File.
+	locals, files []int32
+}
+
+// secExtent is an eligible symbol's extent and its section.
+type secExtent struct {
+	eligExtent
+	sec int
+}
+
+// pass is newPrefilter's pass over the symbols: of a view, over its
+// entries, the fields read where they lie (a Symbol decoded for none);
+// the name last, which costs the most in a view, and few symbols that
+// pass the rest are not named.
+func (p *prefilter) pass(ps *symPass) {
+	ents, syms, class, kinds, nsecs := p.ents, p.syms, p.class, p.secKinds, len(p.secs)
+	n := len(syms)
+	if ents != nil {
+		n = len(ents) / elf.Sym64Size
+	}
+	file := int32(0)
+	for i := 1; i < n; i++ {
+		var f symFields
+		if ents != nil {
+			e := ents[i*elf.Sym64Size:][:elf.Sym64Size]
+			// The type first: it rules out most symbols for less.
+			if t := elf.ST_TYPE(e[4]); t != elf.STT_FUNC && t != elf.STT_OBJECT {
+				if t == elf.STT_FILE {
+					file = int32(i)
+				}
+				continue
+			}
+			f = entryFields(e)
+		} else {
+			s := &syms[i]
+			if s.Type != elf.STT_FUNC && s.Type != elf.STT_OBJECT {
+				continue
+			}
+			f = symFields{value: s.Value, size: s.Size, sec: s.SectionIndex, typ: s.Type, bind: s.Bind, defined: s.Defined()}
+		}
+		if !f.defined || f.sec <= 0 || f.sec >= nsecs { // memberUnnamed, the type aside
+			continue
+		}
+		c := class[f.sec]
+		localFunc := f.typ == elf.STT_FUNC && f.bind == elf.STB_LOCAL
+		root := localFunc && (c == classInit || c == classExit)
+		if localFunc && !root {
+			ps.locals = append(ps.locals, int32(i))
+			ps.files = append(ps.files, file)
+		}
+		mayElig := bindEligible(f.bind, p.linked) && f.size != 0 && kinds[f.sec]&kindOf(f.typ) != 0 // eligibleUnnamed
+		if !root && !mayElig || !p.named(i) {
+			continue
+		}
+		if root {
+			ps.roots = append(ps.roots, [2]string{p.file(i, file), baseName(p.name(i))})
+		}
+		if mayElig && p.eligibleName(i, &f) {
+			ps.elig = append(ps.elig, int32(i))
+			ps.exts = append(ps.exts, secExtent{eligExtent{lo: f.value, hi: f.value + f.size, fn: f.typ == elf.STT_FUNC}, f.sec})
+			ps.count[f.sec]++
+		}
+	}
+}
+
+// kindOf is the secKind a section must have to hold an eligible symbol
+// of type t, a function or an object.
+func kindOf(t elf.SymType) secKind {
+	if t == elf.STT_FUNC {
+		return funcSection
+	}
+	return objectSection
+}
+
+// file is p.syms[i].File: of a view, the name of STT_FILE symbol file
+// (0: none), which its pass found before symbol i.
+func (p *prefilter) file(i int, file int32) string {
+	switch {
+	case p.ents == nil:
+		return p.syms[i].File
+	case file == 0:
+		return ""
+	}
+	return p.names.SymbolName(int(file))
 }
 
 // sectionClass is refClassOf(s) and, unless that is classInit or
@@ -302,7 +400,7 @@ func (p *prefilter) extents(sec int) []eligExtent {
 // and the names those of o, the Object made from the view p was read
 // from (or read itself).
 func (p *prefilter) complete(o *sectionrt.Object) {
-	p.o, p.syms, p.names = o, o.SymbolTable(), nil
+	p.o, p.syms, p.ents, p.names = o, o.SymbolTable(), nil, nil
 	p.sortAll()
 }
 
@@ -346,14 +444,13 @@ func (w *workspace) sortExtents(l []eligExtent) {
 }
 
 // findMixed reports whether a local function outside the init and exit
-// sections (locals, listed by newPrefilter's pass over the symbols) has
-// the translation unit and base name of one in them (which joinSymbols
-// makes one node).
-func (p *prefilter) findMixed(rootFuncs [][2]string, locals []int32) bool {
-	for _, i := range locals {
-		s := &p.syms[i]
+// sections (locals, listed by newPrefilter's pass over the symbols, with
+// their files of a view) has the translation unit and base name of one in
+// them (which joinSymbols makes one node).
+func (p *prefilter) findMixed(rootFuncs [][2]string, locals, files []int32) bool {
+	for k, i := range locals {
 		for _, r := range rootFuncs {
-			if r[0] == s.File && p.hasBase(s, r[1]) && p.named(s) {
+			if r[0] == p.file(int(i), files[k]) && p.hasBase(int(i), r[1]) && p.named(int(i)) {
 				return true
 			}
 		}
@@ -449,25 +546,26 @@ func (p *prefilter) seed(rel sectionrt.Relocation, code []byte) bool {
 // reaches reports whether rel refers to an eligible function (fn) or
 // object, or to either (any).
 func (p *prefilter) reaches(rel sectionrt.Relocation, fn, any bool) bool {
-	sym := &p.syms[rel.Sym]
-	if !sym.Defined() || sym.SectionIndex <= 0 || sym.SectionIndex >= len(p.secs) {
+	i := int(rel.Sym)
+	sym := p.sym(i)
+	if !sym.defined || sym.sec <= 0 || sym.sec >= len(p.secs) {
 		return false
 	}
-	if p.member(sym) {
+	if p.member(i, &sym) {
 		// The graph's target is sym's node, eligible only if sym is.
-		return (any || (sym.Type == elf.STT_FUNC) == fn) && p.eligible(sym)
+		return (any || (sym.typ == elf.STT_FUNC) == fn) && p.eligible(i, &sym)
 	}
-	if len(p.elig[sym.SectionIndex]) == 0 {
+	if len(p.elig[sym.sec]) == 0 {
 		return false
 	}
-	l := p.extents(sym.SectionIndex)
+	l := p.extents(sym.sec)
 	// As relocTargets: the address, and for data 1, 2 or 4 bytes on.
 	bias := sectionrt.PCBias(p.m, rel.Type)
-	t := sym.Value + uint64(rel.Addend) + uint64(bias)
+	t := sym.value + uint64(rel.Addend) + uint64(bias)
 	if holds(l, t, fn, any) {
 		return true
 	}
-	if bias != 0 && p.secs[sym.SectionIndex].Flags&elf.SHF_EXECINSTR == 0 {
+	if bias != 0 && p.secs[sym.sec].Flags&elf.SHF_EXECINSTR == 0 {
 		for _, k := range []uint64{1, 2, 4} {
 			if holds(l, t+k, fn, any) {
 				return true

@@ -21,7 +21,9 @@ type workspace struct {
 	secKinds   []secKind
 	count      []int32
 	eligSyms   []int32
-	localFuncs []int32 // newPrefilter's, for findMixed
+	eligExts   []secExtent // eligSyms' extents
+	localFuncs []int32     // newPrefilter's, for findMixed
+	localFiles []int32     // of a view: the STT_FILE symbol before each
 	elig       [][]eligExtent
 	eligAll    []eligExtent
 	eligFuncs  []bool
