@@ -44,10 +44,18 @@ type prefilter struct {
 	secKinds []secKind
 	// elig[i] lists the extents of the eligible symbols of section i,
 	// sorted by start, each with the greatest end up to it; nil when it
-	// has none. A view's are sorted when extents first reads them (the
-	// seed search needs few sections'), or by complete.
-	elig [][]eligExtent
-	// eligFuncs[i]: section i holds an eligible function.
+	// has none. Of a view, a section's list is built when extents first
+	// asks for it (the seed search needs few sections'), every list by
+	// complete; built[i]: elig[i] is built.
+	elig  [][]eligExtent
+	built []bool
+	// cands are the symbols eligible would pass, the name aside, in table
+	// order: of a view, the names are read only for the candidates of the
+	// sections extents builds, or by complete (exact). candCount[i]: how
+	// many are in section i.
+	cands     []candidate
+	candCount []int32
+	// eligFuncs[i]: section i holds an eligible function (exact).
 	eligFuncs []bool
 	// mixed: some function of an init or exit section shares its
 	// translation unit and base name with a local function elsewhere.
@@ -63,6 +71,14 @@ type prefilter struct {
 	// unless there are more (the workspace holds p: no allocation for
 	// each object).
 	rootsBuf [8][2]string
+}
+
+// candidate is a symbol that may be eligible: its extent, section and
+// index.
+type candidate struct {
+	lo, hi   uint64
+	sym, sec int32
+	fn       bool
 }
 
 // eligExtent is where an eligible symbol's bytes are, and its type.
@@ -204,33 +220,25 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	}
 	w.count = zeroed(w.count, len(p.secs))
 	ps := symPass{
-		roots: p.rootsBuf[:0], elig: w.eligSyms[:0], exts: w.eligExts[:0],
+		roots: p.rootsBuf[:0], cands: w.seedCands[:0],
 		locals: w.localFuncs[:0], files: w.localFiles[:0], count: w.count,
 	}
 	p.pass(&ps)
-	w.eligSyms, w.eligExts, w.localFuncs, w.localFiles = ps.elig, ps.exts, ps.locals, ps.files
+	w.seedCands, w.localFuncs, w.localFiles = ps.cands, ps.locals, ps.files
+	p.cands, p.candCount = ps.cands, ps.count
 	w.elig = zeroed(w.elig, len(p.secs))
+	w.built = zeroed(w.built, len(p.secs))
 	w.eligFuncs = zeroed(w.eligFuncs, len(p.secs))
-	w.eligAll = zeroed(w.eligAll, len(ps.elig))[:0]
-	p.elig, p.eligFuncs = w.elig, w.eligFuncs
-	all := w.eligAll
-	for i, c := range ps.count {
-		if c > 0 {
-			p.elig[i] = all[len(all) : len(all) : len(all)+int(c)]
-			all = all[:len(all)+int(c)]
-		}
-	}
-	for _, e := range ps.exts {
-		p.elig[e.sec] = append(p.elig[e.sec], e.eligExtent)
-		p.eligFuncs[e.sec] = p.eligFuncs[e.sec] || e.fn
-	}
+	// Room for every candidate's extent: extents builds the lists in it.
+	w.eligAll = resized(w.eligAll, len(ps.cands))[:0]
+	p.elig, p.built, p.eligFuncs = w.elig, w.built, w.eligFuncs
 	if len(ps.roots) > 0 {
 		p.mixed = p.findMixed(ps.roots, ps.locals, ps.files)
 	}
 	if p.names == nil {
 		// An Object's prefilter may go to a graph (newRefGraph) without
-		// complete: sorted now, as the graph reads it.
-		p.sortAll()
+		// complete: exact now, as the graph reads it.
+		p.exact()
 	}
 	return p
 }
@@ -239,11 +247,8 @@ func newPrefilter(o source, w *workspace) *prefilter {
 type symPass struct {
 	// (file, base name) of local functions in init and exit sections.
 	roots [][2]string
-	// The eligible symbols (member and eligible), in table order, which
-	// buildSymTable reads again, and their extents; count, how many in
-	// each section.
-	elig  []int32
-	exts  []secExtent
+	// The candidates (prefilter.cands); count, how many in each section.
+	cands []candidate
 	count []int32
 	// The local functions outside init and exit sections, which findMixed
 	// compares with roots, and of a view the STT_FILE symbol before each
@@ -251,16 +256,10 @@ type symPass struct {
 	locals, files []int32
 }
 
-// secExtent is an eligible symbol's extent and its section.
-type secExtent struct {
-	eligExtent
-	sec int
-}
-
 // pass is newPrefilter's pass over the symbols: of a view, over its
 // entries, the fields read where they lie (a Symbol decoded for none);
-// the name last, which costs the most in a view, and few symbols that
-// pass the rest are not named.
+// the names of init and exit functions only, which cost the most in a
+// view.
 func (p *prefilter) pass(ps *symPass) {
 	ents, syms, class, kinds, nsecs := p.ents, p.syms, p.class, p.secKinds, len(p.secs)
 	n := len(syms)
@@ -297,16 +296,13 @@ func (p *prefilter) pass(ps *symPass) {
 			ps.locals = append(ps.locals, int32(i))
 			ps.files = append(ps.files, file)
 		}
-		mayElig := bindEligible(f.bind, p.linked) && f.size != 0 && kinds[f.sec]&kindOf(f.typ) != 0 // eligibleUnnamed
-		if !root && !mayElig || !p.named(i) {
-			continue
-		}
-		if root {
+		if root && p.named(i) {
 			ps.roots = append(ps.roots, [2]string{p.file(i, file), baseName(p.name(i))})
 		}
-		if mayElig && p.eligibleName(i, &f) {
-			ps.elig = append(ps.elig, int32(i))
-			ps.exts = append(ps.exts, secExtent{eligExtent{lo: f.value, hi: f.value + f.size, fn: f.typ == elf.STT_FUNC}, f.sec})
+		// eligibleUnnamed (never true of a root: init and exit sections
+		// hold no eligible symbol).
+		if bindEligible(f.bind, p.linked) && f.size != 0 && kinds[f.sec]&kindOf(f.typ) != 0 {
+			ps.cands = append(ps.cands, candidate{lo: f.value, hi: f.value + f.size, sym: int32(i), sec: int32(f.sec), fn: f.typ == elf.STT_FUNC})
 			ps.count[f.sec]++
 		}
 	}
@@ -379,35 +375,87 @@ func (p *prefilter) viewRels() []sectionrt.RelocSection {
 	return p.rels
 }
 
-// extents is elig[sec], sorted. A list is unsorted while its first
-// maxHi is 0: sorted, it is an end, past a start since an eligible
-// symbol has a size (one that wraps, in a malformed section of type
-// SHT_NULL, whose extents nothing checks, is sorted again each time).
+// extents is elig[sec], built from the candidates of section sec whose
+// names are eligible (eligibleName of a named symbol) when first asked
+// for, and sorted.
 func (p *prefilter) extents(sec int) []eligExtent {
-	l := p.elig[sec]
-	if len(l) > 0 && l[0].maxHi == 0 {
-		p.w.sortExtents(l)
-		var m uint64
-		for i := range l {
-			m = max(m, l[i].hi)
-			l[i].maxHi = m
+	if p.built[sec] {
+		return p.elig[sec]
+	}
+	p.built[sec] = true
+	if p.candCount[sec] == 0 {
+		return nil
+	}
+	all := p.w.eligAll
+	l := all[len(all):len(all)]
+	for k := range p.cands {
+		if c := &p.cands[k]; int(c.sec) == sec && p.eligibleCand(c) {
+			l = append(l, eligExtent{lo: c.lo, hi: c.hi, fn: c.fn})
 		}
 	}
+	p.w.eligAll = all[:len(all)+len(l)] // within its room: no copy
+	p.sorted(l)
+	if len(l) == 0 {
+		l = nil
+	}
+	p.elig[sec] = l
 	return l
 }
 
-// complete makes p what the graph reads: every section's extents sorted,
-// and the names those of o, the Object made from the view p was read
-// from (or read itself).
-func (p *prefilter) complete(o *sectionrt.Object) {
-	p.o, p.syms, p.ents, p.names = o, o.SymbolTable(), nil, nil
-	p.sortAll()
+// eligibleCand reports whether candidate c is eligible: named, and an
+// eligible name (eligibleName).
+func (p *prefilter) eligibleCand(c *candidate) bool {
+	i := int(c.sym)
+	return p.named(i) && (c.fn || strings.IndexByte(p.name(i), '.') < 0)
 }
 
-// sortAll sorts every section's extents.
-func (p *prefilter) sortAll() {
-	for sec := range p.elig {
-		p.extents(sec)
+// sorted sorts l by start and sets each extent's maxHi.
+func (p *prefilter) sorted(l []eligExtent) {
+	p.w.sortExtents(l)
+	var m uint64
+	for i := range l {
+		m = max(m, l[i].hi)
+		l[i].maxHi = m
+	}
+}
+
+// complete makes p what the graph reads (exact), the names those of o,
+// the Object made from the view p was read from (or read itself).
+func (p *prefilter) complete(o *sectionrt.Object) {
+	p.o, p.syms, p.ents, p.names = o, o.SymbolTable(), nil, nil
+	p.exact()
+}
+
+// exact keeps the eligible candidates and builds every section's list
+// from them, and eligFuncs; w.eligSyms lists them in table order, which
+// buildSymTable reads.
+func (p *prefilter) exact() {
+	w := p.w
+	cands, elig := p.cands[:0], w.eligSyms[:0]
+	count := zeroed(p.candCount, len(p.secs))
+	for _, c := range p.cands {
+		if p.eligibleCand(&c) {
+			cands = append(cands, c)
+			elig = append(elig, c.sym)
+			count[c.sec]++
+		}
+	}
+	p.cands, p.candCount, w.seedCands, w.eligSyms = cands, count, cands, elig
+	all := w.eligAll[:0]
+	for i, n := range count {
+		p.elig[i], p.built[i] = nil, true
+		if n > 0 {
+			p.elig[i] = all[len(all) : len(all) : len(all)+int(n)]
+			all = all[:len(all)+int(n)]
+		}
+	}
+	w.eligAll = all
+	for _, c := range cands {
+		p.elig[c.sec] = append(p.elig[c.sec], eligExtent{lo: c.lo, hi: c.hi, fn: c.fn})
+		p.eligFuncs[c.sec] = p.eligFuncs[c.sec] || c.fn
+	}
+	for _, l := range p.elig {
+		p.sorted(l)
 	}
 }
 
@@ -555,10 +603,10 @@ func (p *prefilter) reaches(rel sectionrt.Relocation, fn, any bool) bool {
 		// The graph's target is sym's node, eligible only if sym is.
 		return (any || (sym.typ == elf.STT_FUNC) == fn) && p.eligible(i, &sym)
 	}
-	if len(p.elig[sym.sec]) == 0 {
+	l := p.extents(sym.sec)
+	if len(l) == 0 {
 		return false
 	}
-	l := p.extents(sym.sec)
 	// As relocTargets: the address, and for data 1, 2 or 4 bytes on.
 	bias := sectionrt.PCBias(p.m, rel.Type)
 	t := sym.value + uint64(rel.Addend) + uint64(bias)

@@ -21,9 +21,10 @@ type workspace struct {
 	secKinds   []secKind
 	count      []int32
 	eligSyms   []int32
-	eligExts   []secExtent // eligSyms' extents
-	localFuncs []int32     // newPrefilter's, for findMixed
-	localFiles []int32     // of a view: the STT_FILE symbol before each
+	seedCands  []candidate // newPrefilter's candidates (prefilter.cands)
+	built      []bool
+	localFuncs []int32 // newPrefilter's, for findMixed
+	localFiles []int32 // of a view: the STT_FILE symbol before each
 	elig       [][]eligExtent
 	eligAll    []eligExtent
 	eligFuncs  []bool
