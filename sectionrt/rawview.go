@@ -47,6 +47,7 @@ type RawView struct {
 	size    int64
 	machine elf.Machine
 	secs    []Section
+	nameIDs []int32 // by section: its name's NameID
 	syms    []Symbol
 	rels    []RelocSection
 	symtab  int
@@ -116,15 +117,15 @@ func (s *Screen) View(r io.ReaderAt, size int64) (v *RawView, ok bool) {
 // checkRelocHeader would refuse.
 func (v *RawView) sections(symtab int) bool {
 	s := v.s
-	if s.interned == nil {
-		s.interned = make(map[string]string)
-	}
 	v.secs = grow(v.secs, len(s.secs))
+	v.nameIDs = grow(v.nameIDs, len(s.secs))
 	v.rels = v.rels[:0]
 	for i := range s.secs {
 		sc := &s.secs[i]
+		n := s.internName(i)
+		v.nameIDs[i] = n.id
 		v.secs[i] = Section{
-			Index: i, Name: s.internName(i), Type: sc.typ, Flags: sc.flags,
+			Index: i, Name: n.name, Type: sc.typ, Flags: sc.flags,
 			Offset: sc.off, Size: sc.size, Addralign: sc.align, Entsize: sc.entsize,
 			Link: sc.link, Info: sc.info,
 		}
@@ -355,6 +356,15 @@ func (v *RawView) fillNames(strtab string) {
 	}
 	v.named = true
 }
+
+// SectionNameIDs numbers the sections' names, by section index: two
+// sections, of this view or any other in the process, have the same
+// number exactly when they have the same name, so that a caller can keep
+// what it derives from a name in a table indexed by it (package suggest's
+// section classes). Numbers are small, from 0 up in the order names are
+// first met; -1 for a name met after 65,536 others, which has none. It
+// must not be modified.
+func (v *RawView) SectionNameIDs() []int32 { return v.nameIDs }
 
 // RelocSections is Object.RelocSections: every one an SHT_RELA section
 // with a checked header.

@@ -5,6 +5,7 @@ import (
 	"debug/elf"
 	"encoding/binary"
 	"io"
+	"sync"
 )
 
 // Memory is PredictMemory for the object r holds (size bytes, a regular
@@ -28,13 +29,10 @@ func (s *Screen) Memory(r io.ReaderAt, size int64, moduleUnload bool) (m Memory,
 		return m, false
 	}
 	l := newMemLayout(moduleUnload)
-	if s.interned == nil {
-		s.interned = make(map[string]string)
-	}
 	s.core = grow(s.core, len(s.secs))
 	for i := range s.secs {
 		sec := &s.secs[i]
-		s.core[i] = l.section(s.internName(i), sec.flags, sec.align, sec.size)
+		s.core[i] = l.section(s.internName(i).name, sec.flags, sec.align, sec.size)
 	}
 	str := &s.secs[s.secs[symtab].link]
 	s.strs = grow(s.strs, int(str.size))
@@ -49,18 +47,60 @@ func (s *Screen) Memory(r io.ReaderAt, size int64, moduleUnload bool) (m Memory,
 
 // internName is section i's name as a string, one allocation per distinct
 // name for the Screen's life (a tree has a few hundred; the map is
-// dropped past 8,192 like the class cache).
-func (s *Screen) internName(i int) string {
+// dropped past 8,192 like the class cache), with its NameID.
+func (s *Screen) internName(i int) internedName {
 	b := s.name(i)
 	if n, ok := s.interned[string(b)]; ok {
 		return n
 	}
-	if len(s.interned) >= 8192 {
+	if s.interned == nil {
+		s.interned = make(map[string]internedName)
+	} else if len(s.interned) >= 8192 {
 		clear(s.interned)
 	}
-	n := string(b)
-	s.interned[n] = n
+	str := string(b)
+	n := internedName{str, nameID(str)}
+	s.interned[str] = n
 	return n
+}
+
+// internedName is a section name the Screen interned, and its NameID.
+type internedName struct {
+	name string
+	id   int32
+}
+
+// nameIDs numbers the section names Screens intern, for the whole
+// process: a caller that derives something from a name (package
+// suggest's section classes) keeps it in a table indexed by the number
+// rather than looking the name up in a map for each section of each
+// object. Each Screen asks once per name it meets.
+var nameIDs struct {
+	sync.Mutex
+	ids map[string]int32
+}
+
+// maxNameIDs bounds nameIDs: names past it get no number (-1). A tree of
+// .o files built with -ffunction-sections has a section name per
+// function.
+const maxNameIDs = 1 << 16
+
+// nameID returns name's number in nameIDs, -1 past maxNameIDs.
+func nameID(name string) int32 {
+	nameIDs.Lock()
+	defer nameIDs.Unlock()
+	if id, ok := nameIDs.ids[name]; ok {
+		return id
+	}
+	if nameIDs.ids == nil {
+		nameIDs.ids = make(map[string]int32)
+	}
+	if len(nameIDs.ids) >= maxNameIDs {
+		return -1
+	}
+	id := int32(len(nameIDs.ids))
+	nameIDs.ids[name] = id
+	return id
 }
 
 // coreSymbols counts, a window of the symbol table at a time, the symbols

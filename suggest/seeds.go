@@ -215,8 +215,16 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	w.class = zeroed(w.class, len(p.secs))
 	w.secKinds = zeroed(w.secKinds, len(p.secs))
 	p.class, p.secKinds = w.class, w.secKinds
+	var ids []int32
+	if p.names != nil {
+		ids = p.names.SectionNameIDs()
+	}
 	for i := range p.secs {
-		p.class[i], p.secKinds[i] = w.sectionClass(&p.secs[i])
+		if ids != nil && ids[i] >= 0 {
+			p.class[i], p.secKinds[i] = w.sectionClassID(&p.secs[i], ids[i])
+		} else {
+			p.class[i], p.secKinds[i] = w.sectionClass(&p.secs[i])
+		}
 	}
 	w.count = zeroed(w.count, len(p.secs))
 	ps := symPass{
@@ -342,11 +350,35 @@ func (w *workspace) sectionClass(s *sectionrt.Section) (refClass, secKind) {
 			// with -ffunction-sections name a section per function).
 			w.names = make(map[string]nameClass)
 		}
-		alloc := *s
-		alloc.Flags |= elf.SHF_ALLOC
-		nc = nameClass{class: refClassOf(&alloc), kind: eligibleSection(s.Name)}
+		nc = classOfName(s)
 		w.names[s.Name] = nc
 	}
+	return nc.of(s)
+}
+
+// sectionClassID is sectionClass for a section of a view, whose name's
+// number (sectionrt.RawView.SectionNameIDs) is id: from w's table by
+// number, without hashing the name.
+func (w *workspace) sectionClassID(s *sectionrt.Section, id int32) (refClass, secKind) {
+	if int(id) >= len(w.classByID) {
+		w.classByID = append(w.classByID, make([]nameClass, int(id)+1-len(w.classByID))...)
+	}
+	nc := &w.classByID[id]
+	if !nc.known {
+		*nc = classOfName(s)
+	}
+	return nc.of(s)
+}
+
+// classOfName is what sectionClass keeps of s's name.
+func classOfName(s *sectionrt.Section) nameClass {
+	alloc := *s
+	alloc.Flags |= elf.SHF_ALLOC
+	return nameClass{class: refClassOf(&alloc), kind: eligibleSection(s.Name), known: true}
+}
+
+// of is sectionClass's answer for s, whose name's class nc is.
+func (nc nameClass) of(s *sectionrt.Section) (refClass, secKind) {
 	c := nc.class
 	if s.Flags&elf.SHF_ALLOC == 0 {
 		c = refClassOf(s) // classIgnore
@@ -362,6 +394,7 @@ func (w *workspace) sectionClass(s *sectionrt.Section) (refClass, secKind) {
 type nameClass struct {
 	class refClass
 	kind  secKind
+	known bool // in sectionClassID's table: set
 }
 
 // maxNames bounds sectionClass's cache.

@@ -17,6 +17,7 @@ type workspace struct {
 	rels       []sectionrt.RelocSection // a view's (ScreenView)
 	ahead      []int                    // the sections ScreenView reads ahead
 	names      map[string]nameClass     // sectionClass's cache
+	classByID  []nameClass              // sectionClassID's, by name number
 	class      []refClass
 	secKinds   []secKind
 	count      []int32
