@@ -269,51 +269,63 @@ type symPass struct {
 // the names of init and exit functions only, which cost the most in a
 // view.
 func (p *prefilter) pass(ps *symPass) {
-	ents, syms, class, kinds, nsecs := p.ents, p.syms, p.class, p.secKinds, len(p.secs)
+	ents, syms, class, kinds, nsecs, linked := p.ents, p.syms, p.class, p.secKinds, len(p.secs), p.linked
 	n := len(syms)
 	if ents != nil {
 		n = len(ents) / elf.Sym64Size
 	}
-	file := int32(0)
+	// Scalars and local slices, not a symFields: the compiler keeps those
+	// in registers.
+	locals, files, cands, count := ps.locals, ps.files, ps.cands, ps.count
+	le, file := binary.LittleEndian, int32(0)
 	for i := 1; i < n; i++ {
-		var f symFields
+		var typ elf.SymType
+		var bind elf.SymBind
+		var sec int
+		var value, size uint64
 		if ents != nil {
 			e := ents[i*elf.Sym64Size:][:elf.Sym64Size]
 			// The type first: it rules out most symbols for less.
-			if t := elf.ST_TYPE(e[4]); t != elf.STT_FUNC && t != elf.STT_OBJECT {
-				if t == elf.STT_FILE {
+			if typ = elf.ST_TYPE(e[4]); typ != elf.STT_FUNC && typ != elf.STT_OBJECT {
+				if typ == elf.STT_FILE {
 					file = int32(i)
 				}
 				continue
 			}
-			f = entryFields(e)
-		} else {
-			s := &syms[i]
-			if s.Type != elf.STT_FUNC && s.Type != elf.STT_OBJECT {
+			// Defined (a view has no SHN_XINDEX) and a section of the
+			// table: memberUnnamed, the type aside.
+			if sec = int(le.Uint16(e[6:])); sec == 0 || sec >= nsecs || sec >= int(elf.SHN_LORESERVE) {
 				continue
 			}
-			f = symFields{value: s.Value, size: s.Size, sec: s.SectionIndex, typ: s.Type, bind: s.Bind, defined: s.Defined()}
+			bind, value, size = elf.ST_BIND(e[4]), le.Uint64(e[8:]), le.Uint64(e[16:])
+		} else {
+			s := &syms[i]
+			if typ = s.Type; typ != elf.STT_FUNC && typ != elf.STT_OBJECT {
+				continue
+			}
+			if sec = s.SectionIndex; !s.Defined() || sec <= 0 || sec >= nsecs {
+				continue
+			}
+			bind, value, size = s.Bind, s.Value, s.Size
 		}
-		if !f.defined || f.sec <= 0 || f.sec >= nsecs { // memberUnnamed, the type aside
-			continue
-		}
-		c := class[f.sec]
-		localFunc := f.typ == elf.STT_FUNC && f.bind == elf.STB_LOCAL
+		c := class[sec]
+		localFunc := typ == elf.STT_FUNC && bind == elf.STB_LOCAL
 		root := localFunc && (c == classInit || c == classExit)
 		if localFunc && !root {
-			ps.locals = append(ps.locals, int32(i))
-			ps.files = append(ps.files, file)
+			locals = append(locals, int32(i))
+			files = append(files, file)
 		}
 		if root && p.named(i) {
 			ps.roots = append(ps.roots, [2]string{p.file(i, file), baseName(p.name(i))})
 		}
 		// eligibleUnnamed (never true of a root: init and exit sections
 		// hold no eligible symbol).
-		if bindEligible(f.bind, p.linked) && f.size != 0 && kinds[f.sec]&kindOf(f.typ) != 0 {
-			ps.cands = append(ps.cands, candidate{lo: f.value, hi: f.value + f.size, sym: int32(i), sec: int32(f.sec), fn: f.typ == elf.STT_FUNC})
-			ps.count[f.sec]++
+		if bindEligible(bind, linked) && size != 0 && kinds[sec]&kindOf(typ) != 0 {
+			cands = append(cands, candidate{lo: value, hi: value + size, sym: int32(i), sec: int32(sec), fn: typ == elf.STT_FUNC})
+			count[sec]++
 		}
 	}
+	ps.locals, ps.files, ps.cands = locals, files, cands
 }
 
 // kindOf is the secKind a section must have to hold an eligible symbol
