@@ -337,7 +337,10 @@ func (v *RawView) SymbolHasBase(i int, base string) bool {
 	// The name ends at a NUL at or before lastNUL: past end, it would
 	// hold base's bytes (no NUL) and end inside the table.
 	end := off + len(base)
-	return end <= v.lastNUL && v.strtab[off:end] == base && (v.strtab[end] == 0 || v.strtab[end] == '.')
+	if end > v.lastNUL || base != "" && v.strtab[off] != base[0] {
+		return false // the first byte tells most names apart, without a call
+	}
+	return v.strtab[off:end] == base && (v.strtab[end] == 0 || v.strtab[end] == '.')
 }
 
 // fillNames sets each symbol's Name and File from strtab, the view's

@@ -393,7 +393,7 @@ func classOfName(s *sectionrt.Section) nameClass {
 func (nc nameClass) of(s *sectionrt.Section) (refClass, secKind) {
 	c := nc.class
 	if s.Flags&elf.SHF_ALLOC == 0 {
-		c = refClassOf(s) // classIgnore
+		c = classIgnore // refClassOf's first rule
 	}
 	if c == classInit || c == classExit {
 		return c, 0
@@ -541,9 +541,15 @@ func (w *workspace) sortExtents(l []eligExtent) {
 // their files of a view) has the translation unit and base name of one in
 // them (which joinSymbols makes one node).
 func (p *prefilter) findMixed(rootFuncs [][2]string, locals, files []int32) bool {
+	v := p.names
 	for k, i := range locals {
+		file := p.file(int(i), files[k])
 		for _, r := range rootFuncs {
-			if r[0] == p.file(int(i), files[k]) && p.hasBase(int(i), r[1]) && p.named(int(i)) {
+			if r[0] != file {
+				continue
+			}
+			// hasBase, the view's inlined: this runs for each pair.
+			if has := v != nil && v.SymbolHasBase(int(i), r[1]) || v == nil && p.hasBase(int(i), r[1]); has && p.named(int(i)) {
 				return true
 			}
 		}
