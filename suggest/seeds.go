@@ -73,13 +73,10 @@ type prefilter struct {
 	rootsBuf [8][2]string
 }
 
-// candidate is a symbol that may be eligible: its extent, section and
-// index.
-type candidate struct {
-	lo, hi   uint64
-	sym, sec int32
-	fn       bool
-}
+// candidate is a symbol that may be eligible and its section: 8 bytes,
+// since a workspace keeps room for its largest object's (the extent is
+// read from the symbol when wanted).
+type candidate struct{ sym, sec int32 }
 
 // eligExtent is where an eligible symbol's bytes are, and its type.
 type eligExtent struct {
@@ -282,7 +279,7 @@ func (p *prefilter) pass(ps *symPass) {
 		var typ elf.SymType
 		var bind elf.SymBind
 		var sec int
-		var value, size uint64
+		var size uint64
 		if ents != nil {
 			e := ents[i*elf.Sym64Size:][:elf.Sym64Size]
 			// The type first: it rules out most symbols for less.
@@ -297,7 +294,7 @@ func (p *prefilter) pass(ps *symPass) {
 			if sec = int(le.Uint16(e[6:])); sec == 0 || sec >= nsecs || sec >= int(elf.SHN_LORESERVE) {
 				continue
 			}
-			bind, value, size = elf.ST_BIND(e[4]), le.Uint64(e[8:]), le.Uint64(e[16:])
+			bind, size = elf.ST_BIND(e[4]), le.Uint64(e[16:])
 		} else {
 			s := &syms[i]
 			if typ = s.Type; typ != elf.STT_FUNC && typ != elf.STT_OBJECT {
@@ -306,7 +303,7 @@ func (p *prefilter) pass(ps *symPass) {
 			if sec = s.SectionIndex; !s.Defined() || sec <= 0 || sec >= nsecs {
 				continue
 			}
-			bind, value, size = s.Bind, s.Value, s.Size
+			bind, size = s.Bind, s.Size
 		}
 		c := class[sec]
 		localFunc := typ == elf.STT_FUNC && bind == elf.STB_LOCAL
@@ -321,7 +318,7 @@ func (p *prefilter) pass(ps *symPass) {
 		// eligibleUnnamed (never true of a root: init and exit sections
 		// hold no eligible symbol).
 		if bindEligible(bind, linked) && size != 0 && kinds[sec]&kindOf(typ) != 0 {
-			cands = append(cands, candidate{lo: value, hi: value + size, sym: int32(i), sec: int32(sec), fn: typ == elf.STT_FUNC})
+			cands = append(cands, candidate{sym: int32(i), sec: int32(sec)})
 			count[sec]++
 		}
 	}
@@ -434,8 +431,10 @@ func (p *prefilter) extents(sec int) []eligExtent {
 	all := p.w.eligAll
 	l := all[len(all):len(all)]
 	for k := range p.cands {
-		if c := &p.cands[k]; int(c.sec) == sec && p.eligibleCand(c) {
-			l = append(l, eligExtent{lo: c.lo, hi: c.hi, fn: c.fn})
+		if c := p.cands[k]; int(c.sec) == sec {
+			if e, ok := p.eligibleCand(c); ok {
+				l = append(l, e)
+			}
 		}
 	}
 	p.w.eligAll = all[:len(all)+len(l)] // within its room: no copy
@@ -447,11 +446,13 @@ func (p *prefilter) extents(sec int) []eligExtent {
 	return l
 }
 
-// eligibleCand reports whether candidate c is eligible: named, and an
-// eligible name (eligibleName).
-func (p *prefilter) eligibleCand(c *candidate) bool {
+// eligibleCand returns candidate c's extent, and whether it is eligible:
+// named, and an eligible name (eligibleName).
+func (p *prefilter) eligibleCand(c candidate) (eligExtent, bool) {
 	i := int(c.sym)
-	return p.named(i) && (c.fn || strings.IndexByte(p.name(i), '.') < 0)
+	f := p.sym(i)
+	fn := f.typ == elf.STT_FUNC
+	return eligExtent{lo: f.value, hi: f.value + f.size, fn: fn}, p.named(i) && (fn || strings.IndexByte(p.name(i), '.') < 0)
 }
 
 // sorted sorts l by start and sets each extent's maxHi.
@@ -479,7 +480,7 @@ func (p *prefilter) exact() {
 	cands, elig := p.cands[:0], w.eligSyms[:0]
 	count := zeroed(p.candCount, len(p.secs))
 	for _, c := range p.cands {
-		if p.eligibleCand(&c) {
+		if _, ok := p.eligibleCand(c); ok {
 			cands = append(cands, c)
 			elig = append(elig, c.sym)
 			count[c.sec]++
@@ -496,8 +497,10 @@ func (p *prefilter) exact() {
 	}
 	w.eligAll = all
 	for _, c := range cands {
-		p.elig[c.sec] = append(p.elig[c.sec], eligExtent{lo: c.lo, hi: c.hi, fn: c.fn})
-		p.eligFuncs[c.sec] = p.eligFuncs[c.sec] || c.fn
+		f := p.sym(int(c.sym))
+		fn := f.typ == elf.STT_FUNC
+		p.elig[c.sec] = append(p.elig[c.sec], eligExtent{lo: f.value, hi: f.value + f.size, fn: fn})
+		p.eligFuncs[c.sec] = p.eligFuncs[c.sec] || fn
 	}
 	for _, l := range p.elig {
 		p.sorted(l)
