@@ -281,7 +281,8 @@ func (v *RawView) Symbols() []Symbol {
 }
 
 // SymbolEntries is the symbol table as the file holds it: little-endian
-// ELF64 entries of elf.Sym64Size bytes, index 0 the null symbol, each
+// ELF64 entries of elf.Sym64Size bytes, index 0 the null symbol (whatever
+// its bytes, Symbols' is the zero Symbol: read from 1), each other
 // checked as Symbols' (st_shndx a section of the table or a reserved
 // index other than SHN_XINDEX; a defined symbol's extent inside its
 // section, as CheckSymbolExtents checks it). An analysis that needs a

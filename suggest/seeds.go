@@ -103,9 +103,13 @@ type symFields struct {
 }
 
 // sym returns symbol i's fields: from a view's entries while the seed
-// search runs on one, else from p.syms.
+// search runs on one, else from p.syms. Symbol 0 is the zero Symbol,
+// whatever its entry holds (a relocation may name it).
 func (p *prefilter) sym(i int) symFields {
 	if p.ents != nil {
+		if i == 0 {
+			return symFields{}
+		}
 		return entryFields(p.ents[i*elf.Sym64Size:][:elf.Sym64Size])
 	}
 	s := &p.syms[i]

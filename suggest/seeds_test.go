@@ -49,12 +49,14 @@ func TestSortExtents(t *testing.T) {
 
 // TestSectionClass: the cached class and kind of a section are what
 // refClassOf and eligibleSection say of it, whether the name was first
-// seen with SHF_ALLOC or without, and after the cache was started afresh.
+// seen with SHF_ALLOC or without, and after the cache was started afresh;
+// so are those of the table by name number (sectionClassID).
 func TestSectionClass(t *testing.T) {
 	names := []string{".text", ".text.unlikely", ".init.text", ".exit.text", ".init.data", ".exit.data",
 		".rodata", ".rodata.str1.1", ".data", ".data..percpu", ".data.once", ".bss", ".bssx", ".discard.addressable",
 		".return_sites", "__mcount_loc", ".modinfo", ".init.rodata", ".textx", ""}
 	var w workspace
+	ids := map[string]int32{} // numbers as a Screen gives them: each name its own
 	check := func(s *sectionrt.Section) {
 		t.Helper()
 		wantClass, wantKind := refClassOf(s), eligibleSection(s.Name)
@@ -64,9 +66,17 @@ func TestSectionClass(t *testing.T) {
 		if c, k := w.sectionClass(s); c != wantClass || k != wantKind {
 			t.Fatalf("%q flags %v: class %v, kind %v; want %v, %v", s.Name, s.Flags, c, k, wantClass, wantKind)
 		}
+		id, ok := ids[s.Name]
+		if !ok {
+			id = int32(len(ids))
+			ids[s.Name] = id
+		}
+		if c, k := w.sectionClassID(s, id); c != wantClass || k != wantKind {
+			t.Fatalf("%q (number %d) flags %v: sectionClassID's class %v, kind %v; want %v, %v", s.Name, id, s.Flags, c, k, wantClass, wantKind)
+		}
 	}
 	for _, flags := range [][2]elf.SectionFlag{{elf.SHF_ALLOC, 0}, {0, elf.SHF_ALLOC}} {
-		w.names = nil
+		w.names, w.classByID = nil, nil
 		for _, n := range names {
 			for _, f := range flags { // first seen with flags[0]
 				check(&sectionrt.Section{Name: n, Flags: f | elf.SHF_EXECINSTR})
