@@ -326,6 +326,19 @@ func (v *RawView) SymbolNamed(i int) bool {
 	return validName612(head) // which looks no further than two bytes
 }
 
+// SymbolNameHead is SymbolName(i)'s first two bytes, 0 past its end (a
+// name of one byte has head[1] 0), without finding where the name ends:
+// a caller comparing many names with a few can tell most apart by it. i
+// must be an index of the table.
+func (v *RawView) SymbolNameHead(i int) (head [2]byte) {
+	off := int(v.nameOff(i))
+	if i == 0 || off > v.lastNUL || v.strtab[off] == 0 {
+		return head // the name is ""
+	}
+	// off+1 <= lastNUL: the name, not empty, ends at a NUL at or before it.
+	return [2]byte{v.strtab[off], v.strtab[off+1]}
+}
+
 // SymbolHasBase reports whether SymbolName(i) is base or one of its
 // clones, base and a '.' (Object.Lookup's match; baseName(SymbolName(i))
 // == base), reading no further; base must hold no '.' and no NUL. i must

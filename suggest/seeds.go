@@ -549,7 +549,16 @@ func (w *workspace) sortExtents(l []eligExtent) {
 // them (which joinSymbols makes one node).
 func (p *prefilter) findMixed(rootFuncs [][2]string, locals, files []int32) bool {
 	v := p.names
+	heads, all := rootHeads(rootFuncs)
 	for k, i := range locals {
+		// Of a view, the first two bytes of the name first: most locals
+		// share them with no root's base, and are ruled out for a look.
+		if v != nil && !all {
+			h := v.SymbolNameHead(int(i))
+			if heads[headSlot(h[0], h[1])/64]&(1<<(headSlot(h[0], h[1])%64)) == 0 {
+				continue
+			}
+		}
 		file := p.file(int(i), files[k])
 		for _, r := range rootFuncs {
 			if r[0] != file {
@@ -563,6 +572,28 @@ func (p *prefilter) findMixed(rootFuncs [][2]string, locals, files []int32) bool
 	}
 	return false
 }
+
+// rootHeads returns the set (by headSlot) of the first two bytes a name
+// has when its base is one of rootFuncs' (a base of one byte: then a NUL
+// or a '.'); all when some base is empty, whose names' heads are any.
+func rootHeads(rootFuncs [][2]string) (heads [4]uint64, all bool) {
+	set := func(b0, b1 byte) { heads[headSlot(b0, b1)/64] |= 1 << (headSlot(b0, b1) % 64) }
+	for _, r := range rootFuncs {
+		switch base := r[1]; len(base) {
+		case 0:
+			return heads, true
+		case 1:
+			set(base[0], 0)
+			set(base[0], '.')
+		default:
+			set(base[0], base[1])
+		}
+	}
+	return heads, false
+}
+
+// headSlot hashes a name's first two bytes to one of 256 slots.
+func headSlot(b0, b1 byte) uint { return (uint(b0)*7 + uint(b1)) % 256 }
 
 // seeded reports whether the object may have a suggestion: a seed, or a
 // node that makes the search blind (mixed). It reads only the init and
