@@ -270,63 +270,72 @@ type symPass struct {
 // the names of init and exit functions only, which cost the most in a
 // view.
 func (p *prefilter) pass(ps *symPass) {
-	ents, syms, class, kinds, nsecs, linked := p.ents, p.syms, p.class, p.secKinds, len(p.secs), p.linked
-	n := len(syms)
-	if ents != nil {
-		n = len(ents) / elf.Sym64Size
+	if p.ents != nil {
+		p.passEntries(ps)
+		return
 	}
-	// Scalars and local slices, not a symFields: the compiler keeps those
-	// in registers.
-	locals, files, cands, count := ps.locals, ps.files, ps.cands, ps.count
+	syms, class, kinds, nsecs, linked := p.syms, p.class, p.secKinds, len(p.secs), p.linked
+	for i := 1; i < len(syms); i++ {
+		s := &syms[i]
+		if s.Type != elf.STT_FUNC && s.Type != elf.STT_OBJECT {
+			continue
+		}
+		sec := s.SectionIndex
+		if !s.Defined() || sec <= 0 || sec >= nsecs {
+			continue
+		}
+		if s.Type == elf.STT_FUNC && s.Bind == elf.STB_LOCAL {
+			p.noteLocal(ps, i, class[sec], 0)
+		}
+		if bindEligible(s.Bind, linked) && s.Size != 0 && kinds[sec]&kindOf(s.Type) != 0 {
+			ps.cands = append(ps.cands, candidate{sym: int32(i), sec: int32(sec)})
+			ps.count[sec]++
+		}
+	}
+}
+
+// passEntries is pass over a view's entries. The loop keeps few values
+// live (each entry a slice of the rest; the lists in ps): the compiler
+// spilled and reloaded the rest each symbol.
+func (p *prefilter) passEntries(ps *symPass) {
+	class, kinds, linked := p.class, p.secKinds, p.linked
+	// A section number past the table, or reserved, is no section.
+	limit := min(len(p.secs), int(elf.SHN_LORESERVE))
 	le, file := binary.LittleEndian, int32(0)
-	for i := 1; i < n; i++ {
-		var typ elf.SymType
-		var bind elf.SymBind
-		var sec int
-		var size uint64
-		if ents != nil {
-			e := ents[i*elf.Sym64Size:][:elf.Sym64Size]
-			// The type first: it rules out most symbols for less.
-			if typ = elf.ST_TYPE(e[4]); typ != elf.STT_FUNC && typ != elf.STT_OBJECT {
-				if typ == elf.STT_FILE {
-					file = int32(i)
-				}
-				continue
+	i := 0
+	for e := p.ents; len(e) >= 2*elf.Sym64Size; {
+		e, i = e[elf.Sym64Size:], i+1
+		// The type first: it rules out most symbols for less.
+		if typ := elf.ST_TYPE(e[4]); typ != elf.STT_FUNC && typ != elf.STT_OBJECT {
+			if typ == elf.STT_FILE {
+				file = int32(i)
 			}
-			// Defined (a view has no SHN_XINDEX) and a section of the
-			// table: memberUnnamed, the type aside.
-			if sec = int(le.Uint16(e[6:])); sec == 0 || sec >= nsecs || sec >= int(elf.SHN_LORESERVE) {
-				continue
+		} else if sec := int(le.Uint16(e[6:])); sec != 0 && sec < limit { // memberUnnamed, the type aside
+			bind := elf.ST_BIND(e[4])
+			if typ == elf.STT_FUNC && bind == elf.STB_LOCAL {
+				p.noteLocal(ps, i, class[sec], file)
 			}
-			bind, size = elf.ST_BIND(e[4]), le.Uint64(e[16:])
-		} else {
-			s := &syms[i]
-			if typ = s.Type; typ != elf.STT_FUNC && typ != elf.STT_OBJECT {
-				continue
+			// eligibleUnnamed (never true of a root: init and exit
+			// sections hold no eligible symbol).
+			if bindEligible(bind, linked) && le.Uint64(e[16:]) != 0 && kinds[sec]&kindOf(typ) != 0 {
+				ps.cands = append(ps.cands, candidate{sym: int32(i), sec: int32(sec)})
+				ps.count[sec]++
 			}
-			if sec = s.SectionIndex; !s.Defined() || sec <= 0 || sec >= nsecs {
-				continue
-			}
-			bind, size = s.Bind, s.Size
-		}
-		c := class[sec]
-		localFunc := typ == elf.STT_FUNC && bind == elf.STB_LOCAL
-		root := localFunc && (c == classInit || c == classExit)
-		if localFunc && !root {
-			locals = append(locals, int32(i))
-			files = append(files, file)
-		}
-		if root && p.named(i) {
-			ps.roots = append(ps.roots, [2]string{p.file(i, file), baseName(p.name(i))})
-		}
-		// eligibleUnnamed (never true of a root: init and exit sections
-		// hold no eligible symbol).
-		if bindEligible(bind, linked) && size != 0 && kinds[sec]&kindOf(typ) != 0 {
-			cands = append(cands, candidate{sym: int32(i), sec: int32(sec)})
-			count[sec]++
 		}
 	}
-	ps.locals, ps.files, ps.cands = locals, files, cands
+}
+
+// noteLocal lists local function i, in a section of class c, whose
+// STT_FILE symbol before it is file (of a view): a root when in an init or
+// exit section (and named), else one of the locals findMixed compares
+// with the roots.
+func (p *prefilter) noteLocal(ps *symPass, i int, c refClass, file int32) {
+	if c != classInit && c != classExit {
+		ps.locals = append(ps.locals, int32(i))
+		ps.files = append(ps.files, file)
+	} else if p.named(i) {
+		ps.roots = append(ps.roots, [2]string{p.file(i, file), baseName(p.name(i))})
+	}
 }
 
 // kindOf is the secKind a section must have to hold an eligible symbol
