@@ -93,3 +93,34 @@ func TestSectionClass(t *testing.T) {
 		check(&sectionrt.Section{Name: n, Flags: elf.SHF_ALLOC})
 	}
 }
+
+// TestRootHeads: findMixed's filter passes every name whose base is a
+// root's: its head (first two bytes, 0 past the end, as
+// sectionrt.RawView.SymbolNameHead gives it) is in rootHeads' set, or the
+// set is all.
+func TestRootHeads(t *testing.T) {
+	bases := []string{"", "f", "fo", "foo", "x.y", "init_module"}
+	names := []string{"", "f", "f.part.0", "fo", "fo.cold", "foo", "foo.isra.0", "foobar", ".f", "g", "init_module", "init_module.constprop.0"}
+	head := func(name string) (h [2]byte) {
+		copy(h[:], name)
+		return h
+	}
+	for _, base := range bases {
+		heads, all := rootHeads([][2]string{{"", base}})
+		if all != (base == "") {
+			t.Errorf("base %q: all %v", base, all)
+		}
+		for _, name := range names {
+			h := head(name)
+			in := all || heads[headSlot(h[0], h[1])/64]&(1<<(headSlot(h[0], h[1])%64)) != 0
+			if baseName(name) == base && !in {
+				t.Errorf("base %q: %q (head %q) ruled out", base, name, h)
+			}
+		}
+	}
+	// A set rules out what shares no head: else it saves nothing.
+	heads, _ := rootHeads([][2]string{{"", "foo"}})
+	if h := head("bar"); heads[headSlot(h[0], h[1])/64]&(1<<(headSlot(h[0], h[1])%64)) != 0 {
+		t.Error(`base "foo": "bar" passes`)
+	}
+}
