@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math/bits"
 	"strings"
 	"unsafe"
 )
@@ -56,6 +57,7 @@ type RawView struct {
 	buf     []byte
 	entries []byte // the symbol entries, in buf
 	strtab  string
+	strs    []byte // strtab's bytes
 	// lastNUL is the index of strtab's last NUL, -1 for none: a name
 	// starting before it ends inside the table.
 	lastNUL int
@@ -233,7 +235,7 @@ func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool
 	if len(strs) > 0 {
 		strtab = unsafe.String(&strs[0], len(strs))
 	}
-	v.strtab = strtab
+	v.strtab, v.strs = strtab, strs
 	return entries, strtab, true
 }
 
@@ -326,17 +328,29 @@ func (v *RawView) SymbolNamed(i int) bool {
 	return validName612(head) // which looks no further than two bytes
 }
 
-// SymbolNameHead is SymbolName(i)'s first two bytes, 0 past its end (a
-// name of one byte has head[1] 0), without finding where the name ends:
-// a caller comparing many names with a few can tell most apart by it. i
-// must be an index of the table.
-func (v *RawView) SymbolNameHead(i int) (head [2]byte) {
+// SymbolNamePrefix is SymbolName(i)'s first eight bytes, little-endian
+// (the first byte lowest), 0 past its end, without finding where the name
+// ends: a caller comparing many names with a few can tell most apart by
+// it. i must be an index of the table.
+func (v *RawView) SymbolNamePrefix(i int) uint64 {
 	off := int(v.nameOff(i))
-	if i == 0 || off > v.lastNUL || v.strtab[off] == 0 {
-		return head // the name is ""
+	if i == 0 || off > v.lastNUL {
+		return 0 // the name is ""
 	}
-	// off+1 <= lastNUL: the name, not empty, ends at a NUL at or before it.
-	return [2]byte{v.strtab[off], v.strtab[off+1]}
+	var x uint64
+	if off+8 <= len(v.strs) {
+		x = binary.LittleEndian.Uint64(v.strs[off:])
+	} else {
+		for k := 0; off+k < len(v.strs) && k < 8; k++ {
+			x |= uint64(v.strs[off+k]) << (8 * k)
+		}
+	}
+	// Bytes from the first NUL on cleared (the name's end: at or before
+	// lastNUL). The lowest bit of z marks the first zero byte.
+	if z := (x - 0x0101010101010101) &^ x & 0x8080808080808080; z != 0 {
+		x &= 1<<(bits.TrailingZeros64(z)&^7) - 1
+	}
+	return x
 }
 
 // SymbolHasBase reports whether SymbolName(i) is base or one of its
@@ -522,7 +536,7 @@ func (v *RawView) Object(name string) (*Object, error) {
 		lazyInfo: true, extentsChecked: true,
 	}
 	o.syms = v.SymbolTable()
-	v.r, v.secs, v.syms, v.buf, v.entries = nil, nil, nil, nil, nil
+	v.r, v.secs, v.syms, v.buf, v.entries, v.strs = nil, nil, nil, nil, nil, nil
 	return o, nil
 }
 

@@ -163,8 +163,8 @@ func nameIDsAgree(t *testing.T, v *RawView, what string) {
 
 // unnamedAgrees requires the view's table before SymbolTable names it
 // (Symbols) to be the Object's with every Name empty, and SymbolName,
-// SymbolNameHead and SymbolNamed to give each symbol's Name, its first
-// two bytes and Named.
+// SymbolNamePrefix and SymbolNamed to give each symbol's Name, its first
+// eight bytes and Named.
 func unnamedAgrees(t *testing.T, v *RawView, o *Object, what string) {
 	t.Helper()
 	syms, want := v.Symbols(), o.SymbolTable()
@@ -180,10 +180,10 @@ func unnamedAgrees(t *testing.T, v *RawView, o *Object, what string) {
 		if got := v.SymbolName(i); got != want[i].Name {
 			t.Fatalf("%s: SymbolName(%d) = %q, Object %q", what, i, got, want[i].Name)
 		}
-		var head [2]byte
-		copy(head[:], want[i].Name)
-		if got := v.SymbolNameHead(i); got != head {
-			t.Fatalf("%s: SymbolNameHead(%d) = %q, Object's %q: %q", what, i, got, want[i].Name, head)
+		var prefix [8]byte
+		copy(prefix[:], want[i].Name)
+		if got, want := v.SymbolNamePrefix(i), binary.LittleEndian.Uint64(prefix[:]); got != want {
+			t.Fatalf("%s: SymbolNamePrefix(%d) = %#x, want %#x", what, i, got, want)
 		}
 		if got := v.SymbolNamed(i); got != want[i].Named() {
 			t.Fatalf("%s: SymbolNamed(%d) = %v, Object's %q: %v", what, i, got, want[i].Name, want[i].Named())

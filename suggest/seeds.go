@@ -558,22 +558,24 @@ func (w *workspace) sortExtents(l []eligExtent) {
 // them (which joinSymbols makes one node).
 func (p *prefilter) findMixed(rootFuncs [][2]string, locals, files []int32) bool {
 	v := p.names
-	heads, all := rootHeads(rootFuncs)
+	var buf [8]basePrefix
+	prefixes := buf[:0]
+	for _, r := range rootFuncs {
+		prefixes = append(prefixes, prefixOf(r[1]))
+	}
 	for k, i := range locals {
-		// Of a view, the first two bytes of the name first: most locals
-		// share them with no root's base, and are ruled out for a look.
-		if v != nil && !all {
-			h := v.SymbolNameHead(int(i))
-			if heads[headSlot(h[0], h[1])/64]&(1<<(headSlot(h[0], h[1])%64)) == 0 {
-				continue
-			}
+		// Of a view, the first eight bytes of the name first: a module's
+		// functions share a prefix, but most differ from the roots' in
+		// eight bytes.
+		if v != nil && !anyPrefix(prefixes, v.SymbolNamePrefix(int(i))) {
+			continue
 		}
 		file := p.file(int(i), files[k])
 		for _, r := range rootFuncs {
 			if r[0] != file {
 				continue
 			}
-			// hasBase, the view's inlined: this runs for each pair.
+			// hasBase, the view's inlined.
 			if has := v != nil && v.SymbolHasBase(int(i), r[1]) || v == nil && p.hasBase(int(i), r[1]); has && p.named(int(i)) {
 				return true
 			}
@@ -582,27 +584,37 @@ func (p *prefilter) findMixed(rootFuncs [][2]string, locals, files []int32) bool
 	return false
 }
 
-// rootHeads returns the set (by headSlot) of the first two bytes a name
-// has when its base is one of rootFuncs' (a base of one byte: then a NUL
-// or a '.'); all when some base is empty, whose names' heads are any.
-func rootHeads(rootFuncs [][2]string) (heads [4]uint64, all bool) {
-	set := func(b0, b1 byte) { heads[headSlot(b0, b1)/64] |= 1 << (headSlot(b0, b1) % 64) }
-	for _, r := range rootFuncs {
-		switch base := r[1]; len(base) {
-		case 0:
-			return heads, true
-		case 1:
-			set(base[0], 0)
-			set(base[0], '.')
-		default:
-			set(base[0], base[1])
-		}
+// basePrefix is what the first eight bytes of a name (little-endian, 0
+// past its end: sectionrt.RawView.SymbolNamePrefix) are, under mask, when
+// the name's base is base: w0 for the name base, w1 for base and a '.'
+// (equal for a base of eight bytes or more, whose first eight they are).
+type basePrefix struct{ mask, w0, w1 uint64 }
+
+// prefixOf returns base's basePrefix.
+func prefixOf(base string) basePrefix {
+	if len(base) >= 8 {
+		w := binary.LittleEndian.Uint64([]byte(base[:8]))
+		return basePrefix{^uint64(0), w, w}
 	}
-	return heads, false
+	var w uint64
+	for k := range len(base) {
+		w |= uint64(base[k]) << (8 * k)
+	}
+	// base's bytes and the one after (a NUL or a '.'); a shift of 64, for
+	// seven bytes, gives 0: the mask is every byte.
+	return basePrefix{1<<(8*(len(base)+1)) - 1, w, w | '.'<<(8*len(base))}
 }
 
-// headSlot hashes a name's first two bytes to one of 256 slots.
-func headSlot(b0, b1 byte) uint { return (uint(b0)*7 + uint(b1)) % 256 }
+// anyPrefix reports whether a name with prefix x may have the base of one
+// of prefixes: exactly, for a base shorter than eight bytes.
+func anyPrefix(prefixes []basePrefix, x uint64) bool {
+	for _, b := range prefixes {
+		if m := x & b.mask; m == b.w0 || m == b.w1 {
+			return true
+		}
+	}
+	return false
+}
 
 // seeded reports whether the object may have a suggestion: a seed, or a
 // node that makes the search blind (mixed). It reads only the init and

@@ -3,6 +3,7 @@ package suggest
 import (
 	"cmp"
 	"debug/elf"
+	"encoding/binary"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -94,33 +95,23 @@ func TestSectionClass(t *testing.T) {
 	}
 }
 
-// TestRootHeads: findMixed's filter passes every name whose base is a
-// root's: its head (first two bytes, 0 past the end, as
-// sectionrt.RawView.SymbolNameHead gives it) is in rootHeads' set, or the
-// set is all.
-func TestRootHeads(t *testing.T) {
-	bases := []string{"", "f", "fo", "foo", "x.y", "init_module"}
-	names := []string{"", "f", "f.part.0", "fo", "fo.cold", "foo", "foo.isra.0", "foobar", ".f", "g", "init_module", "init_module.constprop.0"}
-	head := func(name string) (h [2]byte) {
-		copy(h[:], name)
-		return h
-	}
+// TestBasePrefix: findMixed's filter passes every name whose base is a
+// root's, by its first eight bytes (0 past the end, as
+// sectionrt.RawView.SymbolNamePrefix gives them), and, for a base shorter
+// than eight bytes, only those.
+func TestBasePrefix(t *testing.T) {
+	bases := []string{"", "f", "fo", "foo", "x.y", "abcdefg", "abcdefgh", "init_module"}
+	names := []string{"", "f", "f.part.0", "fo", "fo.cold", "foo", "foo.isra.0", "foobar", ".f", "g",
+		"abcdefg", "abcdefg.cold", "abcdefgh", "abcdefgh.part.0", "abcdefghi", "init_module", "init_module.constprop.0", "init_modulex"}
 	for _, base := range bases {
-		heads, all := rootHeads([][2]string{{"", base}})
-		if all != (base == "") {
-			t.Errorf("base %q: all %v", base, all)
-		}
+		prefixes := []basePrefix{prefixOf(base)}
 		for _, name := range names {
-			h := head(name)
-			in := all || heads[headSlot(h[0], h[1])/64]&(1<<(headSlot(h[0], h[1])%64)) != 0
-			if baseName(name) == base && !in {
-				t.Errorf("base %q: %q (head %q) ruled out", base, name, h)
+			var b [8]byte
+			copy(b[:], name)
+			in, want := anyPrefix(prefixes, binary.LittleEndian.Uint64(b[:])), baseName(name) == base
+			if want && !in || len(base) < 8 && in != want {
+				t.Errorf("base %q: %q passes %v, its base is %q", base, name, in, baseName(name))
 			}
 		}
-	}
-	// A set rules out what shares no head: else it saves nothing.
-	heads, _ := rootHeads([][2]string{{"", "foo"}})
-	if h := head("bar"); heads[headSlot(h[0], h[1])/64]&(1<<(headSlot(h[0], h[1])%64)) != 0 {
-		t.Error(`base "foo": "bar" passes`)
 	}
 }
