@@ -162,20 +162,22 @@ func (v *RawView) symbols(symtab int) bool {
 	le, secs := binary.LittleEndian, v.secs
 	for e := entries[elf.Sym64Size:]; len(e) >= elf.Sym64Size; e = e[elf.Sym64Size:] {
 		shndx := elf.SectionIndex(le.Uint16(e[6:]))
-		switch {
-		case shndx == elf.SHN_XINDEX:
-			return false
-		case shndx == elf.SHN_UNDEF || shndx >= elf.SHN_LORESERVE:
+		if shndx-1 >= elf.SHN_LORESERVE-1 { // SHN_UNDEF (wrapped) or reserved
+			if shndx == elf.SHN_XINDEX {
+				return false
+			}
 			continue
-		case int(shndx) >= len(secs):
+		}
+		if int(shndx) >= len(secs) {
 			return false
 		}
+		// The extent first: most symbols' is inside; the symbols whose
+		// is not checked are few.
 		sec := &secs[shndx]
-		typ := elf.ST_TYPE(e[4])
-		if typ == elf.STT_SECTION || typ == elf.STT_FILE || sec.Type == elf.SHT_NULL {
+		if value, size := le.Uint64(e[8:]), le.Uint64(e[16:]); value <= sec.Size && size <= sec.Size-value {
 			continue
 		}
-		if value, size := le.Uint64(e[8:]), le.Uint64(e[16:]); value > sec.Size || size > sec.Size-value {
+		if typ := elf.ST_TYPE(e[4]); typ != elf.STT_SECTION && typ != elf.STT_FILE && sec.Type != elf.SHT_NULL {
 			return false
 		}
 	}
