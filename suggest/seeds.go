@@ -238,8 +238,7 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	w.elig = zeroed(w.elig, len(p.secs))
 	w.built = zeroed(w.built, len(p.secs))
 	w.eligFuncs = zeroed(w.eligFuncs, len(p.secs))
-	// Room for every candidate's extent: extents builds the lists in it.
-	w.eligAll = resized(w.eligAll, len(ps.cands))[:0]
+	w.eligAll = w.eligAll[:0] // extents builds the lists in it
 	p.elig, p.built, p.eligFuncs = w.elig, w.built, w.eligFuncs
 	if len(ps.roots) > 0 {
 		p.mixed = p.findMixed(ps.roots, ps.locals, ps.files)
@@ -442,6 +441,11 @@ func (p *prefilter) extents(sec int) []eligExtent {
 		return nil
 	}
 	all := p.w.eligAll
+	if n := int(p.candCount[sec]); cap(all)-len(all) < n {
+		// Grown (a list built before keeps the old array) to what the
+		// lists need, not to every candidate: the workspace keeps it.
+		all = slices.Grow(all, n)
+	}
 	l := all[len(all):len(all)]
 	for k := range p.cands {
 		if c := p.cands[k]; int(c.sec) == sec {
@@ -450,7 +454,7 @@ func (p *prefilter) extents(sec int) []eligExtent {
 			}
 		}
 	}
-	p.w.eligAll = all[:len(all)+len(l)] // within its room: no copy
+	p.w.eligAll = all[:len(all)+len(l)] // within its room: no copy (at most candCount[sec])
 	p.sorted(l)
 	if len(l) == 0 {
 		l = nil
@@ -504,7 +508,7 @@ func (p *prefilter) exact() {
 		}
 	}
 	p.cands, p.candCount, w.seedCands, w.eligSyms = cands, count, cands, elig
-	all := w.eligAll[:0]
+	all := slices.Grow(w.eligAll[:0], len(cands))
 	for i, n := range count {
 		p.elig[i], p.built[i] = nil, true
 		if n > 0 {
