@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"math/bits"
 	"strings"
 	"unsafe"
 )
@@ -17,12 +18,16 @@ import (
 // sections (package suggest's seed search): it costs no debug/elf parse,
 // and its tables are the Screen's reused buffers.
 //
-// The symbol table is decoded without its names: finding where each name
-// ends took a fifth of the view's time, and an analysis that clears most
-// objects needs few of them. Symbols is the table with every Name empty;
-// SymbolName, SymbolNamed and SymbolHasBase answer for one symbol from
-// the string table the view keeps; SymbolTable fills every Name, once,
-// as does Object, whose names they stay (see Object and Recycle).
+// View checks the symbol table's entries but decodes no Symbol: an
+// analysis that clears most objects (package suggest's seed search) reads
+// the few fields it needs from the entries (SymbolEntries), and decoding
+// every symbol into a 104-byte Symbol took about a fifth of the view's
+// time. Symbols decodes the table on first use, without its names
+// (finding where each ends took a fifth of the view's time too);
+// SymbolName, SymbolNamed and SymbolHasBase answer for one symbol from the
+// string table the view keeps; SymbolTable decodes it with every Name, or
+// fills them, once, as does Object, whose names they stay (see Object and
+// Recycle).
 //
 // View refuses what Clean refuses in the headers and the symbol table
 // (ELFCLASS32, big-endian, program headers, SHF_COMPRESSED, SHN_XINDEX,
@@ -43,6 +48,7 @@ type RawView struct {
 	size    int64
 	machine elf.Machine
 	secs    []Section
+	nameIDs []int32 // by section: its name's NameID
 	syms    []Symbol
 	rels    []RelocSection
 	symtab  int
@@ -51,11 +57,12 @@ type RawView struct {
 	buf     []byte
 	entries []byte // the symbol entries, in buf
 	strtab  string
+	strs    []byte // strtab's bytes
 	// lastNUL is the index of strtab's last NUL, -1 for none: a name
 	// starting before it ends inside the table.
 	lastNUL int
-	// named: SymbolTable has filled syms' names.
-	named bool
+	// decoded: syms holds the table (decode); named: with the names.
+	decoded, named bool
 	// ahead holds the runs of the file ReadAhead read, run by run.
 	ahead []byte
 	runs  []relocRun
@@ -112,15 +119,15 @@ func (s *Screen) View(r io.ReaderAt, size int64) (v *RawView, ok bool) {
 // checkRelocHeader would refuse.
 func (v *RawView) sections(symtab int) bool {
 	s := v.s
-	if s.interned == nil {
-		s.interned = make(map[string]string)
-	}
 	v.secs = grow(v.secs, len(s.secs))
+	v.nameIDs = grow(v.nameIDs, len(s.secs))
 	v.rels = v.rels[:0]
 	for i := range s.secs {
 		sc := &s.secs[i]
+		n := s.internName(i)
+		v.nameIDs[i] = n.id
 		v.secs[i] = Section{
-			Index: i, Name: s.internName(i), Type: sc.typ, Flags: sc.flags,
+			Index: i, Name: n.name, Type: sc.typ, Flags: sc.flags,
 			Offset: sc.off, Size: sc.size, Addralign: sc.align, Entsize: sc.entsize,
 			Link: sc.link, Info: sc.info,
 		}
@@ -140,24 +147,55 @@ func (v *RawView) sections(symtab int) bool {
 	return true
 }
 
-// symbols decodes the symbol table as loadSymbols does, names aside
-// (File from the STT_FILE before a local symbol), refusing what
-// loadSymbols and checkSymbolExtents refuse, and SHN_XINDEX.
+// symbols reads the symbol table and checks every entry as loadSymbols
+// and checkSymbolExtents check it, refusing SHN_XINDEX besides; the
+// Symbols are decoded when first asked for (decode): an analysis that
+// clears most objects from the entries (SymbolEntries: package suggest's
+// seed search) decodes few tables.
 func (v *RawView) symbols(symtab int) bool {
 	entries, strtab, ok := v.readSymtab(symtab)
 	if !ok {
 		return false
 	}
-	v.entries, v.named = entries, false
+	v.entries, v.decoded, v.named = entries, false, false
 	v.lastNUL = strings.LastIndexByte(strtab, 0)
-	n := len(entries) / elf.Sym64Size
+	le, secs := binary.LittleEndian, v.secs
+	for e := entries[elf.Sym64Size:]; len(e) >= elf.Sym64Size; e = e[elf.Sym64Size:] {
+		shndx := elf.SectionIndex(le.Uint16(e[6:]))
+		if shndx-1 >= elf.SHN_LORESERVE-1 { // SHN_UNDEF (wrapped) or reserved
+			if shndx == elf.SHN_XINDEX {
+				return false
+			}
+			continue
+		}
+		if int(shndx) >= len(secs) {
+			return false
+		}
+		// The extent first: most symbols' is inside; the symbols whose
+		// is not checked are few.
+		sec := &secs[shndx]
+		if value, size := le.Uint64(e[8:]), le.Uint64(e[16:]); value <= sec.Size && size <= sec.Size-value {
+			continue
+		}
+		if typ := elf.ST_TYPE(e[4]); typ != elf.STT_SECTION && typ != elf.STT_FILE && sec.Type != elf.SHT_NULL {
+			return false
+		}
+	}
+	return true
+}
+
+// decode fills syms from the checked entries as loadSymbols does (File
+// from the STT_FILE before a local symbol), and each Name when named.
+func (v *RawView) decode(named bool) {
+	n := len(v.entries) / elf.Sym64Size
 	v.syms = grow(v.syms, n)
 	v.syms[0] = Symbol{}
 	file := ""
 	for idx := 1; idx < n; idx++ {
-		sym := &v.syms[idx] // filled in place: a Symbol is 96 bytes
-		if !v.symbol(sym, entries[idx*elf.Sym64Size:], idx) {
-			return false
+		sym := &v.syms[idx] // filled in place: a Symbol is 104 bytes
+		v.symbol(sym, v.entries[idx*elf.Sym64Size:], idx)
+		if named {
+			sym.Name = strtabString(v.strtab, v.nameOff(idx))
 		}
 		switch {
 		case sym.Type == elf.STT_FILE:
@@ -166,7 +204,7 @@ func (v *RawView) symbols(symtab int) bool {
 			sym.File = file
 		}
 	}
-	return true
+	v.decoded, v.named = true, named
 }
 
 // readSymtab reads the entries of symbol table symtab and its string
@@ -199,31 +237,21 @@ func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool
 	if len(strs) > 0 {
 		strtab = unsafe.String(&strs[0], len(strs))
 	}
-	v.strtab = strtab
+	v.strtab, v.strs = strtab, strs
 	return entries, strtab, true
 }
 
 // symbol decodes entry e, symbol idx, into sym as symtabDecoder.symbol
-// does (Name and File aside: left empty), and checks its extent as
-// checkSymbolExtents does.
-func (v *RawView) symbol(sym *Symbol, e []byte, idx int) bool {
+// does, Name and File aside (left empty); symbols checked it.
+func (v *RawView) symbol(sym *Symbol, e []byte, idx int) {
 	le := binary.LittleEndian
 	info, shndx := e[4], elf.SectionIndex(le.Uint16(e[6:]))
 	sym.Name, sym.Section, sym.File = "", "", ""
 	sym.Index, sym.Value, sym.Size = idx, le.Uint64(e[8:]), le.Uint64(e[16:])
 	sym.Type, sym.Bind, sym.Shndx, sym.SectionIndex = elf.ST_TYPE(info), elf.ST_BIND(info), shndx, int(shndx)
-	switch {
-	case shndx == elf.SHN_XINDEX:
-		return false
-	case shndx == elf.SHN_UNDEF || shndx >= elf.SHN_LORESERVE:
-		return true
-	case int(shndx) >= len(v.secs):
-		return false
+	if shndx != elf.SHN_UNDEF && shndx < elf.SHN_LORESERVE {
+		sym.Section = v.secs[shndx].Name
 	}
-	sec := &v.secs[shndx]
-	sym.Section = sec.Name
-	return sym.Type == elf.STT_SECTION || sym.Type == elf.STT_FILE || sec.Type == elf.SHT_NULL ||
-		sym.Value <= sec.Size && sym.Size <= sec.Size-sym.Value
 }
 
 // Machine returns the ELF e_machine.
@@ -237,15 +265,35 @@ func (v *RawView) SectionTable() []Section { return v.secs }
 // 0 the null symbol. The first call fills the names of Symbols' table,
 // which it is. It must not be modified.
 func (v *RawView) SymbolTable() []Symbol {
-	if !v.named {
+	switch {
+	case !v.decoded:
+		v.decode(true)
+	case !v.named:
 		v.fillNames(v.strtab)
 	}
 	return v.syms
 }
 
 // Symbols is SymbolTable before it is named: the same table, each Name ""
-// until SymbolTable fills them (File is set). It must not be modified.
-func (v *RawView) Symbols() []Symbol { return v.syms }
+// until SymbolTable fills them (File is set). The first call decodes it.
+// It must not be modified.
+func (v *RawView) Symbols() []Symbol {
+	if !v.decoded {
+		v.decode(false)
+	}
+	return v.syms
+}
+
+// SymbolEntries is the symbol table as the file holds it: little-endian
+// ELF64 entries of elf.Sym64Size bytes, index 0 the null symbol (whatever
+// its bytes, Symbols' is the zero Symbol: read from 1), each other
+// checked as Symbols' (st_shndx a section of the table or a reserved
+// index other than SHN_XINDEX; a defined symbol's extent inside its
+// section, as CheckSymbolExtents checks it). An analysis that needs a
+// few fields of every symbol reads them here without decoding the table;
+// SymbolName, SymbolNamed and SymbolHasBase answer for a name. Valid as
+// long as the view; it must not be modified.
+func (v *RawView) SymbolEntries() []byte { return v.entries }
 
 // nameOff is symbol i's st_name.
 func (v *RawView) nameOff(i int) uint32 {
@@ -265,8 +313,10 @@ func (v *RawView) SymbolName(i int) string {
 // ends: Named looks at its first two bytes. i must be an index of the
 // table.
 func (v *RawView) SymbolNamed(i int) bool {
-	s := &v.syms[i]
-	if i == 0 || s.Type == elf.STT_SECTION || s.Type == elf.STT_FILE {
+	if i == 0 {
+		return false
+	}
+	if t := elf.ST_TYPE(v.entries[i*elf.Sym64Size+4]); t == elf.STT_SECTION || t == elf.STT_FILE {
 		return false
 	}
 	off := int(v.nameOff(i))
@@ -278,6 +328,31 @@ func (v *RawView) SymbolNamed(i int) bool {
 		head = v.strtab[off : off+2]
 	}
 	return validName612(head) // which looks no further than two bytes
+}
+
+// SymbolNamePrefix is SymbolName(i)'s first eight bytes, little-endian
+// (the first byte lowest), 0 past its end, without finding where the name
+// ends: a caller comparing many names with a few can tell most apart by
+// it. i must be an index of the table.
+func (v *RawView) SymbolNamePrefix(i int) uint64 {
+	off := int(v.nameOff(i))
+	if i == 0 || off > v.lastNUL {
+		return 0 // the name is ""
+	}
+	var x uint64
+	if off+8 <= len(v.strs) {
+		x = binary.LittleEndian.Uint64(v.strs[off:])
+	} else {
+		for k := 0; off+k < len(v.strs) && k < 8; k++ {
+			x |= uint64(v.strs[off+k]) << (8 * k)
+		}
+	}
+	// Bytes from the first NUL on cleared (the name's end: at or before
+	// lastNUL). The lowest bit of z marks the first zero byte.
+	if z := (x - 0x0101010101010101) &^ x & 0x8080808080808080; z != 0 {
+		x &= 1<<(bits.TrailingZeros64(z)&^7) - 1
+	}
+	return x
 }
 
 // SymbolHasBase reports whether SymbolName(i) is base or one of its
@@ -292,7 +367,10 @@ func (v *RawView) SymbolHasBase(i int, base string) bool {
 	// The name ends at a NUL at or before lastNUL: past end, it would
 	// hold base's bytes (no NUL) and end inside the table.
 	end := off + len(base)
-	return end <= v.lastNUL && v.strtab[off:end] == base && (v.strtab[end] == 0 || v.strtab[end] == '.')
+	if end > v.lastNUL || base != "" && v.strtab[off] != base[0] {
+		return false // the first byte tells most names apart, without a call
+	}
+	return v.strtab[off:end] == base && (v.strtab[end] == 0 || v.strtab[end] == '.')
 }
 
 // fillNames sets each symbol's Name and File from strtab, the view's
@@ -311,6 +389,15 @@ func (v *RawView) fillNames(strtab string) {
 	}
 	v.named = true
 }
+
+// SectionNameIDs numbers the sections' names, by section index: two
+// sections, of this view or any other in the process, have the same
+// number exactly when they have the same name, so that a caller can keep
+// what it derives from a name in a table indexed by it (package suggest's
+// section classes). Numbers are small, from 0 up in the order names are
+// first met; -1 for a name met after 65,536 others, which has none. It
+// must not be modified.
+func (v *RawView) SectionNameIDs() []int32 { return v.nameIDs }
 
 // RelocSections is Object.RelocSections: every one an SHT_RELA section
 // with a checked header.
@@ -348,7 +435,7 @@ func (v *RawView) EachRelocation(rs RelocSection, f func(Relocation) bool) error
 func (v *RawView) eachEntry(buf []byte, target *Section, f func(Relocation) bool) (more bool, err error) {
 	for j := 0; j+Rela64Size <= len(buf); j += Rela64Size {
 		r := Rela64Relocation(buf[j : j+Rela64Size])
-		if uint64(r.Sym) >= uint64(len(v.syms)) ||
+		if uint64(r.Sym) >= uint64(len(v.entries)/elf.Sym64Size) ||
 			r.Offset >= target.Size && !(target.Size == 0 && r.Offset == 0 && target.Type == elf.SHT_NOBITS) {
 			return false, errRawView
 		}
@@ -447,13 +534,11 @@ func (v *RawView) Object(name string) (*Object, error) {
 			OSABI: elf.OSABI(hdr[elf.EI_OSABI]), ABIVersion: hdr[elf.EI_ABIVERSION],
 			ByteOrder: le, Type: elf.ET_REL, Machine: v.machine, Entry: le.Uint64(hdr[24:]),
 		}},
-		sections: v.secs, symtabIdx: v.symtab, syms: v.syms, viewBuf: v.buf,
+		sections: v.secs, symtabIdx: v.symtab, viewBuf: v.buf,
 		lazyInfo: true, extentsChecked: true,
 	}
-	if !v.named {
-		v.fillNames(v.strtab)
-	}
-	v.r, v.secs, v.syms, v.buf = nil, nil, nil, nil
+	o.syms = v.SymbolTable()
+	v.r, v.secs, v.syms, v.buf, v.entries, v.strs = nil, nil, nil, nil, nil, nil
 	return o, nil
 }
 

@@ -3,6 +3,7 @@ package sectionrt
 import (
 	"bytes"
 	"debug/elf"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"unsafe"
 
@@ -54,6 +56,17 @@ func viewAgreesObjects(t *testing.T, s *Screen, data []byte, what string) (vo, o
 	}
 	if !reflect.DeepEqual(v.SectionTable(), o.SectionTable()) {
 		t.Fatalf("%s: the view's sections differ from the Object's", what)
+	}
+	nameIDsAgree(t, v, what)
+	entriesAgree(t, v, o, what)
+	// Named first, as package suggest's seed search asks a seeded view's
+	// table (decoded with its names in one pass); then, of a new view of
+	// the same bytes, unnamed first.
+	if !reflect.DeepEqual(v.SymbolTable(), o.SymbolTable()) {
+		t.Fatalf("%s: the view's symbols, named first, differ from the Object's:\n%s", what, firstSymbolDiff(v.SymbolTable(), o.SymbolTable()))
+	}
+	if v, ok = s.View(bytes.NewReader(data), int64(len(data))); !ok {
+		t.Fatalf("%s: viewed once, not twice", what)
 	}
 	unnamedAgrees(t, v, o, what)
 	if !reflect.DeepEqual(v.SymbolTable(), o.SymbolTable()) {
@@ -101,9 +114,57 @@ func dataAgrees(t *testing.T, v *RawView, o *Object, rels []RelocSection, what s
 	}
 }
 
+// entriesAgree requires the view's symbol entries (SymbolEntries) to hold
+// the Object's symbols: each field as the ELF64 entry gives it.
+func entriesAgree(t *testing.T, v *RawView, o *Object, what string) {
+	t.Helper()
+	ents, want := v.SymbolEntries(), o.SymbolTable()
+	if len(ents) != len(want)*elf.Sym64Size {
+		t.Fatalf("%s: %d bytes of symbol entries, the Object has %d symbols", what, len(ents), len(want))
+	}
+	le := binary.LittleEndian
+	for i, w := range want[1:] { // entry 0 as the file holds it; Symbol 0 is zero
+		i++
+		e := ents[i*elf.Sym64Size:]
+		shndx := elf.SectionIndex(le.Uint16(e[6:]))
+		if elf.ST_TYPE(e[4]) != w.Type || elf.ST_BIND(e[4]) != w.Bind || shndx != w.Shndx || int(shndx) != w.SectionIndex ||
+			le.Uint64(e[8:]) != w.Value || le.Uint64(e[16:]) != w.Size || v.SymbolName(i) != w.Name {
+			t.Fatalf("%s: symbol %d: entry % x, Object %+v", what, i, e[:elf.Sym64Size], w)
+		}
+	}
+}
+
+// metNames is every section name nameIDsAgree met, by its number.
+var metNames = struct {
+	sync.Mutex
+	names map[int32]string
+}{names: map[int32]string{}}
+
+// nameIDsAgree requires the view's SectionNameIDs to number each name as
+// every view before did, and no two names alike.
+func nameIDsAgree(t *testing.T, v *RawView, what string) {
+	t.Helper()
+	ids := v.SectionNameIDs()
+	if len(ids) != len(v.SectionTable()) {
+		t.Fatalf("%s: %d name numbers for %d sections", what, len(ids), len(v.SectionTable()))
+	}
+	metNames.Lock()
+	defer metNames.Unlock()
+	for i, sec := range v.SectionTable() {
+		if ids[i] < 0 {
+			t.Fatalf("%s: section %d (%q) has no name number", what, i, sec.Name)
+		}
+		if n, ok := metNames.names[ids[i]]; ok && n != sec.Name {
+			t.Fatalf("%s: section %d (%q) has number %d, which %q had", what, i, sec.Name, ids[i], n)
+		}
+		metNames.names[ids[i]] = sec.Name
+	}
+}
+
 // unnamedAgrees requires the view's table before SymbolTable names it
-// (Symbols) to be the Object's with every Name empty, and SymbolName and
-// SymbolNamed to give each symbol's Name and Named.
+// (Symbols) to be the Object's with every Name empty, and SymbolName,
+// SymbolNamePrefix and SymbolNamed to give each symbol's Name, its first
+// eight bytes and Named.
 func unnamedAgrees(t *testing.T, v *RawView, o *Object, what string) {
 	t.Helper()
 	syms, want := v.Symbols(), o.SymbolTable()
@@ -118,6 +179,11 @@ func unnamedAgrees(t *testing.T, v *RawView, o *Object, what string) {
 		}
 		if got := v.SymbolName(i); got != want[i].Name {
 			t.Fatalf("%s: SymbolName(%d) = %q, Object %q", what, i, got, want[i].Name)
+		}
+		var prefix [8]byte
+		copy(prefix[:], want[i].Name)
+		if got, want := v.SymbolNamePrefix(i), binary.LittleEndian.Uint64(prefix[:]); got != want {
+			t.Fatalf("%s: SymbolNamePrefix(%d) = %#x, want %#x", what, i, got, want)
 		}
 		if got := v.SymbolNamed(i); got != want[i].Named() {
 			t.Fatalf("%s: SymbolNamed(%d) = %v, Object's %q: %v", what, i, got, want[i].Name, want[i].Named())

@@ -45,7 +45,8 @@ type Screen struct {
 	names   map[string]scrClass
 	// For Memory: section names interned, resident sections by index,
 	// the symbol string table.
-	interned map[string]string
+	interned map[string]internedName
+	recent   [256]internedName // names of interned, by recentSlot
 	core     []bool
 	strs     []byte
 	view     *RawView // View's tables (rawview.go)

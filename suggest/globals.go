@@ -33,8 +33,8 @@ func linkedModule(secs []sectionrt.Section) bool {
 // resident data and so keeps the symbol resident. In a .o, another object
 // of the module may call it: never. Weak symbols never: another definition
 // may replace them at link.
-func bindEligible(s *sectionrt.Symbol, linked bool) bool {
-	return s.Bind == elf.STB_LOCAL || linked && s.Bind == elf.STB_GLOBAL
+func bindEligible(b elf.SymBind, linked bool) bool {
+	return b == elf.STB_LOCAL || linked && b == elf.STB_GLOBAL
 }
 
 // globalParts pairs each global function of a linked module with its

@@ -55,6 +55,8 @@ func ScreenView(v *sectionrt.RawView) (clean bool, sd *Seeded) {
 	// in w, since the Screen's next View refills the view's.
 	w.rels = append(w.rels[:0], v.RelocSections()...)
 	p.rels = w.rels
+	// The table is decoded by the view's Object (RawView.Object: with its
+	// names, in one pass), which Seeded.Find takes.
 	return false, &Seeded{p: p}
 }
 
@@ -86,12 +88,17 @@ func (sd *Seeded) Release() {
 	}
 }
 
-// sameTables reports whether o's section and symbol tables are the ones
-// p was built on (RawView.Object takes the view's).
+// sameTables reports whether o's tables are the ones p was built on: its
+// section table p's (RawView.Object takes the view's), with as many
+// symbols; of an Object's prefilter, its symbol table p's too.
 func sameTables(o *sectionrt.Object, p *prefilter) bool {
 	secs, syms := o.SectionTable(), o.SymbolTable()
-	return len(secs) == len(p.secs) && len(syms) == len(p.syms) && len(secs) > 0 && len(syms) > 0 &&
-		&secs[0] == &p.secs[0] && &syms[0] == &p.syms[0]
+	n := len(p.syms)
+	if p.ents != nil {
+		n = len(p.ents) / elf.Sym64Size
+	}
+	return len(secs) == len(p.secs) && len(syms) == n && len(secs) > 0 && len(syms) > 0 &&
+		&secs[0] == &p.secs[0] && (p.ents != nil || &syms[0] == &p.syms[0])
 }
 
 // supported reports whether Find decodes machine m's instructions.

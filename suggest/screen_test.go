@@ -3,6 +3,7 @@ package suggest
 import (
 	"bytes"
 	"debug/elf"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -498,5 +499,49 @@ func TestSeededFindOwnsNames(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("after Recycle and the next view, Seeded.Find's suggestions are\n%v\nwant\n%v", got, want)
+	}
+}
+
+// TestCleanNullSymbol: a relocation may name symbol 0, which Open's table
+// holds as the zero Symbol whatever its entry's bytes; the seed search on
+// a view, which reads the entries, must too. nlmon.ko (no seed) with
+// entry 0 a copy of nlmon_setup's (an eligible function) and its init
+// code's first call (to __fentry__) naming symbol 0 has no seed still,
+// and is cleared.
+func TestCleanNullSymbol(t *testing.T) {
+	rel, ok := kernels.FindRelease("6.1.")
+	if !ok {
+		testenv.SkipOrFail(t, "no installed 6.1 kernel with modules")
+	}
+	data, err := os.ReadFile(filepath.Join(rel.Tree, "kernel", "drivers", "net", "nlmon.ko"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s sectionrt.Screen
+	if c, u := cleanAgrees(t, &s, data, "nlmon.ko", true); !c || !u {
+		t.Fatalf("nlmon.ko: cleared %v, unseeded %v; want both", c, u)
+	}
+	f, err := elf.NewFile(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	syms, err := f.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup := slices.IndexFunc(syms, func(s elf.Symbol) bool { return s.Name == "nlmon_setup" }) + 1 // Symbols drops entry 0
+	symtab, rela := f.Section(".symtab"), f.Section(".rela.init.text")
+	if setup == 0 || symtab == nil || rela == nil {
+		t.Fatal("nlmon.ko: no nlmon_setup, .symtab or .rela.init.text")
+	}
+	mut := slices.Clone(data)
+	copy(mut[symtab.Offset:symtab.Offset+elf.Sym64Size], data[symtab.Offset+uint64(setup)*elf.Sym64Size:])
+	info := mut[rela.Offset+8 : rela.Offset+16]
+	if elf.R_X86_64(binary.LittleEndian.Uint64(info)&0xffffffff) != elf.R_X86_64_PLT32 {
+		t.Fatal("nlmon.ko: the init code's first relocation is no call")
+	}
+	binary.LittleEndian.PutUint64(info, uint64(elf.R_X86_64_PLT32)) // symbol 0
+	if c, u := cleanAgrees(t, &s, mut, "nlmon.ko, symbol 0 nlmon_setup's", true); !c || !u {
+		t.Fatalf("nlmon.ko, symbol 0 nlmon_setup's and called: cleared %v, unseeded %v; want both", c, u)
 	}
 }

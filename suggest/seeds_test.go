@@ -3,6 +3,7 @@ package suggest
 import (
 	"cmp"
 	"debug/elf"
+	"encoding/binary"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -49,12 +50,14 @@ func TestSortExtents(t *testing.T) {
 
 // TestSectionClass: the cached class and kind of a section are what
 // refClassOf and eligibleSection say of it, whether the name was first
-// seen with SHF_ALLOC or without, and after the cache was started afresh.
+// seen with SHF_ALLOC or without, and after the cache was started afresh;
+// so are those of the table by name number (sectionClassID).
 func TestSectionClass(t *testing.T) {
 	names := []string{".text", ".text.unlikely", ".init.text", ".exit.text", ".init.data", ".exit.data",
 		".rodata", ".rodata.str1.1", ".data", ".data..percpu", ".data.once", ".bss", ".bssx", ".discard.addressable",
 		".return_sites", "__mcount_loc", ".modinfo", ".init.rodata", ".textx", ""}
 	var w workspace
+	ids := map[string]int32{} // numbers as a Screen gives them: each name its own
 	check := func(s *sectionrt.Section) {
 		t.Helper()
 		wantClass, wantKind := refClassOf(s), eligibleSection(s.Name)
@@ -64,9 +67,17 @@ func TestSectionClass(t *testing.T) {
 		if c, k := w.sectionClass(s); c != wantClass || k != wantKind {
 			t.Fatalf("%q flags %v: class %v, kind %v; want %v, %v", s.Name, s.Flags, c, k, wantClass, wantKind)
 		}
+		id, ok := ids[s.Name]
+		if !ok {
+			id = int32(len(ids))
+			ids[s.Name] = id
+		}
+		if c, k := w.sectionClassID(s, id); c != wantClass || k != wantKind {
+			t.Fatalf("%q (number %d) flags %v: sectionClassID's class %v, kind %v; want %v, %v", s.Name, id, s.Flags, c, k, wantClass, wantKind)
+		}
 	}
 	for _, flags := range [][2]elf.SectionFlag{{elf.SHF_ALLOC, 0}, {0, elf.SHF_ALLOC}} {
-		w.names = nil
+		w.names, w.classByID = nil, nil
 		for _, n := range names {
 			for _, f := range flags { // first seen with flags[0]
 				check(&sectionrt.Section{Name: n, Flags: f | elf.SHF_EXECINSTR})
@@ -81,5 +92,26 @@ func TestSectionClass(t *testing.T) {
 	}
 	for _, n := range names {
 		check(&sectionrt.Section{Name: n, Flags: elf.SHF_ALLOC})
+	}
+}
+
+// TestBasePrefix: findMixed's filter passes every name whose base is a
+// root's, by its first eight bytes (0 past the end, as
+// sectionrt.RawView.SymbolNamePrefix gives them), and, for a base shorter
+// than eight bytes, only those.
+func TestBasePrefix(t *testing.T) {
+	bases := []string{"", "f", "fo", "foo", "x.y", "abcdefg", "abcdefgh", "init_module"}
+	names := []string{"", "f", "f.part.0", "fo", "fo.cold", "foo", "foo.isra.0", "foobar", ".f", "g",
+		"abcdefg", "abcdefg.cold", "abcdefgh", "abcdefgh.part.0", "abcdefghi", "init_module", "init_module.constprop.0", "init_modulex"}
+	for _, base := range bases {
+		prefixes := []basePrefix{prefixOf(base)}
+		for _, name := range names {
+			var b [8]byte
+			copy(b[:], name)
+			in, want := anyPrefix(prefixes, binary.LittleEndian.Uint64(b[:])), baseName(name) == base
+			if want && !in || len(base) < 8 && in != want {
+				t.Errorf("base %q: %q passes %v, its base is %q", base, name, in, baseName(name))
+			}
+		}
 	}
 }

@@ -19,11 +19,15 @@ type workspace struct {
 	rels       []sectionrt.RelocSection // a view's (ScreenView)
 	ahead      []int                    // the sections ScreenView reads ahead
 	names      map[string]nameClass     // sectionClass's cache
+	classByID  []nameClass              // sectionClassID's, by name number
 	class      []refClass
 	secKinds   []secKind
 	count      []int32
 	eligSyms   []int32
+	seedCands  []candidate // newPrefilter's candidates (prefilter.cands)
+	built      []bool
 	localFuncs []int32 // newPrefilter's, for findMixed
+	localFiles []int32 // of a view: the STT_FILE symbol before each
 	elig       [][]eligExtent
 	eligAll    []eligExtent
 	eligFuncs  []bool
