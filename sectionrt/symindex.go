@@ -35,7 +35,10 @@ func validName612(name string) bool {
 // (in a Reference's FromSym and ToSym, and in SymbolAt): not a section or
 // file symbol, not unnamed, and not an assembler-local label (.L*, L0*)
 // or a mapping symbol ($x, $d, ...), which name nothing in the source.
-func (s Symbol) Named() bool {
+// Its receiver is a pointer, as Defined's: a value receiver copied the
+// 104-byte Symbol at each call, even inlined (initsec suggest asks it of
+// every symbol of the objects it builds a graph for).
+func (s *Symbol) Named() bool {
 	return s.Type != elf.STT_SECTION && s.Type != elf.STT_FILE && validName612(s.Name)
 }
 

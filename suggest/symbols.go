@@ -65,8 +65,7 @@ func (g *refGraph) buildSymTable(w *workspace) {
 			continue
 		}
 		// Named (sectionrt's index, symindex.go buildBySec) and a member
-		// (isMember) from one call: Named, with a value receiver, copies
-		// the Symbol.
+		// (isMember) from one call.
 		sec := s.SectionIndex
 		if sec < nsec && s.Named() {
 			e := symEntry{lo: s.Value, hi: s.Value + s.Size, sym: int32(i), sec: int32(sec)}
