@@ -57,7 +57,8 @@ type workspace struct {
 	scanSecs              []bool // scanAll's sections
 	code                  [][]byte
 	patched               [][]uint64
-	// bufs hold section bytes read with ReadAt; the first used are taken.
+	// bufs hold section bytes read with ReadAt; the first used are taken,
+	// the others taken by best fit (take).
 	bufs [][]byte
 	used int
 	// bitsets hold the graph's bitsets of patched bytes, nears its
@@ -154,22 +155,28 @@ func (w *workspace) boolSet(n int) []bool { return take(&w.sets, &w.usedSets, n)
 // small table grew wherever a large request came to its position, though
 // a larger one was free.
 func take[T any](pool *[][]T, used *int, n int) []T {
+	bestFit(pool, *used, n)
+	t := zeroed((*pool)[*used], n)
+	(*pool)[*used] = t
+	*used++
+	return t
+}
+
+// bestFit moves to position used, after the tables taken, the one of the
+// others in *pool that best serves a request for n (betterFit), adding
+// one when there is none.
+func bestFit[T any](pool *[][]T, used, n int) {
 	p, best := *pool, -1
-	for i := *used; i < len(p); i++ {
+	for i := used; i < len(p); i++ {
 		if best < 0 || betterFit(cap(p[i]), cap(p[best]), n) {
 			best = i
 		}
 	}
 	if best < 0 {
-		p = append(p, nil)
-		best = len(p) - 1
+		*pool = append(p, nil)
+		return
 	}
-	p[*used], p[best] = p[best], p[*used]
-	t := zeroed(p[*used], n)
-	p[*used] = t
-	*pool = p
-	*used++
-	return t
+	p[used], p[best] = p[best], p[used]
 }
 
 // betterFit reports whether a table of capacity c serves a request for n
@@ -212,10 +219,9 @@ func (w *workspace) sectionData(o source, sec int) ([]byte, error) {
 			}
 		}
 	}
-	if w.used == len(w.bufs) {
-		w.bufs = append(w.bufs, nil)
-	}
-	if size := o.SectionTable()[sec].Size; uint64(cap(w.bufs[w.used])) < size && size <= maxKeptBuf {
+	size := o.SectionTable()[sec].Size
+	bestFit(&w.bufs, w.used, int(min(size, maxKeptBuf+1))) // larger: read into a buffer of its own
+	if uint64(cap(w.bufs[w.used])) < size && size <= maxKeptBuf {
 		w.bufs[w.used] = make([]byte, size)
 	}
 	b, err := o.SectionDataBuf(sec, w.bufs[w.used])
