@@ -69,9 +69,16 @@ type RawView struct {
 }
 
 // maxViewSyms is the most symbols a view keeps storage for between
-// objects: of Debian 6.1's 4,023 modules the median has 94, and one has
-// more than this.
-const maxViewSyms = 16 << 10
+// objects, and maxViewBuf the most bytes of symbol and string table: of
+// Debian 6.1's 4,023 modules the median has 94 symbols, the largest
+// (amdgpu.ko) 26,032 in 1.5 MB of tables. Its tables kept (3.3 MB), the
+// objects after it need no new ones: dropped, the tables grew again
+// object by object, about 3.3 MB of fresh memory for initsec suggest on
+// that tree (each fresh page costs the kernel about 2 us).
+const (
+	maxViewSyms = 32 << 10
+	maxViewBuf  = 2 << 20
+)
 
 // errRawView is the error of a view's reader: the Object would report the
 // same input with a *FormatError, which a caller that meets this should
@@ -103,9 +110,12 @@ func (s *Screen) View(r io.ReaderAt, size int64) (v *RawView, ok bool) {
 	v.r, v.size, v.machine, v.symtab = r, size, h.machine, symtab
 	v.runs = v.runs[:0]
 	if cap(v.syms) > maxViewSyms {
-		// The last object's table was a large module's: not kept for
+		// The last object's table was a huge module's: not kept for
 		// every later one.
-		v.syms, v.buf = nil, nil
+		v.syms = nil
+	}
+	if cap(v.buf) > maxViewBuf {
+		v.buf = nil
 	}
 	if !v.sections(symtab) || !v.symbols(symtab) {
 		v.r = nil
@@ -219,7 +229,11 @@ func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool
 	if together {
 		hi = str.off + str.size
 	}
-	v.buf = grow(v.buf, int(hi-lo+str.size))
+	n := int(hi - lo + str.size)
+	if cap(v.buf) < n {
+		v.buf = make([]byte, n) // not grow: kept up to maxViewBuf
+	}
+	v.buf = v.buf[:n]
 	b := v.buf[:hi-lo]
 	if !readFull(v.r, b, int64(lo)) {
 		return nil, "", false
@@ -560,7 +574,7 @@ func (v *RawView) Recycle(o *Object) {
 	if v.secs == nil {
 		v.secs = o.sections[:0]
 	}
-	if v.buf == nil {
+	if v.buf == nil && cap(o.viewBuf) <= maxViewBuf {
 		v.buf = o.viewBuf[:0]
 	}
 	o.syms, o.sections, o.viewBuf = nil, nil, nil

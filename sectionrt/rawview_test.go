@@ -649,3 +649,38 @@ func TestRawViewNames(t *testing.T) {
 		}
 	}
 }
+
+// TestRawViewKeepsHugeTables: the tables of Debian 6.1's largest module
+// (amdgpu.ko, 26,032 symbols), given back with Recycle, are what the
+// next view fills, not left to the collector for the next object to grow
+// new ones.
+func TestRawViewKeepsHugeTables(t *testing.T) {
+	rel, ok := kernels.FindRelease("6.1.")
+	if !ok {
+		testenv.SkipOrFail(t, "no installed 6.1 kernel with modules and headers")
+	}
+	var s Screen
+	var lent []Symbol
+	var lentBuf []byte
+	for _, p := range []string{"drivers/gpu/drm/amd/amdgpu/amdgpu.ko", "drivers/net/dummy.ko"} {
+		p = filepath.Join(rel.Tree, "kernel", p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vo, _, ok := viewAgreesObjects(t, &s, data, p)
+		if !ok {
+			t.Fatalf("%s: not viewed", p)
+		}
+		if lent == nil {
+			if n := len(vo.syms); n < 20000 {
+				t.Fatalf("%s: %d symbols; want the largest module's table (over 20,000)", p, n)
+			}
+		} else if &vo.syms[:1][0] != &lent[:1][0] || &vo.viewBuf[:1][0] != &lentBuf[:1][0] {
+			t.Errorf("%s: the view did not fill the huge module's tables (symbols %v, buffer %v)", p,
+				&vo.syms[:1][0] == &lent[:1][0], &vo.viewBuf[:1][0] == &lentBuf[:1][0])
+		}
+		lent, lentBuf = vo.syms, vo.viewBuf
+		s.view.Recycle(vo)
+	}
+}
