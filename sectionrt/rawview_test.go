@@ -448,11 +448,18 @@ func (c *countReads) ReadAt(b []byte, off int64) (int, error) {
 	return c.r.ReadAt(b, off)
 }
 
-// TestRawViewReadAhead: ReadAhead reads sections side by side with one
-// call, after which the view reads none of them again; a section alone
-// is not read ahead, but when asked for.
+// TestRawViewReadAhead: of a file View does not read whole, ReadAhead
+// reads sections side by side with one call, after which the view reads
+// none of them again; a section alone is not read ahead, but when asked
+// for.
 func TestRawViewReadAhead(t *testing.T) {
+	// small.o, padded past what View reads whole: the bytes after the
+	// section headers belong to no section.
 	small := smallObject(t)
+	if len(small) > maxWholeView {
+		t.Fatalf("small.o is %d bytes, more than maxWholeView (%d)", len(small), maxWholeView)
+	}
+	small = append(small, make([]byte, maxWholeView+1-len(small))...)
 	o, err := NewObject(bytes.NewReader(small), "small.o")
 	if err != nil {
 		t.Fatal(err)
@@ -500,6 +507,73 @@ func TestRawViewReadAhead(t *testing.T) {
 	v.ReadAhead(rels[0].Index)
 	if _, err := eachRelocation(v.EachRelocation, rels[0]); err != nil || r.n != 1 {
 		t.Fatalf("one section read ahead, then its relocations: %d calls to ReadAt, error %v; want 1, nil", r.n, err)
+	}
+}
+
+// TestRawViewWhole: View reads a file of at most maxWholeView bytes with
+// one call to ReadAt, and neither the view (ReadAhead, EachRelocation,
+// SectionDataBuf) nor its Object (relocations, section bytes, .modinfo)
+// calls it again; one byte more, and it reads the parts it needs. A
+// whole read that fails, or comes short of the size given, is no view.
+func TestRawViewWhole(t *testing.T) {
+	small := smallObject(t)
+	if len(small) > maxWholeView {
+		t.Fatalf("small.o is %d bytes, more than maxWholeView (%d)", len(small), maxWholeView)
+	}
+	want, err := NewObject(bytes.NewReader(small), "small.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rels, err := want.RelocSections()
+	if err != nil || len(rels) == 0 {
+		t.Fatalf("small.o: relocation sections %v, error %v; want some", rels, err)
+	}
+	var s Screen
+	r := &countReads{r: bytes.NewReader(small)}
+	v, ok := s.View(r, int64(len(small)))
+	if !ok || r.n != 1 {
+		t.Fatalf("View of small.o (%d bytes): viewed %v with %d calls to ReadAt; want true with 1", len(small), ok, r.n)
+	}
+	all := make([]int, len(want.SectionTable()))
+	for i := range all {
+		all[i] = i
+	}
+	v.ReadAhead(all...)
+	dataAgrees(t, v, want, rels, "small.o, whole")
+	vo, err := v.Object("small.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	objectsAgree(t, vo, want, "small.o, whole")
+	for _, rs := range rels {
+		if _, err := eachRelocation(vo.EachRelocation, rs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range vo.SectionTable() {
+		if _, err := vo.SectionData(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := vo.LoadModInfo(); err != nil {
+		t.Fatal(err)
+	}
+	if r.n != 1 {
+		t.Fatalf("small.o, read whole: %d more calls to ReadAt after View's, want none", r.n-1)
+	}
+	s.view.Recycle(vo)
+
+	padded := append(slices.Clip(small), make([]byte, maxWholeView+1-len(small))...)
+	r = &countReads{r: bytes.NewReader(padded)}
+	if _, ok := s.View(r, int64(len(padded))); !ok || r.n < 3 {
+		t.Fatalf("View of small.o padded to %d bytes: viewed %v with %d calls to ReadAt; want true with the header's, the section headers' and the symbol table's", len(padded), ok, r.n)
+	}
+	r = &countReads{r: bytes.NewReader(small[:len(small)-1])}
+	if _, ok := s.View(r, int64(len(small))); ok || r.n != 1 {
+		t.Fatalf("View of small.o with its last byte missing: viewed %v with %d calls to ReadAt; want false with 1", ok, r.n)
+	}
+	if _, ok := s.View(&failAt{r: bytes.NewReader(small), fail: true}, int64(len(small))); ok {
+		t.Fatal("View of small.o whose read fails: viewed")
 	}
 }
 
