@@ -125,7 +125,7 @@ func (s *Screen) View(r io.ReaderAt, size int64) (v *RawView, ok bool) {
 	if v.whole = size <= maxWholeView; v.whole {
 		// One read for the view's every read: the header, the section
 		// headers, the symbol table, ReadAhead's and the Object's.
-		v.buf = grow(v.buf, int(size))
+		v.buf = v.fillBuf(int(size))
 		if !readFull(r, v.buf, 0) {
 			return nil, false
 		}
@@ -269,11 +269,7 @@ func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool
 	if together {
 		hi = str.off + str.size
 	}
-	n := int(hi - lo + str.size)
-	if cap(v.buf) < n {
-		v.buf = make([]byte, n) // not grow: kept up to maxViewBuf
-	}
-	v.buf = v.buf[:n]
+	v.buf = v.fillBuf(int(hi - lo + str.size))
 	b := v.buf[:hi-lo]
 	if !readFull(v.r, b, int64(lo)) {
 		return nil, "", false
@@ -569,6 +565,16 @@ func (v *RawView) aheadBytes(off, n uint64) ([]byte, bool) {
 		}
 	}
 	return nil, false
+}
+
+// fillBuf returns v.buf with length n, new only when it holds less: not
+// grow, which drops a buffer above maxScratch for a smaller request,
+// where v.buf is kept up to maxViewBuf (View).
+func (v *RawView) fillBuf(n int) []byte {
+	if cap(v.buf) < n {
+		return make([]byte, n)
+	}
+	return v.buf[:n]
 }
 
 // Object returns the Object Open would make of the viewed file, built
