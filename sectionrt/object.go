@@ -102,7 +102,7 @@ type Symbol struct {
 }
 
 // Defined reports whether the symbol is defined in a section of this object.
-func (s Symbol) Defined() bool {
+func (s *Symbol) Defined() bool {
 	return s.Shndx == elf.SHN_XINDEX || (s.Shndx != elf.SHN_UNDEF && s.Shndx < elf.SHN_LORESERVE)
 }
 

@@ -1,6 +1,7 @@
 package sectionrt
 
 import (
+	"bytes"
 	"debug/elf"
 	"encoding/binary"
 	"errors"
@@ -53,8 +54,11 @@ type RawView struct {
 	rels    []RelocSection
 	symtab  int
 	// buf holds the symbol entries and the string table, which strtab
-	// is: the names are substrings of it.
+	// is: the names are substrings of it. Of a whole view, it is the
+	// file, which file reads.
 	buf     []byte
+	whole   bool
+	file    bytes.Reader
 	entries []byte // the symbol entries, in buf
 	strtab  string
 	strs    []byte // strtab's bytes
@@ -68,10 +72,25 @@ type RawView struct {
 	runs  []relocRun
 }
 
+// maxWholeView is the largest file View reads whole, with one call to
+// ReadAt rather than about five (the header, the section headers, the
+// symbol and string tables, ReadAhead's runs): a call costs about as much
+// as copying 6 KiB from the page cache, and of Debian 6.1's 4,023 modules
+// a third are at most this large. Measured on that tree, initsec suggest
+// took least CPU time at about this size.
+const maxWholeView = 24 << 10
+
 // maxViewSyms is the most symbols a view keeps storage for between
-// objects: of Debian 6.1's 4,023 modules the median has 94, and one has
-// more than this.
-const maxViewSyms = 16 << 10
+// objects, and maxViewBuf the most bytes of symbol and string table: of
+// Debian 6.1's 4,023 modules the median has 94 symbols, the largest
+// (amdgpu.ko) 26,032 in 1.5 MB of tables. Its tables kept (3.3 MB), the
+// objects after it need no new ones: dropped, the tables grew again
+// object by object, about 3.3 MB of fresh memory for initsec suggest on
+// that tree (each fresh page costs the kernel about 2 us).
+const (
+	maxViewSyms = 32 << 10
+	maxViewBuf  = 2 << 20
+)
 
 // errRawView is the error of a view's reader: the Object would report the
 // same input with a *FormatError, which a caller that meets this should
@@ -80,12 +99,40 @@ var errRawView = errors.New("sectionrt: raw view: malformed or unreadable input 
 
 // View reads the object r holds (size bytes, a regular file's size) as a
 // RawView; ok false means "not handled": open the object instead, which
-// then also reports any error exactly.
+// then also reports any error exactly. A file of at most maxWholeView
+// bytes is read whole, with one call to ReadAt, and the view and its
+// Object read it from memory; of a larger one, View reads the ELF header,
+// the section headers and the symbol and string tables, and the rest as
+// asked for.
 func (s *Screen) View(r io.ReaderAt, size int64) (v *RawView, ok bool) {
-	if s.view != nil {
-		s.view.r = nil // the last view is spent, whatever this one becomes
+	if s.view == nil {
+		s.view = &RawView{s: s}
 	}
-	if size < 64 || !readFull(r, s.hdr[:], 0) {
+	v = s.view
+	v.r = nil // the last view is spent, whatever this one becomes
+	v.runs = v.runs[:0]
+	if cap(v.syms) > maxViewSyms {
+		// The last object's table was a huge module's: not kept for
+		// every later one.
+		v.syms = nil
+	}
+	if cap(v.buf) > maxViewBuf {
+		v.buf = nil
+	}
+	if size < 64 {
+		return nil, false
+	}
+	if v.whole = size <= maxWholeView; v.whole {
+		// One read for the view's every read: the header, the section
+		// headers, the symbol table, ReadAhead's and the Object's.
+		v.buf = v.fillBuf(int(size))
+		if !readFull(r, v.buf, 0) {
+			return nil, false
+		}
+		v.file.Reset(v.buf)
+		r = &v.file
+	}
+	if !readFull(r, s.hdr[:], 0) {
 		return nil, false
 	}
 	h, ok := s.header(size)
@@ -96,17 +143,7 @@ func (s *Screen) View(r io.ReaderAt, size int64) (v *RawView, ok bool) {
 	if !ok {
 		return nil, false
 	}
-	if s.view == nil {
-		s.view = &RawView{s: s}
-	}
-	v = s.view
 	v.r, v.size, v.machine, v.symtab = r, size, h.machine, symtab
-	v.runs = v.runs[:0]
-	if cap(v.syms) > maxViewSyms {
-		// The last object's table was a large module's: not kept for
-		// every later one.
-		v.syms, v.buf = nil, nil
-	}
 	if !v.sections(symtab) || !v.symbols(symtab) {
 		v.r = nil
 		return nil, false
@@ -214,12 +251,25 @@ func (v *RawView) decode(named bool) {
 // copies them).
 func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool) {
 	st, str := &v.s.secs[symtab], &v.s.secs[v.s.secs[symtab].link]
+	if v.whole {
+		// Both lie inside the file (Screen.sections), one with data
+		// (Screen.symtab); the string table may have none.
+		entries = v.buf[st.off : st.off+st.size]
+		if str.size != 0 {
+			v.strs = v.buf[str.off : str.off+str.size]
+			strtab = unsafe.String(&v.strs[0], len(v.strs))
+		} else {
+			v.strs = nil
+		}
+		v.strtab = strtab
+		return entries, strtab, true
+	}
 	lo, hi := st.off, st.off+st.size
 	together := str.off >= hi && str.off-hi <= screenGap
 	if together {
 		hi = str.off + str.size
 	}
-	v.buf = grow(v.buf, int(hi-lo+str.size))
+	v.buf = v.fillBuf(int(hi - lo + str.size))
 	b := v.buf[:hi-lo]
 	if !readFull(v.r, b, int64(lo)) {
 		return nil, "", false
@@ -482,6 +532,9 @@ const maxAhead = screenWindow
 // reads several small sections (package suggest's seed search: the init
 // and exit code and their relocations) makes one call for each run.
 func (v *RawView) ReadAhead(idx ...int) {
+	if v.whole {
+		return // aheadBytes has the file
+	}
 	ext := v.runs[:0]
 	for _, i := range idx {
 		if i > 0 && i < len(v.secs) && v.secs[i].hasFileData() && v.secs[i].Size <= maxAhead {
@@ -500,6 +553,12 @@ func (v *RawView) ReadAhead(idx ...int) {
 
 // aheadBytes returns the file's n bytes at off when ReadAhead read them.
 func (v *RawView) aheadBytes(off, n uint64) ([]byte, bool) {
+	if v.whole {
+		if off+n > uint64(len(v.buf)) { // a section's: each below 1<<63
+			return nil, false
+		}
+		return v.buf[off : off+n], true
+	}
 	for _, r := range v.runs {
 		if off >= r.lo && off+n <= r.hi {
 			return v.ahead[r.at+int(off-r.lo) : r.at+int(off+n-r.lo)], true
@@ -508,11 +567,22 @@ func (v *RawView) aheadBytes(off, n uint64) ([]byte, bool) {
 	return nil, false
 }
 
+// fillBuf returns v.buf with length n, new only when it holds less: not
+// grow, which drops a buffer above maxScratch for a smaller request,
+// where v.buf is kept up to maxViewBuf (View).
+func (v *RawView) fillBuf(n int) []byte {
+	if cap(v.buf) < n {
+		return make([]byte, n)
+	}
+	return v.buf[:n]
+}
+
 // Object returns the Object Open would make of the viewed file, built
 // from the view's tables (it takes them: the view is spent, and the
 // Screen's next View reads into new ones). It reads from the view's
-// reader, which must stay open while the Object is used; Close does not
-// close it. .modinfo is read on first use, not now: of initsec suggest's
+// reader, which must stay open while the Object is used (Close does not
+// close it), or, of a file View read whole, from the bytes it read, which
+// it takes with the tables. .modinfo is read on first use, not now: of initsec suggest's
 // Objects only those with suggestions need it. An error reading it is
 // LoadModInfo's (Open's would be the same). The Object's
 // CheckSymbolExtents checks nothing again: the view refused what it
@@ -527,8 +597,12 @@ func (v *RawView) Object(name string) (*Object, error) {
 		return nil, errRawView
 	}
 	hdr, le := &v.s.hdr, binary.LittleEndian
+	r := v.r
+	if v.whole {
+		r = bytes.NewReader(v.buf) // the Object's, as buf is
+	}
 	o := &Object{
-		name: name, r: v.r, size: v.size,
+		name: name, r: r, size: v.size,
 		f: &elf.File{FileHeader: elf.FileHeader{
 			Class: elf.ELFCLASS64, Data: elf.ELFDATA2LSB, Version: elf.EV_CURRENT,
 			OSABI: elf.OSABI(hdr[elf.EI_OSABI]), ABIVersion: hdr[elf.EI_ABIVERSION],
@@ -538,6 +612,7 @@ func (v *RawView) Object(name string) (*Object, error) {
 		lazyInfo: true, extentsChecked: true,
 	}
 	o.syms = v.SymbolTable()
+	v.file.Reset(nil)
 	v.r, v.secs, v.syms, v.buf, v.entries, v.strs = nil, nil, nil, nil, nil, nil
 	return o, nil
 }
@@ -560,7 +635,7 @@ func (v *RawView) Recycle(o *Object) {
 	if v.secs == nil {
 		v.secs = o.sections[:0]
 	}
-	if v.buf == nil {
+	if v.buf == nil && cap(o.viewBuf) <= maxViewBuf {
 		v.buf = o.viewBuf[:0]
 	}
 	o.syms, o.sections, o.viewBuf = nil, nil, nil

@@ -448,11 +448,18 @@ func (c *countReads) ReadAt(b []byte, off int64) (int, error) {
 	return c.r.ReadAt(b, off)
 }
 
-// TestRawViewReadAhead: ReadAhead reads sections side by side with one
-// call, after which the view reads none of them again; a section alone
-// is not read ahead, but when asked for.
+// TestRawViewReadAhead: of a file View does not read whole, ReadAhead
+// reads sections side by side with one call, after which the view reads
+// none of them again; a section alone is not read ahead, but when asked
+// for.
 func TestRawViewReadAhead(t *testing.T) {
+	// small.o, padded past what View reads whole: the bytes after the
+	// section headers belong to no section.
 	small := smallObject(t)
+	if len(small) > maxWholeView {
+		t.Fatalf("small.o is %d bytes, more than maxWholeView (%d)", len(small), maxWholeView)
+	}
+	small = append(small, make([]byte, maxWholeView+1-len(small))...)
 	o, err := NewObject(bytes.NewReader(small), "small.o")
 	if err != nil {
 		t.Fatal(err)
@@ -500,6 +507,73 @@ func TestRawViewReadAhead(t *testing.T) {
 	v.ReadAhead(rels[0].Index)
 	if _, err := eachRelocation(v.EachRelocation, rels[0]); err != nil || r.n != 1 {
 		t.Fatalf("one section read ahead, then its relocations: %d calls to ReadAt, error %v; want 1, nil", r.n, err)
+	}
+}
+
+// TestRawViewWhole: View reads a file of at most maxWholeView bytes with
+// one call to ReadAt, and neither the view (ReadAhead, EachRelocation,
+// SectionDataBuf) nor its Object (relocations, section bytes, .modinfo)
+// calls it again; one byte more, and it reads the parts it needs. A
+// whole read that fails, or comes short of the size given, is no view.
+func TestRawViewWhole(t *testing.T) {
+	small := smallObject(t)
+	if len(small) > maxWholeView {
+		t.Fatalf("small.o is %d bytes, more than maxWholeView (%d)", len(small), maxWholeView)
+	}
+	want, err := NewObject(bytes.NewReader(small), "small.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rels, err := want.RelocSections()
+	if err != nil || len(rels) == 0 {
+		t.Fatalf("small.o: relocation sections %v, error %v; want some", rels, err)
+	}
+	var s Screen
+	r := &countReads{r: bytes.NewReader(small)}
+	v, ok := s.View(r, int64(len(small)))
+	if !ok || r.n != 1 {
+		t.Fatalf("View of small.o (%d bytes): viewed %v with %d calls to ReadAt; want true with 1", len(small), ok, r.n)
+	}
+	all := make([]int, len(want.SectionTable()))
+	for i := range all {
+		all[i] = i
+	}
+	v.ReadAhead(all...)
+	dataAgrees(t, v, want, rels, "small.o, whole")
+	vo, err := v.Object("small.o")
+	if err != nil {
+		t.Fatal(err)
+	}
+	objectsAgree(t, vo, want, "small.o, whole")
+	for _, rs := range rels {
+		if _, err := eachRelocation(vo.EachRelocation, rs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range vo.SectionTable() {
+		if _, err := vo.SectionData(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := vo.LoadModInfo(); err != nil {
+		t.Fatal(err)
+	}
+	if r.n != 1 {
+		t.Fatalf("small.o, read whole: %d more calls to ReadAt after View's, want none", r.n-1)
+	}
+	s.view.Recycle(vo)
+
+	padded := append(slices.Clip(small), make([]byte, maxWholeView+1-len(small))...)
+	r = &countReads{r: bytes.NewReader(padded)}
+	if _, ok := s.View(r, int64(len(padded))); !ok || r.n < 3 {
+		t.Fatalf("View of small.o padded to %d bytes: viewed %v with %d calls to ReadAt; want true with the header's, the section headers' and the symbol table's", len(padded), ok, r.n)
+	}
+	r = &countReads{r: bytes.NewReader(small[:len(small)-1])}
+	if _, ok := s.View(r, int64(len(small))); ok || r.n != 1 {
+		t.Fatalf("View of small.o with its last byte missing: viewed %v with %d calls to ReadAt; want false with 1", ok, r.n)
+	}
+	if _, ok := s.View(&failAt{r: bytes.NewReader(small), fail: true}, int64(len(small))); ok {
+		t.Fatal("View of small.o whose read fails: viewed")
 	}
 }
 
@@ -647,5 +721,40 @@ func TestRawViewNames(t *testing.T) {
 		if got := unnamed(vo); got != tc.unnamed {
 			t.Errorf("%s: %d symbols without a name, want %d", tc.what, got, tc.unnamed)
 		}
+	}
+}
+
+// TestRawViewKeepsHugeTables: the tables of Debian 6.1's largest module
+// (amdgpu.ko, 26,032 symbols), given back with Recycle, are what the
+// next view fills, not left to the collector for the next object to grow
+// new ones.
+func TestRawViewKeepsHugeTables(t *testing.T) {
+	rel, ok := kernels.FindRelease("6.1.")
+	if !ok {
+		testenv.SkipOrFail(t, "no installed 6.1 kernel with modules and headers")
+	}
+	var s Screen
+	var lent []Symbol
+	var lentBuf []byte
+	for _, p := range []string{"drivers/gpu/drm/amd/amdgpu/amdgpu.ko", "drivers/net/dummy.ko"} {
+		p = filepath.Join(rel.Tree, "kernel", p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vo, _, ok := viewAgreesObjects(t, &s, data, p)
+		if !ok {
+			t.Fatalf("%s: not viewed", p)
+		}
+		if lent == nil {
+			if n := len(vo.syms); n < 20000 {
+				t.Fatalf("%s: %d symbols; want the largest module's table (over 20,000)", p, n)
+			}
+		} else if &vo.syms[:1][0] != &lent[:1][0] || &vo.viewBuf[:1][0] != &lentBuf[:1][0] {
+			t.Errorf("%s: the view did not fill the huge module's tables (symbols %v, buffer %v)", p,
+				&vo.syms[:1][0] == &lent[:1][0], &vo.viewBuf[:1][0] == &lentBuf[:1][0])
+		}
+		lent, lentBuf = vo.syms, vo.viewBuf
+		s.view.Recycle(vo)
 	}
 }

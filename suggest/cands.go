@@ -72,6 +72,13 @@ type keptSpan struct {
 // sections' relocations, of which keep keeps 78,000.
 const maxKeptRelocs = 1 << 18
 
+// maxKeptRoom is the most bytes of keptRoom's storage a workspace keeps
+// for the next object: Debian 6.1's amdgpu.ko needs 2 MB, and when that
+// was left to the collector, the objects after it each grew the room
+// again, fresh memory the kernel zeroes and maps at about 2 us a page
+// (initsec suggest runs few collections on that tree).
+const maxKeptRoom = 4 << 20
+
 // keptRoom returns w's storage for the relocations keep keeps of the
 // relocation sections of each list, empty, with room for half their
 // entries (24 bytes each, as RELA on x86_64 and arm64): on Debian 6.1's
@@ -93,10 +100,9 @@ func (g *refGraph) keptRoom(lists ...[]sectionrt.RelocSection) []keptReloc {
 }
 
 // giveBack keeps kept's storage in w for the next object, unless it is
-// larger than maxKeptBuf (the largest modules'), which is left to the
-// collector.
+// larger than maxKeptRoom, which is left to the collector.
 func (g *refGraph) giveBack(kept []keptReloc) {
-	if cap(kept)*int(unsafe.Sizeof(keptReloc{})) > maxKeptBuf {
+	if cap(kept)*int(unsafe.Sizeof(keptReloc{})) > maxKeptRoom {
 		kept = nil
 	}
 	g.p.w.kept = kept[:0]
@@ -264,9 +270,9 @@ func (g *refGraph) seeds() []bool {
 // resolved branch stays in its section, and theirs hold no eligible
 // function.
 func (g *refGraph) closeCandidates(spans []keptSpan) error {
-	// Its scans' tables of low bits (128 KiB each) go back for scanAll's.
+	// Its scans' storage goes back for scanAll's.
 	w := g.p.w
-	defer func(used int) { w.usedLows = used }(w.usedLows)
+	defer w.giveBackScans(w.markScans())
 	scans := make([]*resolvedScan, len(g.secs))
 	made := make([]bool, len(g.secs))
 	want := func(n int) bool { return g.nodes[n].eligible && !g.nodes[n].resident }

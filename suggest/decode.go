@@ -198,7 +198,7 @@ func (sc *resolvedScan) indexStarts() {
 	}
 	if last >= 0 {
 		sc.nearLo = sc.starts[0].addr &^ 63
-		sc.near = sc.g.p.w.bitset(int((sc.starts[last].addr-sc.nearLo)/64 + 1))
+		sc.near = sc.g.p.w.nearSet(int((sc.starts[last].addr-sc.nearLo)/64 + 1))
 	}
 	var seen [256]bool
 	for _, f := range sc.starts {

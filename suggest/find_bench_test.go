@@ -104,7 +104,7 @@ func BenchmarkScanAmdgpu(b *testing.B) {
 	}
 	w := g.p.w
 	g.allStarts(text) // kept for the graph, before the scans' storage
-	bits, starts, lows := w.usedBits, w.usedStarts, w.usedLows
+	bits, nears, starts, lows := w.usedBits, w.usedNears, w.usedStarts, w.usedLows
 	for _, n := range []int{1, 2, 4, 6, 16, 256, len(funcs)} {
 		// Spread over the section, each a function of its own.
 		want := make([]bool, len(g.nodes))
@@ -115,9 +115,8 @@ func BenchmarkScanAmdgpu(b *testing.B) {
 			cpu0 := cpuTime()
 			for b.Loop() {
 				// Each scan's storage is given back; the patch mask the
-				// relocations took stays (resetting usedBits to 0 would
-				// hand it to the scan as its bitset of starts).
-				w.usedBits, w.usedStarts, w.usedLows = bits, starts, lows
+				// relocations took stays.
+				w.usedBits, w.usedNears, w.usedStarts, w.usedLows = bits, nears, starts, lows
 				sc, err := g.newScan(text, func(n int) bool { return want[n] })
 				if err != nil || sc == nil {
 					b.Fatal(sc, err)

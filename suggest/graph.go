@@ -713,6 +713,7 @@ func (g *refGraph) scanAll(want func(n int) bool) error {
 		if !in {
 			continue
 		}
+		mark := w.markScans()
 		sc, err := g.newScan(sec, want)
 		if err != nil {
 			return err
@@ -720,6 +721,7 @@ func (g *refGraph) scanAll(want func(n int) bool) error {
 		if sc != nil {
 			sc.run(0, uint64(len(sc.code)))
 		}
+		w.giveBackScans(mark) // for the next section's scan
 	}
 	return nil
 }

@@ -245,8 +245,9 @@ func newPrefilter(o source, w *workspace) *prefilter {
 	}
 	if p.names == nil {
 		// An Object's prefilter may go to a graph (newRefGraph) without
-		// complete: exact now, as the graph reads it.
-		p.exact()
+		// complete: exact now, as the graph reads it; the seed search
+		// reads the lists.
+		p.exact(true)
 	}
 	return p
 }
@@ -483,34 +484,47 @@ func (p *prefilter) sorted(l []eligExtent) {
 }
 
 // complete makes p what the graph reads (exact), the names those of o,
-// the Object made from the view p was read from (or read itself).
+// the Object made from the view p was read from (or read itself); the
+// lists of eligible extents are the graph's to build (buildSymTable).
 func (p *prefilter) complete(o *sectionrt.Object) {
 	p.o, p.syms, p.ents, p.names = o, o.SymbolTable(), nil, nil
-	p.exact()
+	p.exact(false)
 }
 
-// exact keeps the eligible candidates and builds every section's list
-// from them, and eligFuncs; w.eligSyms lists them in table order, which
-// buildSymTable reads. p.syms must be o's table, named (an Object's): the
-// fields are read from it in place, not through sym (a call and a copy
-// for each, which took twice exact's own time on the seeded modules of
-// Debian 6.1's tree).
-func (p *prefilter) exact() {
+// exact keeps the eligible candidates, and sets candCount to their count
+// in each section and eligFuncs; w.eligSyms lists them in table order,
+// which buildSymTable reads. With lists, it builds every section's list
+// from them, sorted; without, it leaves them empty (built) for
+// buildSymTable, which sorts every symbol of each section by address
+// and fills them from that (eligibleExtents) rather than sort them
+// again. p.syms must be o's table, named (an Object's): the fields are
+// read from it in place, not through sym (a call and a copy for each,
+// which took twice exact's own time on the seeded modules of Debian
+// 6.1's tree).
+func (p *prefilter) exact(lists bool) {
 	w := p.w
 	cands, elig := p.cands[:0], w.eligSyms[:0]
 	count := zeroed(p.candCount, len(p.secs))
 	for _, c := range p.cands {
 		// eligibleCand, of a named Symbol.
-		if s := &p.syms[c.sym]; s.Named() && (s.Type == elf.STT_FUNC || strings.IndexByte(s.Name, '.') < 0) {
+		s := &p.syms[c.sym]
+		fn := s.Type == elf.STT_FUNC
+		if s.Named() && (fn || strings.IndexByte(s.Name, '.') < 0) {
 			cands = append(cands, c)
 			elig = append(elig, c.sym)
 			count[c.sec]++
+			p.eligFuncs[c.sec] = p.eligFuncs[c.sec] || fn
 		}
 	}
 	p.cands, p.candCount, w.seedCands, w.eligSyms = cands, count, cands, elig
+	for i := range p.elig {
+		p.elig[i], p.built[i] = nil, true
+	}
+	if !lists {
+		return
+	}
 	all := slices.Grow(w.eligAll[:0], len(cands))
 	for i, n := range count {
-		p.elig[i], p.built[i] = nil, true
 		if n > 0 {
 			p.elig[i] = all[len(all) : len(all) : len(all)+int(n)]
 			all = all[:len(all)+int(n)]
@@ -519,9 +533,7 @@ func (p *prefilter) exact() {
 	w.eligAll = all
 	for _, c := range cands {
 		s := &p.syms[c.sym]
-		fn := s.Type == elf.STT_FUNC
-		p.elig[c.sec] = append(p.elig[c.sec], eligExtent{lo: s.Value, hi: s.Value + s.Size, fn: fn})
-		p.eligFuncs[c.sec] = p.eligFuncs[c.sec] || fn
+		p.elig[c.sec] = append(p.elig[c.sec], eligExtent{lo: s.Value, hi: s.Value + s.Size, fn: s.Type == elf.STT_FUNC})
 	}
 	for _, l := range p.elig {
 		p.sorted(l)

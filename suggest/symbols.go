@@ -26,15 +26,23 @@ type symTable struct {
 }
 
 // symEntry is a symbol's extent [lo, hi) and its index; sec is its
-// section, for buildSymTable.
+// section, with eligibleEntry set for an eligible member, for
+// buildSymTable (a flag rather than a field, which would make each entry
+// a third larger).
 type symEntry struct {
 	lo, hi   uint64
 	sym, sec int32
 }
 
+// eligibleEntry marks the entry of an eligible member in symEntry.sec.
+const eligibleEntry = 1 << 30
+
 // buildSymTable indexes g's symbols into w's tables, lists the members
-// in w.members, and starts joinSymbols' union-find forest (w.parent,
-// w.counted: each member alone, counted) and g.relSym.
+// in w.members, starts joinSymbols' union-find forest (w.parent,
+// w.counted: each member alone, counted) and g.relSym, and builds the
+// seed search's lists of eligible extents (g.p.elig), which exact left
+// to it: it sorts every symbol of each section by address, and they are
+// among them.
 //
 // It is one pass over the symbols, the only one that reads every
 // Symbol (104 bytes each, a few MB in a large module): what each later
@@ -43,6 +51,48 @@ func (g *refGraph) buildSymTable(w *workspace) {
 	t := &w.symTab
 	nsec := len(g.secs)
 	t.count = zeroed(t.count, nsec+1)
+	ents := g.symEntries(w)
+	for sec := range nsec {
+		t.count[sec+1] += t.count[sec]
+	}
+	t.allAt = append(t.allAt[:0], t.count...)
+	t.all = resized(t.all, len(ents))
+	for _, e := range ents {
+		sec := e.sec &^ eligibleEntry
+		t.all[t.count[sec]] = e
+		t.count[sec]++
+	}
+	// Each section's entries are in table order: sorted stably by
+	// address, they are by address, then table order; the sized ones
+	// follow.
+	t.scratch = ents
+	t.sized = slices.Grow(t.sized[:0], len(ents))
+	t.sizedAt = append(t.sizedAt[:0], 0)
+	p := g.p
+	w.eligAll = slices.Grow(w.eligAll[:0], len(w.eligSyms))
+	for sec := range nsec {
+		l := t.all[t.allAt[sec]:t.allAt[sec+1]]
+		sortByAddress(l, t.scratch)
+		for _, e := range l {
+			if e.hi != e.lo {
+				t.sized = append(t.sized, e)
+			}
+		}
+		t.sizedAt = append(t.sizedAt, int32(len(t.sized)))
+		if p.candCount[sec] > 0 {
+			p.elig[sec] = g.eligibleExtents(l, int(p.candCount[sec]))
+		}
+	}
+	t.plain = zeroed(t.plain, nsec)
+	g.symTab = t
+}
+
+// symEntries lists in table order, in w.symTab.scratch, the entries of
+// the symbols SymbolAt chooses among (defined and Named), counting those
+// of each section in w.symTab.count (at the next section's index), and
+// lists the members.
+func (g *refGraph) symEntries(w *workspace) []symEntry {
+	t, nsec := &w.symTab, len(g.secs)
 	// Grown once to what the symbols can need: initsec suggest runs each
 	// workspace from empty, and growing by appends copies each table
 	// several times.
@@ -55,9 +105,9 @@ func (g *refGraph) buildSymTable(w *workspace) {
 	g.relSym = w.relSym
 	// Only the members' entries are read: no need to clear them.
 	w.parent, w.counted = resized(w.parent, len(g.syms)), resized(w.counted, len(g.syms))
-	ents := slices.Grow(t.scratch[:0], n) // in table order
+	ents := slices.Grow(t.scratch[:0], n)
 	// The seed search listed the eligible members, in table order
-	// (newPrefilter): a member is eligible when it is the next of them.
+	// (exact): a member is eligible when it is the next of them.
 	eligs, next := w.eligSyms, 0
 	for i := 1; i < len(g.syms); i++ {
 		s := &g.syms[i]
@@ -65,60 +115,59 @@ func (g *refGraph) buildSymTable(w *workspace) {
 			continue
 		}
 		// Named (sectionrt's index, symindex.go buildBySec) and a member
-		// (isMember) from one call: Named, with a value receiver, copies
-		// the Symbol.
+		// (isMember) from one call.
 		sec := s.SectionIndex
 		if sec < nsec && s.Named() {
 			e := symEntry{lo: s.Value, hi: s.Value + s.Size, sym: int32(i), sec: int32(sec)}
 			if e.hi < e.lo {
 				e.hi = ^uint64(0) // saturated, as sectionrt's ends
 			}
-			ents = append(ents, e)
 			t.count[sec+1]++
 			if sec > 0 && (s.Type == elf.STT_FUNC || s.Type == elf.STT_OBJECT) {
 				members = append(members, int32(i))
 				eligible := next < len(eligs) && eligs[next] == int32(i)
 				if eligible {
 					next++
+					e.sec |= eligibleEntry
 				}
+				ents = append(ents, e)
 				g.addMember(w, int32(i), s, eligible)
 				continue
 			}
+			ents = append(ents, e)
 		}
-		if sec > 0 && sec < nsec && len(g.p.elig[sec]) > 0 {
+		if sec > 0 && sec < nsec && g.p.candCount[sec] > 0 {
 			// A section symbol or a label that is no member: it may
 			// reach the section's eligible symbols (relSymBits).
 			g.relSym[i] = g.relSymOf(sec)
 		}
 	}
 	w.members = members
-	for sec := range nsec {
-		t.count[sec+1] += t.count[sec]
-	}
-	t.allAt = append(t.allAt[:0], t.count...)
-	t.all = resized(t.all, len(ents))
-	for _, e := range ents {
-		t.all[t.count[e.sec]] = e
-		t.count[e.sec]++
-	}
-	// Each section's entries are in table order: sorted stably by
-	// address, they are by address, then table order; the sized ones
-	// follow.
-	t.scratch = ents
-	t.sized = slices.Grow(t.sized[:0], len(ents))
-	t.sizedAt = append(t.sizedAt[:0], 0)
-	for sec := range nsec {
-		l := t.all[t.allAt[sec]:t.allAt[sec+1]]
-		sortByAddress(l, t.scratch)
-		for _, e := range l {
-			if e.hi != e.lo {
-				t.sized = append(t.sized, e)
-			}
+	return ents
+}
+
+// eligibleExtents returns the extents of the n eligible members among l,
+// a section's entries by address, then table order: exact's list for
+// the section, sorted as sortExtents sorts it (by start, then table
+// order), with each maxHi. Its storage is w.eligAll's room for every
+// eligible member.
+func (g *refGraph) eligibleExtents(l []symEntry, n int) []eligExtent {
+	w := g.p.w
+	all := w.eligAll
+	out := all[len(all):len(all):min(len(all)+n, cap(all))]
+	var m uint64
+	for _, e := range l {
+		if e.sec&eligibleEntry != 0 {
+			// The end unsaturated, as exact's.
+			s := &g.syms[e.sym]
+			x := eligExtent{lo: s.Value, hi: s.Value + s.Size, fn: s.Type == elf.STT_FUNC}
+			m = max(m, x.hi)
+			x.maxHi = m
+			out = append(out, x)
 		}
-		t.sizedAt = append(t.sizedAt, int32(len(t.sized)))
 	}
-	t.plain = zeroed(t.plain, nsec)
-	g.symTab = t
+	w.eligAll = all[:min(len(all)+len(out), cap(all))] // n at most: within the room
+	return out
 }
 
 // memberInfo is what newRefGraph needs of a member: read by

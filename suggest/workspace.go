@@ -57,13 +57,17 @@ type workspace struct {
 	scanSecs              []bool // scanAll's sections
 	code                  [][]byte
 	patched               [][]uint64
-	// bufs hold section bytes read with ReadAt; the first used are taken.
+	// bufs hold section bytes read with ReadAt; the first used are taken,
+	// the others taken by best fit (take).
 	bufs [][]byte
 	used int
-	// bitsets hold the graph's bitsets (patched bytes, function starts);
-	// the first usedBits are taken.
-	bitsets  [][]uint64
-	usedBits int
+	// bitsets hold the graph's bitsets of patched bytes, nears its
+	// scans' bitsets of function starts (resolvedScan.near), each only
+	// while its scan runs; the first usedBits and usedNears are taken.
+	bitsets   [][]uint64
+	usedBits  int
+	nears     [][]uint64
+	usedNears int
 	// starts hold the function starts of the graph's scans (newScan),
 	// one slot a scan; the first usedStarts are taken.
 	starts     [][]funcStart
@@ -122,22 +126,67 @@ func (w *workspace) keepStarts(slot int, s []funcStart) {
 // bitset returns a bitset of n words, all zero, from w's storage.
 func (w *workspace) bitset(n int) []uint64 { return take(&w.bitsets, &w.usedBits, n) }
 
+// nearSet is bitset for a scan's starts, from storage given back when
+// the scan is done (markScans).
+func (w *workspace) nearSet(n int) []uint64 { return take(&w.nears, &w.usedNears, n) }
+
+// scanMark is how much of w's scan storage was taken (markScans).
+type scanMark struct{ nears, lows int }
+
+// markScans marks the storage the scans take from now on (their starts'
+// bitsets and tables of low bits), for giveBackScans to give back for the
+// next scans of the object, once those are done: a scan's are as large as
+// its section's code (an eighth of it for the bitset), and fresh memory
+// costs the kernel about 2 us a page.
+func (w *workspace) markScans() scanMark { return scanMark{w.usedNears, w.usedLows} }
+
+// giveBackScans gives back the scans' storage taken since m.
+func (w *workspace) giveBackScans(m scanMark) { w.usedNears, w.usedLows = m.nears, m.lows }
+
 // boolSet returns a set of n nodes, all false, from w's storage: Find
 // makes several for each object (members, union), each as long as its
 // graph's nodes.
 func (w *workspace) boolSet(n int) []bool { return take(&w.sets, &w.usedSets, n) }
 
-// take returns the next of the tables *pool holds (*used of them are
-// taken), with length n and all zero, grown if it must be: the table
-// stays in the pool for the next object.
+// take returns one of the tables *pool holds that are not taken (the
+// first *used are), with length n and all zero, and marks it taken: the
+// smallest that is large enough, else the smallest, grown. The table
+// stays in the pool for the next object. Taken by position instead, a
+// small table grew wherever a large request came to its position, though
+// a larger one was free.
 func take[T any](pool *[][]T, used *int, n int) []T {
-	if *used == len(*pool) {
-		*pool = append(*pool, nil)
-	}
+	bestFit(pool, *used, n)
 	t := zeroed((*pool)[*used], n)
 	(*pool)[*used] = t
 	*used++
 	return t
+}
+
+// bestFit moves to position used, after the tables taken, the one of the
+// others in *pool that best serves a request for n (betterFit), adding
+// one when there is none.
+func bestFit[T any](pool *[][]T, used, n int) {
+	p, best := *pool, -1
+	for i := used; i < len(p); i++ {
+		if best < 0 || betterFit(cap(p[i]), cap(p[best]), n) {
+			best = i
+		}
+	}
+	if best < 0 {
+		*pool = append(p, nil)
+		return
+	}
+	p[used], p[best] = p[best], p[used]
+}
+
+// betterFit reports whether a table of capacity c serves a request for n
+// better than one of capacity b: one that holds n before one that does
+// not, then the smaller (the one grown drops the least storage).
+func betterFit(c, b, n int) bool {
+	if (c >= n) != (b >= n) {
+		return c >= n
+	}
+	return c < b
 }
 
 // maxKeptBuf is the largest section buffer a workspace keeps for the next
@@ -170,10 +219,9 @@ func (w *workspace) sectionData(o source, sec int) ([]byte, error) {
 			}
 		}
 	}
-	if w.used == len(w.bufs) {
-		w.bufs = append(w.bufs, nil)
-	}
-	if size := o.SectionTable()[sec].Size; uint64(cap(w.bufs[w.used])) < size && size <= maxKeptBuf {
+	size := o.SectionTable()[sec].Size
+	bestFit(&w.bufs, w.used, int(min(size, maxKeptBuf+1))) // larger: read into a buffer of its own
+	if uint64(cap(w.bufs[w.used])) < size && size <= maxKeptBuf {
 		w.bufs[w.used] = make([]byte, size)
 	}
 	b, err := o.SectionDataBuf(sec, w.bufs[w.used])
@@ -237,7 +285,7 @@ func (w *workspace) release() {
 	clear(w.labels)
 	clear(w.startsOf)
 	w.code, w.patched, w.elig, w.groups, w.nodes, w.labels = w.code[:0], w.patched[:0], w.elig[:0], w.groups[:0], w.nodes[:0], w.labels[:0]
-	w.used, w.usedBits, w.usedStarts, w.usedLows, w.usedSets = 0, 0, 0, 0, 0
+	w.used, w.usedBits, w.usedNears, w.usedStarts, w.usedLows, w.usedSets = 0, 0, 0, 0, 0, 0
 	w.prefilter = prefilter{}
 	for _, m := range w.maps {
 		m.Unmap() // fails only for a region that is not a mapping

@@ -142,3 +142,50 @@ func TestMappedFaultIsError(t *testing.T) {
 }
 
 func uintptrOf(b []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(b))) }
+
+// TestTakeBestFit: take hands out the smallest free table that holds the
+// request (zeroed, of the length asked), grows the smallest when none
+// does, and keeps every table for the next object.
+func TestTakeBestFit(t *testing.T) {
+	var w workspace
+	big, small := w.bitset(1000), w.bitset(10)
+	big[999], small[9] = 7, 7
+	w.release()
+	// By position, the first request (10 words) would take the 1000-word
+	// table and the second (500) grow the 10-word one.
+	a := w.bitset(10)
+	b := w.bitset(500)
+	if len(a) != 10 || cap(a) != 10 || &a[0] != &small[0] || a[9] != 0 {
+		t.Errorf("bitset(10) = len %d cap %d, small table %v, a[9] %d; want the 10-word table, zeroed", len(a), cap(a), &a[0] == &small[0], a[9])
+	}
+	if len(b) != 500 || &b[0] != &big[0] || b[499] != 0 {
+		t.Errorf("bitset(500) = len %d, big table %v; want the 1000-word table, zeroed", len(b), &b[0] == &big[0])
+	}
+	if c := w.bitset(20); len(c) != 20 || cap(c) != 20 || len(w.bitsets) != 3 {
+		t.Errorf("bitset(20) with none free: len %d cap %d, %d tables; want a new 20-word table, 3 tables", len(c), cap(c), len(w.bitsets))
+	}
+	w.release()
+	// None holds 2000: the smallest (10) is grown, the others kept.
+	d := w.bitset(2000)
+	caps := []int{cap(w.bitsets[0]), cap(w.bitsets[1]), cap(w.bitsets[2])}
+	if len(d) != 2000 || !reflect.DeepEqual(caps, []int{2000, 1000, 20}) && !reflect.DeepEqual(caps, []int{2000, 20, 1000}) {
+		t.Errorf("bitset(2000): len %d, tables' capacities %v; want 2000 and the 1000- and 20-word tables kept", len(d), caps)
+	}
+}
+
+// TestScansGiveBack: the storage a scan takes (its bitset of starts, its
+// table of low bits) goes back at giveBackScans, for the next scan to
+// take again, while a graph's bitset (patched bytes) stays taken.
+func TestScansGiveBack(t *testing.T) {
+	var w workspace
+	patched := w.bitset(100)
+	m := w.markScans()
+	near, low := w.nearSet(100), w.lowTable()
+	w.giveBackScans(m)
+	if near2, low2 := w.nearSet(50), w.lowTable(); &near2[0] != &near[0] || low2 != low {
+		t.Errorf("a scan after giveBackScans got new storage (bitset %v, low table %v); want the last scan's", &near2[0] == &near[0], low2 == low)
+	}
+	if p := w.bitset(100); &p[0] == &patched[0] {
+		t.Error("bitset handed out the patched bitset still taken")
+	}
+}
