@@ -126,8 +126,13 @@ func TestZstdMatchesOriginal(t *testing.T) {
 	var pairs []pair
 	cache, _ := os.UserCacheDir()
 	for _, f := range installed(filepath.Join(cache, "initsec/bench/zst/*/kernel"), func(f string) bool { return byName(f) == Zstd }) {
-		rel := strings.TrimPrefix(f, filepath.Join(cache, "initsec/bench/zst")+"/")
-		pairs = append(pairs, pair{f, filepath.Join("/lib/modules", strings.TrimSuffix(rel, ".zst"))})
+		// The bench mirrors /lib/modules/RELEASE into zst/RELEASE/kernel
+		// (magefiles: compressedTrees).
+		rel := strings.SplitN(strings.TrimPrefix(f, filepath.Join(cache, "initsec/bench/zst")+"/"), "/", 3)
+		if len(rel) < 3 {
+			t.Fatalf("%s: not under the bench's zst/RELEASE/kernel", f)
+		}
+		pairs = append(pairs, pair{f, filepath.Join("/lib/modules", rel[0], strings.TrimSuffix(rel[2], ".zst"))})
 	}
 	if len(pairs) == 0 {
 		zstd, err := exec.LookPath("zstd")
