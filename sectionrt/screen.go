@@ -50,6 +50,10 @@ type Screen struct {
 	core     []bool
 	strs     []byte
 	view     *RawView // View's tables (rawview.go)
+	// whole holds a file Clean reads whole (maxWholeView), which file
+	// reads.
+	whole []byte
+	file  bytes.Reader
 }
 
 // scrSec is what Clean needs of one section header.
@@ -89,8 +93,27 @@ const screenTail = 1 << 10
 // open the object and check it. The rule sets rules returns must not
 // change while the Screen is in use: it keeps what they say of each
 // section name.
+//
+// A file of at most maxWholeView bytes is read whole, with one call to
+// ReadAt, as View reads one: Clean reads from it about five times (the
+// header, the section headers, the symbol entries, .modinfo, the
+// relocations), each a system call on a file.
 func (s *Screen) Clean(r io.ReaderAt, size int64, rules func(release string) *RuleSet) *RuleSet {
-	if size < 64 || !readFull(r, s.hdr[:], 0) {
+	if size < 64 {
+		return nil
+	}
+	if size <= maxWholeView {
+		if cap(s.whole) < int(size) {
+			s.whole = make([]byte, maxWholeView)
+		}
+		s.whole = s.whole[:size]
+		if !readFull(r, s.whole, 0) {
+			return nil
+		}
+		s.file.Reset(s.whole)
+		r = &s.file
+	}
+	if !readFull(r, s.hdr[:], 0) {
 		return nil
 	}
 	h, ok := s.header(size)

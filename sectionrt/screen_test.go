@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -218,4 +219,37 @@ func TestModinfoValue(t *testing.T) {
 			t.Errorf("%q: Object.Vermagic %q, modinfoValue %q", tc.info, got, tc.want)
 		}
 	}
+}
+
+// TestScreenCleanWhole: Clean reads a file of at most maxWholeView bytes
+// with one call to ReadAt and judges it as it judges one read in parts;
+// one byte more, and it reads the parts. A whole read that comes short
+// of the size given clears nothing.
+func TestScreenCleanWhole(t *testing.T) {
+	var s Screen
+	small := smallObject(t)
+	if len(small) > maxWholeView {
+		t.Fatalf("small.o is %d bytes, more than maxWholeView (%d)", len(small), maxWholeView)
+	}
+	r := &countReads{r: bytes.NewReader(small)}
+	if rs := s.Clean(r, int64(len(small)), byRelease); rs == nil || rs.Version != "6.1" || r.n != 1 {
+		t.Fatalf("small.o: Clean = rules %q with %d calls to ReadAt; want 6.1 with 1", version(rs), r.n)
+	}
+	padded := append(slices.Clip(small), make([]byte, maxWholeView+1-len(small))...)
+	r = &countReads{r: bytes.NewReader(padded)}
+	if rs := s.Clean(r, int64(len(padded)), byRelease); rs == nil || rs.Version != "6.1" || r.n < 3 {
+		t.Fatalf("small.o padded to %d bytes: Clean = rules %q with %d calls to ReadAt; want 6.1 with the header's, the section headers' and the symbols'", len(padded), version(rs), r.n)
+	}
+	r = &countReads{r: bytes.NewReader(small[:len(small)-1])}
+	if rs := s.Clean(r, int64(len(small)), byRelease); rs != nil || r.n != 1 {
+		t.Fatalf("small.o with its last byte missing: Clean = rules %q with %d calls to ReadAt; want none with 1", version(rs), r.n)
+	}
+}
+
+// version is rs's version, "" for nil.
+func version(rs *RuleSet) string {
+	if rs == nil {
+		return ""
+	}
+	return rs.Version
 }
