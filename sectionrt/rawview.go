@@ -125,11 +125,9 @@ func (s *Screen) View(r io.ReaderAt, size int64) (v *RawView, ok bool) {
 	if v.whole = size <= maxWholeView; v.whole {
 		// One read for the view's every read: the header, the section
 		// headers, the symbol table, ReadAhead's and the Object's.
-		v.buf = v.fillBuf(int(size))
-		if !readFull(r, v.buf, 0) {
+		if v.buf, ok = readWhole(r, size, v.buf, &v.file); !ok {
 			return nil, false
 		}
-		v.file.Reset(v.buf)
 		r = &v.file
 	}
 	if !readFull(r, s.hdr[:], 0) {
@@ -269,7 +267,7 @@ func (v *RawView) readSymtab(symtab int) (entries []byte, strtab string, ok bool
 	if together {
 		hi = str.off + str.size
 	}
-	v.buf = v.fillBuf(int(hi - lo + str.size))
+	v.buf = fit(v.buf, int(hi-lo+str.size))
 	b := v.buf[:hi-lo]
 	if !readFull(v.r, b, int64(lo)) {
 		return nil, "", false
@@ -567,14 +565,27 @@ func (v *RawView) aheadBytes(off, n uint64) ([]byte, bool) {
 	return nil, false
 }
 
-// fillBuf returns v.buf with length n, new only when it holds less: not
-// grow, which drops a buffer above maxScratch for a smaller request,
-// where v.buf is kept up to maxViewBuf (View).
-func (v *RawView) fillBuf(n int) []byte {
-	if cap(v.buf) < n {
+// fit returns b with length n, new only when it holds less: not grow,
+// which drops a buffer above maxScratch for a smaller request, where a
+// view's buffer is kept up to maxViewBuf (View).
+func fit(b []byte, n int) []byte {
+	if cap(b) < n {
 		return make([]byte, n)
 	}
-	return v.buf[:n]
+	return b[:n]
+}
+
+// readWhole reads the size bytes r holds (at most maxWholeView) into
+// buf's storage, and sets file to read them: one call to ReadAt for
+// every later read of a small file (View's and Clean's). ok is false
+// when the read fails or comes short.
+func readWhole(r io.ReaderAt, size int64, buf []byte, file *bytes.Reader) (b []byte, ok bool) {
+	b = fit(buf, int(size))
+	if !readFull(r, b, 0) {
+		return b, false
+	}
+	file.Reset(b)
+	return b, true
 }
 
 // Object returns the Object Open would make of the viewed file, built

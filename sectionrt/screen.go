@@ -103,14 +103,10 @@ func (s *Screen) Clean(r io.ReaderAt, size int64, rules func(release string) *Ru
 		return nil
 	}
 	if size <= maxWholeView {
-		if cap(s.whole) < int(size) {
-			s.whole = make([]byte, maxWholeView)
-		}
-		s.whole = s.whole[:size]
-		if !readFull(r, s.whole, 0) {
+		var ok bool
+		if s.whole, ok = readWhole(r, size, s.whole, &s.file); !ok {
 			return nil
 		}
-		s.file.Reset(s.whole)
 		r = &s.file
 	}
 	if !readFull(r, s.hdr[:], 0) {
