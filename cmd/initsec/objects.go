@@ -74,24 +74,20 @@ func expandObjects(args []string) (files []string, errs []error) {
 	return files, errs
 }
 
-// eachObject expands args (files and directories, as verify does), opens
-// each object (.ko, .o, compressed modules) and calls work with it, on as
-// many workers as GOMAXPROCS, each reading into its own reused buffer (so
-// work must not keep o, only what it takes from it). It returns, in the
-// order of the files, what work returned with keep set. Errors, each
-// naming its object (or the argument that holds none), go to stderr in
-// that order too; the other objects are still visited. failed is whether
-// any failed.
-func eachObject[T any](stderr io.Writer, verb string, args []string, work func(path string, o *sectionrt.Object) (v T, keep bool, err error)) (out []T, failed bool) {
-	return eachObjectFast(stderr, verb, args, nil, work)
-}
-
-// eachObjectFast is eachObject with a fast path: fast, when not nil, is
-// tried first on each uncompressed regular file, opened with
-// modfile.OpenRaw, with the worker's sectionrt.Screen; where it answers
-// (ok), its value (with keep, as work's) is taken and the object is not
-// opened. It must answer only where work would have given the same value
-// and keep without an error.
+// eachObjectFast expands args (files and directories, as verify does),
+// opens each object (.ko, .o, compressed modules) and calls work with it,
+// on as many workers as GOMAXPROCS, each reading into its own reused
+// buffer (so work must not keep o, only what it takes from it). It
+// returns, in the order of the files, what work returned with keep set.
+// Errors, each naming its object (or the argument that holds none), go to
+// stderr in that order too; the other objects are still visited. failed
+// is whether any failed.
+//
+// fast, when not nil, is tried first on each uncompressed regular file,
+// opened with modfile.OpenRaw, with the worker's sectionrt.Screen; where
+// it answers (ok), its value (with keep, as work's) is taken and the
+// object is not opened. It must answer only where work would have given
+// the same value and keep without an error.
 func eachObjectFast[T any](stderr io.Writer, verb string, args []string, fast func(s *sectionrt.Screen, path string, r io.ReaderAt, size int64) (v T, keep, ok bool), work func(path string, o *sectionrt.Object) (v T, keep bool, err error)) (out []T, failed bool) {
 	files, errs := expandObjects(args)
 	for _, err := range errs {

@@ -15,14 +15,9 @@ import (
 
 	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/modfile"
-	"github.com/initsec/initsec/internal/pipeline"
 	"github.com/initsec/initsec/internal/verify"
 	"github.com/initsec/initsec/sectionrt"
 )
-
-// printError prints err; positioned annotation errors get dir prepended to
-// their file so editors can jump to them.
-func printError(w io.Writer, dir string, err error) { pipeline.PrintError(w, dir, err) }
 
 var verifyFormats = []string{"text", "modpost", "json", "sarif"}
 
