@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"unicode"
 )
 
 // Object is an ELF object opened for checking: a relocatable .o or .ko, or
@@ -318,12 +319,14 @@ func (o *Object) Vermagic() string {
 // first word of its vermagic, e.g. "6.1.0-56-amd64"; "" when there is none.
 func (o *Object) KernelRelease() string { return releaseOf(o.Vermagic()) }
 
-// releaseOf is the kernel release a vermagic string names: its first word.
+// releaseOf is the kernel release a vermagic string names: its first word
+// (the first of strings.Fields, without making the others).
 func releaseOf(vermagic string) string {
-	if f := strings.Fields(vermagic); len(f) > 0 {
-		return f[0]
+	v := strings.TrimLeftFunc(vermagic, unicode.IsSpace)
+	if i := strings.IndexFunc(v, unicode.IsSpace); i >= 0 {
+		return v[:i]
 	}
-	return ""
+	return v
 }
 
 // SectionData returns the bytes of section i (an index into Sections), read

@@ -580,6 +580,9 @@ func fit(b []byte, n int) []byte {
 // every later read of a small file (View's and Clean's). ok is false
 // when the read fails or comes short.
 func readWhole(r io.ReaderAt, size int64, buf []byte, file *bytes.Reader) (b []byte, ok bool) {
+	if cap(buf) < int(size) {
+		buf = make([]byte, 0, maxWholeView) // once, not once per larger file
+	}
 	b = fit(buf, int(size))
 	if !readFull(r, b, 0) {
 		return b, false

@@ -205,7 +205,7 @@ func TestModinfoValue(t *testing.T) {
 		{"license=GPL", ""},
 		{"", ""},
 	} {
-		if got := modinfoValue([]byte(tc.info), "vermagic"); got != tc.want {
+		if got := string(modinfoValue([]byte(tc.info), "vermagic=")); got != tc.want {
 			t.Errorf("modinfoValue(%q) = %q, want %q", tc.info, got, tc.want)
 		}
 		// Object.loadModInfo's reading of the same bytes.
@@ -218,6 +218,49 @@ func TestModinfoValue(t *testing.T) {
 		if got := o.Vermagic(); got != strings.TrimSpace(tc.want) {
 			t.Errorf("%q: Object.Vermagic %q, modinfoValue %q", tc.info, got, tc.want)
 		}
+	}
+}
+
+// TestReleaseOf: the release is the first word of a vermagic, as
+// strings.Fields splits it (Unicode spaces, invalid UTF-8 not one), for
+// an Object (releaseOf) and for the Screen (firstWord).
+func TestReleaseOf(t *testing.T) {
+	for _, v := range []string{
+		"6.1.0-57-amd64 SMP preempt mod_unload modversions ",
+		"  6.12.48+deb13-amd64\tSMP", "\u00a06.1\u2003x", "6.1\xff\xfe x", "", "   ", "one",
+		"\xc2", "\u0085a b", "a\u0085b",
+	} {
+		want := ""
+		if f := strings.Fields(v); len(f) > 0 {
+			want = f[0]
+		}
+		if got := releaseOf(v); got != want {
+			t.Errorf("releaseOf(%q) = %q, want %q", v, got, want)
+		}
+		if got := string(firstWord([]byte(v))); got != want {
+			t.Errorf("firstWord(%q) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// TestScreenReleaseNoAlloc: the Screen finds a module's release without
+// allocating once it has seen that release.
+func TestScreenReleaseNoAlloc(t *testing.T) {
+	var s Screen
+	data := smallObject(t)
+	r := bytes.NewReader(data)
+	if s.Clean(r, int64(len(data)), byRelease) == nil {
+		t.Fatal("the small object is not cleared")
+	}
+	rel := s.lastRelease
+	if rel == "" {
+		t.Fatal("no release kept")
+	}
+	if n := testing.AllocsPerRun(10, func() { s.release(r) }); n != 0 {
+		t.Errorf("release allocates %v times per call", n)
+	}
+	if got := s.release(r); got != rel {
+		t.Errorf("release %q, want %q", got, rel)
 	}
 }
 
