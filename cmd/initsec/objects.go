@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -54,16 +55,23 @@ func (e *noObjectsError) Error() string {
 		e.Path, e.Path)
 }
 
-// expandObjects is modfile.Expand with a noObjectsError for each argument
-// in which it finds no object (and no other error).
-func expandObjects(args []string) (files []string, errs []error) {
-	seen := make(map[string]bool)
+// expandObjects is modfile.ExpandListing with a noObjectsError for each
+// argument in which it finds no object (and no other error).
+func expandObjects(args []string) (files []string, listing modfile.Listing, errs []error) {
+	var seen map[string]bool
 	for _, arg := range args {
-		fs, es := modfile.Expand([]string{arg})
+		fs, l, es := modfile.ExpandListing([]string{arg})
 		errs = append(errs, es...)
 		if len(fs) == 0 && len(es) == 0 {
 			errs = append(errs, &noObjectsError{Path: arg})
 		}
+		if len(args) == 1 {
+			return fs, l, errs // one argument: no file twice
+		}
+		if seen == nil {
+			seen, listing = make(map[string]bool), modfile.Listing{}
+		}
+		maps.Copy(listing, l)
 		for _, f := range fs {
 			if !seen[f] {
 				seen[f] = true
@@ -71,7 +79,7 @@ func expandObjects(args []string) (files []string, errs []error) {
 			}
 		}
 	}
-	return files, errs
+	return files, listing, errs
 }
 
 // eachObjectFast expands args (files and directories, as verify does),
@@ -89,7 +97,7 @@ func expandObjects(args []string) (files []string, errs []error) {
 // object is not opened. It must answer only where work would have given
 // the same value and keep without an error.
 func eachObjectFast[T any](stderr io.Writer, verb string, args []string, fast func(s *sectionrt.Screen, path string, r io.ReaderAt, size int64) (v T, keep, ok bool), work func(path string, o *sectionrt.Object) (v T, keep bool, err error)) (out []T, failed bool) {
-	files, errs := expandObjects(args)
+	files, _, errs := expandObjects(args)
 	for _, err := range errs {
 		fmt.Fprintf(stderr, "initsec %s: %v\n", verb, err)
 		failed = true

@@ -95,7 +95,8 @@ func runVerify(stdout, stderr io.Writer, args []string) int {
 		fmt.Fprintf(stderr, "initsec verify: decoders: %s\n", modfile.Decoders())
 	}
 	tuneGC(gcLimit)
-	files, errs := expandObjects(fs.Args())
+	files, listing, errs := expandObjects(fs.Args())
+	opt.Listing = listing
 	results := make([]findings.Result, 0, len(files)+len(errs))
 	for _, err := range errs {
 		results = append(results, findings.Result{Object: errPath(err), Err: err})

@@ -39,11 +39,41 @@ import (
 // .ko* files. Errors are for arguments that do not exist or directories
 // that cannot be read; the other arguments are still expanded.
 func Expand(args []string) ([]string, []error) {
+	files, _, errs := ExpandListing(args)
+	return files, errs
+}
+
+// Listing says, of each directory in which Expand found module files,
+// whether its entries include one named Kbuild or Makefile (the names
+// module.Scan looks for, of any type), keyed by the directory as
+// filepath.Dir of those files gives it. verify looks for the kbuild file
+// of each directory it checks objects in; in an installed tree there is
+// none, and the walk has already listed every one of them.
+type Listing map[string]bool
+
+// NoKbuild reports whether Expand listed dir and found no entry named
+// Kbuild or Makefile there; false for a directory it did not list.
+func (l Listing) NoKbuild(dir string) bool {
+	has, ok := l[dir]
+	return ok && !has
+}
+
+// ExpandListing is Expand, also returning the Listing of the directories
+// whose module files it returns.
+func ExpandListing(args []string) ([]string, Listing, []error) {
 	var out []string
+	listing := Listing{}
 	var errs []error
-	seen := make(map[string]bool)
+	// Only several arguments can name a file twice: a walk gives each of
+	// its files once.
+	var seen map[string]bool
+	if len(args) > 1 {
+		seen = make(map[string]bool)
+	}
 	add := func(p string) {
-		if !seen[p] {
+		if seen == nil {
+			out = append(out, p)
+		} else if !seen[p] {
 			seen[p] = true
 			out = append(out, p)
 		}
@@ -70,27 +100,30 @@ func Expand(args []string) ([]string, []error) {
 		}
 		// The walk is pre-order, but a list may name objects anywhere:
 		// candidates are filtered once the whole argument is walked.
-		w := walker{errs: &errs, elsewhere: make(map[string]bool)}
+		w := walker{errs: &errs, elsewhere: make(map[string]bool), listing: listing}
 		w.walk(arg, abs, fs.FileInfoToDirEntry(root), true)
-		for _, c := range w.cands {
-			if !w.elsewhere[c.abs] {
-				add(c.path)
+		switch {
+		case len(w.elsewhere) > 0:
+			w.kept(w.root, add)
+		case out == nil && seen == nil:
+			out = w.cands // the one argument, nothing to filter: no copy
+		default:
+			for _, c := range w.cands {
+				add(c)
 			}
 		}
 	}
-	return out, errs
+	return out, listing, errs
 }
 
 // walker walks one directory argument of Expand.
 type walker struct {
 	errs      *[]error
-	cands     []cand
+	cands     []string        // the module files found, as the argument names them
 	elsewhere map[string]bool // absolute paths of parts listed in another directory
+	root      *dirNode
+	listing   Listing // filled for the directories with module files
 }
-
-// cand is a module file found by the walk, as the argument names it and
-// absolute.
-type cand struct{ path, abs string }
 
 // walk is filepath.WalkDir over dir (absolute: abs) for Expand, with each
 // directory read once, for both its modules and its subdirectories (an
@@ -106,9 +139,10 @@ type cand struct{ path, abs string }
 func (w *walker) walk(dir, abs string, d fs.DirEntry, root bool) {
 	var r readDirs
 	r.slots = make(chan struct{}, runtime.GOMAXPROCS(0)-1)
-	n := r.read(dir, abs, d, root)
+	w.root = r.read(dir, abs, d, root)
 	r.wg.Wait()
-	w.take(n)
+	w.cands = make([]string, 0, w.root.count())
+	w.take(w.root)
 }
 
 // readDirs reads a tree's directories: a subdirectory is read on a new
@@ -122,10 +156,12 @@ type readDirs struct {
 // the parts its lists name elsewhere, or the error reading it, and its
 // subdirectories in the order they are walked.
 type dirNode struct {
-	files []cand
-	parts []string
-	err   error
-	kids  []*dirNode
+	abs    string
+	kbuild bool     // an entry is named Kbuild or Makefile
+	files  []string // as the argument names them
+	parts  []string
+	err    error
+	kids   []*dirNode
 }
 
 // read reads dir and, below it, every subdirectory walk follows; nil
@@ -134,15 +170,19 @@ func (r *readDirs) read(dir, abs string, d fs.DirEntry, root bool) *dirNode {
 	if !d.IsDir() || (!root && strings.HasPrefix(d.Name(), ".")) {
 		return nil // not followed: a symbolic link; skipped: a hidden directory
 	}
-	n := &dirNode{}
+	n := &dirNode{abs: abs}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		n.err = err
 		return n
 	}
 	files, parts := dirModules(dir, abs, ents)
-	for _, f := range files {
-		n.files = append(n.files, cand{filepath.Join(dir, f), filepath.Join(abs, f)})
+	n.kbuild = named(ents, "Kbuild") || named(ents, "Makefile")
+	if len(files) > 0 {
+		n.files = make([]string, len(files))
+		for i, f := range files {
+			n.files[i] = filepath.Join(dir, f)
+		}
 	}
 	n.parts = parts
 	dirs := 0
@@ -174,6 +214,18 @@ func (r *readDirs) read(dir, abs string, d fs.DirEntry, root bool) *dirNode {
 	return n
 }
 
+// count is the number of module files in n and below it.
+func (n *dirNode) count() int {
+	if n == nil {
+		return 0
+	}
+	c := len(n.files)
+	for _, k := range n.kids {
+		c += k.count()
+	}
+	return c
+}
+
 // take adds what n and the directories below it give, in walk order.
 func (w *walker) take(n *dirNode) {
 	if n == nil {
@@ -184,6 +236,9 @@ func (w *walker) take(n *dirNode) {
 		return
 	}
 	w.cands = append(w.cands, n.files...)
+	if len(n.files) > 0 {
+		w.listing[filepath.Dir(n.files[0])] = n.kbuild
+	}
 	for _, o := range n.parts {
 		w.elsewhere[o] = true
 	}
@@ -192,48 +247,83 @@ func (w *walker) take(n *dirNode) {
 	}
 }
 
-// dirModules returns the module files among ents, the entries of dir
-// (absolute: abs), by the rules of Expand, sorted, and the parts its
-// X.mod lists name in other directories (absolute, cleaned).
-func dirModules(dir, abs string, ents []fs.DirEntry) (files, elsewhere []string) {
-	names := make(map[string]bool, len(ents))
-	for _, e := range ents {
-		if e.Type().IsRegular() {
-			names[e.Name()] = true
+// kept calls add, in walk order, with each module file of n and below it
+// that no list names elsewhere.
+func (w *walker) kept(n *dirNode, add func(string)) {
+	if n == nil || n.err != nil {
+		return
+	}
+	for _, f := range n.files {
+		if !w.elsewhere[filepath.Join(n.abs, filepath.Base(f))] {
+			add(f)
 		}
+	}
+	for _, k := range n.kids {
+		w.kept(k, add)
+	}
+}
+
+// dirModules returns the module files among ents, the entries of dir
+// (absolute: abs) as os.ReadDir returns them (sorted by name), by the
+// rules of Expand, sorted, and the parts its X.mod lists name in other
+// directories (absolute, cleaned).
+func dirModules(dir, abs string, ents []fs.DirEntry) (files, elsewhere []string) {
+	// A regular file named name among ents; looked up, not put in a map:
+	// most directories of a tree have no list and few modules.
+	regular := func(name string) bool {
+		e := entry(ents, name)
+		return e != nil && e.Type().IsRegular()
 	}
 	// Objects that are parts of a module, from the X.mod lists. kbuild
 	// writes absolute paths for external modules (M=) and paths relative
 	// to the tree in-tree: a part is matched by its name, and an absolute
 	// one in another directory is returned for Expand to skip there.
-	parts := make(map[string]bool)
-	for n := range names {
-		mod, ok := strings.CutSuffix(n, ".mod")
-		if !ok || !(names[mod+".ko"] || names[mod+".o"]) {
+	var parts map[string]bool
+	for _, e := range ents {
+		mod, ok := strings.CutSuffix(e.Name(), ".mod")
+		if !ok || !e.Type().IsRegular() || !(regular(mod+".ko") || regular(mod+".o")) {
 			continue
 		}
-		for _, obj := range modList(filepath.Join(dir, n)) {
+		for _, obj := range modList(filepath.Join(dir, e.Name())) {
 			if filepath.IsAbs(obj) && filepath.Dir(filepath.Clean(obj)) != abs {
 				elsewhere = append(elsewhere, filepath.Clean(obj))
 				continue
 			}
 			if b := filepath.Base(obj); b != mod+".o" {
+				if parts == nil {
+					parts = make(map[string]bool)
+				}
 				parts[b] = true
 			}
 		}
 	}
-	for n := range names {
-		if !IsModuleFile(n) || strings.HasPrefix(n, ".") || strings.HasSuffix(n, ".mod.o") || parts[n] {
+	for _, e := range ents {
+		n := e.Name()
+		if !e.Type().IsRegular() || !IsModuleFile(n) || strings.HasPrefix(n, ".") || strings.HasSuffix(n, ".mod.o") || parts[n] {
 			continue
 		}
-		if base, ok := strings.CutSuffix(n, ".o"); ok && names[base+".ko"] {
+		if base, ok := strings.CutSuffix(n, ".o"); ok && regular(base+".ko") {
 			continue
 		}
 		files = append(files, n)
 	}
-	slices.Sort(files)
 	return files, elsewhere
 }
+
+// entry is the entry of ents (sorted by name, as os.ReadDir returns
+// them) named name, or nil.
+func entry(ents []fs.DirEntry, name string) fs.DirEntry {
+	i, ok := slices.BinarySearchFunc(ents, name, func(e fs.DirEntry, name string) int {
+		return strings.Compare(e.Name(), name)
+	})
+	if !ok {
+		return nil
+	}
+	return ents[i]
+}
+
+// named reports whether an entry of ents is named name.
+func named(ents []fs.DirEntry, name string) bool { return entry(ents, name) != nil }
 
 // modList reads kbuild's X.mod: the object files of module X, separated by
 // blanks or newlines, relative to the build directory. A file that cannot

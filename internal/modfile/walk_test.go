@@ -1,9 +1,11 @@
 package modfile
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -31,12 +33,15 @@ func TestExpand(t *testing.T) {
 		"lib/kernel/net/x.ko.xz": "", "lib/kernel/net/y.ko.zst": "", "lib/kernel/z.ko.gz": "", "lib/kernel/w.ko": "",
 		"lib/modules.dep": "", "lib/kernel/notes.txt": "", "lib/kernel/x.ko.bz2": "",
 		".hidden/h.ko": "", "lib/.cache/c.ko": "",
+		// Kbuild files, for the Listing.
+		"build/Kbuild": "obj-m := hello.o multi.o dccp.o\n", "lib/kernel/net/Makefile.real": "",
 	}
 	for p, c := range files {
 		os.MkdirAll(filepath.Dir(abs(p)), 0o755)
 		os.WriteFile(abs(p), []byte(c), 0o644)
 	}
 	os.Symlink(abs("build"), abs("lib/build")) // not followed
+	os.Symlink("Makefile.real", abs("lib/kernel/net/Makefile"))
 
 	got, errs := Expand([]string{abs("build"), abs("pre"), abs("lib"), abs("build/a.o"), abs("build/hello.ko"), abs("nope")})
 	want := []string{
@@ -53,5 +58,35 @@ func TestExpand(t *testing.T) {
 	}
 	if len(errs) != 1 || !os.IsNotExist(errs[0]) {
 		t.Errorf("errors: %v, want one for nope", errs)
+	}
+
+	// One argument at a time: the same files, without the one named twice.
+	for _, arg := range []string{"build", "pre", "lib"} {
+		one, errs := Expand([]string{abs(arg)})
+		var wantOne []string
+		for _, w := range want[:len(want)-1] {
+			if strings.HasPrefix(w, abs(arg)+"/") {
+				wantOne = append(wantOne, w)
+			}
+		}
+		if !slices.Equal(one, wantOne) || len(errs) != 0 {
+			t.Errorf("Expand(%s):\n got %q, %v\nwant %q", arg, one, errs, wantOne)
+		}
+	}
+
+	// The Listing: each directory with module files, and whether an
+	// entry there is named Kbuild or Makefile (a symbolic link too).
+	_, listing, _ := ExpandListing([]string{abs("build"), abs("pre"), abs("lib"), abs("build/a.o")})
+	wantListing := Listing{
+		abs("build"): true, abs("build/ccids"): false, abs("build/ccids/lib"): false,
+		abs("pre"): false, abs("lib/kernel"): false, abs("lib/kernel/net"): true,
+	}
+	if !maps.Equal(listing, wantListing) {
+		t.Errorf("Listing:\n got %v\nwant %v", listing, wantListing)
+	}
+	for dir, want := range map[string]bool{abs("pre"): true, abs("build"): false, abs("lib/kernel/net"): false, abs("elsewhere"): false, abs("build") + "/": false} {
+		if got := listing.NoKbuild(dir); got != want {
+			t.Errorf("NoKbuild(%s) = %v, want %v", dir, got, want)
+		}
 	}
 }

@@ -45,11 +45,14 @@ type Options struct {
 	// Progress, when set, gets a progress line rewritten in place ("\r"),
 	// cleared at the end.
 	Progress io.Writer
+	// Listing, from modfile.ExpandListing, saves looking for the kbuild
+	// file of a directory the walk listed without one (placement auto).
+	Listing modfile.Listing
 }
 
 // Files checks each file and returns one Result per file, in order.
 func Files(files []string, opt Options) []findings.Result {
-	v := &verifier{placement: opt.Placement, fixed: opt.Manifest, fixedRules: opt.Rules}
+	v := &verifier{placement: opt.Placement, fixed: opt.Manifest, fixedRules: opt.Rules, listing: opt.Listing}
 	if v.placement == "" {
 		v.placement = "auto"
 	}
@@ -61,6 +64,7 @@ type verifier struct {
 	placement  string              // auto, always, never
 	fixed      *sectionrt.Manifest // Options.Manifest
 	fixedRules *sectionrt.RuleSet  // Options.Rules
+	listing    modfile.Listing     // Options.Listing
 
 	// Annotations per directory, loaded once.
 	mu        sync.Mutex
@@ -259,6 +263,9 @@ func (v *verifier) manifestFor(path string) (*sectionrt.Manifest, error) {
 	v.mu.Unlock()
 	dm.once.Do(func() {
 		if v.placement == "auto" {
+			if v.listing.NoKbuild(dir) {
+				return // what Scan would find: no kbuild file, no module
+			}
 			d, err := module.Scan(dir)
 			if err != nil {
 				dm.err = fmt.Errorf("find modules in %s: %w", dir, err)

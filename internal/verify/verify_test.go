@@ -216,3 +216,43 @@ func mustRules(t *testing.T, v string) *sectionrt.RuleSet {
 	}
 	return rs
 }
+
+// TestListing: a directory the walk listed with a kbuild file is looked
+// at as without a Listing (placement checked where it has annotations);
+// one it listed without (here, falsely) is not looked at, which is the
+// stats Listing saves on an installed tree.
+func TestListing(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"Kbuild", "Kbuild.initsec", "failinit.c", "failinit.initsec.h"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "examples", "failinit", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := modfile.ReadFile(installedModules(t, 1)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "failinit.ko"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files, listing, errs := modfile.ExpandListing([]string{dir})
+	if len(errs) != 0 || len(files) != 1 || listing.NoKbuild(dir) {
+		t.Fatalf("ExpandListing: %q, %v, %v", files, listing, errs)
+	}
+	without := Files(files, Options{})
+	with := Files(files, Options{Listing: listing})
+	if !reflect.DeepEqual(with, without) {
+		t.Errorf("with the Listing:\n%+v\nwithout:\n%+v", with, without)
+	}
+	if with[0].Err != nil || !slices.ContainsFunc(with[0].Findings, isPlacement) {
+		t.Errorf("err %v, findings %v; want the annotations of failinit.c checked against another module", with[0].Err, with[0].Findings)
+	}
+	forged := Files(files, Options{Listing: modfile.Listing{dir: false}})
+	if forged[0].Err != nil || slices.ContainsFunc(forged[0].Findings, isPlacement) {
+		t.Errorf("listed without a kbuild file: err %v, findings %v; want no placement checked", forged[0].Err, forged[0].Findings)
+	}
+}
