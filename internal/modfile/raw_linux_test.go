@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -28,6 +29,29 @@ func TestOpenRaw(t *testing.T) {
 	fifo := filepath.Join(dir, "fifo")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	// A path of more than 512 bytes: nested directories, under PATH_MAX.
+	long := dir
+	for range 6 {
+		long = filepath.Join(long, strings.Repeat("d", 100))
+	}
+	if err := os.MkdirAll(long, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	long = filepath.Join(long, "m.ko")
+	// A path of 511 bytes, the longest that fits.
+	fit := dir
+	for 511-len(fit)-1 > 200 {
+		fit = filepath.Join(fit, strings.Repeat("e", 150))
+	}
+	if err := os.MkdirAll(fit, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	fit = filepath.Join(fit, strings.Repeat("f", 511-len(fit)-1))
+	for _, p := range []string{long, fit} {
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, refused := range []bool{false, true} {
 		nowait, cached := nowaitRefused.Load(), cachedRefused.Load()
@@ -56,7 +80,17 @@ func TestOpenRaw(t *testing.T) {
 		if err := f.Close(); err != syscall.EBADF {
 			t.Errorf("refused %v: second Close = %v, want EBADF", refused, err)
 		}
-		for _, p := range []string{dir, fifo, filepath.Join(dir, "missing.ko")} {
+		// A path too long for open's buffer on the stack, one that just
+		// fits, and one with a NUL in it.
+		for _, p := range []string{long, fit} {
+			f, size, ok := OpenRaw(p)
+			if !ok || size != int64(len(data)) {
+				t.Errorf("refused %v: OpenRaw of a %d-byte path = size %d, ok %v; want %d, true", refused, len(p), size, ok, len(data))
+				continue
+			}
+			f.Close()
+		}
+		for _, p := range []string{dir, fifo, filepath.Join(dir, "missing.ko"), file + "\x00x"} {
 			if _, _, ok := OpenRaw(p); ok {
 				t.Errorf("refused %v: OpenRaw(%s) opened; want refused", refused, filepath.Base(p))
 			}
