@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/initsec/initsec/kbuild"
 	"github.com/initsec/initsec/modpost"
 )
@@ -59,13 +61,24 @@ func BuildCorpus(ctx context.Context, srcDir string, t Target, rebuild bool, w i
 	}
 	dir := filepath.Join(cache, t.Name+"-"+key[:16])
 	c := &Corpus{Target: t, Dir: dir, Cases: cases}
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return nil, err
+	}
+	// One build of a corpus at a time on the machine: two test runs that
+	// found it missing built it in the same place, and one read the
+	// objects the other's RemoveAll and make were rewriting.
+	lock, err := os.OpenFile(dir+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Close() // and with it the lock
+	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX); err != nil {
+		return nil, fmt.Errorf("lock %s: %w", lock.Name(), err)
+	}
 	if !rebuild {
 		if _, err := os.Stat(filepath.Join(dir, "build.log")); err == nil {
 			return c, nil
 		}
-	}
-	if err := os.MkdirAll(cache, 0o755); err != nil {
-		return nil, err
 	}
 	// Build in place: kbuild records absolute paths (the .mod files list
 	// the objects), so the tree cannot be moved afterwards. build.log is
