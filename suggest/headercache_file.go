@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // The cache file of IndexHeadersCached:
@@ -108,7 +109,11 @@ func loadHeaderCache(file string, roots []string) []*hnode {
 	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(data[len(body):]) {
 		return nil
 	}
-	d := &hdecoder{s: string(body)}
+	// The names are substrings of the file's bytes, which nothing writes
+	// after: taken as a string without a copy, whose 0.7 MB (Debian
+	// 6.1's headers) were memory touched for the first time on every
+	// run of suggest.
+	d := &hdecoder{s: unsafe.String(unsafe.SliceData(body), len(body))}
 	if d.fixed(headerCacheMagic) != headerCacheMagic || d.str() != buildID() {
 		return nil
 	}
