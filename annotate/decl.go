@@ -3,6 +3,7 @@ package annotate
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Declaration heads. A head is the part of a declaration before its
@@ -193,7 +194,7 @@ func (s *cscanner) declarator(level []node, hasType bool) declResult {
 				continue
 			}
 			if !hasType {
-				if strings.HasPrefix(id, "__") && !kernelType.MatchString(id) && later {
+				if strings.HasPrefix(id, "__") && !kernelType().MatchString(id) && later {
 					continue // an unknown attribute macro before the type
 				}
 				hasType = true // a typedef name
@@ -268,7 +269,9 @@ func (s *cscanner) lastName(level []node) int {
 }
 
 // kernelType matches reserved-looking names that are types, not attributes.
-var kernelType = regexp.MustCompile(`^__(u|s|le|be)(8|16|32|64|128)$|^__kernel_|_t$|^__(wsum|sum16|poll_t|bitwise)$|^__builtin_va_list$`)
+var kernelType = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^__(u|s|le|be)(8|16|32|64|128)$|^__kernel_|_t$|^__(wsum|sum16|poll_t|bitwise)$|^__builtin_va_list$`)
+})
 
 func set(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))

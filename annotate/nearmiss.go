@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/initsec/initsec/internal/clex"
 )
@@ -42,7 +43,9 @@ import (
 // go:init-section directive") and text after a file:line prefix, as in the
 // comments gen writes ("/* hello.c:17: //go:init-section init */"), are not
 // near-misses.
-var nearMissRx = regexp.MustCompile(`(?i)^([ \t]*)go([ \t]*):([ \t]*)(init([-_ \t]?)sections?)(.*)$`)
+var nearMissRx = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^([ \t]*)go([ \t]*):([ \t]*)(init([-_ \t]?)sections?)(.*)$`)
+})
 
 // A nearMiss is one near-miss in a comment.
 type nearMiss struct {
@@ -110,7 +113,7 @@ func findNearMisses(text string) []nearMiss {
 // a near-miss, and returns the directive as it should be written. strict
 // is true for a line comment opened by exactly "//".
 func nearMissText(text string, strict bool) (fixed string, ok bool) {
-	m := nearMissRx.FindStringSubmatch(text)
+	m := nearMissRx().FindStringSubmatch(text)
 	if m == nil {
 		return "", false
 	}

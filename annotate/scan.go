@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // MaxFileSize is the largest source file the scanners accept.
@@ -519,7 +520,7 @@ func dataKindFor(k Kind) string {
 }
 
 // splices matches backslash-newlines left inside a token (a long string).
-var splices = regexp.MustCompile(`\\[ \t\r]*\n`)
+var splices = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\[ \t\r]*\n`) })
 
 // joinText renders head tokens with single spaces where the source had white
 // space or comments between them.
@@ -532,7 +533,7 @@ func (s *cscanner) joinText(head []int) string {
 		}
 		text := s.text(t)
 		if strings.Contains(text, "\n") {
-			text = splices.ReplaceAllString(text, "")
+			text = splices().ReplaceAllString(text, "")
 		}
 		b.WriteString(text)
 	}

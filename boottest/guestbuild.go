@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -184,14 +185,14 @@ func goVersion(ctx context.Context, goCmd, goarch string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-var goVersionRE = regexp.MustCompile(`go(\d+)\.(\d+)(\.\d+|rc\d+)?`)
+var goVersionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`go(\d+)\.(\d+)(\.\d+|rc\d+)?`) })
 
 // goModVersion is the go.mod `go` line's version for the toolchain whose
 // GOVERSION is ver ("go1.26.8" → "1.26.8"; a development build's
 // "devel go1.27-abc ..." → "1.27"), or an error if ver is older than
 // minGuestMinor or unreadable.
 func goModVersion(ver string) (string, error) {
-	m := goVersionRE.FindStringSubmatch(ver)
+	m := goVersionRE().FindStringSubmatch(ver)
 	if m == nil {
 		return "", fmt.Errorf("build guest init: go version %q: not a Go release", ver)
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/initsec/initsec/annotate"
 	"github.com/initsec/initsec/internal/clex"
@@ -37,7 +38,9 @@ var otherMacros = map[string]string{
 }
 
 // initcallRE matches registration macros that initcall= may or may not express.
-var initcallRE = regexp.MustCompile(`^(?:module_init|module_exit|__initcall|[a-z]+_initcall(?:_sync)?)$`)
+var initcallRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:module_init|module_exit|__initcall|[a-z]+_initcall(?:_sync)?)$`)
+})
 
 // Skip is a macro or registration that convert left as it is, and why.
 type Skip struct {
@@ -157,7 +160,9 @@ func (c *converter) skip(off int, what, why string) {
 	c.skips = append(c.skips, Skip{Pos: c.posOf(off), What: what, Why: why})
 }
 
-var ppWord = regexp.MustCompile(`\b(__init|__exit|__initdata|__initconst|__exitdata)\b`)
+var ppWord = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b(__init|__exit|__initdata|__initconst|__exitdata)\b`)
+})
 
 // find walks the file scope and collects the candidate conversions and
 // registrations; everything else it meets is a skip.
@@ -182,14 +187,14 @@ func (c *converter) find() {
 			continue
 		case clex.PP:
 			depth, cond = clex.PPCondition(txt, depth, cond)
-			for _, m := range ppWord.FindAllStringIndex(txt, -1) {
+			for _, m := range ppWord().FindAllStringIndex(txt, -1) {
 				c.skip(t.Off+m[0], txt[m[0]:m[1]], "in a preprocessor line (a macro definition or condition): macros are not expanded")
 			}
 			continue
 		}
 		if depth == 0 && declStart < 0 {
 			declStart = t.Off
-			if t.Kind == clex.Ident && initcallRE.MatchString(txt) {
+			if t.Kind == clex.Ident && initcallRE().MatchString(txt) {
 				if n := c.registration(k, len(cond) > 0); n > 0 {
 					k = n - 1
 					declStart = -1

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/initsec/initsec/annotate"
@@ -184,7 +185,7 @@ func generate(dir string, res *Result) (string, error) {
 // uniqueID matches the counter gcc's __COUNTER__ appends to __UNIQUE_ID_
 // names (MODULE_LICENSE, ___ADDRESSABLE), which moves when module_init
 // moves into the trailer.
-var uniqueID = regexp.MustCompile(`^(__UNIQUE_ID_.*?)\d+$`)
+var uniqueID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(__UNIQUE_ID_.*?)\d+$`) })
 
 // moduleSections reads, for each .ko (keyed by its path relative to dir),
 // the sections of its function and object symbols: name -> sorted list
@@ -239,7 +240,7 @@ func symbolSections(path string) (m map[string][]string, err error) {
 		default:
 			sec = fmt.Sprintf("section %d", s.Section)
 		}
-		name := uniqueID.ReplaceAllString(s.Name, "${1}N")
+		name := uniqueID().ReplaceAllString(s.Name, "${1}N")
 		m[name] = append(m[name], sec)
 	}
 	for _, v := range m {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/initsec/initsec/annotate"
@@ -22,9 +23,11 @@ var (
 	//go:embed data.c.tmpl
 	dataSourceText string
 
-	blobStubTemplate   = template.Must(template.New("blob_stub.S.tmpl").Parse(blobStubText))
-	dataHeaderTemplate = template.Must(template.New("data.h.tmpl").Parse(dataHeaderText))
-	dataSourceTemplate = template.Must(template.New("data.c.tmpl").Parse(dataSourceText))
+	// Parsed on first use: every initsec command, verify too, starts by
+	// initialising the packages of all of them.
+	blobStubTemplate   = sync.OnceValue(func() *template.Template { return template.Must(template.New("blob_stub.S.tmpl").Parse(blobStubText)) })
+	dataHeaderTemplate = sync.OnceValue(func() *template.Template { return template.Must(template.New("data.h.tmpl").Parse(dataHeaderText)) })
+	dataSourceTemplate = sync.OnceValue(func() *template.Template { return template.Must(template.New("data.c.tmpl").Parse(dataSourceText)) })
 )
 
 // dataView is what the templates of the blob stub and the data files read.
@@ -146,7 +149,7 @@ func renderDataFiles(m *module.Module) ([]File, error) {
 	}
 	out := []struct {
 		path string
-		t    *template.Template
+		t    func() *template.Template
 		want bool
 	}{
 		{m.BlobStub(), blobStubTemplate, len(m.Blobs) > 0},
@@ -159,7 +162,7 @@ func renderDataFiles(m *module.Module) ([]File, error) {
 			continue
 		}
 		var b bytes.Buffer
-		if err := o.t.Execute(&b, v); err != nil {
+		if err := o.t().Execute(&b, v); err != nil {
 			return nil, fmt.Errorf("render %s: %w", o.path, err)
 		}
 		files = append(files, File{Path: o.path, Content: b.Bytes()})

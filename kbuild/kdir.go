@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -60,13 +61,15 @@ func (e *MissingHeadersError) Error() string {
 // ("6.1.0-56-amd64", "6.12.117+deb12-amd64"), else the architecture's
 // metapackage (linux-headers-amd64), which tracks the distribution's kernel.
 func debianHeadersPackage(release string) string {
-	if debianRelease.MatchString(release) {
+	if debianRelease().MatchString(release) {
 		return "linux-headers-" + release
 	}
 	return "linux-headers-" + debianArch(runtime.GOARCH)
 }
 
-var debianRelease = regexp.MustCompile(`^\d+\.\d+(\.\d+)?(-\d+|\+deb\d+)(-[a-z0-9]+)*-(amd64|arm64|armmp|armmp-lpae|686|686-pae|marvell|rpi|powerpc64le|s390x|loong64|riscv64|mips64r2el|octeon|5kc-malta|4kc-malta|loongson-3|cloud-amd64|cloud-arm64|rt-amd64|rt-arm64)$`)
+var debianRelease = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\d+\.\d+(\.\d+)?(-\d+|\+deb\d+)(-[a-z0-9]+)*-(amd64|arm64|armmp|armmp-lpae|686|686-pae|marvell|rpi|powerpc64le|s390x|loong64|riscv64|mips64r2el|octeon|5kc-malta|4kc-malta|loongson-3|cloud-amd64|cloud-arm64|rt-amd64|rt-arm64)$`)
+})
 
 func debianArch(goarch string) string {
 	switch goarch {

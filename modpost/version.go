@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // KernelVersion is an upstream kernel version, VERSION.PATCHLEVEL.SUBLEVEL
@@ -32,14 +33,14 @@ func (v KernelVersion) Compare(w KernelVersion) int {
 // Less reports whether v is older than w.
 func (v KernelVersion) Less(w KernelVersion) bool { return v.Compare(w) < 0 }
 
-var versionPrefix = regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?`)
+var versionPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+)\.(\d+)(?:\.(\d+))?`) })
 
 // ParseKernelVersion reads the leading "X.Y" or "X.Y.Z" of a version or
 // release string ("6.1", "6.1.192", "6.1.0-56-amd64", "6.12.0-rc1+",
 // "6.19-rc3"); what follows is ignored. X, Y and Z are decimal digits only
 // (no sign, no "v" prefix).
 func ParseKernelVersion(s string) (KernelVersion, error) {
-	m := versionPrefix.FindStringSubmatch(s)
+	m := versionPrefix().FindStringSubmatch(s)
 	if m == nil {
 		return KernelVersion{}, fmt.Errorf("kernel version %q: want X.Y or X.Y.Z", s)
 	}

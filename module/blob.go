@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/initsec/initsec/annotate"
 )
@@ -39,7 +40,7 @@ func (b Blob) SizeSymbol() string { return b.Decl.Name + "_size" }
 // makeSafe are the characters a blob path may use: it is written into
 // Kbuild.initsec as a make prerequisite, where white space, $, #, :, %, ;
 // and wildcards mean something.
-var makeSafe = regexp.MustCompile(`^[A-Za-z0-9._+,@/-]+$`)
+var makeSafe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9._+,@/-]+$`) })
 
 // optionPos returns the position of option name= in the directive at p,
 // found in src; p itself when it cannot be found.
@@ -74,7 +75,7 @@ func checkBlob(dir string, src []byte, source string, a annotate.Annotation) (Bl
 		return fail("keep the file inside the module directory", "blob= path %s leaves the module directory", a.Blob)
 	case rel == ".":
 		return fail("name a file", "blob= path %s is the module directory", a.Blob)
-	case !makeSafe.MatchString(rel):
+	case !makeSafe().MatchString(rel):
 		return fail("rename the file using letters, digits and . _ + , @ - /: the path is a make prerequisite in Kbuild.initsec",
 			"blob= path %q has characters make would interpret", a.Blob)
 	}
@@ -115,12 +116,12 @@ func checkBlob(dir string, src []byte, source string, a annotate.Annotation) (Bl
 	return Blob{Annotation: a, Source: source, Path: rel, Size: fi.Size(), Align: align}, nil
 }
 
-var alignedRE = regexp.MustCompile(`\b(?:__aligned|aligned|__aligned__)\s*\(([^()]*)\)`)
+var alignedRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(?:__aligned|aligned|__aligned__)\s*\(([^()]*)\)`) })
 
 // declAlign returns the alignment a declaration asks for with __aligned(N)
 // or __attribute__((aligned(N))), or the default.
 func declAlign(text string) (int, error) {
-	m := alignedRE.FindAllStringSubmatch(text, -1)
+	m := alignedRE().FindAllStringSubmatch(text, -1)
 	if len(m) == 0 {
 		return defaultBlobAlign, nil
 	}

@@ -332,11 +332,13 @@ func objectsOr(name string, objs []string) []string {
 }
 
 // makeError matches make's "FILE:LINE: message" lines.
-var makeError = regexp.MustCompile(`^(.+?):(\d+): (.*)$`)
+var makeError = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.+?):(\d+): (.*)$`) })
 
 // missingFragment matches the complaints about a generated fragment that
 // does not exist yet: the probe runs before the first `initsec generate`.
-var missingFragment = regexp.MustCompile(`(?:^|[: '/])(?:[A-Za-z0-9_.+-]+\.)?` + regexp.QuoteMeta(KbuildFragment) + `(?:: No such file or directory|'\.\s+Stop\.)$`)
+var missingFragment = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[: '/])(?:[A-Za-z0-9_.+-]+\.)?` + regexp.QuoteMeta(KbuildFragment) + `(?:: No such file or directory|'\.\s+Stop\.)$`)
+})
 
 // makeErrors turns make's stderr into errors with positions relative to
 // dir, skipping the complaints about a missing generated fragment.
@@ -344,11 +346,11 @@ func makeErrors(dir string, stderr []byte) annotate.ErrorList {
 	var errs annotate.ErrorList
 	for _, line := range strings.Split(string(stderr), "\n") {
 		line = strings.TrimSpace(line)
-		if line == "" || missingFragment.MatchString(line) {
+		if line == "" || missingFragment().MatchString(line) {
 			continue
 		}
 		e := &annotate.Error{Pos: annotate.Pos{File: "make"}, Msg: line}
-		if sm := makeError.FindStringSubmatch(line); sm != nil && !strings.HasPrefix(line, "make") {
+		if sm := makeError().FindStringSubmatch(line); sm != nil && !strings.HasPrefix(line, "make") {
 			n, _ := strconv.Atoi(sm[2])
 			f := sm[1]
 			if rel, err := filepath.Rel(dir, f); err == nil && !strings.HasPrefix(rel, "..") {
@@ -362,10 +364,12 @@ func makeErrors(dir string, stderr []byte) annotate.ErrorList {
 }
 
 // obj-m += hello.o, obj-m := a.o b.o, obj-$(CONFIG_FOO) += foo.o
-var objmRE = regexp.MustCompile(`^\s*obj-(?:m|\$\([A-Z0-9_]+\))\s*[:+?]?=\s*(.*)$`)
+var objmRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*obj-(?:m|\$\([A-Z0-9_]+\))\s*[:+?]?=\s*(.*)$`) })
 
 // NAME-y := a.o b.o, NAME-objs += c.o, NAME-$(CONFIG_X) += d.o
-var compositeRE = regexp.MustCompile(`^\s*([A-Za-z0-9_-]+)-(?:y|m|objs|\$\([A-Z0-9_]+\))\s*[:+?]?=\s*(.*)$`)
+var compositeRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*([A-Za-z0-9_-]+)-(?:y|m|objs|\$\([A-Z0-9_]+\))\s*[:+?]?=\s*(.*)$`)
+})
 
 // readText is the fallback when make cannot run: obj-m lines and the
 // NAME-y/NAME-objs lines of the modules they name, word by word. Make
@@ -377,7 +381,7 @@ func readText(file string, data []byte) ([]modSpec, []string, error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for line := 1; sc.Scan(); line++ {
 		text, _, _ := strings.Cut(sc.Text(), "#")
-		if sm := objmRE.FindStringSubmatch(text); sm != nil {
+		if sm := objmRE().FindStringSubmatch(text); sm != nil {
 			for _, w := range strings.Fields(sm[1]) {
 				switch {
 				case strings.Contains(w, "$("), strings.Contains(w, "${"):
@@ -396,7 +400,7 @@ func readText(file string, data []byte) ([]modSpec, []string, error) {
 			}
 			continue
 		}
-		if sm := compositeRE.FindStringSubmatch(text); sm != nil {
+		if sm := compositeRE().FindStringSubmatch(text); sm != nil {
 			for _, w := range strings.Fields(sm[2]) {
 				if strings.HasSuffix(w, ".o") && !strings.Contains(w, "$") {
 					objs[sm[1]] = append(objs[sm[1]], w)
@@ -469,7 +473,7 @@ func checkKbuild(m *Module) annotate.ErrorList {
 		if strings.TrimSpace(line) != "" {
 			last = n
 		}
-		if objmLine == 0 && objmRE.MatchString(line) {
+		if objmLine == 0 && objmRE().MatchString(line) {
 			objmLine = n
 		}
 		if sm := objsRE.FindStringSubmatch(line); sm != nil {

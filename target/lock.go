@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // LockFile is the name of the lock file next to TargetsFile.
@@ -100,9 +101,9 @@ func ReadLock(dir string) (*Lock, error) {
 }
 
 var (
-	sha256Hex    = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	debVersion   = regexp.MustCompile(`^([0-9]+:)?[0-9][A-Za-z0-9.+~:-]*$`)
-	archiveField = regexp.MustCompile(`^[A-Za-z0-9_./+~-]+$`)
+	sha256Hex    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{64}$`) })
+	debVersion   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+:)?[0-9][A-Za-z0-9.+~:-]*$`) })
+	archiveField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_./+~-]+$`) })
 )
 
 // MaxLockSize bounds a lock file.
@@ -154,13 +155,13 @@ func ParseLock(file string, data []byte) (*Lock, error) {
 		switch {
 		case !validPackageName(p.Name):
 			return fail(2, "invalid package name %q", p.Name)
-		case !debVersion.MatchString(p.Version):
+		case !debVersion().MatchString(p.Version):
 			return fail(3, "invalid version %q", p.Version)
 		case p.Arch != t.Arch && p.Arch != "all":
 			return fail(4, "architecture %q for a %s target", p.Arch, t.Arch)
-		case !sha256Hex.MatchString(p.SHA256):
+		case !sha256Hex().MatchString(p.SHA256):
 			return fail(5, "SHA256 is not 64 lower-case hex digits")
-		case !archiveField.MatchString(p.Filename) || !strings.HasSuffix(p.Filename, ".deb"):
+		case !archiveField().MatchString(p.Filename) || !strings.HasSuffix(p.Filename, ".deb"):
 			return fail(6, "invalid archive path %q", p.Filename)
 		}
 		r := byTarget[t]

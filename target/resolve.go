@@ -402,13 +402,13 @@ func (r *resolving) take(role Role, found map[string]Stanza) bool {
 }
 
 var (
-	gccPackage     = regexp.MustCompile(`^gcc-([0-9]+)$`)
-	gccForHost     = regexp.MustCompile(`^gcc-([0-9]+)-for-host$`)
-	linuxCompiler  = regexp.MustCompile(`^linux-compiler-gcc-([0-9]+)-[a-z0-9]+$`)
-	headersCommon  = regexp.MustCompile(`^linux-headers-.+-common(-rt)?$`)
-	kbuildPackage  = regexp.MustCompile(`^linux-kbuild-`)
-	binaryPackage  = regexp.MustCompile(`^linux-binary-`)
-	modulesPackage = regexp.MustCompile(`^linux-modules-`)
+	gccPackage     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^gcc-([0-9]+)$`) })
+	gccForHost     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^gcc-([0-9]+)-for-host$`) })
+	linuxCompiler  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^linux-compiler-gcc-([0-9]+)-[a-z0-9]+$`) })
+	headersCommon  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^linux-headers-.+-common(-rt)?$`) })
+	kbuildPackage  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^linux-kbuild-`) })
+	binaryPackage  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^linux-binary-`) })
+	modulesPackage = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^linux-modules-`) })
 )
 
 // classifyDeps reads the headers' and the image's Depends and records
@@ -427,9 +427,9 @@ func (r *resolving) classifyDeps(release string) {
 					r.deps[role] = d
 				}
 				if role == RoleCompilerDep {
-					n := gccForHost.FindStringSubmatch(d.Name)
+					n := gccForHost().FindStringSubmatch(d.Name)
 					if n == nil {
-						n = linuxCompiler.FindStringSubmatch(d.Name)
+						n = linuxCompiler().FindStringSubmatch(d.Name)
 					}
 					if _, dup := r.deps[RoleCompiler]; !dup {
 						r.deps[RoleCompiler] = Dependency{Name: "gcc-" + n[1]}
@@ -447,21 +447,21 @@ func classify(src Role, release, name string) (Role, bool) {
 	}
 	if src == RoleImage {
 		switch {
-		case binaryPackage.MatchString(name):
+		case binaryPackage().MatchString(name):
 			return RoleBinary, true
-		case modulesPackage.MatchString(name):
+		case modulesPackage().MatchString(name):
 			return RoleModules, true
 		}
 		return "", false
 	}
 	switch {
-	case headersCommon.MatchString(name):
+	case headersCommon().MatchString(name):
 		return RoleHeadersCommon, true
-	case kbuildPackage.MatchString(name):
+	case kbuildPackage().MatchString(name):
 		return RoleKbuild, true
-	case gccPackage.MatchString(name):
+	case gccPackage().MatchString(name):
 		return RoleCompiler, true
-	case gccForHost.MatchString(name), linuxCompiler.MatchString(name):
+	case gccForHost().MatchString(name), linuxCompiler().MatchString(name):
 		return RoleCompilerDep, true
 	}
 	return "", false

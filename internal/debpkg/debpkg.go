@@ -36,11 +36,11 @@ func (e *MissingError) Error() string {
 		strings.Join(e.Packages, " "), e.Command)
 }
 
-var validName = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$`)
+var validName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$`) })
 
 func checkNames(pkgs []string) error {
 	for _, p := range pkgs {
-		if !validName.MatchString(p) {
+		if !validName().MatchString(p) {
 			return fmt.Errorf("invalid Debian package name %q", p)
 		}
 	}
@@ -211,7 +211,7 @@ func parseDepends(field string) ([]string, error) {
 		name, _, _ = strings.Cut(name, ":") // a:any, a:amd64
 		name, _, _ = strings.Cut(name, "[") // build-profile restrictions do not occur in binary Depends, but be safe
 		name = strings.TrimSpace(name)
-		if !validName.MatchString(name) {
+		if !validName().MatchString(name) {
 			return nil, fmt.Errorf("Depends %q: malformed entry %q", field, strings.TrimSpace(group))
 		}
 		deps = append(deps, name)

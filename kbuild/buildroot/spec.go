@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Spec says what a build root holds. Two Specs with the same Key share a
@@ -46,12 +47,14 @@ type Spec struct {
 const keyVersion = "initsec-buildroot/1 variant=apt"
 
 var (
-	validSuite   = regexp.MustCompile(`^[a-z][a-z0-9.-]*$`)
-	validArch    = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
-	validPackage = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$`) // Debian policy 5.6.1, with :ARCH
-	validVersion = regexp.MustCompile(`^[0-9][A-Za-z0-9.+~:-]*$`)             // Debian policy 5.6.12
-	validMirror  = regexp.MustCompile(`^(https?|file)://[^\s,]+$`)
-	validSource  = regexp.MustCompile(`^deb (\[[a-z0-9=,. /_-]+\] )?(https?|file)://[^\s,]+ [a-z][a-z0-9./-]*( [a-z][a-z0-9-]*)+$`)
+	validSuite   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9.-]*$`) })
+	validArch    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`) })
+	validPackage = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$`) }) // Debian policy 5.6.1, with :ARCH
+	validVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9][A-Za-z0-9.+~:-]*$`) })             // Debian policy 5.6.12
+	validMirror  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(https?|file)://[^\s,]+$`) })
+	validSource  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^deb (\[[a-z0-9=,. /_-]+\] )?(https?|file)://[^\s,]+ [a-z][a-z0-9./-]*( [a-z][a-z0-9-]*)+$`)
+	})
 )
 
 // DefaultMirror is the archive mmdebstrap uses when Spec.Mirror is empty.
@@ -60,20 +63,20 @@ const DefaultMirror = "http://deb.debian.org/debian"
 // normalize checks s and returns it with Arch filled in and Packages
 // sorted and without duplicates.
 func (s Spec) normalize() (Spec, error) {
-	if !validSuite.MatchString(s.Suite) {
+	if !validSuite().MatchString(s.Suite) {
 		return s, fmt.Errorf("build root: suite %q: want a Debian suite or codename such as sid or trixie", s.Suite)
 	}
 	if s.Arch == "" {
 		s.Arch = debianArch(runtime.GOARCH)
 	}
-	if !validArch.MatchString(s.Arch) {
+	if !validArch().MatchString(s.Arch) {
 		return s, fmt.Errorf("build root: architecture %q: want a Debian architecture such as amd64", s.Arch)
 	}
-	if s.Mirror != "" && !validMirror.MatchString(s.Mirror) {
+	if s.Mirror != "" && !validMirror().MatchString(s.Mirror) {
 		return s, fmt.Errorf("build root: mirror %q: want an http, https or file URL", s.Mirror)
 	}
 	for _, src := range s.Sources {
-		if !validSource.MatchString(src) {
+		if !validSource().MatchString(src) {
 			return s, fmt.Errorf("build root: source %q: want one sources.list line, \"deb URI SUITE COMPONENT...\"", src)
 		}
 	}
@@ -83,7 +86,7 @@ func (s Spec) normalize() (Spec, error) {
 	pkgs := slices.Clone(s.Packages)
 	for _, p := range pkgs {
 		name, version, hasVersion := strings.Cut(p, "=")
-		if !validPackage.MatchString(name) || hasVersion && !validVersion.MatchString(version) {
+		if !validPackage().MatchString(name) || hasVersion && !validVersion().MatchString(version) {
 			return s, fmt.Errorf("build root %s: package %q: want a Debian package name, optionally NAME=VERSION", s.Suite, p)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/initsec/initsec/boottest"
 	"github.com/initsec/initsec/internal/pipeline"
@@ -386,7 +387,7 @@ func failing(ko string) ([]string, error) {
 // warningPos strips "path:line:col: " from a compiler or modpost line, so
 // that a warning the original build had is the same line after an edit
 // moved it.
-var warningPos = regexp.MustCompile(`^\S*?:\d+(:\d+)?: `)
+var warningPos = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\S*?:\d+(:\d+)?: `) })
 
 // newWarnings returns the warning lines of after that before lacks
 // (counted, position-free). dirB and dirA, the two builds' directories,
@@ -400,7 +401,7 @@ func newWarnings(before, after, dirB, dirA string) []string {
 		m := map[string]int{}
 		for _, l := range strings.Split(out, "\n") {
 			if strings.Contains(l, "warning:") || strings.Contains(l, "WARNING:") {
-				m[warningPos.ReplaceAllString(strings.TrimSpace(l), "")]++
+				m[warningPos().ReplaceAllString(strings.TrimSpace(l), "")]++
 			}
 		}
 		return m

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/initsec/initsec/kbuild"
 )
@@ -90,7 +91,7 @@ func (p *planner) dropMismatched(be *kbuild.BuildError) (int, error) {
 }
 
 // gccError is a compiler diagnostic line: FILE:LINE:COL: error: TEXT.
-var gccError = regexp.MustCompile(`(?m)^(\S+?):(\d+):(\d+): (?:fatal )?error: (.*)$`)
+var gccError = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^(\S+?):(\d+):(\d+): (?:fatal )?error: (.*)$`) })
 
 // dropUncompiled undoes every edit of the last round in a file the
 // compiler rejects. The round before built, so the edits broke it: an
@@ -100,7 +101,7 @@ var gccError = regexp.MustCompile(`(?m)^(\S+?):(\d+):(\d+): (?:fatal )?error: (.
 // fails them all.
 func (p *planner) dropUncompiled(be *kbuild.BuildError) (int, error) {
 	why := map[string]string{} // path -> the first error in it
-	for _, m := range gccError.FindAllStringSubmatch(be.Output, -1) {
+	for _, m := range gccError().FindAllStringSubmatch(be.Output, -1) {
 		if path, ok := p.lastPath(m[1]); ok {
 			if _, seen := why[path]; !seen {
 				why[path] = fmt.Sprintf("annotated, gcc rejects the file: %s:%s:%s: error: %s (does it include <linux/init.h>?): left as it is", path, m[2], m[3], m[4])
