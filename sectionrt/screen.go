@@ -42,7 +42,8 @@ type Screen struct {
 	chunk   []byte     // symbol and relocation entries, a window at a time
 	jobs    []relocJob // the relocation sections to scan
 	info    []byte     // .modinfo
-	// lastRelease is the release of the last object with a vermagic.
+	// lastRelease is the release the last .modinfo read named ("" for
+	// none): kept so that the next module's, the same, is not a new string.
 	lastRelease string
 	rs          *RuleSet // the rule set names was filled for
 	names       map[string]scrClass
@@ -356,8 +357,8 @@ func (s *Screen) release(r io.ReaderAt) string {
 }
 
 // modinfoValue is the value of the first key=value string of .modinfo
-// (NUL-separated strings, as loadModInfo splits them) whose key=, keyEq,
-// starts it; nil when there is none. It is part of info.
+// (NUL-separated strings, as loadModInfo splits them) that starts with
+// keyEq ("vermagic="); nil when there is none. It is a part of info.
 func modinfoValue(info []byte, keyEq string) []byte {
 	for from := 0; ; {
 		i := bytes.Index(info[from:], []byte(keyEq))
