@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
 
+	"github.com/initsec/initsec/internal/hugeheap"
 	"github.com/initsec/initsec/internal/modfile"
 	"github.com/initsec/initsec/sectionrt"
 )
@@ -154,6 +156,38 @@ func eachObjectFast[T any](stderr io.Writer, verb string, args []string, fast fu
 		}
 	}
 	return out, failed
+}
+
+// primeMinBytes is the least size of the files named that primeHeap
+// primes for.
+const primeMinBytes = 4 << 20
+
+// primeHeap has n bytes of heap marked for huge pages
+// (hugeheap.Reserve) before a run over args reads objects, if the run
+// looks large: a directory among args, or files of primeMinBytes or
+// more. On Debian 6.1's tree, on a 2-core VM, suggest's page faults went
+// from about 9,400 to 1,800 and its CPU time from about 510 to 400 ms,
+// report's from 3,200 to 1,100 and 215 to 170 ms. A run over a few small
+// objects allocates too little for the collection Reserve costs (about
+// 7 ms of CPU time) to pay. verify gained nothing measurable (its heap
+// is a few MB; most of its faults are the binary's and the files').
+func primeHeap(args []string, n int) hugeheap.Result {
+	var size int64
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil {
+			continue // expandObjects reports it
+		}
+		if fi.IsDir() {
+			size = primeMinBytes
+			break
+		}
+		size += fi.Size()
+	}
+	if size < primeMinBytes {
+		return hugeheap.Result{Why: fmt.Sprintf("%d bytes of objects named, less than %d", size, primeMinBytes)}
+	}
+	return hugeheap.Reserve(n)
 }
 
 // writeJSON writes items as an indented JSON array, the bytes a
