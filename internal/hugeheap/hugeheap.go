@@ -24,7 +24,8 @@
 // It only saves time, at a cost in resident memory (a huge page is
 // resident whole once touched), and it is never needed for a right answer:
 // where THP is "always" or "never", on other systems, or with
-// INITSEC_HUGEHEAP=0 in the environment, it does nothing and says why.
+// INITSEC_HUGEHEAP=0 in the environment, it marks nothing, and its Result
+// says why.
 package hugeheap
 
 import (
@@ -39,13 +40,6 @@ import (
 type Result struct {
 	Marked int
 	Why    string
-}
-
-func (r Result) String() string {
-	if r.Marked == 0 {
-		return "huge-page heap: not marked: " + r.Why
-	}
-	return fmt.Sprintf("huge-page heap: %d MiB marked MADV_HUGEPAGE", r.Marked>>20)
 }
 
 // EnvVar turns Reserve off when set to 0.
