@@ -10,6 +10,8 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/initsec/initsec/internal/dev/kernels"
+	"github.com/initsec/initsec/internal/dev/testenv"
 	"github.com/initsec/initsec/internal/findings"
 	"github.com/initsec/initsec/internal/modfile"
 )
@@ -94,4 +96,52 @@ func corrupt(rng *rand.Rand, data []byte) []byte {
 		}
 	}
 	return d
+}
+
+// TestScreenedMatchesFullTrees: on every module of the installed 6.1 tree
+// (.ko) and 6.12 tree (.ko.xz), every tenth under -short, Files with the
+// screen gives each object the result of the full check alone (findings,
+// error, rule set), and verify -format json the same bytes. Both trees
+// are clean, so their JSON is the object count alone: the comparison
+// object by object is what holds each rule set and error to the full
+// check's (TestScreenedMatchesFull does it on corrupted copies, which
+// have findings and errors).
+func TestScreenedMatchesFullTrees(t *testing.T) {
+	for _, prefix := range []string{"6.1.", "6.12."} {
+		rel, ok := kernels.FindRelease(prefix)
+		if !ok {
+			testenv.SkipOrFail(t, "no Linux %s* modules with headers installed", prefix)
+		}
+		files, errs := modfile.Expand([]string{filepath.Join(rel.Tree, "kernel")})
+		if len(errs) > 0 || len(files) < 1000 {
+			t.Fatalf("%s: %d modules, %v", rel.Tree, len(files), errs)
+		}
+		if testing.Short() {
+			var some []string
+			for i := 0; i < len(files); i += 10 {
+				some = append(some, files[i])
+			}
+			files = some
+		}
+		screened := Files(files, Options{Jobs: 2})
+		screening = false
+		full := Files(files, Options{Jobs: 2})
+		screening = true
+		for i := range files {
+			if a, b := describe(screened[i]), describe(full[i]); a != b {
+				t.Errorf("%s:\nscreened: %s\nfull:     %s", files[i], a, b)
+			}
+		}
+		var a, b bytes.Buffer
+		if err := findings.JSON(&a, screened); err != nil {
+			t.Fatal(err)
+		}
+		if err := findings.JSON(&b, full); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Errorf("%s: JSON differs:\nscreened: %.500s\nfull:     %.500s", rel.Tree, a.Bytes(), b.Bytes())
+		}
+		t.Logf("%s: %d modules, the same %d bytes of JSON", rel.Tree, len(files), a.Len())
+	}
 }
