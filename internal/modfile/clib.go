@@ -123,30 +123,42 @@ func loadZstd() (*zstdLib, error) {
 	return z, nil
 }
 
+// The C state of a decoder (liblzma's stream, libzstd's context) is freed
+// by a cleanup when the decoder is garbage, or at once by end, which stops
+// that cleanup first. A decoder is unreachable as soon as its fields are
+// loaded for its last C call: without the Stop, a collection during end's
+// own free would queue the cleanup, which would free the same memory on
+// another thread (glibc: "free(): invalid pointer"). Each other C call on
+// that state is followed by runtime.KeepAlive of its decoder, so that the
+// cleanup cannot run during the call either.
+
 // cXZ decodes xz with liblzma. It is an io.Reader over the source given
 // to Reset, like the Go decoder, and keeps liblzma's decoder (its
-// dictionary) from one module to the next; liblzma's memory is freed when
-// the cXZ is garbage.
+// dictionary) from one module to the next.
 type cXZ struct {
-	lib    *lzmaLib
-	s      *lzmaStream
-	src    io.Reader
-	srcEOF bool
-	ibuf   []byte // input read from src
-	in     []byte // what of ibuf liblzma has not taken
-	done   bool
-	err    error
+	lib     *lzmaLib
+	s       *lzmaStream
+	cleanup runtime.Cleanup
+	src     io.Reader
+	srcEOF  bool
+	ibuf    []byte // input read from src
+	in      []byte // what of ibuf liblzma has not taken
+	done    bool
+	err     error
 }
 
 func newCXZ(lib *lzmaLib) *cXZ {
 	x := &cXZ{lib: lib, s: new(lzmaStream), ibuf: make([]byte, 128<<10)}
-	runtime.AddCleanup(x, func(s *lzmaStream) { lib.end(s) }, x.s)
+	x.cleanup = runtime.AddCleanup(x, func(s *lzmaStream) { lib.end(s) }, x.s)
 	return x
 }
 
-// end frees liblzma's memory now rather than when x is garbage: after
-// lzma_end, internal is NULL and lzma_end does nothing again (base.h).
-func (x *cXZ) end() { x.lib.end(x.s) }
+// end frees liblzma's memory now rather than when x is garbage. x must
+// not be used after.
+func (x *cXZ) end() {
+	x.cleanup.Stop()
+	x.lib.end(x.s)
+}
 
 // Reset starts decoding src, a whole .xz file (concatenated streams and
 // stream padding allowed, as the Go decoder and xz -dc allow them).
@@ -155,6 +167,7 @@ func (x *cXZ) Reset(src io.Reader) error {
 	if ret := x.lib.decoder(x.s, xzDictMax+1<<20, lzmaConcatenated); ret != lzmaOK {
 		x.err = lzmaErr(ret)
 	}
+	runtime.KeepAlive(x)
 	return x.err
 }
 
@@ -202,6 +215,7 @@ func (x *cXZ) Read(p []byte) (int, error) {
 		action = lzmaFinish
 	}
 	ret := x.lib.code(s, action)
+	runtime.KeepAlive(x)
 	n := len(p) - int(s.availOut)
 	x.in = x.in[len(x.in)-int(s.availIn):]
 	s.nextIn, s.nextOut = 0, 0
@@ -239,10 +253,11 @@ func lzmaErr(ret int32) error {
 }
 
 // cZstd decodes single zstd frames that record their size, with libzstd,
-// into a buffer of that size; its context is freed when it is garbage.
+// into a buffer of that size.
 type cZstd struct {
-	lib *zstdLib
-	ctx *dctx
+	lib     *zstdLib
+	ctx     *dctx
+	cleanup runtime.Cleanup
 }
 
 // dctx is a ZSTD_DCtx, 0 once freed.
@@ -254,12 +269,16 @@ func newCZstd(lib *zstdLib) *cZstd {
 		return nil
 	}
 	z := &cZstd{lib: lib, ctx: d}
-	runtime.AddCleanup(z, func(d *dctx) { freeDCtx(lib, d) }, d)
+	z.cleanup = runtime.AddCleanup(z, func(d *dctx) { freeDCtx(lib, d) }, d)
 	return z
 }
 
-// end frees libzstd's context now rather than when z is garbage.
-func (z *cZstd) end() { freeDCtx(z.lib, z.ctx) }
+// end frees libzstd's context now rather than when z is garbage. z must
+// not be used after.
+func (z *cZstd) end() {
+	z.cleanup.Stop()
+	freeDCtx(z.lib, z.ctx)
+}
 
 func freeDCtx(lib *zstdLib, d *dctx) {
 	if d.p != 0 {
@@ -297,6 +316,7 @@ func (z *cZstd) decode(out, in []byte) error {
 		dst = &out[0]
 	}
 	n := z.lib.decompress(z.ctx.p, dst, uintptr(len(out)), &in[0], uintptr(len(in)))
+	runtime.KeepAlive(z)
 	if z.lib.isError(n) != 0 {
 		return fmt.Errorf("libzstd: %s", z.lib.errorName(n))
 	}

@@ -7,8 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ulikunitz/xz"
 
@@ -203,5 +206,90 @@ func TestZstdSizeBound(t *testing.T) {
 	out, err := Read(bytes.NewReader(zeros), int64(len(zeros)), "zeros.ko.zst")
 	if err != nil || len(out) != 8<<20 {
 		t.Errorf("Read: %d bytes, %v", len(out), err)
+	}
+}
+
+// TestEndStopsCleanup: a C decoder freed at once (end) is never freed
+// again by the cleanup that frees it when it is garbage. The decoder is
+// unreachable while end's C call runs; unless end stops the cleanup
+// first, a collection then queues it, and it frees liblzma's stream
+// (libzstd's context) a second time, on another thread, while the first
+// free runs: glibc aborts with "free(): invalid pointer" (seen in the
+// corpus test, which decompresses thousands of modules one-shot). Here
+// the free is wrapped so that the first call collects and waits while
+// it holds the decoder's C state, and an overlapping call is counted
+// (and skipped, so that a failure is reported, not an abort).
+func TestEndStopsCleanup(t *testing.T) {
+	needC(t)
+	var calls, overlaps atomic.Int32
+	slow := func(free func()) {
+		defer calls.Add(-1)
+		if calls.Add(1) > 1 {
+			overlaps.Add(1) // a second free: counted, not done
+			return
+		}
+		for range 3 {
+			runtime.GC()
+			time.Sleep(20 * time.Millisecond) // for a queued cleanup to run
+		}
+		free()
+	}
+	t.Run("dropped", func(t *testing.T) {
+		// The control: a decoder dropped without end is freed by its
+		// cleanup, so a collection here does free decoders.
+		var freed atomic.Bool
+		lib := *clibs().xz
+		real := lib.end
+		lib.end = func(s *lzmaStream) { freed.Store(true); real(s) }
+		startXZ(t, &lib, false)
+		for deadline := time.Now().Add(5 * time.Second); !freed.Load() && time.Now().Before(deadline); {
+			runtime.GC()
+			time.Sleep(time.Millisecond)
+		}
+		if !freed.Load() {
+			t.Error("a dropped decoder's lzma_end did not run in 5 s of collections")
+		}
+	})
+	t.Run("xz", func(t *testing.T) {
+		calls.Store(0)
+		overlaps.Store(0)
+		lib := *clibs().xz
+		real := lib.end
+		lib.end = func(s *lzmaStream) { slow(func() { real(s) }) }
+		startXZ(t, &lib, true)
+		if n := overlaps.Load(); n != 0 {
+			t.Errorf("lzma_end ran %d more time(s) while end's ran", n)
+		}
+	})
+	t.Run("zstd", func(t *testing.T) {
+		calls.Store(0)
+		overlaps.Store(0)
+		lib := *clibs().zstd
+		real := lib.freeDCtx
+		lib.freeDCtx = func(p uintptr) (r uintptr) {
+			slow(func() { r = real(p) })
+			return r
+		}
+		z := newCZstd(&lib)
+		if z == nil {
+			t.Fatal("ZSTD_createDCtx failed")
+		}
+		z.end()
+		if n := overlaps.Load(); n != 0 {
+			t.Errorf("ZSTD_freeDCtx ran %d more time(s) while end's ran", n)
+		}
+	})
+}
+
+// startXZ starts a decoder on a stream, so that liblzma holds memory,
+// and ends it (end) or drops it: nothing but end's own frame holds the
+// decoder then.
+func startXZ(t *testing.T, lib *lzmaLib, end bool) {
+	x := newCXZ(lib)
+	if err := x.Reset(bytes.NewReader(compress(t, XZ, elfObject(t)))); err != nil {
+		t.Fatal(err)
+	}
+	if end {
+		x.end()
 	}
 }
