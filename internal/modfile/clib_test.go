@@ -241,7 +241,7 @@ func TestEndStopsCleanup(t *testing.T) {
 		lib := *clibs().xz
 		real := lib.end
 		lib.end = func(s *lzmaStream) { freed.Store(true); real(s) }
-		startXZ(t, &lib, false)
+		freshXZ(t, &lib, false)
 		for deadline := time.Now().Add(5 * time.Second); !freed.Load() && time.Now().Before(deadline); {
 			runtime.GC()
 			time.Sleep(time.Millisecond)
@@ -256,7 +256,7 @@ func TestEndStopsCleanup(t *testing.T) {
 		lib := *clibs().xz
 		real := lib.end
 		lib.end = func(s *lzmaStream) { slow(func() { real(s) }) }
-		startXZ(t, &lib, true)
+		freshXZ(t, &lib, true)
 		if n := overlaps.Load(); n != 0 {
 			t.Errorf("lzma_end ran %d more time(s) while end's ran", n)
 		}
@@ -281,10 +281,10 @@ func TestEndStopsCleanup(t *testing.T) {
 	})
 }
 
-// startXZ starts a decoder on a stream, so that liblzma holds memory,
+// freshXZ starts a decoder on a stream, so that liblzma holds memory,
 // and ends it (end) or drops it: nothing but end's own frame holds the
 // decoder then.
-func startXZ(t *testing.T, lib *lzmaLib, end bool) {
+func freshXZ(t *testing.T, lib *lzmaLib, end bool) {
 	x := newCXZ(lib)
 	if err := x.Reset(bytes.NewReader(compress(t, XZ, elfObject(t)))); err != nil {
 		t.Fatal(err)
