@@ -64,8 +64,7 @@ func Reserve(n int) Result {
 	}
 	b := make([]byte, n)
 	marked, err := mark(b, size)
-	b = nil
-	runtime.GC() // b's pages free for what follows, whatever the pacer did
+	runtime.GC() // b is dead: its pages free for what follows, whatever the pacer did
 	if err != nil {
 		return Result{Why: err.Error()}
 	}

@@ -256,20 +256,17 @@ func lzmaErr(ret int32) error {
 // into a buffer of that size.
 type cZstd struct {
 	lib     *zstdLib
-	ctx     *dctx
+	dctx    uintptr // the ZSTD_DCtx
 	cleanup runtime.Cleanup
 }
 
-// dctx is a ZSTD_DCtx, 0 once freed.
-type dctx struct{ p uintptr }
-
 func newCZstd(lib *zstdLib) *cZstd {
-	d := &dctx{lib.createDCtx()}
-	if d.p == 0 {
+	d := lib.createDCtx()
+	if d == 0 {
 		return nil
 	}
-	z := &cZstd{lib: lib, ctx: d}
-	z.cleanup = runtime.AddCleanup(z, func(d *dctx) { freeDCtx(lib, d) }, d)
+	z := &cZstd{lib: lib, dctx: d}
+	z.cleanup = runtime.AddCleanup(z, func(d uintptr) { lib.freeDCtx(d) }, d)
 	return z
 }
 
@@ -277,14 +274,7 @@ func newCZstd(lib *zstdLib) *cZstd {
 // not be used after.
 func (z *cZstd) end() {
 	z.cleanup.Stop()
-	freeDCtx(z.lib, z.ctx)
-}
-
-func freeDCtx(lib *zstdLib, d *dctx) {
-	if d.p != 0 {
-		lib.freeDCtx(d.p)
-		d.p = 0
-	}
+	z.lib.freeDCtx(z.dctx)
 }
 
 // size returns the decompressed size of in when in is one zstd frame
@@ -315,7 +305,7 @@ func (z *cZstd) decode(out, in []byte) error {
 	if len(out) > 0 {
 		dst = &out[0]
 	}
-	n := z.lib.decompress(z.ctx.p, dst, uintptr(len(out)), &in[0], uintptr(len(in)))
+	n := z.lib.decompress(z.dctx, dst, uintptr(len(out)), &in[0], uintptr(len(in)))
 	runtime.KeepAlive(z)
 	if z.lib.isError(n) != 0 {
 		return fmt.Errorf("libzstd: %s", z.lib.errorName(n))
